@@ -1,0 +1,2 @@
+/* Placeholder so the library exists before its first real source; delete when one lands. */
+typedef int qmiusb_cli_placeholder;

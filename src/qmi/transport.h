@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The seam between the QMI core and whatever carries its bytes: the libusb backend, the
+ * in-process software modem, a proxy socket. A transport is a small struct of function pointers
+ * plus an opaque implementation pointer, in the style of libusb's backends.
+ *
+ * Control channel: ctrl_send() takes one complete QMUX frame (as SendEncapsulatedCommand does);
+ * received control bytes arrive through cbs->ctrl_rx and may be zero-length (a "no data" answer,
+ * to be ignored), exactly one frame (USB), or any slice of a byte stream (sockets): the core runs
+ * them through its stream splitter in every case.
+ *
+ * Data channel: raw-IP packets (later QMAP). data_send() copies the packet into a buffer the
+ * transport owns; -ENOBUFS means every buffer is in flight and cbs->data_tx_ready fires once one
+ * frees up (backpressure, never an unbounded queue). Packets from the modem arrive one at a
+ * time through cbs->data_rx; the buffer is the transport's and valid only during the call.
+ */
+#ifndef QMI_TRANSPORT_H
+#define QMI_TRANSPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct qnet_loop;
+
+struct qmi_transport_cbs {
+	void (*ctrl_rx)(void *user, const uint8_t *buf, size_t len);
+	void (*data_rx)(void *user, const uint8_t *pkt, size_t len);
+	void (*data_tx_ready)(void *user);
+	/* The transport is gone: -ENODEV for an unplugged device, -EPIPE for a closed socket,
+	 * another -errno otherwise. No callback follows this one. */
+	void (*closed)(void *user, int err);
+};
+
+struct qmi_transport_ops {
+	const char *name; /* "sim", "usb", "proxy" */
+	/* Registers the transport's file descriptors and timers in loop and starts delivering
+	 * callbacks. cbs must outlive the transport. 0 or -errno. */
+	int (*start)(void *impl, struct qnet_loop *loop, const struct qmi_transport_cbs *cbs,
+		     void *user);
+	/* One complete QMUX frame, copied before return. 0, -EAGAIN (queue full), or -errno. */
+	int (*ctrl_send)(void *impl, const uint8_t *frame, size_t len);
+	/* One packet, copied before return. 0, -ENOBUFS (backpressure), -ENOTSUP, or -errno. */
+	int (*data_send)(void *impl, const uint8_t *pkt, size_t len);
+	/* A short, stable description for messages and for proxy-open: "sim", "usb:1-1.2:4". */
+	const char *(*describe)(void *impl);
+	/* Stops callbacks, frees every buffer and transfer, closes the device. Accepts NULL impl. */
+	void (*destroy)(void *impl);
+};
+
+struct qmi_transport {
+	const struct qmi_transport_ops *ops;
+	void *impl;
+};
+
+static inline void qmi_transport_destroy(struct qmi_transport *t)
+{
+	if (t && t->ops && t->ops->destroy)
+		t->ops->destroy(t->impl);
+	if (t) {
+		t->ops = NULL;
+		t->impl = NULL;
+	}
+}
+
+#endif
