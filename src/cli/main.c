@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
 
+#include "cli/cli.h"
+
 int main(int argc, char **argv)
 {
-	fprintf(stderr, "qmiusb: not built yet\n");
-	return 1;
+	return qcli_run(argc, argv, stdout, stderr, QCLI_RUN_SIGNALS);
 }

@@ -15,6 +15,7 @@ struct qnet_watch {
 	void *user;
 	bool dead;             /* removed; freed once no backend operation refers to it */
 	unsigned backend_refs; /* io_uring: poll requests still in the ring */
+	bool backend_cancel;   /* io_uring: a poll remove is queued for the request in the ring */
 	struct qnet_watch *next;
 };
 

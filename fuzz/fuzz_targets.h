@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fuzz target bodies, shared by the libFuzzer entry points (fuzz_*.c) and by the bounded
+ * smoke run in tests/qmi/test_fuzz_smoke.c. A violated invariant traps, so both libFuzzer and
+ * Criterion report it as a crash.
+ */
+#ifndef QMI_FUZZ_TARGETS_H
+#define QMI_FUZZ_TARGETS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* qmi_frame_parse, TLV iteration, the Result TLV, the cursor, msgdb decoding, writer round trip. */
+int qmi_fuzz_frame(const uint8_t *data, size_t size);
+/* The stream splitter in both modes, fed in chunk sizes taken from the input. */
+int qmi_fuzz_splitter(const uint8_t *data, size_t size);
+
+#endif

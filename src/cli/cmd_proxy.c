@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `qmiusb proxy`: own the device and share it with unmodified libqmi clients (qmicli -p,
+ * ModemManager) and with qmiusb's own commands, over qmi-proxy's socket protocol.
+ *
+ * Unlike qmi-proxy, which libqmi spawns on demand and which therefore exits after 300 s
+ * without clients, this proxy is started on purpose and holds the USB claim: exiting when
+ * idle would leave the next client with a device nobody serves. So it stays by default;
+ * --empty-timeout S gives qmi-proxy's behaviour (the timer runs at start and whenever the
+ * last client leaves; 0 = never exit).
+ */
+#include "cli/cli.h"
+#include "cli/optparse.h"
+#include "net/loop.h"
+#include "proxy/proxy.h"
+#include "proxy/sock.h"
+#include "qmi/device.h"
+#include "sim/sim.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+enum {
+	OPT_HELP = 1, OPT_DEV, OPT_SOCKET, OPT_USER, OPT_GROUP, OPT_EMPTY, OPT_NO_EXIT, OPT_GRACE,
+	OPT_KEEP, OPT_PUBLISH, OPT_VERBOSE,
+};
+
+static const struct qcli_optdef proxy_opts[] = {
+	{ 'h', "help", false, OPT_HELP },
+	{ 'd', "device", true, OPT_DEV },
+	{ 0, "socket", true, OPT_SOCKET },
+	{ 0, "allow-user", true, OPT_USER },
+	{ 0, "allow-group", true, OPT_GROUP },
+	{ 0, "empty-timeout", true, OPT_EMPTY },
+	{ 0, "no-exit", false, OPT_NO_EXIT },
+	{ 0, "cid-grace", true, OPT_GRACE },
+	{ 0, "keep-cids", false, OPT_KEEP },
+	{ 0, "publish", true, OPT_PUBLISH },
+	{ 'v', "verbose", false, OPT_VERBOSE },
+	{ 0, NULL, false, 0 },
+};
+
+struct proxy_run {
+	struct qnet_loop *loop;
+	int signo;
+};
+
+static void on_signal(void *user, int fd, unsigned revents)
+{
+	struct proxy_run *run = user;
+	struct signalfd_siginfo si;
+
+	if (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		run->signo = (int)si.ssi_signo;
+	qnet_loop_stop(run->loop);
+}
+
+/* "5", "0.2": seconds with up to millisecond precision. */
+static int parse_secs_ms(const char *s, unsigned *ms)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || v < 0 || v > 86400.0 * 365)
+		return -EINVAL;
+	*ms = (unsigned)(v * 1000.0 + 0.5);
+	return 0;
+}
+
+static int serve(struct qcli *cli, struct qprx_server_opts *o, const char *publish)
+{
+	struct proxy_run run = { 0 };
+	struct qmi_dev *dev = NULL;
+	struct qprx_server *srv = NULL;
+	struct qnet_watch *sw = NULL;
+	char path[PATH_MAX] = "";
+	sigset_t mask, old;
+	int sfd = -1, ret, rc = QCLI_EXIT_OK;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	/* Signals become loop events, so the releases at exit run like everything else. */
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	ret = qnet_loop_new(&run.loop, QNET_LOOP_AUTO);
+	if (ret < 0) {
+		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "proxy: no event loop: %s", strerror(-ret));
+		goto out;
+	}
+	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (sfd < 0 || qnet_loop_watch(run.loop, sfd, POLLIN, on_signal, &run, &sw) < 0) {
+		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "proxy: signalfd: %s", strerror(errno));
+		goto out;
+	}
+	/* The proxy is the device's owner: never go through another proxy to reach it. */
+	cli->proxy = QCLI_PROXY_OFF;
+	ret = qcli_open(cli, run.loop, &dev);
+	if (ret < 0) {
+		rc = qcli_fail(cli, qcli_exit_for_errno(ret), "proxy: couldn't open the device: %s",
+			       cli->open_err[0] ? cli->open_err : strerror(-ret));
+		goto out;
+	}
+	if (publish)
+		snprintf(path, sizeof(path), "%s", publish);
+	else if (qprx_publish_path(o->socket_name, path, sizeof(path)) < 0)
+		path[0] = 0;
+	ret = path[0] ? qprx_publish(path) : -ENAMETOOLONG;
+	if (ret < 0) {
+		fprintf(cli->err, "qmiusb proxy: couldn't publish %s (%s): qmicli -d PATH won't "
+			"find the device\n", path, strerror(-ret));
+		path[0] = 0;
+	}
+	o->device_path = path[0] ? path : NULL;
+	o->device_names[0] = cli->devname;
+	o->device_names[1] = cli->device;
+	o->log = cli->err;
+	ret = qprx_server_new(&srv, run.loop, dev, o);
+	if (ret < 0) {
+		rc = qcli_fail(cli, ret == -EADDRINUSE ? QCLI_EXIT_DEVICE : QCLI_EXIT_FAILURE,
+			       "proxy: couldn't listen on @%s: %s%s", o->socket_name, strerror(-ret),
+			       ret == -EADDRINUSE ? " (another proxy runs)" : "");
+		goto out;
+	}
+	fprintf(cli->err, "qmiusb proxy: serving %s on @%s%s%s\n", cli->devname, o->socket_name,
+		path[0] ? ", device path " : "", path);
+	fflush(cli->err);
+	ret = qnet_loop_run(run.loop);
+	if (qmi_dev_closed(dev))
+		rc = qcli_fail(cli, qcli_exit_for_errno(qmi_dev_closed(dev)), "proxy: device lost: %s",
+			       strerror(-qmi_dev_closed(dev)));
+	else if (ret < 0)
+		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "proxy: event loop: %s", strerror(-ret));
+	else if (run.signo)
+		fprintf(cli->err, "qmiusb proxy: %s: releasing client ids and exiting\n",
+			strsignal(run.signo));
+	qprx_server_shutdown(srv, true, 2000);
+out:
+	qprx_server_free(srv);
+	if (path[0])
+		unlink(path);
+	qmi_dev_free(dev);
+	qsim_free(cli->sim);
+	cli->sim = NULL;
+	qnet_watch_remove(sw);
+	if (sfd >= 0)
+		close(sfd);
+	qnet_loop_free(run.loop);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+int qcli_cmd_proxy(struct qcli *cli, int argc, char **argv)
+{
+	struct qprx_server_opts o = { .socket_name = QPRX_DEFAULT_SOCKET };
+	struct qcli_optscan s;
+	const char *publish = NULL;
+	unsigned ms;
+	int id;
+
+	qcli_opt_init(&s, argc, argv, 1);
+	while ((id = qcli_opt_next(&s, proxy_opts)) != 0) {
+		switch (id) {
+		case OPT_HELP:
+			qcli_print_command_help(cli->out, cli->prog, cli->cmd);
+			return QCLI_EXIT_OK;
+		case OPT_DEV:
+			cli->device = s.arg;
+			break;
+		case OPT_SOCKET:
+			if (!*s.arg || strlen(s.arg) > 100)
+				return qcli_usage_error(cli, "proxy: bad socket name '%s'", s.arg);
+			o.socket_name = s.arg;
+			break;
+		case OPT_USER:
+			if (qprx_parse_user(s.arg, &o.allow_user) < 0)
+				return qcli_usage_error(cli, "proxy: unknown user '%s'", s.arg);
+			o.has_allow_user = true;
+			break;
+		case OPT_GROUP:
+			if (qprx_parse_group(s.arg, &o.allow_group) < 0)
+				return qcli_usage_error(cli, "proxy: unknown group '%s'", s.arg);
+			o.has_allow_group = true;
+			break;
+		case OPT_EMPTY:
+			if (parse_secs_ms(s.arg, &ms) < 0)
+				return qcli_usage_error(cli, "proxy: bad --empty-timeout '%s'", s.arg);
+			o.empty_timeout_s = (ms + 999) / 1000;
+			break;
+		case OPT_NO_EXIT:
+			o.empty_timeout_s = 0;
+			break;
+		case OPT_GRACE:
+			if (parse_secs_ms(s.arg, &ms) < 0)
+				return qcli_usage_error(cli, "proxy: bad --cid-grace '%s'", s.arg);
+			o.cid_grace_ms = ms;
+			o.release_immediately = ms == 0;
+			break;
+		case OPT_KEEP:
+			o.keep_cids = true;
+			break;
+		case OPT_PUBLISH:
+			publish = s.arg;
+			break;
+		case OPT_VERBOSE:
+			o.verbose = true;
+			break;
+		case -2:
+			return qcli_usage_error(cli, "proxy: option '%s' needs a value", s.bad);
+		default:
+			return qcli_usage_error(cli, "proxy: unknown option '%s'", s.bad);
+		}
+	}
+	if (s.i < argc)
+		return qcli_usage_error(cli, "proxy: unexpected argument '%s'", argv[s.i]);
+	return serve(cli, &o, publish);
+}

@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `qmiusb status`: the SIM card (qmicli --uim-get-card-status), registration and serving
+ * network (--nas-get-serving-system) and the packet service status
+ * (--wds-get-packet-service-status), then a running connection's part through
+ * qcli_status_connection(). A modem without a UIM service still shows the rest.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/sim_card.h"
+#include "qmi/messages.h"
+
+enum { R_CARD, R_SERVING, R_PACKET, R_N };
+
+struct status {
+	struct qmi_uim_get_card_status_resp card;
+	struct qmi_nas_get_serving_system_resp ss;
+	struct qmi_wds_get_packet_service_status_resp ps;
+	struct qcli_req req[R_N];
+	bool uim_refused;
+	struct qmi_result uim_result;
+};
+
+static const char *const what[R_N] = { "couldn't get card status",
+				       "couldn't get serving system",
+				       "couldn't get packet service status" };
+
+/* QmiUimCardApplicationPersonalizationState, as qmicli names it. */
+static const char *perso_state(uint8_t v)
+{
+	static const char *const names[] = { "unknown", "in-progress", "ready", "code-required",
+					     "puk-code-required", "permanently-blocked" };
+
+	return v < sizeof(names) / sizeof(names[0]) ? names[v] : "unknown";
+}
+
+static const char *pin_state(uint8_t v)
+{
+	return qcli_name(qmi_enum_name(&qmi_enum_uim_pin_state, v));
+}
+
+static void human_session(FILE *o, const char *label, uint16_t index)
+{
+	if (index == 0xFFFF)
+		fprintf(o, "\t%s session doesn't exist\n", label);
+	else
+		fprintf(o, "\t%s slot '%u', application '%u'\n", label, (index >> 8) + 1,
+			(index & 0xFF) + 1);
+}
+
+static void human_card(struct qcli *cli, const struct qmi_uim_card_status *cs)
+{
+	FILE *o = cli->out;
+	char buf[96];
+
+	fprintf(o, "[%s] Successfully got card status\n", cli->devname);
+	fprintf(o, "Provisioning applications:\n");
+	human_session(o, "Primary GW:  ", cs->index_gw_primary);
+	human_session(o, "Primary 1X:  ", cs->index_1x_primary);
+	human_session(o, "Secondary GW:", cs->index_gw_secondary);
+	human_session(o, "Secondary 1X:", cs->index_1x_secondary);
+	for (unsigned i = 0; i < cs->n_cards; i++) {
+		const struct qmi_uim_card *c = &cs->cards[i];
+
+		fprintf(o, "Slot [%u]:\n\tCard state: '%s'\n", i + 1,
+			qcli_card_state_str(c, buf, sizeof(buf)));
+		fprintf(o, "\tUPIN state: '%s'\n\t\tUPIN retries: '%u'\n\t\tUPUK retries: '%u'\n",
+			pin_state(c->upin_state), c->upin_retries, c->upuk_retries);
+		for (unsigned k = 0; k < c->n_applications; k++) {
+			const struct qmi_uim_app *a = &c->applications[k];
+
+			fprintf(o, "\tApplication [%u]:\n"
+				   "\t\tApplication type:  '%s (%u)'\n"
+				   "\t\tApplication state: '%s'\n"
+				   "\t\tApplication ID:\n\t\t\t",
+				k + 1, qcli_name(qmi_enum_name(&qmi_enum_uim_app_type, a->type)),
+				a->type, qcli_name(qmi_uim_app_state_name(a->state)));
+			for (unsigned b = 0; b < a->n_aid; b++)
+				fprintf(o, "%s%02X", b ? ":" : "", a->aid[b]);
+			fprintf(o, "\n\t\tPersonalization state: '%s'\n",
+				perso_state(a->personalization_state));
+			fprintf(o, "\t\tUPIN replaces PIN1: '%s'\n",
+				a->upin_replaces_pin1 ? "yes" : "no");
+			fprintf(o, "\t\tPIN1 state: '%s'\n\t\t\tPIN1 retries: '%u'\n"
+				   "\t\t\tPUK1 retries: '%u'\n"
+				   "\t\tPIN2 state: '%s'\n\t\t\tPIN2 retries: '%u'\n"
+				   "\t\t\tPUK2 retries: '%u'\n",
+				pin_state(a->pin1_state), a->pin1_retries, a->puk1_retries,
+				pin_state(a->pin2_state), a->pin2_retries, a->puk2_retries);
+		}
+	}
+}
+
+static void human_serving(struct qcli *cli, const struct qmi_nas_get_serving_system_resp *s)
+{
+	FILE *o = cli->out;
+
+	fprintf(o, "[%s] Successfully got serving system:\n", cli->devname);
+	if (s->has_serving_system) {
+		const struct qmi_nas_serving_system *ss = &s->serving_system;
+
+		fprintf(o, "\tRegistration state: '%s'\n\tCS: '%s'\n\tPS: '%s'\n"
+			   "\tSelected network: '%s'\n\tRadio interfaces: '%u'\n",
+			qcli_name(qmi_nas_registration_state_name(ss->registration_state)),
+			qcli_name(qmi_nas_attach_state_name(ss->cs_attach_state)),
+			qcli_name(qmi_nas_attach_state_name(ss->ps_attach_state)),
+			qcli_name(qmi_enum_name(&qmi_enum_nas_network_type, ss->selected_network)),
+			ss->n_radio_interfaces);
+		for (unsigned i = 0; i < ss->n_radio_interfaces; i++)
+			fprintf(o, "\t\t[%u]: '%s'\n", i,
+				qcli_name(qmi_nas_radio_interface_name(ss->radio_interfaces[i])));
+	}
+	if (s->has_roaming_indicator)
+		fprintf(o, "\tRoaming status: '%s'\n",
+			qcli_name(qmi_enum_name(&qmi_enum_nas_roaming_indicator,
+						s->roaming_indicator)));
+	if (s->has_data_service_capability) {
+		fprintf(o, "\tData service capabilities: '%u'\n", s->n_data_service_capability);
+		for (unsigned i = 0; i < s->n_data_service_capability; i++)
+			fprintf(o, "\t\t[%u]: '%s'\n", i,
+				qcli_name(qmi_enum_name(&qmi_enum_nas_data_capability,
+							s->data_service_capability[i])));
+	}
+	if (s->has_current_plmn)
+		fprintf(o, "\tCurrent PLMN:\n\t\tMCC: '%u'\n\t\tMNC: '%u'\n\t\tDescription: '%s'\n",
+			s->current_plmn.mcc, s->current_plmn.mnc, s->current_plmn.description);
+	if (s->has_lac)
+		fprintf(o, "\t3GPP location area code: '%u'\n", s->lac);
+	if (s->has_cid)
+		fprintf(o, "\t3GPP cell ID: '%u'\n", s->cid);
+	if (s->has_lte_tac)
+		fprintf(o, "\tLTE tracking area code: '%u'\n", s->lte_tac);
+}
+
+static void json_card(struct qcli_json *j, const struct qmi_uim_card_status *cs)
+{
+	const struct qmi_uim_card *c = qcli_primary_card(cs);
+	char buf[96];
+
+	qcli_json_obj_begin(j, "sim");
+	qcli_json_str(j, "card_state", qcli_card_state_str(c, buf, sizeof(buf)));
+	qcli_json_bool(j, "present", c && c->card_state == QMI_UIM_CARD_STATE_PRESENT);
+	if (c) {
+		qcli_json_str(j, "upin_state", pin_state(c->upin_state));
+		qcli_json_arr_begin(j, "applications");
+		for (unsigned k = 0; k < c->n_applications; k++) {
+			const struct qmi_uim_app *a = &c->applications[k];
+
+			qcli_json_obj_begin(j, NULL);
+			qcli_json_str(j, "type", qmi_enum_name(&qmi_enum_uim_app_type, a->type));
+			qcli_json_str(j, "state", qmi_uim_app_state_name(a->state));
+			qcli_json_hex(j, "aid", a->aid, a->n_aid);
+			qcli_json_str(j, "pin1_state", pin_state(a->pin1_state));
+			qcli_json_uint(j, "pin1_retries", a->pin1_retries);
+			qcli_json_uint(j, "puk1_retries", a->puk1_retries);
+			qcli_json_obj_end(j);
+		}
+		qcli_json_arr_end(j);
+	}
+	qcli_json_obj_end(j);
+}
+
+static void json_serving(struct qcli_json *j, const struct qmi_nas_get_serving_system_resp *s)
+{
+	qcli_json_obj_begin(j, "registration");
+	if (s->has_serving_system) {
+		const struct qmi_nas_serving_system *ss = &s->serving_system;
+
+		qcli_json_str(j, "state", qmi_nas_registration_state_name(ss->registration_state));
+		qcli_json_str(j, "cs", qmi_nas_attach_state_name(ss->cs_attach_state));
+		qcli_json_str(j, "ps", qmi_nas_attach_state_name(ss->ps_attach_state));
+		qcli_json_str(j, "selected_network",
+			      qmi_enum_name(&qmi_enum_nas_network_type, ss->selected_network));
+		qcli_json_arr_begin(j, "radio_interfaces");
+		for (unsigned i = 0; i < ss->n_radio_interfaces; i++)
+			qcli_json_str(j, NULL, qmi_nas_radio_interface_name(ss->radio_interfaces[i]));
+		qcli_json_arr_end(j);
+	}
+	if (s->has_roaming_indicator)
+		qcli_json_str(j, "roaming",
+			      qmi_enum_name(&qmi_enum_nas_roaming_indicator, s->roaming_indicator));
+	if (s->has_current_plmn) {
+		qcli_json_uint(j, "mcc", s->current_plmn.mcc);
+		qcli_json_uint(j, "mnc", s->current_plmn.mnc);
+		qcli_json_str(j, "description", s->current_plmn.description);
+	}
+	if (s->has_lac)
+		qcli_json_uint(j, "lac", s->lac);
+	if (s->has_cid)
+		qcli_json_uint(j, "cid", s->cid);
+	if (s->has_lte_tac)
+		qcli_json_uint(j, "tac", s->lte_tac);
+	qcli_json_obj_end(j);
+}
+
+static bool refused(const struct qcli_req *r)
+{
+	return !r->skip && !r->err && r->result.status;
+}
+
+static void render(struct qcli *cli, const struct status *st)
+{
+	const struct qcli_req *r = st->req;
+	uint8_t conn = st->ps.connection_status;
+	char qe[64];
+
+	if (cli->js) {
+		if (!r[R_CARD].skip && !refused(&r[R_CARD]) && st->card.has_card_status)
+			json_card(cli->js, &st->card.card_status);
+		else
+			qcli_json_null(cli->js, "sim");
+		json_serving(cli->js, &st->ss);
+		qcli_json_obj_begin(cli->js, "packet_service");
+		qcli_json_str(cli->js, "status", st->ps.has_connection_status ?
+			      qmi_wds_connection_status_name(conn) : NULL);
+		qcli_json_obj_end(cli->js);
+		qcli_json_obj_begin(cli->js, "unavailable");
+		if (st->uim_refused)
+			qcli_json_qmi_error(cli, "sim", st->uim_result.error);
+		else if (refused(&r[R_CARD]))
+			qcli_json_qmi_error(cli, "sim", r[R_CARD].result.error);
+		qcli_json_obj_end(cli->js);
+		return;
+	}
+	if (st->uim_refused)
+		fprintf(cli->out, "[%s] Card status not available: %s\n", cli->devname,
+			qcli_qmi_error_str(st->uim_result.error, qe, sizeof(qe)));
+	else if (refused(&r[R_CARD]))
+		fprintf(cli->out, "[%s] Card status not available: %s\n", cli->devname,
+			qcli_qmi_error_str(r[R_CARD].result.error, qe, sizeof(qe)));
+	else if (st->card.has_card_status)
+		human_card(cli, &st->card.card_status);
+	human_serving(cli, &st->ss);
+	fprintf(cli->out, "[%s] Connection status: '%s'\n", cli->devname,
+		st->ps.has_connection_status ? qcli_name(qmi_wds_connection_status_name(conn)) :
+					       "unknown");
+}
+
+int qcli_cmd_status(struct qcli *cli, int argc, char **argv)
+{
+	struct status st;
+	uint8_t uim = 0, nas = 0, wds = 0;
+	int rc, err;
+
+	rc = qcli_command_noargs(cli, argc, argv);
+	if (rc >= 0)
+		return rc;
+	rc = qcli_session_open(cli);
+	if (rc)
+		return rc;
+	memset(&st, 0, sizeof(st));
+	rc = qcli_client(cli, QMI_SVC_WDS, &wds);
+	if (!rc)
+		rc = qcli_client(cli, QMI_SVC_NAS, &nas);
+	if (rc)
+		return rc;
+	err = qcli_client_try(cli, QMI_SVC_UIM, &uim, &st.uim_result);
+	if (err == -EREMOTEIO)
+		st.uim_refused = true;
+	else if (err)
+		return qcli_report(cli, "couldn't allocate a uim client", err, NULL);
+
+	st.req[R_CARD] = (struct qcli_req){
+		.svc = QMI_SVC_UIM, .cid = uim, .skip = st.uim_refused,
+		.req_def = &qmi_uim_get_card_status_req_def,
+		.resp_def = &qmi_uim_get_card_status_resp_def, .resp = &st.card,
+	};
+	st.req[R_SERVING] = (struct qcli_req){
+		.svc = QMI_SVC_NAS, .cid = nas,
+		.req_def = &qmi_nas_get_serving_system_req_def,
+		.resp_def = &qmi_nas_get_serving_system_resp_def, .resp = &st.ss,
+	};
+	st.req[R_PACKET] = (struct qcli_req){
+		.svc = QMI_SVC_WDS, .cid = wds,
+		.req_def = &qmi_wds_get_packet_service_status_req_def,
+		.resp_def = &qmi_wds_get_packet_service_status_resp_def, .resp = &st.ps,
+	};
+	err = qcli_batch(cli, st.req, R_N);
+	if (err)
+		return qcli_report(cli, "couldn't complete the requests", err, NULL);
+	/* No answer at all, or NAS/WDS refusing: nothing trustworthy to show. */
+	for (int i = 0; i < R_N; i++) {
+		if (st.req[i].err || (i != R_CARD && refused(&st.req[i]))) {
+			rc = qcli_req_check(cli, &st.req[i], what[i]);
+			break;
+		}
+	}
+	if (rc)
+		return rc;
+	render(cli, &st);
+	return qcli_status_connection(cli);
+}

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: MIT */
+#include "cli/json.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+void qcli_json_init(struct qcli_json *j, FILE *f)
+{
+	memset(j, 0, sizeof(*j));
+	j->f = f;
+}
+
+static void put(struct qcli_json *j, const char *s)
+{
+	if (!j->err && fputs(s, j->f) == EOF)
+		j->err = -EIO;
+}
+
+/* Length of the valid UTF-8 sequence at p (1..4), or 0 when it is not one. Overlong forms,
+ * surrogates and code points past U+10FFFF are invalid (RFC 3629). */
+static size_t utf8_seq(const unsigned char *p, size_t left)
+{
+	unsigned char c = p[0];
+	size_t n;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF) {
+		n = 2;
+		cp = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3;
+		cp = c & 0x0F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (left < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3F);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+	    (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return n;
+}
+
+int qcli_json_write_string(FILE *f, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	int bad = 0;
+
+	if (fputc('"', f) == EOF)
+		return -EIO;
+	while (i < n) {
+		unsigned char c = p[i];
+		size_t len;
+
+		switch (c) {
+		case '"': bad |= fputs("\\\"", f) == EOF; i++; continue;
+		case '\\': bad |= fputs("\\\\", f) == EOF; i++; continue;
+		case '\n': bad |= fputs("\\n", f) == EOF; i++; continue;
+		case '\r': bad |= fputs("\\r", f) == EOF; i++; continue;
+		case '\t': bad |= fputs("\\t", f) == EOF; i++; continue;
+		default: break;
+		}
+		if (c < 0x20 || c == 0x7F) {
+			bad |= fprintf(f, "\\u%04x", c) < 0;
+			i++;
+			continue;
+		}
+		len = utf8_seq(p + i, n - i);
+		if (!len) {
+			bad |= fputs("\\ufffd", f) == EOF;
+			i++;
+			continue;
+		}
+		bad |= fwrite(p + i, 1, len, f) != len;
+		i += len;
+	}
+	if (fputc('"', f) == EOF)
+		bad = 1;
+	return bad ? -EIO : 0;
+}
+
+/* Separator and member name before a value; enforces key-in-object, no-key-in-array. */
+static bool member(struct qcli_json *j, const char *key)
+{
+	if (j->err)
+		return false;
+	if (j->depth == 0) {
+		if (key) {
+			j->err = -EINVAL;
+			return false;
+		}
+		return true;
+	}
+	bool in_array = j->is_array & (1u << j->depth);
+	if (in_array != !key) {
+		j->err = -EINVAL;
+		return false;
+	}
+	if (j->has_items & (1u << j->depth))
+		put(j, ",");
+	j->has_items |= 1u << j->depth;
+	if (key) {
+		if (qcli_json_write_string(j->f, key, strlen(key)))
+			j->err = -EIO;
+		put(j, ":");
+	}
+	return !j->err;
+}
+
+static void open_container(struct qcli_json *j, const char *key, bool array)
+{
+	if (!member(j, key))
+		return;
+	if (j->depth + 1 >= QCLI_JSON_MAX_DEPTH) {
+		j->err = -E2BIG;
+		return;
+	}
+	j->depth++;
+	j->has_items &= ~(1u << j->depth);
+	if (array)
+		j->is_array |= 1u << j->depth;
+	else
+		j->is_array &= ~(1u << j->depth);
+	put(j, array ? "[" : "{");
+}
+
+static void close_container(struct qcli_json *j, bool array)
+{
+	if (j->err)
+		return;
+	if (j->depth == 0 || !!(j->is_array & (1u << j->depth)) != array) {
+		j->err = -EINVAL;
+		return;
+	}
+	j->depth--;
+	put(j, array ? "]" : "}");
+}
+
+void qcli_json_obj_begin(struct qcli_json *j, const char *key) { open_container(j, key, false); }
+void qcli_json_obj_end(struct qcli_json *j) { close_container(j, false); }
+void qcli_json_arr_begin(struct qcli_json *j, const char *key) { open_container(j, key, true); }
+void qcli_json_arr_end(struct qcli_json *j) { close_container(j, true); }
+
+void qcli_json_strn(struct qcli_json *j, const char *key, const char *s, size_t n)
+{
+	if (!member(j, key))
+		return;
+	if (qcli_json_write_string(j->f, s, n))
+		j->err = -EIO;
+}
+
+void qcli_json_str(struct qcli_json *j, const char *key, const char *s)
+{
+	if (!s) {
+		qcli_json_null(j, key);
+		return;
+	}
+	qcli_json_strn(j, key, s, strlen(s));
+}
+
+void qcli_json_int(struct qcli_json *j, const char *key, long long v)
+{
+	if (member(j, key) && fprintf(j->f, "%lld", v) < 0)
+		j->err = -EIO;
+}
+
+void qcli_json_uint(struct qcli_json *j, const char *key, unsigned long long v)
+{
+	if (member(j, key) && fprintf(j->f, "%llu", v) < 0)
+		j->err = -EIO;
+}
+
+void qcli_json_fixed(struct qcli_json *j, const char *key, double v, int decimals)
+{
+	if (!isfinite(v)) {
+		qcli_json_null(j, key);
+		return;
+	}
+	if (member(j, key) && fprintf(j->f, "%.*f", decimals, v) < 0)
+		j->err = -EIO;
+}
+
+void qcli_json_bool(struct qcli_json *j, const char *key, bool v)
+{
+	if (member(j, key))
+		put(j, v ? "true" : "false");
+}
+
+void qcli_json_null(struct qcli_json *j, const char *key)
+{
+	if (member(j, key))
+		put(j, "null");
+}
+
+void qcli_json_hex(struct qcli_json *j, const char *key, const uint8_t *p, size_t n)
+{
+	if (!member(j, key))
+		return;
+	put(j, "\"");
+	for (size_t i = 0; i < n && !j->err; i++)
+		if (fprintf(j->f, "%02x", p[i]) < 0)
+			j->err = -EIO;
+	put(j, "\"");
+}
+
+FILE *qcli_json_raw(struct qcli_json *j, const char *key)
+{
+	member(j, key);
+	return j->f;
+}
+
+int qcli_json_finish(struct qcli_json *j)
+{
+	if (!j->err && j->depth != 0)
+		j->err = -EINVAL;
+	if (!j->err && fflush(j->f) == EOF)
+		j->err = -EIO;
+	return j->err;
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/* Which backend carries the QMI bytes: the in-process sim, a proxy, or USB. */
+#include <errno.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "qmi/device.h"
+
+static int open_sim(struct qcli *cli, struct qnet_loop *loop, struct qmi_transport *tr)
+{
+	int err;
+
+	err = qsim_new(&cli->sim, loop, &cli->faults);
+	if (err) {
+		snprintf(cli->open_err, sizeof(cli->open_err), "couldn't create the software modem: %s",
+			 strerror(-err));
+		return err;
+	}
+	err = qsim_transport_new(cli->sim, tr);
+	if (err) {
+		snprintf(cli->open_err, sizeof(cli->open_err),
+			 "couldn't attach to the software modem: %s", strerror(-err));
+		qsim_free(cli->sim);
+		cli->sim = NULL;
+	}
+	return err;
+}
+
+/* No proxy running, or none in this build: open the device directly. */
+static bool no_proxy_there(int err)
+{
+	return err == -ENOTSUP || err == -ECONNREFUSED || err == -ENOENT;
+}
+
+static int open_transport(struct qcli *cli, struct qnet_loop *loop, struct qmi_transport *tr)
+{
+	const char *dev = cli->device;
+	int err;
+
+	if (cli->proxy == QCLI_PROXY_ON)
+		return qcli_open_proxy(cli, dev, tr, cli->open_err, sizeof(cli->open_err));
+	if (dev && !strcmp(dev, "sim"))
+		return open_sim(cli, loop, tr);
+
+	err = -ENOTSUP;
+	if (cli->proxy == QCLI_PROXY_AUTO) {
+		err = qcli_open_proxy(cli, dev, tr, cli->open_err, sizeof(cli->open_err));
+		if (!no_proxy_there(err))
+			return err;
+		cli->open_err[0] = '\0';
+	}
+	err = qcli_open_usb(cli, dev, tr, cli->open_err, sizeof(cli->open_err));
+	if (!dev && (err == -ENODEV || err == -ENOTSUP)) {
+		fprintf(cli->err, "no QMI modem found; using the built-in software modem (-d sim)\n");
+		cli->open_err[0] = '\0';
+		return open_sim(cli, loop, tr);
+	}
+	return err;
+}
+
+int qcli_open(struct qcli *cli, struct qnet_loop *loop, struct qmi_dev **dev)
+{
+	struct qmi_transport tr = { 0 };
+	struct qmi_dev_opts opts = {
+		.trace = cli->verbose ? cli->err : NULL,
+		.timeout_ms = cli->timeout_ms,
+	};
+	const char *name = NULL;
+	int err;
+
+	cli->open_err[0] = '\0';
+	*dev = NULL;
+	err = open_transport(cli, loop, &tr);
+	if (err)
+		return err;
+	if (tr.ops && tr.ops->describe)
+		name = tr.ops->describe(tr.impl);
+	snprintf(cli->devname, sizeof(cli->devname), "%s",
+		 name && *name ? name : cli->device ? cli->device : "sim");
+
+	/* qmi_dev_new owns tr from here, on failure too. */
+	err = qmi_dev_new(dev, loop, tr, &opts);
+	if (err) {
+		snprintf(cli->open_err, sizeof(cli->open_err), "couldn't start the QMI device: %s",
+			 strerror(-err));
+		*dev = NULL;
+		qsim_free(cli->sim);
+		cli->sim = NULL;
+	}
+	return err;
+}

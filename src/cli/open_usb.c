@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* `-d usb...`: the libusb backend behind the CLI's device-open dispatch. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "usb/usb.h"
+
+/* QMIUSB_DETACH=1 in the environment is the config-file-free way to make --detach the default
+ * (e.g. for a systemd unit); the command line still wins for --no-reattach. */
+static bool env_flag(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v && strcmp(v, "0") != 0;
+}
+
+int qcli_open_usb(struct qcli *cli, const char *selector, struct qmi_transport *out, char *err,
+		  size_t errlen)
+{
+	struct qusb_open_opts o = {
+		.quirks_file = cli->quirks_file,
+		.detach = cli->usb_detach || env_flag("QMIUSB_DETACH"),
+		.no_reattach = cli->usb_no_reattach,
+		.log = cli->err,
+	};
+	const char *sel = selector ? selector : "usb";
+
+	/* Names of other backends are not ours: say "no such USB modem" so the caller can fall
+	 * back, rather than a selector syntax error. */
+	if (strncmp(sel, "usb", 3) != 0 || (sel[3] != '\0' && sel[3] != ':')) {
+		snprintf(err, errlen, "unknown device '%s' (expected sim, usb or usb:...)", sel);
+		return -ENODEV;
+	}
+	return qusb_transport_open(out, sel, &o, err, errlen);
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * IP configuration of the data interface through rtnetlink (libnl-route-3): MTU, link up,
+ * addresses, default routes. Everything applied is recorded so teardown removes exactly that and
+ * nothing the user or another program set.
+ */
+#ifndef QNET_NETCONF_H
+#define QNET_NETCONF_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define QNET_DNS_MAX 2
+
+struct qnet_ipconf {
+	bool has_v4;
+	struct in_addr v4_addr, v4_gw;
+	uint8_t v4_prefix;
+	bool has_v6;
+	struct in6_addr v6_addr, v6_gw;
+	uint8_t v6_prefix;
+	struct in_addr dns4[QNET_DNS_MAX];
+	unsigned n_dns4;
+	struct in6_addr dns6[QNET_DNS_MAX];
+	unsigned n_dns6;
+	unsigned mtu;          /* 0: leave the interface's MTU alone */
+	bool routes;           /* add default routes through the interface */
+	unsigned route_metric; /* 0: QNET_ROUTE_METRIC */
+};
+
+#define QNET_ROUTE_METRIC 700 /* below Ethernet/Wi-Fi defaults in preference, like NetworkManager's wwan */
+
+struct qnet_netconf;
+
+/*
+ * Applies cfg to the interface. Returns 0 when everything is in place, 1 when the process may not
+ * change it (no CAP_NET_ADMIN; typical for a user-owned persistent TUN): then the `ip` commands
+ * the user must run were written to advice and nothing was changed. -errno on another failure,
+ * after undoing what this call applied, with err set. *out (set on 0 and 1) records the changes.
+ */
+int qnet_netconf_apply(struct qnet_netconf **out, int ifindex, const char *ifname,
+		       const struct qnet_ipconf *cfg, FILE *advice, char *err, size_t errlen);
+/* Removes what apply added (routes, addresses, MTU, link up), in reverse order, and frees nc.
+ * Accepts NULL. */
+void qnet_netconf_undo(struct qnet_netconf *nc);
+/* The `ip` commands that would apply cfg, one per line. */
+void qnet_netconf_print_commands(FILE *out, const char *ifname, const struct qnet_ipconf *cfg);
+/* resolv.conf lines ("nameserver A") for the DNS servers in cfg, written to path (replaced
+ * atomically). 0 or -errno. */
+int qnet_netconf_write_dns(const char *path, const struct qnet_ipconf *cfg);
+
+#endif

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The data pump: raw IP packets between a TUN fd and the modem's data channel.
+ *
+ * Uplink (TUN -> modem): on io_uring, one multishot read fills `reads` buffers from a provided
+ * buffer ring (Linux 6.7+), or else `reads` reads on registered buffers are always in flight;
+ * on poll(), a watch reads up to `reads` packets per wakeup. Each packet goes to send(); when it
+ * answers -ENOBUFS the packet is held and TUN reads pause until qnet_pump_data_tx_ready(). At most
+ * `reads` packets are ever held; the rest wait in the TUN's own kernel queue.
+ * Downlink (modem -> TUN): qnet_pump_data_rx() copies the packet into one of `tx_bufs` buffers and
+ * queues a write (io_uring), or writes it at once (poll()). No buffer free: the packet is dropped
+ * and counted. Every dropped packet is counted under its reason; nothing allocates per packet.
+ */
+#ifndef QNET_PUMP_H
+#define QNET_PUMP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct qnet_loop;
+struct qmi_transport;
+struct qnet_pump;
+
+struct qnet_pump_opts {
+	unsigned reads;    /* TUN reads in flight / per wakeup; 0: 8 */
+	unsigned tx_bufs;  /* downlink buffers (io_uring); 0: 64 */
+	unsigned buf_size; /* bytes per buffer, above the MTU; 0: 2048 */
+	bool fixed_reads;  /* io_uring: fixed reads even where multishot reads exist (6.7+) */
+};
+
+struct qnet_pump_stats {
+	uint64_t up_pkts, up_bytes;     /* read from the TUN and accepted by the modem side */
+	uint64_t down_pkts, down_bytes; /* from the modem, written to the TUN */
+	uint64_t up_paused;             /* times TUN reads paused for backpressure */
+	unsigned up_held_max;           /* most packets held at once while paused */
+	uint64_t up_read_errors;        /* failed TUN reads (not packets) */
+	int up_last_read_error;         /* -errno of the last one */
+	/* drops, by reason */
+	uint64_t drop_up_too_big;       /* TUN packet as large as the buffer: maybe truncated */
+	uint64_t drop_up_send;          /* the modem side refused it with another error than -ENOBUFS */
+	uint64_t drop_down_no_buf;      /* every downlink buffer in flight / TUN queue full */
+	uint64_t drop_down_too_big;     /* modem packet larger than a buffer */
+	uint64_t drop_down_bad;         /* empty, or neither IPv4 nor IPv6 */
+	uint64_t drop_down_write;       /* the TUN write failed or was short */
+};
+
+/* Sends one packet to the modem: 0, -ENOBUFS (full, data_tx_ready follows), or -errno. */
+typedef int (*qnet_pump_send_fn)(void *ctx, const uint8_t *pkt, size_t len);
+
+/* tun_fd stays the caller's (keep it open until qnet_pump_free()); its O_NONBLOCK flag is set
+ * to what the backend needs. 0 or -errno. */
+int qnet_pump_new(struct qnet_pump **out, struct qnet_loop *loop, int tun_fd, qnet_pump_send_fn send,
+		  void *send_ctx, const struct qnet_pump_opts *opts);
+/* Stops the pump; in-flight io_uring operations are cancelled and the buffers freed once the
+ * kernel has let go of them (at the latest in qnet_loop_free()). Accepts NULL. */
+void qnet_pump_free(struct qnet_pump *p);
+
+/* The transport's data callbacks (struct qmi_transport_cbs / qmi_dev_data_cbs), user = pump. */
+void qnet_pump_data_rx(void *pump, const uint8_t *pkt, size_t len);
+void qnet_pump_data_tx_ready(void *pump);
+
+/* A qnet_pump_send_fn over a struct qmi_transport (ctx = the transport). */
+int qnet_pump_send_transport(void *transport, const uint8_t *pkt, size_t len);
+
+const struct qnet_pump_stats *qnet_pump_stats(const struct qnet_pump *p);
+uint64_t qnet_pump_drops(const struct qnet_pump_stats *s); /* the sum of the drop_* counters */
+/* "io_uring multishot", "io_uring fixed" or "poll" */
+const char *qnet_pump_backend(const struct qnet_pump *p);
+
+#endif

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A qmi-proxy compatible daemon (qmi-protocol.md §3) and its client transport.
+ *
+ * Server: one modem (a struct qmi_dev the caller owns), one abstract unix stream socket, any
+ * number of connections speaking raw QMUX. CTL transaction ids are translated (the modem sees
+ * the proxy's), every other service passes through with the client's txn and client id
+ * unchanged. Allocate/Release CID are snooped per connection, ids used without allocating
+ * ("--client-cid=N") are adopted, indications go to the holders of (service, client id) or,
+ * for client id 0xFF, to every holder of the service. Unlike qmi-proxy, the ids a vanished
+ * connection still held are released on the modem after a grace period unless another
+ * connection adopts them first (keep_cids restores qmi-proxy's never-release behaviour).
+ *
+ * libqmi clients name the device by the FIFO the proxy publishes (qprx_publish); libqmi's
+ * AUTO mode cannot tell QMI from MBIM outside sysfs, so qmicli needs --device-open-qmi with it,
+ * as for MHI ports: `qmicli -d /run/qmiusb/qmi-proxy -p --device-open-qmi --dms-get-ids`.
+ *
+ * Everything runs on the caller's loop; no threads, no global state.
+ */
+#ifndef QPRX_PROXY_H
+#define QPRX_PROXY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "qmi/transport.h"
+
+struct qnet_loop;
+struct qmi_dev;
+struct qprx_server;
+
+#define QPRX_DEFAULT_SOCKET "qmi-proxy"
+#define QPRX_DEFAULT_GRACE_MS 5000u
+#define QPRX_DEFAULT_QUEUE_MAX (256u * 1024u) /* bytes queued for one slow reader */
+#define QPRX_DEFAULT_MAX_CLIENTS 1024u
+#define QPRX_OPEN_TIMEOUT_MS 5000u /* libqmi's proxy-open timeout */
+#define QPRX_CTL_TIMEOUT_MS 300000u /* qmi-proxy forwards CTL with a 300 s timeout */
+
+struct qprx_server_opts {
+	const char *socket_name;     /* abstract name; NULL = "qmi-proxy" */
+	/* A proxy-open naming any of these (after realpath() where the path exists) is ours:
+	 * the published file, and the device selector/description ("sim", "usb:2c7c:0125"). */
+	const char *device_path;
+	const char *device_names[4]; /* NULL-terminated early is fine */
+	/* Access beyond root and the proxy's own user. */
+	bool has_allow_user;
+	uid_t allow_user;
+	bool has_allow_group;
+	gid_t allow_group;
+	unsigned empty_timeout_s;    /* 0 = never exit for lack of clients */
+	unsigned cid_grace_ms;       /* 0 = QPRX_DEFAULT_GRACE_MS; see keep_cids */
+	bool release_immediately;    /* grace 0 for real: release as soon as the holder goes */
+	bool keep_cids;              /* never release ids of vanished connections (qmi-proxy) */
+	size_t queue_max;            /* 0 = QPRX_DEFAULT_QUEUE_MAX */
+	unsigned max_clients;        /* 0 = QPRX_DEFAULT_MAX_CLIENTS */
+	FILE *log;                   /* NULL = stderr */
+	bool verbose;                /* log every connection and cid event, not only problems */
+	/* Called when the empty timeout expires (NULL: the loop is stopped). */
+	void (*on_empty)(void *user);
+	void *user;
+};
+
+/* Binds the socket and starts serving dev (owned by the caller, must outlive the server).
+ * 0, -EADDRINUSE (another proxy has that name), -errno. */
+int qprx_server_new(struct qprx_server **out, struct qnet_loop *loop, struct qmi_dev *dev,
+		    const struct qprx_server_opts *opts);
+/* Closes every connection. With release (and not keep_cids), ids still held by connections or
+ * waiting out their grace period are released on the modem first (runs the loop up to
+ * timeout_ms for the answers). Accepts NULL. */
+void qprx_server_shutdown(struct qprx_server *srv, bool release, unsigned timeout_ms);
+void qprx_server_free(struct qprx_server *srv);
+
+/* Inspection, for logs and tests. */
+struct qprx_stats {
+	unsigned clients;        /* accepted, credential-checked connections */
+	unsigned refused;        /* connections refused by the access policy */
+	unsigned held;           /* (service, cid, connection) holdings */
+	unsigned orphans;        /* ids waiting out their grace period (or kept, keep_cids) */
+	unsigned released;       /* ids the proxy released on the modem itself */
+	unsigned ctl_local;      /* answers the proxy made itself (proxy open, sync, errors) */
+	unsigned bad_frames;     /* connections closed for invalid input */
+	unsigned slow_readers;   /* connections closed because their queue overflowed */
+};
+void qprx_server_stats(const struct qprx_server *srv, struct qprx_stats *out);
+
+/* Where a proxy serving socket_name publishes its device file: $QMIUSB_RUNDIR, else
+ * /run/qmiusb when root, else $XDG_RUNTIME_DIR/qmiusb, else /tmp/qmiusb-<uid>; then
+ * "/<socket_name>". 0 or -ENAMETOOLONG. */
+int qprx_publish_path(const char *socket_name, char *buf, size_t cap);
+/* Creates path (and its directory) as a FIFO: libqmi refuses a -d path that is not a special
+ * file, and in proxy mode never opens it. An existing FIFO is replaced; anything else there
+ * is -EEXIST. 0 or -errno. */
+int qprx_publish(const char *path);
+
+/* Client side: connects to the abstract socket, sends Internal Proxy Open naming device_path,
+ * waits up to QPRX_OPEN_TIMEOUT_MS for success, then carries plain QMUX. The transport is
+ * not started (qmi_dev_new starts it). 0, -ECONNREFUSED/-ENOENT (no proxy), -EACCES (refused
+ * by the proxy's access policy), -ENXIO (the proxy serves another device), -ETIMEDOUT. */
+int qprx_client_transport_open(struct qmi_transport *out, const char *socket_name,
+			       const char *device_path);
+/* The same handshake without keeping the connection: is a proxy serving that device? */
+bool qprx_serving(const char *socket_name, const char *device_path);
+
+#endif

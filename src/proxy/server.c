@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/* The proxy server: accepting connections, the empty timeout, and the server's lifetime. */
+#include "proxy/srv.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "net/loop.h"
+#include "qmi/device.h"
+
+void qprx_log(struct qprx_server *srv, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(srv->log, "qmiusb proxy: ");
+	vfprintf(srv->log, fmt, ap);
+	fputc('\n', srv->log);
+	fflush(srv->log);
+	va_end(ap);
+}
+
+static void empty_cb(void *user)
+{
+	struct qprx_server *srv = user;
+
+	srv->empty_timer = NULL;
+	qprx_log(srv, "no clients for %u s: exiting", srv->o.empty_timeout_s);
+	if (srv->o.on_empty)
+		srv->o.on_empty(srv->o.user);
+	else
+		qnet_loop_stop(srv->loop);
+}
+
+static void empty_arm(struct qprx_server *srv)
+{
+	if (!srv->o.empty_timeout_s || srv->empty_timer || srv->conns)
+		return;
+	qnet_loop_timer(srv->loop, (uint64_t)srv->o.empty_timeout_s * 1000u, empty_cb, srv,
+			&srv->empty_timer);
+}
+
+static void accept_one(struct qprx_server *srv, int fd)
+{
+	pid_t pid = 0;
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+	int ret = qprx_peer_cred(fd, &pid, &uid, &gid);
+
+	if (ret < 0) {
+		qprx_log(srv, "refusing a client: no peer credentials (%s)", strerror(-ret));
+		srv->st.refused++;
+		close(fd);
+		return;
+	}
+	if (!qprx_access_allows(&srv->access, uid, gid)) {
+		qprx_log(srv, "client not allowed: pid %d uid %u gid %u (allowed: root, uid %u%s)",
+			 (int)pid, (unsigned)uid, (unsigned)gid, (unsigned)srv->access.self_uid,
+			 srv->access.has_user || srv->access.has_group ? ", --allow-user/--allow-group"
+								  : "");
+		srv->st.refused++;
+		close(fd);
+		return;
+	}
+	if (srv->st.clients >= srv->o.max_clients) {
+		qprx_log(srv, "refusing pid %d: %u clients already", (int)pid, srv->st.clients);
+		srv->st.refused++;
+		close(fd);
+		return;
+	}
+	ret = qprx_conn_new(srv, fd, pid, uid);
+	if (ret < 0) {
+		qprx_log(srv, "dropping pid %d: %s", (int)pid, strerror(-ret));
+		close(fd);
+		return;
+	}
+	qnet_timer_cancel(srv->empty_timer);
+	srv->empty_timer = NULL;
+}
+
+static void listen_cb(void *user, int lfd, unsigned revents);
+
+static void listen_resume(void *user)
+{
+	struct qprx_server *srv = user;
+
+	srv->listen_pause = NULL;
+	if (srv->listen_fd >= 0 &&
+	    qnet_loop_watch(srv->loop, srv->listen_fd, POLLIN, listen_cb, srv,
+			    &srv->listen_watch) < 0)
+		qprx_log(srv, "cannot listen any more: no new clients");
+}
+
+static void listen_cb(void *user, int lfd, unsigned revents)
+{
+	struct qprx_server *srv = user;
+
+	/* Bounded so one burst of connections cannot starve the modem's traffic. */
+	for (int i = 0; i < 64; i++) {
+		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+		if (fd >= 0) {
+			accept_one(srv, fd);
+			continue;
+		}
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+			/* The pending connection stays readable: without a pause this would
+			 * spin. Clients wait in the backlog meanwhile. */
+			qprx_log(srv, "accept: %s: pausing new clients for 100 ms", strerror(errno));
+			qnet_watch_remove(srv->listen_watch);
+			srv->listen_watch = NULL;
+			qnet_loop_timer(srv->loop, 100, listen_resume, srv, &srv->listen_pause);
+		} else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+			   errno != ECONNABORTED) {
+			qprx_log(srv, "accept: %s", strerror(errno));
+		}
+		return;
+	}
+}
+
+void qprx_server_conn_gone(struct qprx_server *srv, struct qprx_conn *c)
+{
+	for (struct qprx_pending *p = srv->pending; p; p = p->next)
+		if (p->conn == c)
+			p->conn = NULL;
+	qprx_holds_disown(srv, c);
+	empty_arm(srv);
+}
+
+static void monitor_cb(void *user, const struct qmi_frame *f)
+{
+	qprx_server_modem_frame(user, f);
+}
+
+static void dev_closed_cb(void *user, int err)
+{
+	struct qprx_server *srv = user;
+
+	qprx_log(srv, "the modem is gone (%s): closing every client", strerror(-err));
+	while (srv->conns)
+		qprx_conn_close(srv->conns, "modem gone");
+	qnet_loop_stop(srv->loop);
+}
+
+static const struct qmi_dev_data_cbs dev_cbs = { .closed = dev_closed_cb };
+
+static int path_real(const char *path, char *out, size_t cap)
+{
+	char buf[PATH_MAX];
+
+	if (!realpath(path, buf))
+		return -errno;
+	if (strlen(buf) >= cap)
+		return -ENAMETOOLONG;
+	strcpy(out, buf);
+	return 0;
+}
+
+int qprx_server_new(struct qprx_server **out, struct qnet_loop *loop, struct qmi_dev *dev,
+		    const struct qprx_server_opts *opts)
+{
+	struct qprx_server *srv = calloc(1, sizeof(*srv));
+	const char *name;
+	int ret;
+
+	if (!srv)
+		return -ENOMEM;
+	srv->o = *opts;
+	srv->loop = loop;
+	srv->dev = dev;
+	srv->listen_fd = -1;
+	srv->log = opts->log ? opts->log : stderr;
+	if (!srv->o.cid_grace_ms)
+		srv->o.cid_grace_ms = QPRX_DEFAULT_GRACE_MS;
+	if (!srv->o.queue_max)
+		srv->o.queue_max = QPRX_DEFAULT_QUEUE_MAX;
+	if (srv->o.queue_max < QMI_FRAME_MAX)
+		srv->o.queue_max = QMI_FRAME_MAX;
+	if (!srv->o.max_clients)
+		srv->o.max_clients = QPRX_DEFAULT_MAX_CLIENTS;
+	name = opts->socket_name ? opts->socket_name : QPRX_DEFAULT_SOCKET;
+	if (strlen(name) >= sizeof(srv->socket_name)) {
+		ret = -ENAMETOOLONG;
+		goto fail;
+	}
+	strcpy(srv->socket_name, name);
+	srv->o.socket_name = srv->socket_name;
+	if (opts->device_path && path_real(opts->device_path, srv->device_path,
+					   sizeof(srv->device_path)) < 0) {
+		ret = -ENOENT;
+		qprx_log(srv, "published path %s does not exist", opts->device_path);
+		goto fail;
+	}
+	srv->access.self_uid = geteuid();
+	srv->access.has_user = opts->has_allow_user;
+	srv->access.user = opts->allow_user;
+	srv->access.has_group = opts->has_allow_group;
+	srv->access.group = opts->allow_group;
+	ret = qprx_listen(srv->socket_name, 128);
+	if (ret < 0)
+		goto fail;
+	srv->listen_fd = ret;
+	ret = qnet_loop_watch(loop, srv->listen_fd, POLLIN, listen_cb, srv, &srv->listen_watch);
+	if (ret < 0)
+		goto fail;
+	qmi_dev_set_monitor(dev, monitor_cb, srv);
+	qmi_dev_set_data_cbs(dev, &dev_cbs, srv);
+	empty_arm(srv);
+	*out = srv;
+	return 0;
+fail:
+	if (srv->listen_fd >= 0)
+		close(srv->listen_fd);
+	free(srv);
+	return ret;
+}
+
+void qprx_server_stats(const struct qprx_server *srv, struct qprx_stats *out)
+{
+	*out = srv->st;
+}
+
+static void shutdown_release_done(void *user, int err)
+{
+	struct qprx_server *srv = user;
+
+	if (srv->releasing)
+		srv->releasing--;
+}
+
+void qprx_server_shutdown(struct qprx_server *srv, bool release, unsigned timeout_ms)
+{
+	uint64_t until;
+	bool call;
+
+	if (!srv)
+		return;
+	qnet_watch_remove(srv->listen_watch);
+	srv->listen_watch = NULL;
+	if (srv->listen_fd >= 0)
+		close(srv->listen_fd);
+	srv->listen_fd = -1;
+	while (srv->conns)
+		qprx_conn_close(srv->conns, "proxy shutting down");
+	qnet_timer_cancel(srv->empty_timer);
+	srv->empty_timer = NULL;
+	qnet_timer_cancel(srv->listen_pause);
+	srv->listen_pause = NULL;
+	if (!release || srv->o.keep_cids || qmi_dev_closed(srv->dev)) {
+		qprx_conns_reap(srv);
+		return;
+	}
+	/* Every id is an orphan now (the connections just closed). */
+	for (uint8_t svc, cid; qprx_hold_pop(srv, &svc, &cid, &call);) {
+		if (call) /* releasing it would end the data session it owns */
+			continue;
+		if (qprx_release_on_modem(srv, svc, cid, shutdown_release_done, srv) == 0)
+			srv->releasing++;
+	}
+	until = qnet_now_ms() + timeout_ms;
+	while (srv->releasing && qnet_now_ms() < until && !qmi_dev_closed(srv->dev))
+		if (qnet_loop_run_once(srv->loop, (int)(until - qnet_now_ms())) < 0)
+			break;
+	qprx_conns_reap(srv);
+}
+
+void qprx_server_free(struct qprx_server *srv)
+{
+	if (!srv)
+		return;
+	qprx_server_shutdown(srv, false, 0);
+	qmi_dev_set_monitor(srv->dev, NULL, NULL);
+	qmi_dev_set_data_cbs(srv->dev, NULL, NULL);
+	qnet_timer_cancel(srv->reap_timer);
+	qprx_conns_reap(srv);
+	qprx_holds_free(srv);
+	/* Requests still at the device: their callbacks free them and see no server. */
+	for (struct qprx_pending *p = srv->pending; p; p = p->next)
+		p->srv = NULL;
+	free(srv);
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* struct qmi_dev, shared by device.c (I/O, requests) and ctl.c (the CTL service). */
+#ifndef QMI_DEVICE_INTERNAL_H
+#define QMI_DEVICE_INTERNAL_H
+
+#include "qmi/device.h"
+#include "qmi/splitter.h"
+#include "qmi/txn.h"
+
+struct qnet_timer;
+
+struct qmi_dev {
+	struct qnet_loop *loop;           /* not owned */
+	struct qmi_transport tr;          /* owned */
+	struct qmi_transport_cbs cbs;     /* must outlive tr: lives here */
+	FILE *trace;                      /* not owned */
+	unsigned timeout_ms;
+	struct qmi_txns *txns;
+	struct qnet_timer *timer;         /* armed for the earliest deadline, or NULL */
+	uint64_t timer_at;
+	int closed_err;                   /* 0 while the transport is up */
+	qmi_ind_cb monitor;
+	void *monitor_user;
+	struct qmi_dev_data_cbs data;
+	void *data_user;
+	struct qmi_svc_version *versions; /* owned; from the last Get Version Info */
+	size_t n_versions;
+	struct qmi_splitter split;        /* large (QMI_FRAME_MAX): last */
+};
+
+#endif

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The message database: every QMI message qmiusb knows is described once, as data. One generic
+ * encoder, one generic decoder and one printer walk the description; nothing else in the tree
+ * pokes at TLV bytes by hand.
+ *
+ * A message def lists its TLVs. A TLV def says where its presence flag (`bool has_<x>`) lives in
+ * the message's C struct and describes its value as a field. A field is a number, a string, an
+ * address, raw bytes, a struct of fields or an array of one element field, with offsetof/sizeof
+ * into the C struct that holds it, so nesting to any depth is the same walk.
+ *
+ * Decoding rules (the bytes come from an untrusted modem):
+ *   - unknown TLVs are skipped (firmware adds TLVs all the time);
+ *   - a known TLV that is too short, or that has bytes left over, is -EBADMSG;
+ *   - a string longer than its C buffer, or an array count over its capacity, is -EMSGSIZE:
+ *     nothing is ever silently truncated;
+ *   - a TLV that appears twice: the LAST one wins (each occurrence is decoded over the previous
+ *     one, which keeps the decoder a single forward pass);
+ *   - the Result TLV 0x02 is not part of any struct: read it with qmi_result_get().
+ * Encoding writes the present TLVs in table order (the order real clients use, e.g. qmicli's
+ * CTL Set Data Format puts 0x10 before 0x01).
+ *
+ * Messages without TLVs (e.g. DMS Get IDs request) have no C struct: pass NULL.
+ */
+#ifndef QMI_MSGDB_H
+#define QMI_MSGDB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "qmi/qmux.h"
+
+struct qmi_writer;
+
+/* Names for the values of one enum (or the bits of one bitmask) type, for printing and for
+ * parsing command-line words. */
+struct qmi_enum_name {
+	int64_t value;
+	const char *name;
+};
+struct qmi_enum {
+	const char *type;   /* "QmiDmsOperatingMode": documentation in traces */
+	const struct qmi_enum_name *v;
+	size_t n;
+	bool bitmask;       /* printed as "pap|chap" */
+};
+
+enum qmi_ftype {
+	QMI_F_U8, QMI_F_U16, QMI_F_U32, QMI_F_U64,
+	QMI_F_I8, QMI_F_I16, QMI_F_I32,
+	QMI_F_STRING,       /* the rest of the TLV / struct, no prefix; C: char x[N], NUL-terminated */
+	QMI_F_STRING8,      /* u8 length prefix; C: char x[N] */
+	QMI_F_STRING16,     /* u16 length prefix; C: char x[N] */
+	QMI_F_STRING_FIXED, /* exactly `capacity` bytes, no prefix (MCC "001"); C: char x[cap+1] */
+	QMI_F_BYTES,        /* the rest of the TLV, raw; C: uint16_t n_x; uint8_t x[N] */
+	QMI_F_IPV4,         /* u32 little-endian, printed dotted; C: uint32_t, 10.0.0.1 = 0x0a000001 */
+	QMI_F_IPV6,         /* 16 raw bytes in network order; C: uint8_t x[16] */
+	QMI_F_STRUCT,       /* the fields in `sub` one after another; C: a named struct member */
+	QMI_F_ARRAY8,       /* u8 count + elements; C: uint16_t n_x; elem x[cap] */
+	QMI_F_ARRAY16,      /* u16 count + elements; C: uint16_t n_x; elem x[cap] */
+	QMI_F_ARRAY_FIXED,  /* exactly `capacity` elements, no count; C: elem x[cap] */
+};
+
+/* Printing hints. */
+#define QMI_FF_HEX 0x01     /* numbers in hex */
+#define QMI_FF_BOOL 0x02    /* numbers as yes/no */
+
+struct qmi_field {
+	const char *name;         /* C member name, used as the key in traces and JSON */
+	enum qmi_ftype type;
+	uint8_t flags;            /* QMI_FF_* */
+	uint16_t offset;          /* of the member in the struct that holds it */
+	uint16_t size;            /* sizeof the member (string buffer, number); element size for arrays */
+	uint16_t count_offset;    /* ARRAY8/16, BYTES: offset of the uint16_t n_<x> member */
+	uint16_t capacity;        /* arrays: max elements; BYTES: buffer size; STRING_FIXED: wire length */
+	const struct qmi_field *sub;  /* STRUCT: its fields; arrays: the one element field */
+	uint8_t n_sub;
+	const struct qmi_enum *names; /* optional, numbers only */
+};
+
+struct qmi_tlv_def {
+	uint8_t id;
+	const char *name;         /* "Packet Data Handle" */
+	uint16_t has_offset;      /* of `bool has_<x>` in the message struct */
+	struct qmi_field value;   /* offset relative to the message struct */
+};
+
+struct qmi_msg_def {
+	uint8_t service;
+	uint16_t msg_id;
+	enum qmi_msg_kind kind;
+	const char *name;         /* "Get IDs" */
+	const struct qmi_tlv_def *tlvs;
+	size_t n_tlvs;
+	size_t size;              /* sizeof the C struct; 0 when the message has no TLVs */
+};
+
+/* The def for (service, id, kind), or NULL. */
+const struct qmi_msg_def *qmi_msgdb_find(uint8_t svc, uint16_t msg_id, enum qmi_msg_kind kind);
+/* The i-th def of the whole database (0, 1, ...), NULL past the end: for tests and tools. */
+const struct qmi_msg_def *qmi_msgdb_get(size_t i);
+/* The name of a message whatever its kind ("Get IDs"), or NULL if the id is unknown. */
+const char *qmi_msgdb_msg_name(uint8_t svc, uint16_t msg_id);
+
+/* Appends the present TLVs of msg (a struct of def's type; NULL if def->size == 0) to w, which
+ * the caller has initialised for the right service and message id. 0, -EINVAL (a string that
+ * does not fit its buffer, NUL missing; an array count over capacity), or the writer's error
+ * (-EMSGSIZE when the frame buffer is full). */
+int qmi_msg_encode(const struct qmi_msg_def *def, const void *msg, struct qmi_writer *w);
+/* Zeroes msg (def->size bytes; may be NULL if def->size == 0) and fills it from the TLV area.
+ * 0, -EBADMSG (malformed TLV area, known TLV short or overlong), -EMSGSIZE (string or array
+ * too big for its C buffer). On error msg holds whatever was decoded before the bad TLV. */
+int qmi_msg_decode(const struct qmi_msg_def *def, const uint8_t *tlvs, size_t len, void *msg);
+
+/* Builds a whole frame: init + encode + finish. *len = frame length. */
+int qmi_msg_build(const struct qmi_msg_def *def, const void *msg, uint8_t cid, uint16_t txn,
+		  uint8_t *buf, size_t cap, size_t *len);
+
+/* Printing, for tracing (-v) and `raw`. Any frame, known or not. One header line (the caller
+ * prints the direction before it), then one line per TLV and per nested value, indented. Returns
+ * 0 or -EIO if writing to out failed. */
+int qmi_msg_print(FILE *out, const struct qmi_frame *f);
+/* One JSON object and a newline:
+ * {"service":"dms","service_id":2,"message":"Get IDs","message_id":37,"kind":"response",
+ *  "client_id":1,"transaction":2,"result":{"status":0,"error":0,"error_name":"None"},
+ *  "tlvs":[{"id":16,"name":"ESN","value":"0"}, {"id":48,"raw":"0102"}]}
+ * A decoded value is a JSON number, string, object or array; an enum field "mode":0 is
+ * followed by "mode_name":"online". */
+int qmi_msg_print_json(FILE *out, const struct qmi_frame *f);
+
+/* Enum tables: name of a value (NULL if none), and the value of a name (0 or -ENOENT). */
+const char *qmi_enum_name(const struct qmi_enum *e, int64_t value);
+int qmi_enum_value(const struct qmi_enum *e, const char *name, int64_t *value);
+/* The brief's generic lookup: same as qmi_enum_name. */
+#define qmi_msg_enum_name qmi_enum_name
+
+/* The tables the CLI, the sim and the printer share. */
+extern const struct qmi_enum qmi_enum_service;               /* QmiService (ctl, wds, ...) */
+extern const struct qmi_enum qmi_enum_ctl_data_format;        /* 0 qos-header-absent, 1 -present */
+extern const struct qmi_enum qmi_enum_ctl_link_protocol;      /* 1 802-3, 2 raw-ip */
+extern const struct qmi_enum qmi_enum_dms_operating_mode;     /* 0 online, 1 low-power, ... */
+extern const struct qmi_enum qmi_enum_dms_offline_reason;     /* bitmask */
+extern const struct qmi_enum qmi_enum_nas_registration_state; /* not-registered, registered, ... */
+extern const struct qmi_enum qmi_enum_nas_attach_state;       /* unknown, attached, detached */
+extern const struct qmi_enum qmi_enum_nas_network_type;       /* unknown, 3gpp2, 3gpp */
+extern const struct qmi_enum qmi_enum_nas_radio_interface;    /* none, gsm, umts, lte, 5gnr... */
+extern const struct qmi_enum qmi_enum_nas_roaming_indicator;  /* 0 on, 1 off */
+extern const struct qmi_enum qmi_enum_nas_data_capability;
+extern const struct qmi_enum qmi_enum_nas_service_status;     /* none, limited, available, ... */
+extern const struct qmi_enum qmi_enum_nas_service_domain;     /* none, cs, ps, cs-ps, camped */
+extern const struct qmi_enum qmi_enum_nas_roaming_status;
+extern const struct qmi_enum qmi_enum_nas_signal_request;     /* bitmask */
+extern const struct qmi_enum qmi_enum_nas_sinr_level;
+extern const struct qmi_enum qmi_enum_nas_hdr_personality;
+extern const struct qmi_enum qmi_enum_nas_call_barring;
+extern const struct qmi_enum qmi_enum_wds_connection_status;  /* disconnected, connected, ... */
+extern const struct qmi_enum qmi_enum_wds_call_end_reason;    /* QmiWdsCallEndReason */
+extern const struct qmi_enum qmi_enum_wds_verbose_cer_type;   /* mip, internal, cm, 3gpp, ... */
+extern const struct qmi_enum qmi_enum_wds_verbose_cer_3gpp;   /* reasons of type 6 */
+extern const struct qmi_enum qmi_enum_wds_verbose_cer_internal; /* reasons of type 2 */
+extern const struct qmi_enum qmi_enum_wds_ip_family;          /* ipv4 4, ipv6 6, unspecified 8 */
+extern const struct qmi_enum qmi_enum_wds_auth;               /* bitmask pap|chap */
+extern const struct qmi_enum qmi_enum_wds_pdp_type;
+extern const struct qmi_enum qmi_enum_wds_profile_type;       /* 3gpp, 3gpp2, epc */
+extern const struct qmi_enum qmi_enum_wds_requested_settings; /* bitmask */
+extern const struct qmi_enum qmi_enum_wds_packet_stats_mask;  /* bitmask */
+extern const struct qmi_enum qmi_enum_wds_client_type;
+extern const struct qmi_enum qmi_enum_wda_link_layer;         /* 802-3, raw-ip, ... */
+extern const struct qmi_enum qmi_enum_wda_aggregation;        /* disabled, ..., qmap, qmapv5 */
+extern const struct qmi_enum qmi_enum_data_endpoint_type;     /* hsic, hsusb, pcie, ... */
+extern const struct qmi_enum qmi_enum_uim_card_state;         /* absent, present, error */
+extern const struct qmi_enum qmi_enum_uim_pin_state;
+extern const struct qmi_enum qmi_enum_uim_card_error;
+extern const struct qmi_enum qmi_enum_uim_app_type;           /* sim, usim, ... */
+extern const struct qmi_enum qmi_enum_uim_app_state;          /* ..., ready */
+
+/* Shorthands for the CLI; each returns NULL for an unknown value. */
+const char *qmi_wds_call_end_reason_name(uint16_t reason);
+/* Verbose CER, e.g. (type 6 "3gpp", reason 27) -> "missing-unknown-apn"; NULL if unknown. */
+const char *qmi_wds_verbose_call_end_reason_name(uint16_t type, int16_t reason);
+const char *qmi_wds_verbose_cer_type_name(uint16_t type);
+const char *qmi_wds_connection_status_name(uint8_t status);
+const char *qmi_dms_operating_mode_name(uint8_t mode);
+const char *qmi_nas_registration_state_name(uint8_t state);
+const char *qmi_nas_attach_state_name(uint8_t state);
+const char *qmi_nas_radio_interface_name(int8_t radio_if);
+const char *qmi_nas_service_status_name(uint8_t status);
+const char *qmi_wda_link_layer_name(uint32_t llp);
+const char *qmi_wda_aggregation_name(uint32_t proto);
+const char *qmi_uim_card_state_name(uint8_t state);
+const char *qmi_uim_app_state_name(uint8_t state);
+
+#endif

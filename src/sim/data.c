@@ -1,0 +1,396 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The modem's data side: IP packets from the host are counted against the WDS session that owns
+ * their source address, then answered (ICMP/ICMPv6 echo at the gateway and DNS addresses),
+ * reflected, or forwarded to the operator network, by mode. Packets are untrusted: every header
+ * length is checked against the buffer before it is used.
+ */
+#include "sim/sim_int.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define ETH_HLEN_ 14
+#define PKT_MAX 2048 /* MTU 1500 plus room for an Ethernet header and oversize tests */
+
+static const uint8_t host_mac[6] = { 0x02, 0x51, 0x4d, 0x00, 0x00, 0x01 };
+static const uint8_t modem_mac[6] = { 0x02, 0x51, 0x4d, 0x00, 0x00, 0x02 };
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i += 2)
+		sum += get16(p + i);
+	if (n & 1)
+		sum += (uint32_t)p[n - 1] << 8;
+	return sum;
+}
+
+static uint16_t csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xFFFF) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* The IP packet inside pkt: validated lengths. */
+struct ip_view {
+	int family;         /* 4 or 6 */
+	uint8_t *p;         /* start of the IP header */
+	size_t len;         /* total length from the header (<= buffer) */
+	size_t hlen;        /* IP header length */
+	uint8_t proto;      /* IPv4 protocol / IPv6 next header */
+	bool fragment;
+	uint8_t *src, *dst; /* 4 or 16 bytes */
+};
+
+static int ip_parse(uint8_t *p, size_t len, struct ip_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	if (len < 1)
+		return -EBADMSG;
+	v->p = p;
+	if (p[0] >> 4 == 4) {
+		size_t ihl = (size_t)(p[0] & 0xF) * 4, tot;
+
+		if (len < 20 || ihl < 20 || ihl > len)
+			return -EBADMSG;
+		tot = get16(p + 2);
+		if (tot < ihl || tot > len)
+			return -EBADMSG;
+		v->family = 4;
+		v->len = tot;
+		v->hlen = ihl;
+		v->proto = p[9];
+		v->fragment = (get16(p + 6) & 0x3FFF) != 0;
+		v->src = p + 12;
+		v->dst = p + 16;
+		return 0;
+	}
+	if (p[0] >> 4 == 6) {
+		size_t tot;
+
+		if (len < 40)
+			return -EBADMSG;
+		tot = 40 + (size_t)get16(p + 4);
+		if (tot > len)
+			return -EBADMSG;
+		v->family = 6;
+		v->len = tot;
+		v->hlen = 40;
+		v->proto = p[6];
+		v->src = p + 8;
+		v->dst = p + 24;
+		return 0;
+	}
+	return -EBADMSG;
+}
+
+void qsim_session_addrs(unsigned slot, uint32_t *host4, uint32_t *gw4, uint8_t host6[16],
+			uint8_t gw6[16])
+{
+	uint32_t base = 0x0A400000u + 4u * slot; /* 10.64.0.0 + 4n: one /30 per session */
+	static const uint8_t prefix[6] = { 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01 };
+
+	if (host4)
+		*host4 = base + 1;
+	if (gw4)
+		*gw4 = base + 2;
+	for (int i = 0; i < 2; i++) {
+		uint8_t *a = i ? gw6 : host6;
+
+		if (!a)
+			continue;
+		memset(a, 0, 16);
+		memcpy(a, prefix, sizeof(prefix));
+		a[6] = (uint8_t)(slot >> 8);
+		a[7] = (uint8_t)slot;
+		a[15] = i ? 2 : 1;
+	}
+}
+
+static void be32(uint8_t out[4], uint32_t v)
+{
+	out[0] = (uint8_t)(v >> 24);
+	out[1] = (uint8_t)(v >> 16);
+	out[2] = (uint8_t)(v >> 8);
+	out[3] = (uint8_t)v;
+}
+
+static const uint8_t dns6_primary[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xff, 0xff, 0, 0,
+					  0,    0,    0,    0,    0,    0,    0, 0x53 };
+static const uint8_t dns6_secondary[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xff, 0xff, 0, 0,
+					    0,    0,    0,    0,    0,    0,    0, 0x54 };
+
+/* Addresses the modem itself answers at: the session's gateway and the DNS servers. */
+static bool is_modem_addr(const struct qsim_session *s, int family, const uint8_t *a)
+{
+	uint8_t buf[16];
+	uint32_t gw4;
+
+	if (family == 4) {
+		qsim_session_addrs(s->slot, NULL, &gw4, NULL, NULL);
+		be32(buf, gw4);
+		if (!memcmp(a, buf, 4))
+			return true;
+		be32(buf, QSIM_DNS4_PRIMARY);
+		if (!memcmp(a, buf, 4))
+			return true;
+		be32(buf, QSIM_DNS4_SECONDARY);
+		return !memcmp(a, buf, 4);
+	}
+	qsim_session_addrs(s->slot, NULL, NULL, NULL, buf);
+	return !memcmp(a, buf, 16) || !memcmp(a, dns6_primary, 16) ||
+	       !memcmp(a, dns6_secondary, 16);
+}
+
+static bool session_owns(const struct qsim_session *s, int family, const uint8_t *addr)
+{
+	uint8_t buf[16];
+	uint32_t h4;
+
+	if (!s->up || s->family != family)
+		return false;
+	if (family == 4) {
+		qsim_session_addrs(s->slot, &h4, NULL, NULL, NULL);
+		be32(buf, h4);
+		return !memcmp(buf, addr, 4);
+	}
+	qsim_session_addrs(s->slot, NULL, NULL, buf, NULL);
+	return !memcmp(buf, addr, 16);
+}
+
+struct qsim_session *qsim_session_by_addr(struct qsim *sim, int family, const uint8_t *addr)
+{
+	struct qsim_svc *svc = qsim_svc_by_id(sim, QMI_SVC_WDS);
+
+	/* Traffic comes in runs from one session: try the last match before scanning. */
+	if (sim->last_sess && session_owns(sim->last_sess, family, addr))
+		return sim->last_sess;
+	for (unsigned c = 1; svc && c <= QSIM_MAX_CIDS; c++) {
+		struct qsim_session *s = &svc->clients[c].sess;
+
+		if (svc->clients[c].used && session_owns(s, family, addr)) {
+			sim->last_sess = s;
+			return s;
+		}
+	}
+	return NULL;
+}
+
+static void swap_addrs(struct ip_view *v)
+{
+	uint8_t tmp[16];
+	size_t n = v->family == 4 ? 4 : 16;
+
+	memcpy(tmp, v->src, n);
+	memcpy(v->src, v->dst, n);
+	memcpy(v->dst, tmp, n);
+}
+
+static void ipv4_fix_header(struct ip_view *v)
+{
+	v->p[8] = 64; /* a fresh packet from the responder, not a forwarded one */
+	put16(v->p + 10, 0);
+	put16(v->p + 10, csum_fold(csum_add(0, v->p, v->hlen)));
+}
+
+/* Turns an echo request in place into its reply. Returns false if it is not one. */
+static bool make_echo_reply(struct ip_view *v)
+{
+	uint8_t *l4 = v->p + v->hlen;
+	size_t l4len = v->len - v->hlen;
+
+	if (v->fragment || l4len < 8)
+		return false;
+	if (v->family == 4) {
+		if (v->proto != 1 || l4[0] != 8 || l4[1] != 0)
+			return false;
+		swap_addrs(v);
+		l4[0] = 0;
+		put16(l4 + 2, 0);
+		put16(l4 + 2, csum_fold(csum_add(0, l4, l4len)));
+		ipv4_fix_header(v);
+		return true;
+	}
+	if (v->proto != 58 || l4[0] != 128 || l4[1] != 0)
+		return false;
+	swap_addrs(v);
+	v->p[7] = 64;
+	l4[0] = 129;
+	put16(l4 + 2, 0);
+	{
+		/* ICMPv6 covers a pseudo-header: addresses, upper-layer length, next header. */
+		uint8_t ph[8] = { 0 };
+		uint32_t sum;
+
+		ph[0] = (uint8_t)(l4len >> 24);
+		ph[1] = (uint8_t)(l4len >> 16);
+		ph[2] = (uint8_t)(l4len >> 8);
+		ph[3] = (uint8_t)l4len;
+		ph[7] = 58;
+		sum = csum_add(0, v->src, 16);
+		sum = csum_add(sum, v->dst, 16);
+		sum = csum_add(sum, ph, 8);
+		sum = csum_add(sum, l4, l4len);
+		put16(l4 + 2, csum_fold(sum));
+	}
+	return true;
+}
+
+/* Reflect: swapping both addresses and both ports leaves every checksum valid (the sums are
+ * order-independent), so a UDP sender's own socket receives its packets back. */
+static void reflect(struct ip_view *v)
+{
+	uint8_t *l4 = v->p + v->hlen;
+	size_t l4len = v->len - v->hlen;
+
+	if (make_echo_reply(v))
+		return;
+	swap_addrs(v);
+	if (!v->fragment && (v->proto == 6 || v->proto == 17) && l4len >= 4) {
+		uint8_t tmp[2];
+
+		memcpy(tmp, l4, 2);
+		memcpy(l4, l4 + 2, 2);
+		memcpy(l4 + 2, tmp, 2);
+	}
+}
+
+static bool link_is_eth(const struct qsim *sim)
+{
+	return sim->llp == 1;
+}
+
+void qsim_data_to_host(struct qsim *sim, const uint8_t *pkt, size_t len)
+{
+	uint8_t buf[PKT_MAX + ETH_HLEN_];
+	struct ip_view v;
+	struct qsim_session *s;
+
+	if (len > PKT_MAX)
+		return;
+	memcpy(buf + ETH_HLEN_, pkt, len);
+	if (ip_parse(buf + ETH_HLEN_, len, &v) < 0)
+		return;
+	s = qsim_session_by_addr(sim, v.family, v.dst);
+	if (s) {
+		s->rx_pkts++;
+		s->rx_bytes += len;
+	}
+	sim->stats.data_out++;
+	if (!sim->out.data)
+		return;
+	if (link_is_eth(sim)) {
+		memcpy(buf, host_mac, 6);
+		memcpy(buf + 6, modem_mac, 6);
+		put16(buf + 12, v.family == 4 ? 0x0800 : 0x86DD);
+		sim->out.data(sim->out_user, buf, len + ETH_HLEN_);
+	} else {
+		sim->out.data(sim->out_user, buf + ETH_HLEN_, len);
+	}
+}
+
+int qsim_data_in(struct qsim *sim, const uint8_t *pkt, size_t len)
+{
+	uint8_t buf[PKT_MAX];
+	struct ip_view v;
+	struct qsim_session *s;
+	int ret;
+
+	sim->stats.data_in++;
+	if (link_is_eth(sim)) {
+		/* 802.3: the host's frames carry an Ethernet header the network never sees. */
+		if (len < ETH_HLEN_) {
+			ret = -EBADMSG;
+			goto drop;
+		}
+		pkt += ETH_HLEN_;
+		len -= ETH_HLEN_;
+	}
+	if (len > sizeof(buf)) {
+		ret = -EMSGSIZE;
+		goto drop;
+	}
+	memcpy(buf, pkt, len);
+	ret = ip_parse(buf, len, &v);
+	if (ret < 0)
+		goto drop;
+	s = qsim_session_by_addr(sim, v.family, v.src);
+	if (!s) {
+		/* No call owns this source address: the network would never route it. */
+		ret = -ENETDOWN;
+		goto drop;
+	}
+	s->tx_pkts++;
+	s->tx_bytes += v.len;
+	switch (sim->data_mode) {
+	case QSIM_DATA_REFLECT:
+		reflect(&v);
+		qsim_data_to_host(sim, buf, v.len);
+		return 0;
+	case QSIM_DATA_FORWARD:
+		if (!is_modem_addr(s, v.family, v.dst)) {
+			if (!sim->fwd_cb) {
+				s->tx_dropped++;
+				ret = -ENETDOWN;
+				goto drop;
+			}
+			sim->stats.forwarded++;
+			sim->fwd_cb(sim->fwd_user, buf, v.len);
+			return 0;
+		}
+		break;
+	case QSIM_DATA_GATEWAY:
+		break;
+	}
+	if (is_modem_addr(s, v.family, v.dst) && make_echo_reply(&v)) {
+		sim->stats.echo_replies++;
+		qsim_data_to_host(sim, buf, v.len);
+		return 0;
+	}
+	s->tx_dropped++;
+	ret = 0; /* accepted by the modem, then dropped by the network: not the host's error */
+	sim->stats.data_in_dropped++;
+	return ret;
+drop:
+	sim->stats.data_in_dropped++;
+	return ret;
+}
+
+int qsim_net_in(struct qsim *sim, const uint8_t *pkt, size_t len)
+{
+	struct ip_view v;
+	uint8_t buf[PKT_MAX];
+
+	if (len > sizeof(buf))
+		return -EMSGSIZE;
+	memcpy(buf, pkt, len);
+	if (ip_parse(buf, len, &v) < 0)
+		return -EBADMSG;
+	if (!qsim_session_by_addr(sim, v.family, v.dst))
+		return -ENETDOWN;
+	qsim_data_to_host(sim, buf, v.len);
+	return 0;
+}
+
+void qsim_set_data_mode(struct qsim *sim, enum qsim_data_mode mode)
+{
+	sim->data_mode = mode;
+}
+
+void qsim_set_forward(struct qsim *sim, qsim_forward_cb cb, void *user)
+{
+	sim->fwd_cb = cb;
+	sim->fwd_user = user;
+}

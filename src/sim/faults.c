@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: MIT */
+/* The --sim-fault spec parser: "delay=200,drop=2,sim-absent,call-fail=27". */
+#include "sim/sim.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || *end || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_int16(const char *s, int16_t *out)
+{
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return -EINVAL;
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (errno || *end || v < INT16_MIN || v > INT16_MAX)
+		return -EINVAL;
+	*out = (int16_t)v;
+	return 0;
+}
+
+/* "K" hits every response, "K=N" the first N, "K-every=N" every Nth. */
+static int parse_sel(const char *key, const char *name, const char *val, struct qsim_sel *sel,
+		     bool *matched)
+{
+	size_t n = strlen(name);
+	unsigned long v;
+
+	if (strncmp(key, name, n) != 0)
+		return 0;
+	if (key[n] == '\0') {
+		*matched = true;
+		if (!val) {
+			sel->every = 1;
+			return 0;
+		}
+		if (parse_uint(val, 1000000, &v) < 0 || v == 0)
+			return -EINVAL;
+		sel->first = (unsigned)v;
+		return 0;
+	}
+	if (strcmp(key + n, "-every") == 0) {
+		*matched = true;
+		if (parse_uint(val, 1000000, &v) < 0 || v == 0)
+			return -EINVAL;
+		sel->every = (unsigned)v;
+	}
+	return 0;
+}
+
+static int parse_item(struct qsim_faults *f, char *item)
+{
+	char *val = strchr(item, '=');
+	unsigned long v;
+	bool matched = false;
+	int ret;
+
+	if (val)
+		*val++ = '\0';
+	struct {
+		const char *name;
+		struct qsim_sel *sel;
+	} sels[] = {
+		{ "drop", &f->drop },
+		{ "dup-notify", &f->dup_notify },
+		{ "zero-length", &f->zero_length },
+		{ "out-of-order", &f->out_of_order },
+		{ "malformed", &f->malformed },
+	};
+	for (size_t i = 0; i < sizeof(sels) / sizeof(sels[0]); i++) {
+		ret = parse_sel(item, sels[i].name, val, sels[i].sel, &matched);
+		if (ret < 0 || matched)
+			return ret;
+	}
+	if (!strcmp(item, "sim-absent") || !strcmp(item, "reg-denied") ||
+	    !strcmp(item, "signal-static")) {
+		if (val)
+			return -EINVAL;
+		if (item[0] == 's' && item[1] == 'i' && item[2] == 'm')
+			f->sim_absent = true;
+		else if (item[0] == 'r')
+			f->reg_denied = true;
+		else
+			f->signal_static = true;
+		return 0;
+	}
+	if (!strcmp(item, "apn")) {
+		if (!val || !*val || strlen(val) >= sizeof(f->apn))
+			return -EINVAL;
+		strcpy(f->apn, val);
+		return 0;
+	}
+	if (!strcmp(item, "data")) {
+		static const char *const modes[] = { "gateway", "reflect", "forward" };
+
+		for (int m = 0; m < 3; m++) {
+			if (val && !strcmp(val, modes[m])) {
+				f->data_mode = m;
+				return 0;
+			}
+		}
+		return -EINVAL;
+	}
+	if (!strcmp(item, "opnet")) {
+		char *colon = val ? strchr(val, ':') : NULL;
+
+		if (colon) {
+			*colon++ = '\0';
+			if (!*colon || strlen(colon) >= sizeof(f->opnet_if))
+				return -EINVAL;
+			strcpy(f->opnet_if, colon);
+		}
+		if (!val || !*val || strlen(val) >= sizeof(f->opnet_ns))
+			return -EINVAL;
+		strcpy(f->opnet_ns, val);
+		return 0;
+	}
+	if (!strcmp(item, "call-fail-verbose")) {
+		char *colon = val ? strchr(val, ':') : NULL;
+
+		if (!colon)
+			return -EINVAL;
+		*colon = '\0';
+		if (parse_uint(val, UINT16_MAX, &v) < 0 || v == 0)
+			return -EINVAL;
+		f->call_fail_verbose_type = (uint16_t)v;
+		return parse_int16(colon + 1, &f->call_fail_verbose_reason);
+	}
+	struct {
+		const char *name;
+		unsigned long max;
+		unsigned long min;
+	} nums[] = {
+		{ "delay", 600000, 0 },        { "sim-delay", 600000, 0 },
+		{ "reg-delay", 600000, 0 },    { "call-fail", UINT16_MAX, 1 },
+		{ "call-drop", 3600000, 1 },   { "cid-limit", 254, 1 },
+		{ "seed", UINT32_MAX, 0 },     { "signal-ms", 3600000, 10 },
+	};
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		if (strcmp(item, nums[i].name) != 0)
+			continue;
+		if (parse_uint(val, nums[i].max, &v) < 0 || v < nums[i].min)
+			return -EINVAL;
+		switch (i) {
+		case 0: f->delay_ms = (unsigned)v; break;
+		case 1: f->sim_delay_ms = (unsigned)v; break;
+		case 2: f->reg_delay_ms = (unsigned)v; break;
+		case 3: f->call_fail_reason = (uint16_t)v; break;
+		case 4: f->call_drop_ms = (unsigned)v; break;
+		case 5: f->cid_limit = (unsigned)v; break;
+		case 6: f->seed = (uint32_t)v; break;
+		default: f->signal_ms = (unsigned)v; break;
+		}
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int qsim_faults_parse(struct qsim_faults *f, const char *spec, char *err, size_t errlen)
+{
+	char *copy = NULL, *save = NULL, *item;
+	int ret = 0;
+
+	memset(f, 0, sizeof(*f));
+	if (!spec)
+		return 0;
+	copy = strdup(spec);
+	if (!copy)
+		return -ENOMEM;
+	for (item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		char shown[96];
+
+		snprintf(shown, sizeof(shown), "%s", item);
+		ret = parse_item(f, item);
+		if (ret < 0) {
+			if (err && errlen)
+				snprintf(err, errlen, "%s sim fault '%s'",
+					 ret == -ENOENT ? "unknown" : "bad value in", shown);
+			ret = -EINVAL;
+			break;
+		}
+	}
+	free(copy);
+	return ret;
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/* The FunctionFS descriptor and string blobs of the software modem's QMI interface. */
+#include "sim/gadget.h"
+
+#include <endian.h>
+#include <stdbool.h>
+#include <errno.h>
+#include <linux/usb/ch9.h>
+#include <linux/usb/functionfs.h>
+#include <string.h>
+
+struct blob {
+	uint8_t *p;
+	size_t len, cap;
+};
+
+static void put(struct blob *b, const void *v, size_t n)
+{
+	if (b->len + n <= b->cap)
+		memcpy(b->p + b->len, v, n);
+	b->len += n; /* keeps counting past cap so the caller learns the size needed */
+}
+
+static void put_le32(struct blob *b, uint32_t v)
+{
+	v = htole32(v);
+	put(b, &v, sizeof(v));
+}
+
+static void put_le16(struct blob *b, uint16_t v)
+{
+	v = htole16(v);
+	put(b, &v, sizeof(v));
+}
+
+static void put_intf(struct blob *b)
+{
+	const uint8_t d[USB_DT_INTERFACE_SIZE] = {
+		USB_DT_INTERFACE_SIZE, USB_DT_INTERFACE, 0, 0, 3,
+		USB_CLASS_VENDOR_SPEC, 0xff, 0xff, 1 /* iInterface: the strings blob's first */
+	};
+
+	put(b, d, sizeof(d));
+}
+
+/* 7-byte endpoint descriptors; FunctionFS replaces the addresses with the ones the UDC picks. */
+static void put_ep(struct blob *b, uint8_t addr, uint8_t attr, uint16_t mps, uint8_t interval)
+{
+	const uint8_t d[USB_DT_ENDPOINT_SIZE] = {
+		USB_DT_ENDPOINT_SIZE, USB_DT_ENDPOINT, addr, attr,
+		(uint8_t)(mps & 0xff), (uint8_t)(mps >> 8), interval
+	};
+
+	put(b, d, sizeof(d));
+}
+
+/* Endpoint order is the same at both speeds and decides the file names: ep1 interrupt IN,
+ * ep2 bulk IN, ep3 bulk OUT (gadget.c relies on it). */
+static void put_speed(struct blob *b, bool high)
+{
+	put_intf(b);
+	/* 8 bytes: exactly one RESPONSE_AVAILABLE notification per packet. Interval: 1 ms at
+	 * full speed; 2^(4-1) microframes = 1 ms at high speed, so notifications are prompt. */
+	put_ep(b, USB_DIR_IN | 1, USB_ENDPOINT_XFER_INT, 8, high ? 4 : 1);
+	put_ep(b, USB_DIR_IN | 2, USB_ENDPOINT_XFER_BULK, high ? 512 : 64, 0);
+	put_ep(b, USB_DIR_OUT | 3, USB_ENDPOINT_XFER_BULK, high ? 512 : 64, 0);
+}
+
+long qsim_gadget_descriptors(uint8_t *buf, size_t cap)
+{
+	struct blob b = { buf, 0, cap };
+	size_t len_at;
+
+	put_le32(&b, FUNCTIONFS_DESCRIPTORS_MAGIC_V2);
+	len_at = b.len;
+	put_le32(&b, 0); /* total length, patched below */
+	put_le32(&b, FUNCTIONFS_HAS_FS_DESC | FUNCTIONFS_HAS_HS_DESC);
+	put_le32(&b, 4); /* descriptors per speed: interface + 3 endpoints */
+	put_le32(&b, 4);
+	put_speed(&b, false);
+	put_speed(&b, true);
+	if (b.len > cap)
+		return -EMSGSIZE;
+	uint32_t total = htole32((uint32_t)b.len);
+
+	memcpy(buf + len_at, &total, sizeof(total));
+	return (long)b.len;
+}
+
+long qsim_gadget_strings(uint8_t *buf, size_t cap)
+{
+	static const char name[] = "QMI"; /* iInterface 1 */
+	struct blob b = { buf, 0, cap };
+	size_t len_at;
+
+	put_le32(&b, FUNCTIONFS_STRINGS_MAGIC);
+	len_at = b.len;
+	put_le32(&b, 0);
+	put_le32(&b, 1); /* str_count */
+	put_le32(&b, 1); /* lang_count */
+	put_le16(&b, 0x0409);
+	put(&b, name, sizeof(name));
+	if (b.len > cap)
+		return -EMSGSIZE;
+	uint32_t total = htole32((uint32_t)b.len);
+
+	memcpy(buf + len_at, &total, sizeof(total));
+	return (long)b.len;
+}

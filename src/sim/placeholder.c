@@ -1,2 +1,0 @@
-/* Placeholder so the library exists before its first real source; delete when one lands. */
-typedef int qmiusb_sim_placeholder;

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The software modem (device `sim`): a QMI responder with real state (identities, operating mode,
+ * SIM, registration, signal, client ids, WDS sessions, data format) and an IP data side. It is
+ * driven by request frames (qsim_ctrl_in) and IP packets (qsim_data_in) and writes its answers
+ * through a struct qsim_output, so the same modem sits behind the in-process transport and behind
+ * the FunctionFS gadget.
+ *
+ * Everything runs on the caller's qnet_loop (signal timer, delayed responses); nothing is global,
+ * so any number of modems can live in one process.
+ *
+ * Control output model (CDC): the modem hands each frame to out->ctrl (the frame is now waiting
+ * to be fetched with GET_ENCAPSULATED_RESPONSE) and then calls out->notify (RESPONSE_AVAILABLE on
+ * the interrupt endpoint). A fetch with nothing waiting answers zero bytes. The dup-notify knob
+ * calls notify twice for one frame; the zero-length knob hands a zero-length frame (and its
+ * notify) ahead of the real one.
+ */
+#ifndef QSIM_SIM_H
+#define QSIM_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct qnet_loop;
+struct qmi_transport;
+struct qsim;
+
+/*
+ * Which responses a per-response fault hits. Responses are numbered from 1 in the order the
+ * modem produces them (every service, CTL included; indications are never counted or hit).
+ * first = N hits responses 1..N; every = N hits responses N, 2N, 3N, ...; both 0 = off.
+ */
+struct qsim_sel {
+	unsigned first;
+	unsigned every;
+};
+
+/*
+ * Faults and test configuration. All-zero is a healthy modem with the defaults.
+ * Spec syntax for qsim_faults_parse (comma-separated, as `--sim-fault SPEC`):
+ *   delay=MS                 every frame waits MS ms (indications too, so order is kept)
+ *   drop | drop=N | drop-every=N           no response at all
+ *   dup-notify[=N] | dup-notify-every=N    RESPONSE_AVAILABLE sent twice for the response
+ *   zero-length[=N] | zero-length-every=N  a zero-length response is fetched before the real one
+ *   out-of-order[=N] | out-of-order-every=N  the response is held and sent after the next one
+ *   malformed[=N] | malformed-every=N      the response's QMI TLV length is off by one
+ *   sim-absent | sim-delay=MS (SIM initialising for MS, then ready)
+ *   reg-denied | reg-delay=MS (searching for MS, then registered)
+ *   call-fail=N              Start Network fails with CallFailed, call end reason N
+ *   call-fail-verbose=TYPE:REASON    also send the verbose call end reason
+ *   call-drop=MS             the network drops each call MS ms after it connected
+ *   apn=NAME                 only this APN connects (others: call end reason 1, verbose 3GPP 27)
+ *   cid-limit=N              client ids per service (default 10, max 254)
+ *   seed=N                   signal random walk seed; signal-ms=MS its period (default 1000)
+ *   signal-static            no signal timer
+ *   data=gateway|reflect|forward     the data side's mode (see enum qsim_data_mode)
+ *   opnet=NSPATH[:IFNAME]    forward to a TUN (default name qsimop0) in that network namespace
+ * A bare per-response knob (e.g. `drop`) hits every response.
+ */
+struct qsim_faults {
+	unsigned delay_ms;
+	struct qsim_sel drop, dup_notify, zero_length, out_of_order, malformed;
+	bool sim_absent;
+	unsigned sim_delay_ms;
+	bool reg_denied;
+	unsigned reg_delay_ms;
+	uint16_t call_fail_reason; /* 0 = calls succeed */
+	uint16_t call_fail_verbose_type;
+	int16_t call_fail_verbose_reason;
+	unsigned call_drop_ms; /* 0 = never */
+	char apn[64];          /* "" = any APN */
+	unsigned cid_limit;    /* 0 = 10 */
+	uint32_t seed;         /* 0 = 1 */
+	unsigned signal_ms;    /* 0 = 1000 */
+	bool signal_static;
+	int data_mode;        /* enum qsim_data_mode */
+	char opnet_ns[128];   /* "" = no operator network */
+	char opnet_if[16];    /* "" = qsimop0 */
+};
+
+/* Fills *f (zeroed first) from spec; 0 or -EINVAL with a message naming the bad item in err. */
+int qsim_faults_parse(struct qsim_faults *f, const char *spec, char *err, size_t errlen);
+
+/* Where the modem's bytes go. Buffers are the modem's and valid only during the call. */
+struct qsim_output {
+	void (*ctrl)(void *user, const uint8_t *frame, size_t len); /* a frame waits to be fetched */
+	void (*notify)(void *user);                                 /* RESPONSE_AVAILABLE */
+	void (*data)(void *user, const uint8_t *pkt, size_t len);   /* an IP packet to the host */
+};
+
+/* faults may be NULL (healthy modem); it is copied. Fails (-errno) only for resources and for
+ * an operator network that cannot be opened. */
+int qsim_new(struct qsim **out, struct qnet_loop *loop, const struct qsim_faults *faults);
+void qsim_free(struct qsim *sim); /* accepts NULL; the transport must be destroyed first */
+void qsim_set_output(struct qsim *sim, const struct qsim_output *out, void *user);
+/* Replaces the fault set at run time (SIM/registration knobs take effect at once; data= and
+ * opnet= only act in qsim_new). */
+void qsim_set_faults(struct qsim *sim, const struct qsim_faults *faults);
+const struct qsim_faults *qsim_get_faults(const struct qsim *sim);
+
+/* One request frame from the host. 0, or -EBADMSG for a frame the modem ignored as invalid. */
+int qsim_ctrl_in(struct qsim *sim, const uint8_t *frame, size_t len);
+/* One IP packet from the host (raw-IP, or Ethernet when the data format is 802.3).
+ * 0 (answered, reflected, forwarded, or dropped by the "network"), or -ENETDOWN (no call owns
+ * the source address), -EBADMSG (not an IP packet), -EMSGSIZE. Counted either way. */
+int qsim_data_in(struct qsim *sim, const uint8_t *pkt, size_t len);
+
+/* The in-process transport (src/qmi/transport.h) in front of this modem. The modem must outlive
+ * the transport. It claims the modem's output while it exists. */
+int qsim_transport_new(struct qsim *sim, struct qmi_transport *out);
+
+/* ---- the data side as a network ---- */
+enum qsim_data_mode {
+	QSIM_DATA_GATEWAY = 0, /* answer ICMP/ICMPv6 echo at gateway and DNS addresses, drop the rest */
+	QSIM_DATA_REFLECT,     /* send every packet back with addresses (and UDP/TCP ports) swapped */
+	QSIM_DATA_FORWARD,     /* echo at the gateway; everything else goes to the forward hook */
+};
+typedef void (*qsim_forward_cb)(void *user, const uint8_t *pkt, size_t len);
+void qsim_set_data_mode(struct qsim *sim, enum qsim_data_mode mode);
+/* The packet output toward the operator network (mode FORWARD). */
+void qsim_set_forward(struct qsim *sim, qsim_forward_cb cb, void *user);
+/* A raw IP packet from the operator network toward the host. 0 or -ENETDOWN/-EBADMSG. */
+int qsim_net_in(struct qsim *sim, const uint8_t *pkt, size_t len);
+
+/*
+ * Operator network: opens a TUN (IFF_TUN|IFF_NO_PI) named ifname inside the network namespace
+ * at netns_path (e.g. /run/netns/op) and forwards between it and the data side (mode becomes
+ * FORWARD). Addresses and routes in that namespace are the caller's (ip -n NS ...). 0 or -errno.
+ */
+int qsim_opnet_open(struct qsim *sim, const char *netns_path, const char *ifname);
+void qsim_opnet_close(struct qsim *sim);
+
+/* ---- test and inspection hooks ---- */
+unsigned qsim_cid_count(const struct qsim *sim, uint8_t svc);
+/* The network ends every call: Packet Service Status (disconnected, this call end reason). */
+void qsim_drop_call(struct qsim *sim, uint16_t reason);
+/* Forces one signal step now (random walk + indications), as the timer does. */
+void qsim_signal_step(struct qsim *sim);
+
+struct qsim_stats {
+	uint64_t requests, responses, indications;
+	uint64_t invalid_frames;      /* ignored: unparsable or not a request */
+	uint64_t dropped_responses;   /* by the drop knob */
+	uint64_t data_in, data_out;   /* packets host->modem and modem->host */
+	uint64_t data_in_dropped;     /* no call, not IP, not ours */
+	uint64_t echo_replies;
+	uint64_t forwarded;           /* to the operator network */
+};
+void qsim_get_stats(const struct qsim *sim, struct qsim_stats *out);
+
+/* Identities and addresses the modem hands out (fixed; documented for tests and docs). */
+#define QSIM_MANUFACTURER "qmiusb"
+#define QSIM_MODEL "Software Modem"
+#define QSIM_REVISION "QSIM.01.00.00 1 [2026-11-21]"
+#define QSIM_IMEI "352099001761481"
+#define QSIM_IMEI_SV "01"
+#define QSIM_ESN "80A1B2C3"
+#define QSIM_MEID "A1000012345678"
+#define QSIM_IMSI "001010123456789"
+#define QSIM_ICCID "8900101012345678904"
+#define QSIM_MSISDN "15555550100"
+#define QSIM_MCC 1
+#define QSIM_MNC 1
+#define QSIM_NETWORK_NAME "qmiusb test network"
+#define QSIM_LTE_TAC 0x1234
+#define QSIM_LTE_CELL_ID 0x01A2D301u
+
+/* Session n (0-based, per connected WDS client) gets 10.64.(n/64).(4*(n%64))/30: host .+1,
+ * gateway .+2; IPv6 2001:db8:1:n::1/64, gateway 2001:db8:1:n::2. DNS is shared. */
+#define QSIM_DNS4_PRIMARY 0x0A40FF35u   /* 10.64.255.53 */
+#define QSIM_DNS4_SECONDARY 0x0A40FF36u /* 10.64.255.54 */
+#define QSIM_MTU 1500
+bool qsim_luhn_ok(const char *digits);
+char qsim_luhn_digit(const char *digits_without_check); /* '0'..'9', or 0 for non-digits */
+
+#endif

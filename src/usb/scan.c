@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: MIT */
+/* Discovery over libusb: runs once per call, before any session, so synchronous libusb is fine. */
+#include "usb/scan_internal.h"
+
+#include <errno.h>
+#include <libusb.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int qusb_errno(int e)
+{
+	switch (e) {
+	case LIBUSB_SUCCESS: return 0;
+	case LIBUSB_ERROR_IO: return -EIO;
+	case LIBUSB_ERROR_INVALID_PARAM: return -EINVAL;
+	case LIBUSB_ERROR_ACCESS: return -EACCES;
+	case LIBUSB_ERROR_NO_DEVICE: return -ENODEV;
+	case LIBUSB_ERROR_NOT_FOUND: return -ENOENT;
+	case LIBUSB_ERROR_BUSY: return -EBUSY;
+	case LIBUSB_ERROR_TIMEOUT: return -ETIMEDOUT;
+	case LIBUSB_ERROR_OVERFLOW: return -EOVERFLOW;
+	case LIBUSB_ERROR_PIPE: return -EPIPE;
+	case LIBUSB_ERROR_INTERRUPTED: return -EINTR;
+	case LIBUSB_ERROR_NO_MEM: return -ENOMEM;
+	case LIBUSB_ERROR_NOT_SUPPORTED: return -ENOTSUP;
+	default: return -EIO;
+	}
+}
+
+/* Copies only the CS_INTERFACE descriptors (CDC functional) libusb left in an alt's extra. */
+static void copy_extra(struct qusb_alt *a, const unsigned char *x, int len)
+{
+	for (int p = 0; p + 2 <= len;) {
+		uint8_t l = x[p];
+		if (l < 2 || p + l > len)
+			return;
+		if (x[p + 1] == 0x24 && a->extra_len + l <= QUSB_EXTRA_MAX) {
+			memcpy(a->extra + a->extra_len, x + p, l);
+			a->extra_len = (uint16_t)(a->extra_len + l);
+		}
+		p += l;
+	}
+}
+
+void qusb_config_from_libusb(const struct libusb_config_descriptor *c, struct qusb_config *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->value = c->bConfigurationValue;
+	for (int i = 0; i < c->bNumInterfaces; i++) {
+		const struct libusb_interface *it = &c->interface[i];
+		for (int k = 0; k < it->num_altsetting && out->n_alts < QUSB_MAX_ALTS; k++) {
+			const struct libusb_interface_descriptor *d = &it->altsetting[k];
+			struct qusb_alt *a = &out->alts[out->n_alts++];
+			a->iface = d->bInterfaceNumber;
+			a->alt = d->bAlternateSetting;
+			a->cls = d->bInterfaceClass;
+			a->subcls = d->bInterfaceSubClass;
+			a->proto = d->bInterfaceProtocol;
+			a->n_eps = d->bNumEndpoints;
+			for (int e = 0; e < d->bNumEndpoints && a->n_parsed < QUSB_MAX_EPS; e++) {
+				const struct libusb_endpoint_descriptor *ep = &d->endpoint[e];
+				a->eps[a->n_parsed++] = (struct qusb_ep){
+					.addr = ep->bEndpointAddress,
+					.type = ep->bmAttributes & 3,
+					.max_packet = ep->wMaxPacketSize & 0x7ff,
+				};
+			}
+			copy_extra(a, d->extra, d->extra_length);
+		}
+	}
+}
+
+/* One line of a sysfs attribute, trailing newline dropped; "" if absent. */
+static void sysfs_read(const char *dev, const char *attr, char *buf, size_t len)
+{
+	char p[PATH_MAX];
+	buf[0] = '\0';
+	if (snprintf(p, sizeof(p), "/sys/bus/usb/devices/%s/%s", dev, attr) >= (int)sizeof(p))
+		return;
+	FILE *f = fopen(p, "re");
+	if (!f)
+		return;
+	if (fgets(buf, (int)len, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	else
+		buf[0] = '\0';
+	fclose(f);
+}
+
+void qusb_sysfs_driver(const char *path, uint8_t config, uint8_t iface, char *buf, size_t len)
+{
+	char p[PATH_MAX], target[PATH_MAX];
+	buf[0] = '\0';
+	if (snprintf(p, sizeof(p), "/sys/bus/usb/devices/%s:%u.%u/driver", path, config, iface) >=
+	    (int)sizeof(p))
+		return;
+	ssize_t n = readlink(p, target, sizeof(target) - 1);
+	if (n <= 0)
+		return;
+	target[n] = '\0';
+	const char *slash = strrchr(target, '/');
+	snprintf(buf, len, "%s", slash ? slash + 1 : target);
+}
+
+/* Strings from sysfs (no device I/O, no permission needed), else from the device if it opens. */
+static void fill_strings(struct qusb_entry *e, libusb_device *dev,
+			 const struct libusb_device_descriptor *dd)
+{
+	sysfs_read(e->path, "manufacturer", e->manufacturer, sizeof(e->manufacturer));
+	sysfs_read(e->path, "product", e->product, sizeof(e->product));
+	sysfs_read(e->path, "serial", e->serial, sizeof(e->serial));
+
+	libusb_device_handle *h = NULL;
+	e->driver_active = -1;
+	if (libusb_open(dev, &h) != 0)
+		return;
+	int r = libusb_kernel_driver_active(h, e->func.ctrl_iface);
+	e->driver_active = r < 0 ? -1 : r;
+	struct {
+		uint8_t idx;
+		char *buf;
+		size_t len;
+	} s[] = {
+		{ dd->iManufacturer, e->manufacturer, sizeof(e->manufacturer) },
+		{ dd->iProduct, e->product, sizeof(e->product) },
+		{ dd->iSerialNumber, e->serial, sizeof(e->serial) },
+	};
+	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
+		if (s[i].buf[0] || !s[i].idx)
+			continue;
+		if (libusb_get_string_descriptor_ascii(h, s[i].idx, (unsigned char *)s[i].buf,
+						       (int)s[i].len) < 0)
+			s[i].buf[0] = '\0';
+	}
+	libusb_close(h);
+}
+
+int qusb_scan_ctx(libusb_context *ctx, const struct qusb_selector *sel,
+		  const struct qusb_quirks *quirks, struct qusb_entry **out, size_t *n,
+		  libusb_device ***devs_out, char *err, size_t errlen)
+{
+	libusb_device **list = NULL;
+	struct qusb_entry *v = NULL;
+	size_t nv = 0, cap = 0;
+	int ret = 0;
+	libusb_device **devs = NULL;
+
+	*out = NULL;
+	*n = 0;
+	if (devs_out)
+		*devs_out = NULL;
+	ssize_t cnt = libusb_get_device_list(ctx, &list);
+	if (cnt < 0) {
+		snprintf(err, errlen, "cannot list USB devices: %s", libusb_strerror((int)cnt));
+		return qusb_errno((int)cnt);
+	}
+	for (ssize_t i = 0; i < cnt; i++) {
+		libusb_device *dev = list[i];
+		struct libusb_device_descriptor dd;
+		struct libusb_config_descriptor *cd = NULL;
+		if (libusb_get_device_descriptor(dev, &dd) != 0 ||
+		    libusb_get_active_config_descriptor(dev, &cd) != 0)
+			continue;
+		struct qusb_config *cfg = malloc(sizeof(*cfg));
+		if (!cfg) {
+			libusb_free_config_descriptor(cd);
+			ret = -ENOMEM;
+			goto out;
+		}
+		qusb_config_from_libusb(cd, cfg);
+		libusb_free_config_descriptor(cd);
+		struct qusb_func f[16];
+		int nf = qusb_find_qmi(cfg, dd.idVendor, dd.idProduct, quirks, f, 16);
+		uint8_t cfgval = cfg->value;
+		free(cfg);
+		if (nf > 16)
+			nf = 16;
+		for (int k = 0; k < nf; k++) {
+			struct qusb_entry e = { 0 };
+			e.bus = libusb_get_bus_number(dev);
+			e.addr = libusb_get_device_address(dev);
+			int np = libusb_get_port_numbers(dev, e.ports, QUSB_MAX_PORTS);
+			e.n_ports = np > 0 ? (uint8_t)np : 0;
+			qusb_port_path(e.bus, e.ports, e.n_ports, e.path, sizeof(e.path));
+			e.vid = dd.idVendor;
+			e.pid = dd.idProduct;
+			e.bcd_usb = dd.bcdUSB;
+			e.func = f[k];
+			e.config = cfgval;
+			qusb_func_why(&f[k], e.why, sizeof(e.why));
+			fill_strings(&e, dev, &dd);
+			struct qusb_devid id = {
+				.vid = e.vid, .pid = e.pid, .bus = e.bus, .addr = e.addr,
+				.ports = e.ports, .n_ports = e.n_ports,
+				.serial = e.serial[0] ? e.serial : NULL, .iface = f[k].ctrl_iface,
+			};
+			if (sel && !qusb_selector_match(sel, &id))
+				continue;
+			qusb_sysfs_driver(e.path, e.config, f[k].ctrl_iface, e.driver, sizeof(e.driver));
+			if (nv == cap) {
+				size_t nc = cap ? cap * 2 : 4;
+				struct qusb_entry *nvp = realloc(v, nc * sizeof(*nvp));
+				libusb_device **nd = devs_out ? realloc(devs, nc * sizeof(*nd)) : NULL;
+				if (!nvp || (devs_out && !nd)) {
+					free(nvp ? nvp : v);
+					v = NULL;
+					if (nd)
+						devs = nd;
+					ret = -ENOMEM;
+					goto out;
+				}
+				v = nvp;
+				if (devs_out)
+					devs = nd;
+				cap = nc;
+			}
+			if (devs_out)
+				devs[nv] = libusb_ref_device(dev);
+			v[nv++] = e;
+		}
+	}
+out:
+	if (ret < 0) {
+		for (size_t i = 0; devs && i < nv; i++)
+			libusb_unref_device(devs[i]);
+		free(devs);
+		free(v);
+		snprintf(err, errlen, "out of memory while scanning USB devices");
+	} else {
+		*out = v;
+		*n = nv;
+		if (devs_out)
+			*devs_out = devs;
+	}
+	libusb_free_device_list(list, 1);
+	return ret;
+}
+
+int qusb_scan(const struct qusb_selector *sel, const struct qusb_quirks *quirks,
+	      struct qusb_entry **out, size_t *n, char *err, size_t errlen)
+{
+	libusb_context *ctx = NULL;
+	int r = libusb_init(&ctx);
+	if (r != 0) {
+		snprintf(err, errlen, "libusb_init failed: %s", libusb_strerror(r));
+		return qusb_errno(r);
+	}
+	r = qusb_scan_ctx(ctx, sel, quirks, out, n, NULL, err, errlen);
+	libusb_exit(ctx);
+	return r;
+}

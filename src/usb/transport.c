@@ -1,0 +1,621 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * struct qmi_transport over libusb. While the session runs everything is asynchronous: libusb's
+ * fds sit in the qnet loop and are serviced with a zero timeout on readiness.
+ *
+ * Transfers (each with a slot; `busy` = submitted and not yet completed):
+ *   notify   interrupt IN, exactly wMaxPacketSize, always pending
+ *   resp     GET_ENCAPSULATED_RESPONSE, issued while RESPONSE_AVAILABLE notifications are owed
+ *   cmd      SEND_ENCAPSULATED_COMMAND, one at a time, a small FIFO behind it
+ *   rx[]     bulk IN, all pending
+ *   tx[]     bulk OUT, a free list; data_send() returns -ENOBUFS when it is empty
+ * Ending a session (unplug or error): every busy transfer is cancelled and the closed callback is
+ * delivered from a loop timer once the last one has completed, so the user may destroy the
+ * transport from it. destroy() from inside a libusb callback is deferred until libusb returns.
+ */
+#include "usb/transport_internal.h"
+
+#include <errno.h>
+#include <libusb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+#include <sys/time.h>
+
+#include "net/loop.h"
+
+static void fail(struct qusb_tr *tr, int err);
+static void really_destroy(struct qusb_tr *tr);
+
+static bool live(const struct qusb_tr *tr)
+{
+	return tr->state == QUSB_ST_STARTED;
+}
+
+static void note(struct qusb_tr *tr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct qusb_tr *tr, const char *fmt, ...)
+{
+	va_list ap;
+	FILE *f = tr->log ? tr->log : stderr;
+	va_start(ap, fmt);
+	fprintf(f, "qmiusb: %s: ", tr->desc);
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+	va_end(ap);
+}
+
+/* ---- loop integration ------------------------------------------------------------------- */
+
+static void service(struct qusb_tr *tr);
+
+static void on_fd(void *user, int fd, unsigned revents)
+{
+	(void)fd;
+	(void)revents;
+	service(user);
+}
+
+static void on_timeout(void *user)
+{
+	struct qusb_tr *tr = user;
+	tr->tmo_timer = NULL;
+	service(tr);
+}
+
+static void arm_timeout(struct qusb_tr *tr)
+{
+	struct timeval tv;
+	if (!tr->loop || tr->state == QUSB_ST_DEAD || libusb_pollfds_handle_timeouts(tr->ctx))
+		return; /* Linux: libusb's timerfd is one of the watched fds */
+	qnet_timer_cancel(tr->tmo_timer);
+	tr->tmo_timer = NULL;
+	if (libusb_get_next_timeout(tr->ctx, &tv) != 1)
+		return;
+	uint64_t ms = (uint64_t)tv.tv_sec * 1000 + ((uint64_t)tv.tv_usec + 999) / 1000;
+	if (qnet_loop_timer(tr->loop, ms, on_timeout, tr, &tr->tmo_timer) < 0)
+		tr->tmo_timer = NULL;
+}
+
+static void service(struct qusb_tr *tr)
+{
+	struct timeval zero = { 0, 0 };
+	tr->in_events++;
+	int r = libusb_handle_events_timeout_completed(tr->ctx, &zero, NULL);
+	tr->in_events--;
+	if (tr->destroy_pending && tr->in_events == 0) {
+		really_destroy(tr);
+		return;
+	}
+	if (r < 0 && r != LIBUSB_ERROR_INTERRUPTED && r != LIBUSB_ERROR_TIMEOUT)
+		fail(tr, qusb_errno(r));
+	arm_timeout(tr);
+}
+
+static int add_watch(struct qusb_tr *tr, int fd, short events)
+{
+	for (size_t i = 0; i < tr->n_watches; i++)
+		if (tr->watch_fd[i] == fd)
+			return qnet_watch_set_events(tr->watch[i], (unsigned)events);
+	if (tr->n_watches == QUSB_MAX_WATCHES)
+		return -ENOSPC;
+	int r = qnet_loop_watch(tr->loop, fd, (unsigned)events, on_fd, tr,
+				&tr->watch[tr->n_watches]);
+	if (r < 0)
+		return r;
+	tr->watch_fd[tr->n_watches++] = fd;
+	return 0;
+}
+
+static void remove_watch(struct qusb_tr *tr, int fd)
+{
+	for (size_t i = 0; i < tr->n_watches; i++) {
+		if (tr->watch_fd[i] != fd)
+			continue;
+		qnet_watch_remove(tr->watch[i]);
+		tr->n_watches--;
+		tr->watch[i] = tr->watch[tr->n_watches];
+		tr->watch_fd[i] = tr->watch_fd[tr->n_watches];
+		return;
+	}
+}
+
+static void pollfd_added(int fd, short events, void *user)
+{
+	struct qusb_tr *tr = user;
+	int r = add_watch(tr, fd, events);
+	if (r < 0) {
+		note(tr, "cannot watch libusb fd %d: %s", fd, strerror(-r));
+		fail(tr, r);
+	}
+}
+
+static void pollfd_removed(int fd, void *user)
+{
+	remove_watch(user, fd);
+}
+
+static int hotplug_left(libusb_context *ctx, libusb_device *dev, libusb_hotplug_event ev,
+			void *user)
+{
+	struct qusb_tr *tr = user;
+	(void)ctx;
+	if (ev == LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT && dev == tr->dev)
+		fail(tr, -ENODEV);
+	return 0;
+}
+
+/* ---- transfer bookkeeping ------------------------------------------------------------------ */
+
+static int submit(struct qusb_slot *s)
+{
+	struct qusb_tr *tr = s->tr;
+	int r = libusb_submit_transfer(s->t);
+	if (r != 0) {
+		r = qusb_errno(r);
+		if (r == -ENODEV)
+			fail(tr, -ENODEV);
+		return r;
+	}
+	s->busy = true;
+	tr->inflight++;
+	return 0;
+}
+
+static void closed_cb(void *user)
+{
+	struct qusb_tr *tr = user;
+	tr->closed_timer = NULL;
+	tr->state = QUSB_ST_CLOSED;
+	if (tr->cbs && tr->cbs->closed)
+		tr->cbs->closed(tr->user, tr->close_err); /* may destroy tr */
+}
+
+static void maybe_finish_close(struct qusb_tr *tr)
+{
+	if (tr->state != QUSB_ST_CLOSING || tr->inflight || tr->closed_timer || tr->closed_sched)
+		return;
+	tr->closed_sched = true;
+	if (qnet_loop_timer(tr->loop, 0, closed_cb, tr, &tr->closed_timer) < 0) {
+		tr->closed_timer = NULL;
+		tr->closed_sched = false; /* no timer to be had: report on the next service() */
+	}
+}
+
+static void cancel_all(struct qusb_tr *tr)
+{
+	for (size_t i = 0; i < tr->n_slots; i++)
+		if (tr->slots[i].busy)
+			libusb_cancel_transfer(tr->slots[i].t);
+}
+
+static void fail(struct qusb_tr *tr, int err)
+{
+	if (tr->state != QUSB_ST_STARTED)
+		return;
+	tr->state = QUSB_ST_CLOSING;
+	tr->close_err = err;
+	if (err == -ENODEV)
+		note(tr, "device unplugged");
+	cancel_all(tr);
+	maybe_finish_close(tr);
+}
+
+/* Start of every callback. Returns false when the session is over and the callback must do
+ * nothing more than this bookkeeping. */
+static bool completed(struct qusb_slot *s)
+{
+	struct qusb_tr *tr = s->tr;
+	s->busy = false;
+	tr->inflight--;
+	if (s->t->status == LIBUSB_TRANSFER_NO_DEVICE)
+		fail(tr, -ENODEV);
+	if (!live(tr)) {
+		maybe_finish_close(tr);
+		return false;
+	}
+	return true;
+}
+
+/* A bulk or interrupt status that is neither success nor unplug. */
+static bool transient(struct qusb_tr *tr, struct libusb_transfer *t, const char *what)
+{
+	switch (t->status) {
+	case LIBUSB_TRANSFER_OVERFLOW: /* babble: this transfer is lost, the pipe is fine */
+		return true;
+	case LIBUSB_TRANSFER_ERROR:
+	case LIBUSB_TRANSFER_TIMED_OUT:
+		if (++tr->errors_in_row < QUSB_MAX_ERRORS_IN_ROW)
+			return true;
+		note(tr, "%s: %u transfer errors in a row", what, tr->errors_in_row);
+		fail(tr, -EIO);
+		return false;
+	case LIBUSB_TRANSFER_STALL:
+		note(tr, "%s endpoint stalled", what);
+		fail(tr, -EIO);
+		return false;
+	default:
+		fail(tr, -EIO);
+		return false;
+	}
+}
+
+/* ---- control channel -------------------------------------------------------------------- */
+
+static void submit_get_response(struct qusb_tr *tr)
+{
+	struct qusb_slot *s = &tr->slots[QUSB_SLOT_RESP];
+	libusb_fill_control_setup(tr->resp_buf, LIBUSB_ENDPOINT_IN | LIBUSB_REQUEST_TYPE_CLASS |
+							 LIBUSB_RECIPIENT_INTERFACE,
+				  0x01 /* GET_ENCAPSULATED_RESPONSE */, 0, tr->func.ctrl_iface,
+				  QUSB_RESP_MAX);
+	/* fill_control_transfer takes the length from the setup packet: refill on every reuse. */
+	libusb_fill_control_transfer(s->t, tr->h, tr->resp_buf, NULL, s, QUSB_CTRL_TIMEOUT_MS);
+	s->t->callback = s->cb;
+	if (submit(s) < 0 && live(tr)) {
+		note(tr, "cannot request an encapsulated response");
+		fail(tr, -EIO);
+	}
+}
+
+static void resp_cb(struct libusb_transfer *t)
+{
+	struct qusb_slot *s = t->user_data;
+	struct qusb_tr *tr = s->tr;
+	if (!completed(s))
+		return;
+	if (tr->resp_owed)
+		tr->resp_owed--;
+	/* Zero-length and stalled answers mean "nothing queued" (repeated notifications). */
+	if (t->status == LIBUSB_TRANSFER_COMPLETED && t->actual_length > 0) {
+		tr->errors_in_row = 0;
+		tr->cbs->ctrl_rx(tr->user, libusb_control_transfer_get_data(t),
+				 (size_t)t->actual_length);
+		if (!live(tr) || tr->destroy_pending)
+			return;
+	}
+	if (tr->resp_owed && !tr->slots[QUSB_SLOT_RESP].busy)
+		submit_get_response(tr);
+}
+
+static void response_available(struct qusb_tr *tr)
+{
+	/* Bounded: a device spamming notifications costs at most this many empty reads. */
+	if (tr->resp_owed < QUSB_MAX_RESP_OWED)
+		tr->resp_owed++;
+	if (!tr->slots[QUSB_SLOT_RESP].busy)
+		submit_get_response(tr);
+}
+
+static void notify_cb(struct libusb_transfer *t)
+{
+	struct qusb_slot *s = t->user_data;
+	struct qusb_tr *tr = s->tr;
+	if (!completed(s))
+		return;
+	if (t->status == LIBUSB_TRANSFER_COMPLETED) {
+		tr->errors_in_row = 0;
+		const uint8_t *b = t->buffer;
+		/* struct usb_cdc_notification: bmRequestType 0xA1, bNotificationType 0x01 */
+		if (t->actual_length >= 8 && b[0] == 0xA1 && b[1] == 0x01)
+			response_available(tr);
+		/* NETWORK_CONNECTION, SPEED_CHANGE and unknown notifications carry nothing for QMI */
+	} else if (!transient(tr, t, "interrupt IN")) {
+		return;
+	}
+	if (live(tr) && submit(s) < 0 && live(tr))
+		fail(tr, -EIO);
+}
+
+static int send_now(struct qusb_tr *tr, const uint8_t *frame, size_t len)
+{
+	struct qusb_slot *s = &tr->slots[QUSB_SLOT_CMD];
+	libusb_fill_control_setup(tr->cmd_buf, LIBUSB_ENDPOINT_OUT | LIBUSB_REQUEST_TYPE_CLASS |
+						       LIBUSB_RECIPIENT_INTERFACE,
+				  0x00 /* SEND_ENCAPSULATED_COMMAND */, 0, tr->func.ctrl_iface,
+				  (uint16_t)len);
+	memcpy(tr->cmd_buf + LIBUSB_CONTROL_SETUP_SIZE, frame, len);
+	libusb_fill_control_transfer(s->t, tr->h, tr->cmd_buf, NULL, s, QUSB_CTRL_TIMEOUT_MS);
+	s->t->callback = s->cb;
+	return submit(s);
+}
+
+static void send_queued(struct qusb_tr *tr)
+{
+	while (live(tr) && tr->q_count && !tr->slots[QUSB_SLOT_CMD].busy) {
+		unsigned i = tr->q_head;
+		tr->q_head = (tr->q_head + 1) % QUSB_CMD_QUEUE;
+		tr->q_count--;
+		if (send_now(tr, tr->q_buf + (size_t)i * QUSB_CMD_MAX, tr->q_len[i]) < 0 && live(tr))
+			note(tr, "SendEncapsulatedCommand could not be submitted; frame dropped");
+	}
+}
+
+static void cmd_cb(struct libusb_transfer *t)
+{
+	struct qusb_slot *s = t->user_data;
+	struct qusb_tr *tr = s->tr;
+	if (!completed(s))
+		return;
+	/* A refused command is the QMI core's timeout to report; the channel itself goes on. */
+	if (t->status != LIBUSB_TRANSFER_COMPLETED)
+		note(tr, "SendEncapsulatedCommand failed (%s); frame dropped",
+		     libusb_error_name(t->status == LIBUSB_TRANSFER_STALL ? LIBUSB_ERROR_PIPE
+									 : LIBUSB_ERROR_IO));
+	send_queued(tr);
+}
+
+static int tr_ctrl_send(void *impl, const uint8_t *frame, size_t len)
+{
+	struct qusb_tr *tr = impl;
+	if (tr->state >= QUSB_ST_CLOSING)
+		return tr->close_err ? tr->close_err : -ENOTCONN;
+	if (len == 0)
+		return -EINVAL;
+	if (len > QUSB_CMD_MAX)
+		return -EMSGSIZE;
+	if (live(tr) && !tr->q_count && !tr->slots[QUSB_SLOT_CMD].busy)
+		return send_now(tr, frame, len);
+	if (tr->q_count == QUSB_CMD_QUEUE)
+		return -EAGAIN;
+	unsigned i = (tr->q_head + tr->q_count) % QUSB_CMD_QUEUE;
+	memcpy(tr->q_buf + (size_t)i * QUSB_CMD_MAX, frame, len);
+	tr->q_len[i] = len;
+	tr->q_count++;
+	return 0;
+}
+
+/* ---- bulk data ------------------------------------------------------------------------------ */
+
+static void rx_cb(struct libusb_transfer *t)
+{
+	struct qusb_slot *s = t->user_data;
+	struct qusb_tr *tr = s->tr;
+	if (!completed(s))
+		return;
+	if (t->status == LIBUSB_TRANSFER_COMPLETED) {
+		tr->errors_in_row = 0;
+		if (t->actual_length > 0 && tr->cbs->data_rx) {
+			tr->cbs->data_rx(tr->user, t->buffer, (size_t)t->actual_length);
+			if (!live(tr) || tr->destroy_pending)
+				return;
+		}
+	} else if (!transient(tr, t, "bulk IN")) {
+		return;
+	}
+	if (submit(s) < 0 && live(tr))
+		fail(tr, -EIO);
+}
+
+static void tx_cb(struct libusb_transfer *t)
+{
+	struct qusb_slot *s = t->user_data;
+	struct qusb_tr *tr = s->tr;
+	tr->tx_free[tr->n_tx_free++] = s->index;
+	if (!completed(s))
+		return;
+	if (t->status != LIBUSB_TRANSFER_COMPLETED && t->status != LIBUSB_TRANSFER_ERROR &&
+	    !transient(tr, t, "bulk OUT"))
+		return; /* a lone OUT error loses one packet, as on any link */
+	if (tr->want_tx_ready && tr->cbs->data_tx_ready) {
+		tr->want_tx_ready = false;
+		tr->cbs->data_tx_ready(tr->user);
+	}
+}
+
+static int tr_data_send(void *impl, const uint8_t *pkt, size_t len)
+{
+	struct qusb_tr *tr = impl;
+	if (!live(tr))
+		return tr->close_err ? tr->close_err : -ENOTCONN;
+	if (len == 0 || len > tr->tx_size)
+		return -EMSGSIZE;
+	if (!tr->n_tx_free) {
+		tr->want_tx_ready = true;
+		return -ENOBUFS;
+	}
+	unsigned i = tr->tx_free[--tr->n_tx_free];
+	struct qusb_slot *s = &tr->slots[i];
+	memcpy(s->t->buffer, pkt, len);
+	s->t->length = (int)len;
+	int r = submit(s);
+	if (r < 0)
+		tr->tx_free[tr->n_tx_free++] = i;
+	return r;
+}
+
+/* ---- start / describe / destroy ------------------------------------------------------------ */
+
+static int tr_start(void *impl, struct qnet_loop *loop, const struct qmi_transport_cbs *cbs,
+		    void *user)
+{
+	struct qusb_tr *tr = impl;
+	int r = 0;
+	if (tr->state != QUSB_ST_OPEN)
+		return -EALREADY;
+	tr->loop = loop;
+	tr->cbs = cbs;
+	tr->user = user;
+
+	const struct libusb_pollfd **pfds = libusb_get_pollfds(tr->ctx);
+	if (!pfds)
+		return -ENOTSUP; /* a platform without pollable fds needs another integration */
+	for (size_t i = 0; pfds[i] && r == 0; i++)
+		r = add_watch(tr, pfds[i]->fd, pfds[i]->events);
+	libusb_free_pollfds(pfds);
+	if (r < 0)
+		return r;
+	libusb_set_pollfd_notifiers(tr->ctx, pollfd_added, pollfd_removed, tr);
+
+	if (libusb_has_capability(LIBUSB_CAP_HAS_HOTPLUG) &&
+	    libusb_hotplug_register_callback(tr->ctx, LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT, 0,
+					     tr->vid, tr->pid, LIBUSB_HOTPLUG_MATCH_ANY,
+					     hotplug_left, tr, &tr->hotplug) == 0)
+		tr->hotplug_registered = true;
+
+	tr->state = QUSB_ST_STARTED;
+	r = submit(&tr->slots[QUSB_SLOT_NOTIFY]);
+	for (size_t i = 0; r == 0 && i < tr->n_rx; i++)
+		r = submit(&tr->slots[QUSB_SLOT_RX0 + i]);
+	if (r < 0) {
+		/* Not a session yet: no closed callback. destroy() reaps what was submitted. */
+		tr->state = QUSB_ST_DEAD;
+		cancel_all(tr);
+		return r;
+	}
+	send_queued(tr);
+	arm_timeout(tr);
+	return 0;
+}
+
+static const char *tr_describe(void *impl)
+{
+	return ((struct qusb_tr *)impl)->desc;
+}
+
+static void release_device(struct qusb_tr *tr)
+{
+	uint8_t ifs[2] = { tr->func.ctrl_iface, tr->func.data_iface };
+	size_t n = ifs[0] == ifs[1] ? 1 : 2;
+	for (size_t i = 0; i < n; i++) {
+		if (tr->claimed[i])
+			libusb_release_interface(tr->h, ifs[i]);
+		if (tr->detached[i] && tr->reattach) {
+			int r = libusb_attach_kernel_driver(tr->h, ifs[i]);
+			if (r == 0)
+				note(tr, "interface %u given back to the kernel driver", ifs[i]);
+			else if (r != LIBUSB_ERROR_NO_DEVICE)
+				note(tr, "could not reattach the kernel driver to interface %u: %s",
+				     ifs[i], libusb_strerror(r));
+		}
+	}
+}
+
+static void really_destroy(struct qusb_tr *tr)
+{
+	tr->state = QUSB_ST_DEAD;
+	tr->destroy_pending = false;
+	cancel_all(tr);
+	/* Cancelled transfers complete asynchronously; they must before their memory goes. */
+	struct timeval tv = { 0, 10000 };
+	for (unsigned i = 0; tr->inflight && i < 300; i++)
+		libusb_handle_events_timeout_completed(tr->ctx, &tv, NULL);
+
+	libusb_set_pollfd_notifiers(tr->ctx, NULL, NULL, NULL);
+	while (tr->n_watches)
+		remove_watch(tr, tr->watch_fd[0]);
+	qnet_timer_cancel(tr->tmo_timer);
+	qnet_timer_cancel(tr->closed_timer);
+	if (tr->hotplug_registered)
+		libusb_hotplug_deregister_callback(tr->ctx, tr->hotplug);
+
+	if (tr->inflight) {
+		/* libusb still owns them: freeing would be a use-after-free. Leak the lot. */
+		note(tr, "%u USB transfers did not complete; leaking the libusb context", tr->inflight);
+		return;
+	}
+	qusb_tr_free(tr);
+}
+
+static void tr_destroy(void *impl)
+{
+	struct qusb_tr *tr = impl;
+	if (!tr)
+		return;
+	if (tr->in_events) {
+		/* Inside a libusb callback: libusb cannot be re-entered to reap; finish in service(). */
+		tr->destroy_pending = true;
+		tr->state = QUSB_ST_DEAD;
+		cancel_all(tr);
+		return;
+	}
+	really_destroy(tr);
+}
+
+void qusb_tr_free(struct qusb_tr *tr)
+{
+	if (!tr)
+		return;
+	if (tr->h)
+		release_device(tr);
+	for (size_t i = 0; i < tr->n_slots; i++)
+		libusb_free_transfer(tr->slots[i].t);
+	free(tr->slots);
+	free(tr->tx_free);
+	free(tr->bulk_mem);
+	free(tr->q_buf);
+	free(tr->notify_buf);
+	free(tr->resp_buf);
+	free(tr->cmd_buf);
+	if (tr->h)
+		libusb_close(tr->h);
+	if (tr->dev)
+		libusb_unref_device(tr->dev);
+	if (tr->ctx)
+		libusb_exit(tr->ctx);
+	free(tr);
+}
+
+static const struct qmi_transport_ops qusb_ops = {
+	.name = "usb",
+	.start = tr_start,
+	.ctrl_send = tr_ctrl_send,
+	.data_send = tr_data_send,
+	.describe = tr_describe,
+	.destroy = tr_destroy,
+};
+
+int qusb_tr_alloc_transfers(struct qusb_tr *tr)
+{
+	size_t n = QUSB_SLOT_RX0 + tr->n_rx + tr->n_tx;
+	tr->slots = calloc(n, sizeof(*tr->slots));
+	tr->tx_free = calloc(tr->n_tx, sizeof(*tr->tx_free));
+	tr->bulk_mem = malloc(tr->n_rx * tr->rx_size + tr->n_tx * tr->tx_size);
+	tr->q_buf = malloc((size_t)QUSB_CMD_QUEUE * QUSB_CMD_MAX);
+	tr->notify_buf = malloc(tr->func.notify_mps);
+	tr->resp_buf = malloc(LIBUSB_CONTROL_SETUP_SIZE + QUSB_RESP_MAX);
+	tr->cmd_buf = malloc(LIBUSB_CONTROL_SETUP_SIZE + QUSB_CMD_MAX);
+	if (!tr->slots || !tr->tx_free || !tr->bulk_mem || !tr->q_buf || !tr->notify_buf ||
+	    !tr->resp_buf || !tr->cmd_buf)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct qusb_slot *s = &tr->slots[i];
+		s->tr = tr;
+		s->index = (unsigned)i;
+		s->t = libusb_alloc_transfer(0);
+		if (!s->t)
+			return -ENOMEM;
+		tr->n_slots = i + 1;
+		s->t->user_data = s;
+	}
+	tr->slots[QUSB_SLOT_NOTIFY].cb = notify_cb;
+	libusb_fill_interrupt_transfer(tr->slots[QUSB_SLOT_NOTIFY].t, tr->h, tr->func.ep_notify,
+				       tr->notify_buf, tr->func.notify_mps, notify_cb,
+				       &tr->slots[QUSB_SLOT_NOTIFY], 0);
+	tr->slots[QUSB_SLOT_RESP].cb = resp_cb;
+	tr->slots[QUSB_SLOT_CMD].cb = cmd_cb;
+	uint8_t *mem = tr->bulk_mem;
+	for (size_t i = 0; i < tr->n_rx; i++) {
+		struct qusb_slot *s = &tr->slots[QUSB_SLOT_RX0 + i];
+		s->cb = rx_cb;
+		libusb_fill_bulk_transfer(s->t, tr->h, tr->func.ep_in, mem, (int)tr->rx_size, rx_cb,
+					  s, 0);
+		mem += tr->rx_size;
+	}
+	for (size_t i = 0; i < tr->n_tx; i++) {
+		size_t idx = QUSB_SLOT_RX0 + tr->n_rx + i;
+		struct qusb_slot *s = &tr->slots[idx];
+		s->cb = tx_cb;
+		libusb_fill_bulk_transfer(s->t, tr->h, tr->func.ep_out, mem, 0, tx_cb, s, 0);
+		/* qmi_wwan sets FLAG_SEND_ZLP: a packet of a multiple of wMaxPacketSize ends with a ZLP */
+		s->t->flags = LIBUSB_TRANSFER_ADD_ZERO_PACKET;
+		mem += tr->tx_size;
+		tr->tx_free[tr->n_tx_free++] = (unsigned)idx;
+	}
+	return 0;
+}
+
+void qusb_tr_export(struct qusb_tr *tr, struct qmi_transport *out)
+{
+	out->ops = &qusb_ops;
+	out->impl = tr;
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/* The USB transport's state, shared by open.c (claiming) and transport.c (the session). */
+#ifndef QUSB_TRANSPORT_INTERNAL_H
+#define QUSB_TRANSPORT_INTERNAL_H
+
+#include <libusb.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "usb/usb.h"
+
+struct qnet_loop;
+struct qnet_watch;
+struct qnet_timer;
+
+#define QUSB_RESP_MAX 4096   /* GET_ENCAPSULATED_RESPONSE buffer, as cdc-wdm under qmi_wwan */
+#define QUSB_CMD_MAX 8192    /* one QMUX frame (QMI_FRAME_MAX) */
+#define QUSB_CMD_QUEUE 16    /* frames waiting behind the one in flight */
+#define QUSB_CTRL_TIMEOUT_MS 5000
+#define QUSB_MAX_RESP_OWED 64
+#define QUSB_MAX_ERRORS_IN_ROW 10
+#define QUSB_MAX_WATCHES 16
+
+enum { QUSB_SLOT_NOTIFY, QUSB_SLOT_RESP, QUSB_SLOT_CMD, QUSB_SLOT_RX0 };
+
+enum qusb_state {
+	QUSB_ST_OPEN,    /* claimed, not started */
+	QUSB_ST_STARTED, /* session running */
+	QUSB_ST_CLOSING, /* ended; waiting for transfers before the closed callback */
+	QUSB_ST_CLOSED,  /* closed callback delivered */
+	QUSB_ST_DEAD,    /* being destroyed: no callbacks at all */
+};
+
+struct qusb_tr;
+
+struct qusb_slot {
+	struct qusb_tr *tr;
+	struct libusb_transfer *t;
+	libusb_transfer_cb_fn cb;
+	unsigned index;
+	bool busy;
+};
+
+struct qusb_tr {
+	libusb_context *ctx;        /* owned: one per transport */
+	libusb_device_handle *h;    /* owned */
+	libusb_device *dev;         /* referenced */
+	uint16_t vid, pid;
+	struct qusb_func func;      /* func.quirk is cleared: the quirks table does not outlive open */
+	char desc[48];              /* "usb:1-1.2:4" */
+	FILE *log;
+	bool claimed[2], detached[2]; /* [0] control interface, [1] data interface if separate */
+	bool reattach;
+
+	struct qnet_loop *loop;
+	const struct qmi_transport_cbs *cbs;
+	void *user;
+	struct qnet_watch *watch[QUSB_MAX_WATCHES];
+	int watch_fd[QUSB_MAX_WATCHES];
+	size_t n_watches;
+	struct qnet_timer *tmo_timer, *closed_timer;
+	bool closed_sched;
+	libusb_hotplug_callback_handle hotplug;
+	bool hotplug_registered;
+
+	struct qusb_slot *slots; /* NOTIFY, RESP, CMD, rx[n_rx], tx[n_tx] */
+	size_t n_slots;
+	size_t n_rx, n_tx, rx_size, tx_size;
+	uint8_t *bulk_mem;  /* rx buffers then tx buffers, owned, reused for the whole session */
+	unsigned *tx_free;  /* stack of free tx slot indexes */
+	unsigned n_tx_free;
+	bool want_tx_ready;
+
+	uint8_t *notify_buf; /* func.notify_mps bytes */
+	uint8_t *resp_buf;   /* setup + QUSB_RESP_MAX */
+	uint8_t *cmd_buf;    /* setup + QUSB_CMD_MAX */
+	uint8_t *q_buf;      /* QUSB_CMD_QUEUE * QUSB_CMD_MAX */
+	size_t q_len[QUSB_CMD_QUEUE];
+	unsigned q_head, q_count;
+	unsigned resp_owed;  /* RESPONSE_AVAILABLE notifications not yet answered by a read */
+	unsigned errors_in_row;
+
+	unsigned inflight;
+	enum qusb_state state;
+	int close_err;
+	int in_events; /* >0 while libusb is dispatching callbacks */
+	bool destroy_pending;
+};
+
+int qusb_tr_alloc_transfers(struct qusb_tr *tr); /* after h, func and sizes are set */
+void qusb_tr_free(struct qusb_tr *tr);           /* releases, reattaches, closes, frees */
+void qusb_tr_export(struct qusb_tr *tr, struct qmi_transport *out);
+
+#endif

@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: MIT */
+/* TUN creation and rtnetlink configuration, each test in its own network namespace. The checks
+ * read the kernel's state through interfaces other than libnl (getifaddrs, ioctls, /proc). */
+#include "net/netconf.h"
+#include "net/tun.h"
+#include "netns.h"
+
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <linux/capability.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+
+static bool has_addr(const char *ifname, int family, const char *want)
+{
+	struct ifaddrs *ifa, *i;
+	char buf[INET6_ADDRSTRLEN];
+	bool found = false;
+
+	cr_assert_eq(getifaddrs(&ifa), 0);
+	for (i = ifa; i; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != family || strcmp(i->ifa_name, ifname))
+			continue;
+		if (family == AF_INET)
+			inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, buf,
+				  sizeof(buf));
+		else
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr, buf,
+				  sizeof(buf));
+		if (!strcmp(buf, want))
+			found = true;
+	}
+	freeifaddrs(ifa);
+	return found;
+}
+
+static struct ifreq ifreq_get(const char *ifname, unsigned long req)
+{
+	struct ifreq ifr;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	cr_assert_geq(s, 0);
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	cr_assert_eq(ioctl(s, req, &ifr), 0, "ioctl on %s: %s", ifname, strerror(errno));
+	close(s);
+	return ifr;
+}
+
+static int mtu_of(const char *ifname)
+{
+	return ifreq_get(ifname, SIOCGIFMTU).ifr_mtu;
+}
+
+static bool is_up(const char *ifname)
+{
+	return ifreq_get(ifname, SIOCGIFFLAGS).ifr_flags & IFF_UP;
+}
+
+/* A default route through ifname in /proc/net/route (v4) or /proc/net/ipv6_route (v6). */
+static bool has_default_route(const char *ifname, int family)
+{
+	char line[512], dev[IF_NAMESIZE + 1];
+	bool found = false;
+	FILE *f = fopen(family == AF_INET ? "/proc/net/route" : "/proc/net/ipv6_route", "r");
+
+	cr_assert_not_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (family == AF_INET) {
+			unsigned dst, mask;
+
+			if (sscanf(line, "%16s %x %*x %*x %*d %*d %*d %x", dev, &dst, &mask) == 3 &&
+			    !strcmp(dev, ifname) && dst == 0 && mask == 0)
+				found = true;
+		} else {
+			char dst[33];
+			unsigned plen;
+
+			if (sscanf(line, "%32s %x %*s %*x %*s %*x %*x %*x %*x %16s", dst, &plen, dev) == 3 &&
+			    !strcmp(dev, ifname) && plen == 0 &&
+			    !strcmp(dst, "00000000000000000000000000000000"))
+				found = true;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+static struct qnet_ipconf sample_conf(void)
+{
+	struct qnet_ipconf c = { .has_v4 = true, .v4_prefix = 30, .has_v6 = true, .v6_prefix = 64,
+				 .mtu = 1400, .routes = true };
+
+	inet_pton(AF_INET, "10.64.1.2", &c.v4_addr);
+	inet_pton(AF_INET, "10.64.1.1", &c.v4_gw);
+	inet_pton(AF_INET6, "2001:db8:5::2", &c.v6_addr);
+	inet_pton(AF_INET, "10.64.0.53", &c.dns4[0]);
+	inet_pton(AF_INET6, "2001:db8:53::1", &c.dns6[0]);
+	c.n_dns4 = c.n_dns6 = 1;
+	return c;
+}
+
+Test(tun, create_configure_teardown)
+{
+	struct qnet_tun *tun = NULL;
+	struct qnet_netconf *nc = NULL;
+	struct qnet_ipconf c = sample_conf();
+	char err[256] = "";
+	int ret;
+
+	enter_new_netns();
+	ret = qnet_tun_open(&tun, "qtest0", err, sizeof(err));
+	cr_assert_eq(ret, 0, "%s", err);
+	cr_assert(tun->created);
+	cr_assert_str_eq(tun->name, "qtest0");
+	cr_assert_eq((unsigned)tun->ifindex, if_nametoindex("qtest0"));
+	cr_assert_eq(mtu_of("qtest0"), 1500);
+	cr_assert_not(is_up("qtest0"));
+
+	ret = qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, stderr, err, sizeof(err));
+	cr_assert_eq(ret, 0, "%d %s", ret, err);
+	cr_assert_eq(mtu_of("qtest0"), 1400);
+	cr_assert(is_up("qtest0"));
+	cr_assert(has_addr("qtest0", AF_INET, "10.64.1.2"));
+	cr_assert(has_addr("qtest0", AF_INET6, "2001:db8:5::2"));
+	cr_assert(has_default_route("qtest0", AF_INET));
+	cr_assert(has_default_route("qtest0", AF_INET6));
+
+	qnet_netconf_undo(nc);
+	cr_assert_eq(mtu_of("qtest0"), 1500);
+	cr_assert_not(is_up("qtest0"));
+	cr_assert_not(has_addr("qtest0", AF_INET, "10.64.1.2"));
+	cr_assert_not(has_addr("qtest0", AF_INET6, "2001:db8:5::2"));
+	cr_assert_not(has_default_route("qtest0", AF_INET));
+	cr_assert_not(has_default_route("qtest0", AF_INET6));
+	qnet_tun_close(tun);
+	cr_assert_eq(if_nametoindex("qtest0"), 0, "a TUN we created goes away with its fd");
+	qnet_netconf_undo(NULL);
+	qnet_tun_close(NULL);
+}
+
+Test(tun, no_routes_and_kernel_picked_name)
+{
+	struct qnet_tun *tun = NULL;
+	struct qnet_netconf *nc = NULL;
+	struct qnet_ipconf c = sample_conf();
+	char err[256] = "";
+
+	enter_new_netns();
+	cr_assert_eq(qnet_tun_open(&tun, NULL, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(strncmp(tun->name, "qmiusb", 6), 0, "%s", tun->name);
+	c.routes = false;
+	c.has_v6 = false;
+	c.mtu = 0;
+	cr_assert_eq(qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, stderr, err, sizeof(err)), 0,
+		     "%s", err);
+	cr_assert(has_addr(tun->name, AF_INET, "10.64.1.2"));
+	cr_assert_not(has_default_route(tun->name, AF_INET));
+	cr_assert_eq(mtu_of(tun->name), 1500);
+	qnet_netconf_undo(nc);
+	qnet_tun_close(tun);
+}
+
+static void make_persistent(const char *name)
+{
+	struct ifreq ifr;
+	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+
+	cr_assert_geq(fd, 0);
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	cr_assert_eq(ioctl(fd, TUNSETIFF, &ifr), 0);
+	cr_assert_eq(ioctl(fd, TUNSETOWNER, (unsigned long)geteuid()), 0);
+	cr_assert_eq(ioctl(fd, TUNSETPERSIST, 1), 0);
+	close(fd);
+}
+
+Test(tun, persistent_keeps_what_the_user_set)
+{
+	struct qnet_tun *tun = NULL;
+	struct qnet_netconf *nc = NULL;
+	struct qnet_ipconf c = sample_conf();
+	char err[256] = "";
+
+	enter_new_netns();
+	make_persistent("wwtun0");
+	/* The user already brought the link up and set the IPv4 address: not ours to undo. */
+	cr_assert_eq(system("ip link set dev wwtun0 up && ip addr add 10.64.1.2/30 dev wwtun0"), 0);
+	cr_assert_eq(qnet_tun_open(&tun, "wwtun0", err, sizeof(err)), 0, "%s", err);
+	cr_assert_not(tun->created);
+	cr_assert_eq(qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, stderr, err, sizeof(err)), 0,
+		     "%s", err);
+	cr_assert(has_addr("wwtun0", AF_INET6, "2001:db8:5::2"));
+	qnet_netconf_undo(nc);
+	cr_assert(is_up("wwtun0"));
+	cr_assert(has_addr("wwtun0", AF_INET, "10.64.1.2"));
+	cr_assert_not(has_addr("wwtun0", AF_INET6, "2001:db8:5::2"));
+	cr_assert_eq(mtu_of("wwtun0"), 1500);
+	qnet_tun_close(tun);
+	cr_assert_neq(if_nametoindex("wwtun0"), 0, "a persistent TUN stays");
+}
+
+static void drop_net_admin(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+
+	cr_assert_eq(syscall(SYS_capget, &h, d), 0);
+	d[CAP_NET_ADMIN / 32].effective &= ~(1u << (CAP_NET_ADMIN % 32));
+	d[CAP_NET_ADMIN / 32].permitted &= ~(1u << (CAP_NET_ADMIN % 32));
+	cr_assert_eq(syscall(SYS_capset, &h, d), 0, "capset: %s", strerror(errno));
+}
+
+Test(tun, without_net_admin_prints_the_commands)
+{
+	struct qnet_tun *tun = NULL;
+	struct qnet_netconf *nc = NULL;
+	struct qnet_ipconf c = sample_conf();
+	char err[256] = "", *advice = NULL;
+	size_t advice_len = 0;
+	FILE *f;
+
+	enter_new_netns();
+	make_persistent("wwtun1");
+	drop_net_admin();
+	/* Creating needs the capability; attaching to our own persistent TUN does not. */
+	cr_assert_eq(qnet_tun_open(&tun, "qtest9", err, sizeof(err)), -EPERM);
+	cr_assert(strstr(err, "CAP_NET_ADMIN"), "%s", err);
+	cr_assert_eq(qnet_tun_open(&tun, "wwtun1", err, sizeof(err)), 0, "%s", err);
+	f = open_memstream(&advice, &advice_len);
+	cr_assert_eq(qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, f, err, sizeof(err)), 1);
+	fclose(f);
+	cr_assert(strstr(advice, "ip link set dev wwtun1 mtu 1400 up\n"), "%s", advice);
+	cr_assert(strstr(advice, "ip addr add 10.64.1.2/30 dev wwtun1\n"), "%s", advice);
+	cr_assert(strstr(advice, "ip -6 addr add 2001:db8:5::2/64 dev wwtun1 nodad\n"), "%s", advice);
+	cr_assert(strstr(advice, "ip route add default dev wwtun1 metric 700\n"), "%s", advice);
+	cr_assert(strstr(advice, "ip -6 route add default dev wwtun1 metric 700\n"), "%s", advice);
+	cr_assert_not(is_up("wwtun1"));
+	qnet_netconf_undo(nc);
+	qnet_tun_close(tun);
+	free(advice);
+}
+
+Test(tun, dns_file)
+{
+	struct qnet_ipconf c = sample_conf();
+	char path[] = "/tmp/qmiusb-dns-XXXXXX", buf[256];
+	int fd = mkstemp(path);
+	ssize_t n;
+
+	cr_assert_geq(fd, 0);
+	close(fd);
+	cr_assert_eq(qnet_netconf_write_dns(path, &c), 0);
+	fd = open(path, O_RDONLY);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	unlink(path);
+	cr_assert_gt(n, 0);
+	buf[n] = '\0';
+	cr_assert(strstr(buf, "nameserver 10.64.0.53\nnameserver 2001:db8:53::1\n"), "%s", buf);
+	cr_assert_eq(qnet_netconf_write_dns("/nonexistent-dir/x", &c), -ENOENT);
+}
+
+Test(tun, bad_names)
+{
+	struct qnet_tun *tun = NULL;
+	char err[256] = "";
+
+	enter_new_netns();
+	cr_assert_eq(qnet_tun_open(&tun, "a-name-far-too-long-for-linux", err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "longer"), "%s", err);
+	cr_assert_eq(qnet_tun_open(&tun, "lo", err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "not a TUN"), "%s", err);
+}

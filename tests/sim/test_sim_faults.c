@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: MIT */
+/* Fault knobs: the spec parser and each knob's effect on the modem's output. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <string.h>
+
+#include "qmi/errors.h"
+#include "sim/harness.h"
+
+static struct harness h;
+
+static void teardown(void)
+{
+	h_fini(&h);
+}
+
+Test(sim_faults, parse_full_spec)
+{
+	struct qsim_faults f;
+	char err[128];
+
+	cr_assert_eq(qsim_faults_parse(&f, "delay=200,drop=2,sim-absent,call-fail=27", err,
+				       sizeof(err)), 0);
+	cr_assert_eq(f.delay_ms, 200);
+	cr_assert_eq(f.drop.first, 2);
+	cr_assert_eq(f.drop.every, 0);
+	cr_assert(f.sim_absent);
+	cr_assert_eq(f.call_fail_reason, 27);
+	cr_assert_eq(qsim_faults_parse(&f, "drop-every=3,dup-notify,zero-length=1,out-of-order-every=2,"
+				       "malformed=4,reg-denied,reg-delay=10,sim-delay=5,apn=x,"
+				       "cid-limit=3,seed=9,signal-ms=100,call-drop=20,"
+				       "call-fail-verbose=6:-1,signal-static", err, sizeof(err)), 0);
+	cr_assert_eq(f.drop.every, 3);
+	cr_assert_eq(f.dup_notify.every, 1);
+	cr_assert_eq(f.zero_length.first, 1);
+	cr_assert_eq(f.out_of_order.every, 2);
+	cr_assert_eq(f.malformed.first, 4);
+	cr_assert(f.reg_denied && f.signal_static);
+	cr_assert_eq(f.reg_delay_ms, 10);
+	cr_assert_eq(f.sim_delay_ms, 5);
+	cr_assert_str_eq(f.apn, "x");
+	cr_assert_eq(f.cid_limit, 3);
+	cr_assert_eq(f.seed, 9);
+	cr_assert_eq(f.signal_ms, 100);
+	cr_assert_eq(f.call_drop_ms, 20);
+	cr_assert_eq(f.call_fail_verbose_type, 6);
+	cr_assert_eq(f.call_fail_verbose_reason, -1);
+	cr_assert_eq(qsim_faults_parse(&f, "data=reflect,opnet=/run/netns/op:op0", err,
+				       sizeof(err)), 0);
+	cr_assert_eq(f.data_mode, QSIM_DATA_REFLECT);
+	cr_assert_str_eq(f.opnet_ns, "/run/netns/op");
+	cr_assert_str_eq(f.opnet_if, "op0");
+	cr_assert_eq(qsim_faults_parse(&f, "", err, sizeof(err)), 0);
+	cr_assert_eq(qsim_faults_parse(&f, NULL, err, sizeof(err)), 0);
+}
+
+Test(sim_faults, parse_errors_name_the_item)
+{
+	struct qsim_faults f;
+	char err[128];
+	const char *bad[] = { "bogus", "delay", "delay=-1", "delay=x", "drop=0", "cid-limit=255",
+			      "call-fail=0", "sim-absent=1", "drop-every", "call-fail-verbose=6",
+			      "delay=5,frobnicate", "data=fast", "opnet=", "opnet=/x:",
+			      "opnet=/x:waytoolonginterfacename" };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = 0;
+		cr_assert_eq(qsim_faults_parse(&f, bad[i], err, sizeof(err)), -EINVAL, "%s", bad[i]);
+		cr_assert_neq(err[0], 0);
+	}
+	qsim_faults_parse(&f, "delay=5,frobnicate", err, sizeof(err));
+	cr_assert(strstr(err, "frobnicate"), "%s", err);
+}
+
+static size_t count_kind(enum h_kind k, size_t *zero)
+{
+	size_t n = 0;
+
+	if (zero)
+		*zero = 0;
+	for (size_t i = 0; i < h.n_ev; i++) {
+		if (h.ev[i].kind != k)
+			continue;
+		n++;
+		if (zero && !h.ev[i].len)
+			(*zero)++;
+	}
+	return n;
+}
+
+Test(sim_faults, drop_first_n, .fini = teardown)
+{
+	uint16_t t1, t2, t3;
+	struct qmi_frame f;
+
+	h_init(&h, "drop=2");
+	t1 = h_send(&h, &qmi_ctl_get_version_info_req_def, NULL, 0);
+	t2 = h_send(&h, &qmi_ctl_get_version_info_req_def, NULL, 0);
+	t3 = h_send(&h, &qmi_ctl_get_version_info_req_def, NULL, 0);
+	h_run_for(&h, 20);
+	cr_assert_not(h_find_resp(&h, 0, t1, &f));
+	cr_assert_not(h_find_resp(&h, 0, t2, &f));
+	cr_assert(h_find_resp(&h, 0, t3, &f));
+	{
+		struct qsim_stats st;
+
+		qsim_get_stats(h.sim, &st);
+		cr_assert_eq(st.dropped_responses, 2);
+	}
+}
+
+Test(sim_faults, drop_every_nth, .fini = teardown)
+{
+	uint16_t t[6];
+	struct qmi_frame f;
+
+	h_init(&h, "drop-every=3");
+	for (int i = 0; i < 6; i++)
+		t[i] = h_send(&h, &qmi_ctl_get_version_info_req_def, NULL, 0);
+	h_run_for(&h, 20);
+	for (int i = 0; i < 6; i++)
+		cr_assert_eq(h_find_resp(&h, 0, t[i], &f), (i + 1) % 3 != 0, "response %d", i + 1);
+}
+
+Test(sim_faults, dup_notify, .fini = teardown)
+{
+	h_init(&h, "dup-notify=1");
+	h_send(&h, &qmi_ctl_get_version_info_req_def, NULL, 0);
+	h_send(&h, &qmi_ctl_get_version_info_req_def, NULL, 0);
+	h_run_for(&h, 20);
+	cr_assert_eq(count_kind(H_CTRL, NULL), 2);
+	cr_assert_eq(count_kind(H_NOTIFY, NULL), 3);
+	cr_assert_eq(h.ev[0].kind, H_CTRL);
+	cr_assert_eq(h.ev[1].kind, H_NOTIFY);
+	cr_assert_eq(h.ev[2].kind, H_NOTIFY);
+}
+
+Test(sim_faults, zero_length, .fini = teardown)
+{
+	size_t zero;
+	struct qmi_frame f;
+
+	h_init(&h, "zero-length");
+	h_send(&h, &qmi_ctl_get_version_info_req_def, NULL, 0);
+	h_run_for(&h, 20);
+	cr_assert_eq(count_kind(H_CTRL, &zero), 2);
+	cr_assert_eq(zero, 1);
+	cr_assert_eq(h.ev[0].kind, H_CTRL);
+	cr_assert_eq(h.ev[0].len, 0);
+	cr_assert_eq(h.ev[1].kind, H_NOTIFY);
+	cr_assert_eq(qmi_frame_parse(h.ev[2].buf, h.ev[2].len, &f, NULL), 0);
+	cr_assert_eq(count_kind(H_NOTIFY, NULL), 2);
+}
+
+Test(sim_faults, out_of_order, .fini = teardown)
+{
+	uint16_t t1, t2;
+	struct qmi_frame f1, f2;
+
+	h_init(&h, "out-of-order=1");
+	t1 = h_send(&h, &qmi_ctl_get_version_info_req_def, NULL, 0);
+	h_run_for(&h, 10);
+	cr_assert_not(h_find_resp(&h, 0, t1, &f1), "held response went out alone");
+	t2 = h_send(&h, &qmi_ctl_get_version_info_req_def, NULL, 0);
+	h_run_for(&h, 10);
+	cr_assert_eq(count_kind(H_CTRL, NULL), 2);
+	cr_assert_eq(qmi_frame_parse(h.ev[0].buf, h.ev[0].len, &f1, NULL), 0);
+	cr_assert_eq(qmi_frame_parse(h.ev[2].buf, h.ev[2].len, &f2, NULL), 0);
+	cr_assert_eq(f1.txn, t2);
+	cr_assert_eq(f2.txn, t1);
+}
+
+Test(sim_faults, malformed, .fini = teardown)
+{
+	struct qmi_frame f;
+	enum qmi_frame_err why;
+
+	h_init(&h, "malformed=1");
+	h_send(&h, &qmi_ctl_get_version_info_req_def, NULL, 0);
+	h_send(&h, &qmi_ctl_get_version_info_req_def, NULL, 0);
+	h_run_for(&h, 20);
+	cr_assert_eq(count_kind(H_CTRL, NULL), 2);
+	cr_assert_eq(qmi_frame_parse(h.ev[0].buf, h.ev[0].len, &f, &why), -EBADMSG);
+	cr_assert_eq(why, QMI_FRAME_TLV_LEN_MISMATCH);
+	cr_assert_eq(qmi_frame_parse(h.ev[2].buf, h.ev[2].len, &f, NULL), 0);
+}
+
+Test(sim_faults, delay_holds_responses, .fini = teardown)
+{
+	uint64_t t0;
+	struct qmi_frame f;
+	uint16_t t;
+
+	h_init(&h, "delay=80");
+	t0 = qnet_now_ms();
+	t = h_send(&h, &qmi_ctl_get_version_info_req_def, NULL, 0);
+	qnet_loop_run_once(h.loop, 0);
+	while (!h_find_resp(&h, 0, t, &f) && qnet_now_ms() < t0 + 5000)
+		qnet_loop_run_once(h.loop, 50);
+	cr_assert(h_find_resp(&h, 0, t, &f));
+	/* A lower bound only: loop timers never fire early. */
+	cr_assert_geq(qnet_now_ms() - t0, 80);
+}
+
+Test(sim_faults, set_faults_at_run_time, .fini = teardown)
+{
+	struct qsim_faults f;
+	uint8_t dms;
+
+	h_init(&h, NULL);
+	dms = h_alloc(&h, QMI_SVC_DMS);
+	cr_assert_eq(h_call(&h, &qmi_dms_uim_get_iccid_req_def, NULL, dms, NULL, NULL), 0);
+	qsim_faults_parse(&f, "sim-absent", NULL, 0);
+	qsim_set_faults(h.sim, &f);
+	cr_assert_eq(h_call(&h, &qmi_dms_uim_get_iccid_req_def, NULL, dms, NULL, NULL),
+		     QMI_ERR_UIM_UNINITIALIZED);
+	cr_assert(qsim_get_faults(h.sim)->sim_absent);
+}
+
+Test(sim_faults, sim_delay, .fini = teardown)
+{
+	uint8_t dms;
+	struct qmi_uim_get_card_status_resp cs;
+	uint8_t uim;
+
+	h_init(&h, "sim-delay=100");
+	dms = h_alloc(&h, QMI_SVC_DMS);
+	uim = h_alloc(&h, QMI_SVC_UIM);
+	cr_assert_eq(h_call(&h, &qmi_dms_uim_get_imsi_req_def, NULL, dms, NULL, NULL),
+		     QMI_ERR_UIM_UNINITIALIZED);
+	cr_assert_eq(h_call(&h, &qmi_uim_get_card_status_req_def, NULL, uim,
+			    &qmi_uim_get_card_status_resp_def, &cs), 0);
+	cr_assert_eq(cs.card_status.cards[0].applications[0].state, QMI_UIM_APP_STATE_DETECTED);
+	h_run_for(&h, 250);
+	cr_assert_eq(h_call(&h, &qmi_dms_uim_get_imsi_req_def, NULL, dms, NULL, NULL), 0);
+}

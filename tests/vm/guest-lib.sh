@@ -1,0 +1,137 @@
+# Shared helpers for the guest checks in guest.d/ (sourced by sh, i.e. dash: `local` is there). Each check prints one or
+# more lines "VMTEST <name> PASS|FAIL|SKIP <reason>" on stdout; guest-run.sh passes them through.
+# State shared between checks (the gadget's pid, its log) lives under $VM_STATE.
+
+: "${VM_STATE:=/run/qmiusb-vm}"
+mkdir -p "$VM_STATE"
+
+vm_pass() { echo "VMTEST $1 PASS${2:+ $2}"; }
+vm_skip() { echo "VMTEST $1 SKIP $2"; }
+vm_fail() {
+	echo "VMTEST $1 FAIL $2"
+	# The log file named as $3 (if any) goes to the console so a failure can be read from CI.
+	if [ -n "${3:-}" ] && [ -f "$3" ]; then
+		sed -n '1,40s/^/  | /p' "$3"
+	fi
+}
+
+# The gadget's USB interface as the host side sees it, once enumerated: e.g. 1-1:1.0.
+vm_usb_intf() {
+	local d p
+	for d in /sys/bus/usb/devices/*:1.0; do
+		[ -e "$d" ] || continue
+		p=${d%:1.0}
+		if [ "$(cat "$p/idVendor" 2>/dev/null)" = "$VM_VID" ] &&
+			[ "$(cat "$p/idProduct" 2>/dev/null)" = "$VM_PID" ]; then
+			basename "$d"
+			return 0
+		fi
+	done
+	return 1
+}
+
+vm_intf_driver() { # prints the bound driver's name, or nothing
+	[ -e "/sys/bus/usb/devices/$1/driver" ] && basename "$(readlink "/sys/bus/usb/devices/$1/driver")"
+	return 0
+}
+
+# Waits (polling sysfs, bounded) until a condition command succeeds. $1 = tenths of a second.
+vm_wait() {
+	local n=$1
+	shift
+	while [ "$n" -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+vm_gadget_running() { [ -f "$VM_STATE/gadget.pid" ] && kill -0 "$(cat "$VM_STATE/gadget.pid")" 2>/dev/null; }
+
+# The software modem's settings for every gadget the checks start: a static signal, so the
+# values qmicli and qmiusb read are known (-65 dBm). A check may start one with more knobs.
+VM_SIM_FAULTS=${VM_SIM_FAULTS:-signal-static}
+
+# Starts `qmiusb --sim-fault FAULTS sim --gadget ARGS` in the background unless one runs already
+# and waits until the host side has enumerated it. $1 = extra fault knobs ("" for none), the rest
+# goes to `sim`. 0 on success; on failure the reason is in $VM_STATE/gadget.why.
+vm_gadget_start() {
+	local faults
+	vm_gadget_running && return 0
+	faults=$VM_SIM_FAULTS${1:+,$1}
+	[ $# -gt 0 ] && shift
+	: > "$VM_STATE/gadget.log"
+	"$QMIUSB" --sim-fault "$faults" sim --gadget "$@" > "$VM_STATE/gadget.log" 2>&1 &
+	echo $! > "$VM_STATE/gadget.pid"
+	if ! vm_wait 200 vm_usb_intf; then
+		if vm_gadget_running; then
+			echo "the host side never enumerated $VM_VID:$VM_PID" > "$VM_STATE/gadget.why"
+		else
+			echo "qmiusb sim --gadget exited" > "$VM_STATE/gadget.why"
+		fi
+		return 1
+	fi
+	return 0
+}
+
+# Stops the gadget with SIGTERM (it tears its configfs gadget down itself) and waits for it.
+vm_gadget_stop() {
+	local pid
+	vm_gadget_running || { rm -f "$VM_STATE/gadget.pid"; return 0; }
+	pid=$(cat "$VM_STATE/gadget.pid")
+	kill -TERM "$pid"
+	if ! vm_wait 100 sh -c "! kill -0 $pid"; then
+		kill -KILL "$pid" 2>/dev/null
+		rm -f "$VM_STATE/gadget.pid"
+		return 1
+	fi
+	# Only the shell that started it can reap it; in another one the exit status is unknown.
+	wait "$pid" 2>/dev/null
+	echo $? > "$VM_STATE/gadget.rc"
+	rm -f "$VM_STATE/gadget.pid"
+	return 0
+}
+
+# The configfs directory of the running gadget (the one bound to a UDC, or the only one).
+vm_gadget_dir() {
+	local d
+	for d in /sys/kernel/config/usb_gadget/qmiusb*; do
+		[ -d "$d" ] && echo "$d" && return 0
+	done
+	return 1
+}
+
+# Runs a command with a timeout, stdout+stderr into $VM_STATE/$1.out; returns its exit code.
+vm_run() {
+	local out=$VM_STATE/$1.out
+	shift
+	timeout -k 2 "${VM_CMD_TIMEOUT:-30}" "$@" > "$out" 2>&1
+}
+
+# Binds qmi_wwan to the gadget's interface (or leaves it bound) and waits for /dev/cdc-wdm*.
+vm_bind_qmi_wwan() {
+	local i
+	i=$(vm_usb_intf) || return 1
+	[ "$(vm_intf_driver "$i")" = qmi_wwan ] || echo "$i" > /sys/bus/usb/drivers/qmi_wwan/bind 2>/dev/null
+	vm_wait 100 vm_cdc_wdm
+}
+
+vm_unbind_qmi_wwan() {
+	local i
+	i=$(vm_usb_intf) || return 1
+	[ "$(vm_intf_driver "$i")" = qmi_wwan ] || return 0
+	echo "$i" > /sys/bus/usb/drivers/qmi_wwan/unbind
+}
+
+vm_cdc_wdm() { # prints the gadget's cdc-wdm node, e.g. /dev/cdc-wdm0
+	local i u
+	i=$(vm_usb_intf) || return 1
+	for u in /sys/bus/usb/devices/"$i"/usbmisc/cdc-wdm*; do
+		[ -e "$u" ] || continue
+		echo "/dev/$(basename "$u")"
+		[ -c "/dev/$(basename "$u")" ]
+		return
+	done
+	return 1
+}

@@ -1,0 +1,44 @@
+# b. The independent client: libqmi's qmicli through the kernel's qmi_wwan + cdc-wdm against the
+# gadget, checked against the software modem's known values (src/sim/sim.h).
+. "$(dirname "$0")/../guest-lib.sh"
+
+if ! command -v qmicli >/dev/null; then
+	vm_skip qmicli "qmicli not installed (Debian package libqmi-utils)"
+	exit 0
+fi
+if ! vm_gadget_start || ! vm_bind_qmi_wwan; then
+	vm_fail qmicli "no gadget bound to qmi_wwan" "$VM_STATE/gadget.log"
+	exit 0
+fi
+wdm=$(vm_cdc_wdm)
+
+# qmicli_check NAME ARG PATTERN...: runs qmicli ARG, wants exit 0 and every PATTERN (grep -E).
+qmicli_check() {
+	name=$1 arg=$2
+	shift 2
+	out=$VM_STATE/$name.out
+	timeout 30 qmicli -d "$wdm" "$arg" > "$out" 2>&1
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		vm_fail "$name" "qmicli $arg failed (exit $rc)" "$out"
+		return
+	fi
+	for p in "$@"; do
+		if ! grep -qE -- "$p" "$out"; then
+			vm_fail "$name" "qmicli $arg: no line matching '$p'" "$out"
+			return
+		fi
+	done
+	vm_pass "$name"
+}
+
+qmicli_check qmicli-version-info --get-service-version-info \
+	"Supported versions" "ctl \(1\.[0-9]+\)" "dms \([0-9]+\.[0-9]+\)" "nas \(" "wds \(" "wda \("
+qmicli_check qmicli-dms-ids --dms-get-ids \
+	"IMEI: '352099001761481'" "ESN: '80A1B2C3'" "MEID: 'A1000012345678'"
+qmicli_check qmicli-nas-signal --nas-get-signal-strength \
+	"Successfully got signal strength" "Current:" "Network 'lte': '-65 dBm'"
+qmicli_check qmicli-wds-packet-status --wds-get-packet-service-status \
+	"Connection status: 'disconnected'"
+qmicli_check qmicli-wda-data-format --wda-get-data-format \
+	"Link layer protocol: '802-3'"

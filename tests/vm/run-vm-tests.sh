@@ -1,0 +1,123 @@
+#!/bin/sh
+# The VM test tier: boots the current Debian kernel under QEMU (TCG) with the host's root shared
+# read-only over 9p, runs tests/vm/guest.d/* inside it against the qmiusb binary under test, and
+# turns the VMTEST lines printed on the serial console into pass/fail lines here.
+#
+# Usage: run-vm-tests.sh --qmiusb PATH --work DIR [--only GLOB] [--timeout SEC] [--keep-log]
+#   --qmiusb   the binary under test (the build tree's, never an installed one)
+#   --work     a folder under the build tree: kernel cache, initramfs, console log
+#   --only     run only guest checks whose file name matches GLOB (e.g. '*qmicli*')
+#   --timeout  wall-clock guard for the whole boot (default 600 s)
+# Exit: 0 all ran checks passed, 1 a check failed or the guest broke, 77 QEMU cannot run here.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+src_root=$(cd "$here/../.." && pwd)
+qmiusb= work= only='*' limit=600
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--qmiusb) qmiusb=$2; shift 2 ;;
+	--work) work=$2; shift 2 ;;
+	--only) only=$2; shift 2 ;;
+	--timeout) limit=$2; shift 2 ;;
+	*) echo "run-vm-tests: unknown argument $1" >&2; exit 2 ;;
+	esac
+done
+[ -n "$qmiusb" ] && [ -n "$work" ] || { echo "usage: $0 --qmiusb PATH --work DIR" >&2; exit 2; }
+
+skip() {
+	echo "SKIPPED: VM tier: $*"
+	echo "VM tier: 0 passed, 0 failed, 1 skipped"
+	exit 77
+}
+
+# Facilities, not failures: without these the tier cannot run at all on this machine.
+qemu=$(command -v qemu-system-x86_64 || true)
+[ -n "$qemu" ] || skip "qemu-system-x86_64 not installed (Debian package qemu-system-x86)"
+busybox=$(command -v busybox || true)
+[ -n "$busybox" ] || skip "busybox not installed (Debian package busybox-static)"
+# The initramfs has no libc: a dynamically linked busybox cannot be its /init.
+if ldd "$busybox" >/dev/null 2>&1; then
+	skip "$busybox is dynamically linked (Debian package busybox-static)"
+fi
+command -v cpio >/dev/null || skip "cpio not installed"
+command -v depmod >/dev/null || command -v /sbin/depmod >/dev/null || skip "depmod not installed (package kmod)"
+
+[ -x "$qmiusb" ] || { echo "run-vm-tests: $qmiusb is not an executable" >&2; exit 1; }
+qmiusb=$(cd "$(dirname "$qmiusb")" && pwd)/$(basename "$qmiusb")
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+
+if ! kout=$("$src_root/scripts/fetch-kernel" "$work/kernel"); then
+	skip "could not fetch the Debian kernel package (scripts/fetch-kernel failed; offline?)"
+fi
+kdir=${kout% *}
+kver=${kout##* }
+vmlinuz=$kdir/boot/vmlinuz-$kver
+mods=$kdir/lib/modules/$kver
+[ -f "$vmlinuz" ] || { echo "run-vm-tests: no kernel image at $vmlinuz" >&2; exit 1; }
+
+# The initramfs only has to reach the 9p root; everything else comes from the host's own files.
+ird=$work/initramfs
+rm -rf "$ird"
+mkdir -p "$ird/bin" "$ird/mods"
+cp "$busybox" "$ird/bin/busybox"
+cp "$here/initramfs-init.sh" "$ird/init"
+chmod +x "$ird/init"
+for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci \
+	netfs fscache 9pnet 9pnet_virtio 9p overlay; do
+	f=$(find "$mods/kernel" -name "$m.ko*" | head -n 1)
+	[ -n "$f" ] || continue # built in
+	case "$f" in
+	*.ko.xz) xz -dc "$f" > "$ird/mods/$m.ko" ;;
+	*.ko.zst) zstd -qdc "$f" > "$ird/mods/$m.ko" ;;
+	*) cp "$f" "$ird/mods/$m.ko" ;;
+	esac
+done
+(cd "$ird" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.gz"
+
+log=$work/console.log
+# The guest has no tmpfs of its own on /tmp, so host paths under /tmp stay visible to it.
+append="console=ttyS0 panic=-1 loglevel=3 edd=off rdinit=/init"
+append="$append qmiusb_kdir=$kdir qmiusb_runner=$here/guest-run.sh qmiusb_bin=$qmiusb"
+append="$append qmiusb_only=$only qmiusb_src=$src_root"
+
+accel_note=
+start=$(date +%s)
+set +e
+timeout --foreground -k 5 "$limit" "$qemu" -accel tcg -m 1024 -smp 1 -nographic -no-reboot \
+	-kernel "$vmlinuz" -initrd "$work/initrd.gz" -append "$append" \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	-nic none -monitor none -serial stdio < /dev/null > "$log" 2>&1
+rc=$?
+set -e
+end=$(date +%s)
+
+if [ $rc -ne 0 ] && ! grep -q 'VMTEST' "$log"; then
+	if grep -qiE 'could not|failed to|not supported' "$log" && ! grep -q 'Linux version' "$log"; then
+		tail -n 20 "$log"
+		skip "QEMU could not start: $(grep -iE 'could not|failed to|not supported' "$log" | head -n 1)"
+	fi
+fi
+
+tr -d '\r' < "$log" | awk -v rc="$rc" -v secs=$((end - start)) -v logf="$log" '
+	/VMTEST-BOOT FAIL/ { sub(/.*VMTEST-BOOT FAIL /, ""); boot = $0 }
+	/VMTEST-DONE/ { done = 1 }
+	/VMTEST [^ ]+ (PASS|FAIL|SKIP)/ {
+		sub(/.*VMTEST /, "")
+		name = $1; verdict = $2
+		$1 = ""; $2 = ""; sub(/^ +/, "")
+		if (verdict == "PASS") { pass++; print "PASS " name (length($0) ? ": " $0 : "") }
+		else if (verdict == "FAIL") { fail++; print "FAIL " name ": " $0 }
+		else { skipped++; print "SKIP " name ": " $0 }
+	}
+	END {
+		if (boot != "") { fail++; print "FAIL vm-boot: " boot }
+		else if (!done) {
+			fail++
+			print "FAIL vm-run: the guest did not finish (qemu exit " rc ", " secs " s); see " logf
+		}
+		printf "VM tier (%d s): %d passed, %d failed, %d skipped\n", secs, pass, fail, skipped
+		exit fail ? 1 : 0
+	}'
