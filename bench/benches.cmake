@@ -8,3 +8,16 @@ add_custom_target(bench-host
   DEPENDS bench_pump
   USES_TERMINAL
   COMMENT "Host pump benchmark (needs root for a TUN in a private network namespace)")
+
+# The VM benchmark (kernel qmi_wwan path against qmiusb's TUN over the same gadget, in QEMU's
+# deterministic icount mode): bench/vm/vm-bench.sh, results in bench/results/vm.txt.
+add_executable(udp_load ${CMAKE_CURRENT_SOURCE_DIR}/udp_load.c)
+add_executable(ctl_rtt ${CMAKE_CURRENT_SOURCE_DIR}/ctl_rtt.c)
+target_link_libraries(ctl_rtt PRIVATE qmiusb_usb qmiusb_qmi qmiusb_net)
+add_custom_target(bench-vm
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/vm/vm-bench.sh --qmiusb $<TARGET_FILE:qmiusb>
+    --tools ${CMAKE_CURRENT_BINARY_DIR} --work ${CMAKE_BINARY_DIR}/vm-bench
+    --out ${CMAKE_CURRENT_SOURCE_DIR}/results/vm.txt
+  DEPENDS qmiusb udp_load ctl_rtt
+  USES_TERMINAL
+  COMMENT "VM benchmark: kernel qmi_wwan against qmiusb over the same gadget (QEMU icount)")

@@ -223,6 +223,7 @@ int qcli_cmd_list(struct qcli *cli, int argc, char **argv);
 int qcli_cmd_sim(struct qcli *cli, int argc, char **argv);
 int qcli_cmd_proxy(struct qcli *cli, int argc, char **argv);
 int qcli_cmd_connect(struct qcli *cli, int argc, char **argv);
+int qcli_cmd_disconnect(struct qcli *cli, int argc, char **argv); /* in cmd_connect.c (net) */
 
 /* The hook through which the data path adds a running connection's state and counters to
  * `qmiusb status` (status_conn.c; the net helper fills it in). Called after the packet service

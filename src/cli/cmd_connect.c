@@ -5,10 +5,14 @@
  * configuration and release the client ids, then exit 0.
  */
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/connect.h"
+#include "cli/connect_state.h"
 #include "cli/optparse.h"
 #include "net/loop.h"
 #include "qmi/messages.h"
@@ -173,4 +177,39 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 	if (cli->interrupted && !rc)
 		rc = QCLI_EXIT_OK;
 	return rc;
+}
+
+/* `qmiusb disconnect`: asks the running `connect` (found through its state file) to stop, as
+ * SIGTERM does, and waits until it has undone everything. */
+int qcli_cmd_disconnect(struct qcli *cli, int argc, char **argv)
+{
+	struct qconn_state st;
+	struct timespec nap = { 0, 50 * 1000 * 1000 };
+	char path[600];
+	unsigned waited = 0;
+	pid_t pid;
+	int rc, err;
+
+	rc = qcli_command_noargs(cli, argc, argv);
+	if (rc >= 0)
+		return rc;
+	err = qconn_state_find(cli->device, path, sizeof(path), &st, &pid);
+	if (err == -EEXIST)
+		return qcli_usage_error(cli, "several connections run: name one with -d");
+	if (err)
+		return qcli_fail(cli, QCLI_EXIT_FAILURE, "no qmiusb connection is running%s%s",
+				 cli->device ? " on " : "", cli->device ? cli->device : "");
+	if (kill(pid, SIGTERM) < 0)
+		return qcli_fail(cli, QCLI_EXIT_FAILURE, "couldn't stop process %ld: %s", (long)pid,
+				 strerror(errno));
+	/* Done when its state file is gone (it removes it after undoing the TUN setup). */
+	while (kill(pid, 0) == 0 && access(path, F_OK) == 0 && waited < cli->timeout_ms) {
+		nanosleep(&nap, NULL);
+		waited += 50;
+	}
+	if (kill(pid, 0) == 0 && access(path, F_OK) == 0)
+		return qcli_fail(cli, QCLI_EXIT_TIMEOUT, "process %ld is still stopping", (long)pid);
+	fprintf(cli->out, "[%s] disconnected (%s)\n", qcli_name(qconn_state_get(&st, "device")),
+		qcli_name(qconn_state_get(&st, "interface")));
+	return QCLI_EXIT_OK;
 }

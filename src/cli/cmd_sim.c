@@ -66,6 +66,7 @@ static int serve(struct qcli *cli, const struct qsim_gadget_opts *gopts, int dat
 	struct qsim_gadget *g = NULL;
 	struct qnet_watch *sw = NULL;
 	struct qsim_gadget_stats st;
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, old_int, old_term;
 	sigset_t mask, old;
 	char err[256] = "";
 	int sfd = -1, ret, rc = QCLI_EXIT_OK;
@@ -74,10 +75,17 @@ static int serve(struct qcli *cli, const struct qsim_gadget_opts *gopts, int dat
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGHUP);
-	/* Signals become loop events, so teardown runs on the loop thread like everything else. */
+	/* Signals become loop events, so teardown runs on the loop thread like everything else.
+	 * A shell starts background jobs with SIGINT ignored, and an ignored signal never reaches
+	 * a signalfd: take it back so `kill -INT` also removes the gadget. (SIGHUP stays as given,
+	 * so nohup keeps working.) */
 	sigprocmask(SIG_BLOCK, &mask, &old);
+	sigaction(SIGINT, &dfl, &old_int);
+	sigaction(SIGTERM, &dfl, &old_term);
 
-	ret = qnet_loop_new(&run.loop, QNET_LOOP_AUTO);
+	/* poll(), not io_uring: io_uring's task work interrupts the gadget's blocking ep0 data
+	 * stages (src/sim/gadget.h), and a gadget gains nothing from io_uring. */
+	ret = qnet_loop_new(&run.loop, QNET_LOOP_POLL);
 	if (ret < 0) {
 		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "cannot create the event loop: %s",
 			       strerror(-ret));
@@ -124,6 +132,8 @@ out:
 	if (sfd >= 0)
 		close(sfd);
 	qnet_loop_free(run.loop);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return rc;
 }

@@ -94,6 +94,17 @@ static const struct qcli_command commands[] = {
 		.help = "Starts a data session and runs the data path until interrupted.\n",
 		.primary_svc = 0x01,
 		.own_output = true,
+		.own_help = true, /* connect --help lists its options (cmd_connect.c) */
+	},
+	{
+		.name = "disconnect",
+		.run = qcli_cmd_disconnect,
+		.args = "",
+		.summary = "stop the connection a running `connect` holds",
+		.help = "Asks the `qmiusb connect` running on the device (-d, or the only one) to stop\n"
+			"its calls, undo the interface setup and release its client ids, and waits.\n",
+		.primary_svc = 0xFF,
+		.own_output = true,
 	},
 	{
 		.name = "list",

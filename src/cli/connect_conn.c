@@ -17,8 +17,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/connect_state.h"
 #include "net/loop.h"
 #include "net/netconf.h"
 #include "net/pump.h"
@@ -66,10 +68,23 @@ struct qconn {
 	struct qnet_tun *tun;
 	struct qnet_netconf *nc;
 	struct qnet_pump *pump;
+	unsigned pending; /* requests whose callback has not run yet */
+	bool dead;        /* qconn_stop() ran: the last callback frees c */
+	/* Published for `qmiusb status` / `disconnect` (connect_state.h). */
+	char state_path[320];
+	struct qnet_timer *tick;
+	unsigned ticks;
+	bool stats_busy;
+	struct qmi_wds_get_packet_statistics_resp wds;
+	bool have_wds;
+	char addr4[64], addr6[64];
+	unsigned mtu;
+	uint64_t since_ms;
 };
 
 static void step_sim(struct qconn *c);
 static void step_reg(struct qconn *c);
+static void publish(struct qconn *c);
 static void step_call(struct qconn *c);
 
 /* ---- helpers ---- */
@@ -88,6 +103,7 @@ static void progress(struct qconn *c, const char *fmt, ...)
 	snprintf(c->last, sizeof(c->last), "%s", line);
 	fprintf(c->cli->out, "[%s] %s\n", c->cli->devname, line);
 	fflush(c->cli->out);
+	publish(c);
 }
 
 static void fail(struct qconn *c, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -96,6 +112,8 @@ static void fail(struct qconn *c, int code, const char *fmt, ...)
 	char msg[256];
 	va_list ap;
 
+	if (c->st == S_FAILED)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -111,6 +129,18 @@ static void later(struct qconn *c, unsigned ms, void (*fn)(void *))
 	c->timer = NULL;
 	if (qnet_loop_timer(c->loop, ms, fn, c, &c->timer) < 0)
 		fail(c, QCLI_EXIT_FAILURE, "out of memory");
+}
+
+/* Every response callback starts here: false when the machine should go on. */
+static bool gone(struct qconn *c)
+{
+	c->pending--;
+	if (c->dead) {
+		if (!c->pending)
+			free(c);
+		return true;
+	}
+	return c->st == S_FAILED;
 }
 
 /* Encodes msg with its def and sends it; cb runs once with the response (see qmi_dev_send). */
@@ -129,6 +159,8 @@ static int send_msg(struct qconn *c, uint8_t cid, const struct qmi_msg_def *def,
 	if (!err)
 		err = qmi_dev_send(c->dev, def->service, cid, def->msg_id, f.tlvs, f.tlvs_len,
 				   timeout_ms ? timeout_ms : c->cli->timeout_ms, cb, user);
+	if (!err)
+		c->pending++;
 	return err;
 }
 
@@ -163,6 +195,111 @@ static int exit_for(int err)
 	return err == -EREMOTEIO ? QCLI_EXIT_QMI : qcli_exit_for_errno(err);
 }
 
+/* ---- the published state ---- */
+
+static const char *state_name(const struct qconn *c)
+{
+	if (c->st == S_UP)
+		return "up";
+	if (c->st == S_FAILED)
+		return "failed";
+	return c->ever_up ? "reconnecting" : "connecting";
+}
+
+static void publish(struct qconn *c)
+{
+	const struct qnet_pump_stats *ps = c->pump ? qnet_pump_stats(c->pump) : NULL;
+	char body[2048];
+	FILE *f;
+
+	if (!c->state_path[0])
+		return;
+	f = fmemopen(body, sizeof(body), "w");
+	if (!f)
+		return;
+	fprintf(f, "pid=%ld\ndevice=%s\ninterface=%s\nstate=%s\nlast=%s\n", (long)getpid(),
+		c->cli->devname, c->tun ? c->tun->name : "", state_name(c), c->last);
+	if (c->st == S_UP) {
+		fprintf(f, "uptime_s=%llu\n",
+			(unsigned long long)((qnet_now_ms() - c->since_ms) / 1000));
+		if (c->addr4[0])
+			fprintf(f, "ipv4=%s\n", c->addr4);
+		if (c->addr6[0])
+			fprintf(f, "ipv6=%s\n", c->addr6);
+		fprintf(f, "mtu=%u\n", c->mtu);
+	}
+	if (ps) {
+		fprintf(f, "data_path=%s\n", qnet_pump_backend(c->pump));
+		fprintf(f, "tun_rx_packets=%llu\ntun_rx_bytes=%llu\n",
+			(unsigned long long)ps->up_pkts, (unsigned long long)ps->up_bytes);
+		fprintf(f, "tun_tx_packets=%llu\ntun_tx_bytes=%llu\n",
+			(unsigned long long)ps->down_pkts, (unsigned long long)ps->down_bytes);
+		fprintf(f, "drops=%llu\n", (unsigned long long)qnet_pump_drops(ps));
+		fprintf(f, "drop_up_too_big=%llu\ndrop_up_send=%llu\ndrop_down_no_buf=%llu\n"
+			   "drop_down_too_big=%llu\ndrop_down_bad=%llu\ndrop_down_write=%llu\n",
+			(unsigned long long)ps->drop_up_too_big, (unsigned long long)ps->drop_up_send,
+			(unsigned long long)ps->drop_down_no_buf,
+			(unsigned long long)ps->drop_down_too_big,
+			(unsigned long long)ps->drop_down_bad, (unsigned long long)ps->drop_down_write);
+		fprintf(f, "backpressure_pauses=%llu\n", (unsigned long long)ps->up_paused);
+	}
+	if (c->have_wds) {
+		const struct qmi_wds_get_packet_statistics_resp *w = &c->wds;
+
+		if (w->has_tx_packets_ok)
+			fprintf(f, "modem_tx_packets_ok=%u\n", w->tx_packets_ok);
+		if (w->has_rx_packets_ok)
+			fprintf(f, "modem_rx_packets_ok=%u\n", w->rx_packets_ok);
+		if (w->has_tx_bytes_ok)
+			fprintf(f, "modem_tx_bytes_ok=%llu\n", (unsigned long long)w->tx_bytes_ok);
+		if (w->has_rx_bytes_ok)
+			fprintf(f, "modem_rx_bytes_ok=%llu\n", (unsigned long long)w->rx_bytes_ok);
+		if (w->has_tx_packets_dropped)
+			fprintf(f, "modem_tx_packets_dropped=%u\n", w->tx_packets_dropped);
+		if (w->has_rx_packets_dropped)
+			fprintf(f, "modem_rx_packets_dropped=%u\n", w->rx_packets_dropped);
+	}
+	fputc('\0', f);
+	fclose(f);
+	body[sizeof(body) - 1] = '\0';
+	qconn_state_write(c->state_path, body);
+}
+
+static void on_stats(void *user, int err, const struct qmi_frame *resp)
+{
+	struct qconn *c = user;
+	struct qmi_result r;
+
+	if (gone(c))
+		return;
+
+	c->stats_busy = false;
+	if (response(err, resp, &qmi_wds_get_packet_statistics_resp_def, &c->wds, &r) == 0)
+		c->have_wds = true;
+}
+
+/* Once a second: the published state; every fifth, the modem's own packet counters. */
+static void tick(void *user)
+{
+	struct qconn *c = user;
+
+	c->tick = NULL;
+	if (c->ticks++ % 5 == 0 && c->st == S_UP && !c->stats_busy) {
+		struct qmi_wds_get_packet_statistics_req q = {
+			.has_mask = true,
+			.mask = QMI_WDS_STATS_TX_PACKETS_OK | QMI_WDS_STATS_RX_PACKETS_OK |
+				QMI_WDS_STATS_TX_BYTES_OK | QMI_WDS_STATS_RX_BYTES_OK |
+				QMI_WDS_STATS_TX_PACKETS_DROPPED | QMI_WDS_STATS_RX_PACKETS_DROPPED,
+		};
+
+		if (send_msg(c, c->fam[0].cid, &qmi_wds_get_packet_statistics_req_def, &q, 0,
+			     on_stats, c) == 0)
+			c->stats_busy = true;
+	}
+	publish(c);
+	qnet_loop_timer(c->loop, 1000, tick, c, &c->tick);
+}
+
 /* ---- data format ---- */
 
 static void on_format(void *user, int err, const struct qmi_frame *resp)
@@ -172,6 +309,9 @@ static void on_format(void *user, int err, const struct qmi_frame *resp)
 	struct qmi_ctl_set_data_format_resp ctl;
 	struct qmi_result r;
 	char eb[96];
+
+	if (gone(c))
+		return;
 
 	if (c->have_wda) {
 		err = response(err, resp, &qmi_wda_set_data_format_resp_def, &w, &r);
@@ -257,6 +397,9 @@ static void on_sim(void *user, int err, const struct qmi_frame *resp)
 	bool ready = false;
 	char eb[96];
 
+	if (gone(c))
+		return;
+
 	if (!s)
 		return fail(c, QCLI_EXIT_FAILURE, "out of memory");
 	err = response(err, resp, &qmi_uim_get_card_status_resp_def, s, &r);
@@ -312,6 +455,9 @@ static void on_reg(void *user, int err, const struct qmi_frame *resp)
 	struct qmi_result r;
 	char state[128], eb[96];
 	bool ok = false;
+
+	if (gone(c))
+		return;
 
 	if (!s)
 		return fail(c, QCLI_EXIT_FAILURE, "out of memory");
@@ -481,11 +627,21 @@ static void configure(struct qconn *c)
 			fprintf(c->cli->err, "warning: couldn't write %s: %s\n", c->o.dns_file,
 				strerror(-e));
 	}
+	c->addr4[0] = c->addr6[0] = '\0';
+	if (ip.has_v4)
+		snprintf(c->addr4, sizeof(c->addr4), "%s/%u",
+			 inet_ntop(AF_INET, &ip.v4_addr, err, sizeof(err)), ip.v4_prefix);
+	if (ip.has_v6)
+		snprintf(c->addr6, sizeof(c->addr6), "%s/%u",
+			 inet_ntop(AF_INET6, &ip.v6_addr, err, sizeof(err)), ip.v6_prefix);
+	c->mtu = ip.mtu;
+	c->since_ms = qnet_now_ms();
 	c->st = S_UP;
 	c->ever_up = true;
 	c->backoff_ms = c->o.backoff_min_ms;
-	c->last[0] = '\0';
+	snprintf(c->last, sizeof(c->last), "connected");
 	print_summary(c, &ip, ret);
+	publish(c);
 }
 
 static void on_settings(void *user, int err, const struct qmi_frame *resp)
@@ -496,6 +652,8 @@ static void on_settings(void *user, int err, const struct qmi_frame *resp)
 	char eb[96];
 
 	f->busy = false;
+	if (gone(c))
+		return;
 	err = response(err, resp, &qmi_wds_get_current_settings_resp_def, &f->cs, &r);
 	if (err)
 		return fail(c, exit_for(err), "couldn't get the IPv%d settings: %s", f->family,
@@ -572,6 +730,8 @@ static void on_start(void *user, int err, const struct qmi_frame *resp)
 	struct qmi_result r;
 
 	f->busy = false;
+	if (gone(c))
+		return;
 	memset(&s, 0, sizeof(s));
 	err = response(err, resp, &qmi_wds_start_network_resp_def, &s, &r);
 	if (c->st != S_CALL)
@@ -760,6 +920,9 @@ int qconn_start(struct qconn **out, struct qcli *cli, const struct qconn_opts *o
 		c->fam[c->nfam++].family = 6;
 	*out = c;
 
+	if (qconn_state_path(cli->devname, c->state_path, sizeof(c->state_path), 1) < 0)
+		c->state_path[0] = '\0';
+	qnet_loop_timer(c->loop, 1000, tick, c, &c->tick);
 	ret = qnet_tun_open(&c->tun, o->ifname, err, sizeof(err));
 	if (ret < 0)
 		return c->st = S_FAILED, c->exit_code = qcli_fail(cli, QCLI_EXIT_FAILURE, "%s", err);
@@ -804,6 +967,8 @@ void qconn_stop(struct qconn *c)
 		return;
 	qnet_timer_cancel(c->timer);
 	c->timer = NULL;
+	qnet_timer_cancel(c->tick);
+	c->tick = NULL;
 	c->st = S_FAILED; /* no more steps from late responses */
 	for (i = 0; i < c->nfam; i++) {
 		struct cfam *f = &c->fam[i];
@@ -836,6 +1001,16 @@ void qconn_stop(struct qconn *c)
 		fprintf(c->cli->out, "[%s] %s %s\n", c->cli->devname, c->tun->name,
 			c->tun->created ? "removed" : "unconfigured");
 	qnet_tun_close(c->tun);
+	c->tun = NULL;
+	if (c->state_path[0])
+		unlink(c->state_path); /* last: `disconnect` waits for this */
+	c->state_path[0] = '\0';
+	c->pump = NULL;
+	c->nc = NULL;
 	fflush(c->cli->out);
-	free(c);
+	/* Requests still in flight complete (-ECANCELED at the latest when the session frees the
+	 * device); the last of their callbacks frees c. */
+	c->dead = true;
+	if (!c->pending)
+		free(c);
 }

@@ -1,17 +1,91 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `qmiusb status`: the running connection's part (state, interface, addresses, counters). The
- * data path (src/net/, `connect`) fills this in; until then there is nothing to add.
- *
- * Contract for the implementation: it runs after the packet service status with the session
- * open (cli->dev, cli->loop; qcli_client()/qcli_batch() for more requests). Human output goes
- * to cli->out in qmicli's style ("[<cli->devname>] ..."); with --json (cli->js non-NULL) it adds
- * one member, "connection" (an object, or null when nothing runs), and prints nothing to
- * cli->out. Returns an exit code; failures go through qcli_report().
+ * `qmiusb status`: the running connection's part, read from the state file a `qmiusb connect`
+ * on the same device publishes (connect_state.h): state, interface, addresses, TUN counters with
+ * drops by reason, and the modem's own WDS packet statistics as the connection last read them.
+ * Human output in qmicli's style; with --json one member "connection" (an object, or null when
+ * nothing runs).
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli/cli.h"
+#include "cli/connect_state.h"
+
+/* Key in the state file, label for people, and the JSON type. */
+static const struct {
+	const char *key, *label;
+	bool number;
+} fields[] = {
+	{ "state", "State", false },
+	{ "interface", "Interface", false },
+	{ "ipv4", "IPv4 address", false },
+	{ "ipv6", "IPv6 address", false },
+	{ "mtu", "MTU", true },
+	{ "uptime_s", "Up for (s)", true },
+	{ "data_path", "Data path", false },
+	{ "last", "Last event", false },
+	{ "tun_rx_packets", "TUN packets read", true },
+	{ "tun_rx_bytes", "TUN bytes read", true },
+	{ "tun_tx_packets", "TUN packets written", true },
+	{ "tun_tx_bytes", "TUN bytes written", true },
+	{ "drops", "Drops", true },
+	{ "drop_up_too_big", "  uplink, too big", true },
+	{ "drop_up_send", "  uplink, refused by the modem side", true },
+	{ "drop_down_no_buf", "  downlink, no buffer", true },
+	{ "drop_down_too_big", "  downlink, too big", true },
+	{ "drop_down_bad", "  downlink, not IP", true },
+	{ "drop_down_write", "  downlink, TUN write failed", true },
+	{ "backpressure_pauses", "Backpressure pauses", true },
+	{ "modem_tx_packets_ok", "Modem TX packets OK", true },
+	{ "modem_rx_packets_ok", "Modem RX packets OK", true },
+	{ "modem_tx_bytes_ok", "Modem TX bytes OK", true },
+	{ "modem_rx_bytes_ok", "Modem RX bytes OK", true },
+	{ "modem_tx_packets_dropped", "Modem TX packets dropped", true },
+	{ "modem_rx_packets_dropped", "Modem RX packets dropped", true },
+};
 
 int qcli_status_connection(struct qcli *cli)
 {
+	struct qconn_state st;
+	char path[320];
+	pid_t pid = 0;
+	unsigned i;
+	int err;
+
+	err = qconn_state_path(cli->devname, path, sizeof(path), 0);
+	if (!err)
+		err = qconn_state_read(path, &st, &pid);
+	if (err) {
+		if (cli->js)
+			qcli_json_null(cli->js, "connection");
+		else
+			fprintf(cli->out, "[%s] No qmiusb connection running on this device\n",
+				cli->devname);
+		return QCLI_EXIT_OK;
+	}
+	if (cli->js) {
+		qcli_json_obj_begin(cli->js, "connection");
+		qcli_json_int(cli->js, "pid", pid);
+		for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+			const char *v = qconn_state_get(&st, fields[i].key);
+
+			if (!v)
+				continue;
+			if (fields[i].number)
+				qcli_json_uint(cli->js, fields[i].key, strtoull(v, NULL, 10));
+			else
+				qcli_json_str(cli->js, fields[i].key, v);
+		}
+		qcli_json_obj_end(cli->js);
+		return QCLI_EXIT_OK;
+	}
+	fprintf(cli->out, "[%s] Connection (qmiusb connect, pid %ld):\n", cli->devname, (long)pid);
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		const char *v = qconn_state_get(&st, fields[i].key);
+
+		if (v)
+			fprintf(cli->out, "\t%s: '%s'\n", fields[i].label, v);
+	}
 	return QCLI_EXIT_OK;
 }

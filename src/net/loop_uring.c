@@ -86,10 +86,11 @@ static int uring_init(struct qnet_loop *loop)
 
 	if (!st)
 		return -ENOMEM;
-	/* COOP_TASKRUN: no IPI per completion, we collect them when we enter anyway. One thread
-	 * submits (SINGLE_ISSUER). Older kernels reject the flags: retry without. */
+	/* COOP_TASKRUN: no IPI per completion, we collect them when we enter anyway. Not
+	 * SINGLE_ISSUER: a loop created before a fork or handed to another thread would then fail
+	 * every submission. Older kernels reject the flag: retry without. */
 	memset(&p, 0, sizeof(p));
-	p.flags = IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SINGLE_ISSUER;
+	p.flags = IORING_SETUP_COOP_TASKRUN;
 	ret = io_uring_queue_init_params(URING_ENTRIES, &st->ring, &p);
 	if (ret == -EINVAL) {
 		memset(&p, 0, sizeof(p));
@@ -103,7 +104,9 @@ static int uring_init(struct qnet_loop *loop)
 	}
 	if (ret < 0) {
 		free(st);
-		return ret;
+		/* Refused (seccomp: -EPERM/-ENOSYS, a kernel without it, io_uring_disabled sysctl)
+		 * is "not available" to the caller; only a lack of memory stays itself. */
+		return ret == -ENOMEM ? ret : -ENOSYS;
 	}
 	loop->backend_state = st;
 	return 0;

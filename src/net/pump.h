@@ -22,7 +22,7 @@ struct qmi_transport;
 struct qnet_pump;
 
 struct qnet_pump_opts {
-	unsigned reads;    /* TUN reads in flight / per wakeup; 0: 8 */
+	unsigned reads;    /* uplink buffers: TUN reads in flight / per wakeup; 0: 16 */
 	unsigned tx_bufs;  /* downlink buffers (io_uring); 0: 64 */
 	unsigned buf_size; /* bytes per buffer, above the MTU; 0: 2048 */
 	bool fixed_reads;  /* io_uring: fixed reads even where multishot reads exist (6.7+) */

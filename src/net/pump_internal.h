@@ -18,6 +18,7 @@ struct pump_buf {
 	uint8_t *data; /* buf_size bytes inside qnet_pump.mem */
 	uint32_t len;
 	uint16_t idx;  /* registered buffer index */
+	bool flags_nowait; /* the write in flight asked for RWF_NOWAIT */
 	struct pump_buf *next; /* held FIFO (uplink) or free stack (downlink) */
 };
 

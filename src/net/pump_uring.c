@@ -64,6 +64,8 @@ static void up_done(struct qnet_uring_op *op, int res, unsigned flags)
 		pump_uring_read(p, b);
 }
 
+static void queue_write(struct qnet_pump *p, struct pump_buf *b);
+
 static void down_done(struct qnet_uring_op *op, int res, unsigned flags)
 {
 	struct pump_buf *b = (struct pump_buf *)op;
@@ -79,9 +81,12 @@ static void down_done(struct qnet_uring_op *op, int res, unsigned flags)
 		p->st.down_bytes += b->len;
 	} else if (res == -EAGAIN || res == -ENOBUFS) {
 		p->st.drop_down_no_buf++;
-	} else if (res == -EOPNOTSUPP && p->write_nowait) {
-		p->write_nowait = false; /* this file cannot say "would block" */
-		p->st.drop_down_write++;
+	} else if (res == -EOPNOTSUPP && (b->flags_nowait)) {
+		/* This file cannot say "would block" (TUN before Linux 6.x): write again without
+		 * asking, in completion order, which is the order they were queued in. */
+		p->write_nowait = false;
+		queue_write(p, b);
+		return;
 	} else {
 		p->st.drop_down_write++;
 	}
@@ -186,34 +191,42 @@ void pump_uring_read(struct qnet_pump *p, struct pump_buf *b)
 	p->inflight++;
 }
 
-void pump_uring_write(struct qnet_pump *p, const uint8_t *pkt, size_t len)
+static void queue_write(struct qnet_pump *p, struct pump_buf *b)
 {
-	struct pump_buf *b = p->free_tx;
-	struct io_uring_sqe *sqe;
+	struct io_uring_sqe *sqe = qnet_uring_get_sqe(p->loop);
 
-	if (!b) {
-		p->st.drop_down_no_buf++;
-		return;
-	}
-	sqe = qnet_uring_get_sqe(p->loop);
 	if (!sqe) {
 		p->st.drop_down_write++;
+		b->next = p->free_tx;
+		p->free_tx = b;
 		return;
 	}
-	p->free_tx = b->next;
-	memcpy(b->data, pkt, len);
-	b->len = (uint32_t)len;
 	if (p->registered)
-		io_uring_prep_write_fixed(sqe, p->fd, b->data, (unsigned)len, 0, b->idx);
+		io_uring_prep_write_fixed(sqe, p->fd, b->data, b->len, 0, b->idx);
 	else
-		io_uring_prep_write(sqe, p->fd, b->data, (unsigned)len, 0);
+		io_uring_prep_write(sqe, p->fd, b->data, b->len, 0);
 	/* RWF_NOWAIT: a write that would wait fails instead. A TUN write never waits, but a
 	 * waiting write would let a later one overtake it; a drop keeps the order, as poll() does. */
+	b->flags_nowait = p->write_nowait;
 	if (p->write_nowait)
 		sqe->rw_flags = RWF_NOWAIT;
 	b->op.cb = down_done;
 	qnet_uring_sqe_set_op(sqe, &b->op);
 	p->inflight++;
+}
+
+void pump_uring_write(struct qnet_pump *p, const uint8_t *pkt, size_t len)
+{
+	struct pump_buf *b = p->free_tx;
+
+	if (!b) {
+		p->st.drop_down_no_buf++;
+		return;
+	}
+	p->free_tx = b->next;
+	memcpy(b->data, pkt, len);
+	b->len = (uint32_t)len;
+	queue_write(p, b);
 }
 
 /* Multishot reads when the kernel has them and a buffer group id is free on this ring; else

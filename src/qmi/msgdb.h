@@ -111,7 +111,7 @@ const char *qmi_msgdb_msg_name(uint8_t svc, uint16_t msg_id);
 int qmi_msg_encode(const struct qmi_msg_def *def, const void *msg, struct qmi_writer *w);
 /* Zeroes msg (def->size bytes; may be NULL if def->size == 0) and fills it from the TLV area.
  * 0, -EBADMSG (malformed TLV area, known TLV short or overlong), -EMSGSIZE (string or array
- * too big for its C buffer). On error msg holds whatever was decoded before the bad TLV. */
+ * too big for its C buffer). On error msg is partly filled: trust only a 0 return. */
 int qmi_msg_decode(const struct qmi_msg_def *def, const uint8_t *tlvs, size_t len, void *msg);
 
 /* Builds a whole frame: init + encode + finish. *len = frame length. */

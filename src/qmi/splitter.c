@@ -10,27 +10,41 @@ static size_t frame_len(const uint8_t *p)
 	return (size_t)(p[1] | (p[2] << 8)) + 1;
 }
 
+/* The first header violation visible in the bytes available so far. A header that contradicts
+ * itself cannot be trusted to delimit a frame, so it is caught here, before we would wait for
+ * (and swallow) as many bytes as its length claims. */
+static enum qmi_frame_err head_err(const uint8_t *p, size_t n)
+{
+	size_t flen, hdr;
+
+	if (n == 0)
+		return QMI_FRAME_OK;
+	if (p[0] != QMI_QMUX_MARKER)
+		return QMI_FRAME_BAD_MARKER;
+	if (n < 3)
+		return QMI_FRAME_OK;
+	flen = frame_len(p);
+	if (flen > QMI_FRAME_MAX)
+		return QMI_FRAME_TOO_BIG; /* could never fit: waiting would stall forever */
+	if (flen < QMI_CTL_HDR_LEN)
+		return QMI_FRAME_TRUNC_HEADER;
+	if (n < 5)
+		return QMI_FRAME_OK;
+	hdr = qmi_hdr_len(p[4]);
+	if (flen < hdr)
+		return QMI_FRAME_TRUNC_HEADER;
+	if (n < hdr)
+		return QMI_FRAME_OK;
+	if ((size_t)(p[hdr - 2] | (p[hdr - 1] << 8)) != flen - hdr)
+		return QMI_FRAME_TLV_LEN_MISMATCH;
+	return QMI_FRAME_OK;
+}
+
 /* A 0x01 found inside garbage is accepted as a frame start only if every header field that is
  * already available agrees with the others; a random 0x01 rarely passes all of them. */
 static bool plausible(const uint8_t *p, size_t n)
 {
-	size_t flen, hdr;
-
-	if (n == 0 || p[0] != QMI_QMUX_MARKER)
-		return false;
-	if (n < 3)
-		return true;
-	flen = frame_len(p);
-	if (flen > QMI_FRAME_MAX || flen < QMI_CTL_HDR_LEN)
-		return false;
-	if (n < 5)
-		return true;
-	hdr = qmi_hdr_len(p[4]);
-	if (flen < hdr)
-		return false;
-	if (n < hdr)
-		return true;
-	return (size_t)(p[hdr - 2] | (p[hdr - 1] << 8)) == flen - hdr;
+	return n > 0 && head_err(p, n) == QMI_FRAME_OK;
 }
 
 /* First plausible frame start after position 0, or n when there is none. */
@@ -100,10 +114,7 @@ int qmi_splitter_next(struct qmi_splitter *s, struct qmi_frame *out, enum qmi_fr
 			drop(s, scan(s->buf, s->len), true); /* same garbage run: already reported */
 			continue;
 		}
-		if (s->buf[0] != QMI_QMUX_MARKER)
-			err = QMI_FRAME_BAD_MARKER;
-		else if (s->len >= 3 && frame_len(s->buf) > QMI_FRAME_MAX)
-			err = QMI_FRAME_TOO_BIG; /* could never fit: waiting would stall forever */
+		err = head_err(s->buf, s->len);
 		if (err != QMI_FRAME_OK) {
 			s->errors++;
 			ret = -EBADMSG;

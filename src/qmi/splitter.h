@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Extracts whole QMUX frames from a byte stream (a socket, or USB reads that may hold several
- * frames or part of one). Bytes from the device are untrusted: a bad marker or an impossible
- * length is reported, then the stream is either resynchronised (skip to the next 0x01 whose
- * header is plausible) or closed, per the mode. A complete but invalid frame is reported and
- * dropped; its QMUX length still delimits it, so the stream stays aligned. Never a silent
- * wrong frame: every frame handed out passed qmi_frame_parse().
+ * frames or part of one). Bytes from the device are untrusted: a bad marker, a length that can
+ * never fit QMI_FRAME_MAX or a header that contradicts itself (QMUX length vs header size vs
+ * tlv_length) is reported, then the stream is either resynchronised (skip to the next 0x01
+ * whose header is plausible) or closed, per the mode. A frame with a consistent header but bad
+ * TLVs is reported and dropped; its QMUX length delimits it, so the stream stays aligned.
+ * Never a silent wrong frame: every frame handed out passed qmi_frame_parse().
  *
  * The splitter owns a QMI_FRAME_MAX buffer inside the struct, so it needs no allocation.
  */

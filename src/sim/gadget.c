@@ -73,6 +73,7 @@ struct qsim_gadget {
 	struct qnet_watch *ep0_w, *ev_w;
 	unsigned bulk_in_mps; /* for the zero-length packet after a full-packet multiple */
 	unsigned errors;      /* consecutive endpoint errors */
+	unsigned ep0_errors;  /* consecutive failed ep0 reads */
 	unsigned gen;         /* counts ENABLEs */
 
 	struct gx intr;
@@ -316,13 +317,29 @@ static void on_aio(void *user, int fd, unsigned revents)
 
 /* ---- ep0 ---- */
 
+/*
+ * The data (or status) stage of the pending setup. FunctionFS waits for it interruptibly, and
+ * io_uring's task-work notifications interrupt such waits (EINTR) although no signal was sent;
+ * the setup is still pending then, so the stage is simply queued again.
+ */
+static ssize_t ep0_stage(struct qsim_gadget *g, bool in, void *buf, size_t len)
+{
+	ssize_t n;
+	int tries = 0;
+
+	do
+		n = in ? write(g->ep0, buf, len) : read(g->ep0, buf, len);
+	while (n < 0 && errno == EINTR && ++tries < 100);
+	return n;
+}
+
 static void ep0_stall(struct qsim_gadget *g, const struct usb_ctrlrequest *r)
 {
 	/* FunctionFS stalls when the data stage goes the wrong way. */
 	if (r->bRequestType & USB_DIR_IN)
-		(void)!read(g->ep0, NULL, 0);
+		(void)ep0_stage(g, false, NULL, 0);
 	else
-		(void)!write(g->ep0, NULL, 0);
+		(void)ep0_stage(g, true, NULL, 0);
 }
 
 static void ep0_get_response(struct qsim_gadget *g, size_t wlen)
@@ -335,7 +352,7 @@ static void ep0_get_response(struct qsim_gadget *g, size_t wlen)
 		if (n > wlen)
 			n = wlen; /* the rest is fetched by the next request */
 	}
-	if (write(g->ep0, r ? r->data + r->off : g->ep0_buf, n) < 0) {
+	if (ep0_stage(g, true, r ? r->data + r->off : g->ep0_buf, n) < 0) {
 		glog(g, "GetEncapsulatedResponse: %s", strerror(errno));
 		return; /* the host gave up; keep the frame for its next request */
 	}
@@ -365,7 +382,7 @@ static void ep0_setup(struct qsim_gadget *g, const struct usb_ctrlrequest *r)
 			ep0_stall(g, r);
 			return;
 		}
-		n = read(g->ep0, g->ep0_buf, wlen);
+		n = ep0_stage(g, false, g->ep0_buf, wlen);
 		if (n < 0) {
 			glog(g, "SendEncapsulatedCommand: %s", strerror(errno));
 			return;
@@ -379,7 +396,7 @@ static void ep0_setup(struct qsim_gadget *g, const struct usb_ctrlrequest *r)
 	} else if (r->bRequestType == REQ_OUT_CLASS_INTF &&
 		   r->bRequest == CDC_SET_CONTROL_LINE_STATE && wlen == 0) {
 		/* qmi_wwan sends DTR at bind for this device class: a stall would fail the bind. */
-		(void)!read(g->ep0, NULL, 0);
+		(void)ep0_stage(g, false, NULL, 0);
 	} else {
 		ep0_stall(g, r);
 	}
@@ -410,13 +427,19 @@ static void on_ep0(void *user, int fd, unsigned revents)
 	ssize_t n = read(fd, ev, sizeof(ev));
 
 	if (n < 0) {
-		if (errno == EAGAIN || errno == EINTR)
+		/* EIDRM: a newer event cancelled a setup before we read it; the next read gets it. */
+		if (errno == EAGAIN || errno == EINTR || errno == EIDRM)
 			return;
-		glog(g, "ep0: %s", strerror(errno));
-		qnet_watch_remove(g->ep0_w); /* a dead ep0 would spin the loop */
-		g->ep0_w = NULL;
+		if (!g->ep0_errors)
+			glog(g, "ep0: %s", strerror(errno));
+		if (++g->ep0_errors >= ERRORS_MAX) { /* a dead ep0 would spin the loop */
+			glog(g, "ep0 keeps failing; no more control requests");
+			qnet_watch_remove(g->ep0_w);
+			g->ep0_w = NULL;
+		}
 		return;
 	}
+	g->ep0_errors = 0;
 	for (size_t i = 0; i < (size_t)n / sizeof(ev[0]); i++) {
 		switch (ev[i].type) {
 		case FUNCTIONFS_ENABLE:
@@ -530,8 +553,13 @@ int qsim_gadget_new(struct qsim_gadget **out, struct qnet_loop *loop, struct qsi
 	struct qsim_gadget *g = calloc(1, sizeof(*g));
 	uint16_t vid = opts && opts->vid ? opts->vid : QSIM_GADGET_VID;
 	uint16_t pid = opts && opts->pid ? opts->pid : QSIM_GADGET_PID;
+	char scratch[1];
 	int ret;
 
+	if (!err || !errlen) {
+		err = scratch;
+		errlen = sizeof(scratch);
+	}
 	err[0] = 0;
 	if (!g)
 		return -ENOMEM;

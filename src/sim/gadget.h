@@ -9,6 +9,9 @@
  * watched by the loop, and ep0 is watched directly, so the modem itself stays on the loop thread.
  *
  * Needs root, configfs mounted at /sys/kernel/config, and the libcomposite + usb_f_fs modules.
+ * Prefer a poll() loop (QNET_LOOP_POLL): the ep0 data stage is a short blocking call, and
+ * io_uring's task-work notifications interrupt it (it is retried, but each retry costs the host
+ * a resent data stage).
  */
 #ifndef QSIM_GADGET_H
 #define QSIM_GADGET_H
@@ -33,7 +36,8 @@ struct qsim_gadget_opts {
 /*
  * Builds the configfs gadget, mounts its FunctionFS, writes the descriptors and binds the UDC.
  * Takes over the modem's output (qsim_set_output) while it exists; sim and loop must outlive the
- * gadget. On failure everything built so far is torn down and err says what failed.
+ * gadget. On failure everything built so far is torn down and err (may be NULL) says what
+ * failed.
  * 0 or -errno.
  */
 int qsim_gadget_new(struct qsim_gadget **out, struct qnet_loop *loop, struct qsim *sim,

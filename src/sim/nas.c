@@ -40,6 +40,8 @@ static bool camped(const struct qsim *sim)
 			snprintf((r)->current_plmn.description,                                \
 				 sizeof((r)->current_plmn.description), "%s",                  \
 				 QSIM_NETWORK_NAME);                                           \
+			(r)->has_lac = true;                                                   \
+			(r)->lac = QSIM_LAC;                                                   \
 			(r)->has_cid = true;                                                   \
 			(r)->cid = QSIM_LTE_CELL_ID;                                           \
 			(r)->has_lte_tac = true;                                               \
@@ -163,6 +165,8 @@ static int get_system_info(struct qsim *sim, const struct qmi_frame *req)
 	li->roaming_status = 0; /* off */
 	li->forbidden_valid = 1;
 	li->forbidden = sim->reg == QSIM_REG_DENIED;
+	li->lac_valid = 1;
+	li->lac = QSIM_LAC;
 	li->cid_valid = 1;
 	li->cid = QSIM_LTE_CELL_ID;
 	if (sim->reg == QSIM_REG_DENIED) {

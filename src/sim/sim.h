@@ -163,6 +163,7 @@ void qsim_get_stats(const struct qsim *sim, struct qsim_stats *out);
 #define QSIM_MCC 1
 #define QSIM_MNC 1
 #define QSIM_NETWORK_NAME "qmiusb test network"
+#define QSIM_LAC 0x2A0B
 #define QSIM_LTE_TAC 0x1234
 #define QSIM_LTE_CELL_ID 0x01A2D301u
 

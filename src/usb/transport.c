@@ -47,6 +47,7 @@ static void note(struct qusb_tr *tr, const char *fmt, ...)
 /* ---- loop integration ------------------------------------------------------------------- */
 
 static void service(struct qusb_tr *tr);
+static void maybe_finish_close(struct qusb_tr *tr);
 
 static void on_fd(void *user, int fd, unsigned revents)
 {
@@ -88,6 +89,7 @@ static void service(struct qusb_tr *tr)
 	}
 	if (r < 0 && r != LIBUSB_ERROR_INTERRUPTED && r != LIBUSB_ERROR_TIMEOUT)
 		fail(tr, qusb_errno(r));
+	maybe_finish_close(tr); /* in case no timer could be had when the session ended */
 	arm_timeout(tr);
 }
 
@@ -216,6 +218,20 @@ static bool completed(struct qusb_slot *s)
 	return true;
 }
 
+static const char *status_name(enum libusb_transfer_status st)
+{
+	switch (st) {
+	case LIBUSB_TRANSFER_COMPLETED: return "completed";
+	case LIBUSB_TRANSFER_ERROR: return "transfer error";
+	case LIBUSB_TRANSFER_TIMED_OUT: return "timed out";
+	case LIBUSB_TRANSFER_CANCELLED: return "cancelled";
+	case LIBUSB_TRANSFER_STALL: return "stalled";
+	case LIBUSB_TRANSFER_NO_DEVICE: return "device gone";
+	case LIBUSB_TRANSFER_OVERFLOW: return "overflow";
+	}
+	return "unknown status";
+}
+
 /* A bulk or interrupt status that is neither success nor unplug. */
 static bool transient(struct qusb_tr *tr, struct libusb_transfer *t, const char *what)
 {
@@ -338,9 +354,7 @@ static void cmd_cb(struct libusb_transfer *t)
 		return;
 	/* A refused command is the QMI core's timeout to report; the channel itself goes on. */
 	if (t->status != LIBUSB_TRANSFER_COMPLETED)
-		note(tr, "SendEncapsulatedCommand failed (%s); frame dropped",
-		     libusb_error_name(t->status == LIBUSB_TRANSFER_STALL ? LIBUSB_ERROR_PIPE
-									 : LIBUSB_ERROR_IO));
+		note(tr, "SendEncapsulatedCommand failed (%s); frame dropped", status_name(t->status));
 	send_queued(tr);
 }
 
@@ -460,6 +474,8 @@ static int tr_start(void *impl, struct qnet_loop *loop, const struct qmi_transpo
 		/* Not a session yet: no closed callback. destroy() reaps what was submitted. */
 		tr->state = QUSB_ST_DEAD;
 		cancel_all(tr);
+		qnet_timer_cancel(tr->closed_timer); /* fail() may have scheduled one */
+		tr->closed_timer = NULL;
 		return r;
 	}
 	send_queued(tr);

@@ -17,7 +17,9 @@ struct qnet_timer;
 #define QUSB_RESP_MAX 4096   /* GET_ENCAPSULATED_RESPONSE buffer, as cdc-wdm under qmi_wwan */
 #define QUSB_CMD_MAX 8192    /* one QMUX frame (QMI_FRAME_MAX) */
 #define QUSB_CMD_QUEUE 16    /* frames waiting behind the one in flight */
-#define QUSB_CTRL_TIMEOUT_MS 5000
+/* Generous: a busy modem (or a starved VM) can take seconds on ep0, and a timed-out
+ * SendEncapsulatedCommand loses its frame. The QMI core keeps its own per-request timeout. */
+#define QUSB_CTRL_TIMEOUT_MS 30000
 #define QUSB_MAX_RESP_OWED 64
 #define QUSB_MAX_ERRORS_IN_ROW 10
 #define QUSB_MAX_WATCHES 16

@@ -339,3 +339,49 @@ Test(loop_auto, env_forces_poll)
 	qnet_loop_free(loop);
 	unsetenv("QMIUSB_LOOP");
 }
+
+/* A seccomp policy that refuses io_uring (as container runtimes do): AUTO runs on poll(), an
+ * explicit io_uring loop reports -ENOSYS. Criterion runs each test in its own process, so the
+ * filter dies with it. */
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+
+Test(loop_auto, falls_back_when_io_uring_is_refused)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+	struct qnet_loop *loop = NULL;
+	struct reader r = { 0 };
+	int p[2];
+
+#if !defined(__x86_64__)
+	cr_skip_test("the filter in this test is written for x86-64");
+#endif
+	unsetenv("QMIUSB_LOOP");
+	cr_assert_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+	cr_assert_eq(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), 0, "%s", strerror(errno));
+	cr_assert_eq(qnet_loop_new(&loop, QNET_LOOP_URING), -ENOSYS);
+	cr_assert_eq(qnet_loop_new(&loop, QNET_LOOP_AUTO), 0);
+	cr_assert_eq(qnet_loop_kind(loop), QNET_LOOP_POLL);
+	/* And it works. */
+	new_pipe(p);
+	cr_assert_eq(qnet_loop_watch(loop, p[0], POLLIN, read_cb, &r, &r.self), 0);
+	cr_assert_eq(write(p[1], "q", 1), 1);
+	cr_assert_eq(qnet_loop_run_once(loop, -1), 1);
+	cr_assert_eq(r.bytes, 1);
+	qnet_loop_free(loop);
+	close(p[0]);
+	close(p[1]);
+}

@@ -24,8 +24,9 @@ struct tunrig {
 	struct in_addr local, peer;
 };
 
-static void tunrig_up(struct tunrig *r, enum qnet_loop_kind kind)
+static void tunrig_up(struct tunrig *r, enum qnet_loop_kind kind, bool fixed)
 {
+	const struct qnet_pump_opts po = { .fixed_reads = fixed };
 	struct qnet_ipconf c = { .has_v4 = true, .v4_prefix = 24, .mtu = 1500 };
 	char err[256] = "";
 	int ret;
@@ -42,7 +43,7 @@ static void tunrig_up(struct tunrig *r, enum qnet_loop_kind kind)
 	cr_assert_eq(qnet_tun_open(&r->tun, "qpump0", err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(qnet_netconf_apply(&r->nc, r->tun->ifindex, r->tun->name, &c, stderr, err,
 					sizeof(err)), 0, "%s", err);
-	cr_assert_eq(qnet_pump_new(&r->pump, r->loop, r->tun->fd, fake_send, &r->modem, NULL), 0);
+	cr_assert_eq(qnet_pump_new(&r->pump, r->loop, r->tun->fd, fake_send, &r->modem, &po), 0);
 }
 
 static void tunrig_down(struct tunrig *r)
@@ -71,7 +72,7 @@ static unsigned udp_count(struct fake_modem *m)
 	return j;
 }
 
-static void t_udp_both_ways(enum qnet_loop_kind kind)
+static void t_udp_both_ways(enum qnet_loop_kind kind, bool fixed)
 {
 	struct tunrig r;
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(7777) };
@@ -80,7 +81,7 @@ static void t_udp_both_ways(enum qnet_loop_kind kind)
 	unsigned i, guard = 0;
 	int s, rx;
 
-	tunrig_up(&r, kind);
+	tunrig_up(&r, kind, fixed);
 	to.sin_addr = r.peer;
 	me.sin_addr = r.local;
 	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -130,5 +131,6 @@ static void t_udp_both_ways(enum qnet_loop_kind kind)
 	tunrig_down(&r);
 }
 
-Test(pump_tun_poll, udp_both_ways) { t_udp_both_ways(QNET_LOOP_POLL); }
-Test(pump_tun_uring, udp_both_ways) { t_udp_both_ways(QNET_LOOP_URING); }
+Test(pump_tun_poll, udp_both_ways) { t_udp_both_ways(QNET_LOOP_POLL, false); }
+Test(pump_tun_uring, udp_both_ways) { t_udp_both_ways(QNET_LOOP_URING, false); }
+Test(pump_tun_uring_fixed, udp_both_ways) { t_udp_both_ways(QNET_LOOP_URING, true); }

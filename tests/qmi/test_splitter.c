@@ -248,3 +248,40 @@ Test(splitter, largest_frame_fits)
 	cr_assert_eq(qmi_splitter_feed(&sp, frame, len, &cbs, &s), 0);
 	cr_assert_eq(s.n, 2);
 }
+
+Test(splitter, self_contradicting_header_is_caught_before_waiting)
+{
+	static uint8_t stream[2048];
+	static struct qmi_splitter sp;
+	struct seen s = { 0 };
+	size_t len = make_stream(stream, sizeof(stream), 3);
+	uint8_t bad[16];
+
+	/* A 13-byte header claiming 4000 bytes with tlv_length 0: it must not swallow the next
+	 * 4000 bytes of good frames while waiting for a frame that cannot exist. */
+	memcpy(bad, stream, 13);
+	bad[1] = 0xa0;
+	bad[2] = 0x0f;
+	qmi_splitter_init(&sp, QMI_SPLIT_RESYNC);
+	cr_assert_eq(qmi_splitter_feed(&sp, bad, 13, &cbs, &s), 0);
+	cr_assert_eq(s.n_err, 1);
+	cr_assert_eq(s.err[0], QMI_FRAME_TLV_LEN_MISMATCH);
+	cr_assert_eq(qmi_splitter_feed(&sp, stream, len, &cbs, &s), 0);
+	cr_assert_eq(s.n, 3);
+	cr_assert_eq(s.n_err, 1, "the good frames after it raise no error");
+	for (int i = 0; i < 3; i++)
+		cr_assert_eq(s.f[i].txn, i + 1);
+
+	memset(&s, 0, sizeof(s));
+	qmi_splitter_init(&sp, QMI_SPLIT_CLOSE);
+	cr_assert_eq(qmi_splitter_feed(&sp, bad, 13, &cbs, &s), -EPIPE);
+	cr_assert_eq(s.err[0], QMI_FRAME_TLV_LEN_MISMATCH);
+
+	/* A QMUX length too small for any QMI header. */
+	memset(&s, 0, sizeof(s));
+	qmi_splitter_init(&sp, QMI_SPLIT_RESYNC);
+	bad[1] = 0x05;
+	bad[2] = 0x00;
+	cr_assert_eq(qmi_splitter_feed(&sp, bad, 3, &cbs, &s), 0);
+	cr_assert_eq(s.err[0], QMI_FRAME_TRUNC_HEADER);
+}

@@ -322,3 +322,23 @@ Test(txn, callbacks_may_start_requests)
 	cr_assert_eq(c.calls, 3);
 	cr_assert_eq(qmi_txns_pending(t), 0);
 }
+
+Test(txn, ids_run_out_only_when_all_are_in_flight)
+{
+	struct done d = { 0 };
+	uint16_t id;
+
+	for (int i = 0; i < 0xFF; i++)
+		cr_assert_eq(qmi_txns_begin(t, QMI_SVC_CTL, 0, 0x21, 100, on_done, &d, &id, NULL), 0);
+	cr_assert_eq(qmi_txns_next_id(t, QMI_SVC_CTL, 0, &id), -EBUSY);
+	/* Free txn 77: it is the only one left, and the counter finds it. */
+	{
+		uint8_t buf[64];
+		struct qmi_frame f;
+
+		mk(buf, sizeof(buf), &f, QMI_SVC_CTL, 0, QMI_KIND_RESPONSE, 77, 0x21);
+		cr_assert_eq(qmi_txns_dispatch(t, &f), 1);
+	}
+	cr_assert_eq(qmi_txns_next_id(t, QMI_SVC_CTL, 0, &id), 0);
+	cr_assert_eq(id, 77);
+}

@@ -183,6 +183,8 @@ Test(sim_nas, reg_delay_then_registered_with_indication, .fini = teardown)
 	cr_assert(ind.has_current_plmn);
 	cr_assert_eq(ind.current_plmn.mcc, QSIM_MCC);
 	cr_assert_str_eq(ind.current_plmn.description, QSIM_NETWORK_NAME);
+	cr_assert(ind.has_lac); /* the indication's shifted TLV id round-trips */
+	cr_assert_eq(ind.lac, QSIM_LAC);
 	cr_assert(ind.has_lte_tac);
 	cr_assert_eq(ind.lte_tac, QSIM_LTE_TAC);
 	cr_assert_eq(nas_reg_state(nas), QMI_NAS_REGISTRATION_STATE_REGISTERED);
@@ -207,6 +209,8 @@ Test(sim_nas, serving_system_and_signal, .fini = teardown)
 	cr_assert_eq(ss.serving_system.ps_attach_state, QMI_NAS_ATTACH_STATE_ATTACHED);
 	cr_assert(ss.has_cid);
 	cr_assert_eq(ss.cid, QSIM_LTE_CELL_ID);
+	cr_assert(ss.has_lac);
+	cr_assert_eq(ss.lac, QSIM_LAC);
 	cr_assert_eq(h_call(&h, &qmi_nas_get_signal_strength_req_def, &sq, nas,
 			    &qmi_nas_get_signal_strength_resp_def, &st), 0);
 	cr_assert(st.has_signal_strength && st.has_lte_rsrp && st.has_rsrq && st.has_lte_snr);

@@ -75,12 +75,12 @@ vm_gadget_start() {
 	return 0
 }
 
-# Stops the gadget with SIGTERM (it tears its configfs gadget down itself) and waits for it.
+# Stops the gadget with SIGTERM or $1 (it tears its configfs gadget down itself) and waits.
 vm_gadget_stop() {
 	local pid
 	vm_gadget_running || { rm -f "$VM_STATE/gadget.pid"; return 0; }
 	pid=$(cat "$VM_STATE/gadget.pid")
-	kill -TERM "$pid"
+	kill -"${1:-TERM}" "$pid"
 	if ! vm_wait 100 sh -c "! kill -0 $pid"; then
 		kill -KILL "$pid" 2>/dev/null
 		rm -f "$VM_STATE/gadget.pid"
@@ -90,6 +90,8 @@ vm_gadget_stop() {
 	wait "$pid" 2>/dev/null
 	echo $? > "$VM_STATE/gadget.rc"
 	rm -f "$VM_STATE/gadget.pid"
+	# Into the console log (the host ignores these lines): the gadget's own account of its run.
+	sed 's/^/VMTEST-LOG gadget: /' "$VM_STATE/gadget.log"
 	return 0
 }
 

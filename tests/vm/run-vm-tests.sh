@@ -6,14 +6,15 @@
 # Usage: run-vm-tests.sh --qmiusb PATH --work DIR [--only GLOB] [--timeout SEC] [--keep-log]
 #   --qmiusb   the binary under test (the build tree's, never an installed one)
 #   --work     a folder under the build tree: kernel cache, initramfs, console log
-#   --only     run only guest checks whose file name matches GLOB (e.g. '*qmicli*')
+#   --only     run only guest checks whose file name matches GLOB (e.g. '*qmicli*'); the
+#              environment variable QMIUSB_VM_ONLY does the same under ctest
 #   --timeout  wall-clock guard for the whole boot (default 600 s)
 # Exit: 0 all ran checks passed, 1 a check failed or the guest broke, 77 QEMU cannot run here.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 src_root=$(cd "$here/../.." && pwd)
-qmiusb= work= only='*' limit=600
+qmiusb= work= only=${QMIUSB_VM_ONLY:-'*'} limit=600
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -83,7 +84,6 @@ append="console=ttyS0 panic=-1 loglevel=3 edd=off rdinit=/init"
 append="$append qmiusb_kdir=$kdir qmiusb_runner=$here/guest-run.sh qmiusb_bin=$qmiusb"
 append="$append qmiusb_only=$only qmiusb_src=$src_root"
 
-accel_note=
 start=$(date +%s)
 set +e
 timeout --foreground -k 5 "$limit" "$qemu" -accel tcg -m 1024 -smp 1 -nographic -no-reboot \
@@ -120,4 +120,7 @@ tr -d '\r' < "$log" | awk -v rc="$rc" -v secs=$((end - start)) -v logf="$log" '
 		}
 		printf "VM tier (%d s): %d passed, %d failed, %d skipped\n", secs, pass, fail, skipped
 		exit fail ? 1 : 0
-	}'
+	}' && exit 0
+# A broken boot or a guest that never finished: its last words are the clue.
+grep -q 'VMTEST-DONE' "$log" || { echo "--- last lines of $log:"; tail -n 30 "$log" | tr -d '\r'; }
+exit 1

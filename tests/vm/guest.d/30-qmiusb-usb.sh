@@ -13,11 +13,19 @@ vm_run usb-list "$QMIUSB" -d "$sel" list
 rc=$?
 if [ $rc -ne 0 ]; then
 	vm_fail qmiusb-usb-list "exit $rc" "$VM_STATE/usb-list.out"
-elif ! grep -qi "$VM_VID:$VM_PID" "$VM_STATE/usb-list.out"; then
-	vm_fail qmiusb-usb-list "$VM_VID:$VM_PID not listed" "$VM_STATE/usb-list.out"
 else
-	vm_pass qmiusb-usb-list
+	# The gadget's identity (src/sim/gadget_configfs.c) as list must show it.
+	miss=
+	for p in "$VM_VID:$VM_PID" "qmiusb software modem" "0123456789" "interface[: ]+0" "match"; do
+		grep -qiE "$p" "$VM_STATE/usb-list.out" || miss="$miss '$p'"
+	done
+	if [ -n "$miss" ]; then
+		vm_fail qmiusb-usb-list "missing$miss" "$VM_STATE/usb-list.out"
+	else
+		vm_pass qmiusb-usb-list
+	fi
 fi
+sed 's/^/VMTEST-LOG list: /' "$VM_STATE/usb-list.out"
 
 # usb_check CMD PATTERN...: the command over USB exits 0, shows every PATTERN (grep -E), and
 # prints what the in-process modem prints (the [device] names aside).

@@ -1,17 +1,20 @@
 # e. The gadget is unplugged (its UDC emptied) while a qmiusb command waits on it: the command
 # ends by itself with the unplug message and exit code 6. Then the gadget's own teardown on
-# SIGTERM: the process exits and its configfs gadget is gone. Runs last: it ends the gadget.
+# SIGINT: the process exits and its configfs gadget is gone. Runs last: it ends the gadget.
 . "$(dirname "$0")/../guest-lib.sh"
 
 sel=usb:$VM_VID:$VM_PID
 # A fresh gadget whose answers are slow, so the command is surely mid-request at the unplug.
+t_stop=$(cut -d' ' -f1 /proc/uptime)
 vm_gadget_stop
+echo "VMTEST-TRACE unplug: stopped the first gadget in $(awk "BEGIN { print $(cut -d' ' -f1 /proc/uptime) - $t_stop }") s"
 if ! vm_gadget_start delay=3000 || ! vm_unbind_qmi_wwan; then
 	vm_fail qmiusb-unplug "no gadget" "$VM_STATE/gadget.log"
 	exit 0
 fi
 intf=$(vm_usb_intf)
 gdir=$(vm_gadget_dir)
+echo "VMTEST-TRACE unplug: new gadget up at $(cut -d' ' -f1 /proc/uptime)"
 
 "$QMIUSB" -d "$sel" info > "$VM_STATE/unplug.out" 2>&1 &
 cmd=$!
@@ -21,14 +24,18 @@ if ! vm_wait 300 sh -c "[ \"\$(basename \"\$(readlink /sys/bus/usb/devices/$intf
 	kill -KILL $cmd 2>/dev/null
 	exit 0
 fi
+echo "VMTEST-TRACE unplug: claimed at $(cut -d' ' -f1 /proc/uptime)"
 sleep 0.3
+t0=$(cut -d' ' -f1 /proc/uptime)
 echo "" > "$gdir/UDC"
 # The guard: a hang shows up as a kill, never as a stuck tier.
 if vm_wait 200 sh -c "! kill -0 $cmd"; then
 	wait $cmd
 	rc=$?
+	t1=$(cut -d' ' -f1 /proc/uptime)
 	if [ $rc -eq 6 ] && grep -qi unplugged "$VM_STATE/unplug.out"; then
-		vm_pass qmiusb-unplug "exit 6"
+		# A figure, not a criterion (the criterion is the 20 s guard above).
+		vm_pass qmiusb-unplug "exit 6, $(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s after the unplug"
 	else
 		vm_fail qmiusb-unplug "want exit 6 and 'unplugged'; got exit $rc" "$VM_STATE/unplug.out"
 	fi
@@ -38,10 +45,12 @@ else
 fi
 
 pid=$(cat "$VM_STATE/gadget.pid")
-if ! vm_gadget_stop; then
-	vm_fail gadget-teardown "did not exit on SIGTERM" "$VM_STATE/gadget.log"
+# SIGINT here (the first gadget got SIGTERM): a shell starts background jobs with SIGINT
+# ignored, so this also proves the gadget takes it back.
+if ! vm_gadget_stop INT; then
+	vm_fail gadget-teardown "did not exit on SIGINT" "$VM_STATE/gadget.log"
 elif [ "$(cat "$VM_STATE/gadget.rc" 2>/dev/null)" != 0 ]; then
-	vm_fail gadget-teardown "exit status $(cat "$VM_STATE/gadget.rc" 2>/dev/null) after SIGTERM, want 0" \
+	vm_fail gadget-teardown "exit status $(cat "$VM_STATE/gadget.rc" 2>/dev/null) after SIGINT, want 0" \
 		"$VM_STATE/gadget.log"
 elif [ -d "$gdir" ]; then
 	vm_fail gadget-teardown "$gdir still exists after exit" "$VM_STATE/gadget.log"
