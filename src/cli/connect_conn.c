@@ -242,6 +242,7 @@ static void publish(struct qconn *c)
 			(unsigned long long)ps->drop_down_too_big,
 			(unsigned long long)ps->drop_down_bad, (unsigned long long)ps->drop_down_write);
 		fprintf(f, "backpressure_pauses=%llu\n", (unsigned long long)ps->up_paused);
+		fprintf(f, "tun_read_errors=%llu\n", (unsigned long long)ps->up_read_errors);
 	}
 	if (c->have_wds) {
 		const struct qmi_wds_get_packet_statistics_resp *w = &c->wds;

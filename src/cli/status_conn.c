@@ -37,6 +37,7 @@ static const struct {
 	{ "drop_down_bad", "  downlink, not IP", true },
 	{ "drop_down_write", "  downlink, TUN write failed", true },
 	{ "backpressure_pauses", "Backpressure pauses", true },
+	{ "tun_read_errors", "TUN read errors", true },
 	{ "modem_tx_packets_ok", "Modem TX packets OK", true },
 	{ "modem_rx_packets_ok", "Modem RX packets OK", true },
 	{ "modem_tx_bytes_ok", "Modem TX bytes OK", true },

@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 int qnet_pump_send_transport(void *transport, const uint8_t *pkt, size_t len)
@@ -37,6 +38,8 @@ const char *qnet_pump_backend(const struct qnet_pump *p)
 #ifdef QMIUSB_HAVE_URING
 	if (p->uring)
 		return p->multishot ? "io_uring multishot" : "io_uring fixed";
+	if (qnet_loop_uring(p->loop))
+		return "io_uring loop, readiness-driven TUN I/O (the TUN cannot do NOWAIT)";
 #endif
 	return "poll";
 }
@@ -102,8 +105,12 @@ static void poll_up_ready(void *user, int fd, unsigned revents)
 
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EINTR) {
+				/* A broken TUN (its interface deleted: EBADFD) stays readable and
+				 * fails again: stop reading, as the io_uring path does, and let
+				 * the counters tell. */
 				p->st.up_read_errors++;
 				p->st.up_last_read_error = -errno;
+				qnet_watch_set_events(p->watch, 0);
 			}
 			break;
 		}
@@ -186,10 +193,40 @@ static int set_nonblock(int fd, bool on)
 	return fcntl(fd, F_SETFL, fl) < 0 ? -errno : 0;
 }
 
+/*
+ * Whether the file lets io_uring try it without blocking (FMODE_NOWAIT; TUN has it only in
+ * newer kernels, Linux 6.1 lacks it). Without it every io_uring read and write on the TUN is
+ * handed to a kernel worker thread and blocks there: a thread switch per packet. RWF_NOWAIT
+ * asks the same question of preadv2(); on a file that can answer, an empty TUN says EAGAIN, and
+ * a waiting packet is read (returned: the caller passes it on, it is not lost).
+ */
+static ssize_t probe_nowait(struct qnet_pump *p, bool *nowait)
+{
+	struct iovec iov = { p->bufs[0].data, p->buf_size };
+	ssize_t n = preadv2(p->fd, &iov, 1, -1, RWF_NOWAIT);
+
+	*nowait = !(n < 0 && errno == EOPNOTSUPP);
+	return n > 0 ? n : 0;
+}
+
+/* A packet the probe read: the first uplink packet. False when it is held (paused). */
+static bool first_packet(struct qnet_pump *p, size_t n)
+{
+	struct pump_buf *b = &p->bufs[0];
+
+	if (n >= p->buf_size) {
+		p->st.drop_up_too_big++;
+		return true;
+	}
+	b->len = (uint32_t)n;
+	return pump_up_packet(p, b);
+}
+
 int qnet_pump_new(struct qnet_pump **out, struct qnet_loop *loop, int tun_fd, qnet_pump_send_fn send,
 		  void *send_ctx, const struct qnet_pump_opts *opts)
 {
 	struct qnet_pump *p;
+	ssize_t first = 0;
 	unsigned i, n;
 	int ret;
 
@@ -227,6 +264,12 @@ int qnet_pump_new(struct qnet_pump **out, struct qnet_loop *loop, int tun_fd, qn
 		p->bufs[i].next = p->free_tx;
 		p->free_tx = &p->bufs[i];
 	}
+	if (p->uring) {
+		bool nowait;
+
+		first = probe_nowait(p, &nowait);
+		p->uring = nowait;
+	}
 	/* io_uring honours O_NONBLOCK by failing reads with -EAGAIN instead of waiting in the
 	 * ring; poll() needs it so a spurious wakeup cannot block the loop. */
 	ret = set_nonblock(tun_fd, !p->uring);
@@ -234,7 +277,7 @@ int qnet_pump_new(struct qnet_pump **out, struct qnet_loop *loop, int tun_fd, qn
 		goto fail;
 #ifdef QMIUSB_HAVE_URING
 	if (p->uring) {
-		ret = pump_uring_start(p);
+		ret = pump_uring_start(p, first > 0 ? !first_packet(p, (size_t)first) : false);
 		if (ret < 0)
 			goto fail;
 		*out = p;
@@ -244,6 +287,8 @@ int qnet_pump_new(struct qnet_pump **out, struct qnet_loop *loop, int tun_fd, qn
 	ret = qnet_loop_watch(loop, tun_fd, POLLIN, poll_up_ready, p, &p->watch);
 	if (ret < 0)
 		goto fail;
+	if (first > 0 && !first_packet(p, (size_t)first))
+		qnet_watch_set_events(p->watch, 0);
 	*out = p;
 	return 0;
 fail:

@@ -4,7 +4,9 @@
  *
  * Uplink (TUN -> modem): on io_uring, one multishot read fills `reads` buffers from a provided
  * buffer ring (Linux 6.7+), or else `reads` reads on registered buffers are always in flight;
- * on poll(), a watch reads up to `reads` packets per wakeup. Each packet goes to send(); when it
+ * on poll(), a watch reads up to `reads` packets per wakeup. A TUN that cannot do non-blocking
+ * attempts (no FMODE_NOWAIT, e.g. Linux 6.1) gets the poll() way on either loop: io_uring would
+ * hand each of its reads and writes to a kernel worker thread (4x slower in the VM benchmark). Each packet goes to send(); when it
  * answers -ENOBUFS the packet is held and TUN reads pause until qnet_pump_data_tx_ready(). At most
  * `reads` packets are ever held; the rest wait in the TUN's own kernel queue.
  * Downlink (modem -> TUN): qnet_pump_data_rx() copies the packet into one of `tx_bufs` buffers and

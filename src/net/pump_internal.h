@@ -60,7 +60,8 @@ void pump_destroy(struct qnet_pump *p);
 bool pump_up_packet(struct qnet_pump *p, struct pump_buf *b);
 
 #ifdef QMIUSB_HAVE_URING
-int pump_uring_start(struct qnet_pump *p);
+/* first_held: bufs[0] holds a packet already (read by the NOWAIT probe, paused). */
+int pump_uring_start(struct qnet_pump *p, bool first_held);
 void pump_uring_stop(struct qnet_pump *p);
 /* Uplink buffer b is free: read into it again (a fixed read, or back into the buffer ring). */
 void pump_uring_read(struct qnet_pump *p, struct pump_buf *b);

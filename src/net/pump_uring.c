@@ -268,7 +268,7 @@ static void ms_setup(struct qnet_pump *p, struct io_uring *ring)
 	p->multishot = true;
 }
 
-int pump_uring_start(struct qnet_pump *p)
+int pump_uring_start(struct qnet_pump *p, bool first_held)
 {
 	struct io_uring *ring = qnet_loop_uring(p->loop);
 	unsigned n = p->reads + p->tx_bufs, i;
@@ -284,7 +284,7 @@ int pump_uring_start(struct qnet_pump *p)
 	p->write_nowait = true;
 	free(iov);
 	ms_setup(p, ring);
-	for (i = 0; i < p->reads; i++)
+	for (i = first_held ? 1 : 0; i < p->reads; i++)
 		pump_uring_read(p, &p->bufs[i]);
 	return 0;
 }

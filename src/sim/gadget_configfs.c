@@ -198,7 +198,12 @@ static int first_udc(char *buf, size_t len)
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		snprintf(buf, len, "%s", e->d_name);
+		/* A UDC name that does not fit is not one we could write to configfs either. */
+		size_t n = strlen(e->d_name);
+
+		if (n >= len)
+			continue;
+		memcpy(buf, e->d_name, n + 1);
 		ret = 0;
 		break;
 	}

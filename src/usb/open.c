@@ -126,6 +126,7 @@ static int open_entry(struct qusb_tr *tr, const struct qusb_entry *e, libusb_dev
 	tr->func = e->func;
 	tr->func.quirk = NULL;
 	snprintf(tr->desc, sizeof(tr->desc), "usb:%s:%u", e->path, e->func.ctrl_iface);
+	snprintf(tr->path, sizeof(tr->path), "%s", e->path);
 	if (tr->func.notify_mps == 0 || tr->func.ep_notify == 0) {
 		snprintf(err, errlen, "%s: interrupt endpoint has wMaxPacketSize 0", tr->desc);
 		return -EPROTO;

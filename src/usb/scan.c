@@ -137,6 +137,18 @@ static void fill_strings(struct qusb_entry *e, libusb_device *dev,
 	libusb_close(h);
 }
 
+static int entry_cmp(const struct qusb_entry *a, const struct qusb_entry *b)
+{
+	if (a->bus != b->bus)
+		return a->bus < b->bus ? -1 : 1;
+	for (uint8_t i = 0; i < a->n_ports && i < b->n_ports; i++)
+		if (a->ports[i] != b->ports[i])
+			return a->ports[i] < b->ports[i] ? -1 : 1;
+	if (a->n_ports != b->n_ports)
+		return a->n_ports < b->n_ports ? -1 : 1;
+	return (int)a->func.ctrl_iface - (int)b->func.ctrl_iface;
+}
+
 int qusb_scan_ctx(libusb_context *ctx, const struct qusb_selector *sel,
 		  const struct qusb_quirks *quirks, struct qusb_entry **out, size_t *n,
 		  libusb_device ***devs_out, char *err, size_t errlen)
@@ -201,19 +213,23 @@ int qusb_scan_ctx(libusb_context *ctx, const struct qusb_selector *sel,
 			qusb_sysfs_driver(e.path, e.config, f[k].ctrl_iface, e.driver, sizeof(e.driver));
 			if (nv == cap) {
 				size_t nc = cap ? cap * 2 : 4;
+				/* On failure the old arrays stay valid and the error path frees them. */
 				struct qusb_entry *nvp = realloc(v, nc * sizeof(*nvp));
-				libusb_device **nd = devs_out ? realloc(devs, nc * sizeof(*nd)) : NULL;
-				if (!nvp || (devs_out && !nd)) {
-					free(nvp ? nvp : v);
-					v = NULL;
-					if (nd)
-						devs = nd;
+
+				if (!nvp) {
 					ret = -ENOMEM;
 					goto out;
 				}
 				v = nvp;
-				if (devs_out)
+				if (devs_out) {
+					libusb_device **nd = realloc(devs, nc * sizeof(*nd));
+
+					if (!nd) {
+						ret = -ENOMEM;
+						goto out;
+					}
 					devs = nd;
+				}
 				cap = nc;
 			}
 			if (devs_out)
@@ -222,6 +238,19 @@ int qusb_scan_ctx(libusb_context *ctx, const struct qusb_selector *sel,
 		}
 	}
 out:
+	/* libusb lists devices in no useful order: show them by bus, port path and interface. */
+	for (size_t a = 1; ret == 0 && a < nv; a++) {
+		for (size_t b = a; b > 0 && entry_cmp(&v[b - 1], &v[b]) > 0; b--) {
+			struct qusb_entry t = v[b];
+			v[b] = v[b - 1];
+			v[b - 1] = t;
+			if (devs) {
+				libusb_device *d = devs[b];
+				devs[b] = devs[b - 1];
+				devs[b - 1] = d;
+			}
+		}
+	}
 	if (ret < 0) {
 		for (size_t i = 0; devs && i < nv; i++)
 			libusb_unref_device(devs[i]);

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 
 #include "net/loop.h"
@@ -48,6 +49,7 @@ static void note(struct qusb_tr *tr, const char *fmt, ...)
 
 static void service(struct qusb_tr *tr);
 static void maybe_finish_close(struct qusb_tr *tr);
+static void cancel_retries(struct qusb_tr *tr);
 
 static void on_fd(void *user, int fd, unsigned revents)
 {
@@ -199,6 +201,7 @@ static void fail(struct qusb_tr *tr, int err)
 	if (err == -ENODEV)
 		note(tr, "device unplugged");
 	cancel_all(tr);
+	cancel_retries(tr);
 	maybe_finish_close(tr);
 }
 
@@ -232,26 +235,73 @@ static const char *status_name(enum libusb_transfer_status st)
 	return "unknown status";
 }
 
-/* A bulk or interrupt status that is neither success nor unplug. */
-static bool transient(struct qusb_tr *tr, struct libusb_transfer *t, const char *what)
+/* Whether the device is still on the bus. A disconnect shows up as transfer errors for a few
+ * moments before usbfs reports it; sysfs drops the device at the same time. Without sysfs
+ * (another OS) only libusb's own NO_DEVICE status can tell. */
+static bool device_present(const struct qusb_tr *tr)
 {
-	switch (t->status) {
-	case LIBUSB_TRANSFER_OVERFLOW: /* babble: this transfer is lost, the pipe is fine */
+	char p[96];
+	struct stat st;
+	if (stat("/sys/bus/usb/devices", &st) != 0)
 		return true;
-	case LIBUSB_TRANSFER_ERROR:
-	case LIBUSB_TRANSFER_TIMED_OUT:
-		if (++tr->errors_in_row < QUSB_MAX_ERRORS_IN_ROW)
-			return true;
-		note(tr, "%s: %u transfer errors in a row", what, tr->errors_in_row);
+	snprintf(p, sizeof(p), "/sys/bus/usb/devices/%s", tr->path);
+	return stat(p, &st) == 0;
+}
+
+enum verdict { AGAIN_NOW, AGAIN_LATER, STOP };
+
+/* A bulk or interrupt status that is neither success nor unplug. Errors are retried after a
+ * pause (never in a tight loop) until they have lasted QUSB_ERROR_WINDOW_MS. */
+static enum verdict judge(struct qusb_tr *tr, struct libusb_transfer *t, const char *what)
+{
+	if (t->status == LIBUSB_TRANSFER_OVERFLOW)
+		return AGAIN_NOW; /* babble: this transfer is lost, the pipe is fine */
+	uint64_t now = qnet_now_ms();
+	if (!tr->errors_in_row++)
+		tr->first_error_ms = now;
+	if (!device_present(tr)) {
+		fail(tr, -ENODEV);
+		return STOP;
+	}
+	if (now - tr->first_error_ms < QUSB_ERROR_WINDOW_MS)
+		return AGAIN_LATER;
+	note(tr, "%s: %s, %u errors in %u ms; giving up", what, status_name(t->status),
+	     tr->errors_in_row, (unsigned)(now - tr->first_error_ms));
+	fail(tr, -EIO);
+	return STOP;
+}
+
+static void retry_cb(void *user)
+{
+	struct qusb_slot *s = user;
+	struct qusb_tr *tr = s->tr;
+	s->retry = NULL;
+	if (live(tr) && submit(s) < 0 && live(tr))
 		fail(tr, -EIO);
-		return false;
-	case LIBUSB_TRANSFER_STALL:
-		note(tr, "%s endpoint stalled", what);
+	arm_timeout(tr);
+}
+
+static void resubmit(struct qusb_slot *s, enum verdict v)
+{
+	struct qusb_tr *tr = s->tr;
+	if (v == STOP || !live(tr))
+		return;
+	if (v == AGAIN_LATER) {
+		if (qnet_loop_timer(tr->loop, QUSB_RETRY_MS, retry_cb, s, &s->retry) < 0) {
+			s->retry = NULL;
+			fail(tr, -EIO);
+		}
+		return;
+	}
+	if (submit(s) < 0 && live(tr))
 		fail(tr, -EIO);
-		return false;
-	default:
-		fail(tr, -EIO);
-		return false;
+}
+
+static void cancel_retries(struct qusb_tr *tr)
+{
+	for (size_t i = 0; i < tr->n_slots; i++) {
+		qnet_timer_cancel(tr->slots[i].retry);
+		tr->slots[i].retry = NULL;
 	}
 }
 
@@ -315,11 +365,10 @@ static void notify_cb(struct libusb_transfer *t)
 		if (t->actual_length >= 8 && b[0] == 0xA1 && b[1] == 0x01)
 			response_available(tr);
 		/* NETWORK_CONNECTION, SPEED_CHANGE and unknown notifications carry nothing for QMI */
-	} else if (!transient(tr, t, "interrupt IN")) {
+		resubmit(s, AGAIN_NOW);
 		return;
 	}
-	if (live(tr) && submit(s) < 0 && live(tr))
-		fail(tr, -EIO);
+	resubmit(s, judge(tr, t, "interrupt IN"));
 }
 
 static int send_now(struct qusb_tr *tr, const uint8_t *frame, size_t len)
@@ -393,11 +442,10 @@ static void rx_cb(struct libusb_transfer *t)
 			if (!live(tr) || tr->destroy_pending)
 				return;
 		}
-	} else if (!transient(tr, t, "bulk IN")) {
+		resubmit(s, AGAIN_NOW);
 		return;
 	}
-	if (submit(s) < 0 && live(tr))
-		fail(tr, -EIO);
+	resubmit(s, judge(tr, t, "bulk IN"));
 }
 
 static void tx_cb(struct libusb_transfer *t)
@@ -407,9 +455,11 @@ static void tx_cb(struct libusb_transfer *t)
 	tr->tx_free[tr->n_tx_free++] = s->index;
 	if (!completed(s))
 		return;
-	if (t->status != LIBUSB_TRANSFER_COMPLETED && t->status != LIBUSB_TRANSFER_ERROR &&
-	    !transient(tr, t, "bulk OUT"))
-		return; /* a lone OUT error loses one packet, as on any link */
+	/* An OUT error loses that packet, as on any link; persistent ones end the session. */
+	if (t->status == LIBUSB_TRANSFER_COMPLETED)
+		tr->errors_in_row = 0;
+	else if (judge(tr, t, "bulk OUT") == STOP)
+		return;
 	if (tr->want_tx_ready && tr->cbs->data_tx_ready) {
 		tr->want_tx_ready = false;
 		tr->cbs->data_tx_ready(tr->user);
@@ -474,6 +524,7 @@ static int tr_start(void *impl, struct qnet_loop *loop, const struct qmi_transpo
 		/* Not a session yet: no closed callback. destroy() reaps what was submitted. */
 		tr->state = QUSB_ST_DEAD;
 		cancel_all(tr);
+		cancel_retries(tr);
 		qnet_timer_cancel(tr->closed_timer); /* fail() may have scheduled one */
 		tr->closed_timer = NULL;
 		return r;
@@ -511,6 +562,7 @@ static void really_destroy(struct qusb_tr *tr)
 	tr->state = QUSB_ST_DEAD;
 	tr->destroy_pending = false;
 	cancel_all(tr);
+	cancel_retries(tr);
 	/* Cancelled transfers complete asynchronously; they must before their memory goes. */
 	struct timeval tv = { 0, 10000 };
 	for (unsigned i = 0; tr->inflight && i < 300; i++)
@@ -542,6 +594,7 @@ static void tr_destroy(void *impl)
 		tr->destroy_pending = true;
 		tr->state = QUSB_ST_DEAD;
 		cancel_all(tr);
+		cancel_retries(tr);
 		return;
 	}
 	really_destroy(tr);

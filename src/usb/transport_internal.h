@@ -21,7 +21,8 @@ struct qnet_timer;
  * SendEncapsulatedCommand loses its frame. The QMI core keeps its own per-request timeout. */
 #define QUSB_CTRL_TIMEOUT_MS 30000
 #define QUSB_MAX_RESP_OWED 64
-#define QUSB_MAX_ERRORS_IN_ROW 10
+#define QUSB_ERROR_WINDOW_MS 2000 /* transfer errors lasting this long end the session */
+#define QUSB_RETRY_MS 50          /* pause before resubmitting after an error */
 #define QUSB_MAX_WATCHES 16
 
 enum { QUSB_SLOT_NOTIFY, QUSB_SLOT_RESP, QUSB_SLOT_CMD, QUSB_SLOT_RX0 };
@@ -40,6 +41,7 @@ struct qusb_slot {
 	struct qusb_tr *tr;
 	struct libusb_transfer *t;
 	libusb_transfer_cb_fn cb;
+	struct qnet_timer *retry; /* resubmission after an error, pending */
 	unsigned index;
 	bool busy;
 };
@@ -51,6 +53,7 @@ struct qusb_tr {
 	uint16_t vid, pid;
 	struct qusb_func func;      /* func.quirk is cleared: the quirks table does not outlive open */
 	char desc[48];              /* "usb:1-1.2:4" */
+	char path[32];              /* "1-1.2": the device in /sys/bus/usb/devices */
 	FILE *log;
 	bool claimed[2], detached[2]; /* [0] control interface, [1] data interface if separate */
 	bool reattach;
@@ -82,6 +85,7 @@ struct qusb_tr {
 	unsigned q_head, q_count;
 	unsigned resp_owed;  /* RESPONSE_AVAILABLE notifications not yet answered by a read */
 	unsigned errors_in_row;
+	uint64_t first_error_ms;
 
 	unsigned inflight;
 	enum qusb_state state;

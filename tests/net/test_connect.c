@@ -29,9 +29,21 @@ struct run {
 	size_t len;
 };
 
-static void start(struct run *r, const char *const *args)
+static void remove_rundir(void)
 {
-	const char *argv[32];
+	const char *dir = getenv("QMIUSB_TEST_RUNDIR");
+	char sub[256];
+
+	if (!dir)
+		return;
+	snprintf(sub, sizeof(sub), "%s/qmiusb", dir);
+	rmdir(sub);
+	rmdir(dir);
+}
+
+static void start_with(struct run *r, const char *const *prefix, const char *const *args)
+{
+	const char *argv[40];
 	int p[2], n = 0;
 
 	memset(r, 0, sizeof(*r));
@@ -42,7 +54,10 @@ static void start(struct run *r, const char *const *args)
 		cr_assert_not_null(mkdtemp(dir));
 		setenv("QMIUSB_TEST_RUNDIR", dir, 1);
 		setenv("XDG_RUNTIME_DIR", dir, 1);
+		atexit(remove_rundir);
 	}
+	while (prefix && *prefix && n < 8)
+		argv[n++] = *prefix++;
 	argv[n++] = QMIUSB_BIN;
 	argv[n++] = "-d";
 	argv[n++] = "sim";
@@ -58,11 +73,16 @@ static void start(struct run *r, const char *const *args)
 		dup2(p[1], 2);
 		close(p[0]);
 		close(p[1]);
-		execv(QMIUSB_BIN, (char *const *)argv);
+		execvp(argv[0], (char *const *)argv);
 		_exit(127);
 	}
 	close(p[1]);
 	r->fd = p[0];
+}
+
+static void start(struct run *r, const char *const *args)
+{
+	start_with(r, NULL, args);
 }
 
 /* Reads what the child wrote so far (waiting for some); false at its end. The poll timeout only
@@ -339,4 +359,31 @@ Test(connect, status_and_disconnect_from_another_process)
 	start(&d, disc_args);
 	cr_assert_eq(finish(&d), 1, "%s", d.out);
 	cr_assert(strstr(d.out, "no qmiusb connection is running"), "%s", d.out);
+}
+
+/* A user-owned persistent TUN and no CAP_NET_ADMIN: the connection still runs, and the ip
+ * commands to apply are printed instead of applied. */
+Test(connect, without_net_admin_prints_the_settings)
+{
+	static const char *const nocap[] = { "setpriv", "--inh-caps=-net_admin",
+					     "--bounding-set=-net_admin", NULL };
+	static const char *const args[] = { "connect", "--apn", "internet", "--ifname", "wwuser0",
+					    NULL };
+	struct run r;
+
+	enter_new_netns();
+	if (access("/usr/bin/setpriv", X_OK) && access("/bin/setpriv", X_OK))
+		cr_skip_test("setpriv (util-linux) is not installed");
+	cr_assert_eq(system("ip tuntap add dev wwuser0 mode tun user 0"), 0);
+	start_with(&r, nocap, args);
+	cr_assert(wait_for(&r, "data path:"), "%s", r.out);
+	cr_assert(strstr(r.out, "TUN device wwuser0 attached"), "%s", r.out);
+	cr_assert(strstr(r.out, "needs CAP_NET_ADMIN"), "%s", r.out);
+	cr_assert(strstr(r.out, "ip addr add 10.64.0.1/30 dev wwuser0\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "ip route add default dev wwuser0 metric 700\n"), "%s", r.out);
+	cr_assert_not(has_addr("wwuser0", AF_INET, "10.64."), "nothing was applied");
+	kill(r.pid, SIGTERM);
+	cr_assert_eq(finish(&r), 0, "%s", r.out);
+	cr_assert(strstr(r.out, "wwuser0 unconfigured"), "%s", r.out);
+	cr_assert_neq(if_nametoindex("wwuser0"), 0, "the user's TUN stays");
 }
