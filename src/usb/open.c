@@ -201,8 +201,10 @@ int qusb_transport_open(struct qmi_transport *out, const char *selector,
 	r = libusb_init(&tr->ctx);
 	if (r != 0) {
 		tr->ctx = NULL;
-		snprintf(err, errlen, "libusb_init failed: %s", libusb_strerror(r));
-		r = qusb_errno(r);
+		/* No USB stack at all (a container, a host without usbfs): no modem to be had, which
+		 * lets a plain `qmiusb` fall back to the software modem. */
+		snprintf(err, errlen, "USB is not available here (libusb_init: %s)", libusb_strerror(r));
+		r = -ENODEV;
 		goto out;
 	}
 	r = qusb_scan_ctx(tr->ctx, &sel, quirks, &v, &n, &devs, err, errlen);

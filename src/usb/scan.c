@@ -273,8 +273,8 @@ int qusb_scan(const struct qusb_selector *sel, const struct qusb_quirks *quirks,
 	libusb_context *ctx = NULL;
 	int r = libusb_init(&ctx);
 	if (r != 0) {
-		snprintf(err, errlen, "libusb_init failed: %s", libusb_strerror(r));
-		return qusb_errno(r);
+		snprintf(err, errlen, "USB is not available here (libusb_init: %s)", libusb_strerror(r));
+		return -ENODEV;
 	}
 	r = qusb_scan_ctx(ctx, sel, quirks, out, n, NULL, err, errlen);
 	libusb_exit(ctx);
