@@ -26,11 +26,10 @@ int qcli_open_usb(struct qcli *cli, const char *selector, struct qmi_transport *
 	};
 	const char *sel = selector ? selector : "usb";
 
-	/* Names of other backends are not ours: say "no such USB modem" so the caller can fall
-	 * back, rather than a selector syntax error. */
+	/* Only an explicit -d reaches here with another name (no -d means "usb"): a usage error. */
 	if (strncmp(sel, "usb", 3) != 0 || (sel[3] != '\0' && sel[3] != ':')) {
 		snprintf(err, errlen, "unknown device '%s' (expected sim, usb or usb:...)", sel);
-		return -ENODEV;
+		return -EINVAL;
 	}
 	return qusb_transport_open(out, sel, &o, err, errlen);
 }

@@ -38,8 +38,12 @@ int qcli_session_open(struct qcli *cli)
 	if (err) {
 		const char *dev = cli->device ? cli->device : "a QMI modem";
 
-		return qcli_fail(cli, err == -ETIMEDOUT ? QCLI_EXIT_TIMEOUT : QCLI_EXIT_DEVICE,
-				 "couldn't open %s: %s", dev,
+		/* -EINVAL: the -d value itself is wrong, which is the user's to fix, not the device's. */
+		int code = err == -ETIMEDOUT ? QCLI_EXIT_TIMEOUT
+			   : err == -EINVAL  ? QCLI_EXIT_USAGE
+					     : QCLI_EXIT_DEVICE;
+
+		return qcli_fail(cli, code, "couldn't open %s: %s", dev,
 				 cli->open_err[0] ? cli->open_err : strerror(-err));
 	}
 	if (cli->js)

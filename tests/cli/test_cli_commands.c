@@ -320,6 +320,19 @@ Test(usage, errors_exit_2_with_a_message)
 	}
 }
 
+Test(usage, a_malformed_device_is_the_users_error)
+{
+	static const char *const bad[] = { "bogus", "usb:zz", "usb:2c7c", "usb:serial=" };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct run r = run_argv((const char *[]){ "qmiusb", "-d", bad[i], "info", NULL }, 0);
+
+		cr_assert_eq(r.rc, QCLI_EXIT_USAGE, "-d %s: rc %d (%s)", bad[i], r.rc, r.err);
+		HAS(r.err, bad[i]);
+		run_free(&r);
+	}
+}
+
 Test(usage, unknown_command_is_named)
 {
 	struct run r = RUN("frobnicate");
