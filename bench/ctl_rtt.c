@@ -2,7 +2,9 @@
 /*
  * Control round trips for the VM benchmark: CTL Get Version Info, one at a time, either through
  * the kernel's /dev/cdc-wdmN (write the request, read the answer) or through qmiusb's own path
- * (libusb transport + QMI core on the qnet loop). Prints "rtt_per_s=N cpu_us=N".
+ * (libusb transport + QMI core on the qnet loop). Prints "rtt_per_s=N cpu_us=N". Only the round
+ * trips are timed, after one untimed warm-up, on both paths alike: opening the device (open() of
+ * the character device; libusb init, scan and claim) is not a round trip.
  *
  * Usage: ctl_rtt cdc-wdm /dev/cdc-wdm0 COUNT | ctl_rtt usb SELECTOR COUNT
  */
@@ -44,7 +46,24 @@ static unsigned long long busy_jiffies(void)
 	return sum;
 }
 
-static int via_cdc_wdm(const char *path, unsigned count)
+struct meter {
+	double t0, t1;
+	unsigned long long b0, b1;
+};
+
+static void meter_start(struct meter *m)
+{
+	m->b0 = busy_jiffies();
+	m->t0 = now_s();
+}
+
+static void meter_stop(struct meter *m)
+{
+	m->t1 = now_s();
+	m->b1 = busy_jiffies();
+}
+
+static int via_cdc_wdm(const char *path, unsigned count, struct meter *m)
 {
 	uint8_t req[64], resp[4096];
 	struct qmi_frame f;
@@ -57,10 +76,12 @@ static int via_cdc_wdm(const char *path, unsigned count)
 		perror(path);
 		return -1;
 	}
-	for (i = 0; i < count; i++) {
+	for (i = 0; i <= count; i++) { /* round 0: the warm-up */
 		uint8_t txn = (uint8_t)(i % 255 + 1);
 		ssize_t n;
 
+		if (i == 1)
+			meter_start(m);
 		if (qmi_msg_build(&qmi_ctl_get_version_info_req_def, NULL, 0, txn, req, sizeof(req),
 				  &len) < 0 || write(fd, req, len) != (ssize_t)len)
 			return -1;
@@ -71,11 +92,12 @@ static int via_cdc_wdm(const char *path, unsigned count)
 		} while (qmi_frame_parse(resp, (size_t)n, &f, &why) < 0 || f.txn != txn ||
 			 f.kind != QMI_KIND_RESPONSE);
 	}
+	meter_stop(m);
 	close(fd);
 	return 0;
 }
 
-static int via_usb(const char *sel, unsigned count)
+static int via_usb(const char *sel, unsigned count, struct meter *m)
 {
 	struct qusb_open_opts uo = { 0 };
 	struct qmi_transport tr;
@@ -95,9 +117,13 @@ static int via_usb(const char *sel, unsigned count)
 		return -1;
 	}
 	ret = qmi_dev_new(&dev, loop, tr, NULL);
-	for (i = 0; !ret && i < count; i++)
+	for (i = 0; !ret && i <= count; i++) { /* round 0: the warm-up */
+		if (i == 1)
+			meter_start(m);
 		ret = qmi_dev_call_raw(dev, QMI_SVC_CTL, QMI_CID_NONE, QMI_CTL_GET_VERSION_INFO, NULL,
 				       0, 5000, buf, sizeof(buf), &resp);
+	}
+	meter_stop(m);
 	if (ret)
 		fprintf(stderr, "ctl_rtt: round trip %u: %s\n", i, strerror(-ret));
 	qmi_dev_free(dev);
@@ -107,9 +133,8 @@ static int via_usb(const char *sel, unsigned count)
 
 int main(int argc, char **argv)
 {
-	unsigned long long b0, b1;
+	struct meter m = { 0 };
 	unsigned count;
-	double t0, t1;
 	int ret;
 
 	if (argc != 4) {
@@ -117,14 +142,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	count = (unsigned)atoi(argv[3]);
-	b0 = busy_jiffies();
-	t0 = now_s();
-	ret = !strcmp(argv[1], "cdc-wdm") ? via_cdc_wdm(argv[2], count) : via_usb(argv[2], count);
-	t1 = now_s();
-	b1 = busy_jiffies();
+	if (!count)
+		return 2;
+	ret = !strcmp(argv[1], "cdc-wdm") ? via_cdc_wdm(argv[2], count, &m) :
+					    via_usb(argv[2], count, &m);
 	if (ret)
 		return 1;
-	printf("rtt_per_s=%.0f cpu_us=%.1f\n", (double)count / (t1 - t0),
-	       (double)(b1 - b0) * 1e6 / (double)sysconf(_SC_CLK_TCK) / count);
+	printf("rtt_per_s=%.0f cpu_us=%.1f\n", (double)count / (m.t1 - m.t0),
+	       (double)(m.b1 - m.b0) * 1e6 / (double)sysconf(_SC_CLK_TCK) / count);
 	return 0;
 }

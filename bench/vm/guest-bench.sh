@@ -57,19 +57,39 @@ qmicli -d "$wdm" --wds-stop-network="$handle" --client-cid="$cid" >/dev/null 2>&
 # (ii) qmiusb
 vm_unbind_qmi_wwan || fail "qmi_wwan would not let go"
 [ -c /dev/net/tun ] || { mkdir -p /dev/net; mknod /dev/net/tun c 10 200; }
-# qmiusb on its default loop (io_uring), then forced onto poll() for comparison.
-for loopkind in auto poll; do
+# qmiusb on its default loop (io_uring), then forced onto poll() for comparison; each in raw-IP
+# (the kernel path's format) and with QMAP aggregation (--data-format qmap).
+for cfg in auto:raw-ip poll:raw-ip auto:qmap poll:qmap; do
+	loopkind=${cfg%:*}
+	fmt=${cfg#*:}
 	tag=qmiusb
-	[ "$loopkind" = poll ] && tag=qmiusb-poll
+	[ "$fmt" = qmap ] && tag=$tag-qmap
+	[ "$loopkind" = poll ] && tag=$tag-poll
 	QMIUSB_LOOP=$loopkind "$QMIUSB" -d "usb:$VM_VID:$VM_PID" connect --apn internet --ifname wwq0 \
-		--no-routes > "$VM_STATE/b-conn.out" 2>&1 &
+		--no-routes --data-format "$fmt" > "$VM_STATE/b-conn.out" 2>&1 &
 	pid=$!
 	vm_wait 600 grep -q "data path:" "$VM_STATE/b-conn.out" ||
 		fail "qmiusb connect: $(tail -n 3 "$VM_STATE/b-conn.out")"
 	echo "VMBENCH-NOTE $tag $(grep 'data path:' "$VM_STATE/b-conn.out" | sed 's/^[[:space:]]*//')"
+	echo "VMBENCH-NOTE $tag $(grep 'data format:' "$VM_STATE/b-conn.out" | tail -n 1 | sed 's/^[[:space:]]*//')"
+	# How well transfers were packed, per load (the connection republishes its counters every
+	# second, so each read waits for a fresh copy).
+	counters() {
+		sleep 1
+		st=$(cat "${XDG_RUNTIME_DIR:-/run}"/qmiusb/*.conn 2>/dev/null)
+		for k in tun_rx_packets qmap_up_transfers tun_tx_packets qmap_down_transfers drops; do
+			v=$(echo "$st" | sed -n "s/^$k=//p" | head -n 1)
+			printf '%s ' "${v:-0}"
+		done
+	}
 	for l in $loads; do
+		[ "$fmt" = qmap ] && c0=$(counters)
 		r=$("$tools/udp_load" 10.64.0.1 10.64.0.2 "${l%:*}" "${l#*:}" "$secs")
 		echo "VMBENCH udp $tag ${l%:*} ${l#*:} $r"
+		[ "$fmt" = qmap ] || continue
+		c1=$(counters)
+		set -- $c0 $c1
+		echo "VMBENCH-NOTE $tag ${l%:*} B x ${l#*:}: UL $(( $6 - $1 )) packets in $(( $7 - $2 )) transfers, DL $(( $8 - $3 )) packets in $(( $9 - $4 )) transfers, drops $(( ${10} - $5 ))"
 	done
 	kill -TERM $pid
 	wait $pid

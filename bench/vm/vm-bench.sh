@@ -91,10 +91,13 @@ report=$(tr -d '\r' < "$log" | awk -v wall="$wall" -v logf="$log" '
 		print "guest: " hdr "; wall clock " wall " s; console log " logf
 		print "load: UDP echo through the gadget (software modem in data=reflect mode), each"
 		print "answer checked byte for byte; CPU = whole VM busy time per echo (/proc/stat)"
+		print "data format: kernel = qmi_wwan raw-ip (one packet per URB, as qmi_wwan does"
+		print "without qmimux); qmiusb = raw-ip; qmiusb-qmap = QMAP (MAP v1, mux id 0) with UL"
+		print "and DL aggregation negotiated through WDA; -poll = qmiusb forced onto poll()"
 		printf "%s", note
 		printf "%s", fails
 		print ""
-		printf "%5s %8s  %-12s %10s %10s   %s\n", "size", "inflight", "path", "pkt/s", "cpu-us", "vs kernel: pkt/s, cpu"
+		printf "%5s %8s  %-17s %-7s %10s %10s   %s\n", "size", "inflight", "path", "format", "pkt/s", "cpu-us", "vs kernel: pkt/s, cpu"
 		for (k = 1; k <= n; k++) {
 			key = order[k]; split(key, kk, " ")
 			kp = v["kernel", key, "pps"]; kc = v["kernel", key, "cpu_us"]
@@ -103,13 +106,15 @@ report=$(tr -d '\r' < "$log" | awk -v wall="$wall" -v logf="$log" '
 				if (!((p, key, "pps") in v)) continue
 				qp = v[p, key, "pps"]; qc = v[p, key, "cpu_us"]
 				ratio = (p != "kernel" && kp > 0 && kc > 0) ? sprintf("x%.2f, x%.2f", qp / kp, qc / kc) : ""
-				printf "%5s %8s  %-12s %10s %10s   %s\n", kk[1], kk[2], p, qp, qc, ratio
+				fmt = (p ~ /qmap/) ? "qmap" : "raw-ip"
+				printf "%5s %8s  %-17s %-7s %10s %10s   %s\n", kk[1], kk[2], p, fmt, qp, qc, ratio
 				if (v[p, key, "corrupt"] + 0 || v[p, key, "lost"] + 0)
-					printf "%34s lost %s, corrupt %s\n", "", v[p, key, "lost"], v[p, key, "corrupt"]
+					printf "%47s lost %s, corrupt %s\n", "", v[p, key, "lost"], v[p, key, "corrupt"]
 			}
 		}
 		print ""
-		printf "control round trips (CTL Get Version Info, one at a time): kernel cdc-wdm %s/s, qmiusb libusb %s/s", c["kernel", "rtt_per_s"], c["qmiusb", "rtt_per_s"]
+		printf "control round trips (CTL Get Version Info, one at a time, after opening and one warm-up):\n"
+		printf "  kernel cdc-wdm %s/s, qmiusb libusb %s/s", c["kernel", "rtt_per_s"], c["qmiusb", "rtt_per_s"]
 		if (c["kernel", "rtt_per_s"] > 0 && c["qmiusb", "rtt_per_s"] != "")
 			printf ", ratio %.2f", c["qmiusb", "rtt_per_s"] / c["kernel", "rtt_per_s"]
 		print ""

@@ -12,13 +12,16 @@
 
 #include "cli/cli.h"
 #include "cli/connect.h"
+#include "cli/connect_share.h"
 #include "cli/connect_state.h"
 #include "cli/optparse.h"
 #include "net/loop.h"
+#include "qmi/device.h"
 #include "qmi/messages.h"
 
 enum { O_HELP = 1, O_APN, O_IPTYPE, O_AUTH, O_USER, O_PASSWORD, O_PROFILE, O_IFNAME, O_NOROUTES,
-       O_DNSFILE, O_SIMTIMEOUT, O_REGTIMEOUT };
+       O_DNSFILE, O_SIMTIMEOUT, O_REGTIMEOUT, O_SOCKET, O_NOSHARE,
+       O_DATAFORMAT };
 
 static const struct qcli_optdef defs[] = {
 	{ 'h', "help", false, O_HELP },
@@ -33,6 +36,9 @@ static const struct qcli_optdef defs[] = {
 	{ 0, "dns-file", true, O_DNSFILE },
 	{ 0, "sim-timeout", true, O_SIMTIMEOUT },
 	{ 0, "reg-timeout", true, O_REGTIMEOUT },
+	{ 0, "socket", true, O_SOCKET },
+	{ 0, "no-share", false, O_NOSHARE },
+	{ 0, "data-format", true, O_DATAFORMAT },
 	{ 0, NULL, false, 0 },
 };
 
@@ -55,6 +61,19 @@ static const char help[] =
 	"  --dns-file PATH      write the DNS servers to PATH (resolv.conf format)\n"
 	"  --sim-timeout S      wait at most S seconds for the SIM (default 30)\n"
 	"  --reg-timeout S      wait at most S seconds for registration (default 60)\n"
+	"  --data-format raw-ip|qmap   raw-ip (default), or QMAP aggregation (raw-ip if refused)\n"
+	"  --socket NAME        share the modem on this abstract socket (default:\n"
+	"                       $QMIUSB_PROXY_SOCKET, else qmi-proxy)\n"
+	"  --no-share           don't share the modem\n"
+	"\n"
+	"While it runs, connect serves the modem it owns as `qmiusb proxy` does, so\n"
+	"`qmiusb -p info` and `qmicli -p --device-open-qmi -d PATH` (PATH as printed) reach it.\n"
+	"A device already served by a proxy can't be connected: connect must own the data path.\n"
+	"\n"
+	"With --json, stdout gets one JSON object per line: {\"event\":\"up\",...} each time the\n"
+	"connection is up (interface, ipv4/ipv6 address, prefix and gateway, dns, mtu, routes,\n"
+	"data_path, shared) and {\"event\":\"exit\",...} at the end (outcome, exit_code, error).\n"
+	"Progress lines go to stderr then.\n"
 	"\n"
 	"Without CAP_NET_ADMIN, pass --ifname of a TUN created with\n"
 	"'ip tuntap add dev NAME mode tun user $USER': the addresses and routes to set are\n"
@@ -62,7 +81,14 @@ static const char help[] =
 	"\n"
 	"Example: qmiusb -d sim connect --apn internet\n";
 
-static int parse(struct qcli *cli, int argc, char **argv, struct qconn_opts *o)
+/* Sharing the modem while connected (connect_share.c). */
+struct share_opts {
+	const char *socket; /* NULL: $QMIUSB_PROXY_SOCKET or qmi-proxy */
+	bool off;
+};
+
+static int parse(struct qcli *cli, int argc, char **argv, struct qconn_opts *o,
+		 struct share_opts *sh)
 {
 	struct qcli_optscan s;
 	unsigned long v;
@@ -134,6 +160,22 @@ static int parse(struct qcli *cli, int argc, char **argv, struct qconn_opts *o)
 			else
 				o->reg_timeout_ms = (unsigned)v * 1000u;
 			break;
+		case O_SOCKET:
+			if (!*s.arg || strlen(s.arg) > 100 || strchr(s.arg, '/'))
+				return qcli_usage_error(cli, "connect: bad socket name '%s'", s.arg);
+			sh->socket = s.arg;
+			break;
+		case O_NOSHARE:
+			sh->off = true;
+			break;
+		case O_DATAFORMAT:
+			if (!strcmp(s.arg, "raw-ip"))
+				o->qmap = false;
+			else if (!strcmp(s.arg, "qmap"))
+				o->qmap = true;
+			else
+				return qcli_usage_error(cli, "connect: --data-format is raw-ip or qmap");
+			break;
 		default:
 			break;
 		}
@@ -141,6 +183,48 @@ static int parse(struct qcli *cli, int argc, char **argv, struct qconn_opts *o)
 	if (s.i < argc)
 		return qcli_usage_error(cli, "connect: unexpected argument '%s'", argv[s.i]);
 	return -1;
+}
+
+/* The data path can't cross a proxy (the proxy's process owns the bulk endpoints), so a
+ * device reached through one is refused before anything starts. */
+static int refuse_proxy(struct qcli *cli, const char *share_sock)
+{
+	const struct qmi_transport *tr = qmi_dev_transport(cli->dev);
+	const char *sock = qcli_share_socket(NULL); /* the one open_proxy.c used */
+	struct qconn_state st;
+	char path[320];
+	pid_t pid;
+
+	if (!tr || !tr->ops || !tr->ops->name || strcmp(tr->ops->name, "proxy"))
+		return QCLI_EXIT_OK;
+	/* The proxy may be another `connect` sharing its modem (its state file says so). */
+	if (qconn_state_path(cli->devname, path, sizeof(path), 0) == 0 &&
+	    qconn_state_read(path, &st, &pid) == 0)
+		return qcli_fail(cli, QCLI_EXIT_DEVICE,
+				 "%s is already connected by `qmiusb connect` (pid %ld), which "
+				 "shares it on @%s: use that connection, or `qmiusb disconnect` "
+				 "first", cli->devname, (long)pid, sock);
+	return qcli_fail(cli, QCLI_EXIT_DEVICE,
+			 "%s is served by the proxy on @%s, and connect must own the device for "
+			 "its data path: stop the proxy and run connect alone (it shares the "
+			 "modem on @%s itself)", cli->devname, sock, share_sock);
+}
+
+/* A live connection's state file names the device (USB modems cannot be opened twice, but
+ * every process has its own `-d sim`): a second connect must not take over the first one's
+ * `status` and `disconnect`. */
+static int refuse_second(struct qcli *cli)
+{
+	struct qconn_state st;
+	char path[320];
+	pid_t pid;
+
+	if (qconn_state_path(cli->devname, path, sizeof(path), 0) == 0 &&
+	    qconn_state_read(path, &st, &pid) == 0 && pid != getpid())
+		return qcli_fail(cli, QCLI_EXIT_DEVICE,
+				 "%s is already connected by `qmiusb connect` (pid %ld): use that "
+				 "connection, or `qmiusb disconnect` first", cli->devname, (long)pid);
+	return QCLI_EXIT_OK;
 }
 
 int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
@@ -154,16 +238,36 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 		.backoff_min_ms = 1000,
 		.backoff_max_ms = 60000,
 	};
+	struct share_opts sho = { 0 };
+	struct qcli_connect_json js = { .cli = cli, .out = cli->out };
+	struct qcli_share *share = NULL;
 	struct qconn *c = NULL;
+	const char *sock;
 	int rc;
 
-	rc = parse(cli, argc, argv, &o);
-	if (rc >= 0)
-		return rc;
-	rc = qcli_session_open(cli);
-	if (rc)
-		return rc;
-	rc = qconn_start(&c, cli, &o);
+	rc = parse(cli, argc, argv, &o, &sho);
+	if (rc == QCLI_EXIT_OK)
+		return rc; /* --help */
+	if (cli->json) {
+		/* stdout carries only the JSON objects; the progress lines go to stderr, for
+		 * the rest of the run (the session's teardown messages too). */
+		cli->out = cli->err;
+		o.on_up = qcli_connect_json_up;
+		o.on_up_user = &js;
+	}
+	sock = qcli_share_socket(sho.socket);
+	if (rc < 0)
+		rc = qcli_session_open(cli);
+	if (!rc)
+		rc = refuse_proxy(cli, sock);
+	if (!rc)
+		rc = refuse_second(cli);
+	if (!rc)
+		rc = qconn_start(&c, cli, &o);
+	/* After qconn_start: its client ids exist by now and are reserved from the clients. */
+	if (!rc && !sho.off)
+		qcli_share_start(&share, cli, sock);
+	js.share = share;
 	while (!rc && !cli->interrupted && !qconn_failed(c, &rc)) {
 		int n = qnet_loop_run_once(cli->loop, -1);
 
@@ -172,10 +276,15 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 			break;
 		}
 	}
+	/* The clients go first: their ids are released while the modem still answers. */
+	qcli_share_stop(share);
+	js.share = NULL;
 	qconn_stop(c);
 	/* Stopped by a signal is the normal end of a connection. */
 	if (cli->interrupted && !rc)
 		rc = QCLI_EXIT_OK;
+	if (cli->json)
+		qcli_connect_json_exit(&js, rc);
 	return rc;
 }
 

@@ -113,13 +113,10 @@ static int serve(struct qcli *cli, struct qprx_server_opts *o, const char *publi
 		snprintf(path, sizeof(path), "%s", publish);
 	else if (qprx_publish_path(o->socket_name, path, sizeof(path)) < 0)
 		path[0] = 0;
-	ret = path[0] ? qprx_publish(path) : -ENAMETOOLONG;
-	if (ret < 0) {
-		fprintf(cli->err, "qmiusb proxy: couldn't publish %s (%s): qmicli -d PATH won't "
-			"find the device\n", path, strerror(-ret));
-		path[0] = 0;
-	}
+	/* The server publishes only once the socket is ours, so a second proxy that loses the
+	 * bind never replaces the first one's file. */
 	o->device_path = path[0] ? path : NULL;
+	o->publish = true;
 	o->device_names[0] = cli->devname;
 	o->device_names[1] = cli->device;
 	o->log = cli->err;
@@ -131,7 +128,7 @@ static int serve(struct qcli *cli, struct qprx_server_opts *o, const char *publi
 		goto out;
 	}
 	fprintf(cli->err, "qmiusb proxy: serving %s on @%s%s%s\n", cli->devname, o->socket_name,
-		path[0] ? ", device path " : "", path);
+		*qprx_server_path(srv) ? ", device path " : "", qprx_server_path(srv));
 	fflush(cli->err);
 	ret = qnet_loop_run(run.loop);
 	if (qmi_dev_closed(dev))
@@ -145,8 +142,6 @@ static int serve(struct qcli *cli, struct qprx_server_opts *o, const char *publi
 	qprx_server_shutdown(srv, true, 2000);
 out:
 	qprx_server_free(srv);
-	if (path[0])
-		unlink(path);
 	qmi_dev_free(dev);
 	qsim_free(cli->sim);
 	cli->sim = NULL;

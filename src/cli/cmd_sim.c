@@ -9,6 +9,7 @@
 #include "sim/gadget.h"
 #include "sim/sim.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -18,7 +19,7 @@
 
 static const char sim_usage[] =
 	"Usage: %s [-d sim] [--sim-fault SPEC] sim --gadget [--udc NAME] [--vid V --pid P]\n"
-	"               [--data-mode gateway|reflect]\n"
+	"               [--data-mode gateway|reflect|forward] [--opnet NETNS[:IFNAME]]\n"
 	"Serves the software modem as a USB gadget (configfs + FunctionFS): one ff/ff/ff QMI\n"
 	"interface with interrupt IN, bulk IN and bulk OUT. Runs until SIGINT or SIGTERM, then\n"
 	"removes the gadget. Needs root, configfs on /sys/kernel/config, libcomposite and usb_f_fs.\n"
@@ -26,9 +27,14 @@ static const char sim_usage[] =
 	"  --udc NAME        the device controller (default: the first in /sys/class/udc)\n"
 	"  --vid V --pid P   USB identity (default 2c7c:0125, which qmi_wwan binds)\n"
 	"  --data-mode M     gateway (default: answer pings to the gateway and DNS addresses)\n"
-	"                    or reflect (send every packet back with addresses swapped)\n";
+	"                    reflect (send every packet back with addresses swapped), or\n"
+	"                    forward (to the operator network: needs --opnet)\n"
+	"  --opnet NETNS[:IFNAME]  forward into a TUN IFNAME (default qsimop0) created inside the\n"
+	"                    network namespace NETNS (a path, or a name under /run/netns); it\n"
+	"                    gets 10.64.255.1/16 and 2001:db8:ffff::1/32, so a server there is\n"
+	"                    reachable from the host at those addresses. Implies forward.\n";
 
-enum { OPT_HELP = 1, OPT_GADGET, OPT_UDC, OPT_VID, OPT_PID, OPT_DATA_MODE };
+enum { OPT_HELP = 1, OPT_GADGET, OPT_UDC, OPT_VID, OPT_PID, OPT_DATA_MODE, OPT_OPNET };
 
 struct sim_run {
 	struct qnet_loop *loop;
@@ -59,7 +65,30 @@ static int parse_id(struct qcli *cli, const char *what, const char *s, uint16_t 
 	return -1;
 }
 
-static int serve(struct qcli *cli, const struct qsim_gadget_opts *gopts, int data_mode)
+/* "NETNS[:IFNAME]" into the modem's settings, as the opnet= fault knob takes it. Returns -1
+ * when parsed, else the usage error's exit code. */
+static int parse_opnet(struct qcli *cli, const char *arg, struct qsim_faults *f)
+{
+	const char *colon = strchr(arg, ':');
+	size_t nslen = colon ? (size_t)(colon - arg) : strlen(arg);
+
+	if (nslen == 0 || nslen >= sizeof(f->opnet_ns))
+		return qcli_usage_error(cli, "sim: --opnet needs a namespace (1..%zu characters): "
+					     "'%s'",
+					sizeof(f->opnet_ns) - 1, arg);
+	if (colon && (!colon[1] || strlen(colon + 1) >= sizeof(f->opnet_if)))
+		return qcli_usage_error(cli, "sim: --opnet interface name must be 1..%zu "
+					     "characters: '%s'",
+					sizeof(f->opnet_if) - 1, arg);
+	memcpy(f->opnet_ns, arg, nslen);
+	f->opnet_ns[nslen] = '\0';
+	snprintf(f->opnet_if, sizeof(f->opnet_if), "%s", colon ? colon + 1 : "");
+	return -1;
+}
+
+/* data_mode < 0: as the faults say (data=...). */
+static int serve(struct qcli *cli, const struct qsim_gadget_opts *gopts,
+		 const struct qsim_faults *faults, int data_mode)
 {
 	struct sim_run run = { 0 };
 	struct qsim *sim = NULL;
@@ -96,13 +125,21 @@ static int serve(struct qcli *cli, const struct qsim_gadget_opts *gopts, int dat
 		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "cannot watch signals: %s", strerror(errno));
 		goto out;
 	}
-	ret = qsim_new(&sim, run.loop, &cli->faults);
+	/* The operator network opens here, inside qsim_new (a missing namespace fails now). */
+	ret = qsim_new(&sim, run.loop, faults);
 	if (ret < 0) {
-		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "cannot create the software modem: %s",
-			       strerror(-ret));
+		if (faults->opnet_ns[0])
+			rc = qcli_fail(cli, QCLI_EXIT_FAILURE,
+				       "cannot create the software modem with its operator network "
+				       "in %s: %s",
+				       faults->opnet_ns, strerror(-ret));
+		else
+			rc = qcli_fail(cli, QCLI_EXIT_FAILURE,
+				       "cannot create the software modem: %s", strerror(-ret));
 		goto out;
 	}
-	qsim_set_data_mode(sim, (enum qsim_data_mode)data_mode);
+	if (data_mode >= 0)
+		qsim_set_data_mode(sim, (enum qsim_data_mode)data_mode);
 	ret = qsim_gadget_new(&g, run.loop, sim, gopts, err, sizeof(err));
 	if (ret < 0) {
 		rc = qcli_fail(cli, QCLI_EXIT_DEVICE, "cannot start the USB gadget: %s", err);
@@ -111,6 +148,15 @@ static int serve(struct qcli *cli, const struct qsim_gadget_opts *gopts, int dat
 	fprintf(cli->out, "gadget ready: %04x:%04x on %s\n",
 		gopts->vid ? gopts->vid : QSIM_GADGET_VID, gopts->pid ? gopts->pid : QSIM_GADGET_PID,
 		qsim_gadget_udc(g));
+	if (faults->opnet_ns[0]) {
+		struct in_addr a4 = { .s_addr = htonl(QSIM_OPNET_ADDR4) };
+
+		fprintf(cli->out,
+			"operator network: %s in %s, %s/%d and %s/%d (routes back to every "
+			"session)\n",
+			faults->opnet_if[0] ? faults->opnet_if : "qsimop0", faults->opnet_ns,
+			inet_ntoa(a4), QSIM_OPNET_PREFIX4, QSIM_OPNET_ADDR6, QSIM_OPNET_PREFIX6);
+	}
 	fflush(cli->out);
 
 	ret = qnet_loop_run(run.loop);
@@ -147,12 +193,14 @@ int qcli_cmd_sim(struct qcli *cli, int argc, char **argv)
 		{ 0, "vid", true, OPT_VID },
 		{ 0, "pid", true, OPT_PID },
 		{ 0, "data-mode", true, OPT_DATA_MODE },
+		{ 0, "opnet", true, OPT_OPNET },
 		{ 0, NULL, false, 0 },
 	};
 	struct qsim_gadget_opts gopts = { .log = cli->err };
+	struct qsim_faults faults = cli->faults;
 	struct qcli_optscan s;
 	bool gadget = false;
-	int id, rc, data_mode = QSIM_DATA_GATEWAY;
+	int id, rc, data_mode = -1;
 
 	qcli_opt_init(&s, argc, argv, 1);
 	while ((id = qcli_opt_next(&s, opts)) != 0) {
@@ -181,9 +229,16 @@ int qcli_cmd_sim(struct qcli *cli, int argc, char **argv)
 				data_mode = QSIM_DATA_GATEWAY;
 			else if (strcmp(s.arg, "reflect") == 0)
 				data_mode = QSIM_DATA_REFLECT;
+			else if (strcmp(s.arg, "forward") == 0)
+				data_mode = QSIM_DATA_FORWARD;
 			else
-				return qcli_usage_error(cli, "sim: --data-mode is gateway or reflect, "
-							"not '%s'", s.arg);
+				return qcli_usage_error(cli, "sim: --data-mode is gateway, reflect or "
+							"forward, not '%s'", s.arg);
+			break;
+		case OPT_OPNET:
+			rc = parse_opnet(cli, s.arg, &faults);
+			if (rc >= 0)
+				return rc;
 			break;
 		default:
 			return qcli_usage_error(cli, "sim: %s option '%s'",
@@ -195,5 +250,12 @@ int qcli_cmd_sim(struct qcli *cli, int argc, char **argv)
 	if (!gadget)
 		return qcli_usage_error(cli, "sim: only --gadget is available (the in-process modem "
 					     "is -d sim with any command)");
-	return serve(cli, &gopts, data_mode);
+	if (data_mode == QSIM_DATA_FORWARD && !faults.opnet_ns[0])
+		return qcli_usage_error(cli, "sim: --data-mode forward needs --opnet NETNS (where "
+					     "the packets go)");
+	if (faults.opnet_ns[0] && data_mode >= 0 && data_mode != QSIM_DATA_FORWARD)
+		return qcli_usage_error(cli, "sim: --opnet forwards; it cannot go with "
+					     "--data-mode %s",
+					data_mode == QSIM_DATA_REFLECT ? "reflect" : "gateway");
+	return serve(cli, &gopts, &faults, data_mode);
 }

@@ -13,6 +13,7 @@
 
 struct qcli;
 struct qconn;
+struct qnet_ipconf;
 
 enum { QCONN_V4 = 1, QCONN_V6 = 2 };
 
@@ -25,8 +26,13 @@ struct qconn_opts {
 	int auth;                 /* -1: not sent; else a QMI_WDS_AUTH_* mask */
 	int profile;              /* -1: not sent */
 	bool no_routes;
+	bool qmap;                /* ask for QMAP aggregation (mux id 0); raw-IP if refused */
 	unsigned sim_timeout_ms, reg_timeout_ms;
 	unsigned backoff_min_ms, backoff_max_ms;
+	/* Each time the connection is up and configured, after the summary (connect --json). */
+	void (*on_up)(void *user, const char *ifname, const struct qnet_ipconf *ip,
+		      const char *data_path);
+	void *on_up_user;
 };
 
 /* The session must be open (cli->dev, cli->loop). Allocates the client ids (recorded in

@@ -87,6 +87,25 @@ int qconn_state_read(const char *path, struct qconn_state *st, pid_t *pid)
 	return 0;
 }
 
+int qconn_state_alias(const char *devname, const char *alias, char *buf, size_t len)
+{
+	char target[320];
+	const char *base;
+	int err;
+
+	err = qconn_state_path(devname, target, sizeof(target), 1);
+	if (!err)
+		err = qconn_state_path(alias, buf, len, 1);
+	if (err)
+		return err;
+	if (!strcmp(target, buf))
+		return -EEXIST;
+	base = strrchr(target, '/') + 1; /* both live in the same directory */
+	if (unlink(buf) < 0 && errno != ENOENT)
+		return -errno;
+	return symlink(base, buf) < 0 ? -errno : 0;
+}
+
 const char *qconn_state_get(const struct qconn_state *st, const char *key)
 {
 	for (unsigned i = 0; i < st->n; i++)
@@ -122,9 +141,13 @@ int qconn_state_find(const char *devname, char *path, size_t len, struct qconn_s
 	while ((de = readdir(d))) {
 		size_t n = strlen(de->d_name);
 
+		struct stat sb;
+
 		if (n < 6 || strcmp(de->d_name + n - 5, ".conn"))
 			continue;
 		snprintf(file, sizeof(file), "%s/%s", dir, de->d_name);
+		if (lstat(file, &sb) < 0 || S_ISLNK(sb.st_mode)) /* an alias of another file */
+			continue;
 		if (qconn_state_read(file, &cur, &p))
 			continue;
 		if (found++ == 0) {

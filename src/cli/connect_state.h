@@ -30,6 +30,11 @@ int qconn_state_read(const char *path, struct qconn_state *st, pid_t *pid);
  * -EEXIST (several, and devname NULL). */
 int qconn_state_find(const char *devname, char *path, size_t len, struct qconn_state *st,
 		     pid_t *pid);
+/* Makes alias a second name for devname's state file (a relative symlink), so commands that
+ * reach the device under another name (the path a sharing `connect` publishes) find it; the
+ * alias's path goes to buf, for unlink() at the end. Aliases are skipped by
+ * qconn_state_find(NULL). 0 or -errno. */
+int qconn_state_alias(const char *devname, const char *alias, char *buf, size_t len);
 /* The value of key, or NULL. */
 const char *qconn_state_get(const struct qconn_state *st, const char *key);
 

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Which backend carries the QMI bytes: the in-process sim, a proxy, or USB. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "proxy/proxy.h"
 #include "qmi/device.h"
 
 static int open_sim(struct qcli *cli, struct qnet_loop *loop, struct qmi_transport *tr)
@@ -37,10 +39,26 @@ static int open_transport(struct qcli *cli, struct qnet_loop *loop, struct qmi_t
 	const char *dev = cli->device;
 	int err;
 
-	if (cli->proxy == QCLI_PROXY_ON)
+	if (cli->proxy == QCLI_PROXY_ON) {
+		if (cli->sim_fault)
+			fprintf(cli->err, "note: --sim-fault applies to a private software modem "
+				"only; ignored with -p\n");
 		return qcli_open_proxy(cli, dev, tr, cli->open_err, sizeof(cli->open_err));
-	if (dev && !strcmp(dev, "sim"))
+	}
+	/* -d sim means a software modem of this process's own, fresh, with this run's
+	 * --sim-fault knobs: scripts and tests get the same modem every time. A shared one
+	 * (`qmiusb -d sim connect` or `proxy`) is reached with -p; say so when there is one,
+	 * since its state (a call that is up) is not this modem's. */
+	if (dev && !strcmp(dev, "sim")) {
+		const char *sock = getenv("QMIUSB_PROXY_SOCKET");
+
+		if (cli->proxy == QCLI_PROXY_AUTO &&
+		    qprx_serving(sock && *sock ? sock : QPRX_DEFAULT_SOCKET, "sim"))
+			fprintf(cli->err, "note: a shared software modem is served on @%s; this "
+				"run uses a private one (-p reaches the shared one)\n",
+				sock && *sock ? sock : QPRX_DEFAULT_SOCKET);
 		return open_sim(cli, loop, tr);
+	}
 
 	err = -ENOTSUP;
 	if (cli->proxy == QCLI_PROXY_AUTO) {

@@ -30,7 +30,8 @@ const struct qnet_pump_stats *qnet_pump_stats(const struct qnet_pump *p)
 uint64_t qnet_pump_drops(const struct qnet_pump_stats *s)
 {
 	return s->drop_up_too_big + s->drop_up_send + s->drop_down_no_buf + s->drop_down_too_big +
-	       s->drop_down_bad + s->drop_down_write;
+	       s->drop_down_bad + s->drop_down_write + s->drop_down_qmap_bad +
+	       s->drop_down_qmap_trunc;
 }
 
 const char *qnet_pump_backend(const struct qnet_pump *p)
@@ -83,8 +84,148 @@ static int send_one(struct qnet_pump *p, const struct pump_buf *b)
 	return 0;
 }
 
+/* ---- QMAP uplink ---- */
+
+/* Sends the aggregate: 0 (sent, or dropped and counted), or -ENOBUFS (held until tx_ready). */
+static int agg_send(struct qnet_pump *p)
+{
+	int ret;
+
+	if (!p->agg.len)
+		return 0;
+	ret = p->send(p->send_ctx, p->agg.buf, p->agg.len);
+	if (ret == -ENOBUFS) {
+		if (!p->agg_held)
+			p->st.up_paused++;
+		p->agg_held = true;
+		if (p->agg.frames + p->held > p->st.up_held_max)
+			p->st.up_held_max = p->agg.frames + p->held;
+		return ret;
+	}
+	if (ret < 0) {
+		p->st.drop_up_send += p->agg.frames;
+	} else {
+		p->st.up_pkts += p->agg.frames;
+		p->st.up_bytes += p->agg_bytes;
+		p->st.up_aggs++;
+	}
+	p->agg_held = false;
+	qmi_qmap_agg_reset(&p->agg);
+	p->agg_bytes = 0;
+	return 0;
+}
+
+static void agg_timer_fire(void *user)
+{
+	struct qnet_pump *p = user;
+
+	p->agg_timer = NULL;
+	if (!p->agg_held)
+		agg_send(p);
+}
+
+bool pump_up_qmap(struct qnet_pump *p, struct pump_buf *b)
+{
+	int ret;
+
+	if (p->agg_held || p->held_head) {
+		held_push(p, b); /* behind the held aggregate: order is kept */
+		return false;
+	}
+	ret = qmi_qmap_agg_add(&p->agg, b->data, b->len);
+	if (ret == -ENOSPC) {
+		if (agg_send(p) < 0) {
+			held_push(p, b);
+			return false;
+		}
+		ret = qmi_qmap_agg_add(&p->agg, b->data, b->len);
+	}
+	if (ret < 0) {
+		p->st.drop_up_too_big++; /* above the granted aggregate size */
+		return true;
+	}
+	p->agg_bytes += b->len;
+	if (!qmi_qmap_agg_room(&p->agg, p->buf_size))
+		agg_send(p); /* full: held or not, the packet is in the aggregate */
+	else if (p->uring && !p->agg_timer)
+		/* io_uring delivers reads one completion at a time: send after this pass. */
+		qnet_loop_timer(p->loop, 0, agg_timer_fire, p, &p->agg_timer);
+	return true;
+}
+
+static void poll_up_read(struct qnet_pump *p, int fd);
+
+static void qmap_tx_ready(struct qnet_pump *p)
+{
+	if (p->awaiting && !p->uring) {
+		/* Paced: a transfer completed; send what the TUN holds now (watching it again if
+		 * nothing was there). */
+		p->awaiting = false;
+		poll_up_read(p, p->fd);
+		return;
+	}
+	if (p->agg_held && !p->uring && !p->held_head) {
+		/* A transfer slot freed: what waits in the TUN joins the held aggregate first. */
+		p->agg_held = false;
+		poll_up_read(p, p->fd);
+		return;
+	}
+	if (p->agg_held && agg_send(p) == -ENOBUFS)
+		return;
+	while (p->held_head) {
+		struct pump_buf *b = p->held_head;
+
+		if (qmi_qmap_agg_add(&p->agg, b->data, b->len) == -ENOSPC) {
+			if (agg_send(p) == -ENOBUFS)
+				return;
+			continue;
+		}
+		p->agg_bytes += b->len;
+		held_pop(p);
+#ifdef QMIUSB_HAVE_URING
+		if (p->uring)
+			pump_uring_read(p, b);
+#endif
+	}
+	agg_send(p);
+}
+
+int qnet_pump_set_qmap(struct qnet_pump *p, const struct qnet_pump_qmap *q)
+{
+	bool ul = q && q->ul, dl = q && q->dl;
+	uint8_t *mem = NULL;
+
+	if (p->held_head || p->agg_held || p->agg.len)
+		return -EBUSY; /* packets framed for the old format are still waiting */
+	if (ul) {
+		size_t size = q->ul_max_size;
+
+		if (size < QMI_QMAP_HDR_LEN + p->buf_size || size > QMI_QMAP_MAX_PAYLOAD + 1)
+			return -EINVAL;
+		mem = malloc(size);
+		if (!mem)
+			return -ENOMEM;
+		free(p->agg_mem);
+		p->agg_mem = mem;
+		qmi_qmap_agg_init(&p->agg, mem, size, q->ul_max_dgrams ? q->ul_max_dgrams : 1,
+				  q->mux_id, true);
+	}
+	p->qmap_ul = ul;
+	p->qmap_dl = dl;
+	p->paced = ul && q->paced;
+	if (p->awaiting && !p->paced) {
+		p->awaiting = false;
+		if (!p->uring)
+			qnet_watch_set_events(p->watch, POLLIN);
+	}
+	p->mux_id = q ? q->mux_id : 0;
+	return 0;
+}
+
 bool pump_up_packet(struct qnet_pump *p, struct pump_buf *b)
 {
+	if (p->qmap_ul)
+		return pump_up_qmap(p, b);
 	/* Behind a held packet every later one waits too: order is kept across a pause. */
 	if (!p->held_head && send_one(p, b) == 0)
 		return true;
@@ -94,13 +235,55 @@ bool pump_up_packet(struct qnet_pump *p, struct pump_buf *b)
 	return false;
 }
 
-static void poll_up_ready(void *user, int fd, unsigned revents)
+/* QMAP, nothing held: reads straight into the aggregate (no copy). 1 read a packet, 0 nothing
+ * more to read now, -1 stop (send refused, or a read error). */
+static int qmap_read_into_agg(struct qnet_pump *p, int fd)
 {
-	struct qnet_pump *p = user;
+	uint8_t *dst = qmi_qmap_agg_reserve(&p->agg, p->buf_size);
+	ssize_t n;
+
+	if (!dst) {
+		if (agg_send(p) < 0)
+			return -1;
+		dst = qmi_qmap_agg_reserve(&p->agg, p->buf_size);
+		if (!dst)
+			return -1; /* cannot happen: qnet_pump_set_qmap checked the size */
+	}
+	n = read(fd, dst, p->buf_size);
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EINTR) {
+			p->st.up_read_errors++;
+			p->st.up_last_read_error = -errno;
+			qnet_watch_set_events(p->watch, 0);
+			return -1;
+		}
+		return 0;
+	}
+	if (n == 0)
+		return 0;
+	if ((size_t)n >= p->buf_size) {
+		p->st.drop_up_too_big++;
+		return 1;
+	}
+	qmi_qmap_agg_commit(&p->agg, (size_t)n);
+	p->agg_bytes += (size_t)n;
+	return 1;
+}
+
+static void poll_up_read(struct qnet_pump *p, int fd)
+{
 	struct pump_buf *b = &p->bufs[0];
 	unsigned i;
 
-	for (i = 0; i < p->reads && !p->held_head; i++) {
+	/* With QMAP one wakeup may fill a whole aggregate. */
+	unsigned budget = p->qmap_ul && p->agg.max_frames > p->reads ? p->agg.max_frames : p->reads;
+
+	for (i = 0; i < budget && !p->held_head && !p->agg_held; i++) {
+		if (p->qmap_ul) {
+			if (qmap_read_into_agg(p, fd) <= 0)
+				break;
+			continue;
+		}
 		ssize_t n = read(fd, b->data, p->buf_size);
 
 		if (n < 0) {
@@ -124,6 +307,22 @@ static void poll_up_ready(void *user, int fd, unsigned revents)
 		if (!pump_up_packet(p, b))
 			qnet_watch_set_events(p->watch, 0); /* paused until data_tx_ready */
 	}
+	/* Natural batching: what this wakeup read leaves now, as one transfer. */
+	if (p->qmap_ul && !p->agg_held) {
+		bool any = p->agg.len > 0;
+
+		if (agg_send(p) < 0 || (any && p->paced && !p->agg_held)) {
+			p->awaiting = !p->agg_held; /* paced: the completion brings us back */
+			qnet_watch_set_events(p->watch, 0);
+		}
+	} else if (p->qmap_ul) {
+		qnet_watch_set_events(p->watch, 0); /* held: paused until data_tx_ready */
+	}
+}
+
+static void poll_up_ready(void *user, int fd, unsigned revents)
+{
+	poll_up_read(user, fd);
 }
 
 void qnet_pump_data_tx_ready(void *pump)
@@ -134,6 +333,13 @@ void qnet_pump_data_tx_ready(void *pump)
 	if (p->dead || p->flushing)
 		return;
 	p->flushing = true;
+	if (p->qmap_ul) {
+		qmap_tx_ready(p);
+		p->flushing = false;
+		if (!p->held_head && !p->agg_held && !p->awaiting && !p->uring)
+			qnet_watch_set_events(p->watch, POLLIN);
+		return;
+	}
 	while (p->held_head) {
 		struct pump_buf *b = p->held_head;
 
@@ -150,13 +356,10 @@ void qnet_pump_data_tx_ready(void *pump)
 		qnet_watch_set_events(p->watch, POLLIN);
 }
 
-void qnet_pump_data_rx(void *pump, const uint8_t *pkt, size_t len)
+static void down_one(struct qnet_pump *p, const uint8_t *pkt, size_t len)
 {
-	struct qnet_pump *p = pump;
 	ssize_t n;
 
-	if (p->dead)
-		return;
 	if (!len || ((pkt[0] >> 4) != 4 && (pkt[0] >> 4) != 6)) {
 		p->st.drop_down_bad++;
 		return;
@@ -181,6 +384,40 @@ void qnet_pump_data_rx(void *pump, const uint8_t *pkt, size_t len)
 	} else {
 		p->st.drop_down_write++;
 	}
+}
+
+/* One transfer of MAP frames: each is judged alone, so a bad frame costs only itself, unless
+ * its length cannot be trusted (then the rest of this transfer is lost, and counted). */
+static void down_qmap(struct qnet_pump *p, const uint8_t *buf, size_t len)
+{
+	struct qmi_qmap_iter it;
+	struct qmi_qmap_frame f;
+	int r;
+
+	p->st.down_aggs++;
+	qmi_qmap_iter_init(&it, buf, len);
+	while ((r = qmi_qmap_next(&it, &f)) > 0 && !p->dead) {
+		if (f.kind == QMI_QMAP_COMMAND)
+			p->st.down_qmap_commands++;
+		else if (f.kind == QMI_QMAP_BAD || f.mux_id != p->mux_id)
+			p->st.drop_down_qmap_bad++;
+		else
+			down_one(p, f.pkt, f.len);
+	}
+	if (r < 0)
+		p->st.drop_down_qmap_trunc++;
+}
+
+void qnet_pump_data_rx(void *pump, const uint8_t *pkt, size_t len)
+{
+	struct qnet_pump *p = pump;
+
+	if (p->dead)
+		return;
+	if (p->qmap_dl)
+		down_qmap(p, pkt, len);
+	else
+		down_one(p, pkt, len);
 }
 
 static int set_nonblock(int fd, bool on)
@@ -298,6 +535,7 @@ fail:
 
 void pump_destroy(struct qnet_pump *p)
 {
+	free(p->agg_mem);
 	free(p->mem);
 	free(p->bufs);
 	free(p);
@@ -309,6 +547,8 @@ void qnet_pump_free(struct qnet_pump *p)
 		return;
 	qnet_watch_remove(p->watch);
 	p->watch = NULL;
+	qnet_timer_cancel(p->agg_timer);
+	p->agg_timer = NULL;
 	p->dead = true;
 #ifdef QMIUSB_HAVE_URING
 	if (p->uring) {

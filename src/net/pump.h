@@ -12,10 +12,14 @@
  * Downlink (modem -> TUN): qnet_pump_data_rx() copies the packet into one of `tx_bufs` buffers and
  * queues a write (io_uring), or writes it at once (poll()). No buffer free: the packet is dropped
  * and counted. Every dropped packet is counted under its reason; nothing allocates per packet.
+ * With QMAP (qnet_pump_set_qmap) uplink packets are packed into MAP aggregates, one transfer per
+ * wakeup (or per completed transfer when paced), and each downlink transfer is split into TUN
+ * writes; on io_uring reads, one zero-delay loop timer per uplink aggregate closes it.
  */
 #ifndef QNET_PUMP_H
 #define QNET_PUMP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +48,24 @@ struct qnet_pump_stats {
 	uint64_t drop_down_too_big;     /* modem packet larger than a buffer */
 	uint64_t drop_down_bad;         /* empty, or neither IPv4 nor IPv6 */
 	uint64_t drop_down_write;       /* the TUN write failed or was short */
+	/* QMAP (qnet_pump_set_qmap) */
+	uint64_t up_aggs;               /* uplink transfers sent (each an aggregate) */
+	uint64_t down_aggs;             /* downlink transfers deaggregated */
+	uint64_t down_qmap_commands;    /* MAP command frames skipped (not a drop) */
+	uint64_t drop_down_qmap_bad;    /* malformed MAP frames, or for another mux id */
+	uint64_t drop_down_qmap_trunc;  /* transfers whose tail was cut (length past the end) */
+};
+
+/* The QMAP data format the modem granted (WDA Set Data Format, aggregation protocol 5). */
+struct qnet_pump_qmap {
+	bool ul, dl;            /* uplink aggregates / downlink deaggregation */
+	uint8_t mux_id;         /* 0: the default data port */
+	unsigned ul_max_dgrams; /* packets per uplink transfer, as granted; 0: 1 */
+	size_t ul_max_size;     /* bytes per uplink transfer, as granted (<= the transport's) */
+	/* The transport reports every completed transfer (qmi_transport data_set_inflight): after
+	 * sending an aggregate the pump stops watching the TUN and packs what arrived meanwhile
+	 * on the next data_tx_ready, instead of waking up for each packet. */
+	bool paced;
 };
 
 /* Sends one packet to the modem: 0, -ENOBUFS (full, data_tx_ready follows), or -errno. */
@@ -63,6 +85,15 @@ void qnet_pump_data_tx_ready(void *pump);
 
 /* A qnet_pump_send_fn over a struct qmi_transport (ctx = the transport). */
 int qnet_pump_send_transport(void *transport, const uint8_t *pkt, size_t len);
+
+/*
+ * Switches the data format at run time (after the modem answered Set Data Format); NULL or both
+ * directions off: raw IP. With ul on, packets read from the TUN in one wakeup are packed into one
+ * transfer (natural batching: never waiting for more), bounded by the granted limits; with dl on,
+ * each transfer from the modem is split into TUN writes, every frame length checked. A packet
+ * held for backpressure under the old format is sent first. 0 or -EINVAL / -ENOMEM.
+ */
+int qnet_pump_set_qmap(struct qnet_pump *p, const struct qnet_pump_qmap *q);
 
 const struct qnet_pump_stats *qnet_pump_stats(const struct qnet_pump *p);
 uint64_t qnet_pump_drops(const struct qnet_pump_stats *s); /* the sum of the drop_* counters */

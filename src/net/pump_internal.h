@@ -5,6 +5,7 @@
 
 #include "net/loop_uring.h"
 #include "net/pump.h"
+#include "qmi/qmap.h"
 
 #include <stdbool.h>
 
@@ -42,6 +43,17 @@ struct qnet_pump {
 	unsigned held;
 	struct pump_buf *free_tx;
 	struct qnet_watch *watch; /* poll backend */
+	/* QMAP: the uplink aggregate being built (agg_mem, owned), held when the transport said
+	 * -ENOBUFS; on io_uring a zero-delay timer sends what one pass of completions packed. */
+	bool qmap_ul, qmap_dl;
+	uint8_t mux_id;
+	struct qmi_qmap_agg agg;
+	uint8_t *agg_mem;
+	size_t agg_bytes;  /* IP bytes in agg */
+	bool agg_held;
+	bool paced;        /* qnet_pump_qmap.paced */
+	bool awaiting;     /* paced: TUN unwatched until the next data_tx_ready */
+	struct qnet_timer *agg_timer;
 #ifdef QMIUSB_HAVE_URING
 	/* Multishot reads (Linux 6.7+): one request reads every packet into buffers the kernel
 	 * picks from a provided-buffer ring, instead of `reads` requests racing for each
@@ -56,6 +68,9 @@ struct qnet_pump {
 };
 
 void pump_destroy(struct qnet_pump *p);
+/* QMAP uplink: adds a read packet to the aggregate (sending it first when full). False when the
+ * packet is held (paused). */
+bool pump_up_qmap(struct qnet_pump *p, struct pump_buf *b);
 /* Sends a read packet (or holds it); true when the buffer is free again for the next read. */
 bool pump_up_packet(struct qnet_pump *p, struct pump_buf *b);
 

@@ -58,6 +58,14 @@ struct qprx_server_opts {
 	unsigned max_clients;        /* 0 = QPRX_DEFAULT_MAX_CLIENTS */
 	FILE *log;                   /* NULL = stderr */
 	bool verbose;                /* log every connection and cid event, not only problems */
+	/* The caller uses dev itself as well (`qmiusb connect` sharing its modem): the server
+	 * leaves the device's data callbacks to the caller and does not stop the loop when the
+	 * device closes; the caller shuts the server down then. */
+	bool shared_dev;
+	/* Bind the socket first, then create device_path as the published FIFO (qprx_publish)
+	 * and remove it in qprx_server_free: a socket name that is taken never has its owner's
+	 * file replaced. A path that cannot be published is logged; the names still work. */
+	bool publish;
 	/* Called when the empty timeout expires (NULL: the loop is stopped). */
 	void (*on_empty)(void *user);
 	void *user;
@@ -72,6 +80,14 @@ int qprx_server_new(struct qprx_server **out, struct qnet_loop *loop, struct qmi
  * timeout_ms for the answers). Accepts NULL. */
 void qprx_server_shutdown(struct qprx_server *srv, bool release, unsigned timeout_ms);
 void qprx_server_free(struct qprx_server *srv);
+/* The host's own client id (shared_dev: the ids `connect` holds). A client may use it (its
+ * requests are forwarded) but never becomes its holder, so it is never orphaned or released
+ * by the proxy, and a client's Release CID of it is refused (InvalidClientId) without
+ * reaching the modem. 0 or -ENOSPC (QPRX_MAX_RESERVED). */
+#define QPRX_MAX_RESERVED 16
+int qprx_server_reserve(struct qprx_server *srv, uint8_t svc, uint8_t cid);
+/* The published path (realpath) or "" when there is none. */
+const char *qprx_server_path(const struct qprx_server *srv);
 
 /* Inspection, for logs and tests. */
 struct qprx_stats {

@@ -244,13 +244,21 @@ static void ctl_request(struct qprx_conn *c, const struct qmi_frame *f)
 		reply_local(c, f, 0, 0);
 		return;
 	case CTL_RELEASE_CID:
-		/* Untracked when asked, as qmi-proxy does: the client has given it up. */
-		if (qmi_msg_decode(&qmi_ctl_release_cid_req_def, f->tlvs, f->tlvs_len, &rel) == 0 &&
-		    rel.has_release) {
-			qprx_hold_drop(srv, c, rel.release.service, rel.release.cid);
-			qprx_vlog(srv, "client %u released %s/%u", c->id,
-				  svc_name(rel.release.service), rel.release.cid);
+		if (qmi_msg_decode(&qmi_ctl_release_cid_req_def, f->tlvs, f->tlvs_len, &rel) < 0 ||
+		    !rel.has_release)
+			break;
+		if (qprx_reserved(srv, rel.release.service, rel.release.cid)) {
+			/* Releasing it would end the host's own use (connect's data call). */
+			qprx_log(srv, "client %u (pid %d): refusing to release %s/%u, which this "
+				 "process uses itself", c->id, (int)c->pid,
+				 svc_name(rel.release.service), rel.release.cid);
+			reply_local(c, f, 1, QMI_ERR_INVALID_CLIENT_ID);
+			return;
 		}
+		/* Untracked when asked, as qmi-proxy does: the client has given it up. */
+		qprx_hold_drop(srv, c, rel.release.service, rel.release.cid);
+		qprx_vlog(srv, "client %u released %s/%u", c->id, svc_name(rel.release.service),
+			  rel.release.cid);
 		break;
 	default:
 		break;
@@ -319,6 +327,7 @@ static void forward_request(struct qprx_conn *c, const struct qmi_frame *f)
 	/* Implicit tracking: a client using an id it did not allocate (--client-cid=N, or a
 	 * restarted client) becomes its holder, so it gets its indications. */
 	if (f->client_id != QMI_CID_NONE && f->client_id != QMI_CID_BROADCAST &&
+	    !qprx_reserved(srv, f->service, f->client_id) &&
 	    !qprx_hold_find(srv, f->service, f->client_id, c))
 		qprx_hold_take(srv, c, f->service, f->client_id);
 	p = pending_new(srv, QPRX_PEND_FORWARD, c, f);

@@ -192,8 +192,8 @@ int qprx_server_new(struct qprx_server **out, struct qnet_loop *loop, struct qmi
 	}
 	strcpy(srv->socket_name, name);
 	srv->o.socket_name = srv->socket_name;
-	if (opts->device_path && path_real(opts->device_path, srv->device_path,
-					   sizeof(srv->device_path)) < 0) {
+	if (!opts->publish && opts->device_path &&
+	    path_real(opts->device_path, srv->device_path, sizeof(srv->device_path)) < 0) {
 		ret = -ENOENT;
 		qprx_log(srv, "published path %s does not exist", opts->device_path);
 		goto fail;
@@ -207,19 +207,61 @@ int qprx_server_new(struct qprx_server **out, struct qnet_loop *loop, struct qmi
 	if (ret < 0)
 		goto fail;
 	srv->listen_fd = ret;
+	/* Only the socket's owner may touch the published file (see opts->publish). */
+	if (opts->publish && opts->device_path) {
+		ret = strlen(opts->device_path) < sizeof(srv->published) ?
+			qprx_publish(opts->device_path) : -ENAMETOOLONG;
+		if (ret == 0)
+			strcpy(srv->published, opts->device_path);
+		if (ret == 0 && path_real(opts->device_path, srv->device_path,
+					  sizeof(srv->device_path)) < 0)
+			ret = -ENOENT;
+		if (ret < 0)
+			qprx_log(srv, "couldn't publish %s (%s): qmicli -d PATH won't find the device",
+				 opts->device_path, strerror(-ret));
+	}
+	srv->o.device_path = NULL; /* the caller's string; device_path/published hold it */
 	ret = qnet_loop_watch(loop, srv->listen_fd, POLLIN, listen_cb, srv, &srv->listen_watch);
 	if (ret < 0)
 		goto fail;
 	qmi_dev_set_monitor(dev, monitor_cb, srv);
-	qmi_dev_set_data_cbs(dev, &dev_cbs, srv);
+	if (!srv->o.shared_dev)
+		qmi_dev_set_data_cbs(dev, &dev_cbs, srv);
 	empty_arm(srv);
 	*out = srv;
 	return 0;
 fail:
+	if (srv->published[0])
+		unlink(srv->published);
 	if (srv->listen_fd >= 0)
 		close(srv->listen_fd);
 	free(srv);
 	return ret;
+}
+
+int qprx_server_reserve(struct qprx_server *srv, uint8_t svc, uint8_t cid)
+{
+	if (qprx_reserved(srv, svc, cid))
+		return 0;
+	if (srv->n_reserved >= QPRX_MAX_RESERVED)
+		return -ENOSPC;
+	srv->reserved[srv->n_reserved].svc = svc;
+	srv->reserved[srv->n_reserved].cid = cid;
+	srv->n_reserved++;
+	return 0;
+}
+
+bool qprx_reserved(const struct qprx_server *srv, uint8_t svc, uint8_t cid)
+{
+	for (unsigned i = 0; i < srv->n_reserved; i++)
+		if (srv->reserved[i].svc == svc && srv->reserved[i].cid == cid)
+			return true;
+	return false;
+}
+
+const char *qprx_server_path(const struct qprx_server *srv)
+{
+	return srv->device_path;
 }
 
 void qprx_server_stats(const struct qprx_server *srv, struct qprx_stats *out)
@@ -277,7 +319,10 @@ void qprx_server_free(struct qprx_server *srv)
 		return;
 	qprx_server_shutdown(srv, false, 0);
 	qmi_dev_set_monitor(srv->dev, NULL, NULL);
-	qmi_dev_set_data_cbs(srv->dev, NULL, NULL);
+	if (!srv->o.shared_dev)
+		qmi_dev_set_data_cbs(srv->dev, NULL, NULL);
+	if (srv->published[0])
+		unlink(srv->published);
 	qnet_timer_cancel(srv->reap_timer);
 	qprx_conns_reap(srv);
 	qprx_holds_free(srv);

@@ -94,6 +94,9 @@ struct qprx_server {
 	struct qprx_stats st;
 	unsigned ind_gen;               /* dedupes one indication per connection */
 	unsigned releasing;             /* shutdown: releases still unanswered */
+	struct { uint8_t svc, cid; } reserved[QPRX_MAX_RESERVED]; /* the host's own ids */
+	unsigned n_reserved;
+	char published[4096];           /* o.publish: the FIFO we made, to remove at the end */
 	FILE *log;
 };
 
@@ -106,6 +109,9 @@ int qprx_conn_new(struct qprx_server *srv, int fd, pid_t pid, uid_t uid);
 void qprx_conn_send(struct qprx_conn *c, const uint8_t *frame, size_t len);
 void qprx_conn_close(struct qprx_conn *c, const char *why);
 void qprx_conns_reap(struct qprx_server *srv);
+
+/* server.c: is (svc, cid) one of the host's own ids (qprx_server_reserve)? */
+bool qprx_reserved(const struct qprx_server *srv, uint8_t svc, uint8_t cid);
 
 /* cids.c */
 struct qprx_hold *qprx_hold_find(struct qprx_server *srv, uint8_t svc, uint8_t cid,

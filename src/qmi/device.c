@@ -28,7 +28,10 @@ static void rearm(struct qmi_dev *dev)
 		dev->timer = NULL;
 		return;
 	}
-	if (dev->timer && dev->timer_at == at)
+	/* A timer due no later than the earliest deadline stays: firing early only re-arms.
+	 * Requests come with later deadlines one after another; without this every request
+	 * would free and allocate a loop timer. */
+	if (dev->timer && dev->timer_at <= at)
 		return;
 	qnet_timer_cancel(dev->timer);
 	dev->timer = NULL;

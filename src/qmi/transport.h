@@ -9,7 +9,9 @@
  * to be ignored), exactly one frame (USB), or any slice of a byte stream (sockets): the core runs
  * them through its stream splitter in every case.
  *
- * Data channel: raw-IP packets (later QMAP). data_send() copies the packet into a buffer the
+ * Data channel: one transfer per call each way, a raw-IP packet or, once QMAP is negotiated, an
+ * aggregate of MAP frames (framed and unframed by the data pump, src/net/pump.c, with
+ * src/qmi/qmap.h; the transport does not look inside). data_send() copies it into a buffer the
  * transport owns; -ENOBUFS means every buffer is in flight and cbs->data_tx_ready fires once one
  * frees up (backpressure, never an unbounded queue). Packets from the modem arrive one at a
  * time through cbs->data_rx; the buffer is the transport's and valid only during the call.
@@ -45,6 +47,14 @@ struct qmi_transport_ops {
 	const char *(*describe)(void *impl);
 	/* Stops callbacks, frees every buffer and transfer, closes the device. Accepts NULL impl. */
 	void (*destroy)(void *impl);
+	/* Optional (NULL: not offered). At most max data transfers toward the modem in flight
+	 * (0: the transport's whole pool); data_send answers -ENOBUFS beyond, and data_tx_ready
+	 * follows as usual; with a limit below the pool, data_tx_ready follows every completed
+	 * transfer. A transport may let a large transfer (a full aggregate) through anyway while
+	 * it has a free buffer. With aggregation (QMAP) this is the natural batching: packets wait in
+	 * the sender's next aggregate rather than as separate transfers queued on the same pipe,
+	 * which would carry them no sooner. 0 or -errno. */
+	int (*data_set_inflight)(void *impl, unsigned max);
 };
 
 struct qmi_transport {

@@ -272,6 +272,75 @@ static bool link_is_eth(const struct qsim *sim)
 	return sim->llp == 1;
 }
 
+static bool out_busy(const struct qsim *sim)
+{
+	return sim->out.data_busy && sim->out.data_busy(sim->out_user);
+}
+
+/* force: a full aggregate goes even while the transport asks to wait (data_busy is a pacing
+ * hint; a transport with no buffer at all drops and counts). */
+static void flush(struct qsim *sim, bool force)
+{
+	if (!sim->dl_agg.len || !sim->out.data || (!force && out_busy(sim)))
+		return;
+	sim->stats.qmap_out_aggs++;
+	/* Transports copy the transfer (or hand it to the host) before returning; none feeds the
+	 * modem's data side from inside this call. */
+	sim->out.data(sim->out_user, sim->dl_agg.buf, sim->dl_agg.len);
+	qmi_qmap_agg_reset(&sim->dl_agg);
+}
+
+void qsim_data_flush(struct qsim *sim)
+{
+	flush(sim, false);
+}
+
+void qsim_data_batch_begin(struct qsim *sim)
+{
+	sim->data_batch++;
+}
+
+void qsim_data_batch_end(struct qsim *sim)
+{
+	if (sim->data_batch && --sim->data_batch == 0)
+		qsim_data_flush(sim);
+}
+
+bool qsim_qmap_dl(const struct qsim *sim)
+{
+	return sim->qmap_dl;
+}
+
+size_t qsim_data_max_transfer(const struct qsim *sim)
+{
+	size_t n = PKT_MAX + ETH_HLEN_;
+
+	if (sim->qmap_ul && sim->ul_max_size > n)
+		n = sim->ul_max_size;
+	if (sim->qmap_dl && sim->dl_max_size > n)
+		n = sim->dl_max_size;
+	return n;
+}
+
+/* One packet toward the host inside the current QMAP aggregate. */
+static void qmap_to_host(struct qsim *sim, const uint8_t *pkt, size_t len)
+{
+	int ret = qmi_qmap_agg_add(&sim->dl_agg, pkt, len);
+
+	if (ret == -ENOSPC) {
+		flush(sim, true);
+		ret = qmi_qmap_agg_add(&sim->dl_agg, pkt, len);
+	}
+	if (ret < 0) { /* no transfer could take the full one: drop, as a radio would */
+		sim->stats.qmap_out_dropped++;
+		return;
+	}
+	if (sim->dl_agg.frames >= sim->dl_agg.max_frames)
+		flush(sim, true);
+	else if (!sim->data_batch)
+		flush(sim, false);
+}
+
 void qsim_data_to_host(struct qsim *sim, const uint8_t *pkt, size_t len)
 {
 	uint8_t buf[PKT_MAX + ETH_HLEN_];
@@ -291,7 +360,9 @@ void qsim_data_to_host(struct qsim *sim, const uint8_t *pkt, size_t len)
 	sim->stats.data_out++;
 	if (!sim->out.data)
 		return;
-	if (link_is_eth(sim)) {
+	if (sim->qmap_dl) {
+		qmap_to_host(sim, buf + ETH_HLEN_, len);
+	} else if (link_is_eth(sim)) {
 		memcpy(buf, host_mac, 6);
 		memcpy(buf + 6, modem_mac, 6);
 		put16(buf + 12, v.family == 4 ? 0x0800 : 0x86DD);
@@ -301,14 +372,63 @@ void qsim_data_to_host(struct qsim *sim, const uint8_t *pkt, size_t len)
 	}
 }
 
+static int data_in_one(struct qsim *sim, const uint8_t *pkt, size_t len);
+
+/* A QMAP aggregate from the host: every frame is judged on its own; a bad one costs only itself
+ * (or, when its length cannot be trusted, the rest of this transfer). */
+static int qmap_in(struct qsim *sim, const uint8_t *agg, size_t len)
+{
+	struct qmi_qmap_iter it;
+	struct qmi_qmap_frame f;
+	unsigned frames = 0;
+	int r, ret = 0;
+
+	sim->stats.qmap_in_aggs++;
+	qsim_data_batch_begin(sim);
+	qmi_qmap_iter_init(&it, agg, len);
+	while ((r = qmi_qmap_next(&it, &f)) != 0) {
+		if (r < 0 || ++frames > sim->ul_max_dgrams) {
+			sim->stats.qmap_in_bad++;
+			ret = -EBADMSG;
+			break;
+		}
+		if (f.kind == QMI_QMAP_COMMAND) {
+			sim->stats.qmap_in_commands++;
+		} else if (f.kind == QMI_QMAP_BAD || f.mux_id != 0) {
+			/* mux id 0 is the default data port; others need WDS Bind Mux Data Port */
+			sim->stats.qmap_in_bad++;
+			ret = -EBADMSG;
+		} else {
+			sim->stats.data_in++;
+			r = data_in_one(sim, f.pkt, f.len);
+			if (r < 0 && !ret)
+				ret = r;
+		}
+	}
+	qsim_data_batch_end(sim);
+	return ret;
+}
+
 int qsim_data_in(struct qsim *sim, const uint8_t *pkt, size_t len)
+{
+	if (sim->qmap_ul) {
+		if (len > sim->ul_max_size) {
+			sim->stats.qmap_in_bad++;
+			return -EMSGSIZE;
+		}
+		return qmap_in(sim, pkt, len);
+	}
+	sim->stats.data_in++;
+	return data_in_one(sim, pkt, len);
+}
+
+static int data_in_one(struct qsim *sim, const uint8_t *pkt, size_t len)
 {
 	uint8_t buf[PKT_MAX];
 	struct ip_view v;
 	struct qsim_session *s;
 	int ret;
 
-	sim->stats.data_in++;
 	if (link_is_eth(sim)) {
 		/* 802.3: the host's frames carry an Ethernet header the network never sees. */
 		if (len < ETH_HLEN_) {

@@ -102,6 +102,12 @@ static int parse_item(struct qsim_faults *f, char *item)
 			f->signal_static = true;
 		return 0;
 	}
+	if (!strcmp(item, "no-qmap")) { /* a modem without QMAP: Set Data Format refuses it */
+		if (val)
+			return -EINVAL;
+		f->no_qmap = true;
+		return 0;
+	}
 	if (!strcmp(item, "apn")) {
 		if (!val || !*val || strlen(val) >= sizeof(f->apn))
 			return -EINVAL;

@@ -32,6 +32,9 @@
 enum { EP_INT, EP_BIN, EP_BOUT, EP_COUNT };
 
 #define BIN_XFERS 8
+/* With QMAP, aggregates in flight on bulk IN before the modem keeps packing (a full aggregate
+ * still goes while any transfer is free): one on the wire; the next packs meanwhile. */
+#define QMAP_BIN_INFLIGHT 1
 #define BOUT_XFERS 4
 #define DATA_BUF 16384      /* one packet per transfer; a multiple of every max packet size */
 #define NOTIFY_LEN 8
@@ -247,10 +250,26 @@ static void out_data(void *user, const uint8_t *pkt, size_t len)
 	}
 }
 
+/* With QMAP the modem keeps packing while every bulk IN transfer is in flight, and sends the
+ * aggregate when one completes (on_aio's batch end): the host's reading pace sets the batching. */
+static bool out_data_busy(void *user)
+{
+	struct qsim_gadget *g = user;
+	unsigned busy = 0;
+
+	if (!g->enabled)
+		return false; /* out_data counts the drop */
+	for (unsigned i = 0; i < BIN_XFERS; i++)
+		if (g->bin[i].busy || g->bin_zlp[i].busy)
+			busy++;
+	return busy >= (qsim_qmap_dl(g->sim) ? QMAP_BIN_INFLIGHT : BIN_XFERS);
+}
+
 static const struct qsim_output gadget_output = {
 	.ctrl = out_ctrl,
 	.notify = out_notify,
 	.data = out_data,
+	.data_busy = out_data_busy,
 };
 
 /* ---- AIO completions ---- */
@@ -307,12 +326,16 @@ static void on_aio(void *user, int fd, unsigned revents)
 
 	if (read(fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
 		glog(g, "eventfd: %s", strerror(errno));
+	/* Replies to every bulk OUT transfer completed in this pass leave as one QMAP aggregate
+	 * (when the host negotiated QMAP), sent at the batch end or when a bulk IN slot frees. */
+	qsim_data_batch_begin(g->sim);
 	do {
 		got = syscall(SYS_io_getevents, g->ctx, 0L, 16L, evs, &zero);
 		for (long i = 0; i < got; i++)
 			xfer_done(g, (struct gx *)(uintptr_t)evs[i].data, (long)evs[i].res);
 	} while (got == 16);
 	fill_all(g);
+	qsim_data_batch_end(g->sim);
 }
 
 /* ---- ep0 ---- */

@@ -54,6 +54,7 @@ struct qsim_sel {
  *   cid-limit=N              client ids per service (default 10, max 254)
  *   seed=N                   signal random walk seed; signal-ms=MS its period (default 1000)
  *   signal-static            no signal timer
+ *   no-qmap                  a modem without QMAP: aggregation requests get InvalidArgument
  *   data=gateway|reflect|forward     the data side's mode (see enum qsim_data_mode)
  *   opnet=NSPATH[:IFNAME]    forward to a TUN (default name qsimop0) in that network namespace
  * A bare per-response knob (e.g. `drop`) hits every response.
@@ -74,6 +75,7 @@ struct qsim_faults {
 	uint32_t seed;         /* 0 = 1 */
 	unsigned signal_ms;    /* 0 = 1000 */
 	bool signal_static;
+	bool no_qmap;         /* no-qmap: WDA Set Data Format refuses QMAP aggregation */
 	int data_mode;        /* enum qsim_data_mode */
 	char opnet_ns[128];   /* "" = no operator network */
 	char opnet_if[16];    /* "" = qsimop0 */
@@ -87,6 +89,10 @@ struct qsim_output {
 	void (*ctrl)(void *user, const uint8_t *frame, size_t len); /* a frame waits to be fetched */
 	void (*notify)(void *user);                                 /* RESPONSE_AVAILABLE */
 	void (*data)(void *user, const uint8_t *pkt, size_t len);   /* an IP packet to the host */
+	/* Optional: true while no data transfer toward the host can start. With QMAP the modem
+	 * then keeps packing packets into its pending aggregate (up to the granted limits) and
+	 * sends it from qsim_data_flush(), which the transport calls when a transfer frees. */
+	bool (*data_busy)(void *user);
 };
 
 /* faults may be NULL (healthy modem); it is copied. Fails (-errno) only for resources and for
@@ -105,6 +111,22 @@ int qsim_ctrl_in(struct qsim *sim, const uint8_t *frame, size_t len);
  * 0 (answered, reflected, forwarded, or dropped by the "network"), or -ENETDOWN (no call owns
  * the source address), -EBADMSG (not an IP packet), -EMSGSIZE. Counted either way. */
 int qsim_data_in(struct qsim *sim, const uint8_t *pkt, size_t len);
+
+/* With QMAP on (WDA Set Data Format, aggregation protocol 5) a data transfer from the host is an
+ * aggregate of MAP frames (qsim_data_in takes the whole transfer), and packets toward the host
+ * are packed into aggregates: between qsim_data_batch_begin() and _end() (a transport wraps each
+ * pass over its completed transfers in one) they accumulate and go out at the end, or as soon as
+ * an aggregate is full. Outside a batch each packet goes at once. No timers: packing only
+ * happens for packets that are already waiting. Without QMAP these are no-ops. */
+#define QSIM_QMAP_MAX_SIZE 16384 /* the largest QMAP aggregate the modem grants, each way */
+#define QSIM_QMAP_MAX_DGRAMS 32
+void qsim_data_batch_begin(struct qsim *sim);
+void qsim_data_batch_end(struct qsim *sim);
+/* Sends the pending aggregate now if the transport can take it. */
+void qsim_data_flush(struct qsim *sim);
+/* Whether the host negotiated QMAP for downlink; the largest transfer either way. */
+bool qsim_qmap_dl(const struct qsim *sim);
+size_t qsim_data_max_transfer(const struct qsim *sim);
 
 /* The in-process transport (src/qmi/transport.h) in front of this modem. The modem must outlive
  * the transport. It claims the modem's output while it exists. */
@@ -125,9 +147,16 @@ int qsim_net_in(struct qsim *sim, const uint8_t *pkt, size_t len);
 
 /*
  * Operator network: opens a TUN (IFF_TUN|IFF_NO_PI) named ifname inside the network namespace
- * at netns_path (e.g. /run/netns/op) and forwards between it and the data side (mode becomes
- * FORWARD). Addresses and routes in that namespace are the caller's (ip -n NS ...). 0 or -errno.
+ * at netns_path (e.g. /run/netns/op; a name without '/' means /run/netns/NAME) and forwards
+ * between it and the data side (mode becomes FORWARD). The TUN is brought up with the operator
+ * side's addresses below, whose prefix routes lead back to every subscriber session, so a peer
+ * listening in that namespace is reachable at once (IPv6 is skipped where the namespace has it
+ * disabled). 0 or -errno (-EPERM: no CAP_NET_ADMIN there).
  */
+#define QSIM_OPNET_ADDR4 0x0A40FF01u       /* 10.64.255.1/16 */
+#define QSIM_OPNET_PREFIX4 16
+#define QSIM_OPNET_ADDR6 "2001:db8:ffff::1" /* /32 */
+#define QSIM_OPNET_PREFIX6 32
 int qsim_opnet_open(struct qsim *sim, const char *netns_path, const char *ifname);
 void qsim_opnet_close(struct qsim *sim);
 
@@ -146,6 +175,11 @@ struct qsim_stats {
 	uint64_t data_in_dropped;     /* no call, not IP, not ours */
 	uint64_t echo_replies;
 	uint64_t forwarded;           /* to the operator network */
+	uint64_t qmap_in_aggs;        /* QMAP aggregates from the host */
+	uint64_t qmap_in_bad;         /* malformed or truncated MAP frames, wrong mux id */
+	uint64_t qmap_in_commands;    /* MAP command frames (skipped) */
+	uint64_t qmap_out_aggs;       /* aggregates sent toward the host */
+	uint64_t qmap_out_dropped;    /* packets dropped: aggregate full and transport busy */
 };
 void qsim_get_stats(const struct qsim *sim, struct qsim_stats *out);
 

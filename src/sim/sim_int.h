@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "qmi/qmap.h"
 #include "qmi/qmux.h"
 
 struct qnet_timer;
@@ -86,6 +87,14 @@ struct qsim {
 	/* Data format: CTL Set Data Format and WDA Set Data Format change the same state. */
 	uint32_t llp; /* 1 802.3, 2 raw-ip */
 	uint8_t qos_header;
+	/* QMAP (WDA aggregation protocol 5), with the limits granted to the host. UL: each
+	 * transfer from the host is an aggregate. DL: packets for the host are framed and packed
+	 * into dl_agg while a batch runs or the transport is busy, then sent as one transfer. */
+	bool qmap_ul, qmap_dl;
+	uint32_t ul_max_dgrams, ul_max_size, dl_max_dgrams, dl_max_size;
+	unsigned data_batch;           /* nesting of qsim_data_batch_begin() */
+	struct qmi_qmap_agg dl_agg;
+	uint8_t dl_agg_buf[QSIM_QMAP_MAX_SIZE];
 
 	struct qsim_svc svcs[QSIM_NSVC];
 	uint32_t next_pdh;

@@ -16,7 +16,7 @@
 #include "qmi/transport.h"
 
 #define DATA_POOL 64
-#define DATA_BUF 2048
+#define DATA_BUF QSIM_QMAP_MAX_SIZE /* one transfer: a packet, or a QMAP aggregate */
 #define CTRL_QUEUE_MAX 512
 
 struct ctrl_item {
@@ -149,6 +149,8 @@ static void data_fire(void *user)
 
 	t->data_timer = NULL;
 	t->in_cb++;
+	/* The replies to everything queued now leave together (one QMAP aggregate, if on). */
+	qsim_data_batch_begin(t->sim);
 	while (t->dq_len && !t->dead) {
 		struct data_slot *s = &t->slots[t->dq_head];
 		uint8_t buf[DATA_BUF];
@@ -160,6 +162,7 @@ static void data_fire(void *user)
 		t->dq_len--;
 		qsim_data_in(t->sim, buf, len);
 	}
+	qsim_data_batch_end(t->sim); /* the modem outlives this transport */
 	if (t->want_tx_ready && !t->dead) {
 		t->want_tx_ready = false;
 		if (t->cbs->data_tx_ready)
@@ -204,8 +207,8 @@ static int tr_data_send(void *impl, const uint8_t *pkt, size_t len)
 
 	if (!t->started)
 		return -ENOTCONN;
-	if (len > DATA_BUF)
-		return -EMSGSIZE;
+	if (len > DATA_BUF || len > qsim_data_max_transfer(t->sim))
+		return -EMSGSIZE; /* a packet, or an aggregate within what the modem granted */
 	if (t->dq_len == DATA_POOL) {
 		t->want_tx_ready = true;
 		return -ENOBUFS;

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * WDA: the data format. The sim carries plain packets only: 802.3 or raw-IP, no QoS header, no
- * aggregation. A request for QMAP (or any aggregation) is refused with InvalidArgument and the
- * format stays as it was, so a host that needs QMAP learns it at once instead of sending muxed
- * frames into a modem that would treat them as IP.
+ * WDA: the data format. The sim carries 802.3 or raw-IP packets, and with raw-IP optionally QMAP
+ * (MAP v1, aggregation protocol 5) in either direction, on the default data port (mux id 0; no
+ * Bind Mux Data Port needed). Like a real modem it grants aggregation limits no larger than its
+ * own (QSIM_QMAP_MAX_SIZE / _DGRAMS) and reports what it granted; the host must use those. Any
+ * other aggregation protocol, or QoS headers, is refused with InvalidArgument and the format stays
+ * as it was, so a host learns at once instead of sending frames the modem would treat as IP.
  */
 #include "sim/sim_int.h"
 
@@ -13,41 +15,87 @@
 #include "qmi/errors.h"
 #include "qmi/messages.h"
 
-#define FILL_FORMAT(sim, r)                                                                    \
-	do {                                                                                   \
-		(r)->has_qos_format = true;                                                    \
-		(r)->qos_format = 0;                                                           \
-		(r)->has_link_layer_protocol = true;                                           \
-		(r)->link_layer_protocol = (sim)->llp;                                         \
-		(r)->has_ul_aggregation_protocol = true;                                       \
-		(r)->ul_aggregation_protocol = QMI_WDA_AGGREGATION_DISABLED;                   \
-		(r)->has_dl_aggregation_protocol = true;                                       \
-		(r)->dl_aggregation_protocol = QMI_WDA_AGGREGATION_DISABLED;                   \
-		(r)->has_ndp_signature = true;                                                 \
-		(r)->has_dl_max_datagrams = true;                                              \
-		(r)->has_dl_max_size = true;                                                   \
-	} while (0)
+static void fill_format(const struct qsim *sim, struct qmi_wda_set_data_format_resp *r)
+{
+	r->has_qos_format = true;
+	r->qos_format = 0;
+	r->has_link_layer_protocol = true;
+	r->link_layer_protocol = sim->llp;
+	r->has_ul_aggregation_protocol = true;
+	r->ul_aggregation_protocol = sim->qmap_ul ? QMI_WDA_AGGREGATION_QMAP :
+						    QMI_WDA_AGGREGATION_DISABLED;
+	r->has_dl_aggregation_protocol = true;
+	r->dl_aggregation_protocol = sim->qmap_dl ? QMI_WDA_AGGREGATION_QMAP :
+						    QMI_WDA_AGGREGATION_DISABLED;
+	r->has_ndp_signature = true;
+	r->has_dl_max_datagrams = true;
+	r->dl_max_datagrams = sim->qmap_dl ? sim->dl_max_dgrams : 0;
+	r->has_dl_max_size = true;
+	r->dl_max_size = sim->qmap_dl ? sim->dl_max_size : 0;
+	if (sim->qmap_ul) {
+		r->has_ul_max_datagrams = true;
+		r->ul_max_datagrams = sim->ul_max_dgrams;
+		r->has_ul_max_size = true;
+		r->ul_max_size = sim->ul_max_size;
+	}
+}
+
+static bool agg_ok(bool has, uint32_t proto)
+{
+	return !has || proto == QMI_WDA_AGGREGATION_DISABLED || proto == QMI_WDA_AGGREGATION_QMAP;
+}
+
+/* What the modem grants: the host's wish within the modem's limits, the modem's when unsaid. */
+static uint32_t grant(bool has, uint32_t want, uint32_t lo, uint32_t max)
+{
+	if (!has || want > max)
+		return max;
+	return want < lo ? lo : want;
+}
 
 static int set_data_format(struct qsim *sim, const struct qmi_frame *req)
 {
 	struct qmi_wda_set_data_format_req q;
 	struct qmi_wda_set_data_format_resp r;
+	uint32_t llp;
+	bool ul, dl;
 
 	if (qmi_msg_decode(&qmi_wda_set_data_format_req_def, req->tlvs, req->tlvs_len, &q) < 0)
 		return qsim_respond(sim, req, QMI_ERR_MALFORMED_MESSAGE, NULL);
 	if (q.has_link_layer_protocol && q.link_layer_protocol != QMI_WDA_LINK_LAYER_802_3 &&
 	    q.link_layer_protocol != QMI_WDA_LINK_LAYER_RAW_IP)
 		return qsim_respond(sim, req, QMI_ERR_INVALID_ARGUMENT, NULL);
-	if ((q.has_ul_aggregation_protocol &&
-	     q.ul_aggregation_protocol != QMI_WDA_AGGREGATION_DISABLED) ||
-	    (q.has_dl_aggregation_protocol &&
-	     q.dl_aggregation_protocol != QMI_WDA_AGGREGATION_DISABLED) ||
+	if (!agg_ok(q.has_ul_aggregation_protocol, q.ul_aggregation_protocol) ||
+	    !agg_ok(q.has_dl_aggregation_protocol, q.dl_aggregation_protocol) ||
 	    (q.has_qos_format && q.qos_format))
 		return qsim_respond(sim, req, QMI_ERR_INVALID_ARGUMENT, NULL);
-	if (q.has_link_layer_protocol)
-		sim->llp = q.link_layer_protocol;
+	llp = q.has_link_layer_protocol ? q.link_layer_protocol : sim->llp;
+	if (sim->faults.no_qmap &&
+	    ((q.has_ul_aggregation_protocol && q.ul_aggregation_protocol) ||
+	     (q.has_dl_aggregation_protocol && q.dl_aggregation_protocol)))
+		return qsim_respond(sim, req, QMI_ERR_INVALID_ARGUMENT, NULL);
+	ul = q.has_ul_aggregation_protocol ? q.ul_aggregation_protocol == QMI_WDA_AGGREGATION_QMAP :
+					     sim->qmap_ul;
+	dl = q.has_dl_aggregation_protocol ? q.dl_aggregation_protocol == QMI_WDA_AGGREGATION_QMAP :
+					     sim->qmap_dl;
+	if ((ul || dl) && llp != QMI_WDA_LINK_LAYER_RAW_IP) /* QMAP carries IP packets only */
+		return qsim_respond(sim, req, QMI_ERR_INVALID_ARGUMENT, NULL);
+
+	qsim_data_flush(sim); /* what was packed under the old format goes out under it */
+	qmi_qmap_agg_reset(&sim->dl_agg);
+	sim->llp = llp;
+	sim->qmap_ul = ul;
+	sim->qmap_dl = dl;
+	sim->ul_max_dgrams = grant(q.has_ul_max_datagrams, q.ul_max_datagrams, 1,
+				   QSIM_QMAP_MAX_DGRAMS);
+	sim->ul_max_size = grant(q.has_ul_max_size, q.ul_max_size, 2048, QSIM_QMAP_MAX_SIZE);
+	sim->dl_max_dgrams = grant(q.has_dl_max_datagrams, q.dl_max_datagrams, 1,
+				   QSIM_QMAP_MAX_DGRAMS);
+	sim->dl_max_size = grant(q.has_dl_max_size, q.dl_max_size, 2048, QSIM_QMAP_MAX_SIZE);
+	qmi_qmap_agg_init(&sim->dl_agg, sim->dl_agg_buf, sim->dl_max_size, sim->dl_max_dgrams, 0,
+			  true);
 	memset(&r, 0, sizeof(r));
-	FILL_FORMAT(sim, &r);
+	fill_format(sim, &r);
 	return qsim_respond(sim, req, 0, &r);
 }
 
@@ -55,11 +103,14 @@ static int get_data_format(struct qsim *sim, const struct qmi_frame *req)
 {
 	struct qmi_wda_get_data_format_req q;
 	struct qmi_wda_get_data_format_resp r;
+	struct qmi_wda_set_data_format_resp f; /* the same members (QMI_WDA_DATA_FORMAT_MEMBERS) */
 
+	_Static_assert(sizeof(f) == sizeof(r), "both responses are QMI_WDA_DATA_FORMAT_MEMBERS");
 	if (qmi_msg_decode(&qmi_wda_get_data_format_req_def, req->tlvs, req->tlvs_len, &q) < 0)
 		return qsim_respond(sim, req, QMI_ERR_MALFORMED_MESSAGE, NULL);
-	memset(&r, 0, sizeof(r));
-	FILL_FORMAT(sim, &r);
+	memset(&f, 0, sizeof(f));
+	fill_format(sim, &f);
+	memcpy(&r, &f, sizeof(r));
 	return qsim_respond(sim, req, 0, &r);
 }
 

@@ -307,6 +307,46 @@ static void cancel_retries(struct qusb_tr *tr)
 
 /* ---- control channel -------------------------------------------------------------------- */
 
+/*
+ * Control transfers carry no libusb timeout: on Linux libusb keeps those on a timerfd and
+ * re-arms it (a timerfd_settime syscall) at every submission and completion, several per QMI
+ * round trip. One loop timer per QUSB_CTRL_TIMEOUT_MS window watches both control slots
+ * instead, and cancels a transfer stuck that long (the QMI core times the request out itself).
+ */
+static void ctrl_watchdog_fire(void *user)
+{
+	struct qusb_tr *tr = user;
+	uint64_t now = qnet_now_ms(), next = 0;
+	tr->ctrl_watchdog = NULL;
+	for (unsigned i = QUSB_SLOT_RESP; i <= QUSB_SLOT_CMD; i++) {
+		struct qusb_slot *s = &tr->slots[i];
+		if (!s->busy)
+			continue;
+		if (now - s->since_ms >= QUSB_CTRL_TIMEOUT_MS) {
+			libusb_cancel_transfer(s->t); /* completes as cancelled */
+			continue;
+		}
+		uint64_t left = s->since_ms + QUSB_CTRL_TIMEOUT_MS - now;
+		if (!next || left < next)
+			next = left;
+	}
+	if (next && live(tr) &&
+	    qnet_loop_timer(tr->loop, next, ctrl_watchdog_fire, tr, &tr->ctrl_watchdog) < 0)
+		tr->ctrl_watchdog = NULL;
+}
+
+static int submit_ctrl(struct qusb_slot *s)
+{
+	struct qusb_tr *tr = s->tr;
+	s->since_ms = qnet_now_ms();
+	int r = submit(s);
+	if (r == 0 && !tr->ctrl_watchdog &&
+	    qnet_loop_timer(tr->loop, QUSB_CTRL_TIMEOUT_MS, ctrl_watchdog_fire, tr,
+			    &tr->ctrl_watchdog) < 0)
+		tr->ctrl_watchdog = NULL; /* the QMI core's own timeout still reports the request */
+	return r;
+}
+
 static void submit_get_response(struct qusb_tr *tr)
 {
 	struct qusb_slot *s = &tr->slots[QUSB_SLOT_RESP];
@@ -315,9 +355,9 @@ static void submit_get_response(struct qusb_tr *tr)
 				  0x01 /* GET_ENCAPSULATED_RESPONSE */, 0, tr->func.ctrl_iface,
 				  QUSB_RESP_MAX);
 	/* fill_control_transfer takes the length from the setup packet: refill on every reuse. */
-	libusb_fill_control_transfer(s->t, tr->h, tr->resp_buf, NULL, s, QUSB_CTRL_TIMEOUT_MS);
+	libusb_fill_control_transfer(s->t, tr->h, tr->resp_buf, NULL, s, 0);
 	s->t->callback = s->cb;
-	if (submit(s) < 0 && live(tr)) {
+	if (submit_ctrl(s) < 0 && live(tr)) {
 		note(tr, "cannot request an encapsulated response");
 		fail(tr, -EIO);
 	}
@@ -379,9 +419,9 @@ static int send_now(struct qusb_tr *tr, const uint8_t *frame, size_t len)
 				  0x00 /* SEND_ENCAPSULATED_COMMAND */, 0, tr->func.ctrl_iface,
 				  (uint16_t)len);
 	memcpy(tr->cmd_buf + LIBUSB_CONTROL_SETUP_SIZE, frame, len);
-	libusb_fill_control_transfer(s->t, tr->h, tr->cmd_buf, NULL, s, QUSB_CTRL_TIMEOUT_MS);
+	libusb_fill_control_transfer(s->t, tr->h, tr->cmd_buf, NULL, s, 0);
 	s->t->callback = s->cb;
-	return submit(s);
+	return submit_ctrl(s);
 }
 
 static void send_queued(struct qusb_tr *tr)
@@ -460,7 +500,9 @@ static void tx_cb(struct libusb_transfer *t)
 		tr->errors_in_row = 0;
 	else if (judge(tr, t, "bulk OUT") == STOP)
 		return;
-	if (tr->want_tx_ready && tr->cbs->data_tx_ready) {
+	/* Paced (data_set_inflight): every completion is reported, the sender's cue to send
+	 * what it packed meanwhile. */
+	if ((tr->want_tx_ready || tr->tx_limit < tr->n_tx) && tr->cbs->data_tx_ready) {
 		tr->want_tx_ready = false;
 		tr->cbs->data_tx_ready(tr->user);
 	}
@@ -473,7 +515,10 @@ static int tr_data_send(void *impl, const uint8_t *pkt, size_t len)
 		return tr->close_err ? tr->close_err : -ENOTCONN;
 	if (len == 0 || len > tr->tx_size)
 		return -EMSGSIZE;
-	if (!tr->n_tx_free) {
+	/* The in-flight limit paces small transfers only: one of at least half the transfer size
+	 * (a full aggregate, at saturation) may use any free transfer to keep the pipe busy. */
+	if (!tr->n_tx_free ||
+	    (tr->n_tx - tr->n_tx_free >= tr->tx_limit && len < tr->tx_size / 2)) {
 		tr->want_tx_ready = true;
 		return -ENOBUFS;
 	}
@@ -485,6 +530,13 @@ static int tr_data_send(void *impl, const uint8_t *pkt, size_t len)
 	if (r < 0)
 		tr->tx_free[tr->n_tx_free++] = i;
 	return r;
+}
+
+static int tr_data_set_inflight(void *impl, unsigned max)
+{
+	struct qusb_tr *tr = impl;
+	tr->tx_limit = max && max < tr->n_tx ? max : (unsigned)tr->n_tx;
+	return 0;
 }
 
 /* ---- start / describe / destroy ------------------------------------------------------------ */
@@ -573,6 +625,8 @@ static void really_destroy(struct qusb_tr *tr)
 		remove_watch(tr, tr->watch_fd[0]);
 	qnet_timer_cancel(tr->tmo_timer);
 	qnet_timer_cancel(tr->closed_timer);
+	qnet_timer_cancel(tr->ctrl_watchdog);
+	tr->ctrl_watchdog = NULL;
 	if (tr->hotplug_registered)
 		libusb_hotplug_deregister_callback(tr->ctx, tr->hotplug);
 
@@ -610,7 +664,10 @@ void qusb_tr_free(struct qusb_tr *tr)
 		libusb_free_transfer(tr->slots[i].t);
 	free(tr->slots);
 	free(tr->tx_free);
-	free(tr->bulk_mem);
+	if (tr->bulk_dev_mem)
+		libusb_dev_mem_free(tr->h, tr->bulk_mem, tr->bulk_len);
+	else
+		free(tr->bulk_mem);
 	free(tr->q_buf);
 	free(tr->notify_buf);
 	free(tr->resp_buf);
@@ -631,6 +688,7 @@ static const struct qmi_transport_ops qusb_ops = {
 	.data_send = tr_data_send,
 	.describe = tr_describe,
 	.destroy = tr_destroy,
+	.data_set_inflight = tr_data_set_inflight,
 };
 
 int qusb_tr_alloc_transfers(struct qusb_tr *tr)
@@ -638,7 +696,13 @@ int qusb_tr_alloc_transfers(struct qusb_tr *tr)
 	size_t n = QUSB_SLOT_RX0 + tr->n_rx + tr->n_tx;
 	tr->slots = calloc(n, sizeof(*tr->slots));
 	tr->tx_free = calloc(tr->n_tx, sizeof(*tr->tx_free));
-	tr->bulk_mem = malloc(tr->n_rx * tr->rx_size + tr->n_tx * tr->tx_size);
+	/* Memory mapped from usbfs where the platform has it: the kernel then neither allocates
+	 * nor copies a buffer for each bulk transfer (usbfs's zero-copy path). */
+	tr->bulk_len = tr->n_rx * tr->rx_size + tr->n_tx * tr->tx_size;
+	tr->bulk_mem = libusb_dev_mem_alloc(tr->h, tr->bulk_len);
+	tr->bulk_dev_mem = tr->bulk_mem != NULL;
+	if (!tr->bulk_mem)
+		tr->bulk_mem = malloc(tr->bulk_len);
 	tr->q_buf = malloc((size_t)QUSB_CMD_QUEUE * QUSB_CMD_MAX);
 	tr->notify_buf = malloc(tr->func.notify_mps);
 	tr->resp_buf = malloc(LIBUSB_CONTROL_SETUP_SIZE + QUSB_RESP_MAX);
@@ -680,6 +744,7 @@ int qusb_tr_alloc_transfers(struct qusb_tr *tr)
 		mem += tr->tx_size;
 		tr->tx_free[tr->n_tx_free++] = (unsigned)idx;
 	}
+	tr->tx_limit = (unsigned)tr->n_tx;
 	return 0;
 }
 

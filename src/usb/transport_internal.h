@@ -44,6 +44,7 @@ struct qusb_slot {
 	struct qnet_timer *retry; /* resubmission after an error, pending */
 	unsigned index;
 	bool busy;
+	uint64_t since_ms; /* control slots: when submitted, for the watchdog */
 };
 
 struct qusb_tr {
@@ -65,6 +66,7 @@ struct qusb_tr {
 	int watch_fd[QUSB_MAX_WATCHES];
 	size_t n_watches;
 	struct qnet_timer *tmo_timer, *closed_timer;
+	struct qnet_timer *ctrl_watchdog; /* armed while a control transfer is in flight */
 	bool closed_sched;
 	libusb_hotplug_callback_handle hotplug;
 	bool hotplug_registered;
@@ -73,8 +75,11 @@ struct qusb_tr {
 	size_t n_slots;
 	size_t n_rx, n_tx, rx_size, tx_size;
 	uint8_t *bulk_mem;  /* rx buffers then tx buffers, owned, reused for the whole session */
+	size_t bulk_len;
+	bool bulk_dev_mem;  /* bulk_mem is usbfs-mapped (libusb_dev_mem_alloc): no kernel copy */
 	unsigned *tx_free;  /* stack of free tx slot indexes */
 	unsigned n_tx_free;
+	unsigned tx_limit;  /* transfers in flight at most (data_set_inflight), <= n_tx */
 	bool want_tx_ready;
 
 	uint8_t *notify_buf; /* func.notify_mps bytes */

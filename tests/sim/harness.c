@@ -45,7 +45,7 @@ void h_init(struct harness *h, const char *spec)
 {
 	struct qsim_faults f;
 	char err[128] = "";
-	struct qsim_output o = { out_ctrl, out_notify, out_data };
+	struct qsim_output o = { out_ctrl, out_notify, out_data, NULL };
 
 	memset(h, 0, sizeof(*h));
 	cr_assert_eq(qsim_faults_parse(&f, spec, err, sizeof(err)), 0, "%s", err);

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What `qmiusb connect` adds around the connection manager: sharing the modem it owns with
+ * other tools over the qmi-proxy protocol, and its --json objects.
+ */
+#ifndef QCLI_CONNECT_SHARE_H
+#define QCLI_CONNECT_SHARE_H
+
+#include <stdio.h>
+
+struct qcli;
+struct qcli_share;
+struct qnet_ipconf;
+
+/* The proxy socket name: name if given, else $QMIUSB_PROXY_SOCKET, else "qmi-proxy". */
+const char *qcli_share_socket(const char *name);
+
+/* Serves cli->dev on cli->loop over the qmi-proxy protocol on the abstract socket sock,
+ * publishing the path `qmiusb proxy` would (qprx_publish_path). The client ids in
+ * cli->clients (connect's own) are reserved: proxy clients can't release them. A socket that
+ * is taken, or any other failure, is reported as a note and leaves *out NULL: the connection
+ * goes on unshared. */
+void qcli_share_start(struct qcli_share **out, struct qcli *cli, const char *sock);
+/* Closes every proxy client, releases the ids they still hold as the proxy's rules say
+ * (not those that own a data call), removes the socket and the published path. Accepts NULL. */
+void qcli_share_stop(struct qcli_share *sh);
+/* For reports: the socket name and the published path ("" when none). */
+const char *qcli_share_name(const struct qcli_share *sh);
+const char *qcli_share_path(const struct qcli_share *sh);
+
+/* connect --json: one object per line on out. */
+struct qcli_connect_json {
+	struct qcli *cli;
+	FILE *out;                       /* the real stdout (cli->out goes to stderr meanwhile) */
+	const struct qcli_share *share;  /* borrowed; NULL when not sharing */
+	unsigned ups;                    /* "up" objects written */
+};
+/* The qconn_opts.on_up hook: {"command":"connect","event":"up",...}. */
+void qcli_connect_json_up(void *user, const char *ifname, const struct qnet_ipconf *ip,
+			  const char *data_path);
+/* {"command":"connect","event":"exit","outcome":...,"exit_code":N[,"error":{...}]}. */
+void qcli_connect_json_exit(struct qcli_connect_json *j, int exit_code);
+
+#endif

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The software modem with QMAP: WDA Set Data Format grants aggregation with its own limits and
+ * reports them; uplink aggregates are split (bad frames, commands and foreign mux ids counted,
+ * the good frames around them kept); downlink replies are packed into one aggregate per batch,
+ * within the granted limits, and held while the transport is busy.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <string.h>
+
+#include "qmi/errors.h"
+#include "qmi/qmap.h"
+#include "sim/harness.h"
+
+static struct harness h;
+
+/* Our own data output, installed after the control setup through the harness. */
+struct cap {
+	struct qsim_output out;
+	bool busy;
+	unsigned n;
+	size_t len[16];
+	uint8_t buf[16][QSIM_QMAP_MAX_SIZE];
+};
+
+static struct cap *cap;
+
+static void teardown(void)
+{
+	h_fini(&h);
+	free(cap);
+}
+
+static void cap_ctrl(void *user, const uint8_t *f, size_t len) { (void)user; (void)f; (void)len; }
+static void cap_notify(void *user) { (void)user; }
+
+static void cap_data(void *user, const uint8_t *pkt, size_t len)
+{
+	struct cap *c = user;
+
+	cr_assert_lt(c->n, 16);
+	memcpy(c->buf[c->n], pkt, len);
+	c->len[c->n++] = len;
+}
+
+static bool cap_busy(void *user)
+{
+	return ((struct cap *)user)->busy;
+}
+
+static void set_format(const struct qmi_wda_set_data_format_req *q,
+		       struct qmi_wda_set_data_format_resp *r, int want_err)
+{
+	uint8_t wda = h_alloc(&h, QMI_SVC_WDA);
+
+	cr_assert_eq(h_call(&h, &qmi_wda_set_data_format_req_def, q, wda,
+			    &qmi_wda_set_data_format_resp_def, r), want_err);
+}
+
+static void start_call(void)
+{
+	struct qmi_wds_start_network_req sn = { .has_apn = true, .apn = "internet" };
+	uint8_t wds = h_alloc(&h, QMI_SVC_WDS);
+
+	cr_assert_eq(h_call(&h, &qmi_wds_start_network_req_def, &sn, wds, NULL, NULL), 0);
+}
+
+static void setup_qmap(uint32_t dl_dgrams, uint32_t dl_size)
+{
+	struct qmi_wda_set_data_format_req q = {
+		.has_link_layer_protocol = true, .link_layer_protocol = 2,
+		.has_ul_aggregation_protocol = true, .ul_aggregation_protocol = 5,
+		.has_dl_aggregation_protocol = true, .dl_aggregation_protocol = 5,
+		.has_dl_max_datagrams = true, .dl_max_datagrams = dl_dgrams,
+		.has_dl_max_size = true, .dl_max_size = dl_size,
+	};
+	struct qmi_wda_set_data_format_resp r;
+
+	h_init(&h, "data=reflect");
+	set_format(&q, &r, 0);
+	start_call();
+	cap = calloc(1, sizeof(*cap));
+	cr_assert_not_null(cap);
+	cap->out = (struct qsim_output){ cap_ctrl, cap_notify, cap_data, cap_busy };
+	qsim_set_output(h.sim, &cap->out, cap);
+}
+
+Test(sim_qmap, grants_within_its_limits, .fini = teardown)
+{
+	struct qmi_wda_set_data_format_req q = {
+		.has_link_layer_protocol = true, .link_layer_protocol = 2,
+		.has_ul_aggregation_protocol = true, .ul_aggregation_protocol = 5,
+		.has_dl_aggregation_protocol = true, .dl_aggregation_protocol = 5,
+		.has_dl_max_datagrams = true, .dl_max_datagrams = 1000,
+		.has_dl_max_size = true, .dl_max_size = 65536,
+		.has_ul_max_datagrams = true, .ul_max_datagrams = 11,
+		.has_ul_max_size = true, .ul_max_size = 8192,
+	};
+	struct qmi_wda_set_data_format_resp r;
+	struct qmi_wda_get_data_format_resp g;
+	uint8_t wda;
+
+	h_init(&h, NULL);
+	set_format(&q, &r, 0);
+	cr_assert_eq(r.ul_aggregation_protocol, 5);
+	cr_assert_eq(r.dl_aggregation_protocol, 5);
+	cr_assert_eq(r.dl_max_datagrams, QSIM_QMAP_MAX_DGRAMS); /* capped */
+	cr_assert_eq(r.dl_max_size, QSIM_QMAP_MAX_SIZE);
+	cr_assert(r.has_ul_max_datagrams && r.has_ul_max_size);
+	cr_assert_eq(r.ul_max_datagrams, 11); /* the host's wish, within the modem's */
+	cr_assert_eq(r.ul_max_size, 8192);
+	wda = h_alloc(&h, QMI_SVC_WDA);
+	cr_assert_eq(h_call(&h, &qmi_wda_get_data_format_req_def, NULL, wda,
+			    &qmi_wda_get_data_format_resp_def, &g), 0);
+	cr_assert_eq(g.dl_aggregation_protocol, 5);
+	/* QMAP over 802.3, and aggregation protocols it does not speak, are refused. */
+	q.link_layer_protocol = 1;
+	set_format(&q, &r, QMI_ERR_INVALID_ARGUMENT);
+	q.link_layer_protocol = 2;
+	q.dl_aggregation_protocol = 9; /* QMAPv5 */
+	set_format(&q, &r, QMI_ERR_INVALID_ARGUMENT);
+	/* Back to plain raw-IP. */
+	q.ul_aggregation_protocol = q.dl_aggregation_protocol = 0;
+	set_format(&q, &r, 0);
+	cr_assert_eq(r.dl_aggregation_protocol, 0);
+	cr_assert_not(r.has_ul_max_datagrams);
+}
+
+static size_t udp(uint8_t *buf, uint16_t port, size_t payload)
+{
+	return h_udp4(buf, 0x0A400001, 0x0A400002, port, 9, payload);
+}
+
+Test(sim_qmap, uplink_split_and_downlink_packed, .fini = teardown)
+{
+	static uint8_t agg[QSIM_QMAP_MAX_SIZE];
+	uint8_t pkt[1600];
+	struct qmi_qmap_agg a;
+	struct qmi_qmap_iter it;
+	struct qmi_qmap_frame f;
+	struct qsim_stats st;
+	unsigned frames = 0;
+	size_t len;
+	int r;
+
+	setup_qmap(32, 16384);
+	qmi_qmap_agg_init(&a, agg, sizeof(agg), 64, 0, true);
+	for (uint16_t i = 0; i < 5; i++) {
+		len = udp(pkt, (uint16_t)(1000 + i), 100 + i * 300);
+		cr_assert_eq(qmi_qmap_agg_add(&a, pkt, len), 0);
+	}
+	/* A command frame, a frame for mux id 9 and an empty one sit between good frames. */
+	cr_assert_eq(qmi_qmap_put_hdr(agg + a.len, true, 0, 0, 4), 0);
+	memset(agg + a.len + 4, 0, 4);
+	a.len += 8;
+	len = udp(pkt, 2000, 40);
+	cr_assert_eq(qmi_qmap_put_hdr(agg + a.len, false, 9, 0, len), 0);
+	memcpy(agg + a.len + 4, pkt, len);
+	a.len += 4 + len;
+	memset(agg + a.len, 0, 4);
+	a.len += 4;
+	len = udp(pkt, 1005, 64);
+	a.frames = 0;
+	cr_assert_eq(qmi_qmap_agg_add(&a, pkt, len), 0);
+
+	cr_assert_eq(qsim_data_in(h.sim, agg, a.len), -EBADMSG);
+	/* Outside a transport batch the whole transfer's replies still leave as one aggregate. */
+	cr_assert_eq(cap->n, 1);
+	qmi_qmap_iter_init(&it, cap->buf[0], cap->len[0]);
+	while ((r = qmi_qmap_next(&it, &f)) > 0) {
+		cr_assert_eq(f.kind, QMI_QMAP_DATA);
+		cr_assert_eq(f.mux_id, 0);
+		cr_assert(h_ip_checksums_ok(f.pkt, f.len));
+		/* reflected: ports swapped, our source port came back as the destination */
+		cr_assert_eq(f.pkt[22] << 8 | f.pkt[23], frames < 5 ? 1000 + frames : 1005);
+		frames++;
+	}
+	cr_assert_eq(r, 0);
+	cr_assert_eq(frames, 6);
+	qsim_get_stats(h.sim, &st);
+	cr_assert_eq(st.qmap_in_aggs, 1);
+	cr_assert_eq(st.qmap_in_commands, 1);
+	cr_assert_eq(st.qmap_in_bad, 2); /* mux 9, empty */
+	cr_assert_eq(st.qmap_out_aggs, 1);
+
+	/* A truncated tail costs only itself. */
+	qmi_qmap_agg_reset(&a);
+	len = udp(pkt, 3000, 10);
+	cr_assert_eq(qmi_qmap_agg_add(&a, pkt, len), 0);
+	cr_assert_eq(qsim_data_in(h.sim, agg, a.len + 3), -EBADMSG);
+	cr_assert_eq(cap->n, 2);
+}
+
+Test(sim_qmap, downlink_respects_limits_and_waits_for_a_free_transfer, .fini = teardown)
+{
+	uint8_t pkt[1600];
+	struct qmi_qmap_iter it;
+	struct qmi_qmap_frame f;
+	struct qsim_stats st;
+	unsigned total = 0;
+	size_t len;
+
+	setup_qmap(4, 4096);
+	/* The transport asks to wait: replies are packed, and only full aggregates leave. */
+	cap->busy = true;
+	qsim_data_batch_begin(h.sim);
+	for (uint16_t i = 0; i < 10; i++) {
+		uint8_t one[1700];
+		struct qmi_qmap_agg a;
+
+		qmi_qmap_agg_init(&a, one, sizeof(one), 1, 0, false);
+		len = udp(pkt, (uint16_t)(100 + i), 1000);
+		cr_assert_eq(qmi_qmap_agg_add(&a, pkt, len), 0);
+		cr_assert_eq(qsim_data_in(h.sim, one, a.len), 0);
+	}
+	qsim_data_batch_end(h.sim);
+	/* 4096 bytes hold three 1032-byte frames: three full aggregates, one packet waiting. */
+	cr_assert_eq(cap->n, 3);
+	cap->busy = false;
+	qsim_data_flush(h.sim);
+	cr_assert_eq(cap->n, 4);
+	for (unsigned t = 0; t < cap->n; t++) {
+		unsigned frames = 0;
+
+		cr_assert_leq(cap->len[t], 4096);
+		qmi_qmap_iter_init(&it, cap->buf[t], cap->len[t]);
+		while (qmi_qmap_next(&it, &f) > 0) {
+			cr_assert_eq(f.pkt[22] << 8 | f.pkt[23], 100 + total);
+			frames++;
+			total++;
+		}
+		cr_assert_leq(frames, 4);
+		cr_assert_geq(frames, 1);
+	}
+	qsim_get_stats(h.sim, &st);
+	cr_assert_eq(total, 10);
+	cr_assert_eq(st.qmap_out_dropped, 0);
+	cr_assert_eq(st.qmap_out_aggs, 4);
+}

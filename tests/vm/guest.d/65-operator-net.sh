@@ -1,0 +1,132 @@
+# e. The operator network over the virtual USB bus: the gadget's software modem forwards into a
+# TUN inside its own network namespace (`sim --gadget --data-mode forward --opnet NS`), where
+# the build tree's qmiusb-opnet-peer echoes TCP and UDP; `qmiusb -d usb:... connect` (qmi_wwan
+# unbound) carries ping, a UDP transfer and a TCP stream to that peer, every byte compared, then
+# SIGTERM must tear the connection down. The shared gadget is replaced for the duration and
+# restored afterwards, with qmi_wwan bound or not as it was found. (Owned by opnet.)
+. "$(dirname "$0")/../guest-lib.sh"
+
+name=operator-net
+ns=qmiusb-op
+port=5201
+peer_addr=10.64.255.1
+peer=${QMIUSB%/src/cli/qmiusb}/tests/net/qmiusb-opnet-peer
+sel=usb:$VM_VID:$VM_PID
+
+if [ ! -x "$peer" ]; then
+	vm_fail $name "no $peer in the build tree (cmake --build BUILD --target qmiusb-opnet-peer)"
+	exit 0
+fi
+modprobe tun 2>/dev/null
+if [ ! -c /dev/net/tun ]; then
+	mkdir -p /dev/net
+	mknod /dev/net/tun c 10 200 2>/dev/null
+fi
+if [ ! -c /dev/net/tun ] || ! [ -d /sys/module/tun ]; then
+	vm_skip $name "no TUN driver in the guest kernel"
+	exit 0
+fi
+
+# What to put back at the end: the shared gadget, and its interface's driver.
+had_gadget= had_driver=
+if vm_gadget_running; then
+	had_gadget=1
+	had_driver=$(vm_intf_driver "$(vm_usb_intf)")
+	vm_gadget_stop
+fi
+
+restore() {
+	[ -n "$peer_pid" ] && kill -TERM "$peer_pid" 2>/dev/null && wait "$peer_pid" 2>/dev/null
+	if vm_gadget_running; then
+		if ! vm_gadget_stop || [ "$(cat "$VM_STATE/gadget.rc")" != 0 ]; then
+			vm_fail $name-gadget-stop "the forwarding gadget did not stop cleanly" \
+				"$VM_STATE/gadget.log"
+		fi
+	fi
+	ip netns del $ns 2>/dev/null
+	if [ -n "$had_gadget" ]; then
+		if ! vm_gadget_start; then
+			vm_fail $name-restore "the shared gadget did not come back" "$VM_STATE/gadget.log"
+		elif [ "$had_driver" = qmi_wwan ]; then
+			vm_bind_qmi_wwan
+		else
+			vm_unbind_qmi_wwan
+		fi
+	fi
+}
+peer_pid=
+
+ip netns del $ns 2>/dev/null
+if ! ip netns add $ns || ! ip -n $ns link set lo up; then
+	vm_fail $name "ip netns add $ns failed"
+	restore
+	exit 0
+fi
+if ! vm_gadget_start "" --data-mode forward --opnet $ns ||
+	! grep -q "operator network: qsimop0 in $ns" "$VM_STATE/gadget.log"; then
+	vm_fail $name-gadget "no forwarding gadget: $(cat "$VM_STATE/gadget.why" 2>/dev/null)" \
+		"$VM_STATE/gadget.log"
+	restore
+	exit 0
+fi
+addrs=$(ip -n $ns addr show dev qsimop0 2>&1)
+case "$addrs" in
+*"inet $peer_addr/16"*) vm_pass $name-gadget "forward mode, qsimop0 in $ns with $peer_addr/16" ;;
+*)
+	vm_fail $name-gadget "qsimop0 in $ns lacks $peer_addr/16: $(echo $addrs)"
+	restore
+	exit 0
+	;;
+esac
+
+"$peer" serve $port $ns > "$VM_STATE/opnet-peer.out" 2>&1 &
+peer_pid=$!
+if ! vm_wait 100 grep -q "listening on $port" "$VM_STATE/opnet-peer.out" || ! vm_unbind_qmi_wwan; then
+	vm_fail $name "no echo peer in $ns, or qmi_wwan would not let go" "$VM_STATE/opnet-peer.out"
+	restore
+	exit 0
+fi
+
+out=$VM_STATE/opnet-connect.out
+"$QMIUSB" -d "$sel" connect --apn internet --ifname wwq1 > "$out" 2>&1 &
+pid=$!
+if ! vm_wait 300 grep -q "data path:" "$out"; then
+	kill -TERM $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	vm_fail $name "no connection summary" "$out"
+	restore
+	exit 0
+fi
+
+# The peer is the operator namespace's own kernel and server: nothing in the modem answers
+# 10.64.255.1, so every reply below crossed the bulk endpoints twice and the operator TUN.
+if vm_run opnet-ping ping -c 3 -i 0.2 -W 3 -s 1400 -p 5aa5c33c0ff0 $peer_addr &&
+	grep -qE "3 (packets )?received" "$VM_STATE/opnet-ping.out" &&
+	! grep -q "wrong data" "$VM_STATE/opnet-ping.out"; then
+	vm_pass $name-ping "3 byte-checked 1428-byte echoes from the peer in $ns"
+else
+	vm_fail $name-ping "ping $peer_addr through wwq1 failed" "$VM_STATE/opnet-ping.out"
+fi
+if vm_run opnet-udp "$peer" udp $peer_addr $port 100 1400 21; then
+	vm_pass $name-udp "$(cat "$VM_STATE/opnet-udp.out")"
+else
+	vm_fail $name-udp "UDP transfer to $peer_addr:$port" "$VM_STATE/opnet-udp.out"
+fi
+if vm_run opnet-tcp "$peer" tcp $peer_addr $port 262144 23; then
+	vm_pass $name-tcp "$(cat "$VM_STATE/opnet-tcp.out")"
+else
+	cat /run/qmiusb/*.conn >> "$VM_STATE/opnet-tcp.out" 2>/dev/null
+	vm_fail $name-tcp "TCP stream to $peer_addr:$port" "$VM_STATE/opnet-tcp.out"
+fi
+
+kill -TERM $pid
+wait $pid
+rc=$?
+if [ $rc -ne 0 ]; then
+	vm_fail $name-teardown "connect exited $rc after SIGTERM" "$out"
+elif [ -e /sys/class/net/wwq1 ] || ! grep -q "IPv4 call stopped" "$out"; then
+	vm_fail $name-teardown "teardown incomplete" "$out"
+else
+	vm_pass $name-teardown "SIGTERM: call stopped, wwq1 removed, exit 0"
+fi
+restore
