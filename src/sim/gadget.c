@@ -418,8 +418,11 @@ static void ep0_setup(struct qsim_gadget *g, const struct usb_ctrlrequest *r)
 		ep0_get_response(g, wlen);
 	} else if (r->bRequestType == REQ_OUT_CLASS_INTF &&
 		   r->bRequest == CDC_SET_CONTROL_LINE_STATE && wlen == 0) {
-		/* qmi_wwan sends DTR at bind for this device class: a stall would fail the bind. */
+		/* qmi_wwan sends DTR at bind for this device class: a stall would fail the bind. The
+		 * log line lets the VM tier check that qmiusb asserts DTR as qmi_wwan does. */
 		(void)ep0_stage(g, false, NULL, 0);
+		glog(g, "SET_CONTROL_LINE_STATE DTR=%u RTS=%u", le16toh(r->wValue) & 1u,
+		     (le16toh(r->wValue) >> 1) & 1u);
 	} else {
 		ep0_stall(g, r);
 	}

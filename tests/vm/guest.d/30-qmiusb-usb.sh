@@ -55,7 +55,16 @@ usb_check() {
 	vm_pass "$name"
 }
 
+# qmiusb asserts DTR on open as qmi_wwan does for this quirk-flagged (and any USB 3) device;
+# qmi_wwan's own DTR at bind is already in the log, so count the lines the info run adds.
+dtr_before=$(grep -c 'SET_CONTROL_LINE_STATE DTR=1' "$VM_STATE/gadget.log")
 usb_check info "352099001761481"
+dtr_after=$(grep -c 'SET_CONTROL_LINE_STATE DTR=1' "$VM_STATE/gadget.log")
+if [ "$dtr_after" -gt "$dtr_before" ]; then
+	vm_pass qmiusb-usb-dtr
+else
+	vm_fail qmiusb-usb-dtr "no SET_CONTROL_LINE_STATE DTR=1 from qmiusb" "$VM_STATE/gadget.log"
+fi
 usb_check signal "-65"
 usb_check status "disconnected"
 usb_check versions "dms" "nas" "wds"
