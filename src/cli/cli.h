@@ -168,6 +168,21 @@ int qcli_req_check(struct qcli *cli, const struct qcli_req *r, const char *what)
 int qcli_signals_start(struct qcli *cli);
 void qcli_signals_stop(struct qcli *cli);
 
+/* For the daemons (proxy, gadget): SIGINT, SIGTERM and SIGHUP stop the loop, and signo says
+ * which came, so teardown runs on the loop thread. Zero-initialise; _end accepts one that
+ * never started. */
+struct qcli_sigstop {
+	bool started;
+	int fd;
+	int signo;
+	struct qnet_loop *loop;
+	struct qnet_watch *watch;
+	sigset_t old_mask;
+	struct sigaction old_int, old_term;
+};
+int qcli_sigstop_start(struct qcli_sigstop *s, struct qnet_loop *loop);
+void qcli_sigstop_end(struct qcli_sigstop *s);
+
 /* ---- errors and exit codes (report.c) ---- */
 
 /* Maps a local failure (-errno) to an exit code: -ETIMEDOUT 5, -ENODEV 6, -ENOMEM and -EINTR

@@ -23,7 +23,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 enum {
@@ -46,21 +45,6 @@ static const struct qcli_optdef proxy_opts[] = {
 	{ 0, NULL, false, 0 },
 };
 
-struct proxy_run {
-	struct qnet_loop *loop;
-	int signo;
-};
-
-static void on_signal(void *user, int fd, unsigned revents)
-{
-	struct proxy_run *run = user;
-	struct signalfd_siginfo si;
-
-	if (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-		run->signo = (int)si.ssi_signo;
-	qnet_loop_stop(run->loop);
-}
-
 /* "5", "0.2": seconds with up to millisecond precision. */
 static int parse_secs_ms(const char *s, unsigned *ms)
 {
@@ -77,33 +61,28 @@ static int parse_secs_ms(const char *s, unsigned *ms)
 
 static int serve(struct qcli *cli, struct qprx_server_opts *o, const char *publish)
 {
-	struct proxy_run run = { 0 };
+	struct qcli_sigstop sig = { 0 };
+	struct qnet_loop *loop = NULL;
 	struct qmi_dev *dev = NULL;
 	struct qprx_server *srv = NULL;
-	struct qnet_watch *sw = NULL;
 	char path[PATH_MAX] = "";
-	sigset_t mask, old;
-	int sfd = -1, ret, rc = QCLI_EXIT_OK;
+	int ret, rc = QCLI_EXIT_OK;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	/* Signals become loop events, so the releases at exit run like everything else. */
-	sigprocmask(SIG_BLOCK, &mask, &old);
-	ret = qnet_loop_new(&run.loop, QNET_LOOP_AUTO);
+	ret = qnet_loop_new(&loop, QNET_LOOP_AUTO);
 	if (ret < 0) {
 		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "proxy: no event loop: %s", strerror(-ret));
 		goto out;
 	}
-	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (sfd < 0 || qnet_loop_watch(run.loop, sfd, POLLIN, on_signal, &run, &sw) < 0) {
-		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "proxy: signalfd: %s", strerror(errno));
+	/* Signals become loop events, so the releases at exit run like everything else. */
+	ret = qcli_sigstop_start(&sig, loop);
+	if (ret < 0) {
+		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "proxy: cannot watch signals: %s",
+			       strerror(-ret));
 		goto out;
 	}
 	/* The proxy is the device's owner: never go through another proxy to reach it. */
 	cli->proxy = QCLI_PROXY_OFF;
-	ret = qcli_open(cli, run.loop, &dev);
+	ret = qcli_open(cli, loop, &dev);
 	if (ret < 0) {
 		rc = qcli_fail(cli, qcli_exit_for_errno(ret), "proxy: couldn't open the device: %s",
 			       cli->open_err[0] ? cli->open_err : strerror(-ret));
@@ -120,7 +99,7 @@ static int serve(struct qcli *cli, struct qprx_server_opts *o, const char *publi
 	o->device_names[0] = cli->devname;
 	o->device_names[1] = cli->device;
 	o->log = cli->err;
-	ret = qprx_server_new(&srv, run.loop, dev, o);
+	ret = qprx_server_new(&srv, loop, dev, o);
 	if (ret < 0) {
 		rc = qcli_fail(cli, ret == -EADDRINUSE ? QCLI_EXIT_DEVICE : QCLI_EXIT_FAILURE,
 			       "proxy: couldn't listen on @%s: %s%s", o->socket_name, strerror(-ret),
@@ -130,26 +109,23 @@ static int serve(struct qcli *cli, struct qprx_server_opts *o, const char *publi
 	fprintf(cli->err, "qmiusb proxy: serving %s on @%s%s%s\n", cli->devname, o->socket_name,
 		*qprx_server_path(srv) ? ", device path " : "", qprx_server_path(srv));
 	fflush(cli->err);
-	ret = qnet_loop_run(run.loop);
+	ret = qnet_loop_run(loop);
 	if (qmi_dev_closed(dev))
 		rc = qcli_fail(cli, qcli_exit_for_errno(qmi_dev_closed(dev)), "proxy: device lost: %s",
 			       strerror(-qmi_dev_closed(dev)));
 	else if (ret < 0)
 		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "proxy: event loop: %s", strerror(-ret));
-	else if (run.signo)
+	else if (sig.signo)
 		fprintf(cli->err, "qmiusb proxy: %s: releasing client ids and exiting\n",
-			strsignal(run.signo));
+			strsignal(sig.signo));
 	qprx_server_shutdown(srv, true, 2000);
 out:
 	qprx_server_free(srv);
 	qmi_dev_free(dev);
 	qsim_free(cli->sim);
 	cli->sim = NULL;
-	qnet_watch_remove(sw);
-	if (sfd >= 0)
-		close(sfd);
-	qnet_loop_free(run.loop);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	qcli_sigstop_end(&sig);
+	qnet_loop_free(loop);
 	return rc;
 }
 

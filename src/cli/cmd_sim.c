@@ -14,7 +14,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 static const char sim_usage[] =
@@ -35,21 +34,6 @@ static const char sim_usage[] =
 	"                    reachable from the host at those addresses. Implies forward.\n";
 
 enum { OPT_HELP = 1, OPT_GADGET, OPT_UDC, OPT_VID, OPT_PID, OPT_DATA_MODE, OPT_OPNET };
-
-struct sim_run {
-	struct qnet_loop *loop;
-	int signo;
-};
-
-static void on_signal(void *user, int fd, unsigned revents)
-{
-	struct sim_run *run = user;
-	struct signalfd_siginfo si;
-
-	if (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-		run->signo = (int)si.ssi_signo;
-	qnet_loop_stop(run->loop);
-}
 
 static int parse_id(struct qcli *cli, const char *what, const char *s, uint16_t *out)
 {
@@ -90,43 +74,29 @@ static int parse_opnet(struct qcli *cli, const char *arg, struct qsim_faults *f)
 static int serve(struct qcli *cli, const struct qsim_gadget_opts *gopts,
 		 const struct qsim_faults *faults, int data_mode)
 {
-	struct sim_run run = { 0 };
 	struct qsim *sim = NULL;
 	struct qsim_gadget *g = NULL;
-	struct qnet_watch *sw = NULL;
+	struct qcli_sigstop sig = { 0 };
+	struct qnet_loop *loop = NULL;
 	struct qsim_gadget_stats st;
-	struct sigaction dfl = { .sa_handler = SIG_DFL }, old_int, old_term;
-	sigset_t mask, old;
 	char err[256] = "";
-	int sfd = -1, ret, rc = QCLI_EXIT_OK;
-
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	/* Signals become loop events, so teardown runs on the loop thread like everything else.
-	 * A shell starts background jobs with SIGINT ignored, and an ignored signal never reaches
-	 * a signalfd: take it back so `kill -INT` also removes the gadget. (SIGHUP stays as given,
-	 * so nohup keeps working.) */
-	sigprocmask(SIG_BLOCK, &mask, &old);
-	sigaction(SIGINT, &dfl, &old_int);
-	sigaction(SIGTERM, &dfl, &old_term);
+	int ret, rc = QCLI_EXIT_OK;
 
 	/* poll(), not io_uring: io_uring's task work interrupts the gadget's blocking ep0 data
 	 * stages (src/sim/gadget.h), and a gadget gains nothing from io_uring. */
-	ret = qnet_loop_new(&run.loop, QNET_LOOP_POLL);
+	ret = qnet_loop_new(&loop, QNET_LOOP_POLL);
 	if (ret < 0) {
 		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "cannot create the event loop: %s",
 			       strerror(-ret));
 		goto out;
 	}
-	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (sfd < 0 || qnet_loop_watch(run.loop, sfd, POLLIN, on_signal, &run, &sw) < 0) {
-		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "cannot watch signals: %s", strerror(errno));
+	ret = qcli_sigstop_start(&sig, loop);
+	if (ret < 0) {
+		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "cannot watch signals: %s", strerror(-ret));
 		goto out;
 	}
 	/* The operator network opens here, inside qsim_new (a missing namespace fails now). */
-	ret = qsim_new(&sim, run.loop, faults);
+	ret = qsim_new(&sim, loop, faults);
 	if (ret < 0) {
 		if (faults->opnet_ns[0])
 			rc = qcli_fail(cli, QCLI_EXIT_FAILURE,
@@ -140,7 +110,7 @@ static int serve(struct qcli *cli, const struct qsim_gadget_opts *gopts,
 	}
 	if (data_mode >= 0)
 		qsim_set_data_mode(sim, (enum qsim_data_mode)data_mode);
-	ret = qsim_gadget_new(&g, run.loop, sim, gopts, err, sizeof(err));
+	ret = qsim_gadget_new(&g, loop, sim, gopts, err, sizeof(err));
 	if (ret < 0) {
 		rc = qcli_fail(cli, QCLI_EXIT_DEVICE, "cannot start the USB gadget: %s", err);
 		goto out;
@@ -159,14 +129,14 @@ static int serve(struct qcli *cli, const struct qsim_gadget_opts *gopts,
 	}
 	fflush(cli->out);
 
-	ret = qnet_loop_run(run.loop);
+	ret = qnet_loop_run(loop);
 	if (ret < 0)
 		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "event loop: %s", strerror(-ret));
 	qsim_gadget_get_stats(g, &st);
 	fprintf(cli->err,
 		"qmiusb sim: gadget stopped%s%s: %llu commands, %llu responses (%llu empty), "
 		"%llu notifications, %llu packets out, %llu in, %llu dropped\n",
-		run.signo ? " by " : "", run.signo ? strsignal(run.signo) : "",
+		sig.signo ? " by " : "", sig.signo ? strsignal(sig.signo) : "",
 		(unsigned long long)st.commands, (unsigned long long)st.responses,
 		(unsigned long long)st.empty_responses, (unsigned long long)st.notifications,
 		(unsigned long long)st.data_out, (unsigned long long)st.data_in,
@@ -174,13 +144,8 @@ static int serve(struct qcli *cli, const struct qsim_gadget_opts *gopts,
 out:
 	qsim_gadget_free(g);
 	qsim_free(sim);
-	qnet_watch_remove(sw);
-	if (sfd >= 0)
-		close(sfd);
-	qnet_loop_free(run.loop);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	qcli_sigstop_end(&sig);
+	qnet_loop_free(loop);
 	return rc;
 }
 

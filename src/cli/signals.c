@@ -67,3 +67,53 @@ void qcli_signals_stop(struct qcli *cli)
 	/* Signals read from the fd are consumed; the command ends with exit 1 ("interrupted"). */
 	sigprocmask(SIG_SETMASK, &cli->old_sigmask, NULL);
 }
+
+static void on_stop_signal(void *user, int fd, unsigned revents)
+{
+	struct qcli_sigstop *s = user;
+	struct signalfd_siginfo si;
+
+	if (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		s->signo = (int)si.ssi_signo;
+	qnet_loop_stop(s->loop);
+}
+
+int qcli_sigstop_start(struct qcli_sigstop *s, struct qnet_loop *loop)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t set;
+	int err;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, &s->old_mask) < 0)
+		return -errno;
+	/* A shell starts background jobs with SIGINT ignored, and an ignored signal never reaches
+	 * a signalfd: take SIGINT and SIGTERM back so `kill -INT` still tears down. SIGHUP stays
+	 * as given, so nohup keeps working. */
+	sigaction(SIGINT, &dfl, &s->old_int);
+	sigaction(SIGTERM, &dfl, &s->old_term);
+	s->started = true;
+	s->loop = loop;
+	s->signo = 0;
+	s->fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (s->fd < 0)
+		return -errno;
+	err = qnet_loop_watch(loop, s->fd, POLLIN, on_stop_signal, s, &s->watch);
+	return err;
+}
+
+void qcli_sigstop_end(struct qcli_sigstop *s)
+{
+	if (!s->started)
+		return;
+	qnet_watch_remove(s->watch);
+	if (s->fd >= 0)
+		close(s->fd);
+	sigaction(SIGINT, &s->old_int, NULL);
+	sigaction(SIGTERM, &s->old_term, NULL);
+	sigprocmask(SIG_SETMASK, &s->old_mask, NULL);
+	s->started = false;
+}
