@@ -37,40 +37,15 @@ if nm -D "$qmiusb" 2>/dev/null | grep -q __asan_init || nm "$qmiusb" 2>/dev/null
 	echo "vm-bench: note: $qmiusb is a sanitizer build; its figures are not representative" >&2
 fi
 
-kout=$("$src_root/scripts/fetch-kernel" "$work/kernel") || { echo "vm-bench: no kernel" >&2; exit 77; }
-kdir=${kout% *}
-kver=${kout##* }
-mods=$kdir/lib/modules/$kver
-ird=$work/initramfs
-rm -rf "$ird"
-mkdir -p "$ird/bin" "$ird/mods"
-cp "$busybox" "$ird/bin/busybox"
-cp "$src_root/tests/vm/initramfs-init.sh" "$ird/init"
-chmod +x "$ird/init"
-for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci \
-	netfs fscache 9pnet 9pnet_virtio 9p overlay; do
-	f=$(find "$mods/kernel" -name "$m.ko*" | head -n 1)
-	[ -n "$f" ] || continue
-	case "$f" in
-	*.ko.xz) xz -dc "$f" > "$ird/mods/$m.ko" ;;
-	*.ko.zst) zstd -qdc "$f" > "$ird/mods/$m.ko" ;;
-	*) cp "$f" "$ird/mods/$m.ko" ;;
-	esac
-done
-(cd "$ird" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.gz"
+. "$src_root/tests/vm/vm-boot.sh"
+vm_boot_kernel "$work" || { echo "vm-bench: no kernel" >&2; exit 77; }
+vm_boot_initramfs "$work" "$busybox"
 
 log=$work/console.log
-append="console=ttyS0 panic=-1 loglevel=3 edd=off rdinit=/init"
-append="$append qmiusb_kdir=$kdir qmiusb_runner=$here/guest-bench.sh qmiusb_bin=$qmiusb"
+append="$(vm_boot_append "$here/guest-bench.sh" "$qmiusb")"
 append="$append qmiusb_src=$src_root qmiusb_tools=$tools qmiusb_secs=$secs"
 start=$(date +%s)
-set +e
-timeout --foreground -k 5 3000 "$qemu" -accel tcg -icount shift=0,sleep=off -m 1024 -smp 1 \
-	-nographic -no-reboot -kernel "$kdir/boot/vmlinuz-$kver" -initrd "$work/initrd.gz" \
-	-append "$append" \
-	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-	-nic none -monitor none -serial stdio < /dev/null > "$log" 2>&1
-set -e
+vm_boot_qemu 3000 "$append" "$log" -icount shift=0,sleep=off
 wall=$(( $(date +%s) - start ))
 
 report=$(tr -d '\r' < "$log" | awk -v wall="$wall" -v logf="$log" '

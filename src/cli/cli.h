@@ -244,6 +244,8 @@ int qcli_cmd_disconnect(struct qcli *cli, int argc, char **argv); /* in cmd_conn
  * `qmiusb status` (status_conn.c; the net helper fills it in). Called after the packet service
  * status, with the session open. Returns an exit code (0 when there is nothing to add). */
 int qcli_status_connection(struct qcli *cli);
+/* The WDS client id of the running `connect` this session reaches through its share, else 0. */
+uint8_t qcli_connection_wds_cid(struct qcli *cli);
 
 /* ---- options and parsing helpers (options.c) ---- */
 

@@ -251,7 +251,11 @@ int qcli_cmd_status(struct qcli *cli, int argc, char **argv)
 	if (rc)
 		return rc;
 	memset(&st, 0, sizeof(st));
-	rc = qcli_client(cli, QMI_SVC_WDS, &wds);
+	/* On Qualcomm modems packet service status is per WDS client: through a running
+	 * `connect`'s share, ask the client that holds the call rather than a fresh one. */
+	wds = qcli_connection_wds_cid(cli);
+	if (!wds)
+		rc = qcli_client(cli, QMI_SVC_WDS, &wds);
 	if (!rc)
 		rc = qcli_client(cli, QMI_SVC_NAS, &nas);
 	if (rc)

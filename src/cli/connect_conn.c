@@ -221,6 +221,8 @@ static void publish(struct qconn *c)
 		return;
 	fprintf(f, "pid=%ld\ndevice=%s\ninterface=%s\nstate=%s\nlast=%s\n", (long)getpid(),
 		c->cli->devname, c->tun ? c->tun->name : "", state_name(c), c->last);
+	/* Packet service status is per WDS client: `status` through the share asks this one. */
+	fprintf(f, "wds_cid=%u\n", c->fam[0].cid);
 	if (c->st == S_UP) {
 		fprintf(f, "uptime_s=%llu\n",
 			(unsigned long long)((qnet_now_ms() - c->since_ms) / 1000));

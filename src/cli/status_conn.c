@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/connect_state.h"
+#include "qmi/device.h"
 
 /* Key in the state file, label for people, and the JSON type. */
 static const struct {
@@ -45,6 +46,27 @@ static const struct {
 	{ "modem_tx_packets_dropped", "Modem TX packets dropped", true },
 	{ "modem_rx_packets_dropped", "Modem RX packets dropped", true },
 };
+
+uint8_t qcli_connection_wds_cid(struct qcli *cli)
+{
+	const struct qmi_transport *tr = cli->dev ? qmi_dev_transport(cli->dev) : NULL;
+	struct qconn_state st;
+	const char *v;
+	char path[320];
+	pid_t pid;
+	unsigned long cid;
+
+	/* Only through the proxy is this the modem the connection runs on; a private -d sim or
+	 * another device has a state file of the same name but not that client. */
+	if (!tr || !tr->ops || !tr->ops->name || strcmp(tr->ops->name, "proxy") != 0)
+		return 0;
+	if (qconn_state_path(cli->devname, path, sizeof(path), 0) < 0 ||
+	    qconn_state_read(path, &st, &pid) < 0)
+		return 0;
+	v = qconn_state_get(&st, "wds_cid");
+	cid = v ? strtoul(v, NULL, 10) : 0;
+	return cid > 0 && cid < QMI_CID_BROADCAST ? (uint8_t)cid : 0;
+}
 
 int qcli_status_connection(struct qcli *cli)
 {

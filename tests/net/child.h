@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Test helper: run the built qmiusb (or qmicli) as a child, the way a user does, and read its
- * output while it runs. The same approach as test_connect.c; kept in a header so several
- * connect tests can share it. Poll timeouts only keep a hung child from hanging the suite:
- * no assertion depends on time.
+ * output while it runs; kept in a header so every connect test shares it. Poll timeouts only
+ * keep a hung child from hanging the suite: no assertion depends on time.
  */
 #ifndef TESTS_NET_CHILD_H
 #define TESTS_NET_CHILD_H
@@ -87,6 +86,46 @@ static inline int child_finish(struct child *c)
 	cr_assert_eq(waitpid(c->pid, &status, 0), c->pid);
 	close(c->fd);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Like child_finish(), for a child that must exit by itself: being killed fails the test. */
+static inline int child_exit(struct child *c)
+{
+	int status;
+
+	while (child_read(c)) /* to the end of its output */
+		;
+	cr_assert_eq(waitpid(c->pid, &status, 0), c->pid);
+	close(c->fd);
+	cr_assert(WIFEXITED(status), "killed by signal %d\n%s", WTERMSIG(status), c->out);
+	return WEXITSTATUS(status);
+}
+
+/* Sends sig (SIGTERM: the way a user stops a connection) and reaps it as child_exit() does. */
+static inline int child_stop(struct child *c, int sig)
+{
+	kill(c->pid, sig);
+	return child_exit(c);
+}
+
+static inline unsigned child_count(const char *hay, const char *needle)
+{
+	unsigned n = 0;
+
+	while ((hay = strstr(hay, needle))) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+/* Like child_wait_for(), until want appeared n times. */
+static inline bool child_wait_for_n(struct child *c, const char *want, unsigned n)
+{
+	while (child_count(c->out, want) < n)
+		if (!child_read(c))
+			return false;
+	return true;
 }
 
 /* Runs argv to its end; its exit code, output in c->out. */

@@ -6,15 +6,11 @@
  * still goes through the TUN. Also: a device served by a standalone `qmiusb proxy` is refused
  * with exit 3, --no-share and a taken socket, and connect --json.
  */
-#include "child.h"
+#include "connect_harness.h"
 #include "netns.h"
-#include "ippkt.h"
 #include "cli/jsonq.h"
 
-#include <arpa/inet.h>
 #include <net/if.h>
-#include <netinet/ip_icmp.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 
 #ifndef QMIUSB_BIN
@@ -23,27 +19,21 @@
 
 #define QMICLI "/usr/bin/qmicli"
 #define IMEI "352099001761481" /* the software modem's */
+#define PAYLOAD "qmiusb-share-test"
 
 static char rundir[64], devpath[96];
 
 static void cleanup_rundir(void)
 {
-	char sub[128];
-
-	snprintf(sub, sizeof(sub), "%s/qmiusb", rundir);
-	rmdir(sub);
-	rmdir(rundir);
+	rundir_remove(rundir);
 }
 
 /* A private run directory: the published path and the connection state files of this test
  * only. Then a private network namespace. */
 static void setup(void)
 {
-	snprintf(rundir, sizeof(rundir), "/tmp/qmiusb-share-XXXXXX");
-	cr_assert_not_null(mkdtemp(rundir));
+	rundir_make(rundir, sizeof(rundir), "/tmp/qmiusb-share-XXXXXX", "QMIUSB_RUNDIR");
 	snprintf(devpath, sizeof(devpath), "%s/qmi-proxy", rundir);
-	setenv("QMIUSB_RUNDIR", rundir, 1);
-	setenv("XDG_RUNTIME_DIR", rundir, 1);
 	unsetenv("QMIUSB_PROXY_SOCKET");
 	atexit(cleanup_rundir);
 	enter_new_netns();
@@ -72,48 +62,13 @@ static bool abstract_listening(const char *name)
 	return found;
 }
 
-/* One ICMP echo to dst through the routing table (so through the TUN); true when answered. */
-static bool ping4(const char *dst, uint16_t id)
-{
-	struct sockaddr_in to = { .sin_family = AF_INET };
-	uint8_t pkt[64] = { ICMP_ECHO, 0 }, in[256];
-	int s = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
-	uint16_t c;
-
-	cr_assert_geq(s, 0, "raw socket: %s", strerror(errno));
-	inet_pton(AF_INET, dst, &to.sin_addr);
-	pkt[4] = (uint8_t)(id >> 8);
-	pkt[5] = (uint8_t)id;
-	memcpy(pkt + 8, "qmiusb-share-test", 17);
-	c = htons(ippkt_csum(pkt, sizeof(pkt)));
-	memcpy(pkt + 2, &c, 2);
-	cr_assert_eq(sendto(s, pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to)),
-		     (ssize_t)sizeof(pkt));
-	for (int tries = 0; tries < 20; tries++) {
-		struct pollfd pfd = { .fd = s, .events = POLLIN };
-		ssize_t n;
-
-		if (poll(&pfd, 1, 3000) <= 0)
-			break;
-		n = recv(s, in, sizeof(in), 0);
-		/* Raw sockets see every ICMP packet, our own request included. */
-		if (n >= 20 + 8 && in[20] == ICMP_ECHOREPLY && in[24] == (uint8_t)(id >> 8) &&
-		    in[25] == (uint8_t)id && !memcmp(in + 20 + 8, pkt + 8, 17)) {
-			close(s);
-			return true;
-		}
-	}
-	close(s);
-	return false;
-}
-
 static void start_connect(struct child *c, const char *ifname, const char *extra)
 {
 	const char *argv[] = { QMIUSB_BIN, "-d", "sim", "connect", "--apn", "internet",
 			       "--ifname", ifname, extra, NULL };
 
 	child_start(c, argv, NULL);
-	cr_assert(child_wait_for(c, "data path:"), "%s", c->out);
+	child_wait_up(c);
 }
 
 static int stop(struct child *c)
@@ -150,7 +105,7 @@ Test(connect_share, other_tools_reach_the_modem_while_connected)
 	cr_assert(strstr(t.out, "IMEI: '" IMEI "'"), "%s", t.out);
 	/* qmicli runs while packets go through the TUN. */
 	child_start(&t, ids, NULL);
-	cr_assert(ping4("10.64.0.2", 0x5150), "no echo reply through the TUN\n%s", c.out);
+	cr_assert(ping4("10.64.0.2", 0x5150, PAYLOAD), "no echo reply through the TUN\n%s", c.out);
 	cr_assert_eq(child_finish(&t), 0, "%s", t.out);
 	cr_assert(strstr(t.out, "Device IDs retrieved") && strstr(t.out, IMEI), "%s", t.out);
 	cr_assert_eq(child_run(&t, pss), 0, "%s", t.out);
@@ -159,18 +114,20 @@ Test(connect_share, other_tools_reach_the_modem_while_connected)
 	cr_assert(strstr(t.out, "Connection status: 'connected'"), "%s", t.out);
 	cr_assert(strstr(t.out, "InvalidClientId"), "its release is refused\n%s", t.out);
 	/* The data path is unaffected, and the call survived the attempted release. */
-	cr_assert(ping4("10.64.0.2", 0x5151), "no echo reply through the TUN\n%s", c.out);
+	cr_assert(ping4("10.64.0.2", 0x5151, PAYLOAD), "no echo reply through the TUN\n%s", c.out);
 
 	/* status through the proxy: the shared modem and this connection's state. */
 	cr_assert_eq(child_run(&t, status_p), 0, "%s", t.out);
 	cr_assert(strstr(t.out, "Connection (qmiusb connect, pid"), "%s", t.out);
+	/* Packet service status is per WDS client: status asks the one that holds the call. */
+	cr_assert(strstr(t.out, "Connection status: 'connected'"), "%s", t.out);
 	cr_assert(strstr(t.out, "State: 'up'") && strstr(t.out, "Interface: 'wwshare0'"), "%s",
 		  t.out);
 	/* Without -d the published path is used; the connection is found under it too. */
 	cr_assert_eq(child_run(&t, status_auto), 0, "%s", t.out);
 	cr_assert(strstr(t.out, devpath), "%s", t.out);
 	cr_assert(strstr(t.out, "Interface: 'wwshare0'"), "%s", t.out);
-	cr_assert(ping4("10.64.0.2", 0x5152), "%s", c.out);
+	cr_assert(ping4("10.64.0.2", 0x5152, PAYLOAD), "%s", c.out);
 	/* -d sim without -p is a private modem of that process: the shared one is pointed at. */
 	cr_assert_eq(child_run(&t, private_info), 0, "%s", t.out);
 	cr_assert(strstr(t.out, "note: a shared software modem is served on @qmi-proxy"), "%s",
@@ -179,7 +136,7 @@ Test(connect_share, other_tools_reach_the_modem_while_connected)
 	cr_assert_eq(child_run(&t, again), 3, "%s", t.out);
 	cr_assert(strstr(t.out, "already connected by `qmiusb connect` (pid"), "%s", t.out);
 	cr_assert_eq(if_nametoindex("wwshare9"), 0);
-	cr_assert(ping4("10.64.0.2", 0x5156), "%s", c.out);
+	cr_assert(ping4("10.64.0.2", 0x5156, PAYLOAD), "%s", c.out);
 
 	cr_assert_eq(stop(&c), 0, "%s", c.out);
 	cr_assert(strstr(c.out, "IPv4 call stopped"), "%s", c.out);
@@ -231,7 +188,7 @@ Test(connect_share, no_share_leaves_no_socket)
 	cr_assert_neq(access(devpath, F_OK), 0, "nothing published");
 	cr_assert_eq(child_run(&t, info), 3, "%s", t.out);
 	cr_assert(strstr(t.out, "no proxy is running on @qmi-proxy"), "%s", t.out);
-	cr_assert(ping4("10.64.0.2", 0x5153), "%s", c.out);
+	cr_assert(ping4("10.64.0.2", 0x5153, PAYLOAD), "%s", c.out);
 	cr_assert_eq(stop(&c), 0, "%s", c.out);
 }
 
@@ -249,7 +206,7 @@ Test(connect_share, a_taken_socket_is_reported_and_left_alone)
 	/* -d sim without -p is a private modem of connect's own, so it may connect. */
 	start_connect(&c, "wwshare3", NULL);
 	cr_assert(strstr(c.out, "another proxy already listens on @qmi-proxy"), "%s", c.out);
-	cr_assert(ping4("10.64.0.2", 0x5154), "%s", c.out);
+	cr_assert(ping4("10.64.0.2", 0x5154, PAYLOAD), "%s", c.out);
 	cr_assert_eq(stop(&c), 0, "%s", c.out);
 	cr_assert(abstract_listening("qmi-proxy"));
 	cr_assert_eq(access(devpath, F_OK), 0, "the proxy's published path stays");
@@ -319,7 +276,7 @@ Test(connect_share, json_objects)
 	cr_assert_not_null(jq_str(up, "data_path"));
 	cr_assert_str_eq(jq_str(up, "shared.socket"), "qmi-proxy");
 	cr_assert_str_eq(jq_str(up, "shared.device_path"), devpath);
-	cr_assert(ping4("10.64.0.2", 0x5155));
+	cr_assert(ping4("10.64.0.2", 0x5155, PAYLOAD));
 	cr_assert_eq(stop(&c), 0, "%s", c.out);
 	end = json_line(rest, &rest);
 	cr_assert_eq(*rest, '\0', "nothing else on stdout: %s", c.out);

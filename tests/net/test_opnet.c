@@ -6,26 +6,14 @@
  * and UDP between them through qmiusb's TUN and the modem, every byte compared
  * (tests/net/opnet_peer.c does the talking).
  */
+#include "connect_harness.h"
 #include "netns.h"
-
-#include <poll.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/wait.h>
 
 #if !defined(QMIUSB_BIN) || !defined(OPNET_PEER_BIN)
 #error QMIUSB_BIN and OPNET_PEER_BIN must name the binaries
 #endif
 
 #define PORT "5201"
-
-struct child {
-	pid_t pid;
-	int fd; /* its stdout and stderr */
-	char out[16384];
-	size_t len;
-};
 
 static char opns[64]; /* the operator namespace's name, "" when there is none */
 static char rundir[64];
@@ -38,71 +26,15 @@ static void opns_del(void)
 		snprintf(cmd, sizeof(cmd), "ip netns del %s 2>/dev/null", opns);
 		system(cmd);
 	}
-	if (rundir[0]) {
-		char sub[128];
-
-		snprintf(sub, sizeof(sub), "%s/qmiusb", rundir);
-		rmdir(sub);
-		rmdir(rundir);
-	}
-}
-
-static void spawn(struct child *c, const char *const *argv)
-{
-	int p[2];
-
-	memset(c, 0, sizeof(*c));
-	cr_assert_eq(pipe(p), 0);
-	fflush(NULL);
-	c->pid = fork();
-	cr_assert_geq(c->pid, 0);
-	if (c->pid == 0) {
-		dup2(p[1], 1);
-		dup2(p[1], 2);
-		close(p[0]);
-		close(p[1]);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	close(p[1]);
-	c->fd = p[0];
-}
-
-/* Reads the child's output until want appears (true) or the output ends (false). The poll
- * timeout only keeps a hung child from hanging the suite. */
-static bool wait_for(struct child *c, const char *want)
-{
-	while (!strstr(c->out, want)) {
-		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
-		ssize_t n;
-
-		if (c->len + 1 >= sizeof(c->out) || poll(&pfd, 1, 60000) <= 0)
-			return false;
-		n = read(c->fd, c->out + c->len, sizeof(c->out) - 1 - c->len);
-		if (n <= 0)
-			return false;
-		c->len += (size_t)n;
-		c->out[c->len] = '\0';
-	}
-	return true;
-}
-
-static int finish(struct child *c)
-{
-	int status;
-
-	wait_for(c, "\x01never\x01"); /* to the end of its output */
-	cr_assert_eq(waitpid(c->pid, &status, 0), c->pid);
-	close(c->fd);
-	cr_assert(WIFEXITED(status), "killed by signal %d\n%s", WTERMSIG(status), c->out);
-	return WEXITSTATUS(status);
+	if (rundir[0])
+		rundir_remove(rundir);
 }
 
 /* Runs argv to its end; its exit code, output in c. */
 static int run(struct child *c, const char *const *argv)
 {
-	spawn(c, argv);
-	return finish(c);
+	child_start(c, argv, NULL);
+	return child_exit(c);
 }
 
 /* "ip -n OPNS ARGS" output into buf; its exit code. */
@@ -131,10 +63,7 @@ static void setup(void)
 	snprintf(cmd, sizeof(cmd), "ip netns add %s", opns);
 	cr_assert_eq(system(cmd), 0, "ip netns add failed");
 	/* A private state directory: this test's connection only. */
-	snprintf(rundir, sizeof(rundir), "/tmp/qmiusb-opnet-XXXXXX");
-	cr_assert_not_null(mkdtemp(rundir));
-	setenv("QMIUSB_TEST_RUNDIR", rundir, 1);
-	setenv("XDG_RUNTIME_DIR", rundir, 1);
+	rundir_make(rundir, sizeof(rundir), "/tmp/qmiusb-opnet-XXXXXX", "QMIUSB_TEST_RUNDIR");
 }
 
 TestSuite(opnet, .init = setup, .fini = opns_del);
@@ -161,17 +90,17 @@ Test(opnet, tcp_and_udp_through_connect_reach_a_peer_in_the_operator_namespace, 
 					     "connect", "--apn", "internet", "--ip-type", "4v6",
 					     NULL };
 
-		spawn(&conn, argv);
+		child_start(&conn, argv, NULL);
 	}
-	cr_assert(wait_for(&conn, "data path:"), "no connection summary:\n%s", conn.out);
+	cr_assert(child_wait_for(&conn, "data path:"), "no connection summary:\n%s", conn.out);
 
 	/* The modem configured its end in the operator namespace: nothing was set by hand. */
 	cr_assert_eq(ip_op(addrs, sizeof(addrs), "addr show dev qsimop0"), 0, "%s", addrs);
 	cr_assert(strstr(addrs, "inet 10.64.255.1/16"), "%s", addrs);
 	cr_assert(strstr(addrs, "inet6 2001:db8:ffff::1/32"), "%s", addrs);
 
-	spawn(&peer, peer_argv);
-	cr_assert(wait_for(&peer, "listening on " PORT), "peer: %s", peer.out);
+	child_start(&peer, peer_argv, NULL);
+	cr_assert(child_wait_for(&peer, "listening on " PORT), "peer: %s", peer.out);
 
 	rc = run(&cl, tcp4);
 	cr_expect_eq(rc, 0, "TCP over IPv4: %s\nconnect:\n%s", cl.out, conn.out);
@@ -185,10 +114,8 @@ Test(opnet, tcp_and_udp_through_connect_reach_a_peer_in_the_operator_namespace, 
 	rc = run(&cl, udp6);
 	cr_expect_eq(rc, 0, "UDP over IPv6: %s", cl.out);
 
-	kill(peer.pid, SIGTERM);
-	cr_expect_eq(finish(&peer), 0, "peer: %s", peer.out);
-	kill(conn.pid, SIGTERM);
-	cr_assert_eq(finish(&conn), 0, "connect after SIGTERM:\n%s", conn.out);
+	cr_expect_eq(child_stop(&peer, SIGTERM), 0, "peer: %s", peer.out);
+	cr_assert_eq(child_stop(&conn, SIGTERM), 0, "connect after SIGTERM:\n%s", conn.out);
 	/* The modem's TUN went with the modem: nothing is left in the operator namespace. */
 	cr_assert_neq(ip_op(addrs, sizeof(addrs), "link show dev qsimop0"), 0, "%s", addrs);
 }
@@ -220,14 +147,13 @@ Test(opnet, client_fails_without_a_peer)
 		const char *const argv[] = { QMIUSB_BIN, "-d", "sim", "--sim-fault", fault,
 					     "connect", "--apn", "internet", NULL };
 
-		spawn(&conn, argv);
+		child_start(&conn, argv, NULL);
 	}
-	cr_assert(wait_for(&conn, "data path:"), "no connection summary:\n%s", conn.out);
+	cr_assert(child_wait_for(&conn, "data path:"), "no connection summary:\n%s", conn.out);
 	rc = run(&cl, tcp4);
 	cr_expect_eq(rc, 1, "%s", cl.out);
 	cr_expect(strstr(cl.out, "Connection refused"), "%s", cl.out);
-	kill(conn.pid, SIGTERM);
-	cr_assert_eq(finish(&conn), 0, "%s", conn.out);
+	cr_assert_eq(child_stop(&conn, SIGTERM), 0, "%s", conn.out);
 }
 
 /* A persistent TUN the user made in the operator namespace is used, and left as it was found:
@@ -244,13 +170,12 @@ Test(opnet, persistent_tun_keeps_only_what_the_user_set)
 		const char *const argv[] = { QMIUSB_BIN, "-d", "sim", "--sim-fault", fault,
 					     "connect", "--apn", "internet", NULL };
 
-		spawn(&conn, argv);
+		child_start(&conn, argv, NULL);
 	}
-	cr_assert(wait_for(&conn, "data path:"), "no connection summary:\n%s", conn.out);
+	cr_assert(child_wait_for(&conn, "data path:"), "no connection summary:\n%s", conn.out);
 	cr_assert_eq(ip_op(addrs, sizeof(addrs), "addr show dev qsimop7"), 0, "%s", addrs);
 	cr_assert(strstr(addrs, "inet 10.64.255.1/16"), "%s", addrs);
-	kill(conn.pid, SIGTERM);
-	cr_assert_eq(finish(&conn), 0, "%s", conn.out);
+	cr_assert_eq(child_stop(&conn, SIGTERM), 0, "%s", conn.out);
 	cr_assert_eq(ip_op(addrs, sizeof(addrs), "addr show dev qsimop7"), 0, "%s", addrs);
 	cr_assert_null(strstr(addrs, "10.64.255.1"), "%s", addrs);
 	cr_assert_null(strstr(addrs, "2001:db8:ffff::1"), "%s", addrs);

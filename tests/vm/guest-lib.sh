@@ -137,3 +137,61 @@ vm_cdc_wdm() { # prints the gadget's cdc-wdm node, e.g. /dev/cdc-wdm0
 	done
 	return 1
 }
+
+# Loads the TUN driver and makes /dev/net/tun (a module in Debian's kernel, and the guest's /dev
+# is minimal). 1 if there is none, after reporting check $1 as skipped.
+vm_need_tun() {
+	modprobe tun 2>/dev/null
+	if [ ! -c /dev/net/tun ]; then
+		mkdir -p /dev/net
+		mknod /dev/net/tun c 10 200 2>/dev/null
+	fi
+	if [ ! -c /dev/net/tun ] || ! [ -d /sys/module/tun ]; then
+		vm_skip "$1" "no TUN driver in the guest kernel"
+		return 1
+	fi
+}
+
+# For check $1, qmiusb's own data path over the shared gadget: the gadget running, qmi_wwan
+# unbound, a TUN driver. 1 if not, after reporting the check as failed or skipped.
+vm_need_usb_data() {
+	if ! vm_gadget_start || ! vm_unbind_qmi_wwan; then
+		vm_fail "$1" "no gadget, or qmi_wwan would not let go" "$VM_STATE/gadget.log"
+		return 1
+	fi
+	vm_need_tun "$1"
+}
+
+# Starts `qmiusb -d usb:VID:PID connect --apn internet --ifname $2 [rest]` over the gadget in
+# the background, its output into $1, and waits until it is up ("data path:"). 0 with its pid in
+# $VM_CONNECT_PID; 1 (the connection stopped again) if it never came up. Call it from the
+# check's own shell, not in $(...): only that shell can wait for the connection.
+vm_connect_start() {
+	local out=$1 ifname=$2
+	shift 2
+	"$QMIUSB" -d "usb:$VM_VID:$VM_PID" connect --apn internet --ifname "$ifname" "$@" > "$out" 2>&1 &
+	VM_CONNECT_PID=$!
+	if ! vm_wait 300 grep -q "data path:" "$out"; then
+		kill -TERM $VM_CONNECT_PID 2>/dev/null
+		wait $VM_CONNECT_PID 2>/dev/null
+		return 1
+	fi
+	return 0
+}
+
+# Stops the connection vm_connect_start() started with SIGTERM and checks its teardown: exit 0,
+# the call stopped ($2 = its output), the TUN $1 gone. 0 if so, else 1 with the reason in
+# $VM_CONNECT_WHY.
+vm_connect_stop() {
+	local rc
+	kill -TERM $VM_CONNECT_PID
+	wait $VM_CONNECT_PID
+	rc=$?
+	VM_CONNECT_WHY=
+	if [ $rc -ne 0 ]; then
+		VM_CONNECT_WHY="connect exited $rc after SIGTERM"
+	elif [ -e "/sys/class/net/$1" ] || ! grep -q "IPv4 call stopped" "$2"; then
+		VM_CONNECT_WHY="teardown incomplete"
+	fi
+	[ -z "$VM_CONNECT_WHY" ]
+}

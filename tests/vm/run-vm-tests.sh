@@ -50,48 +50,20 @@ qmiusb=$(cd "$(dirname "$qmiusb")" && pwd)/$(basename "$qmiusb")
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 
-if ! kout=$("$src_root/scripts/fetch-kernel" "$work/kernel"); then
+. "$here/vm-boot.sh"
+if ! vm_boot_kernel "$work"; then
 	skip "could not fetch the Debian kernel package (scripts/fetch-kernel failed; offline?)"
 fi
-kdir=${kout% *}
-kver=${kout##* }
-vmlinuz=$kdir/boot/vmlinuz-$kver
-mods=$kdir/lib/modules/$kver
 [ -f "$vmlinuz" ] || { echo "run-vm-tests: no kernel image at $vmlinuz" >&2; exit 1; }
-
-# The initramfs only has to reach the 9p root; everything else comes from the host's own files.
-ird=$work/initramfs
-rm -rf "$ird"
-mkdir -p "$ird/bin" "$ird/mods"
-cp "$busybox" "$ird/bin/busybox"
-cp "$here/initramfs-init.sh" "$ird/init"
-chmod +x "$ird/init"
-for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci \
-	netfs fscache 9pnet 9pnet_virtio 9p overlay; do
-	f=$(find "$mods/kernel" -name "$m.ko*" | head -n 1)
-	[ -n "$f" ] || continue # built in
-	case "$f" in
-	*.ko.xz) xz -dc "$f" > "$ird/mods/$m.ko" ;;
-	*.ko.zst) zstd -qdc "$f" > "$ird/mods/$m.ko" ;;
-	*) cp "$f" "$ird/mods/$m.ko" ;;
-	esac
-done
-(cd "$ird" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.gz"
+vm_boot_initramfs "$work" "$busybox"
 
 log=$work/console.log
 # The guest has no tmpfs of its own on /tmp, so host paths under /tmp stay visible to it.
-append="console=ttyS0 panic=-1 loglevel=3 edd=off rdinit=/init"
-append="$append qmiusb_kdir=$kdir qmiusb_runner=$here/guest-run.sh qmiusb_bin=$qmiusb"
-append="$append qmiusb_only=$only qmiusb_src=$src_root"
+append="$(vm_boot_append "$here/guest-run.sh" "$qmiusb") qmiusb_only=$only qmiusb_src=$src_root"
 
 start=$(date +%s)
-set +e
-timeout --foreground -k 5 "$limit" "$qemu" -accel tcg -m 1024 -smp 1 -nographic -no-reboot \
-	-kernel "$vmlinuz" -initrd "$work/initrd.gz" -append "$append" \
-	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-	-nic none -monitor none -serial stdio < /dev/null > "$log" 2>&1
-rc=$?
-set -e
+vm_boot_qemu "$limit" "$append" "$log"
+rc=$vm_boot_rc
 end=$(date +%s)
 
 if [ $rc -ne 0 ] && ! grep -q 'VMTEST' "$log"; then

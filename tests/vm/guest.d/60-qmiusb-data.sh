@@ -6,27 +6,9 @@
 . "$(dirname "$0")/../guest-lib.sh"
 
 name=qmiusb-connect-usb
-sel=usb:$VM_VID:$VM_PID
-if ! vm_gadget_start || ! vm_unbind_qmi_wwan; then
-	vm_fail $name "no gadget, or qmi_wwan would not let go" "$VM_STATE/gadget.log"
-	exit 0
-fi
-# The TUN driver is a module in Debian's kernel, and the guest's /dev is minimal.
-modprobe tun 2>/dev/null
-if [ ! -c /dev/net/tun ]; then
-	mkdir -p /dev/net
-	mknod /dev/net/tun c 10 200 2>/dev/null
-fi
-if [ ! -c /dev/net/tun ] || ! [ -d /sys/module/tun ]; then
-	vm_skip $name "no TUN driver in the guest kernel"
-	exit 0
-fi
+vm_need_usb_data $name || exit 0
 out=$VM_STATE/connect.out
-"$QMIUSB" -d "$sel" connect --apn internet --ifname wwq0 > "$out" 2>&1 &
-pid=$!
-if ! vm_wait 300 grep -q "data path:" "$out"; then
-	kill -TERM $pid 2>/dev/null
-	wait $pid 2>/dev/null
+if ! vm_connect_start "$out" wwq0; then
 	vm_fail $name "no connection summary" "$out"
 	exit 0
 fi
@@ -40,15 +22,11 @@ for size in 1400 484; do
 done
 # On failure the connection's own counters say which side lost what.
 [ -n "$fail" ] && cat /run/qmiusb/*.conn >> "$VM_STATE/udata-ping-${fail##* }.out" 2>/dev/null
-kill -TERM $pid
-wait $pid
-rc=$?
+vm_connect_stop wwq0 "$out"
 if [ -n "$fail" ]; then
 	vm_fail $name "ping through wwq0 failed at size(s)$fail" "$VM_STATE/udata-ping-${fail##* }.out"
-elif [ $rc -ne 0 ]; then
-	vm_fail $name "connect exited $rc after SIGTERM" "$out"
-elif [ -e /sys/class/net/wwq0 ] || ! grep -q "IPv4 call stopped" "$out"; then
-	vm_fail $name "teardown incomplete" "$out"
+elif [ -n "$VM_CONNECT_WHY" ]; then
+	vm_fail $name "$VM_CONNECT_WHY" "$out"
 else
 	vm_pass $name "3 byte-checked echoes each at 512 and 1428 bytes via qmiusb's TUN"
 fi

@@ -5,26 +5,9 @@
 . "$(dirname "$0")/../guest-lib.sh"
 
 name=qmiusb-connect-qmap
-sel=usb:$VM_VID:$VM_PID
-if ! vm_gadget_start || ! vm_unbind_qmi_wwan; then
-	vm_fail $name "no gadget, or qmi_wwan would not let go" "$VM_STATE/gadget.log"
-	exit 0
-fi
-modprobe tun 2>/dev/null
-if [ ! -c /dev/net/tun ]; then
-	mkdir -p /dev/net
-	mknod /dev/net/tun c 10 200 2>/dev/null
-fi
-if [ ! -c /dev/net/tun ] || ! [ -d /sys/module/tun ]; then
-	vm_skip $name "no TUN driver in the guest kernel"
-	exit 0
-fi
+vm_need_usb_data $name || exit 0
 out=$VM_STATE/connect-qmap.out
-"$QMIUSB" -d "$sel" connect --apn internet --ifname wwq2 --data-format qmap > "$out" 2>&1 &
-pid=$!
-if ! vm_wait 300 grep -q "data path:" "$out"; then
-	kill -TERM $pid 2>/dev/null
-	wait $pid 2>/dev/null
+if ! vm_connect_start "$out" wwq2 --data-format qmap; then
 	vm_fail $name "no connection summary" "$out"
 	exit 0
 fi
@@ -48,16 +31,12 @@ for f in ${XDG_RUNTIME_DIR:+"$XDG_RUNTIME_DIR"/qmiusb/*.conn} /run/qmiusb/*.conn
 done
 grep -q "^qmap_up_transfers=" "$VM_STATE/qdata.conn" && grep -q "^drops=0$" "$VM_STATE/qdata.conn" ||
 	fail="$fail counters"
-kill -TERM $pid
-wait $pid
-rc=$?
+vm_connect_stop wwq2 "$out"
 if [ -n "$fail" ]; then
 	cat "$VM_STATE/qdata.conn" >> "$out" 2>/dev/null
 	vm_fail $name "QMAP data path failed at:$fail" "$out"
-elif [ $rc -ne 0 ]; then
-	vm_fail $name "connect exited $rc after SIGTERM" "$out"
-elif [ -e /sys/class/net/wwq2 ] || ! grep -q "IPv4 call stopped" "$out"; then
-	vm_fail $name "teardown incomplete" "$out"
+elif [ -n "$VM_CONNECT_WHY" ]; then
+	vm_fail $name "$VM_CONNECT_WHY" "$out"
 else
 	vm_pass $name "byte-checked echoes at 512 and 1428 bytes, 1 and 8 in flight, through MAP aggregates ($(sed -n 's/^qmap_up_transfers=//p' "$VM_STATE/qdata.conn") UL transfers for $(sed -n 's/^tun_rx_packets=//p' "$VM_STATE/qdata.conn") packets)"
 fi

@@ -11,21 +11,12 @@ ns=qmiusb-op
 port=5201
 peer_addr=10.64.255.1
 peer=${QMIUSB%/src/cli/qmiusb}/tests/net/qmiusb-opnet-peer
-sel=usb:$VM_VID:$VM_PID
 
 if [ ! -x "$peer" ]; then
 	vm_fail $name "no $peer in the build tree (cmake --build BUILD --target qmiusb-opnet-peer)"
 	exit 0
 fi
-modprobe tun 2>/dev/null
-if [ ! -c /dev/net/tun ]; then
-	mkdir -p /dev/net
-	mknod /dev/net/tun c 10 200 2>/dev/null
-fi
-if [ ! -c /dev/net/tun ] || ! [ -d /sys/module/tun ]; then
-	vm_skip $name "no TUN driver in the guest kernel"
-	exit 0
-fi
+vm_need_tun $name || exit 0
 
 # What to put back at the end: the shared gadget, and its interface's driver.
 had_gadget= had_driver=
@@ -88,11 +79,7 @@ if ! vm_wait 100 grep -q "listening on $port" "$VM_STATE/opnet-peer.out" || ! vm
 fi
 
 out=$VM_STATE/opnet-connect.out
-"$QMIUSB" -d "$sel" connect --apn internet --ifname wwq1 > "$out" 2>&1 &
-pid=$!
-if ! vm_wait 300 grep -q "data path:" "$out"; then
-	kill -TERM $pid 2>/dev/null
-	wait $pid 2>/dev/null
+if ! vm_connect_start "$out" wwq1; then
 	vm_fail $name "no connection summary" "$out"
 	restore
 	exit 0
@@ -119,13 +106,8 @@ else
 	vm_fail $name-tcp "TCP stream to $peer_addr:$port" "$VM_STATE/opnet-tcp.out"
 fi
 
-kill -TERM $pid
-wait $pid
-rc=$?
-if [ $rc -ne 0 ]; then
-	vm_fail $name-teardown "connect exited $rc after SIGTERM" "$out"
-elif [ -e /sys/class/net/wwq1 ] || ! grep -q "IPv4 call stopped" "$out"; then
-	vm_fail $name-teardown "teardown incomplete" "$out"
+if ! vm_connect_stop wwq1 "$out"; then
+	vm_fail $name-teardown "$VM_CONNECT_WHY" "$out"
 else
 	vm_pass $name-teardown "SIGTERM: call stopped, wwq1 removed, exit 0"
 fi

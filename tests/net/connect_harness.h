@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Test helpers shared by the connect tests (which run the real qmiusb with child.h): a private
+ * runtime directory, so `status`/`disconnect` and the published proxy path see this test's
+ * connection only, and an ICMP echo through the routing table (so through qmiusb's TUN).
+ */
+#ifndef TESTS_NET_CONNECT_HARNESS_H
+#define TESTS_NET_CONNECT_HARNESS_H
+
+#include "child.h"
+#include "ippkt.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/ip_icmp.h>
+#include <sys/socket.h>
+
+/* Makes a fresh directory from tmpl ("/tmp/NAME-XXXXXX") into dir and points var and
+ * XDG_RUNTIME_DIR at it. */
+static inline void rundir_make(char *dir, size_t cap, const char *tmpl, const char *var)
+{
+	snprintf(dir, cap, "%s", tmpl);
+	cr_assert_not_null(mkdtemp(dir));
+	setenv(var, dir, 1);
+	setenv("XDG_RUNTIME_DIR", dir, 1);
+}
+
+/* Removes what rundir_make() made, once qmiusb has emptied its state folder in it. */
+static inline void rundir_remove(const char *dir)
+{
+	char sub[256];
+
+	snprintf(sub, sizeof(sub), "%s/qmiusb", dir);
+	rmdir(sub);
+	rmdir(dir);
+}
+
+/* Waits until the connect child c printed its summary ("data path:" ends it), i.e. it is up. */
+static inline void child_wait_up(struct child *c)
+{
+	cr_assert(child_wait_for(c, "data path:"), "%s", c->out);
+}
+
+/* One ICMP echo carrying payload to dst through the routing table; true when answered with the
+ * same id and payload. The poll timeout only keeps a lost reply from hanging the suite. */
+static inline bool ping4(const char *dst, uint16_t id, const char *payload)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	uint8_t pkt[64] = { ICMP_ECHO, 0 }, in[256];
+	size_t plen = strlen(payload);
+	int s = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
+	uint16_t c;
+
+	cr_assert_geq(s, 0, "raw socket: %s", strerror(errno));
+	inet_pton(AF_INET, dst, &to.sin_addr);
+	pkt[4] = (uint8_t)(id >> 8);
+	pkt[5] = (uint8_t)id;
+	memcpy(pkt + 8, payload, plen);
+	c = htons(ippkt_csum(pkt, sizeof(pkt)));
+	memcpy(pkt + 2, &c, 2);
+	cr_assert_eq(sendto(s, pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to)),
+		     (ssize_t)sizeof(pkt));
+	for (int tries = 0; tries < 20; tries++) {
+		struct pollfd pfd = { .fd = s, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&pfd, 1, 3000) <= 0)
+			break;
+		n = recv(s, in, sizeof(in), 0);
+		/* Raw sockets see every ICMP packet, our own request included. */
+		if (n >= 20 + 8 && in[20] == ICMP_ECHOREPLY && in[24] == (uint8_t)(id >> 8) &&
+		    in[25] == (uint8_t)id && !memcmp(in + 20 + 8, pkt + 8, plen)) {
+			close(s);
+			return true;
+		}
+	}
+	close(s);
+	return false;
+}
+
+#endif
