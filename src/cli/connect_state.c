@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "cli/connect_state.h"
+#include "net/rundir.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -12,18 +13,12 @@
 
 int qconn_state_path(const char *devname, char *buf, size_t len, int create)
 {
-	const char *rt = getenv("XDG_RUNTIME_DIR");
 	char dir[256], name[96];
 	size_t i;
 	int n;
 
-	if (rt && *rt)
-		n = snprintf(dir, sizeof(dir), "%s/qmiusb", rt);
-	else if (geteuid() == 0)
-		n = snprintf(dir, sizeof(dir), "/run/qmiusb");
-	else
-		n = snprintf(dir, sizeof(dir), "/tmp/qmiusb-%u", (unsigned)geteuid());
-	if (n < 0 || (size_t)n >= sizeof(dir))
+	/* The same directory the proxy publishes in, so one setting moves both. */
+	if (qnet_rundir(dir, sizeof(dir)) < 0)
 		return -ENAMETOOLONG;
 	/* Device names carry ':' and '/': keep the file name plain. */
 	for (i = 0; devname[i] && i + 1 < sizeof(name); i++)

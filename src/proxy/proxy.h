@@ -102,9 +102,8 @@ struct qprx_stats {
 };
 void qprx_server_stats(const struct qprx_server *srv, struct qprx_stats *out);
 
-/* Where a proxy serving socket_name publishes its device file: $QMIUSB_RUNDIR, else
- * /run/qmiusb when root, else $XDG_RUNTIME_DIR/qmiusb, else /tmp/qmiusb-<uid>; then
- * "/<socket_name>". 0 or -ENAMETOOLONG. */
+/* Where a proxy serving socket_name publishes its device file: qnet_rundir() (net/rundir.h)
+ * + "/<socket_name>". 0 or -ENAMETOOLONG. */
 int qprx_publish_path(const char *socket_name, char *buf, size_t cap);
 /* Creates path (and its directory) as a FIFO: libqmi refuses a -d path that is not a special
  * file, and in proxy mode never opens it. An existing FIFO is replaced; anything else there

@@ -5,6 +5,7 @@
  * has no node of its own (the sim, a libusb-claimed interface) needs a stable file that does.
  */
 #include "proxy/proxy.h"
+#include "net/rundir.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -14,22 +15,16 @@
 
 int qprx_publish_path(const char *socket_name, char *buf, size_t cap)
 {
-	const char *dir = getenv("QMIUSB_RUNDIR");
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	char dir[256];
 	int n;
 
 	if (!socket_name)
 		socket_name = QPRX_DEFAULT_SOCKET;
 	if (strchr(socket_name, '/'))
 		return -EINVAL;
-	if (dir && *dir)
-		n = snprintf(buf, cap, "%s/%s", dir, socket_name);
-	else if (geteuid() == 0)
-		n = snprintf(buf, cap, "/run/qmiusb/%s", socket_name);
-	else if (xdg && *xdg)
-		n = snprintf(buf, cap, "%s/qmiusb/%s", xdg, socket_name);
-	else
-		n = snprintf(buf, cap, "/tmp/qmiusb-%u/%s", (unsigned)geteuid(), socket_name);
+	if (qnet_rundir(dir, sizeof(dir)) < 0)
+		return -ENAMETOOLONG;
+	n = snprintf(buf, cap, "%s/%s", dir, socket_name);
 	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
 }
 

@@ -17,14 +17,20 @@
 static const char *const connect_args[] = { QMIUSB_BIN, "-d", "sim", "connect", "--apn",
 					    "internet", "--no-share", NULL };
 
+static char rundir[] = "/tmp/qmiusb-cli-XXXXXX";
+
+static void remove_rundir(void)
+{
+	rmdir(rundir); /* empty again once every connect has exited */
+}
+
 static void private_rundir(void)
 {
-	static char dir[] = "/tmp/qmiusb-cli-XXXXXX";
-
 	if (geteuid() != 0)
 		cr_skip_test("needs root for network namespaces and TUN devices");
-	cr_assert_not_null(mkdtemp(dir));
-	setenv("XDG_RUNTIME_DIR", dir, 1);
+	cr_assert_not_null(mkdtemp(rundir));
+	setenv("QMIUSB_RUNDIR", rundir, 1);
+	atexit(remove_rundir);
 }
 
 /* stdout_fd: where the child's stdout goes (-1: keep ours). */

@@ -16,22 +16,18 @@
 #include <sys/socket.h>
 
 /* Makes a fresh directory from tmpl ("/tmp/NAME-XXXXXX") into dir and points var and
- * XDG_RUNTIME_DIR at it. */
+ * QMIUSB_RUNDIR (state files, the proxy's published path) at it. */
 static inline void rundir_make(char *dir, size_t cap, const char *tmpl, const char *var)
 {
 	snprintf(dir, cap, "%s", tmpl);
 	cr_assert_not_null(mkdtemp(dir));
 	setenv(var, dir, 1);
-	setenv("XDG_RUNTIME_DIR", dir, 1);
+	setenv("QMIUSB_RUNDIR", dir, 1);
 }
 
-/* Removes what rundir_make() made, once qmiusb has emptied its state folder in it. */
+/* Removes what rundir_make() made, once qmiusb has removed its files from it. */
 static inline void rundir_remove(const char *dir)
 {
-	char sub[256];
-
-	snprintf(sub, sizeof(sub), "%s/qmiusb", dir);
-	rmdir(sub);
 	rmdir(dir);
 }
 

@@ -16,14 +16,22 @@
 
 #define PAYLOAD "qmap-test-payload"
 
+static char rundir[64];
+
+static void remove_rundir(void)
+{
+	rundir_remove(rundir);
+}
+
 static void start(struct child *c, const char *const *args)
 {
-	static char dir[64];
 	const char *argv[40];
 	int n = 0;
 
-	if (!getenv("QMIUSB_TEST_RUNDIR")) /* `status` must find this test's connection only */
-		rundir_make(dir, sizeof(dir), "/tmp/qmiusb-qmap-XXXXXX", "QMIUSB_TEST_RUNDIR");
+	if (!getenv("QMIUSB_TEST_RUNDIR")) { /* `status` must find this test's connection only */
+		rundir_make(rundir, sizeof(rundir), "/tmp/qmiusb-qmap-XXXXXX", "QMIUSB_TEST_RUNDIR");
+		atexit(remove_rundir);
+	}
 	argv[n++] = QMIUSB_BIN;
 	while (*args && n < 39)
 		argv[n++] = *args++;
@@ -69,7 +77,7 @@ static void read_state(char *buf, size_t len)
 	FILE *f;
 	size_t n;
 
-	snprintf(path, sizeof(path), "%s/qmiusb/sim.conn", getenv("QMIUSB_TEST_RUNDIR"));
+	snprintf(path, sizeof(path), "%s/sim.conn", getenv("QMIUSB_TEST_RUNDIR"));
 	f = fopen(path, "r");
 	cr_assert_not_null(f, "no state file %s", path);
 	n = fread(buf, 1, len - 1, f);
