@@ -45,20 +45,31 @@ static void cpu_jiffies(unsigned long long *busy, unsigned long long *total)
 	fclose(f);
 }
 
-static void fill(unsigned char *p, size_t n, unsigned seq)
+/* Payloads are a per-sequence window into one precomputed pattern: every datagram differs and
+ * every answer is checked byte for byte, yet building one costs a copy, not a loop per byte. A
+ * byte loop here cost a quarter of the VM's CPU and would dilute the very ratio being measured. */
+#define PATTERN_SPAN 251 /* a prime, so the window's offset cycles through every residue */
+static unsigned char pattern[65536 + PATTERN_SPAN];
+
+static void pattern_init(void)
 {
 	size_t i;
 
+	for (i = 0; i < sizeof(pattern); i++)
+		pattern[i] = (unsigned char)(i * 31 + (i >> 8));
+}
+
+static void fill(unsigned char *p, size_t n, unsigned seq)
+{
 	memcpy(p, &seq, 4);
-	for (i = 4; i < n; i++)
-		p[i] = (unsigned char)(seq * 31 + i);
+	memcpy(p + 4, pattern + seq % PATTERN_SPAN, n - 4);
 }
 
 int main(int argc, char **argv)
 {
 	struct sockaddr_in src = { .sin_family = AF_INET, .sin_port = htons(5000) };
 	struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = htons(9) };
-	unsigned char out[65536], in[65536], want[65536];
+	unsigned char out[65536], in[65536];
 	unsigned long long b0, t0j, b1, t1j, echoes = 0, lost = 0, corrupt = 0;
 	unsigned seq = 0, inflight, i;
 	size_t size, payload;
@@ -80,6 +91,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	payload = size - 28; /* IPv4 + UDP headers */
+	pattern_init();
 	s = socket(AF_INET, SOCK_DGRAM, 0);
 	if (s < 0 || bind(s, (struct sockaddr *)&src, sizeof(src)) < 0 ||
 	    connect(s, (struct sockaddr *)&dst, sizeof(dst)) < 0) {
@@ -108,8 +120,7 @@ int main(int argc, char **argv)
 		if (n < 4)
 			continue;
 		memcpy(&got, in, 4);
-		fill(want, payload, got);
-		if ((size_t)n != payload || memcmp(in, want, payload))
+		if ((size_t)n != payload || memcmp(in + 4, pattern + got % PATTERN_SPAN, payload - 4))
 			corrupt++;
 		echoes++;
 		fill(out, payload, seq++);

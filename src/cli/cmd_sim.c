@@ -134,11 +134,12 @@ static int serve(struct qcli *cli, const struct qsim_gadget_opts *gopts,
 		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "event loop: %s", strerror(-ret));
 	qsim_gadget_get_stats(g, &st);
 	fprintf(cli->err,
-		"qmiusb sim: gadget stopped%s%s: %llu commands, %llu responses (%llu empty), "
-		"%llu notifications, %llu packets out, %llu in, %llu dropped\n",
+		"qmiusb sim: gadget stopped%s%s: %llu commands, %llu responses (%llu empty, "
+		"%llu stalled), %llu notifications, %llu packets out, %llu in, %llu dropped\n",
 		sig.signo ? " by " : "", sig.signo ? strsignal(sig.signo) : "",
 		(unsigned long long)st.commands, (unsigned long long)st.responses,
-		(unsigned long long)st.empty_responses, (unsigned long long)st.notifications,
+		(unsigned long long)st.empty_responses, (unsigned long long)st.resp_stalls,
+		(unsigned long long)st.notifications,
 		(unsigned long long)st.data_out, (unsigned long long)st.data_in,
 		(unsigned long long)st.data_dropped);
 out:

@@ -159,6 +159,7 @@ static int parse_item(struct qsim_faults *f, char *item)
 		{ "reg-delay", 600000, 0 },    { "call-fail", UINT16_MAX, 1 },
 		{ "call-drop", 3600000, 1 },   { "cid-limit", 254, 1 },
 		{ "seed", UINT32_MAX, 0 },     { "signal-ms", 3600000, 10 },
+		{ "resp-stall", 1000000, 1 },
 	};
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		if (strcmp(item, nums[i].name) != 0)
@@ -173,7 +174,8 @@ static int parse_item(struct qsim_faults *f, char *item)
 		case 4: f->call_drop_ms = (unsigned)v; break;
 		case 5: f->cid_limit = (unsigned)v; break;
 		case 6: f->seed = (uint32_t)v; break;
-		default: f->signal_ms = (unsigned)v; break;
+		case 7: f->signal_ms = (unsigned)v; break;
+		default: f->resp_stall = (unsigned)v; break;
 		}
 		return 0;
 	}

@@ -356,20 +356,47 @@ static ssize_t ep0_stage(struct qsim_gadget *g, bool in, void *buf, size_t len)
 	return n;
 }
 
-static void ep0_stall(struct qsim_gadget *g, const struct usb_ctrlrequest *r)
+/* 0 once ep0 is halted for this setup, else -errno (e.g. -EIDRM: the host gave up first). */
+static int ep0_stall(struct qsim_gadget *g, const struct usb_ctrlrequest *r)
 {
-	/* FunctionFS stalls when the data stage goes the wrong way. */
-	if (r->bRequestType & USB_DIR_IN)
-		(void)ep0_stage(g, false, NULL, 0);
-	else
-		(void)ep0_stage(g, true, NULL, 0);
+	/* FunctionFS stalls when the data stage goes the wrong way, and says so with EL2HLT. */
+	if (ep0_stage(g, !(r->bRequestType & USB_DIR_IN), NULL, 0) < 0)
+		return errno == EL2HLT ? 0 : -errno;
+	return -EPROTO; /* taken as a data stage: not a stall */
 }
 
-static void ep0_get_response(struct qsim_gadget *g, size_t wlen)
+/*
+ * resp-stall=N: a modem with a transient failure refuses the fetch but keeps the response and
+ * says again that one is waiting, so a host that reads a stall as "nothing queued" still gets it
+ * with its next request. True when this request was answered that way.
+ */
+static bool ep0_resp_stall(struct qsim_gadget *g, const struct usb_ctrlrequest *req)
+{
+	int ret;
+
+	if (!g->rq_head || g->st.resp_stalls >= qsim_get_faults(g->sim)->resp_stall)
+		return false;
+	ret = ep0_stall(g, req);
+	if (ret < 0) { /* not stalled: answer it as usual (or find the setup gone) */
+		glog(g, "GetEncapsulatedResponse: cannot stall: %s", strerror(-ret));
+		return false;
+	}
+	g->st.resp_stalls++;
+	glog(g, "GetEncapsulatedResponse stalled (resp-stall %llu of %u); response kept, "
+	     "announced again", (unsigned long long)g->st.resp_stalls,
+	     qsim_get_faults(g->sim)->resp_stall);
+	out_notify(g);
+	return true;
+}
+
+static void ep0_get_response(struct qsim_gadget *g, const struct usb_ctrlrequest *req)
 {
 	struct resp *r = g->rq_head;
+	size_t wlen = le16toh(req->wLength);
 	size_t n = 0;
 
+	if (ep0_resp_stall(g, req))
+		return;
 	if (r) {
 		n = r->len - r->off;
 		if (n > wlen)
@@ -402,7 +429,7 @@ static void ep0_setup(struct qsim_gadget *g, const struct usb_ctrlrequest *r)
 
 	if (r->bRequestType == REQ_OUT_CLASS_INTF && r->bRequest == CDC_SEND_ENCAPSULATED_COMMAND) {
 		if (wlen > sizeof(g->ep0_buf)) {
-			ep0_stall(g, r);
+			(void)ep0_stall(g, r);
 			return;
 		}
 		n = ep0_stage(g, false, g->ep0_buf, wlen);
@@ -415,7 +442,7 @@ static void ep0_setup(struct qsim_gadget *g, const struct usb_ctrlrequest *r)
 		(void)qsim_ctrl_in(g->sim, g->ep0_buf, (size_t)n);
 	} else if (r->bRequestType == REQ_IN_CLASS_INTF &&
 		   r->bRequest == CDC_GET_ENCAPSULATED_RESPONSE) {
-		ep0_get_response(g, wlen);
+		ep0_get_response(g, r);
 	} else if (r->bRequestType == REQ_OUT_CLASS_INTF &&
 		   r->bRequest == CDC_SET_CONTROL_LINE_STATE && wlen == 0) {
 		/* qmi_wwan sends DTR at bind for this device class: a stall would fail the bind. The
@@ -424,7 +451,7 @@ static void ep0_setup(struct qsim_gadget *g, const struct usb_ctrlrequest *r)
 		glog(g, "SET_CONTROL_LINE_STATE DTR=%u RTS=%u", le16toh(r->wValue) & 1u,
 		     (le16toh(r->wValue) >> 1) & 1u);
 	} else {
-		ep0_stall(g, r);
+		(void)ep0_stall(g, r);
 	}
 }
 

@@ -52,6 +52,7 @@ struct qsim_gadget_stats {
 	uint64_t commands;         /* SendEncapsulatedCommand */
 	uint64_t responses;        /* GetEncapsulatedResponse answered with data */
 	uint64_t empty_responses;  /* ... answered with zero bytes */
+	uint64_t resp_stalls;      /* ... answered with a STALL (resp-stall fault) */
 	uint64_t notifications;    /* RESPONSE_AVAILABLE delivered on interrupt IN */
 	uint64_t data_out, data_in;/* packets on bulk OUT (host->modem) / bulk IN (modem->host) */
 	uint64_t data_dropped;     /* modem->host packets with no free transfer, or not enabled */

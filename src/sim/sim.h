@@ -57,6 +57,9 @@ struct qsim_sel {
  *   no-qmap                  a modem without QMAP: aggregation requests get InvalidArgument
  *   data=gateway|reflect|forward     the data side's mode (see enum qsim_data_mode)
  *   opnet=NSPATH[:IFNAME]    forward to a TUN (default name qsimop0) in that network namespace
+ *   resp-stall=N             USB gadget only: the first N GetEncapsulatedResponse requests that
+ *                            find a response waiting are STALLed; the response stays queued and
+ *                            RESPONSE_AVAILABLE is sent again (ignored by the in-process transport)
  * A bare per-response knob (e.g. `drop`) hits every response.
  */
 struct qsim_faults {
@@ -79,6 +82,7 @@ struct qsim_faults {
 	int data_mode;        /* enum qsim_data_mode */
 	char opnet_ns[128];   /* "" = no operator network */
 	char opnet_if[16];    /* "" = qsimop0 */
+	unsigned resp_stall;  /* resp-stall=N: fetches the gadget stalls (0 = none) */
 };
 
 /* Fills *f (zeroed first) from spec; 0 or -EINVAL with a message naming the bad item in err. */

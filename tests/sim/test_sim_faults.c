@@ -29,7 +29,8 @@ Test(sim_faults, parse_full_spec)
 	cr_assert_eq(qsim_faults_parse(&f, "drop-every=3,dup-notify,zero-length=1,out-of-order-every=2,"
 				       "malformed=4,reg-denied,reg-delay=10,sim-delay=5,apn=x,"
 				       "cid-limit=3,seed=9,signal-ms=100,call-drop=20,"
-				       "call-fail-verbose=6:-1,signal-static", err, sizeof(err)), 0);
+				       "call-fail-verbose=6:-1,signal-static,resp-stall=3", err,
+				       sizeof(err)), 0);
 	cr_assert_eq(f.drop.every, 3);
 	cr_assert_eq(f.dup_notify.every, 1);
 	cr_assert_eq(f.zero_length.first, 1);
@@ -45,6 +46,7 @@ Test(sim_faults, parse_full_spec)
 	cr_assert_eq(f.call_drop_ms, 20);
 	cr_assert_eq(f.call_fail_verbose_type, 6);
 	cr_assert_eq(f.call_fail_verbose_reason, -1);
+	cr_assert_eq(f.resp_stall, 3);
 	cr_assert_eq(qsim_faults_parse(&f, "data=reflect,opnet=/run/netns/op:op0", err,
 				       sizeof(err)), 0);
 	cr_assert_eq(f.data_mode, QSIM_DATA_REFLECT);
@@ -61,7 +63,8 @@ Test(sim_faults, parse_errors_name_the_item)
 	const char *bad[] = { "bogus", "delay", "delay=-1", "delay=x", "drop=0", "cid-limit=255",
 			      "call-fail=0", "sim-absent=1", "drop-every", "call-fail-verbose=6",
 			      "delay=5,frobnicate", "data=fast", "opnet=", "opnet=/x:",
-			      "opnet=/x:waytoolonginterfacename" };
+			      "opnet=/x:waytoolonginterfacename", "resp-stall", "resp-stall=0",
+			      "resp-stall=x", "resp-stall=1000001" };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = 0;

@@ -95,6 +95,45 @@ vm_gadget_stop() {
 	return 0
 }
 
+vm_qmi_wwan_bound() { [ "$(vm_intf_driver "$(vm_usb_intf)")" = qmi_wwan ]; }
+
+# For one check: stops the shared gadget (remembering whether one ran and which driver held its
+# interface) and starts `vm_gadget_start FAULTS [sim ARGS]` instead; qmi_wwan's own bind of the
+# new one is awaited (bounded), so a later unbind cannot race it. 0 when the new gadget is up.
+vm_gadget_replace() {
+	VM_HAD_GADGET= VM_HAD_DRIVER=
+	if vm_gadget_running; then
+		VM_HAD_GADGET=1
+		VM_HAD_DRIVER=$(vm_intf_driver "$(vm_usb_intf)")
+		vm_gadget_stop
+	fi
+	vm_gadget_start "$@" || return 1
+	vm_wait 50 vm_qmi_wwan_bound
+	return 0
+}
+
+# Ends vm_gadget_replace's gadget (check $1-gadget-stop fails unless it stops cleanly) and brings
+# the shared one back with its interface's driver as found (else check $1-restore fails).
+vm_gadget_restore() {
+	if vm_gadget_running; then
+		if ! vm_gadget_stop || [ "$(cat "$VM_STATE/gadget.rc")" != 0 ]; then
+			vm_fail "$1-gadget-stop" "the replacement gadget did not stop cleanly" \
+				"$VM_STATE/gadget.log"
+		fi
+	fi
+	[ -n "$VM_HAD_GADGET" ] || return 0
+	if ! vm_gadget_start; then
+		vm_fail "$1-restore" "the shared gadget did not come back" "$VM_STATE/gadget.log"
+		return 1
+	fi
+	vm_wait 50 vm_qmi_wwan_bound
+	if [ "$VM_HAD_DRIVER" = qmi_wwan ]; then
+		vm_bind_qmi_wwan
+	else
+		vm_unbind_qmi_wwan
+	fi
+}
+
 # The configfs directory of the running gadget (the one bound to a UDC, or the only one).
 vm_gadget_dir() {
 	local d

@@ -35,3 +35,30 @@ elif command -v qmicli >/dev/null &&
 else
 	vm_pass qmiusb-detach "reattached to qmi_wwan"
 fi
+
+# With --no-reattach the kernel driver stays off after qmiusb exits (the interface unbound, no
+# cdc-wdm node), until someone binds it again: here the check itself, so later checks find
+# qmi_wwan bound as this file leaves it.
+if ! vm_bind_qmi_wwan; then
+	vm_fail qmiusb-no-reattach "qmi_wwan is not bound to start with" "$VM_STATE/gadget.log"
+	exit 0
+fi
+vm_run no-reattach "$QMIUSB" -d "$sel" --detach --no-reattach info
+rc=$?
+# A reattach would be immediate; a moment's wait lets a late one show.
+sleep 1
+drv=$(vm_intf_driver "$intf")
+if [ $rc -ne 0 ]; then
+	vm_fail qmiusb-no-reattach "exit $rc" "$VM_STATE/no-reattach.out"
+elif ! grep -q 352099001761481 "$VM_STATE/no-reattach.out"; then
+	vm_fail qmiusb-no-reattach "no IMEI in the output" "$VM_STATE/no-reattach.out"
+elif [ -n "$drv" ]; then
+	vm_fail qmiusb-no-reattach "driver after exit: '$drv', want none"
+elif vm_cdc_wdm >/dev/null; then
+	vm_fail qmiusb-no-reattach "no driver, yet a cdc-wdm node: $(vm_cdc_wdm)"
+else
+	vm_pass qmiusb-no-reattach "interface left without a driver"
+fi
+if ! vm_bind_qmi_wwan; then
+	vm_fail qmiusb-no-reattach-rebind "qmi_wwan would not bind again (driver '$(vm_intf_driver "$intf")')"
+fi

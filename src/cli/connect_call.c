@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: MIT */
+#include "cli/connect_int.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "net/loop.h"
+#include "net/netconf.h"
+#include "net/pump.h"
+#include "net/tun.h"
+#include "qmi/errors.h"
+
+#define CALL_TIMEOUT_MS 60000u /* Start Network may take long on a real network */
+
+static bool all(struct qconn *c, bool settings)
+{
+	for (unsigned i = 0; i < c->nfam; i++)
+		if (!c->fam[i].connected || (settings && !c->fam[i].have_settings))
+			return false;
+	return true;
+}
+
+static unsigned prefix_of_mask(uint32_t mask)
+{
+	unsigned n = 0;
+
+	while (mask & 0x80000000u) {
+		n++;
+		mask <<= 1;
+	}
+	return n;
+}
+
+static void addr4(uint32_t host_order, struct in_addr *out)
+{
+	out->s_addr = htonl(host_order);
+}
+
+/* gw: NULL when the modem gave none */
+static void print_addr(FILE *o, int family, const void *addr, unsigned prefix, const void *gw)
+{
+	int af = family == 4 ? AF_INET : AF_INET6;
+	char a[INET6_ADDRSTRLEN];
+
+	fprintf(o, "\tIPv%d address: %s/%u\n", family, inet_ntop(af, addr, a, sizeof(a)), prefix);
+	if (gw)
+		fprintf(o, "\tIPv%d gateway: %s\n", family, inet_ntop(af, gw, a, sizeof(a)));
+}
+
+static void print_summary(struct qconn *c, const struct qnet_ipconf *ip, int applied)
+{
+	FILE *o = c->cli->out;
+	char a[INET6_ADDRSTRLEN];
+	unsigned i;
+
+	fprintf(o, "[%s] connected: interface %s\n", c->cli->devname, c->tun->name);
+	for (i = 0; i < c->nfam; i++) {
+		const struct cfam *f = &c->fam[i];
+
+		if (f->family == 4 && f->cs.has_ipv4_address)
+			print_addr(o, 4, &ip->v4_addr, ip->v4_prefix,
+				   f->cs.has_ipv4_gateway ? &ip->v4_gw : NULL);
+		if (f->family == 6 && f->cs.has_ipv6_address)
+			print_addr(o, 6, &ip->v6_addr, ip->v6_prefix,
+				   f->cs.has_ipv6_gateway ? &ip->v6_gw : NULL);
+	}
+	for (i = 0; i < ip->n_dns4; i++)
+		fprintf(o, "\tDNS: %s\n", inet_ntop(AF_INET, &ip->dns4[i], a, sizeof(a)));
+	for (i = 0; i < ip->n_dns6; i++)
+		fprintf(o, "\tDNS: %s\n", inet_ntop(AF_INET6, &ip->dns6[i], a, sizeof(a)));
+	fprintf(o, "\tMTU: %u\n", ip->mtu);
+	fprintf(o, "\troutes: %s\n", ip->routes ? "default via the interface" : "none (--no-routes)");
+	if (c->o.dns_file)
+		fprintf(o, "\tDNS written to %s\n", c->o.dns_file);
+	if (applied == 1)
+		fprintf(o, "\tconfiguration: to be applied by root (see above)\n");
+	fprintf(o, "\tdata path: %s\n", qnet_pump_backend(c->pump));
+	fprintf(o, "\tdata format: %s\n", c->fmt_desc[0] ? c->fmt_desc : "raw-ip");
+	fflush(o);
+}
+
+static void configure(struct qconn *c)
+{
+	struct qnet_ipconf ip = { .routes = !c->o.no_routes, .mtu = 1500 };
+	char err[256] = "";
+	unsigned i;
+	int ret;
+
+	for (i = 0; i < c->nfam; i++) {
+		const struct qmi_wds_get_current_settings_resp *s = &c->fam[i].cs;
+
+		if (s->has_mtu && s->mtu >= 576 && s->mtu <= 9000)
+			ip.mtu = s->mtu;
+		if (c->fam[i].family == 4 && s->has_ipv4_address) {
+			ip.has_v4 = true;
+			addr4(s->ipv4_address, &ip.v4_addr);
+			ip.v4_prefix = s->has_ipv4_subnet_mask ?
+				(uint8_t)prefix_of_mask(s->ipv4_subnet_mask) : 32;
+			if (s->has_ipv4_gateway)
+				addr4(s->ipv4_gateway, &ip.v4_gw);
+			if (s->has_ipv4_primary_dns && ip.n_dns4 < QNET_DNS_MAX)
+				addr4(s->ipv4_primary_dns, &ip.dns4[ip.n_dns4++]);
+			if (s->has_ipv4_secondary_dns && ip.n_dns4 < QNET_DNS_MAX)
+				addr4(s->ipv4_secondary_dns, &ip.dns4[ip.n_dns4++]);
+		}
+		if (c->fam[i].family == 6 && s->has_ipv6_address) {
+			ip.has_v6 = true;
+			memcpy(&ip.v6_addr, s->ipv6_address.address, 16);
+			ip.v6_prefix = s->ipv6_address.prefix_length <= 128 ?
+				s->ipv6_address.prefix_length : 64;
+			if (s->has_ipv6_gateway)
+				memcpy(&ip.v6_gw, s->ipv6_gateway.address, 16);
+			if (s->has_ipv6_primary_dns && ip.n_dns6 < QNET_DNS_MAX)
+				memcpy(&ip.dns6[ip.n_dns6++], s->ipv6_primary_dns, 16);
+			if (s->has_ipv6_secondary_dns && ip.n_dns6 < QNET_DNS_MAX)
+				memcpy(&ip.dns6[ip.n_dns6++], s->ipv6_secondary_dns, 16);
+		}
+	}
+	if (!ip.has_v4 && !ip.has_v6)
+		return qconn_fail(c, QCLI_EXIT_QMI, "the modem gave no IP address for the call");
+	ret = qnet_netconf_apply(&c->nc, c->tun->ifindex, c->tun->name, &ip, c->cli->err, err,
+				 sizeof(err));
+	if (ret < 0)
+		return qconn_fail(c, QCLI_EXIT_FAILURE, "couldn't configure %s: %s", c->tun->name,
+				  err);
+	if (c->o.dns_file) {
+		int e = qnet_netconf_write_dns(c->o.dns_file, &ip);
+
+		if (e)
+			fprintf(c->cli->err, "warning: couldn't write %s: %s\n", c->o.dns_file,
+				strerror(-e));
+	}
+	c->addr4[0] = c->addr6[0] = '\0';
+	if (ip.has_v4)
+		snprintf(c->addr4, sizeof(c->addr4), "%s/%u",
+			 inet_ntop(AF_INET, &ip.v4_addr, err, sizeof(err)), ip.v4_prefix);
+	if (ip.has_v6)
+		snprintf(c->addr6, sizeof(c->addr6), "%s/%u",
+			 inet_ntop(AF_INET6, &ip.v6_addr, err, sizeof(err)), ip.v6_prefix);
+	c->mtu = ip.mtu;
+	c->since_ms = qnet_now_ms();
+	c->st = S_UP;
+	c->ever_up = true;
+	c->backoff_ms = c->o.backoff_min_ms;
+	snprintf(c->last, sizeof(c->last), "connected");
+	print_summary(c, &ip, ret);
+	if (c->o.on_up)
+		c->o.on_up(c->o.on_up_user, c->tun->name, &ip, qnet_pump_backend(c->pump));
+	qconn_publish(c);
+}
+
+static void on_settings(void *user, int err, const struct qmi_frame *resp)
+{
+	struct cfam *f = user;
+	struct qconn *c = f->c;
+	struct qmi_result r;
+	char eb[96];
+
+	f->busy = false;
+	if (qconn_gone(c))
+		return;
+	err = qconn_response(err, resp, &qmi_wds_get_current_settings_resp_def, &f->cs, &r);
+	if (err)
+		return qconn_fail(c, qconn_exit_for(err), "couldn't get the IPv%d settings: %s",
+				  f->family, qconn_errtext(err, &r, eb, sizeof(eb)));
+	f->have_settings = true;
+	if (all(c, true) && c->st == S_CALL)
+		configure(c);
+}
+
+static void get_settings(struct cfam *f)
+{
+	struct qmi_wds_get_current_settings_req q = {
+		.has_requested_settings = true,
+		.requested_settings = QMI_WDS_REQUESTED_DNS_ADDRESS | QMI_WDS_REQUESTED_IP_ADDRESS |
+				      QMI_WDS_REQUESTED_GATEWAY_INFO | QMI_WDS_REQUESTED_MTU |
+				      QMI_WDS_REQUESTED_IP_FAMILY,
+	};
+	int err;
+
+	f->have_settings = false;
+	f->busy = true;
+	err = qconn_send_msg(f->c, f->cid, &qmi_wds_get_current_settings_req_def, &q, 0,
+			     on_settings, f);
+	if (err) {
+		f->busy = false;
+		qconn_fail(f->c, qcli_exit_for_errno(err), "couldn't ask for the settings: %s",
+			   strerror(-err));
+	}
+}
+
+
+static void call_failed(struct cfam *f, int err, const struct qmi_result *r,
+			const struct qmi_wds_start_network_resp *s)
+{
+	struct qconn *c = f->c;
+	char why[200], eb[96];
+
+	if (err == -EREMOTEIO && s->has_call_end_reason) {
+		int n = snprintf(why, sizeof(why), "call end reason '%s' (%u)",
+				 qcli_name(qmi_wds_call_end_reason_name(s->call_end_reason)),
+				 s->call_end_reason);
+
+		if (s->has_verbose_call_end_reason && n > 0 && (size_t)n < sizeof(why))
+			snprintf(why + n, sizeof(why) - (size_t)n, ", verbose %s '%s' (%d)",
+				 qcli_name(qmi_wds_verbose_cer_type_name(
+					 s->verbose_call_end_reason.type)),
+				 qcli_name(qmi_wds_verbose_call_end_reason_name(
+					 s->verbose_call_end_reason.type,
+					 s->verbose_call_end_reason.reason)),
+				 s->verbose_call_end_reason.reason);
+	} else {
+		snprintf(why, sizeof(why), "%s", qconn_errtext(err, r, eb, sizeof(eb)));
+	}
+	if (!c->ever_up) {
+		qconn_fail(c, qconn_exit_for(err), "the IPv%d call failed: %s", f->family, why);
+		/* After qconn_fail(): recording the failure resets the JSON error's QMI part. */
+		if (err == -EREMOTEIO) {
+			c->cli->error.has_qmi = true;
+			c->cli->error.qmi_error = r->error;
+		}
+		return;
+	}
+	qconn_progress(c, "the IPv%d call failed: %s; next try in %u s", f->family, why,
+		       c->backoff_ms / 1000);
+	c->st = S_BACKOFF;
+	qconn_backoff(c);
+}
+
+static void on_start(void *user, int err, const struct qmi_frame *resp)
+{
+	struct cfam *f = user;
+	struct qconn *c = f->c;
+	struct qmi_wds_start_network_resp s;
+	struct qmi_result r;
+
+	f->busy = false;
+	if (qconn_gone(c))
+		return;
+	memset(&s, 0, sizeof(s));
+	err = qconn_response(err, resp, &qmi_wds_start_network_resp_def, &s, &r);
+	if (c->st != S_CALL)
+		return; /* failed meanwhile, or the other family's failure started a backoff */
+	/* NoEffect: this client's call is already up (a repeated Start); take its handle. */
+	if (err == -EREMOTEIO && r.error == QMI_ERR_NO_EFFECT && s.has_packet_data_handle)
+		err = 0;
+	if (err)
+		return call_failed(f, err, &r, &s);
+	f->connected = true;
+	f->pdh = s.packet_data_handle;
+	qconn_progress(c, "IPv%d call up (packet data handle 0x%08x)", f->family, f->pdh);
+	get_settings(f);
+}
+
+static bool opt_str(char *dst, size_t len, const char *opt)
+{
+	if (opt)
+		snprintf(dst, len, "%s", opt);
+	return opt != NULL;
+}
+
+static void start_call(struct cfam *f)
+{
+	struct qconn *c = f->c;
+	struct qmi_wds_start_network_req *q = calloc(1, sizeof(*q));
+	int err;
+
+	if (!q)
+		return qconn_fail(c, QCLI_EXIT_FAILURE, "out of memory");
+	q->has_apn = opt_str(q->apn, sizeof(q->apn), c->o.apn);
+	if (c->o.auth >= 0) {
+		q->has_auth = true;
+		q->auth = (uint8_t)c->o.auth;
+	}
+	q->has_username = opt_str(q->username, sizeof(q->username), c->o.user);
+	q->has_password = opt_str(q->password, sizeof(q->password), c->o.password);
+	if (c->o.profile >= 0) {
+		q->has_profile_index_3gpp = true;
+		q->profile_index_3gpp = (uint8_t)c->o.profile;
+	}
+	q->has_ip_family = true;
+	q->ip_family = (uint8_t)f->family;
+	f->busy = true;
+	err = qconn_send_msg(c, f->cid, &qmi_wds_start_network_req_def, q, CALL_TIMEOUT_MS,
+			     on_start, f);
+	free(q);
+	if (err) {
+		f->busy = false;
+		qconn_fail(c, qcli_exit_for_errno(err), "couldn't send Start Network: %s", strerror(-err));
+	}
+}
+
+void qconn_step_call(struct qconn *c)
+{
+	unsigned i;
+
+	c->st = S_CALL;
+	qconn_progress(c, "starting the %s call%s (APN '%s')",
+		       c->nfam == 2 ? "IPv4 and IPv6" : (c->fam[0].family == 4 ? "IPv4" : "IPv6"),
+		       c->nfam == 2 ? "s" : "", c->o.apn ? c->o.apn : "");
+	for (i = 0; i < c->nfam && c->st == S_CALL; i++) {
+		struct cfam *f = &c->fam[i];
+
+		if (f->busy)
+			continue;
+		if (f->connected)
+			get_settings(f);
+		else
+			start_call(f);
+	}
+}
