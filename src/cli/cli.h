@@ -118,14 +118,14 @@ int qcli_run(int argc, char **argv, FILE *out, FILE *err, unsigned flags);
  * cli->open_err (nothing printed). */
 int qcli_open(struct qcli *cli, struct qnet_loop *loop, struct qmi_dev **dev);
 
-/* Provided by the usb helper (src/cli/open_usb.c). selector is the -d value or NULL for "any
- * modem". Fills *out with a transport (not started). -ENODEV when no modem is present,
- * -ENOTSUP when this build has no USB backend, else -errno with err filled. */
+/* open_usb.c. selector is the -d value or NULL for "any modem". Fills *out with a transport
+ * (not started). -ENODEV when no modem is present, -ENOTSUP when this build has no USB backend,
+ * else -errno with err filled. */
 int qcli_open_usb(struct qcli *cli, const char *selector, struct qmi_transport *out, char *err,
 		  size_t errlen);
-/* Provided by the proxy helper (src/cli/open_proxy.c). device is the -d value (may be NULL).
- * With cli->proxy == QCLI_PROXY_AUTO it is asked first and returns -ENOTSUP/-ECONNREFUSED/
- * -ENOENT when no proxy is running, so the caller opens the device directly. */
+/* open_proxy.c. device is the -d value (may be NULL). With cli->proxy == QCLI_PROXY_AUTO it is
+ * asked first and returns -ENOTSUP/-ECONNREFUSED/-ENOENT when no proxy is running, so the caller
+ * opens the device directly. */
 int qcli_open_proxy(struct qcli *cli, const char *device, struct qmi_transport *out, char *err,
 		    size_t errlen);
 
@@ -195,7 +195,8 @@ int qcli_report(struct qcli *cli, const char *what, int err, const struct qmi_re
 /* A usage error: "qmiusb: <msg>" plus a hint, exit 2. */
 int qcli_usage_error(struct qcli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Any other failure with an explicit exit code. */
-int qcli_fail(struct qcli *cli, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int qcli_fail(struct qcli *cli, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* "QMI error 5 (ClientIdsExhausted)" into buf. */
 const char *qcli_qmi_error_str(uint16_t code, char *buf, size_t len);
 /* Writes {"code":N,"name":".."} as member key of the JSON output (no-op without --json). */
@@ -233,15 +234,14 @@ int qcli_cmd_signal(struct qcli *cli, int argc, char **argv);
 int qcli_cmd_status(struct qcli *cli, int argc, char **argv);
 int qcli_cmd_versions(struct qcli *cli, int argc, char **argv);
 int qcli_cmd_raw(struct qcli *cli, int argc, char **argv);
-/* Owned by other helpers (stubs until they land). */
 int qcli_cmd_list(struct qcli *cli, int argc, char **argv);
 int qcli_cmd_sim(struct qcli *cli, int argc, char **argv);
 int qcli_cmd_proxy(struct qcli *cli, int argc, char **argv);
 int qcli_cmd_connect(struct qcli *cli, int argc, char **argv);
-int qcli_cmd_disconnect(struct qcli *cli, int argc, char **argv); /* in cmd_connect.c (net) */
+int qcli_cmd_disconnect(struct qcli *cli, int argc, char **argv); /* in cmd_connect.c */
 
 /* The hook through which the data path adds a running connection's state and counters to
- * `qmiusb status` (status_conn.c; the net helper fills it in). Called after the packet service
+ * `qmiusb status` (status_conn.c). Called after the packet service
  * status, with the session open. Returns an exit code (0 when there is nothing to add). */
 int qcli_status_connection(struct qcli *cli);
 /* The WDS client id of the running `connect` this session reaches through its share, else 0. */

@@ -146,7 +146,7 @@ int qcli_parse_global(struct qcli *cli, int argc, char **argv, int *cmd_index)
 		case OPT_NO_RELEASE:
 			cli->no_release_cid = true;
 			break;
-		case OPT_DETACH: /* USB backend (usb helper) */
+		case OPT_DETACH: /* USB backend only */
 			cli->usb_detach = true;
 			break;
 		case OPT_NO_REATTACH:

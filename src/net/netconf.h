@@ -31,7 +31,8 @@ struct qnet_ipconf {
 	unsigned route_metric; /* 0: QNET_ROUTE_METRIC */
 };
 
-#define QNET_ROUTE_METRIC 700 /* below Ethernet/Wi-Fi defaults in preference, like NetworkManager's wwan */
+/* Less preferred than Ethernet and Wi-Fi defaults, like NetworkManager's wwan. */
+#define QNET_ROUTE_METRIC 700
 
 struct qnet_netconf;
 

@@ -459,8 +459,8 @@ static bool first_packet(struct qnet_pump *p, size_t n)
 	return pump_up_packet(p, b);
 }
 
-int qnet_pump_new(struct qnet_pump **out, struct qnet_loop *loop, int tun_fd, qnet_pump_send_fn send,
-		  void *send_ctx, const struct qnet_pump_opts *opts)
+int qnet_pump_new(struct qnet_pump **out, struct qnet_loop *loop, int tun_fd,
+		  qnet_pump_send_fn send, void *send_ctx, const struct qnet_pump_opts *opts)
 {
 	struct qnet_pump *p;
 	ssize_t first = 0;

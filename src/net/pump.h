@@ -6,9 +6,10 @@
  * buffer ring (Linux 6.7+), or else `reads` reads on registered buffers are always in flight;
  * on poll(), a watch reads up to `reads` packets per wakeup. A TUN that cannot do non-blocking
  * attempts (no FMODE_NOWAIT, e.g. Linux 6.1) gets the poll() way on either loop: io_uring would
- * hand each of its reads and writes to a kernel worker thread (4x slower in the VM benchmark). Each packet goes to send(); when it
- * answers -ENOBUFS the packet is held and TUN reads pause until qnet_pump_data_tx_ready(). At most
- * `reads` packets are ever held; the rest wait in the TUN's own kernel queue.
+ * hand each of its reads and writes to a kernel worker thread (4x slower in the VM benchmark).
+ * Each packet goes to send(); when it answers -ENOBUFS the packet is held and TUN reads pause
+ * until qnet_pump_data_tx_ready(). At most `reads` packets are ever held; the rest wait in the
+ * TUN's own kernel queue.
  * Downlink (modem -> TUN): qnet_pump_data_rx() copies the packet into one of `tx_bufs` buffers and
  * queues a write (io_uring), or writes it at once (poll()). No buffer free: the packet is dropped
  * and counted. Every dropped packet is counted under its reason; nothing allocates per packet.
@@ -73,8 +74,8 @@ typedef int (*qnet_pump_send_fn)(void *ctx, const uint8_t *pkt, size_t len);
 
 /* tun_fd stays the caller's (keep it open until qnet_pump_free()); its O_NONBLOCK flag is set
  * to what the backend needs. 0 or -errno. */
-int qnet_pump_new(struct qnet_pump **out, struct qnet_loop *loop, int tun_fd, qnet_pump_send_fn send,
-		  void *send_ctx, const struct qnet_pump_opts *opts);
+int qnet_pump_new(struct qnet_pump **out, struct qnet_loop *loop, int tun_fd,
+		  qnet_pump_send_fn send, void *send_ctx, const struct qnet_pump_opts *opts);
 /* Stops the pump; in-flight io_uring operations are cancelled and the buffers freed once the
  * kernel has let go of them (at the latest in qnet_loop_free()). Accepts NULL. */
 void qnet_pump_free(struct qnet_pump *p);

@@ -28,7 +28,8 @@ struct qmi_sub;
 
 #define QMI_DEV_DEFAULT_TIMEOUT_MS 10000 /* qmicli's 10 s for CTL allocation */
 
-struct qmi_dev_opts { FILE *trace; unsigned timeout_ms; };  /* trace: decoded QMI trace (-v) or NULL */
+/* trace: decoded QMI trace (-v) or NULL */
+struct qmi_dev_opts { FILE *trace; unsigned timeout_ms; };
 
 int qmi_dev_new(struct qmi_dev **out, struct qnet_loop *loop, struct qmi_transport tr,
 		const struct qmi_dev_opts *opts);   /* takes ownership of tr and starts it */
@@ -75,8 +76,8 @@ void qmi_dev_unsubscribe(struct qmi_sub *sub);   /* accepts NULL */
  * One monitor per device; cb NULL removes it. */
 void qmi_dev_set_monitor(struct qmi_dev *dev, qmi_ind_cb cb, void *user);
 
+/* version_info_tries 0 = skip; one try per second. data_format -1 = leave, 1 = 802.3, 2 = raw-ip */
 struct qmi_open_opts { unsigned version_info_tries; bool sync; int data_format; bool qos; };
-  /* version_info_tries 0 = skip; one try per second. data_format -1 = leave, 1 = 802.3, 2 = raw-ip */
 /* 0; -ETIMEDOUT (no version info after every try); -EREMOTEIO (*result: the modem's error);
  * -EINVAL; or the transport error. result may be NULL. */
 int qmi_dev_open(struct qmi_dev *dev, const struct qmi_open_opts *o, struct qmi_result *result);

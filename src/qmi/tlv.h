@@ -53,7 +53,8 @@ int qmi_writer_tlv(struct qmi_writer *w, uint8_t type, const void *val, size_t l
 /* The Result TLV 0x02 {u16 status, u16 error} for responders (sim, proxy). */
 int qmi_writer_result(struct qmi_writer *w, uint16_t status, uint16_t error);
 
-struct qmi_result { uint16_t status; uint16_t error; };  /* status 0 = success; error = QMI error code */
+/* status 0 = success; error = the QMI error code */
+struct qmi_result { uint16_t status; uint16_t error; };
 int qmi_result_get(const struct qmi_frame *f, struct qmi_result *out); /* 0, -ENOENT, -EBADMSG */
 
 #endif

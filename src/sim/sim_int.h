@@ -20,7 +20,9 @@ struct qmi_frame;
 #define QSIM_OUTQ_MAX 256 /* frames waiting for their delay; beyond it the modem drops (counted) */
 
 /* The services the modem answers, in the order of the version list. */
-enum qsim_svc_idx { QSIM_SVC_WDS, QSIM_SVC_DMS, QSIM_SVC_NAS, QSIM_SVC_UIM, QSIM_SVC_WDA, QSIM_NSVC };
+enum qsim_svc_idx {
+	QSIM_SVC_WDS, QSIM_SVC_DMS, QSIM_SVC_NAS, QSIM_SVC_UIM, QSIM_SVC_WDA, QSIM_NSVC
+};
 
 struct qsim_session {
 	struct qsim *owner; /* for the drop timer */

@@ -59,7 +59,8 @@ int qusb_quirks_load_default(struct qusb_quirks *q, const char *extra_file,
 			     qusb_quirk_err_cb err, void *user);
 
 /* The entry deciding for this interface: the last one that matches (later files override), or
- * NULL. An entry whose flags include QUSB_QUIRK_IGNORE is returned too: the caller must honour it. */
+ * NULL. An entry whose flags include QUSB_QUIRK_IGNORE is returned too: the caller must honour
+ * it. */
 const struct qusb_quirk *qusb_quirks_match(const struct qusb_quirks *q, uint16_t vid, uint16_t pid,
 					   uint8_t iface, uint8_t cls, uint8_t subcls, uint8_t proto);
 

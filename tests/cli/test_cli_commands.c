@@ -11,7 +11,8 @@
 #include "sim/sim.h"
 
 #define HAS(hay, needle) cr_assert(strstr((hay), (needle)), "missing <%s> in:\n%s", (needle), (hay))
-#define HASNT(hay, needle) cr_assert(!strstr((hay), (needle)), "unexpected <%s> in:\n%s", (needle), (hay))
+#define HASNT(hay, needle) \
+	cr_assert(!strstr((hay), (needle)), "unexpected <%s> in:\n%s", (needle), (hay))
 
 static void assert_json(const struct run *r)
 {

@@ -6,7 +6,8 @@
 #include "sim/sim.h"
 
 #define HAS(hay, needle) cr_assert(strstr((hay), (needle)), "missing <%s> in:\n%s", (needle), (hay))
-#define HASNT(hay, needle) cr_assert(!strstr((hay), (needle)), "unexpected <%s> in:\n%s", (needle), (hay))
+#define HASNT(hay, needle) \
+	cr_assert(!strstr((hay), (needle)), "unexpected <%s> in:\n%s", (needle), (hay))
 
 /* The identity block must be intact: every value in its own field. */
 static void assert_info_ok(const struct run *r)

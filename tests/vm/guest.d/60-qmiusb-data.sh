@@ -2,7 +2,7 @@
 # raw-IP, starts the call, configures its TUN and pumps packets between the TUN and the bulk
 # endpoints; pings to the software modem's gateway check every payload byte (ping -p pattern,
 # 512 and 1428-byte packets: the first a multiple of the max packet size, so ZLPs are exercised);
-# SIGTERM must stop the call, remove the TUN and exit 0. (Owned by the net helper.)
+# SIGTERM must stop the call, remove the TUN and exit 0.
 . "$(dirname "$0")/../guest-lib.sh"
 
 name=qmiusb-connect-usb

@@ -1,7 +1,7 @@
 # d2. qmiusb's data path with QMAP aggregation over the gadget: `connect --data-format qmap`
 # negotiates MAP v1 both ways through WDA; byte-checked pings (512 and 1428-byte packets, one at
 # a time and 8 in flight so transfers carry several frames) must come back through the aggregates
-# without a drop; SIGTERM must stop the call and remove the TUN. (Owned by the perf helper.)
+# without a drop; SIGTERM must stop the call and remove the TUN.
 . "$(dirname "$0")/../guest-lib.sh"
 
 name=qmiusb-connect-qmap

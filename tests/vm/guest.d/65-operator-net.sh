@@ -3,7 +3,7 @@
 # the build tree's qmiusb-opnet-peer echoes TCP and UDP; `qmiusb -d usb:... connect` (qmi_wwan
 # unbound) carries ping, a UDP transfer and a TCP stream to that peer, every byte compared, then
 # SIGTERM must tear the connection down. The shared gadget is replaced for the duration and
-# restored afterwards, with qmi_wwan bound or not as it was found. (Owned by opnet.)
+# restored afterwards, with qmi_wwan bound or not as it was found.
 . "$(dirname "$0")/../guest-lib.sh"
 
 name=operator-net
@@ -18,42 +18,19 @@ if [ ! -x "$peer" ]; then
 fi
 vm_need_tun $name || exit 0
 
-# What to put back at the end: the shared gadget, and its interface's driver.
-had_gadget= had_driver=
-if vm_gadget_running; then
-	had_gadget=1
-	had_driver=$(vm_intf_driver "$(vm_usb_intf)")
-	vm_gadget_stop
-fi
-
 restore() {
 	[ -n "$peer_pid" ] && kill -TERM "$peer_pid" 2>/dev/null && wait "$peer_pid" 2>/dev/null
-	if vm_gadget_running; then
-		if ! vm_gadget_stop || [ "$(cat "$VM_STATE/gadget.rc")" != 0 ]; then
-			vm_fail $name-gadget-stop "the forwarding gadget did not stop cleanly" \
-				"$VM_STATE/gadget.log"
-		fi
-	fi
+	vm_gadget_restore $name
 	ip netns del $ns 2>/dev/null
-	if [ -n "$had_gadget" ]; then
-		if ! vm_gadget_start; then
-			vm_fail $name-restore "the shared gadget did not come back" "$VM_STATE/gadget.log"
-		elif [ "$had_driver" = qmi_wwan ]; then
-			vm_bind_qmi_wwan
-		else
-			vm_unbind_qmi_wwan
-		fi
-	fi
 }
 peer_pid=
 
 ip netns del $ns 2>/dev/null
 if ! ip netns add $ns || ! ip -n $ns link set lo up; then
 	vm_fail $name "ip netns add $ns failed"
-	restore
 	exit 0
 fi
-if ! vm_gadget_start "" --data-mode forward --opnet $ns ||
+if ! vm_gadget_replace "" --data-mode forward --opnet $ns ||
 	! grep -q "operator network: qsimop0 in $ns" "$VM_STATE/gadget.log"; then
 	vm_fail $name-gadget "no forwarding gadget: $(cat "$VM_STATE/gadget.why" 2>/dev/null)" \
 		"$VM_STATE/gadget.log"
