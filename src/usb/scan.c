@@ -101,7 +101,12 @@ void qusb_sysfs_driver(const char *path, uint8_t config, uint8_t iface, char *bu
 		return;
 	target[n] = '\0';
 	const char *slash = strrchr(target, '/');
-	snprintf(buf, len, "%s", slash ? slash + 1 : target);
+	const char *name = slash ? slash + 1 : target;
+	size_t nlen = strlen(name);
+
+	/* A cut name could pass for another driver: one that does not fit stays unknown. */
+	if (nlen < len)
+		memcpy(buf, name, nlen + 1);
 }
 
 /* Strings from sysfs (no device I/O, no permission needed), else from the device if it opens. */

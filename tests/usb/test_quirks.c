@@ -170,6 +170,7 @@ static bool hexfield(const char **p, const char *tag, unsigned digits, unsigned 
 	*p += tl;
 	if (**p == '*') {
 		*any = true;
+		*v = 0;
 		(*p)++;
 		return true;
 	}
