@@ -102,10 +102,13 @@ static int parse_item(struct qsim_faults *f, char *item)
 			f->signal_static = true;
 		return 0;
 	}
-	if (!strcmp(item, "no-qmap")) { /* a modem without QMAP: Set Data Format refuses it */
+	if (!strcmp(item, "no-qmap") || !strcmp(item, "resp-stall-silent")) {
 		if (val)
 			return -EINVAL;
-		f->no_qmap = true;
+		if (item[0] == 'n')
+			f->no_qmap = true; /* a modem without QMAP: Set Data Format refuses it */
+		else
+			f->resp_stall_silent = true;
 		return 0;
 	}
 	if (!strcmp(item, "apn")) {

@@ -368,7 +368,8 @@ static int ep0_stall(struct qsim_gadget *g, const struct usb_ctrlrequest *r)
 /*
  * resp-stall=N: a modem with a transient failure refuses the fetch but keeps the response and
  * says again that one is waiting, so a host that reads a stall as "nothing queued" still gets it
- * with its next request. True when this request was answered that way.
+ * with its next request; with resp-stall-silent it says nothing, and only a host that fetches
+ * again on its own gets the response. True when this request was answered with a stall.
  */
 static bool ep0_resp_stall(struct qsim_gadget *g, const struct usb_ctrlrequest *req)
 {
@@ -381,11 +382,14 @@ static bool ep0_resp_stall(struct qsim_gadget *g, const struct usb_ctrlrequest *
 		glog(g, "GetEncapsulatedResponse: cannot stall: %s", strerror(-ret));
 		return false;
 	}
+	bool silent = qsim_get_faults(g->sim)->resp_stall_silent;
+
 	g->st.resp_stalls++;
-	glog(g, "GetEncapsulatedResponse stalled (resp-stall %llu of %u); response kept, "
-	     "announced again", (unsigned long long)g->st.resp_stalls,
-	     qsim_get_faults(g->sim)->resp_stall);
-	out_notify(g);
+	glog(g, "GetEncapsulatedResponse stalled (resp-stall %llu of %u); response kept, %s",
+	     (unsigned long long)g->st.resp_stalls, qsim_get_faults(g->sim)->resp_stall,
+	     silent ? "not announced again" : "announced again");
+	if (!silent)
+		out_notify(g);
 	return true;
 }
 

@@ -60,6 +60,7 @@ struct qsim_sel {
  *   resp-stall=N             USB gadget only: the first N GetEncapsulatedResponse requests that
  *                            find a response waiting are STALLed; the response stays queued and
  *                            RESPONSE_AVAILABLE is sent again (ignored by the in-process transport)
+ *   resp-stall-silent        ... and not sent again: the host must fetch again on its own
  * A bare per-response knob (e.g. `drop`) hits every response.
  */
 struct qsim_faults {
@@ -83,6 +84,7 @@ struct qsim_faults {
 	char opnet_ns[128];   /* "" = no operator network */
 	char opnet_if[16];    /* "" = qsimop0 */
 	unsigned resp_stall;  /* resp-stall=N: fetches the gadget stalls (0 = none) */
+	bool resp_stall_silent; /* resp-stall-silent: no new RESPONSE_AVAILABLE after a stall */
 };
 
 /* Fills *f (zeroed first) from spec; 0 or -EINVAL with a message naming the bad item in err. */

@@ -363,6 +363,14 @@ static void submit_get_response(struct qusb_tr *tr)
 	}
 }
 
+static void refetch_cb(void *user)
+{
+	struct qusb_slot *s = user;
+	s->retry = NULL;
+	if (live(s->tr) && !s->busy)
+		submit_get_response(s->tr);
+}
+
 static void resp_cb(struct libusb_transfer *t)
 {
 	struct qusb_slot *s = t->user_data;
@@ -371,15 +379,26 @@ static void resp_cb(struct libusb_transfer *t)
 		return;
 	if (tr->resp_owed)
 		tr->resp_owed--;
-	/* Zero-length and stalled answers mean "nothing queued" (repeated notifications). */
-	if (t->status == LIBUSB_TRANSFER_COMPLETED && t->actual_length > 0) {
-		tr->errors_in_row = 0;
-		tr->cbs->ctrl_rx(tr->user, libusb_control_transfer_get_data(t),
-				 (size_t)t->actual_length);
-		if (!live(tr) || tr->destroy_pending)
-			return;
+	if (t->status == LIBUSB_TRANSFER_COMPLETED) {
+		/* A zero-length answer means "nothing queued" (repeated notifications). */
+		qnet_timer_cancel(s->retry);
+		s->retry = NULL;
+		tr->resp_refetches = 0;
+		if (t->actual_length > 0) {
+			tr->errors_in_row = 0;
+			tr->cbs->ctrl_rx(tr->user, libusb_control_transfer_get_data(t),
+					 (size_t)t->actual_length);
+			if (!live(tr) || tr->destroy_pending)
+				return;
+		}
+	} else if (!tr->resp_owed && !s->retry && tr->resp_refetches < QUSB_RESP_REFETCH_MAX) {
+		/* A STALL may mean "nothing queued", or a failure that kept a response no new
+		 * RESPONSE_AVAILABLE will announce: ask again, a few times, later each time. */
+		unsigned ms = QUSB_RESP_REFETCH_MS << (2 * tr->resp_refetches++);
+		if (qnet_loop_timer(tr->loop, ms, refetch_cb, s, &s->retry) < 0)
+			s->retry = NULL;
 	}
-	if (tr->resp_owed && !tr->slots[QUSB_SLOT_RESP].busy)
+	if (tr->resp_owed && !s->busy)
 		submit_get_response(tr);
 }
 

@@ -21,6 +21,9 @@ struct qnet_timer;
  * SendEncapsulatedCommand loses its frame. The QMI core keeps its own per-request timeout. */
 #define QUSB_CTRL_TIMEOUT_MS 30000
 #define QUSB_MAX_RESP_OWED 64
+/* After a failed GetEncapsulatedResponse: fetches of our own, 10, 40, 160 and 640 ms apart. */
+#define QUSB_RESP_REFETCH_MAX 4
+#define QUSB_RESP_REFETCH_MS 10
 #define QUSB_ERROR_WINDOW_MS 2000 /* transfer errors lasting this long end the session */
 #define QUSB_RETRY_MS 50          /* pause before resubmitting after an error */
 #define QUSB_MAX_WATCHES 16
@@ -89,6 +92,7 @@ struct qusb_tr {
 	size_t q_len[QUSB_CMD_QUEUE];
 	unsigned q_head, q_count;
 	unsigned resp_owed;  /* RESPONSE_AVAILABLE notifications not yet answered by a read */
+	unsigned resp_refetches; /* own fetches since the last one that completed */
 	unsigned errors_in_row;
 	uint64_t first_error_ms;
 

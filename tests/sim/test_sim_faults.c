@@ -26,10 +26,12 @@ Test(sim_faults, parse_full_spec)
 	cr_assert_eq(f.drop.every, 0);
 	cr_assert(f.sim_absent);
 	cr_assert_eq(f.call_fail_reason, 27);
+	cr_assert(!f.resp_stall_silent);
 	cr_assert_eq(qsim_faults_parse(&f, "drop-every=3,dup-notify,zero-length=1,out-of-order-every=2,"
 				       "malformed=4,reg-denied,reg-delay=10,sim-delay=5,apn=x,"
 				       "cid-limit=3,seed=9,signal-ms=100,call-drop=20,"
-				       "call-fail-verbose=6:-1,signal-static,resp-stall=3", err,
+				       "call-fail-verbose=6:-1,signal-static,resp-stall=3,"
+				       "resp-stall-silent", err,
 				       sizeof(err)), 0);
 	cr_assert_eq(f.drop.every, 3);
 	cr_assert_eq(f.dup_notify.every, 1);
@@ -47,6 +49,7 @@ Test(sim_faults, parse_full_spec)
 	cr_assert_eq(f.call_fail_verbose_type, 6);
 	cr_assert_eq(f.call_fail_verbose_reason, -1);
 	cr_assert_eq(f.resp_stall, 3);
+	cr_assert(f.resp_stall_silent);
 	cr_assert_eq(qsim_faults_parse(&f, "data=reflect,opnet=/run/netns/op:op0", err,
 				       sizeof(err)), 0);
 	cr_assert_eq(f.data_mode, QSIM_DATA_REFLECT);
@@ -64,7 +67,7 @@ Test(sim_faults, parse_errors_name_the_item)
 			      "call-fail=0", "sim-absent=1", "drop-every", "call-fail-verbose=6",
 			      "delay=5,frobnicate", "data=fast", "opnet=", "opnet=/x:",
 			      "opnet=/x:waytoolonginterfacename", "resp-stall", "resp-stall=0",
-			      "resp-stall=x", "resp-stall=1000001" };
+			      "resp-stall=x", "resp-stall=1000001", "resp-stall-silent=1" };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = 0;
