@@ -214,11 +214,27 @@ static bool resolve(const struct qusb_config *c, uint8_t iface, struct qusb_func
 	return false;
 }
 
+/* The entry deciding for iface (matched on its first alternate setting) vetoes it. */
+static bool vetoed(const struct qusb_config *cfg, uint16_t vid, uint16_t pid,
+		   const struct qusb_quirks *quirks, uint8_t iface)
+{
+	const struct qusb_alt *a0 = first_alt(cfg, iface);
+	if (!a0)
+		return false;
+	const struct qusb_quirk *q =
+		qusb_quirks_match(quirks, vid, pid, iface, a0->cls, a0->subcls, a0->proto);
+	return q && (q->flags & QUSB_QUIRK_IGNORE);
+}
+
 int qusb_find_qmi(const struct qusb_config *cfg, uint16_t vid, uint16_t pid,
 		  const struct qusb_quirks *quirks, struct qusb_func *out, size_t cap)
 {
-	int found = 0;
-	bool seen[256] = { false };
+	/* Each function has its own control interface, so there are at most n_alts. All are
+	 * collected before any is written: the count must not depend on cap, and the ones that
+	 * fit are the first in control-interface order, not the first in descriptor order. */
+	struct qusb_func all[QUSB_MAX_ALTS];
+	size_t found = 0;
+	bool seen[256] = { false }, claimed[256] = { false };
 
 	for (unsigned i = 0; i < cfg->n_alts; i++) {
 		uint8_t iface = cfg->alts[i].iface;
@@ -247,24 +263,27 @@ int qusb_find_qmi(const struct qusb_config *cfg, uint16_t vid, uint16_t pid,
 		}
 		if (!resolve(cfg, iface, &f))
 			continue;
-		bool dup = false;
-		for (int k = 0; k < found && k < (int)cap; k++)
-			dup |= out[k].ctrl_iface == f.ctrl_iface;
-		if (dup)
+		/* Reached through the other side of a CDC Union, the function may include an
+		 * interface a user file vetoed: the veto holds for both of its interfaces. */
+		if ((f.ctrl_iface != iface && vetoed(cfg, vid, pid, quirks, f.ctrl_iface)) ||
+		    (f.data_iface != iface && vetoed(cfg, vid, pid, quirks, f.data_iface)))
 			continue;
-		if ((size_t)found < cap)
-			out[found] = f;
-		found++;
+		/* Both sides of a Union find the same function: it counts once. */
+		if (claimed[f.ctrl_iface])
+			continue;
+		claimed[f.ctrl_iface] = true;
+		all[found++] = f;
 	}
 	/* Report in control-interface order whatever order the descriptors came in. */
-	size_t n = (size_t)found < cap ? (size_t)found : cap;
-	for (size_t a = 1; a < n; a++)
-		for (size_t b = a; b > 0 && out[b - 1].ctrl_iface > out[b].ctrl_iface; b--) {
-			struct qusb_func t = out[b];
-			out[b] = out[b - 1];
-			out[b - 1] = t;
+	for (size_t a = 1; a < found; a++)
+		for (size_t b = a; b > 0 && all[b - 1].ctrl_iface > all[b].ctrl_iface; b--) {
+			struct qusb_func t = all[b];
+			all[b] = all[b - 1];
+			all[b - 1] = t;
 		}
-	return found;
+	if (cap)
+		memcpy(out, all, (found < cap ? found : cap) * sizeof(*out));
+	return (int)found;
 }
 
 void qusb_func_why(const struct qusb_func *f, char *buf, size_t len)

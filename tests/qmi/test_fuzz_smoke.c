@@ -3,9 +3,13 @@
  * A bounded, seeded fuzz run of the libFuzzer target bodies (fuzz/fuzz_targets.c) under the
  * test build's ASan + UBSan: random bytes, and valid frames with bytes flipped, cut short,
  * lengths rewritten and several glued together. A broken invariant traps (a crash here).
+ * The quirks and descriptor targets replay their seed directories (fuzz/seeds/quirks, /desc)
+ * and mutations of them.
  */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fuzz_targets.h"
@@ -145,4 +149,123 @@ Test(fuzz_smoke, seeds_replay)
 		cr_assert_eq(qmi_fuzz_frame(buf, n), 0);
 		cr_assert_eq(qmi_fuzz_splitter(buf, n), 0);
 	}
+}
+
+/* Every file of fuzz/seeds/<dir>, read whole into *bufs (caller frees each and the array) and
+ * replayed through target. */
+static size_t load_seeds(const char *dir, int (*target)(const uint8_t *, size_t),
+			 uint8_t ***bufs, size_t **lens)
+{
+	char path[512];
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/fuzz/seeds/%s", QMIUSB_SOURCE_DIR, dir);
+	d = opendir(path);
+	cr_assert_not_null(d, "missing seed directory %s", path);
+	*bufs = NULL;
+	*lens = NULL;
+	while ((de = readdir(d))) {
+		char file[1024];
+		FILE *fp;
+		long sz;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", path, de->d_name);
+		fp = fopen(file, "rb");
+		cr_assert_not_null(fp, "%s", file);
+		cr_assert_eq(fseek(fp, 0, SEEK_END), 0);
+		sz = ftell(fp);
+		rewind(fp);
+		*bufs = realloc(*bufs, (n + 1) * sizeof(**bufs));
+		*lens = realloc(*lens, (n + 1) * sizeof(**lens));
+		cr_assert(*bufs && *lens && sz >= 0);
+		(*bufs)[n] = malloc((size_t)sz + 1);
+		cr_assert_not_null((*bufs)[n]);
+		cr_assert_eq(fread((*bufs)[n], 1, (size_t)sz, fp), (size_t)sz);
+		(*lens)[n] = (size_t)sz;
+		fclose(fp);
+		cr_assert_eq(target((*bufs)[n], (*lens)[n]), 0, "seed %s", file);
+		n++;
+	}
+	closedir(d);
+	cr_assert_gt(n, 0, "no seeds in %s", path);
+	return n;
+}
+
+static void free_seeds(uint8_t **bufs, size_t *lens, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(bufs[i]);
+	free(bufs);
+	free(lens);
+}
+
+Test(fuzz_smoke, quirks_target)
+{
+	/* Mostly the characters the syntax is made of, so random lines get past the first field. */
+	static const char alphabet[] = "0123456789abcdefABCDEF:*/= \t#\nclasdtrignoe\r\0\xff";
+	static char buf[512];
+	uint64_t rs = 0xA0761D6478BD642Full;
+	uint8_t **seeds;
+	size_t *lens;
+	size_t n = load_seeds("quirks", qmi_fuzz_quirks, &seeds, &lens);
+
+	for (int round = 0; round < ROUNDS / 4; round++) {
+		size_t len = 0;
+
+		if (round % 2) {
+			len = (size_t)(next_rand(&rs) % 96);
+			for (size_t i = 0; i < len; i++)
+				buf[i] = alphabet[next_rand(&rs) % (sizeof(alphabet) - 1)];
+		} else {
+			/* A few lines of a seed from a random offset, then mutated. */
+			size_t k = next_rand(&rs) % n, off = lens[k] ? next_rand(&rs) % lens[k] : 0;
+
+			len = lens[k] - off < 160 ? lens[k] - off : 160;
+			memcpy(buf, seeds[k] + off, len);
+			len = mutate(&rs, (uint8_t *)buf, len, sizeof(buf));
+		}
+		cr_assert_eq(qmi_fuzz_quirks((const uint8_t *)buf, len), 0);
+	}
+	free_seeds(seeds, lens, n);
+}
+
+Test(fuzz_smoke, desc_target)
+{
+	static uint8_t buf[1024];
+	uint64_t rs = 0x8EBC6AF09C88C6E3ull;
+	uint8_t **seeds;
+	size_t *lens;
+	size_t n = load_seeds("desc", qmi_fuzz_desc, &seeds, &lens);
+
+	for (int round = 0; round < ROUNDS; round++) {
+		size_t k = next_rand(&rs) % n, len = lens[k];
+
+		cr_assert_leq(len, sizeof(buf) / 2);
+		memcpy(buf, seeds[k], len);
+		switch (next_rand(&rs) % 4) {
+		case 0: /* another seed's descriptors spliced in, wTotalLength fixed up */
+			k = next_rand(&rs) % n;
+			memcpy(buf + len, seeds[k] + 9, lens[k] - 9);
+			len += lens[k] - 9;
+			buf[2] = (uint8_t)len;
+			buf[3] = (uint8_t)(len >> 8);
+			break;
+		case 1: /* random descriptor bytes after a valid header */
+			len = 9 + (size_t)(next_rand(&rs) % 120);
+			for (size_t i = 9; i < len; i++)
+				buf[i] = (uint8_t)next_rand(&rs);
+			buf[2] = (uint8_t)len;
+			buf[3] = (uint8_t)(len >> 8);
+			break;
+		default: /* flips, cuts and junk (the header's length bytes too) */
+			break;
+		}
+		len = mutate(&rs, buf, len, sizeof(buf));
+		cr_assert_eq(qmi_fuzz_desc(buf, len), 0);
+	}
+	free_seeds(seeds, lens, n);
 }

@@ -275,3 +275,42 @@ Test(desc, interface_without_bulk_pair_ignored)
 	struct qusb_func f[2];
 	cr_assert_eq(analyse(half, sizeof(half), 1, 2, NULL, f, 2), 0);
 }
+
+Test(desc, count_does_not_depend_on_cap)
+{
+	/* Both sides of the Union find the same function; with no room to store it the
+	 * duplicate used to go unnoticed and count twice. */
+	struct qusb_func f[4];
+	cr_assert_eq(analyse(vendor_union, sizeof(vendor_union), 0x1234, 0x0001, NULL, f, 4), 1);
+	cr_assert_eq(qusb_find_qmi(&cfg, 0x1234, 0x0001, NULL, NULL, 0), 1);
+	cr_assert_eq(qusb_find_qmi(&cfg, 0x1234, 0x0001, NULL, f, 1), 1);
+}
+
+Test(desc, short_output_gets_the_lowest_control_interfaces)
+{
+	/* Two generic functions, the higher interface number first in the descriptors. */
+	static uint8_t two[] = {
+		CFG(2),
+		IF(5, 0, 3, 0xff, 0xff, 0xff), INTR_IN(0x85, 8), BULK(0x84, 512), BULK(0x04, 512),
+		IF(2, 0, 3, 0xff, 0xff, 0xff), INTR_IN(0x83, 8), BULK(0x82, 512), BULK(0x02, 512),
+	};
+	struct qusb_func f[2];
+	cr_assert_eq(analyse(two, sizeof(two), 0x1234, 0x0003, NULL, f, 1), 2);
+	cr_assert_eq(f[0].ctrl_iface, 2, "ordered by control interface, got %u", f[0].ctrl_iface);
+	cr_assert_eq(f[0].ep_notify, 0x83);
+}
+
+Test(desc, veto_holds_for_both_sides_of_a_union)
+{
+	/* An ignore entry on either interface of a Union function keeps the whole function out,
+	 * whichever side the analysis reaches it from. */
+	static const char *const vetoes[] = { "1234:0001:0 ignore\n", "1234:0001:1 ignore\n" };
+	for (size_t i = 0; i < 2; i++) {
+		struct qusb_quirks q;
+		struct qusb_func f[4];
+		quirks_from(&q, vetoes[i]);
+		cr_assert_eq(analyse(vendor_union, sizeof(vendor_union), 0x1234, 0x0001, &q, f, 4),
+			     0, "%s", vetoes[i]);
+		qusb_quirks_clear(&q);
+	}
+}
