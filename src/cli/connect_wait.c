@@ -84,7 +84,7 @@ static const char *sim_state(const struct qmi_uim_card_status *cs, bool *ready)
 static void on_sim(void *user, int err, const struct qmi_frame *resp)
 {
 	struct qconn *c = user;
-	struct qmi_uim_get_card_status_resp *s = calloc(1, sizeof(*s));
+	struct qmi_uim_get_card_status_resp *s;
 	struct qmi_result r;
 	const char *state = "unknown";
 	bool ready = false;
@@ -92,7 +92,7 @@ static void on_sim(void *user, int err, const struct qmi_frame *resp)
 
 	if (qconn_gone(c))
 		return;
-
+	s = calloc(1, sizeof(*s));
 	if (!s)
 		return qconn_fail(c, QCLI_EXIT_FAILURE, "out of memory");
 	err = qconn_response(err, resp, &qmi_uim_get_card_status_resp_def, s, &r);
@@ -128,14 +128,14 @@ void qconn_step_sim(struct qconn *c)
 static void on_reg(void *user, int err, const struct qmi_frame *resp)
 {
 	struct qconn *c = user;
-	struct qmi_nas_get_serving_system_resp *s = calloc(1, sizeof(*s));
+	struct qmi_nas_get_serving_system_resp *s;
 	struct qmi_result r;
 	char state[128], eb[96];
 	bool ok = false;
 
 	if (qconn_gone(c))
 		return;
-
+	s = calloc(1, sizeof(*s));
 	if (!s)
 		return qconn_fail(c, QCLI_EXIT_FAILURE, "out of memory");
 	err = qconn_response(err, resp, &qmi_nas_get_serving_system_resp_def, s, &r);
