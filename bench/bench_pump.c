@@ -18,7 +18,7 @@
  * (-s/-d run one size/direction; -n sets the pump's uplink buffer count)
  */
 #include "ippkt.h"
-#include "net/loop.h"
+#include "base/loop.h"
 #include "net/netconf.h"
 #include "net/pump.h"
 #include "net/tun.h"
@@ -145,15 +145,15 @@ static int run_one(enum variant v, enum dir dir, size_t size, double secs,
 {
 	static struct endpoint ep;
 	static uint8_t down_pkt[2048];
-	struct qnet_loop *loop = NULL;
-	struct qnet_watch *w = NULL;
+	struct qb_loop *loop = NULL;
+	struct qb_watch *w = NULL;
 	const struct qnet_pump_stats *st;
 	double t0, c0, t1, c1;
 	pid_t sender = -1;
 	int efd = -1, ret;
 
 	memset(&ep, 0, sizeof(ep));
-	ret = qnet_loop_new(&loop, v == V_POLL ? QNET_LOOP_POLL : QNET_LOOP_URING);
+	ret = qb_loop_new(&loop, v == V_POLL ? QB_LOOP_POLL : QB_LOOP_URING);
 	if (ret < 0)
 		return ret;
 	struct qnet_pump_opts po = { .fixed_reads = v == V_FIXED, .reads = reads };
@@ -169,7 +169,7 @@ static int run_one(enum variant v, enum dir dir, size_t size, double secs,
 	ep.down = dir & DOWN;
 	efd = eventfd(1, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (dir & DOWN) {
-		ret = qnet_loop_watch(loop, efd, 0x001 /* POLLIN */, ep_service, &ep, &w);
+		ret = qb_loop_watch(loop, efd, 0x001 /* POLLIN */, ep_service, &ep, &w);
 		if (ret < 0)
 			goto out;
 	}
@@ -178,7 +178,7 @@ static int run_one(enum variant v, enum dir dir, size_t size, double secs,
 	/* Warm up (and let the sender fill the TUN queue), then measure. */
 	t0 = now_s();
 	while (now_s() - t0 < 0.2)
-		qnet_loop_run_once(loop, 10);
+		qb_loop_run_once(loop, 10);
 	st = qnet_pump_stats(ep.pump);
 	uint64_t up0 = st->up_pkts, down0 = st->down_pkts;
 	t0 = now_s();
@@ -187,7 +187,7 @@ static int run_one(enum variant v, enum dir dir, size_t size, double secs,
 		int i;
 
 		for (i = 0; i < 64; i++)
-			qnet_loop_run_once(loop, 10);
+			qb_loop_run_once(loop, 10);
 	}
 	c1 = cpu_s();
 	res->pps_up = (double)(st->up_pkts - up0) / (t1 - t0);
@@ -201,9 +201,9 @@ out:
 		kill(sender, SIGKILL);
 		waitpid(sender, NULL, 0);
 	}
-	qnet_watch_remove(w);
+	qb_watch_remove(w);
 	qnet_pump_free(ep.pump);
-	qnet_loop_free(loop);
+	qb_loop_free(loop);
 	if (efd >= 0)
 		close(efd);
 	return ret;

@@ -8,7 +8,7 @@
  *
  * Usage: ctl_rtt cdc-wdm /dev/cdc-wdm0 COUNT | ctl_rtt usb SELECTOR COUNT
  */
-#include "net/loop.h"
+#include "base/loop.h"
 #include "qmi/device.h"
 #include "qmi/messages.h"
 #include "qmi/msgdb.h"
@@ -101,7 +101,7 @@ static int via_usb(const char *sel, unsigned count, struct meter *m)
 {
 	struct qusb_open_opts uo = { 0 };
 	struct qmi_transport tr;
-	struct qnet_loop *loop = NULL;
+	struct qb_loop *loop = NULL;
 	struct qmi_dev *dev = NULL;
 	struct qmi_frame resp;
 	uint8_t buf[4096];
@@ -109,7 +109,7 @@ static int via_usb(const char *sel, unsigned count, struct meter *m)
 	unsigned i;
 	int ret;
 
-	ret = qnet_loop_new(&loop, QNET_LOOP_AUTO);
+	ret = qb_loop_new(&loop, QB_LOOP_AUTO);
 	if (!ret)
 		ret = qusb_transport_open(&tr, sel, &uo, err, sizeof(err));
 	if (ret) {
@@ -127,7 +127,7 @@ static int via_usb(const char *sel, unsigned count, struct meter *m)
 	if (ret)
 		fprintf(stderr, "ctl_rtt: round trip %u: %s\n", i, strerror(-ret));
 	qmi_dev_free(dev);
-	qnet_loop_free(loop);
+	qb_loop_free(loop);
 	return ret ? -1 : 0;
 }
 

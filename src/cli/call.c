@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "net/loop.h"
+#include "base/loop.h"
 #include "qmi/device.h"
 #include "qmi/msgdb.h"
 
@@ -136,7 +136,7 @@ int qcli_batch(struct qcli *cli, struct qcli_req *reqs, size_t n)
 			b->abandoned = true;
 			return -EINTR;
 		}
-		r = qnet_loop_run_once(cli->loop, -1);
+		r = qb_loop_run_once(cli->loop, -1);
 		if (r < 0) {
 			b->abandoned = true;
 			return r;

@@ -24,8 +24,8 @@
 #include "qmi/tlv.h"
 #include "sim/sim.h"
 
-struct qnet_loop;
-struct qnet_watch;
+struct qb_loop;
+struct qb_watch;
 struct qmi_dev;
 struct qmi_transport;
 struct qsim;
@@ -78,7 +78,7 @@ struct qcli {
 	/* Per-run state. */
 	const struct qcli_command *cmd;
 	struct qcli_json *js;     /* non-NULL with --json: the open top-level object */
-	struct qnet_loop *loop;   /* owned by the session (qcli_session_open/close) */
+	struct qb_loop *loop;   /* owned by the session (qcli_session_open/close) */
 	struct qmi_dev *dev;      /* owned by the session */
 	struct qsim *sim;         /* the in-process sim behind dev, if any; owned by the session */
 	char devname[96];         /* "sim", "usb:1-1.2:4", ...: the [name] in human output */
@@ -89,7 +89,7 @@ struct qcli {
 	/* SIGINT/SIGTERM/SIGHUP through a signalfd (signals.c), only when handle_signals. */
 	bool handle_signals;
 	int sigfd;                /* -1 when not watching */
-	struct qnet_watch *sigwatch;
+	struct qb_watch *sigwatch;
 	sigset_t old_sigmask;
 	unsigned interrupted;     /* signals received */
 	bool releasing;           /* in the final client id release: one more signal stops it */
@@ -116,7 +116,7 @@ int qcli_run(int argc, char **argv, FILE *out, FILE *err, unsigned flags);
  * falls back to the sim with a note on cli->err. On success *dev is a started qmi_dev (not yet
  * CTL-opened) and cli->sim/devname are set. Returns 0 or -errno with the backend's reason in
  * cli->open_err (nothing printed). */
-int qcli_open(struct qcli *cli, struct qnet_loop *loop, struct qmi_dev **dev);
+int qcli_open(struct qcli *cli, struct qb_loop *loop, struct qmi_dev **dev);
 
 /* open_usb.c. selector is the -d value or NULL for "any modem". Fills *out with a transport
  * (not started). -ENODEV when no modem is present, -ENOTSUP when this build has no USB backend,
@@ -175,12 +175,12 @@ struct qcli_sigstop {
 	bool started;
 	int fd;
 	int signo;
-	struct qnet_loop *loop;
-	struct qnet_watch *watch;
+	struct qb_loop *loop;
+	struct qb_watch *watch;
 	sigset_t old_mask;
 	struct sigaction old_int, old_term;
 };
-int qcli_sigstop_start(struct qcli_sigstop *s, struct qnet_loop *loop);
+int qcli_sigstop_start(struct qcli_sigstop *s, struct qb_loop *loop);
 void qcli_sigstop_end(struct qcli_sigstop *s);
 
 /* ---- errors and exit codes (report.c) ---- */

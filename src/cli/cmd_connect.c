@@ -15,7 +15,7 @@
 #include "cli/connect_share.h"
 #include "cli/connect_state.h"
 #include "cli/optparse.h"
-#include "net/loop.h"
+#include "base/loop.h"
 #include "qmi/device.h"
 #include "qmi/messages.h"
 
@@ -269,7 +269,7 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 		qcli_share_start(&share, cli, sock);
 	js.share = share;
 	while (!rc && !cli->interrupted && !qconn_failed(c, &rc)) {
-		int n = qnet_loop_run_once(cli->loop, -1);
+		int n = qb_loop_run_once(cli->loop, -1);
 
 		if (n < 0 && n != -EINTR) {
 			rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "event loop: %s", strerror(-n));

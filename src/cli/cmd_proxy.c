@@ -11,7 +11,7 @@
  */
 #include "cli/cli.h"
 #include "cli/optparse.h"
-#include "net/loop.h"
+#include "base/loop.h"
 #include "proxy/proxy.h"
 #include "proxy/sock.h"
 #include "qmi/device.h"
@@ -62,13 +62,13 @@ static int parse_secs_ms(const char *s, unsigned *ms)
 static int serve(struct qcli *cli, struct qprx_server_opts *o, const char *publish)
 {
 	struct qcli_sigstop sig = { 0 };
-	struct qnet_loop *loop = NULL;
+	struct qb_loop *loop = NULL;
 	struct qmi_dev *dev = NULL;
 	struct qprx_server *srv = NULL;
 	char path[PATH_MAX] = "";
 	int ret, rc = QCLI_EXIT_OK;
 
-	ret = qnet_loop_new(&loop, QNET_LOOP_AUTO);
+	ret = qb_loop_new(&loop, QB_LOOP_AUTO);
 	if (ret < 0) {
 		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "proxy: no event loop: %s", strerror(-ret));
 		goto out;
@@ -109,7 +109,7 @@ static int serve(struct qcli *cli, struct qprx_server_opts *o, const char *publi
 	fprintf(cli->err, "qmiusb proxy: serving %s on @%s%s%s\n", cli->devname, o->socket_name,
 		*qprx_server_path(srv) ? ", device path " : "", qprx_server_path(srv));
 	fflush(cli->err);
-	ret = qnet_loop_run(loop);
+	ret = qb_loop_run(loop);
 	if (qmi_dev_closed(dev))
 		rc = qcli_fail(cli, qcli_exit_for_errno(qmi_dev_closed(dev)), "proxy: device lost: %s",
 			       strerror(-qmi_dev_closed(dev)));
@@ -125,7 +125,7 @@ out:
 	qsim_free(cli->sim);
 	cli->sim = NULL;
 	qcli_sigstop_end(&sig);
-	qnet_loop_free(loop);
+	qb_loop_free(loop);
 	return rc;
 }
 

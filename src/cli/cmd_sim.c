@@ -5,7 +5,7 @@
  */
 #include "cli/cli.h"
 #include "cli/optparse.h"
-#include "net/loop.h"
+#include "base/loop.h"
 #include "sim/gadget.h"
 #include "sim/sim.h"
 
@@ -77,14 +77,14 @@ static int serve(struct qcli *cli, const struct qsim_gadget_opts *gopts,
 	struct qsim *sim = NULL;
 	struct qsim_gadget *g = NULL;
 	struct qcli_sigstop sig = { 0 };
-	struct qnet_loop *loop = NULL;
+	struct qb_loop *loop = NULL;
 	struct qsim_gadget_stats st;
 	char err[256] = "";
 	int ret, rc = QCLI_EXIT_OK;
 
 	/* poll(), not io_uring: io_uring's task work interrupts the gadget's blocking ep0 data
 	 * stages (src/sim/gadget.h), and a gadget gains nothing from io_uring. */
-	ret = qnet_loop_new(&loop, QNET_LOOP_POLL);
+	ret = qb_loop_new(&loop, QB_LOOP_POLL);
 	if (ret < 0) {
 		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "cannot create the event loop: %s",
 			       strerror(-ret));
@@ -129,7 +129,7 @@ static int serve(struct qcli *cli, const struct qsim_gadget_opts *gopts,
 	}
 	fflush(cli->out);
 
-	ret = qnet_loop_run(loop);
+	ret = qb_loop_run(loop);
 	if (ret < 0)
 		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "event loop: %s", strerror(-ret));
 	qsim_gadget_get_stats(g, &st);
@@ -146,7 +146,7 @@ out:
 	qsim_gadget_free(g);
 	qsim_free(sim);
 	qcli_sigstop_end(&sig);
-	qnet_loop_free(loop);
+	qb_loop_free(loop);
 	return rc;
 }
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "net/loop.h"
+#include "base/loop.h"
 #include "net/netconf.h"
 #include "net/pump.h"
 #include "net/tun.h"
@@ -142,7 +142,7 @@ static void configure(struct qconn *c)
 		snprintf(c->addr6, sizeof(c->addr6), "%s/%u",
 			 inet_ntop(AF_INET6, &ip.v6_addr, err, sizeof(err)), ip.v6_prefix);
 	c->mtu = ip.mtu;
-	c->since_ms = qnet_now_ms();
+	c->since_ms = qb_now_ms();
 	c->st = S_UP;
 	c->ever_up = true;
 	c->backoff_ms = c->o.backoff_min_ms;

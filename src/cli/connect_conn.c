@@ -21,7 +21,7 @@
 
 #include "cli/cli.h"
 #include "cli/connect_state.h"
-#include "net/loop.h"
+#include "base/loop.h"
 #include "net/netconf.h"
 #include "net/pump.h"
 #include "net/tun.h"
@@ -56,7 +56,7 @@ void qconn_fail(struct qconn *c, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	qnet_timer_cancel(c->timer);
+	qb_timer_old_cancel(c->timer);
 	c->timer = NULL;
 	c->st = S_FAILED;
 	c->exit_code = qcli_fail(c->cli, code, "%s", msg);
@@ -64,9 +64,9 @@ void qconn_fail(struct qconn *c, int code, const char *fmt, ...)
 
 void qconn_later(struct qconn *c, unsigned ms, void (*fn)(void *))
 {
-	qnet_timer_cancel(c->timer);
+	qb_timer_old_cancel(c->timer);
 	c->timer = NULL;
-	if (qnet_loop_timer(c->loop, ms, fn, c, &c->timer) < 0)
+	if (qb_loop_timer_old(c->loop, ms, fn, c, &c->timer) < 0)
 		qconn_fail(c, QCLI_EXIT_FAILURE, "out of memory");
 }
 
@@ -253,7 +253,7 @@ int qconn_start(struct qconn **out, struct qcli *cli, const struct qconn_opts *o
 
 	if (qconn_state_path(cli->devname, c->state_path, sizeof(c->state_path), 1) < 0)
 		c->state_path[0] = '\0';
-	qnet_loop_timer(c->loop, 1000, qconn_tick, c, &c->tick);
+	qb_loop_timer_old(c->loop, 1000, qconn_tick, c, &c->tick);
 	ret = qnet_tun_open(&c->tun, o->ifname, err, sizeof(err));
 	if (ret < 0)
 		return c->st = S_FAILED, c->exit_code = qcli_fail(cli, QCLI_EXIT_FAILURE, "%s", err);
@@ -297,9 +297,9 @@ void qconn_stop(struct qconn *c)
 
 	if (!c)
 		return;
-	qnet_timer_cancel(c->timer);
+	qb_timer_old_cancel(c->timer);
 	c->timer = NULL;
-	qnet_timer_cancel(c->tick);
+	qb_timer_old_cancel(c->tick);
 	c->tick = NULL;
 	c->st = S_FAILED; /* no more steps from late responses */
 	for (i = 0; i < c->nfam; i++) {

@@ -35,7 +35,7 @@ struct qconn {
 	struct qcli *cli;
 	struct qconn_opts o;
 	struct qmi_dev *dev;
-	struct qnet_loop *loop;
+	struct qb_loop *loop;
 	enum cstate st;
 	int exit_code;
 	bool ever_up;
@@ -45,7 +45,7 @@ struct qconn {
 	uint8_t wda_cid, nas_cid, uim_cid;
 	struct cfam fam[2];
 	unsigned nfam;
-	struct qnet_timer *timer;
+	struct qb_timer_old *timer;
 	uint64_t deadline;
 	unsigned backoff_ms;
 	char last[160]; /* the last progress line, to print changes only */
@@ -56,7 +56,7 @@ struct qconn {
 	bool dead;        /* qconn_stop() ran: the last callback frees c */
 	/* Published for `qmiusb status` / `disconnect` (connect_state.h). */
 	char state_path[320];
-	struct qnet_timer *tick;
+	struct qb_timer_old *tick;
 	unsigned ticks;
 	bool stats_busy;
 	struct qmi_wds_get_packet_statistics_resp wds;

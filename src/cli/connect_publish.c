@@ -7,7 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/connect_state.h"
-#include "net/loop.h"
+#include "base/loop.h"
 #include "net/pump.h"
 #include "net/tun.h"
 
@@ -37,7 +37,7 @@ void qconn_publish(struct qconn *c)
 	fprintf(f, "wds_cid=%u\n", c->fam[0].cid);
 	if (c->st == S_UP) {
 		fprintf(f, "uptime_s=%llu\n",
-			(unsigned long long)((qnet_now_ms() - c->since_ms) / 1000));
+			(unsigned long long)((qb_now_ms() - c->since_ms) / 1000));
 		if (c->addr4[0])
 			fprintf(f, "ipv4=%s\n", c->addr4);
 		if (c->addr6[0])
@@ -124,5 +124,5 @@ void qconn_tick(void *user)
 			c->stats_busy = true;
 	}
 	qconn_publish(c);
-	qnet_loop_timer(c->loop, 1000, qconn_tick, c, &c->tick);
+	qb_loop_timer_old(c->loop, 1000, qconn_tick, c, &c->tick);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "cli/connect_state.h"
-#include "net/rundir.h"
+#include "base/rundir.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -18,7 +18,7 @@ int qconn_state_path(const char *devname, char *buf, size_t len, int create)
 	int n;
 
 	/* The same directory the proxy publishes in, so one setting moves both. */
-	if (qnet_rundir(dir, sizeof(dir)) < 0)
+	if (qb_rundir(dir, sizeof(dir)) < 0)
 		return -ENAMETOOLONG;
 	/* Device names carry ':' and '/': keep the file name plain. */
 	for (i = 0; devname[i] && i + 1 < sizeof(name); i++)

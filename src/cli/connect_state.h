@@ -2,7 +2,7 @@
 /*
  * A running `qmiusb connect` publishes its state and counters in a small key=value file, one per
  * device, so `qmiusb status` and `qmiusb disconnect` in another shell can find it:
- * <rundir>/<device>.conn, in the directory qnet_rundir() names (net/rundir.h).
+ * <rundir>/<device>.conn, in the directory qb_rundir() names (base/rundir.h).
  * The file is replaced atomically and removed at the end; a stale one (its pid gone) is ignored.
  */
 #ifndef QCLI_CONNECT_STATE_H

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "net/loop.h"
+#include "base/loop.h"
 
 #define POLL_MS 1000u
 
@@ -45,7 +45,7 @@ static bool went_away(struct qconn *c, int err)
 /* false: the deadline has passed, nothing planned */
 static bool ask_later(struct qconn *c)
 {
-	if (qnet_now_ms() >= c->deadline)
+	if (qb_now_ms() >= c->deadline)
 		return false;
 	qconn_later(c, POLL_MS, ask);
 	return true;
@@ -53,7 +53,7 @@ static bool ask_later(struct qconn *c)
 
 static void start_asking(struct qconn *c, unsigned timeout_ms)
 {
-	c->deadline = qnet_now_ms() + timeout_ms;
+	c->deadline = qb_now_ms() + timeout_ms;
 	ask(c);
 }
 

@@ -8,7 +8,7 @@
 #include "proxy/proxy.h"
 #include "qmi/device.h"
 
-static int open_sim(struct qcli *cli, struct qnet_loop *loop, struct qmi_transport *tr)
+static int open_sim(struct qcli *cli, struct qb_loop *loop, struct qmi_transport *tr)
 {
 	int err;
 
@@ -34,7 +34,7 @@ static bool no_proxy_there(int err)
 	return err == -ENOTSUP || err == -ECONNREFUSED || err == -ENOENT;
 }
 
-static int open_transport(struct qcli *cli, struct qnet_loop *loop, struct qmi_transport *tr)
+static int open_transport(struct qcli *cli, struct qb_loop *loop, struct qmi_transport *tr)
 {
 	const char *dev = cli->device;
 	int err;
@@ -76,7 +76,7 @@ static int open_transport(struct qcli *cli, struct qnet_loop *loop, struct qmi_t
 	return err;
 }
 
-int qcli_open(struct qcli *cli, struct qnet_loop *loop, struct qmi_dev **dev)
+int qcli_open(struct qcli *cli, struct qb_loop *loop, struct qmi_dev **dev)
 {
 	struct qmi_transport tr = { 0 };
 	struct qmi_dev_opts opts = {

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "net/loop.h"
+#include "base/loop.h"
 #include "qmi/device.h"
 #include "qmi/messages.h"
 
@@ -26,7 +26,7 @@ int qcli_session_open(struct qcli *cli)
 
 	if (cli->dev)
 		return QCLI_EXIT_OK;
-	err = qnet_loop_new(&cli->loop, QNET_LOOP_AUTO);
+	err = qb_loop_new(&cli->loop, QB_LOOP_AUTO);
 	if (err)
 		return qcli_fail(cli, QCLI_EXIT_FAILURE, "couldn't create the event loop: %s",
 				 strerror(-err));
@@ -184,6 +184,6 @@ void qcli_session_close(struct qcli *cli)
 	qsim_free(cli->sim);
 	cli->sim = NULL;
 	qcli_signals_stop(cli);
-	qnet_loop_free(cli->loop);
+	qb_loop_free(cli->loop);
 	cli->loop = NULL;
 }

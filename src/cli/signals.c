@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "net/loop.h"
+#include "base/loop.h"
 
 static void on_signal(void *user, int fd, unsigned revents)
 {
@@ -47,7 +47,7 @@ int qcli_signals_start(struct qcli *cli)
 		sigprocmask(SIG_SETMASK, &cli->old_sigmask, NULL);
 		return err;
 	}
-	err = qnet_loop_watch(cli->loop, cli->sigfd, POLLIN, on_signal, cli, &cli->sigwatch);
+	err = qb_loop_watch(cli->loop, cli->sigfd, POLLIN, on_signal, cli, &cli->sigwatch);
 	if (err) {
 		close(cli->sigfd);
 		cli->sigfd = -1;
@@ -60,7 +60,7 @@ void qcli_signals_stop(struct qcli *cli)
 {
 	if (cli->sigfd < 0)
 		return;
-	qnet_watch_remove(cli->sigwatch);
+	qb_watch_remove(cli->sigwatch);
 	cli->sigwatch = NULL;
 	close(cli->sigfd);
 	cli->sigfd = -1;
@@ -75,10 +75,10 @@ static void on_stop_signal(void *user, int fd, unsigned revents)
 
 	if (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
 		s->signo = (int)si.ssi_signo;
-	qnet_loop_stop(s->loop);
+	qb_loop_stop(s->loop);
 }
 
-int qcli_sigstop_start(struct qcli_sigstop *s, struct qnet_loop *loop)
+int qcli_sigstop_start(struct qcli_sigstop *s, struct qb_loop *loop)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigset_t set;
@@ -101,7 +101,7 @@ int qcli_sigstop_start(struct qcli_sigstop *s, struct qnet_loop *loop)
 	s->fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (s->fd < 0)
 		return -errno;
-	err = qnet_loop_watch(loop, s->fd, POLLIN, on_stop_signal, s, &s->watch);
+	err = qb_loop_watch(loop, s->fd, POLLIN, on_stop_signal, s, &s->watch);
 	return err;
 }
 
@@ -109,7 +109,7 @@ void qcli_sigstop_end(struct qcli_sigstop *s)
 {
 	if (!s->started)
 		return;
-	qnet_watch_remove(s->watch);
+	qb_watch_remove(s->watch);
 	if (s->fd >= 0)
 		close(s->fd);
 	sigaction(SIGINT, &s->old_int, NULL);

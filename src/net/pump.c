@@ -2,7 +2,7 @@
 /* The pump's front end and its poll() half; the io_uring half is pump_uring.c. */
 #include "net/pump_internal.h"
 
-#include "net/loop.h"
+#include "base/loop.h"
 #include "qmi/transport.h"
 
 #include <errno.h>
@@ -39,7 +39,7 @@ const char *qnet_pump_backend(const struct qnet_pump *p)
 #ifdef QMIUSB_HAVE_URING
 	if (p->uring)
 		return p->multishot ? "io_uring multishot" : "io_uring fixed";
-	if (qnet_loop_uring(p->loop))
+	if (qb_loop_uring(p->loop))
 		return "io_uring loop, readiness-driven TUN I/O (the TUN cannot do NOWAIT)";
 #endif
 	return "poll";
@@ -149,7 +149,7 @@ bool pump_up_qmap(struct qnet_pump *p, struct pump_buf *b)
 		agg_send(p); /* full: held or not, the packet is in the aggregate */
 	else if (p->uring && !p->agg_timer)
 		/* io_uring delivers reads one completion at a time: send after this pass. */
-		qnet_loop_timer(p->loop, 0, agg_timer_fire, p, &p->agg_timer);
+		qb_loop_timer_old(p->loop, 0, agg_timer_fire, p, &p->agg_timer);
 	return true;
 }
 
@@ -216,7 +216,7 @@ int qnet_pump_set_qmap(struct qnet_pump *p, const struct qnet_pump_qmap *q)
 	if (p->awaiting && !p->paced) {
 		p->awaiting = false;
 		if (!p->uring)
-			qnet_watch_set_events(p->watch, POLLIN);
+			qb_watch_set_events(p->watch, POLLIN);
 	}
 	p->mux_id = q ? q->mux_id : 0;
 	return 0;
@@ -254,7 +254,7 @@ static int qmap_read_into_agg(struct qnet_pump *p, int fd)
 		if (errno != EAGAIN && errno != EINTR) {
 			p->st.up_read_errors++;
 			p->st.up_last_read_error = -errno;
-			qnet_watch_set_events(p->watch, 0);
+			qb_watch_set_events(p->watch, 0);
 			return -1;
 		}
 		return 0;
@@ -293,7 +293,7 @@ static void poll_up_read(struct qnet_pump *p, int fd)
 				 * the counters tell. */
 				p->st.up_read_errors++;
 				p->st.up_last_read_error = -errno;
-				qnet_watch_set_events(p->watch, 0);
+				qb_watch_set_events(p->watch, 0);
 			}
 			break;
 		}
@@ -305,7 +305,7 @@ static void poll_up_read(struct qnet_pump *p, int fd)
 		}
 		b->len = (uint32_t)n;
 		if (!pump_up_packet(p, b))
-			qnet_watch_set_events(p->watch, 0); /* paused until data_tx_ready */
+			qb_watch_set_events(p->watch, 0); /* paused until data_tx_ready */
 	}
 	/* Natural batching: what this wakeup read leaves now, as one transfer. */
 	if (p->qmap_ul && !p->agg_held) {
@@ -313,10 +313,10 @@ static void poll_up_read(struct qnet_pump *p, int fd)
 
 		if (agg_send(p) < 0 || (any && p->paced && !p->agg_held)) {
 			p->awaiting = !p->agg_held; /* paced: the completion brings us back */
-			qnet_watch_set_events(p->watch, 0);
+			qb_watch_set_events(p->watch, 0);
 		}
 	} else if (p->qmap_ul) {
-		qnet_watch_set_events(p->watch, 0); /* held: paused until data_tx_ready */
+		qb_watch_set_events(p->watch, 0); /* held: paused until data_tx_ready */
 	}
 }
 
@@ -337,7 +337,7 @@ void qnet_pump_data_tx_ready(void *pump)
 		qmap_tx_ready(p);
 		p->flushing = false;
 		if (!p->held_head && !p->agg_held && !p->awaiting && !p->uring)
-			qnet_watch_set_events(p->watch, POLLIN);
+			qb_watch_set_events(p->watch, POLLIN);
 		return;
 	}
 	while (p->held_head) {
@@ -353,7 +353,7 @@ void qnet_pump_data_tx_ready(void *pump)
 	}
 	p->flushing = false;
 	if (!p->held_head && !p->uring)
-		qnet_watch_set_events(p->watch, POLLIN);
+		qb_watch_set_events(p->watch, POLLIN);
 }
 
 static void down_one(struct qnet_pump *p, const uint8_t *pkt, size_t len)
@@ -459,7 +459,7 @@ static bool first_packet(struct qnet_pump *p, size_t n)
 	return pump_up_packet(p, b);
 }
 
-int qnet_pump_new(struct qnet_pump **out, struct qnet_loop *loop, int tun_fd,
+int qnet_pump_new(struct qnet_pump **out, struct qb_loop *loop, int tun_fd,
 		  qnet_pump_send_fn send, void *send_ctx, const struct qnet_pump_opts *opts)
 {
 	struct qnet_pump *p;
@@ -484,7 +484,7 @@ int qnet_pump_new(struct qnet_pump **out, struct qnet_loop *loop, int tun_fd,
 	if (p->reads > 1024 || p->tx_bufs > 1024 || p->buf_size < 64 || p->buf_size > 65536)
 		goto fail;
 #ifdef QMIUSB_HAVE_URING
-	p->uring = qnet_loop_uring(loop) != NULL;
+	p->uring = qb_loop_uring(loop) != NULL;
 #endif
 	n = p->reads + p->tx_bufs;
 	ret = -ENOMEM;
@@ -521,11 +521,11 @@ int qnet_pump_new(struct qnet_pump **out, struct qnet_loop *loop, int tun_fd,
 		return 0;
 	}
 #endif
-	ret = qnet_loop_watch(loop, tun_fd, POLLIN, poll_up_ready, p, &p->watch);
+	ret = qb_loop_watch(loop, tun_fd, POLLIN, poll_up_ready, p, &p->watch);
 	if (ret < 0)
 		goto fail;
 	if (first > 0 && !first_packet(p, (size_t)first))
-		qnet_watch_set_events(p->watch, 0);
+		qb_watch_set_events(p->watch, 0);
 	*out = p;
 	return 0;
 fail:
@@ -545,9 +545,9 @@ void qnet_pump_free(struct qnet_pump *p)
 {
 	if (!p)
 		return;
-	qnet_watch_remove(p->watch);
+	qb_watch_remove(p->watch);
 	p->watch = NULL;
-	qnet_timer_cancel(p->agg_timer);
+	qb_timer_old_cancel(p->agg_timer);
 	p->agg_timer = NULL;
 	p->dead = true;
 #ifdef QMIUSB_HAVE_URING

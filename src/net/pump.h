@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct qnet_loop;
+struct qb_loop;
 struct qmi_transport;
 struct qnet_pump;
 
@@ -74,10 +74,10 @@ typedef int (*qnet_pump_send_fn)(void *ctx, const uint8_t *pkt, size_t len);
 
 /* tun_fd stays the caller's (keep it open until qnet_pump_free()); its O_NONBLOCK flag is set
  * to what the backend needs. 0 or -errno. */
-int qnet_pump_new(struct qnet_pump **out, struct qnet_loop *loop, int tun_fd,
+int qnet_pump_new(struct qnet_pump **out, struct qb_loop *loop, int tun_fd,
 		  qnet_pump_send_fn send, void *send_ctx, const struct qnet_pump_opts *opts);
 /* Stops the pump; in-flight io_uring operations are cancelled and the buffers freed once the
- * kernel has let go of them (at the latest in qnet_loop_free()). Accepts NULL. */
+ * kernel has let go of them (at the latest in qb_loop_free()). Accepts NULL. */
 void qnet_pump_free(struct qnet_pump *p);
 
 /* The transport's data callbacks (struct qmi_transport_cbs / qmi_dev_data_cbs), user = pump. */

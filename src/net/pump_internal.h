@@ -3,7 +3,7 @@
 #ifndef QNET_PUMP_INTERNAL_H
 #define QNET_PUMP_INTERNAL_H
 
-#include "net/loop_uring.h"
+#include "base/loop_uring.h"
 #include "net/pump.h"
 #include "qmi/qmap.h"
 
@@ -13,7 +13,7 @@ struct qnet_pump;
 
 struct pump_buf {
 #ifdef QMIUSB_HAVE_URING
-	struct qnet_uring_op op;
+	struct qb_uring_op op;
 #endif
 	struct qnet_pump *p;
 	uint8_t *data; /* buf_size bytes inside qnet_pump.mem */
@@ -24,7 +24,7 @@ struct pump_buf {
 };
 
 struct qnet_pump {
-	struct qnet_loop *loop;
+	struct qb_loop *loop;
 	int fd;
 	qnet_pump_send_fn send;
 	void *send_ctx;
@@ -42,7 +42,7 @@ struct qnet_pump {
 	struct pump_buf *held_head, *held_tail;
 	unsigned held;
 	struct pump_buf *free_tx;
-	struct qnet_watch *watch; /* poll backend */
+	struct qb_watch *watch; /* poll backend */
 	/* QMAP: the uplink aggregate being built (agg_mem, owned), held when the transport said
 	 * -ENOBUFS; on io_uring a zero-delay timer sends what one pass of completions packed. */
 	bool qmap_ul, qmap_dl;
@@ -53,7 +53,7 @@ struct qnet_pump {
 	bool agg_held;
 	bool paced;        /* qnet_pump_qmap.paced */
 	bool awaiting;     /* paced: TUN unwatched until the next data_tx_ready */
-	struct qnet_timer *agg_timer;
+	struct qb_timer_old *agg_timer;
 #ifdef QMIUSB_HAVE_URING
 	/* Multishot reads (Linux 6.7+): one request reads every packet into buffers the kernel
 	 * picks from a provided-buffer ring, instead of `reads` requests racing for each
@@ -63,7 +63,7 @@ struct qnet_pump {
 	struct io_uring_buf_ring *br;
 	unsigned br_entries;
 	int bgid;
-	struct qnet_uring_op ms_op;
+	struct qb_uring_op ms_op;
 #endif
 };
 

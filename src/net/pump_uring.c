@@ -21,7 +21,7 @@ static void maybe_destroy(struct qnet_pump *p)
 {
 	if (!p->dead || p->inflight)
 		return;
-	struct io_uring *ring = qnet_loop_uring(p->loop);
+	struct io_uring *ring = qb_loop_uring(p->loop);
 
 	if (ring && p->registered)
 		io_uring_unregister_buffers(ring);
@@ -33,7 +33,7 @@ static void maybe_destroy(struct qnet_pump *p)
 	pump_destroy(p);
 }
 
-static void up_done(struct qnet_uring_op *op, int res, unsigned flags)
+static void up_done(struct qb_uring_op *op, int res, unsigned flags)
 {
 	struct pump_buf *b = (struct pump_buf *)op;
 	struct qnet_pump *p = b->p;
@@ -66,7 +66,7 @@ static void up_done(struct qnet_uring_op *op, int res, unsigned flags)
 
 static void queue_write(struct qnet_pump *p, struct pump_buf *b);
 
-static void down_done(struct qnet_uring_op *op, int res, unsigned flags)
+static void down_done(struct qb_uring_op *op, int res, unsigned flags)
 {
 	struct pump_buf *b = (struct pump_buf *)op;
 	struct qnet_pump *p = b->p;
@@ -96,7 +96,7 @@ static void down_done(struct qnet_uring_op *op, int res, unsigned flags)
 
 static void ms_arm(struct qnet_pump *p);
 
-static void ms_done(struct qnet_uring_op *op, int res, unsigned flags)
+static void ms_done(struct qb_uring_op *op, int res, unsigned flags)
 {
 	struct qnet_pump *p = (struct qnet_pump *)((char *)op - offsetof(struct qnet_pump, ms_op));
 	bool more = flags & IORING_CQE_F_MORE;
@@ -149,7 +149,7 @@ static void ms_arm(struct qnet_pump *p)
 
 	if (p->ms_armed)
 		return;
-	sqe = qnet_uring_get_sqe(p->loop);
+	sqe = qb_uring_get_sqe(p->loop);
 	if (!sqe) {
 		p->st.up_read_errors++;
 		p->st.up_last_read_error = -EBUSY;
@@ -159,7 +159,7 @@ static void ms_arm(struct qnet_pump *p)
 	sqe->flags |= IOSQE_BUFFER_SELECT;
 	sqe->buf_group = (uint16_t)p->bgid;
 	p->ms_op.cb = ms_done;
-	qnet_uring_sqe_set_op(sqe, &p->ms_op);
+	qb_uring_sqe_set_op(sqe, &p->ms_op);
 	p->ms_armed = true;
 	p->inflight++;
 }
@@ -175,7 +175,7 @@ void pump_uring_read(struct qnet_pump *p, struct pump_buf *b)
 		ms_arm(p);
 		return;
 	}
-	sqe = qnet_uring_get_sqe(p->loop);
+	sqe = qb_uring_get_sqe(p->loop);
 
 	if (!sqe) {
 		p->st.up_read_errors++;
@@ -187,13 +187,13 @@ void pump_uring_read(struct qnet_pump *p, struct pump_buf *b)
 	else
 		io_uring_prep_read(sqe, p->fd, b->data, p->buf_size, 0);
 	b->op.cb = up_done;
-	qnet_uring_sqe_set_op(sqe, &b->op);
+	qb_uring_sqe_set_op(sqe, &b->op);
 	p->inflight++;
 }
 
 static void queue_write(struct qnet_pump *p, struct pump_buf *b)
 {
-	struct io_uring_sqe *sqe = qnet_uring_get_sqe(p->loop);
+	struct io_uring_sqe *sqe = qb_uring_get_sqe(p->loop);
 
 	if (!sqe) {
 		p->st.drop_down_write++;
@@ -211,7 +211,7 @@ static void queue_write(struct qnet_pump *p, struct pump_buf *b)
 	if (p->write_nowait)
 		sqe->rw_flags = RWF_NOWAIT;
 	b->op.cb = down_done;
-	qnet_uring_sqe_set_op(sqe, &b->op);
+	qb_uring_sqe_set_op(sqe, &b->op);
 	p->inflight++;
 }
 
@@ -270,7 +270,7 @@ static void ms_setup(struct qnet_pump *p, struct io_uring *ring)
 
 int pump_uring_start(struct qnet_pump *p, bool first_held)
 {
-	struct io_uring *ring = qnet_loop_uring(p->loop);
+	struct io_uring *ring = qb_loop_uring(p->loop);
 	unsigned n = p->reads + p->tx_bufs, i;
 	struct iovec *iov = calloc(n, sizeof(*iov));
 
@@ -291,7 +291,7 @@ int pump_uring_start(struct qnet_pump *p, bool first_held)
 
 void pump_uring_stop(struct qnet_pump *p)
 {
-	struct io_uring *ring = qnet_loop_uring(p->loop);
+	struct io_uring *ring = qb_loop_uring(p->loop);
 	struct io_uring_sync_cancel_reg reg;
 
 	if (p->inflight) {

@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "net/loop.h"
+#include "base/loop.h"
 
 struct qprx_hold *qprx_hold_find(struct qprx_server *srv, uint8_t svc, uint8_t cid,
 				 const struct qprx_conn *conn)
@@ -35,7 +35,7 @@ static void hold_unlink(struct qprx_server *srv, struct qprx_hold *h)
 		srv->st.orphans--;
 	else
 		srv->st.held--;
-	qnet_timer_cancel(h->grace);
+	qb_timer_old_cancel(h->grace);
 	free(h);
 }
 
@@ -56,7 +56,7 @@ static void hold_arm_grace(struct qprx_server *srv, struct qprx_hold *h)
 {
 	if (srv->o.keep_cids || h->has_call || h->grace)
 		return;
-	if (qnet_loop_timer(srv->loop, srv->o.release_immediately ? 0 : srv->o.cid_grace_ms,
+	if (qb_loop_timer_old(srv->loop, srv->o.release_immediately ? 0 : srv->o.cid_grace_ms,
 			    grace_cb, h, &h->grace) < 0)
 		h->grace = NULL; /* kept: a later adopter or shutdown still handles it */
 }
@@ -64,7 +64,7 @@ static void hold_arm_grace(struct qprx_server *srv, struct qprx_hold *h)
 static void hold_orphan(struct qprx_server *srv, struct qprx_hold *h)
 {
 	h->conn = NULL;
-	h->orphaned_ms = qnet_now_ms();
+	h->orphaned_ms = qb_now_ms();
 	srv->st.orphans++;
 	hold_arm_grace(srv, h);
 }
@@ -84,7 +84,7 @@ void qprx_hold_set_call(struct qprx_server *srv, uint8_t svc, uint8_t cid, bool 
 			continue;
 		h->has_call = up;
 		if (up) {
-			qnet_timer_cancel(h->grace);
+			qb_timer_old_cancel(h->grace);
 			h->grace = NULL;
 		} else if (!h->conn) {
 			hold_arm_grace(srv, h);
@@ -100,7 +100,7 @@ int qprx_hold_take(struct qprx_server *srv, struct qprx_conn *c, uint8_t svc, ui
 		return 0;
 	h = qprx_hold_find(srv, svc, cid, NULL);
 	if (h) {
-		qnet_timer_cancel(h->grace);
+		qb_timer_old_cancel(h->grace);
 		h->grace = NULL;
 		h->conn = c;
 		srv->st.orphans--;

@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "net/loop.h"
+#include "base/loop.h"
 #include "proxy/sock.h"
 #include "qmi/tlv.h"
 
@@ -25,8 +25,8 @@
 struct prx_client {
 	int fd;
 	char desc[128];
-	struct qnet_loop *loop;
-	struct qnet_watch *watch;
+	struct qb_loop *loop;
+	struct qb_watch *watch;
 	const struct qmi_transport_cbs *cbs;
 	void *user;
 	bool closed;
@@ -39,7 +39,7 @@ static void client_gone(struct prx_client *pc, int err)
 	if (pc->closed)
 		return;
 	pc->closed = true;
-	qnet_watch_remove(pc->watch);
+	qb_watch_remove(pc->watch);
 	pc->watch = NULL;
 	if (pc->cbs && pc->cbs->closed)
 		pc->cbs->closed(pc->user, err);
@@ -63,7 +63,7 @@ static void client_flush(struct prx_client *pc)
 	if (pc->off == pc->len)
 		pc->off = pc->len = 0;
 	if (pc->watch)
-		qnet_watch_set_events(pc->watch, POLLIN | (pc->len ? POLLOUT : 0));
+		qb_watch_set_events(pc->watch, POLLIN | (pc->len ? POLLOUT : 0));
 }
 
 static void client_cb(void *user, int fd, unsigned revents)
@@ -88,7 +88,7 @@ static void client_cb(void *user, int fd, unsigned revents)
 	pc->cbs->ctrl_rx(pc->user, buf, (size_t)n);
 }
 
-static int client_start(void *impl, struct qnet_loop *loop, const struct qmi_transport_cbs *cbs,
+static int client_start(void *impl, struct qb_loop *loop, const struct qmi_transport_cbs *cbs,
 			void *user)
 {
 	struct prx_client *pc = impl;
@@ -96,7 +96,7 @@ static int client_start(void *impl, struct qnet_loop *loop, const struct qmi_tra
 	pc->loop = loop;
 	pc->cbs = cbs;
 	pc->user = user;
-	return qnet_loop_watch(loop, pc->fd, POLLIN | (pc->len ? POLLOUT : 0), client_cb, pc,
+	return qb_loop_watch(loop, pc->fd, POLLIN | (pc->len ? POLLOUT : 0), client_cb, pc,
 			       &pc->watch);
 }
 
@@ -149,7 +149,7 @@ static void client_destroy(void *impl)
 
 	if (!pc)
 		return;
-	qnet_watch_remove(pc->watch);
+	qb_watch_remove(pc->watch);
 	if (pc->fd >= 0)
 		close(pc->fd);
 	free(pc->out);
@@ -170,7 +170,7 @@ static int wait_fd(int fd, short events, uint64_t deadline)
 {
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = events };
-		uint64_t now = qnet_now_ms();
+		uint64_t now = qb_now_ms();
 		int ret;
 
 		if (now >= deadline)
@@ -212,7 +212,7 @@ static int handshake(int fd, const char *device_path)
 	struct qmi_writer w;
 	struct qmi_frame f;
 	struct qmi_result r;
-	uint64_t deadline = qnet_now_ms() + QPRX_OPEN_TIMEOUT_MS;
+	uint64_t deadline = qb_now_ms() + QPRX_OPEN_TIMEOUT_MS;
 	size_t len, off = 0, need;
 	int ret;
 

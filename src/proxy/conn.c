@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "net/loop.h"
+#include "base/loop.h"
 
 #define READ_CHUNK 4096
 
@@ -18,7 +18,7 @@ static void conn_update_events(struct qprx_conn *c)
 	unsigned ev = POLLIN | (c->out_len > c->out_off ? POLLOUT : 0);
 
 	if (c->watch)
-		qnet_watch_set_events(c->watch, ev);
+		qb_watch_set_events(c->watch, ev);
 }
 
 static void conn_flush(struct qprx_conn *c)
@@ -151,7 +151,7 @@ int qprx_conn_new(struct qprx_server *srv, int fd, pid_t pid, uid_t uid)
 	c->uid = uid;
 	c->id = ++srv->next_conn_id;
 	qmi_splitter_init(&c->split, QMI_SPLIT_CLOSE);
-	ret = qnet_loop_watch(srv->loop, fd, POLLIN, conn_cb, c, &c->watch);
+	ret = qb_loop_watch(srv->loop, fd, POLLIN, conn_cb, c, &c->watch);
 	if (ret < 0) {
 		free(c);
 		return ret;
@@ -181,7 +181,7 @@ void qprx_conn_close(struct qprx_conn *c, const char *why)
 		return;
 	c->dead = true;
 	qprx_vlog(srv, "client %u (pid %d) gone: %s", c->id, (int)c->pid, why);
-	qnet_watch_remove(c->watch);
+	qb_watch_remove(c->watch);
 	c->watch = NULL;
 	close(c->fd);
 	c->fd = -1;
@@ -197,7 +197,7 @@ void qprx_conn_close(struct qprx_conn *c, const char *why)
 	srv->st.clients--;
 	qprx_server_conn_gone(srv, c);
 	if (!srv->reap_timer)
-		qnet_loop_timer(srv->loop, 0, reap_cb, srv, &srv->reap_timer);
+		qb_loop_timer_old(srv->loop, 0, reap_cb, srv, &srv->reap_timer);
 }
 
 void qprx_conns_reap(struct qprx_server *srv)

@@ -28,7 +28,7 @@
 
 #include "qmi/transport.h"
 
-struct qnet_loop;
+struct qb_loop;
 struct qmi_dev;
 struct qprx_server;
 
@@ -73,7 +73,7 @@ struct qprx_server_opts {
 
 /* Binds the socket and starts serving dev (owned by the caller, must outlive the server).
  * 0, -EADDRINUSE (another proxy has that name), -errno. */
-int qprx_server_new(struct qprx_server **out, struct qnet_loop *loop, struct qmi_dev *dev,
+int qprx_server_new(struct qprx_server **out, struct qb_loop *loop, struct qmi_dev *dev,
 		    const struct qprx_server_opts *opts);
 /* Closes every connection. With release (and not keep_cids), ids still held by connections or
  * waiting out their grace period are released on the modem first (runs the loop up to
@@ -102,7 +102,7 @@ struct qprx_stats {
 };
 void qprx_server_stats(const struct qprx_server *srv, struct qprx_stats *out);
 
-/* Where a proxy serving socket_name publishes its device file: qnet_rundir() (net/rundir.h)
+/* Where a proxy serving socket_name publishes its device file: qb_rundir() (base/rundir.h)
  * + "/<socket_name>". 0 or -ENAMETOOLONG. */
 int qprx_publish_path(const char *socket_name, char *buf, size_t cap);
 /* Creates path (and its directory) as a FIFO: libqmi refuses a -d path that is not a special

@@ -5,7 +5,7 @@
  * has no node of its own (the sim, a libusb-claimed interface) needs a stable file that does.
  */
 #include "proxy/proxy.h"
-#include "net/rundir.h"
+#include "base/rundir.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -22,7 +22,7 @@ int qprx_publish_path(const char *socket_name, char *buf, size_t cap)
 		socket_name = QPRX_DEFAULT_SOCKET;
 	if (strchr(socket_name, '/'))
 		return -EINVAL;
-	if (qnet_rundir(dir, sizeof(dir)) < 0)
+	if (qb_rundir(dir, sizeof(dir)) < 0)
 		return -ENAMETOOLONG;
 	n = snprintf(buf, cap, "%s/%s", dir, socket_name);
 	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/loop.h"
+#include "base/loop.h"
 #include "qmi/device.h"
 #include "qmi/errors.h"
 #include "qmi/messages.h"

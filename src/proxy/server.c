@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "net/loop.h"
+#include "base/loop.h"
 #include "qmi/device.h"
 
 void qprx_log(struct qprx_server *srv, const char *fmt, ...)
@@ -36,14 +36,14 @@ static void empty_cb(void *user)
 	if (srv->o.on_empty)
 		srv->o.on_empty(srv->o.user);
 	else
-		qnet_loop_stop(srv->loop);
+		qb_loop_stop(srv->loop);
 }
 
 static void empty_arm(struct qprx_server *srv)
 {
 	if (!srv->o.empty_timeout_s || srv->empty_timer || srv->conns)
 		return;
-	qnet_loop_timer(srv->loop, (uint64_t)srv->o.empty_timeout_s * 1000u, empty_cb, srv,
+	qb_loop_timer_old(srv->loop, (uint64_t)srv->o.empty_timeout_s * 1000u, empty_cb, srv,
 			&srv->empty_timer);
 }
 
@@ -81,7 +81,7 @@ static void accept_one(struct qprx_server *srv, int fd)
 		close(fd);
 		return;
 	}
-	qnet_timer_cancel(srv->empty_timer);
+	qb_timer_old_cancel(srv->empty_timer);
 	srv->empty_timer = NULL;
 }
 
@@ -93,7 +93,7 @@ static void listen_resume(void *user)
 
 	srv->listen_pause = NULL;
 	if (srv->listen_fd >= 0 &&
-	    qnet_loop_watch(srv->loop, srv->listen_fd, POLLIN, listen_cb, srv,
+	    qb_loop_watch(srv->loop, srv->listen_fd, POLLIN, listen_cb, srv,
 			    &srv->listen_watch) < 0)
 		qprx_log(srv, "cannot listen any more: no new clients");
 }
@@ -114,9 +114,9 @@ static void listen_cb(void *user, int lfd, unsigned revents)
 			/* The pending connection stays readable: without a pause this would
 			 * spin. Clients wait in the backlog meanwhile. */
 			qprx_log(srv, "accept: %s: pausing new clients for 100 ms", strerror(errno));
-			qnet_watch_remove(srv->listen_watch);
+			qb_watch_remove(srv->listen_watch);
 			srv->listen_watch = NULL;
-			qnet_loop_timer(srv->loop, 100, listen_resume, srv, &srv->listen_pause);
+			qb_loop_timer_old(srv->loop, 100, listen_resume, srv, &srv->listen_pause);
 		} else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
 			   errno != ECONNABORTED) {
 			qprx_log(srv, "accept: %s", strerror(errno));
@@ -146,7 +146,7 @@ static void dev_closed_cb(void *user, int err)
 	qprx_log(srv, "the modem is gone (%s): closing every client", strerror(-err));
 	while (srv->conns)
 		qprx_conn_close(srv->conns, "modem gone");
-	qnet_loop_stop(srv->loop);
+	qb_loop_stop(srv->loop);
 }
 
 static const struct qmi_dev_data_cbs dev_cbs = { .closed = dev_closed_cb };
@@ -163,7 +163,7 @@ static int path_real(const char *path, char *out, size_t cap)
 	return 0;
 }
 
-int qprx_server_new(struct qprx_server **out, struct qnet_loop *loop, struct qmi_dev *dev,
+int qprx_server_new(struct qprx_server **out, struct qb_loop *loop, struct qmi_dev *dev,
 		    const struct qprx_server_opts *opts)
 {
 	struct qprx_server *srv = calloc(1, sizeof(*srv));
@@ -221,7 +221,7 @@ int qprx_server_new(struct qprx_server **out, struct qnet_loop *loop, struct qmi
 				 opts->device_path, strerror(-ret));
 	}
 	srv->o.device_path = NULL; /* the caller's string; device_path/published hold it */
-	ret = qnet_loop_watch(loop, srv->listen_fd, POLLIN, listen_cb, srv, &srv->listen_watch);
+	ret = qb_loop_watch(loop, srv->listen_fd, POLLIN, listen_cb, srv, &srv->listen_watch);
 	if (ret < 0)
 		goto fail;
 	qmi_dev_set_monitor(dev, monitor_cb, srv);
@@ -284,16 +284,16 @@ void qprx_server_shutdown(struct qprx_server *srv, bool release, unsigned timeou
 
 	if (!srv)
 		return;
-	qnet_watch_remove(srv->listen_watch);
+	qb_watch_remove(srv->listen_watch);
 	srv->listen_watch = NULL;
 	if (srv->listen_fd >= 0)
 		close(srv->listen_fd);
 	srv->listen_fd = -1;
 	while (srv->conns)
 		qprx_conn_close(srv->conns, "proxy shutting down");
-	qnet_timer_cancel(srv->empty_timer);
+	qb_timer_old_cancel(srv->empty_timer);
 	srv->empty_timer = NULL;
-	qnet_timer_cancel(srv->listen_pause);
+	qb_timer_old_cancel(srv->listen_pause);
 	srv->listen_pause = NULL;
 	if (!release || srv->o.keep_cids || qmi_dev_closed(srv->dev)) {
 		qprx_conns_reap(srv);
@@ -306,9 +306,9 @@ void qprx_server_shutdown(struct qprx_server *srv, bool release, unsigned timeou
 		if (qprx_release_on_modem(srv, svc, cid, shutdown_release_done, srv) == 0)
 			srv->releasing++;
 	}
-	until = qnet_now_ms() + timeout_ms;
-	while (srv->releasing && qnet_now_ms() < until && !qmi_dev_closed(srv->dev))
-		if (qnet_loop_run_once(srv->loop, (int)(until - qnet_now_ms())) < 0)
+	until = qb_now_ms() + timeout_ms;
+	while (srv->releasing && qb_now_ms() < until && !qmi_dev_closed(srv->dev))
+		if (qb_loop_run_once(srv->loop, (int)(until - qb_now_ms())) < 0)
 			break;
 	qprx_conns_reap(srv);
 }
@@ -323,7 +323,7 @@ void qprx_server_free(struct qprx_server *srv)
 		qmi_dev_set_data_cbs(srv->dev, NULL, NULL);
 	if (srv->published[0])
 		unlink(srv->published);
-	qnet_timer_cancel(srv->reap_timer);
+	qb_timer_old_cancel(srv->reap_timer);
 	qprx_conns_reap(srv);
 	qprx_holds_free(srv);
 	/* Requests still at the device: their callbacks free them and see no server. */

@@ -13,8 +13,8 @@
 #include "qmi/qmux.h"
 #include "qmi/splitter.h"
 
-struct qnet_watch;
-struct qnet_timer;
+struct qb_watch;
+struct qb_timer_old;
 
 /* One accepted connection. Closing detaches it from every table at once and parks it on the
  * graveyard until the next loop iteration, so a stack frame still holding the pointer only
@@ -23,7 +23,7 @@ struct qprx_conn {
 	struct qprx_server *srv;
 	struct qprx_conn *next, *prev;
 	int fd;
-	struct qnet_watch *watch;
+	struct qb_watch *watch;
 	unsigned id;          /* for logs */
 	pid_t pid;
 	uid_t uid;
@@ -42,7 +42,7 @@ struct qprx_hold {
 	struct qprx_hold *next;
 	uint8_t svc, cid;
 	struct qprx_conn *conn;
-	struct qnet_timer *grace;
+	struct qb_timer_old *grace;
 	uint64_t orphaned_ms;
 	/* WDS: this id started a data session that is still up. Releasing it would end the
 	 * call (qmi-network and `qmicli --client-no-release-cid` rely on it staying), so such
@@ -73,17 +73,17 @@ struct qprx_pending {
 };
 
 struct qprx_server {
-	struct qnet_loop *loop;
+	struct qb_loop *loop;
 	struct qmi_dev *dev;
 	struct qprx_server_opts o;
 	char socket_name[108];
 	char device_path[4096];  /* realpath of the published file, "" if none */
 	struct qprx_access access;
 	int listen_fd;
-	struct qnet_watch *listen_watch;
-	struct qnet_timer *empty_timer;
-	struct qnet_timer *listen_pause; /* accept failed for lack of fds: retry later */
-	struct qnet_timer *reap_timer;
+	struct qb_watch *listen_watch;
+	struct qb_timer_old *empty_timer;
+	struct qb_timer_old *listen_pause; /* accept failed for lack of fds: retry later */
+	struct qb_timer_old *reap_timer;
 	struct qprx_conn *conns, *graveyard;
 	struct qprx_hold *holds;
 	/* Requests in flight at the device. The device's callback owns each record: after

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/loop.h"
+#include "base/loop.h"
 #include "qmi/device_internal.h"
 #include "qmi/msgdb.h"
 
@@ -24,7 +24,7 @@ static void rearm(struct qmi_dev *dev)
 	uint64_t at, now;
 
 	if (qmi_txns_next_deadline(dev->txns, &at) < 0) {
-		qnet_timer_cancel(dev->timer);
+		qb_timer_old_cancel(dev->timer);
 		dev->timer = NULL;
 		return;
 	}
@@ -33,10 +33,10 @@ static void rearm(struct qmi_dev *dev)
 	 * would free and allocate a loop timer. */
 	if (dev->timer && dev->timer_at <= at)
 		return;
-	qnet_timer_cancel(dev->timer);
+	qb_timer_old_cancel(dev->timer);
 	dev->timer = NULL;
-	now = qnet_now_ms();
-	if (qnet_loop_timer(dev->loop, at > now ? at - now : 0, timer_fired, dev, &dev->timer) < 0) {
+	now = qb_now_ms();
+	if (qb_loop_timer_old(dev->loop, at > now ? at - now : 0, timer_fired, dev, &dev->timer) < 0) {
 		/* Without a timer nothing would ever time out: fail the requests rather than hang. */
 		dev->timer = NULL;
 		qmi_txns_fail_all(dev->txns, -ENOMEM);
@@ -50,7 +50,7 @@ static void timer_fired(void *user)
 	struct qmi_dev *dev = user;
 
 	dev->timer = NULL; /* one-shot: the loop frees it after this callback */
-	qmi_txns_expire(dev->txns, qnet_now_ms());
+	qmi_txns_expire(dev->txns, qb_now_ms());
 	rearm(dev);
 }
 
@@ -109,14 +109,14 @@ static void tr_closed(void *user, int err)
 	dev->closed_err = err < 0 ? err : -EPIPE;
 	if (dev->trace)
 		fprintf(dev->trace, "--- transport closed: %s\n", strerror(-dev->closed_err));
-	qnet_timer_cancel(dev->timer);
+	qb_timer_old_cancel(dev->timer);
 	dev->timer = NULL;
 	qmi_txns_fail_all(dev->txns, dev->closed_err);
 	if (dev->data.closed)
 		dev->data.closed(dev->data_user, dev->closed_err);
 }
 
-int qmi_dev_new(struct qmi_dev **out, struct qnet_loop *loop, struct qmi_transport tr,
+int qmi_dev_new(struct qmi_dev **out, struct qb_loop *loop, struct qmi_transport tr,
 		const struct qmi_dev_opts *opts)
 {
 	struct qmi_dev *dev = NULL;
@@ -160,7 +160,7 @@ void qmi_dev_free(struct qmi_dev *dev)
 {
 	if (!dev)
 		return;
-	qnet_timer_cancel(dev->timer);
+	qb_timer_old_cancel(dev->timer);
 	dev->timer = NULL;
 	if (!dev->closed_err)
 		dev->closed_err = -ECANCELED; /* anything the callbacks try now fails fast */
@@ -205,7 +205,7 @@ static int send_request(struct qmi_dev *dev, uint8_t svc, uint8_t cid, uint16_t 
 		return -EINVAL; /* libqmi refuses these too: the modem would not answer */
 	if (!timeout_ms)
 		timeout_ms = dev->timeout_ms;
-	r = qmi_txns_begin(dev->txns, svc, cid, msg_id, qnet_now_ms() + timeout_ms, cb, user, &id,
+	r = qmi_txns_begin(dev->txns, svc, cid, msg_id, qb_now_ms() + timeout_ms, cb, user, &id,
 			   NULL);
 	if (r < 0)
 		return r;
@@ -252,7 +252,7 @@ int qmi_dev_send_frame(struct qmi_dev *dev, const uint8_t *frame, size_t len, un
 		if (!timeout_ms)
 			timeout_ms = dev->timeout_ms;
 		r = qmi_txns_add(dev->txns, f.service, f.client_id, f.txn, f.msg_id,
-				 qnet_now_ms() + timeout_ms, cb, user, NULL);
+				 qb_now_ms() + timeout_ms, cb, user, NULL);
 		if (r < 0)
 			return r;
 	}
@@ -306,7 +306,7 @@ int qmi_dev_call_raw(struct qmi_dev *dev, uint8_t svc, uint8_t cid, uint16_t msg
 	if (r < 0)
 		return r;
 	while (!s.done) {
-		r = qnet_loop_run_once(dev->loop, -1);
+		r = qb_loop_run_once(dev->loop, -1);
 		if (r < 0 && !s.done) {
 			/* s dies with this stack frame: the engine must not call back into it. */
 			qmi_txn_forget(qmi_txns_find(dev->txns, svc, cid, id));
@@ -405,7 +405,7 @@ struct qmi_transport *qmi_dev_transport(struct qmi_dev *dev)
 	return &dev->tr;
 }
 
-struct qnet_loop *qmi_dev_loop(struct qmi_dev *dev)
+struct qb_loop *qmi_dev_loop(struct qmi_dev *dev)
 {
 	return dev->loop;
 }

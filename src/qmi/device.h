@@ -6,7 +6,7 @@
  * Errors: functions return 0 or -errno for local failures. The modem's own answer (status and
  * QMI error code) goes to struct qmi_result. Where a function has nothing useful to give back
  * on a modem failure (open, alloc/release CID) it returns -EREMOTEIO and fills *result.
- * Synchronous calls run the loop (qnet_loop_run_once) until their answer arrives; they must
+ * Synchronous calls run the loop (qb_loop_run_once) until their answer arrives; they must
  * not be called from a qmi callback of the same device, and qmi_dev_free must not either.
  */
 #ifndef QMI_DEVICE_H
@@ -21,7 +21,7 @@
 #include "qmi/tlv.h"
 #include "qmi/transport.h"
 
-struct qnet_loop;
+struct qb_loop;
 struct qmi_msg_def;  /* src/qmi/msgdb.h */
 struct qmi_dev;
 struct qmi_sub;
@@ -31,7 +31,7 @@ struct qmi_sub;
 /* trace: decoded QMI trace (-v) or NULL */
 struct qmi_dev_opts { FILE *trace; unsigned timeout_ms; };
 
-int qmi_dev_new(struct qmi_dev **out, struct qnet_loop *loop, struct qmi_transport tr,
+int qmi_dev_new(struct qmi_dev **out, struct qb_loop *loop, struct qmi_transport tr,
 		const struct qmi_dev_opts *opts);   /* takes ownership of tr and starts it */
 /* Accepts NULL. Pending requests complete with -ECANCELED, then the transport is destroyed. */
 void qmi_dev_free(struct qmi_dev *dev);
@@ -92,7 +92,7 @@ int qmi_dev_alloc_cid(struct qmi_dev *dev, uint8_t svc, uint8_t *cid, struct qmi
 int qmi_dev_release_cid(struct qmi_dev *dev, uint8_t svc, uint8_t cid, struct qmi_result *result);
 
 struct qmi_transport *qmi_dev_transport(struct qmi_dev *dev);  /* for the data path */
-struct qnet_loop *qmi_dev_loop(struct qmi_dev *dev);
+struct qb_loop *qmi_dev_loop(struct qmi_dev *dev);
 int qmi_dev_closed(const struct qmi_dev *dev);  /* 0 while open, else the transport's close error */
 
 /* The data path's callbacks: the device owns the transport's callbacks, so it forwards these. */

@@ -7,16 +7,16 @@
 #include "qmi/splitter.h"
 #include "qmi/txn.h"
 
-struct qnet_timer;
+struct qb_timer_old;
 
 struct qmi_dev {
-	struct qnet_loop *loop;           /* not owned */
+	struct qb_loop *loop;           /* not owned */
 	struct qmi_transport tr;          /* owned */
 	struct qmi_transport_cbs cbs;     /* must outlive tr: lives here */
 	FILE *trace;                      /* not owned */
 	unsigned timeout_ms;
 	struct qmi_txns *txns;
-	struct qnet_timer *timer;         /* armed for the earliest deadline, or NULL */
+	struct qb_timer_old *timer;         /* armed for the earliest deadline, or NULL */
 	uint64_t timer_at;
 	int closed_err;                   /* 0 while the transport is up */
 	qmi_ind_cb monitor;

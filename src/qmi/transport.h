@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct qnet_loop;
+struct qb_loop;
 
 struct qmi_transport_cbs {
 	void (*ctrl_rx)(void *user, const uint8_t *buf, size_t len);
@@ -37,7 +37,7 @@ struct qmi_transport_ops {
 	const char *name; /* "sim", "usb", "proxy" */
 	/* Registers the transport's file descriptors and timers in loop and starts delivering
 	 * callbacks. cbs must outlive the transport. 0 or -errno. */
-	int (*start)(void *impl, struct qnet_loop *loop, const struct qmi_transport_cbs *cbs,
+	int (*start)(void *impl, struct qb_loop *loop, const struct qmi_transport_cbs *cbs,
 		     void *user);
 	/* One complete QMUX frame, copied before return. 0, -EAGAIN (queue full), or -errno. */
 	int (*ctrl_send)(void *impl, const uint8_t *frame, size_t len);

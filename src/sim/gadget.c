@@ -11,7 +11,7 @@
 #include "qmi/qmux.h"
 #include "sim/gadget_int.h"
 #include "sim/sim.h"
-#include "net/loop.h"
+#include "base/loop.h"
 
 #include <endian.h>
 #include <errno.h>
@@ -66,14 +66,14 @@ struct resp { /* a frame waiting for GetEncapsulatedResponse; owned by the queue
 };
 
 struct qsim_gadget {
-	struct qnet_loop *loop;
+	struct qb_loop *loop;
 	struct qsim *sim;
 	FILE *log;
 	struct qsim_gcfs cfs;
 	int ep0, ep[EP_COUNT], evfd;
 	aio_context_t ctx;
 	bool have_ctx, enabled, unbound;
-	struct qnet_watch *ep0_w, *ev_w;
+	struct qb_watch *ep0_w, *ev_w;
 	unsigned bulk_in_mps; /* for the zero-length packet after a full-packet multiple */
 	unsigned errors;      /* consecutive endpoint errors */
 	unsigned ep0_errors;  /* consecutive failed ep0 reads */
@@ -491,7 +491,7 @@ static void on_ep0(void *user, int fd, unsigned revents)
 			glog(g, "ep0: %s", strerror(errno));
 		if (++g->ep0_errors >= ERRORS_MAX) { /* a dead ep0 would spin the loop */
 			glog(g, "ep0 keeps failing; no more control requests");
-			qnet_watch_remove(g->ep0_w);
+			qb_watch_remove(g->ep0_w);
 			g->ep0_w = NULL;
 		}
 		return;
@@ -598,13 +598,13 @@ static int setup_io(struct qsim_gadget *g, char *err, size_t errlen)
 		return ret;
 	}
 	g->have_ctx = true;
-	ret = qnet_loop_watch(g->loop, g->evfd, POLLIN, on_aio, g, &g->ev_w);
+	ret = qb_loop_watch(g->loop, g->evfd, POLLIN, on_aio, g, &g->ev_w);
 	if (!ret)
-		ret = qnet_loop_watch(g->loop, g->ep0, POLLIN, on_ep0, g, &g->ep0_w);
+		ret = qb_loop_watch(g->loop, g->ep0, POLLIN, on_ep0, g, &g->ep0_w);
 	return ret;
 }
 
-int qsim_gadget_new(struct qsim_gadget **out, struct qnet_loop *loop, struct qsim *sim,
+int qsim_gadget_new(struct qsim_gadget **out, struct qb_loop *loop, struct qsim *sim,
 		    const struct qsim_gadget_opts *opts, char *err, size_t errlen)
 {
 	struct qsim_gadget *g = calloc(1, sizeof(*g));
@@ -662,8 +662,8 @@ void qsim_gadget_free(struct qsim_gadget *g)
 		return;
 	if (g->sim)
 		qsim_set_output(g->sim, NULL, NULL);
-	qnet_watch_remove(g->ep0_w);
-	qnet_watch_remove(g->ev_w);
+	qb_watch_remove(g->ep0_w);
+	qb_watch_remove(g->ev_w);
 	/* Unbinding disables the function, which completes every transfer with -ESHUTDOWN;
 	 * io_destroy then cancels what is left and waits, so no transfer outlives its buffer. */
 	qsim_gcfs_unbind(&g->cfs);

@@ -9,7 +9,7 @@
  * watched by the loop, and ep0 is watched directly, so the modem itself stays on the loop thread.
  *
  * Needs root, configfs mounted at /sys/kernel/config, and the libcomposite + usb_f_fs modules.
- * Prefer a poll() loop (QNET_LOOP_POLL): the ep0 data stage is a short blocking call, and
+ * Prefer a poll() loop (QB_LOOP_POLL): the ep0 data stage is a short blocking call, and
  * io_uring's task-work notifications interrupt it (it is retried, but each retry costs the host
  * a resent data stage).
  */
@@ -20,7 +20,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-struct qnet_loop;
+struct qb_loop;
 struct qsim;
 struct qsim_gadget;
 
@@ -40,7 +40,7 @@ struct qsim_gadget_opts {
  * failed.
  * 0 or -errno.
  */
-int qsim_gadget_new(struct qsim_gadget **out, struct qnet_loop *loop, struct qsim *sim,
+int qsim_gadget_new(struct qsim_gadget **out, struct qb_loop *loop, struct qsim *sim,
 		    const struct qsim_gadget_opts *opts, char *err, size_t errlen);
 /* Unbinds the UDC, cancels every transfer and removes the configfs gadget. Accepts NULL. */
 void qsim_gadget_free(struct qsim_gadget *g);

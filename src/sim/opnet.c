@@ -25,13 +25,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "net/loop.h"
+#include "base/loop.h"
 #include "net/netconf.h"
 
 struct qsim_opnet {
 	struct qsim *sim;
 	int fd;
-	struct qnet_watch *watch;
+	struct qb_watch *watch;
 	/* What this modem added to the TUN (NULL: nothing): undone before the TUN goes, which
 	 * matters for a persistent TUN the user made. IPv6 is separate so that a namespace with
 	 * IPv6 disabled still gets IPv4. */
@@ -187,7 +187,7 @@ int qsim_opnet_open(struct qsim *sim, const char *netns_path, const char *ifname
 		goto out;
 	o->sim = sim;
 	o->fd = fd;
-	ret = qnet_loop_watch(sim->loop, fd, POLLIN, opnet_readable, o, &o->watch);
+	ret = qb_loop_watch(sim->loop, fd, POLLIN, opnet_readable, o, &o->watch);
 	if (ret < 0)
 		goto out;
 	fd = -1;
@@ -217,7 +217,7 @@ void qsim_opnet_close(struct qsim *sim)
 
 	if (!o)
 		return;
-	qnet_watch_remove(o->watch);
+	qb_watch_remove(o->watch);
 	qnet_netconf_undo(o->nc6);
 	qnet_netconf_undo(o->nc4);
 	close(o->fd);

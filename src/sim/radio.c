@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "net/loop.h"
+#include "base/loop.h"
 #include "qmi/messages.h"
 
 bool qsim_radio_on(const struct qsim *sim)
@@ -27,7 +27,7 @@ static void state_fire(void *user)
 void qsim_radio_apply(struct qsim *sim)
 {
 	const struct qsim_faults *f = &sim->faults;
-	uint64_t now = qnet_now_ms(), next = 0, sim_ready = sim->started_ms + f->sim_delay_ms;
+	uint64_t now = qb_now_ms(), next = 0, sim_ready = sim->started_ms + f->sim_delay_ms;
 	enum qsim_uim uim;
 	enum qsim_reg reg, old = sim->reg;
 	bool on = qsim_radio_on(sim);
@@ -69,10 +69,10 @@ void qsim_radio_apply(struct qsim *sim)
 		sim->reported_on = on;
 		qsim_nas_send_serving_system(sim);
 	}
-	qnet_timer_cancel(sim->state_timer);
+	qb_timer_old_cancel(sim->state_timer);
 	sim->state_timer = NULL;
 	if (next)
-		qnet_loop_timer(sim->loop, next > now ? next - now : 0, state_fire, sim,
+		qb_loop_timer_old(sim->loop, next > now ? next - now : 0, state_fire, sim,
 				&sim->state_timer);
 }
 
@@ -114,7 +114,7 @@ static void signal_fire(void *user)
 	sim->signal_timer = NULL;
 	qsim_signal_step(sim);
 	if (!sim->faults.signal_static)
-		qnet_loop_timer(sim->loop, signal_period(sim), signal_fire, sim, &sim->signal_timer);
+		qb_loop_timer_old(sim->loop, signal_period(sim), signal_fire, sim, &sim->signal_timer);
 }
 
 void qsim_radio_init(struct qsim *sim)
@@ -127,13 +127,13 @@ void qsim_radio_init(struct qsim *sim)
 	sim->reported_on = true;
 	qsim_radio_apply(sim);
 	if (!sim->faults.signal_static)
-		qnet_loop_timer(sim->loop, signal_period(sim), signal_fire, sim, &sim->signal_timer);
+		qb_loop_timer_old(sim->loop, signal_period(sim), signal_fire, sim, &sim->signal_timer);
 }
 
 void qsim_radio_fini(struct qsim *sim)
 {
-	qnet_timer_cancel(sim->state_timer);
+	qb_timer_old_cancel(sim->state_timer);
 	sim->state_timer = NULL;
-	qnet_timer_cancel(sim->signal_timer);
+	qb_timer_old_cancel(sim->signal_timer);
 	sim->signal_timer = NULL;
 }

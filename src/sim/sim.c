@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/loop.h"
+#include "base/loop.h"
 
 static const struct {
 	uint8_t id;
@@ -38,7 +38,7 @@ uint32_t qsim_rand(struct qsim *sim)
 	return x;
 }
 
-int qsim_new(struct qsim **out, struct qnet_loop *loop, const struct qsim_faults *faults)
+int qsim_new(struct qsim **out, struct qb_loop *loop, const struct qsim_faults *faults)
 {
 	struct qsim *sim;
 
@@ -60,7 +60,7 @@ int qsim_new(struct qsim **out, struct qnet_loop *loop, const struct qsim_faults
 	sim->llp = 1; /* 802.3 until the host asks for raw-ip, as real modems */
 	sim->next_pdh = 0x12340000u + (qsim_rand(sim) & 0xFFFFu);
 	sim->op_mode = 0; /* online */
-	sim->started_ms = qnet_now_ms();
+	sim->started_ms = qb_now_ms();
 	qsim_radio_init(sim);
 	if (sim->faults.data_mode >= QSIM_DATA_GATEWAY && sim->faults.data_mode <= QSIM_DATA_FORWARD)
 		sim->data_mode = (enum qsim_data_mode)sim->faults.data_mode;
@@ -88,7 +88,7 @@ static void outq_clear(struct qsim *sim)
 	sim->outq = NULL;
 	free(sim->held);
 	sim->held = NULL;
-	qnet_timer_cancel(sim->outq_timer);
+	qb_timer_old_cancel(sim->outq_timer);
 	sim->outq_timer = NULL;
 }
 
@@ -99,7 +99,7 @@ void qsim_free(struct qsim *sim)
 	qsim_opnet_close(sim);
 	for (unsigned i = 0; i < QSIM_NSVC; i++)
 		for (unsigned c = 1; c <= QSIM_MAX_CIDS; c++)
-			qnet_timer_cancel(sim->svcs[i].clients[c].sess.drop_timer);
+			qb_timer_old_cancel(sim->svcs[i].clients[c].sess.drop_timer);
 	qsim_radio_fini(sim);
 	outq_clear(sim);
 	free(sim);
@@ -167,7 +167,7 @@ static void outq_arm(struct qsim *sim);
 static void outq_fire(void *user)
 {
 	struct qsim *sim = user;
-	uint64_t now = qnet_now_ms();
+	uint64_t now = qb_now_ms();
 
 	sim->outq_timer = NULL;
 	while (sim->outq_len) {
@@ -203,9 +203,9 @@ static void outq_arm(struct qsim *sim)
 
 	if (sim->outq_timer || !sim->outq_len)
 		return;
-	now = qnet_now_ms();
+	now = qb_now_ms();
 	due = sim->outq[sim->outq_head]->due_ms;
-	qnet_loop_timer(sim->loop, due > now ? due - now : 0, outq_fire, sim, &sim->outq_timer);
+	qb_loop_timer_old(sim->loop, due > now ? due - now : 0, outq_fire, sim, &sim->outq_timer);
 }
 
 void qsim_emit(struct qsim *sim, const uint8_t *frame, size_t len, bool is_response)
@@ -242,7 +242,7 @@ void qsim_emit(struct qsim *sim, const uint8_t *frame, size_t len, bool is_respo
 	it = malloc(sizeof(*it));
 	if (!it)
 		return;
-	it->due_ms = qnet_now_ms() + sim->faults.delay_ms;
+	it->due_ms = qb_now_ms() + sim->faults.delay_ms;
 	it->is_response = is_response;
 	it->len = len;
 	memcpy(it->frame, frame, len);

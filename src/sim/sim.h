@@ -6,7 +6,7 @@
  * through a struct qsim_output, so the same modem sits behind the in-process transport and behind
  * the FunctionFS gadget.
  *
- * Everything runs on the caller's qnet_loop (signal timer, delayed responses); nothing is global,
+ * Everything runs on the caller's qb_loop (signal timer, delayed responses); nothing is global,
  * so any number of modems can live in one process.
  *
  * Control output model (CDC): the modem hands each frame to out->ctrl (the frame is now waiting
@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct qnet_loop;
+struct qb_loop;
 struct qmi_transport;
 struct qsim;
 
@@ -103,7 +103,7 @@ struct qsim_output {
 
 /* faults may be NULL (healthy modem); it is copied. Fails (-errno) only for resources and for
  * an operator network that cannot be opened. */
-int qsim_new(struct qsim **out, struct qnet_loop *loop, const struct qsim_faults *faults);
+int qsim_new(struct qsim **out, struct qb_loop *loop, const struct qsim_faults *faults);
 void qsim_free(struct qsim *sim); /* accepts NULL; the transport must be destroyed first */
 void qsim_set_output(struct qsim *sim, const struct qsim_output *out, void *user);
 /* Replaces the fault set at run time (SIM/registration knobs take effect at once; data= and

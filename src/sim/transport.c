@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/loop.h"
+#include "base/loop.h"
 #include "qmi/transport.h"
 
 #define DATA_POOL 64
@@ -32,7 +32,7 @@ struct data_slot {
 
 struct sim_tr {
 	struct qsim *sim;
-	struct qnet_loop *loop;
+	struct qb_loop *loop;
 	const struct qmi_transport_cbs *cbs;
 	void *user;
 	bool started, dead;
@@ -41,13 +41,13 @@ struct sim_tr {
 	/* control: frames the modem made fetchable, and notifications not yet acted on */
 	struct ctrl_item *head, *tail;
 	unsigned nframes, pending_fetch;
-	struct qnet_timer *fetch_timer;
+	struct qb_timer_old *fetch_timer;
 
 	/* data host -> modem: a ring of pool buffers */
 	struct data_slot *slots;
 	unsigned dq_head, dq_len;
 	bool want_tx_ready;
-	struct qnet_timer *data_timer;
+	struct qb_timer_old *data_timer;
 };
 
 static void tr_really_free(struct sim_tr *t)
@@ -58,8 +58,8 @@ static void tr_really_free(struct sim_tr *t)
 		t->head = it->next;
 		free(it);
 	}
-	qnet_timer_cancel(t->fetch_timer);
-	qnet_timer_cancel(t->data_timer);
+	qb_timer_old_cancel(t->fetch_timer);
+	qb_timer_old_cancel(t->data_timer);
 	free(t->slots);
 	free(t);
 }
@@ -69,7 +69,7 @@ static void fetch_fire(void *user);
 static void arm_fetch(struct sim_tr *t)
 {
 	if (t->started && !t->fetch_timer && t->pending_fetch)
-		qnet_loop_timer(t->loop, 0, fetch_fire, t, &t->fetch_timer);
+		qb_loop_timer_old(t->loop, 0, fetch_fire, t, &t->fetch_timer);
 }
 
 static void fetch_fire(void *user)
@@ -173,7 +173,7 @@ static void data_fire(void *user)
 		tr_really_free(t);
 }
 
-static int tr_start(void *impl, struct qnet_loop *loop, const struct qmi_transport_cbs *cbs,
+static int tr_start(void *impl, struct qb_loop *loop, const struct qmi_transport_cbs *cbs,
 		    void *user)
 {
 	struct sim_tr *t = impl;
@@ -218,7 +218,7 @@ static int tr_data_send(void *impl, const uint8_t *pkt, size_t len)
 	s->len = len;
 	t->dq_len++;
 	if (!t->data_timer)
-		qnet_loop_timer(t->loop, 0, data_fire, t, &t->data_timer);
+		qb_loop_timer_old(t->loop, 0, data_fire, t, &t->data_timer);
 	return 0;
 }
 

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "net/loop.h"
+#include "base/loop.h"
 #include "qmi/errors.h"
 #include "qmi/messages.h"
 
@@ -63,7 +63,7 @@ static void session_end(struct qsim *sim, struct qsim_client *c, bool notify, ui
 	if (!c->sess.up)
 		return;
 	c->sess.up = false;
-	qnet_timer_cancel(c->sess.drop_timer);
+	qb_timer_old_cancel(c->sess.drop_timer);
 	c->sess.drop_timer = NULL;
 	c->last_tx_bytes = c->sess.tx_bytes;
 	c->last_rx_bytes = c->sess.rx_bytes;
@@ -173,7 +173,7 @@ static int start_network(struct qsim *sim, const struct qmi_frame *req, struct q
 	qsim_respond(sim, req, 0, &r);
 	send_status(sim, c, true, 0, 0, 0);
 	if (f->call_drop_ms)
-		qnet_loop_timer(sim->loop, f->call_drop_ms, drop_fire, c, &c->sess.drop_timer);
+		qb_loop_timer_old(sim->loop, f->call_drop_ms, drop_fire, c, &c->sess.drop_timer);
 	return 0;
 }
 

@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 
-#include "net/loop.h"
+#include "base/loop.h"
 
 static void fail(struct qusb_tr *tr, int err);
 static void really_destroy(struct qusb_tr *tr);
@@ -70,12 +70,12 @@ static void arm_timeout(struct qusb_tr *tr)
 	struct timeval tv;
 	if (!tr->loop || tr->state == QUSB_ST_DEAD || libusb_pollfds_handle_timeouts(tr->ctx))
 		return; /* Linux: libusb's timerfd is one of the watched fds */
-	qnet_timer_cancel(tr->tmo_timer);
+	qb_timer_old_cancel(tr->tmo_timer);
 	tr->tmo_timer = NULL;
 	if (libusb_get_next_timeout(tr->ctx, &tv) != 1)
 		return;
 	uint64_t ms = (uint64_t)tv.tv_sec * 1000 + ((uint64_t)tv.tv_usec + 999) / 1000;
-	if (qnet_loop_timer(tr->loop, ms, on_timeout, tr, &tr->tmo_timer) < 0)
+	if (qb_loop_timer_old(tr->loop, ms, on_timeout, tr, &tr->tmo_timer) < 0)
 		tr->tmo_timer = NULL;
 }
 
@@ -99,10 +99,10 @@ static int add_watch(struct qusb_tr *tr, int fd, short events)
 {
 	for (size_t i = 0; i < tr->n_watches; i++)
 		if (tr->watch_fd[i] == fd)
-			return qnet_watch_set_events(tr->watch[i], (unsigned)events);
+			return qb_watch_set_events(tr->watch[i], (unsigned)events);
 	if (tr->n_watches == QUSB_MAX_WATCHES)
 		return -ENOSPC;
-	int r = qnet_loop_watch(tr->loop, fd, (unsigned)events, on_fd, tr,
+	int r = qb_loop_watch(tr->loop, fd, (unsigned)events, on_fd, tr,
 				&tr->watch[tr->n_watches]);
 	if (r < 0)
 		return r;
@@ -115,7 +115,7 @@ static void remove_watch(struct qusb_tr *tr, int fd)
 	for (size_t i = 0; i < tr->n_watches; i++) {
 		if (tr->watch_fd[i] != fd)
 			continue;
-		qnet_watch_remove(tr->watch[i]);
+		qb_watch_remove(tr->watch[i]);
 		tr->n_watches--;
 		tr->watch[i] = tr->watch[tr->n_watches];
 		tr->watch_fd[i] = tr->watch_fd[tr->n_watches];
@@ -179,7 +179,7 @@ static void maybe_finish_close(struct qusb_tr *tr)
 	if (tr->state != QUSB_ST_CLOSING || tr->inflight || tr->closed_timer || tr->closed_sched)
 		return;
 	tr->closed_sched = true;
-	if (qnet_loop_timer(tr->loop, 0, closed_cb, tr, &tr->closed_timer) < 0) {
+	if (qb_loop_timer_old(tr->loop, 0, closed_cb, tr, &tr->closed_timer) < 0) {
 		tr->closed_timer = NULL;
 		tr->closed_sched = false; /* no timer to be had: report on the next service() */
 	}
@@ -256,7 +256,7 @@ static enum verdict judge(struct qusb_tr *tr, struct libusb_transfer *t, const c
 {
 	if (t->status == LIBUSB_TRANSFER_OVERFLOW)
 		return AGAIN_NOW; /* babble: this transfer is lost, the pipe is fine */
-	uint64_t now = qnet_now_ms();
+	uint64_t now = qb_now_ms();
 	if (!tr->errors_in_row++)
 		tr->first_error_ms = now;
 	if (!device_present(tr)) {
@@ -287,7 +287,7 @@ static void resubmit(struct qusb_slot *s, enum verdict v)
 	if (v == STOP || !live(tr))
 		return;
 	if (v == AGAIN_LATER) {
-		if (qnet_loop_timer(tr->loop, QUSB_RETRY_MS, retry_cb, s, &s->retry) < 0) {
+		if (qb_loop_timer_old(tr->loop, QUSB_RETRY_MS, retry_cb, s, &s->retry) < 0) {
 			s->retry = NULL;
 			fail(tr, -EIO);
 		}
@@ -300,7 +300,7 @@ static void resubmit(struct qusb_slot *s, enum verdict v)
 static void cancel_retries(struct qusb_tr *tr)
 {
 	for (size_t i = 0; i < tr->n_slots; i++) {
-		qnet_timer_cancel(tr->slots[i].retry);
+		qb_timer_old_cancel(tr->slots[i].retry);
 		tr->slots[i].retry = NULL;
 	}
 }
@@ -316,7 +316,7 @@ static void cancel_retries(struct qusb_tr *tr)
 static void ctrl_watchdog_fire(void *user)
 {
 	struct qusb_tr *tr = user;
-	uint64_t now = qnet_now_ms(), next = 0;
+	uint64_t now = qb_now_ms(), next = 0;
 	tr->ctrl_watchdog = NULL;
 	for (unsigned i = QUSB_SLOT_RESP; i <= QUSB_SLOT_CMD; i++) {
 		struct qusb_slot *s = &tr->slots[i];
@@ -331,17 +331,17 @@ static void ctrl_watchdog_fire(void *user)
 			next = left;
 	}
 	if (next && live(tr) &&
-	    qnet_loop_timer(tr->loop, next, ctrl_watchdog_fire, tr, &tr->ctrl_watchdog) < 0)
+	    qb_loop_timer_old(tr->loop, next, ctrl_watchdog_fire, tr, &tr->ctrl_watchdog) < 0)
 		tr->ctrl_watchdog = NULL;
 }
 
 static int submit_ctrl(struct qusb_slot *s)
 {
 	struct qusb_tr *tr = s->tr;
-	s->since_ms = qnet_now_ms();
+	s->since_ms = qb_now_ms();
 	int r = submit(s);
 	if (r == 0 && !tr->ctrl_watchdog &&
-	    qnet_loop_timer(tr->loop, QUSB_CTRL_TIMEOUT_MS, ctrl_watchdog_fire, tr,
+	    qb_loop_timer_old(tr->loop, QUSB_CTRL_TIMEOUT_MS, ctrl_watchdog_fire, tr,
 			    &tr->ctrl_watchdog) < 0)
 		tr->ctrl_watchdog = NULL; /* the QMI core's own timeout still reports the request */
 	return r;
@@ -381,7 +381,7 @@ static void resp_cb(struct libusb_transfer *t)
 		tr->resp_owed--;
 	if (t->status == LIBUSB_TRANSFER_COMPLETED) {
 		/* A zero-length answer means "nothing queued" (repeated notifications). */
-		qnet_timer_cancel(s->retry);
+		qb_timer_old_cancel(s->retry);
 		s->retry = NULL;
 		tr->resp_refetches = 0;
 		if (t->actual_length > 0) {
@@ -395,7 +395,7 @@ static void resp_cb(struct libusb_transfer *t)
 		/* A STALL may mean "nothing queued", or a failure that kept a response no new
 		 * RESPONSE_AVAILABLE will announce: ask again, a few times, later each time. */
 		unsigned ms = QUSB_RESP_REFETCH_MS << (2 * tr->resp_refetches++);
-		if (qnet_loop_timer(tr->loop, ms, refetch_cb, s, &s->retry) < 0)
+		if (qb_loop_timer_old(tr->loop, ms, refetch_cb, s, &s->retry) < 0)
 			s->retry = NULL;
 	}
 	if (tr->resp_owed && !s->busy)
@@ -560,7 +560,7 @@ static int tr_data_set_inflight(void *impl, unsigned max)
 
 /* ---- start / describe / destroy ------------------------------------------------------------ */
 
-static int tr_start(void *impl, struct qnet_loop *loop, const struct qmi_transport_cbs *cbs,
+static int tr_start(void *impl, struct qb_loop *loop, const struct qmi_transport_cbs *cbs,
 		    void *user)
 {
 	struct qusb_tr *tr = impl;
@@ -596,7 +596,7 @@ static int tr_start(void *impl, struct qnet_loop *loop, const struct qmi_transpo
 		tr->state = QUSB_ST_DEAD;
 		cancel_all(tr);
 		cancel_retries(tr);
-		qnet_timer_cancel(tr->closed_timer); /* fail() may have scheduled one */
+		qb_timer_old_cancel(tr->closed_timer); /* fail() may have scheduled one */
 		tr->closed_timer = NULL;
 		return r;
 	}
@@ -642,9 +642,9 @@ static void really_destroy(struct qusb_tr *tr)
 	libusb_set_pollfd_notifiers(tr->ctx, NULL, NULL, NULL);
 	while (tr->n_watches)
 		remove_watch(tr, tr->watch_fd[0]);
-	qnet_timer_cancel(tr->tmo_timer);
-	qnet_timer_cancel(tr->closed_timer);
-	qnet_timer_cancel(tr->ctrl_watchdog);
+	qb_timer_old_cancel(tr->tmo_timer);
+	qb_timer_old_cancel(tr->closed_timer);
+	qb_timer_old_cancel(tr->ctrl_watchdog);
 	tr->ctrl_watchdog = NULL;
 	if (tr->hotplug_registered)
 		libusb_hotplug_deregister_callback(tr->ctx, tr->hotplug);

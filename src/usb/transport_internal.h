@@ -10,9 +10,9 @@
 
 #include "usb/usb.h"
 
-struct qnet_loop;
-struct qnet_watch;
-struct qnet_timer;
+struct qb_loop;
+struct qb_watch;
+struct qb_timer_old;
 
 #define QUSB_RESP_MAX 4096   /* GET_ENCAPSULATED_RESPONSE buffer, as cdc-wdm under qmi_wwan */
 #define QUSB_CMD_MAX 8192    /* one QMUX frame (QMI_FRAME_MAX) */
@@ -44,7 +44,7 @@ struct qusb_slot {
 	struct qusb_tr *tr;
 	struct libusb_transfer *t;
 	libusb_transfer_cb_fn cb;
-	struct qnet_timer *retry; /* resubmission after an error, pending */
+	struct qb_timer_old *retry; /* resubmission after an error, pending */
 	unsigned index;
 	bool busy;
 	uint64_t since_ms; /* control slots: when submitted, for the watchdog */
@@ -62,14 +62,14 @@ struct qusb_tr {
 	bool claimed[2], detached[2]; /* [0] control interface, [1] data interface if separate */
 	bool reattach;
 
-	struct qnet_loop *loop;
+	struct qb_loop *loop;
 	const struct qmi_transport_cbs *cbs;
 	void *user;
-	struct qnet_watch *watch[QUSB_MAX_WATCHES];
+	struct qb_watch *watch[QUSB_MAX_WATCHES];
 	int watch_fd[QUSB_MAX_WATCHES];
 	size_t n_watches;
-	struct qnet_timer *tmo_timer, *closed_timer;
-	struct qnet_timer *ctrl_watchdog; /* armed while a control transfer is in flight */
+	struct qb_timer_old *tmo_timer, *closed_timer;
+	struct qb_timer_old *ctrl_watchdog; /* armed while a control transfer is in flight */
 	bool closed_sched;
 	libusb_hotplug_callback_handle hotplug;
 	bool hotplug_registered;

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
-#include "net/loop.h"
+#include "base/loop.h"
 #include "qmi/device.h"
 #include "sim/sim.h"
 
@@ -20,7 +20,7 @@ struct unplug {
 	const struct qmi_transport_cbs *cbs;
 	void *user;
 	struct qmi_transport_cbs mine;
-	struct qnet_loop *loop;
+	struct qb_loop *loop;
 	unsigned sends, unplug_after;
 	bool gone;
 	unsigned sends_after_gone;
@@ -66,7 +66,7 @@ static void pull_the_plug(void *user)
 	fwd_closed(user, -ENODEV);
 }
 
-static int u_start(void *impl, struct qnet_loop *loop, const struct qmi_transport_cbs *cbs,
+static int u_start(void *impl, struct qb_loop *loop, const struct qmi_transport_cbs *cbs,
 		   void *user)
 {
 	struct unplug *u = impl;
@@ -87,7 +87,7 @@ static int u_ctrl_send(void *impl, const uint8_t *frame, size_t len)
 		return -ENODEV;
 	}
 	if (++u->sends == u->unplug_after)
-		qnet_loop_timer(u->loop, 0, pull_the_plug, u, NULL);
+		qb_loop_timer_old(u->loop, 0, pull_the_plug, u, NULL);
 	return u->inner.ops->ctrl_send(u->inner.impl, frame, len);
 }
 
@@ -139,7 +139,7 @@ static int run_unplugged(unsigned after, int (*cmd)(struct qcli *, int, char **)
 	snprintf(argv0, sizeof(argv0), "%s", name);
 	qcli_init(&cli, o, e);
 	cli.device = "unplug";
-	cr_assert_eq(qnet_loop_new(&cli.loop, QNET_LOOP_AUTO), 0);
+	cr_assert_eq(qb_loop_new(&cli.loop, QB_LOOP_AUTO), 0);
 	cr_assert_eq(qsim_new(&cli.sim, cli.loop, NULL), 0);
 	cr_assert_eq(qsim_transport_new(cli.sim, &u->inner), 0);
 	u->unplug_after = after;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* One suite, run on both loop backends: every test below is instantiated for poll and io_uring. */
-#include "net/loop.h"
+#include "base/loop.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -10,15 +10,15 @@
 #include <string.h>
 #include <unistd.h>
 
-static struct qnet_loop *new_loop(enum qnet_loop_kind kind)
+static struct qb_loop *new_loop(enum qb_loop_kind kind)
 {
-	struct qnet_loop *loop = NULL;
-	int ret = qnet_loop_new(&loop, kind);
+	struct qb_loop *loop = NULL;
+	int ret = qb_loop_new(&loop, kind);
 
-	if (ret == -ENOSYS && kind == QNET_LOOP_URING)
+	if (ret == -ENOSYS && kind == QB_LOOP_URING)
 		cr_skip_test("io_uring is not available here (%s)", strerror(-ret));
-	cr_assert_eq(ret, 0, "qnet_loop_new: %s", strerror(-ret));
-	cr_assert_eq(qnet_loop_kind(loop), kind);
+	cr_assert_eq(ret, 0, "qb_loop_new: %s", strerror(-ret));
+	cr_assert_eq(qb_loop_kind(loop), kind);
 	return loop;
 }
 
@@ -28,11 +28,11 @@ static void new_pipe(int p[2])
 }
 
 /* Runs the loop until it has nothing ready (a zero-timeout iteration that runs nothing). */
-static int drain(struct qnet_loop *loop)
+static int drain(struct qb_loop *loop)
 {
 	int total = 0, n, guard = 0;
 
-	while ((n = qnet_loop_run_once(loop, 0)) > 0 && guard++ < 1000)
+	while ((n = qb_loop_run_once(loop, 0)) > 0 && guard++ < 1000)
 		total += n;
 	cr_assert_geq(n, 0);
 	return total;
@@ -42,8 +42,8 @@ struct reader {
 	int calls;
 	int bytes;
 	int per_call;
-	struct qnet_watch *self;
-	struct qnet_watch *victim;
+	struct qb_watch *self;
+	struct qb_watch *victim;
 	bool remove_self;
 };
 
@@ -60,43 +60,43 @@ static void read_cb(void *user, int fd, unsigned revents)
 	if (n > 0)
 		r->bytes += (int)n;
 	if (r->victim) {
-		qnet_watch_remove(r->victim);
+		qb_watch_remove(r->victim);
 		r->victim = NULL;
 	}
 	if (r->remove_self)
-		qnet_watch_remove(r->self);
+		qb_watch_remove(r->self);
 }
 
-static void t_level_triggered(enum qnet_loop_kind kind)
+static void t_level_triggered(enum qb_loop_kind kind)
 {
-	struct qnet_loop *loop = new_loop(kind);
+	struct qb_loop *loop = new_loop(kind);
 	struct reader r = { .per_call = 1 };
 	int p[2];
 
 	new_pipe(p);
-	cr_assert_eq(qnet_loop_watch(loop, p[0], POLLIN, read_cb, &r, &r.self), 0);
-	cr_assert_eq(qnet_loop_run_once(loop, 0), 0);
+	cr_assert_eq(qb_loop_watch(loop, p[0], POLLIN, read_cb, &r, &r.self), 0);
+	cr_assert_eq(qb_loop_run_once(loop, 0), 0);
 	cr_assert_eq(write(p[1], "abc", 3), 3);
 	/* One byte per callback: the remaining bytes must be reported again. */
 	drain(loop);
 	cr_assert_eq(r.bytes, 3);
 	cr_assert_eq(r.calls, 3);
-	cr_assert_eq(qnet_loop_run_once(loop, 0), 0);
-	qnet_loop_free(loop);
+	cr_assert_eq(qb_loop_run_once(loop, 0), 0);
+	qb_loop_free(loop);
 	close(p[0]);
 	close(p[1]);
 }
 
-static void t_remove_inside_callbacks(enum qnet_loop_kind kind)
+static void t_remove_inside_callbacks(enum qb_loop_kind kind)
 {
-	struct qnet_loop *loop = new_loop(kind);
+	struct qb_loop *loop = new_loop(kind);
 	struct reader a = { 0 }, b = { 0 };
 	int p[2], q[2];
 
 	new_pipe(p);
 	new_pipe(q);
-	cr_assert_eq(qnet_loop_watch(loop, p[0], POLLIN, read_cb, &a, &a.self), 0);
-	cr_assert_eq(qnet_loop_watch(loop, q[0], POLLIN, read_cb, &b, &b.self), 0);
+	cr_assert_eq(qb_loop_watch(loop, p[0], POLLIN, read_cb, &a, &a.self), 0);
+	cr_assert_eq(qb_loop_watch(loop, q[0], POLLIN, read_cb, &b, &b.self), 0);
 	/* Whichever runs first removes itself and the other: exactly one callback, ever. */
 	a.victim = b.self;
 	b.victim = a.self;
@@ -108,7 +108,7 @@ static void t_remove_inside_callbacks(enum qnet_loop_kind kind)
 	cr_assert_eq(write(p[1], "x", 1), 1);
 	cr_assert_eq(write(q[1], "y", 1), 1);
 	cr_assert_eq(drain(loop), 0);
-	qnet_loop_free(loop);
+	qb_loop_free(loop);
 	close(p[0]);
 	close(p[1]);
 	close(q[0]);
@@ -118,8 +118,8 @@ static void t_remove_inside_callbacks(enum qnet_loop_kind kind)
 struct order {
 	int seen[16];
 	int n;
-	struct qnet_loop *loop;
-	struct qnet_timer *to_cancel;
+	struct qb_loop *loop;
+	struct qb_timer_old *to_cancel;
 };
 
 struct tag {
@@ -133,14 +133,14 @@ static void timer_cb(void *user)
 
 	t->o->seen[t->o->n++] = t->id;
 	if (t->o->to_cancel) {
-		qnet_timer_cancel(t->o->to_cancel);
+		qb_timer_old_cancel(t->o->to_cancel);
 		t->o->to_cancel = NULL;
 	}
 }
 
-static void t_timer_order(enum qnet_loop_kind kind)
+static void t_timer_order(enum qb_loop_kind kind)
 {
-	struct qnet_loop *loop = new_loop(kind);
+	struct qb_loop *loop = new_loop(kind);
 	struct order o = { .loop = loop };
 	struct tag tags[5];
 	static const uint64_t delay[5] = { 30, 10, 10, 0, 20 };
@@ -149,34 +149,34 @@ static void t_timer_order(enum qnet_loop_kind kind)
 
 	for (i = 0; i < 5; i++) {
 		tags[i] = (struct tag){ &o, i };
-		cr_assert_eq(qnet_loop_timer(loop, delay[i], timer_cb, &tags[i], NULL), 0);
+		cr_assert_eq(qb_loop_timer_old(loop, delay[i], timer_cb, &tags[i], NULL), 0);
 	}
 	while (o.n < 5)
-		cr_assert_geq(qnet_loop_run_once(loop, -1), 0);
+		cr_assert_geq(qb_loop_run_once(loop, -1), 0);
 	for (i = 0; i < 5; i++)
 		cr_assert_eq(o.seen[i], want[i], "position %d: %d", i, o.seen[i]);
-	qnet_loop_free(loop);
+	qb_loop_free(loop);
 }
 
-static void t_timer_cancel(enum qnet_loop_kind kind)
+static void t_timer_cancel(enum qb_loop_kind kind)
 {
-	struct qnet_loop *loop = new_loop(kind);
+	struct qb_loop *loop = new_loop(kind);
 	struct order o = { .loop = loop };
 	struct tag a = { &o, 1 }, b = { &o, 2 }, c = { &o, 3 };
-	struct qnet_timer *tb, *tc;
+	struct qb_timer_old *tb, *tc;
 
-	cr_assert_eq(qnet_loop_timer(loop, 0, timer_cb, &a, NULL), 0);
-	cr_assert_eq(qnet_loop_timer(loop, 5, timer_cb, &b, &tb), 0);
-	cr_assert_eq(qnet_loop_timer(loop, 10, timer_cb, &c, &tc), 0);
-	qnet_timer_cancel(tc);          /* from outside */
+	cr_assert_eq(qb_loop_timer_old(loop, 0, timer_cb, &a, NULL), 0);
+	cr_assert_eq(qb_loop_timer_old(loop, 5, timer_cb, &b, &tb), 0);
+	cr_assert_eq(qb_loop_timer_old(loop, 10, timer_cb, &c, &tc), 0);
+	qb_timer_old_cancel(tc);          /* from outside */
 	o.to_cancel = tb;               /* from inside a's callback */
-	qnet_timer_cancel(NULL);
-	cr_assert_eq(qnet_loop_run_once(loop, -1), 1);
+	qb_timer_old_cancel(NULL);
+	cr_assert_eq(qb_loop_run_once(loop, -1), 1);
 	/* Nothing is left: a bounded wait runs nothing. */
-	cr_assert_eq(qnet_loop_run_once(loop, 30), 0);
+	cr_assert_eq(qb_loop_run_once(loop, 30), 0);
 	cr_assert_eq(o.n, 1);
 	cr_assert_eq(o.seen[0], 1);
-	qnet_loop_free(loop);
+	qb_loop_free(loop);
 }
 
 static void stop_cb(void *user)
@@ -184,7 +184,7 @@ static void stop_cb(void *user)
 	struct order *o = user;
 
 	o->n++;
-	qnet_loop_stop(o->loop);
+	qb_loop_stop(o->loop);
 }
 
 static void count_cb(void *user)
@@ -192,24 +192,24 @@ static void count_cb(void *user)
 	(*(int *)user)++;
 }
 
-static void t_stop(enum qnet_loop_kind kind)
+static void t_stop(enum qb_loop_kind kind)
 {
-	struct qnet_loop *loop = new_loop(kind);
+	struct qb_loop *loop = new_loop(kind);
 	struct order o = { .loop = loop };
 	int later = 0;
 
-	cr_assert_eq(qnet_loop_timer(loop, 1, stop_cb, &o, NULL), 0);
-	cr_assert_eq(qnet_loop_timer(loop, 60000, count_cb, &later, NULL), 0);
-	cr_assert_eq(qnet_loop_run(loop), 0);
-	cr_assert(qnet_loop_stopped(loop));
+	cr_assert_eq(qb_loop_timer_old(loop, 1, stop_cb, &o, NULL), 0);
+	cr_assert_eq(qb_loop_timer_old(loop, 60000, count_cb, &later, NULL), 0);
+	cr_assert_eq(qb_loop_run(loop), 0);
+	cr_assert(qb_loop_stopped(loop));
 	cr_assert_eq(o.n, 1);
 	cr_assert_eq(later, 0);
-	qnet_loop_free(loop); /* frees the pending timer */
+	qb_loop_free(loop); /* frees the pending timer */
 }
 
 struct writer {
 	int calls;
-	struct qnet_watch *self;
+	struct qb_watch *self;
 	unsigned switch_to;
 	bool do_switch;
 };
@@ -221,61 +221,61 @@ static void write_cb(void *user, int fd, unsigned revents)
 	cr_assert(revents & POLLOUT);
 	w->calls++;
 	if (w->do_switch)
-		cr_assert_eq(qnet_watch_set_events(w->self, w->switch_to), 0);
+		cr_assert_eq(qb_watch_set_events(w->self, w->switch_to), 0);
 }
 
-static void t_set_events(enum qnet_loop_kind kind)
+static void t_set_events(enum qb_loop_kind kind)
 {
-	struct qnet_loop *loop = new_loop(kind);
+	struct qb_loop *loop = new_loop(kind);
 	struct writer w = { 0 };
 	int p[2];
 
 	new_pipe(p);
-	cr_assert_eq(qnet_loop_watch(loop, p[1], POLLOUT, write_cb, &w, &w.self), 0);
-	cr_assert_eq(qnet_loop_run_once(loop, 0), 1);
+	cr_assert_eq(qb_loop_watch(loop, p[1], POLLOUT, write_cb, &w, &w.self), 0);
+	cr_assert_eq(qb_loop_run_once(loop, 0), 1);
 	cr_assert_eq(w.calls, 1);
 	/* Switched off from inside the callback: silent until switched on again. */
 	w.do_switch = true;
 	w.switch_to = 0;
-	cr_assert_eq(qnet_loop_run_once(loop, 0), 1);
+	cr_assert_eq(qb_loop_run_once(loop, 0), 1);
 	cr_assert_eq(w.calls, 2);
 	cr_assert_eq(drain(loop), 0);
 	cr_assert_eq(w.calls, 2);
 	w.do_switch = false;
-	cr_assert_eq(qnet_watch_set_events(w.self, POLLOUT), 0);
-	cr_assert_eq(qnet_loop_run_once(loop, 0), 1);
+	cr_assert_eq(qb_watch_set_events(w.self, POLLOUT), 0);
+	cr_assert_eq(qb_loop_run_once(loop, 0), 1);
 	cr_assert_eq(w.calls, 3);
 	/* Switched off from outside while a request is in the ring. */
-	cr_assert_eq(qnet_watch_set_events(w.self, POLLIN), 0);
+	cr_assert_eq(qb_watch_set_events(w.self, POLLIN), 0);
 	cr_assert_eq(drain(loop), 0);
 	cr_assert_eq(w.calls, 3);
-	qnet_watch_remove(w.self);
-	qnet_watch_remove(NULL);
-	qnet_loop_free(loop);
+	qb_watch_remove(w.self);
+	qb_watch_remove(NULL);
+	qb_loop_free(loop);
 	close(p[0]);
 	close(p[1]);
 }
 
-static void t_hangup(enum qnet_loop_kind kind)
+static void t_hangup(enum qb_loop_kind kind)
 {
-	struct qnet_loop *loop = new_loop(kind);
+	struct qb_loop *loop = new_loop(kind);
 	struct reader r = { .remove_self = true };
 	int p[2];
 
 	new_pipe(p);
-	cr_assert_eq(qnet_loop_watch(loop, p[0], POLLIN, read_cb, &r, &r.self), 0);
+	cr_assert_eq(qb_loop_watch(loop, p[0], POLLIN, read_cb, &r, &r.self), 0);
 	close(p[1]);
 	cr_assert_eq(drain(loop), 1);
 	cr_assert_eq(r.calls, 1);
-	qnet_loop_free(loop);
+	qb_loop_free(loop);
 	close(p[0]);
 }
 
 #define NPIPES 300 /* more than the ring's submission queue holds */
 
-static void t_many_watches(enum qnet_loop_kind kind)
+static void t_many_watches(enum qb_loop_kind kind)
 {
-	struct qnet_loop *loop = new_loop(kind);
+	struct qb_loop *loop = new_loop(kind);
 	static int p[NPIPES][2];
 	static struct reader r[NPIPES];
 	int i, calls = 0;
@@ -283,7 +283,7 @@ static void t_many_watches(enum qnet_loop_kind kind)
 	for (i = 0; i < NPIPES; i++) {
 		new_pipe(p[i]);
 		r[i] = (struct reader){ 0 };
-		cr_assert_eq(qnet_loop_watch(loop, p[i][0], POLLIN, read_cb, &r[i], &r[i].self), 0);
+		cr_assert_eq(qb_loop_watch(loop, p[i][0], POLLIN, read_cb, &r[i], &r[i].self), 0);
 		cr_assert_eq(write(p[i][1], "z", 1), 1);
 	}
 	drain(loop);
@@ -294,29 +294,29 @@ static void t_many_watches(enum qnet_loop_kind kind)
 	cr_assert_eq(calls, NPIPES);
 	/* Removing with requests in the ring, then freeing the loop, leaks nothing (ASan). */
 	for (i = 0; i < NPIPES; i += 2)
-		qnet_watch_remove(r[i].self);
-	qnet_loop_free(loop);
+		qb_watch_remove(r[i].self);
+	qb_loop_free(loop);
 	for (i = 0; i < NPIPES; i++) {
 		close(p[i][0]);
 		close(p[i][1]);
 	}
 }
 
-static void t_bad_args(enum qnet_loop_kind kind)
+static void t_bad_args(enum qb_loop_kind kind)
 {
-	struct qnet_loop *loop = new_loop(kind);
+	struct qb_loop *loop = new_loop(kind);
 	struct reader r = { 0 };
 
-	cr_assert_eq(qnet_loop_watch(loop, -1, POLLIN, read_cb, &r, NULL), -EINVAL);
-	cr_assert_eq(qnet_loop_watch(loop, 0, POLLIN, NULL, &r, NULL), -EINVAL);
-	cr_assert_eq(qnet_loop_timer(loop, 0, NULL, NULL, NULL), -EINVAL);
-	qnet_loop_free(loop);
-	qnet_loop_free(NULL);
+	cr_assert_eq(qb_loop_watch(loop, -1, POLLIN, read_cb, &r, NULL), -EINVAL);
+	cr_assert_eq(qb_loop_watch(loop, 0, POLLIN, NULL, &r, NULL), -EINVAL);
+	cr_assert_eq(qb_loop_timer_old(loop, 0, NULL, NULL, NULL), -EINVAL);
+	qb_loop_free(loop);
+	qb_loop_free(NULL);
 }
 
 #define BOTH(name)                                                    \
-	Test(loop_poll, name) { t_##name(QNET_LOOP_POLL); }           \
-	Test(loop_uring, name) { t_##name(QNET_LOOP_URING); }
+	Test(loop_poll, name) { t_##name(QB_LOOP_POLL); }           \
+	Test(loop_uring, name) { t_##name(QB_LOOP_URING); }
 
 BOTH(level_triggered)
 BOTH(remove_inside_callbacks)
@@ -330,13 +330,13 @@ BOTH(bad_args)
 
 Test(loop_auto, env_forces_poll)
 {
-	struct qnet_loop *loop = NULL;
+	struct qb_loop *loop = NULL;
 
 	setenv("QMIUSB_LOOP", "poll", 1);
-	cr_assert_eq(qnet_loop_new(&loop, QNET_LOOP_AUTO), 0);
-	cr_assert_eq(qnet_loop_kind(loop), QNET_LOOP_POLL);
-	cr_assert_str_eq(qnet_loop_kind_name(qnet_loop_kind(loop)), "poll");
-	qnet_loop_free(loop);
+	cr_assert_eq(qb_loop_new(&loop, QB_LOOP_AUTO), 0);
+	cr_assert_eq(qb_loop_kind(loop), QB_LOOP_POLL);
+	cr_assert_str_eq(qb_loop_kind_name(qb_loop_kind(loop)), "poll");
+	qb_loop_free(loop);
 	unsetenv("QMIUSB_LOOP");
 }
 
@@ -362,7 +362,7 @@ Test(loop_auto, falls_back_when_io_uring_is_refused)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
-	struct qnet_loop *loop = NULL;
+	struct qb_loop *loop = NULL;
 	struct reader r = { 0 };
 	int p[2];
 
@@ -372,16 +372,16 @@ Test(loop_auto, falls_back_when_io_uring_is_refused)
 	unsetenv("QMIUSB_LOOP");
 	cr_assert_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
 	cr_assert_eq(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), 0, "%s", strerror(errno));
-	cr_assert_eq(qnet_loop_new(&loop, QNET_LOOP_URING), -ENOSYS);
-	cr_assert_eq(qnet_loop_new(&loop, QNET_LOOP_AUTO), 0);
-	cr_assert_eq(qnet_loop_kind(loop), QNET_LOOP_POLL);
+	cr_assert_eq(qb_loop_new(&loop, QB_LOOP_URING), -ENOSYS);
+	cr_assert_eq(qb_loop_new(&loop, QB_LOOP_AUTO), 0);
+	cr_assert_eq(qb_loop_kind(loop), QB_LOOP_POLL);
 	/* And it works. */
 	new_pipe(p);
-	cr_assert_eq(qnet_loop_watch(loop, p[0], POLLIN, read_cb, &r, &r.self), 0);
+	cr_assert_eq(qb_loop_watch(loop, p[0], POLLIN, read_cb, &r, &r.self), 0);
 	cr_assert_eq(write(p[1], "q", 1), 1);
-	cr_assert_eq(qnet_loop_run_once(loop, -1), 1);
+	cr_assert_eq(qb_loop_run_once(loop, -1), 1);
 	cr_assert_eq(r.bytes, 1);
-	qnet_loop_free(loop);
+	qb_loop_free(loop);
 	close(p[0]);
 	close(p[1]);
 }

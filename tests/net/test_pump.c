@@ -6,7 +6,7 @@
  * made by the pump or the loop in steady state is seen.
  */
 #include "fake_modem.h"
-#include "net/loop.h"
+#include "base/loop.h"
 #include "net/pump.h"
 
 #include <criterion/criterion.h>
@@ -43,35 +43,35 @@ void *__wrap_realloc(void *p, size_t n)
 }
 
 struct rig {
-	struct qnet_loop *loop;
+	struct qb_loop *loop;
 	struct qnet_pump *pump;
 	struct fake_modem modem;
 	int sv[2]; /* sv[0]: the pump's "TUN"; sv[1]: the kernel's side of it */
 };
 
 /* The io_uring pump has two uplink modes; FIXED selects fixed reads where multishot exists. */
-#define FIXED ((enum qnet_loop_kind)100)
+#define FIXED ((enum qb_loop_kind)100)
 
-static void rig_up(struct rig *r, enum qnet_loop_kind kind, const struct qnet_pump_opts *o)
+static void rig_up(struct rig *r, enum qb_loop_kind kind, const struct qnet_pump_opts *o)
 {
 	struct qnet_pump_opts oo = o ? *o : (struct qnet_pump_opts){ 0 };
 	int ret;
 
 	if (kind == FIXED) {
-		kind = QNET_LOOP_URING;
+		kind = QB_LOOP_URING;
 		oo.fixed_reads = true;
 	}
 	o = &oo;
 	memset(r, 0, sizeof(*r));
-	ret = qnet_loop_new(&r->loop, kind);
-	if (ret == -ENOSYS && kind == QNET_LOOP_URING)
+	ret = qb_loop_new(&r->loop, kind);
+	if (ret == -ENOSYS && kind == QB_LOOP_URING)
 		cr_skip_test("io_uring is not available here");
 	cr_assert_eq(ret, 0);
 	cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sv), 0);
 	cr_assert_eq(fcntl(r->sv[1], F_SETFL, O_NONBLOCK), 0);
 	ret = qnet_pump_new(&r->pump, r->loop, r->sv[0], fake_send, &r->modem, o);
 	cr_assert_eq(ret, 0, "qnet_pump_new: %s", strerror(-ret));
-	if (kind == QNET_LOOP_POLL)
+	if (kind == QB_LOOP_POLL)
 		cr_assert_str_eq(qnet_pump_backend(r->pump), "poll");
 	else if (oo.fixed_reads)
 		cr_assert_str_eq(qnet_pump_backend(r->pump), "io_uring fixed");
@@ -82,7 +82,7 @@ static void rig_up(struct rig *r, enum qnet_loop_kind kind, const struct qnet_pu
 static void rig_down(struct rig *r)
 {
 	qnet_pump_free(r->pump);
-	qnet_loop_free(r->loop);
+	qb_loop_free(r->loop);
 	close(r->sv[0]);
 	close(r->sv[1]);
 }
@@ -93,7 +93,7 @@ static void settle(struct rig *r)
 
 	/* Two idle zero-timeout iterations in a row: nothing left in flight that can finish. */
 	while (idle < 2 && guard++ < 100000) {
-		int n = qnet_loop_run_once(r->loop, 0);
+		int n = qb_loop_run_once(r->loop, 0);
 
 		cr_assert_geq(n, 0);
 		idle = n ? 0 : idle + 1;
@@ -114,7 +114,7 @@ static const struct qnet_pump_stats *st(struct rig *r)
 }
 
 /* Uplink: everything the "kernel" sends reaches the modem in order, across many batches. */
-static void t_up_order(enum qnet_loop_kind kind)
+static void t_up_order(enum qb_loop_kind kind)
 {
 	struct rig r;
 	uint32_t seq = 0, next = 0;
@@ -141,7 +141,7 @@ static void t_up_order(enum qnet_loop_kind kind)
 
 /* The modem takes 3 packets, the pump holds at most `reads`, the rest waits in the "TUN"; after
  * each data_tx_ready more arrive, in order, none lost. */
-static void t_backpressure(enum qnet_loop_kind kind)
+static void t_backpressure(enum qb_loop_kind kind)
 {
 	const struct qnet_pump_opts o = { .reads = 4 };
 	struct rig r;
@@ -185,7 +185,7 @@ static void t_backpressure(enum qnet_loop_kind kind)
 
 /* Downlink: whatever the pump accepts reaches the "TUN" in order; what it cannot buffer is
  * counted, and accepted + dropped = offered. */
-static void t_down_order_and_drops(enum qnet_loop_kind kind)
+static void t_down_order_and_drops(enum qb_loop_kind kind)
 {
 	const struct qnet_pump_opts o = { .tx_bufs = 16 };
 	struct rig r;
@@ -199,7 +199,7 @@ static void t_down_order_and_drops(enum qnet_loop_kind kind)
 		mkpkt(pkt, sizeof(pkt), seq);
 		qnet_pump_data_rx(r.pump, pkt, sizeof(pkt));
 		if (seq % 50 == 0)
-			qnet_loop_run_once(r.loop, 0);
+			qb_loop_run_once(r.loop, 0);
 	}
 	settle(&r);
 	while ((n = read(r.sv[1], in, sizeof(in))) > 0) {
@@ -233,7 +233,7 @@ static void t_down_order_and_drops(enum qnet_loop_kind kind)
 	rig_down(&r);
 }
 
-static void t_drop_reasons(enum qnet_loop_kind kind)
+static void t_drop_reasons(enum qb_loop_kind kind)
 {
 	const struct qnet_pump_opts o = { .buf_size = 512 };
 	struct rig r;
@@ -265,7 +265,7 @@ static void t_drop_reasons(enum qnet_loop_kind kind)
 	rig_down(&r);
 }
 
-static void t_no_alloc_per_packet(enum qnet_loop_kind kind)
+static void t_no_alloc_per_packet(enum qb_loop_kind kind)
 {
 	struct rig r;
 	uint8_t pkt[300], in[FAKE_PKT];
@@ -295,7 +295,7 @@ static void t_no_alloc_per_packet(enum qnet_loop_kind kind)
 
 /* Freeing the pump with reads and writes in the ring, then running or freeing the loop: ASan
  * sees neither a use after free nor a leak. */
-static void t_free_in_flight(enum qnet_loop_kind kind)
+static void t_free_in_flight(enum qb_loop_kind kind)
 {
 	struct rig r;
 	uint8_t pkt[100];
@@ -312,7 +312,7 @@ static void t_free_in_flight(enum qnet_loop_kind kind)
 	rig_down(&r);
 
 	rig_up(&r, kind, NULL);
-	qnet_loop_run_once(r.loop, 0);
+	qb_loop_run_once(r.loop, 0);
 	qnet_pump_data_rx(r.pump, pkt, sizeof(pkt));
 	qnet_pump_free(r.pump);
 	r.pump = NULL;
@@ -322,20 +322,20 @@ static void t_free_in_flight(enum qnet_loop_kind kind)
 
 Test(pump, bad_args)
 {
-	struct qnet_loop *loop;
+	struct qb_loop *loop;
 	struct qnet_pump *p = NULL;
 	const struct qnet_pump_opts big = { .buf_size = 1 << 20 };
 
-	cr_assert_eq(qnet_loop_new(&loop, QNET_LOOP_POLL), 0);
+	cr_assert_eq(qb_loop_new(&loop, QB_LOOP_POLL), 0);
 	cr_assert_eq(qnet_pump_new(&p, loop, -1, fake_send, NULL, NULL), -EINVAL);
 	cr_assert_eq(qnet_pump_new(&p, loop, 0, NULL, NULL, NULL), -EINVAL);
 	cr_assert_eq(qnet_pump_new(&p, loop, 0, fake_send, NULL, &big), -EINVAL);
-	qnet_loop_free(loop);
+	qb_loop_free(loop);
 }
 
 #define BOTH(name)                                                    \
-	Test(pump_poll, name) { t_##name(QNET_LOOP_POLL); }           \
-	Test(pump_uring, name) { t_##name(QNET_LOOP_URING); }        \
+	Test(pump_poll, name) { t_##name(QB_LOOP_POLL); }           \
+	Test(pump_uring, name) { t_##name(QB_LOOP_URING); }        \
 	Test(pump_uring_fixed, name) { t_##name(FIXED); }
 
 BOTH(up_order)
@@ -357,7 +357,7 @@ static void wait_modem(struct rig *r, unsigned n)
 	unsigned guard = 0;
 
 	while (r->modem.count < n && guard++ < 200)
-		cr_assert_geq(qnet_loop_run_once(r->loop, 50), 0);
+		cr_assert_geq(qb_loop_run_once(r->loop, 50), 0);
 }
 
 Test(pump_uring, file_without_nowait_is_readiness_driven)
@@ -370,7 +370,7 @@ Test(pump_uring, file_without_nowait_is_readiness_driven)
 	ssize_t n = 0;
 
 	memset(&r, 0, sizeof(r));
-	ret = qnet_loop_new(&r.loop, QNET_LOOP_URING);
+	ret = qb_loop_new(&r.loop, QB_LOOP_URING);
 	if (ret == -ENOSYS)
 		cr_skip_test("io_uring is not available here");
 	cr_assert_eq(ret, 0);
@@ -408,7 +408,7 @@ Test(pump_uring, file_without_nowait_is_readiness_driven)
 	cr_assert_eq(memcmp(in, pkt, sizeof(pkt)), 0);
 	cr_assert_eq(qnet_pump_drops(qnet_pump_stats(r.pump)), 0);
 	qnet_pump_free(r.pump);
-	qnet_loop_free(r.loop);
+	qb_loop_free(r.loop);
 	close(master);
 	close(slave);
 }

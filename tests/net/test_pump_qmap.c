@@ -6,7 +6,7 @@
  * packet on the poll loop. A SOCK_SEQPACKET socketpair stands in for the TUN.
  */
 #include "fake_modem.h"
-#include "net/loop.h"
+#include "base/loop.h"
 #include "net/pump.h"
 #include "qmi/qmap.h"
 
@@ -67,13 +67,13 @@ static int agg_send(void *ctx, const uint8_t *buf, size_t len)
 }
 
 struct rig {
-	struct qnet_loop *loop;
+	struct qb_loop *loop;
 	struct qnet_pump *pump;
 	struct agg_modem *modem;
 	int sv[2];
 };
 
-static void rig_up(struct rig *r, enum qnet_loop_kind kind, const struct qnet_pump_qmap *q,
+static void rig_up(struct rig *r, enum qb_loop_kind kind, const struct qnet_pump_qmap *q,
 		   const struct qnet_pump_opts *o)
 {
 	int ret;
@@ -81,8 +81,8 @@ static void rig_up(struct rig *r, enum qnet_loop_kind kind, const struct qnet_pu
 	memset(r, 0, sizeof(*r));
 	r->modem = calloc(1, sizeof(*r->modem));
 	cr_assert_not_null(r->modem);
-	ret = qnet_loop_new(&r->loop, kind);
-	if (ret == -ENOSYS && kind == QNET_LOOP_URING)
+	ret = qb_loop_new(&r->loop, kind);
+	if (ret == -ENOSYS && kind == QB_LOOP_URING)
 		cr_skip_test("io_uring is not available here");
 	cr_assert_eq(ret, 0);
 	cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sv), 0);
@@ -96,7 +96,7 @@ static void rig_up(struct rig *r, enum qnet_loop_kind kind, const struct qnet_pu
 static void rig_down(struct rig *r)
 {
 	qnet_pump_free(r->pump);
-	qnet_loop_free(r->loop);
+	qb_loop_free(r->loop);
 	close(r->sv[0]);
 	close(r->sv[1]);
 	free(r->modem);
@@ -107,7 +107,7 @@ static void settle(struct rig *r)
 	int idle = 0, guard = 0;
 
 	while (idle < 2 && guard++ < 100000) {
-		int n = qnet_loop_run_once(r->loop, 0);
+		int n = qb_loop_run_once(r->loop, 0);
 
 		cr_assert_geq(n, 0);
 		idle = n ? 0 : idle + 1;
@@ -155,7 +155,7 @@ static size_t mixed_size(uint32_t seq)
 	return 60 + (seq * 37) % 1400;
 }
 
-static void t_up_aggregates(enum qnet_loop_kind kind)
+static void t_up_aggregates(enum qb_loop_kind kind)
 {
 	const struct qnet_pump_qmap q = { .ul = true, .dl = true, .mux_id = 0,
 					  .ul_max_dgrams = 11, .ul_max_size = 8192 };
@@ -177,8 +177,8 @@ static void t_up_aggregates(enum qnet_loop_kind kind)
 	rig_down(&r);
 }
 
-Test(pump_qmap, up_aggregates_poll) { t_up_aggregates(QNET_LOOP_POLL); }
-Test(pump_qmap, up_aggregates_uring) { t_up_aggregates(QNET_LOOP_URING); }
+Test(pump_qmap, up_aggregates_poll) { t_up_aggregates(QB_LOOP_POLL); }
+Test(pump_qmap, up_aggregates_uring) { t_up_aggregates(QB_LOOP_URING); }
 
 static size_t fixed_size(uint32_t seq)
 {
@@ -194,7 +194,7 @@ static size_t fixed_size_500(uint32_t seq)
 
 /* The modem takes one transfer at a time: the pump holds one aggregate (and at most `reads`
  * packets behind it), the rest waits in the "TUN"; nothing is lost or reordered. */
-static void t_up_backpressure(enum qnet_loop_kind kind)
+static void t_up_backpressure(enum qb_loop_kind kind)
 {
 	const struct qnet_pump_qmap q = { .ul = true, .mux_id = 3, .ul_max_dgrams = 4,
 					  .ul_max_size = 16384 };
@@ -224,8 +224,8 @@ static void t_up_backpressure(enum qnet_loop_kind kind)
 	rig_down(&r);
 }
 
-Test(pump_qmap, up_backpressure_poll) { t_up_backpressure(QNET_LOOP_POLL); }
-Test(pump_qmap, up_backpressure_uring) { t_up_backpressure(QNET_LOOP_URING); }
+Test(pump_qmap, up_backpressure_poll) { t_up_backpressure(QB_LOOP_POLL); }
+Test(pump_qmap, up_backpressure_uring) { t_up_backpressure(QB_LOOP_URING); }
 
 static size_t put_frame(uint8_t *at, uint8_t b0, uint8_t mux, const uint8_t *pkt, size_t len,
 			size_t pad)
@@ -240,7 +240,7 @@ static size_t put_frame(uint8_t *at, uint8_t b0, uint8_t mux, const uint8_t *pkt
 }
 
 /* One downlink transfer with everything a modem (or an attacker) can put in it. */
-static void t_down_mixed(enum qnet_loop_kind kind)
+static void t_down_mixed(enum qb_loop_kind kind)
 {
 	const struct qnet_pump_qmap q = { .dl = true, .mux_id = 0 };
 	uint8_t agg[XFER], pkt[1500], in[FAKE_PKT];
@@ -289,15 +289,15 @@ static void t_down_mixed(enum qnet_loop_kind kind)
 	rig_down(&r);
 }
 
-Test(pump_qmap, down_mixed_poll) { t_down_mixed(QNET_LOOP_POLL); }
-Test(pump_qmap, down_mixed_uring) { t_down_mixed(QNET_LOOP_URING); }
+Test(pump_qmap, down_mixed_poll) { t_down_mixed(QB_LOOP_POLL); }
+Test(pump_qmap, down_mixed_uring) { t_down_mixed(QB_LOOP_URING); }
 
 Test(pump_qmap, set_qmap_validates)
 {
 	struct rig r;
 	struct qnet_pump_qmap q = { .ul = true, .ul_max_dgrams = 4, .ul_max_size = 1000 };
 
-	rig_up(&r, QNET_LOOP_POLL, NULL, NULL);
+	rig_up(&r, QB_LOOP_POLL, NULL, NULL);
 	cr_assert_eq(qnet_pump_set_qmap(r.pump, &q), -EINVAL); /* a full packet would not fit */
 	q.ul_max_size = 70000;
 	cr_assert_eq(qnet_pump_set_qmap(r.pump, &q), -EINVAL);
@@ -324,7 +324,7 @@ Test(pump_qmap, no_allocation_per_packet_poll)
 	uint32_t seq = 0, next = 0;
 	struct rig r;
 
-	rig_up(&r, QNET_LOOP_POLL, &q, NULL);
+	rig_up(&r, QB_LOOP_POLL, &q, NULL);
 	for (int warm = 0; warm < 2; warm++) { /* first rounds may grow stdio or the loop */
 		for (unsigned i = 0; i < 20; i++, seq++)
 			kernel_send(&r, seq, fixed_size(seq));
@@ -364,7 +364,7 @@ Test(pump_qmap, paced_packs_what_arrives_while_a_transfer_is_out)
 	struct rig r;
 	uint32_t next = 0;
 
-	rig_up(&r, QNET_LOOP_POLL, &q, NULL);
+	rig_up(&r, QB_LOOP_POLL, &q, NULL);
 	kernel_send(&r, 0, 500);
 	settle(&r);
 	cr_assert_eq(r.modem->count, 1);

@@ -4,7 +4,7 @@
  * socket byte for byte. */
 #include "fake_modem.h"
 #include "ippkt.h"
-#include "net/loop.h"
+#include "base/loop.h"
 #include "net/netconf.h"
 #include "net/pump.h"
 #include "net/tun.h"
@@ -16,7 +16,7 @@
 #define N 40
 
 struct tunrig {
-	struct qnet_loop *loop;
+	struct qb_loop *loop;
 	struct qnet_tun *tun;
 	struct qnet_netconf *nc;
 	struct qnet_pump *pump;
@@ -24,7 +24,7 @@ struct tunrig {
 	struct in_addr local, peer;
 };
 
-static void tunrig_up(struct tunrig *r, enum qnet_loop_kind kind, bool fixed)
+static void tunrig_up(struct tunrig *r, enum qb_loop_kind kind, bool fixed)
 {
 	const struct qnet_pump_opts po = { .fixed_reads = fixed };
 	struct qnet_ipconf c = { .has_v4 = true, .v4_prefix = 24, .mtu = 1500 };
@@ -33,7 +33,7 @@ static void tunrig_up(struct tunrig *r, enum qnet_loop_kind kind, bool fixed)
 
 	memset(r, 0, sizeof(*r));
 	enter_new_netns();
-	ret = qnet_loop_new(&r->loop, kind);
+	ret = qb_loop_new(&r->loop, kind);
 	if (ret == -ENOSYS)
 		cr_skip_test("io_uring is not available here");
 	cr_assert_eq(ret, 0);
@@ -51,7 +51,7 @@ static void tunrig_down(struct tunrig *r)
 	qnet_pump_free(r->pump);
 	qnet_netconf_undo(r->nc);
 	qnet_tun_close(r->tun);
-	qnet_loop_free(r->loop);
+	qb_loop_free(r->loop);
 }
 
 /* The stack may send its own packets (IPv6 router solicitations, MLD): keep only IPv4. */
@@ -72,7 +72,7 @@ static unsigned udp_count(struct fake_modem *m)
 	return j;
 }
 
-static void t_udp_both_ways(enum qnet_loop_kind kind, bool fixed)
+static void t_udp_both_ways(enum qb_loop_kind kind, bool fixed)
 {
 	struct tunrig r;
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(7777) };
@@ -94,7 +94,7 @@ static void t_udp_both_ways(enum qnet_loop_kind kind, bool fixed)
 		cr_assert_eq(sendto(s, pkt, 200, 0, (struct sockaddr *)&to, sizeof(to)), 200);
 	}
 	while (udp_count(&r.modem) < N && guard++ < 1000)
-		cr_assert_geq(qnet_loop_run_once(r.loop, 100), 0);
+		cr_assert_geq(qb_loop_run_once(r.loop, 100), 0);
 	cr_assert_eq(udp_count(&r.modem), N);
 	for (i = 0; i < N; i++) {
 		const uint8_t *p = r.modem.pkt[i];
@@ -118,7 +118,7 @@ static void t_udp_both_ways(enum qnet_loop_kind kind, bool fixed)
 	}
 	guard = 0;
 	while (qnet_pump_stats(r.pump)->down_pkts < N && guard++ < 1000)
-		cr_assert_geq(qnet_loop_run_once(r.loop, 100), 0);
+		cr_assert_geq(qb_loop_run_once(r.loop, 100), 0);
 	for (i = 0; i < N; i++) {
 		ssize_t n = recv(rx, in, sizeof(in), 0);
 
@@ -131,6 +131,6 @@ static void t_udp_both_ways(enum qnet_loop_kind kind, bool fixed)
 	tunrig_down(&r);
 }
 
-Test(pump_tun_poll, udp_both_ways) { t_udp_both_ways(QNET_LOOP_POLL, false); }
-Test(pump_tun_uring, udp_both_ways) { t_udp_both_ways(QNET_LOOP_URING, false); }
-Test(pump_tun_uring_fixed, udp_both_ways) { t_udp_both_ways(QNET_LOOP_URING, true); }
+Test(pump_tun_poll, udp_both_ways) { t_udp_both_ways(QB_LOOP_POLL, false); }
+Test(pump_tun_uring, udp_both_ways) { t_udp_both_ways(QB_LOOP_URING, false); }
+Test(pump_tun_uring_fixed, udp_both_ways) { t_udp_both_ways(QB_LOOP_URING, true); }

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "net/loop.h"
+#include "base/loop.h"
 #include "proxy/sock.h"
 #include "qmi/device.h"
 #include "qmi/messages.h"
@@ -34,7 +34,7 @@ void fx_setup(struct fx *fx, struct qprx_server_opts *o, const char *sim_spec)
 	if (sim_spec)
 		cr_assert_eq(qsim_faults_parse(&faults, sim_spec, err, sizeof(err)), 0, "%s", err);
 	faults.signal_static = true;
-	cr_assert_eq(qnet_loop_new(&fx->loop, QNET_LOOP_AUTO), 0);
+	cr_assert_eq(qb_loop_new(&fx->loop, QB_LOOP_AUTO), 0);
 	cr_assert_eq(qsim_new(&fx->sim, fx->loop, &faults), 0);
 	cr_assert_eq(qsim_transport_new(fx->sim, &tr), 0);
 	cr_assert_eq(qmi_dev_new(&fx->dev, fx->loop, tr, NULL), 0);
@@ -55,7 +55,7 @@ void fx_teardown(struct fx *fx)
 	qprx_server_free(fx->srv);
 	qmi_dev_free(fx->dev);
 	qsim_free(fx->sim);
-	qnet_loop_free(fx->loop);
+	qb_loop_free(fx->loop);
 	if (fx->log)
 		fclose(fx->log);
 	unlink(fx->pub);
@@ -63,20 +63,20 @@ void fx_teardown(struct fx *fx)
 
 void fx_until(struct fx *fx, bool (*cond)(struct fx *fx, void *user), void *user, const char *what)
 {
-	uint64_t until = qnet_now_ms() + HANG_GUARD_MS;
+	uint64_t until = qb_now_ms() + HANG_GUARD_MS;
 
 	while (!cond(fx, user)) {
-		cr_assert(qnet_now_ms() < until, "hung waiting for %s", what);
-		qnet_loop_run_once(fx->loop, 10);
+		cr_assert(qb_now_ms() < until, "hung waiting for %s", what);
+		qb_loop_run_once(fx->loop, 10);
 	}
 }
 
 void fx_spin(struct fx *fx, unsigned ms)
 {
-	uint64_t until = qnet_now_ms() + ms;
+	uint64_t until = qb_now_ms() + ms;
 
-	while (qnet_now_ms() < until)
-		qnet_loop_run_once(fx->loop, 5);
+	while (qb_now_ms() < until)
+		qb_loop_run_once(fx->loop, 5);
 }
 
 struct qprx_stats fx_stats(struct fx *fx)
@@ -104,7 +104,7 @@ void rc_close(struct rc *c)
 
 void rc_send(struct fx *fx, struct rc *c, const uint8_t *bytes, size_t len)
 {
-	uint64_t until = qnet_now_ms() + HANG_GUARD_MS;
+	uint64_t until = qb_now_ms() + HANG_GUARD_MS;
 	size_t off = 0;
 
 	while (off < len) {
@@ -115,8 +115,8 @@ void rc_send(struct fx *fx, struct rc *c, const uint8_t *bytes, size_t len)
 			continue;
 		}
 		cr_assert(n < 0 && (errno == EAGAIN || errno == EINTR), "send: %s", strerror(errno));
-		cr_assert(qnet_now_ms() < until, "hung sending");
-		qnet_loop_run_once(fx->loop, 5);
+		cr_assert(qb_now_ms() < until, "hung sending");
+		qb_loop_run_once(fx->loop, 5);
 	}
 }
 
@@ -145,7 +145,7 @@ static size_t rc_frame_len(const struct rc *c)
 
 bool rc_recv(struct fx *fx, struct rc *c, uint8_t *out, size_t cap, struct qmi_frame *f)
 {
-	uint64_t until = qnet_now_ms() + HANG_GUARD_MS;
+	uint64_t until = qb_now_ms() + HANG_GUARD_MS;
 	size_t n;
 
 	for (;;) {
@@ -155,8 +155,8 @@ bool rc_recv(struct fx *fx, struct rc *c, uint8_t *out, size_t cap, struct qmi_f
 			break;
 		if (c->eof)
 			return false;
-		cr_assert(qnet_now_ms() < until, "hung waiting for a frame");
-		qnet_loop_run_once(fx->loop, 5);
+		cr_assert(qb_now_ms() < until, "hung waiting for a frame");
+		qb_loop_run_once(fx->loop, 5);
 	}
 	cr_assert(n <= cap);
 	memcpy(out, c->buf, n);
@@ -168,13 +168,13 @@ bool rc_recv(struct fx *fx, struct rc *c, uint8_t *out, size_t cap, struct qmi_f
 
 void rc_wait_closed(struct fx *fx, struct rc *c)
 {
-	uint64_t until = qnet_now_ms() + HANG_GUARD_MS;
+	uint64_t until = qb_now_ms() + HANG_GUARD_MS;
 
 	while (!c->eof) {
 		c->len = 0; /* whatever was queued before the close does not matter here */
 		rc_pull(c);
-		cr_assert(qnet_now_ms() < until, "hung waiting for the proxy to close");
-		qnet_loop_run_once(fx->loop, 5);
+		cr_assert(qb_now_ms() < until, "hung waiting for the proxy to close");
+		qb_loop_run_once(fx->loop, 5);
 	}
 }
 
@@ -377,7 +377,7 @@ void kid_spawn_alloc(struct fx *fx, struct kid *k, uint8_t svc)
 
 void kid_wait_report(struct fx *fx, struct kid *k)
 {
-	uint64_t until = qnet_now_ms() + HANG_GUARD_MS;
+	uint64_t until = qb_now_ms() + HANG_GUARD_MS;
 	struct kid_report rep;
 
 	for (;;) {
@@ -385,8 +385,8 @@ void kid_wait_report(struct fx *fx, struct kid *k)
 
 		if (poll(&pfd, 1, 0) == 1)
 			break;
-		cr_assert(qnet_now_ms() < until, "hung waiting for the child");
-		qnet_loop_run_once(fx->loop, 5);
+		cr_assert(qb_now_ms() < until, "hung waiting for the child");
+		qb_loop_run_once(fx->loop, 5);
 	}
 	cr_assert_eq(read(k->rfd, &rep, sizeof(rep)), (ssize_t)sizeof(rep), "child died early");
 	close(k->rfd);
@@ -403,7 +403,7 @@ void kid_kill(struct kid *k)
 
 int run_child(struct fx *fx, int (*fn)(struct fx *fx, void *arg), void *arg)
 {
-	uint64_t until = qnet_now_ms() + HANG_GUARD_MS;
+	uint64_t until = qb_now_ms() + HANG_GUARD_MS;
 	pid_t pid = fork();
 	int st = 0;
 
@@ -415,12 +415,12 @@ int run_child(struct fx *fx, int (*fn)(struct fx *fx, void *arg), void *arg)
 
 		if (r == pid)
 			break;
-		if (qnet_now_ms() >= until) {
+		if (qb_now_ms() >= until) {
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
 			cr_assert_fail("hung waiting for the child");
 		}
-		qnet_loop_run_once(fx->loop, 5);
+		qb_loop_run_once(fx->loop, 5);
 	}
 	cr_assert(WIFEXITED(st), "child crashed");
 	return WEXITSTATUS(st);

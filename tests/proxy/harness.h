@@ -21,7 +21,7 @@
 #define HANG_GUARD_MS 20000
 
 struct fx {
-	struct qnet_loop *loop;
+	struct qb_loop *loop;
 	struct qsim *sim;
 	struct qmi_dev *dev;
 	struct qprx_server *srv;

@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "net/loop.h"
+#include "base/loop.h"
 #include "proxy/harness.h"
 #include "proxy/srv.h"
 #include "qmi/device.h"
@@ -190,7 +190,7 @@ Test(proxy, partial_frames_and_several_frames_per_write)
 	n = mk_open(buf, sizeof(buf), 3, fx.pub);
 	for (i = 0; i < n; i++) { /* one byte at a time, the loop running between them */
 		rc_send(&fx, &c, buf + i, 1);
-		qnet_loop_run_once(fx.loop, 1);
+		qb_loop_run_once(fx.loop, 1);
 	}
 	cr_assert(rc_recv(&fx, &c, buf, sizeof(buf), &f));
 	cr_assert_eq(f.msg_id, QMI_CTL_INTERNAL_PROXY_OPEN);
@@ -271,7 +271,7 @@ Test(proxy, client_that_stops_reading_is_disconnected)
 		cr_assert(rounds++ < 4000, "the proxy never gave up on a client that does not read");
 		if (send(slow.fd, batch, len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
 			cr_assert(errno == EAGAIN || errno == EPIPE || errno == ECONNRESET);
-		qnet_loop_run_once(fx.loop, 1);
+		qb_loop_run_once(fx.loop, 1);
 	}
 	cr_assert_eq(fx_stats(&fx).slow_readers, 1);
 	cr_assert_eq(fx_stats(&fx).clients, 1);
@@ -571,7 +571,7 @@ Test(proxy, hundred_concurrent_clients)
 
 static int client_transport_session(struct fx *fx, void *arg)
 {
-	struct qnet_loop *loop = NULL;
+	struct qb_loop *loop = NULL;
 	struct qmi_dev *dev = NULL;
 	struct qmi_transport tr;
 	struct qmi_result res;
@@ -583,7 +583,7 @@ static int client_transport_session(struct fx *fx, void *arg)
 		return 2;
 	if (!qprx_serving(fx->sock, fx->pub))
 		return 3;
-	if (qnet_loop_new(&loop, QNET_LOOP_AUTO) < 0 ||
+	if (qb_loop_new(&loop, QB_LOOP_AUTO) < 0 ||
 	    qprx_client_transport_open(&tr, fx->sock, fx->pub) < 0)
 		return 4;
 	if (qmi_dev_new(&dev, loop, tr, NULL) < 0)
@@ -598,7 +598,7 @@ static int client_transport_session(struct fx *fx, void *arg)
 	else
 		rc = 0;
 	qmi_dev_free(dev);
-	qnet_loop_free(loop);
+	qb_loop_free(loop);
 	return rc;
 }
 
@@ -641,9 +641,9 @@ Test(proxy, empty_timeout_fires_only_without_clients)
 	rc_connect(&fx, &c);
 	cr_assert_eq(rc_open(&fx, &c, fx.pub), 0);
 	fx_spin(&fx, 1300);
-	cr_assert_not(qnet_loop_stopped(fx.loop), "stopped with a client connected");
+	cr_assert_not(qb_loop_stopped(fx.loop), "stopped with a client connected");
 	rc_close(&c);
-	cr_assert_eq(qnet_loop_run(fx.loop), 0); /* returns once the empty timeout stops it */
+	cr_assert_eq(qb_loop_run(fx.loop), 0); /* returns once the empty timeout stops it */
 	cr_assert_eq(fx_stats(&fx).clients, 0);
 	fx_teardown(&fx);
 }

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "net/loop.h"
+#include "base/loop.h"
 #include "proxy/harness.h"
 #include "qmi/device.h"
 #include "qmi/errors.h"

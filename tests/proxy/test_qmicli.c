@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "net/loop.h"
+#include "base/loop.h"
 #include "proxy/proxy.h"
 
 #define QMICLI "/usr/bin/qmicli"
@@ -78,7 +78,7 @@ static int run(const char *const argv[], char *out, size_t cap)
 
 static void px_start(struct px *px, const char *extra)
 {
-	uint64_t until = qnet_now_ms() + GUARD_MS;
+	uint64_t until = qb_now_ms() + GUARD_MS;
 
 	snprintf(px->rundir, sizeof(px->rundir), "/tmp/qmiusb-proxy-test-%d", (int)getpid());
 	snprintf(px->dev, sizeof(px->dev), "%s/qmi-proxy", px->rundir);
@@ -102,7 +102,7 @@ static void px_start(struct px *px, const char *extra)
 
 		cr_assert_eq(waitpid(px->pid, &st, WNOHANG), 0, "qmiusb proxy exited (see %s)",
 			     px->log);
-		cr_assert(qnet_now_ms() < until, "qmiusb proxy never came up (see %s)", px->log);
+		cr_assert(qb_now_ms() < until, "qmiusb proxy never came up (see %s)", px->log);
 		usleep(10000);
 	}
 }

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/loop.h"
+#include "base/loop.h"
 #include "qmi/device.h"
 #include "qmi/errors.h"
 #include "qmi/messages.h"
@@ -18,7 +18,7 @@
 #define MAX_SENT 64
 
 struct fake {
-	struct qnet_loop *loop;
+	struct qb_loop *loop;
 	const struct qmi_transport_cbs *cbs;
 	void *user;
 	uint8_t sent[MAX_SENT][256];
@@ -113,7 +113,7 @@ static void answer_pending(void *user)
 	}
 }
 
-static int fk_start(void *impl, struct qnet_loop *loop, const struct qmi_transport_cbs *cbs,
+static int fk_start(void *impl, struct qb_loop *loop, const struct qmi_transport_cbs *cbs,
 		    void *user)
 {
 	struct fake *fk = impl;
@@ -136,7 +136,7 @@ static int fk_ctrl_send(void *impl, const uint8_t *frame, size_t len)
 	cr_assert_leq(len, sizeof(fk->sent[0]));
 	memcpy(fk->sent[fk->n_sent], frame, len);
 	fk->sent_len[fk->n_sent++] = len;
-	return qnet_loop_timer(fk->loop, 0, answer_pending, fk, NULL);
+	return qb_loop_timer_old(fk->loop, 0, answer_pending, fk, NULL);
 }
 
 static const char *fk_describe(void *impl)
@@ -160,7 +160,7 @@ static const struct qmi_transport_ops fk_ops = {
 	.destroy = fk_destroy,
 };
 
-static struct qnet_loop *loop;
+static struct qb_loop *loop;
 static struct fake fk;
 static struct qmi_dev *dev;
 static char *trace_buf;
@@ -172,7 +172,7 @@ static void setup(void)
 	struct qmi_dev_opts opts = { 0 };
 
 	memset(&fk, 0, sizeof(fk));
-	cr_assert_eq(qnet_loop_new(&loop, QNET_LOOP_AUTO), 0);
+	cr_assert_eq(qb_loop_new(&loop, QB_LOOP_AUTO), 0);
 	trace = open_memstream(&trace_buf, &trace_len);
 	cr_assert_not_null(trace);
 	opts.trace = trace;
@@ -182,7 +182,7 @@ static void setup(void)
 static void teardown(void)
 {
 	qmi_dev_free(dev);
-	qnet_loop_free(loop);
+	qb_loop_free(loop);
 	fclose(trace);
 	free(trace_buf);
 }
@@ -372,7 +372,7 @@ Test(device, transport_close_fails_pending_requests)
 	cr_assert_eq(qmi_dev_send(dev, QMI_SVC_NAS, 2, 0x20, NULL, 0, 0, async_done, &b), 0);
 	cr_assert_eq(a.calls + b.calls, 0, "never called back from inside send");
 	cr_assert_eq(qmi_dev_closed(dev), 0);
-	cr_assert_eq(qnet_loop_timer(loop, 1, unplug, NULL, NULL), 0);
+	cr_assert_eq(qb_loop_timer_old(loop, 1, unplug, NULL, NULL), 0);
 	/* The synchronous call is pending too when the unplug happens. */
 	cr_assert_eq(qmi_dev_call_raw(dev, QMI_SVC_DMS, 1, QMI_DMS_GET_IDS, NULL, 0, 0, buf,
 				      sizeof(buf), &f), -ENODEV);
@@ -432,10 +432,10 @@ Test(device, indications_reach_subscribers)
 
 	cr_assert_eq(qmi_dev_subscribe(dev, QMI_SVC_NAS, 4, on_ind, &mine, &s1), 0);
 	cr_assert_eq(qmi_dev_subscribe(dev, QMI_SVC_NAS, 5, on_ind, &other, &s2), 0);
-	cr_assert_eq(qnet_loop_timer(loop, 0, send_indication, (void *)(uintptr_t)4, NULL), 0);
-	cr_assert_eq(qnet_loop_timer(loop, 0, send_indication, (void *)(uintptr_t)0xFF, NULL), 0);
+	cr_assert_eq(qb_loop_timer_old(loop, 0, send_indication, (void *)(uintptr_t)4, NULL), 0);
+	cr_assert_eq(qb_loop_timer_old(loop, 0, send_indication, (void *)(uintptr_t)0xFF, NULL), 0);
 	while (mine.calls < 2)
-		cr_assert_geq(qnet_loop_run_once(loop, 1000), 0);
+		cr_assert_geq(qb_loop_run_once(loop, 1000), 0);
 	cr_assert_eq(other.calls, 1, "only the broadcast reaches cid 5");
 	cr_assert_eq(other.cid, 0xFF);
 	qmi_dev_unsubscribe(s1);

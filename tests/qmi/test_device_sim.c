@@ -4,13 +4,13 @@
 #include <errno.h>
 #include <string.h>
 
-#include "net/loop.h"
+#include "base/loop.h"
 #include "qmi/device.h"
 #include "qmi/errors.h"
 #include "qmi/messages.h"
 #include "sim/sim.h"
 
-static struct qnet_loop *loop;
+static struct qb_loop *loop;
 static struct qsim *sim;
 static struct qmi_dev *dev;
 
@@ -21,7 +21,7 @@ static void start(const char *faults)
 	char err[128];
 
 	cr_assert_eq(qsim_faults_parse(&f, faults, err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(qnet_loop_new(&loop, QNET_LOOP_AUTO), 0);
+	cr_assert_eq(qb_loop_new(&loop, QB_LOOP_AUTO), 0);
 	cr_assert_eq(qsim_new(&sim, loop, &f), 0);
 	cr_assert_eq(qsim_transport_new(sim, &tr), 0);
 	cr_assert_eq(qmi_dev_new(&dev, loop, tr, NULL), 0);
@@ -31,7 +31,7 @@ static void teardown(void)
 {
 	qmi_dev_free(dev); /* destroys the transport before the modem, as sim.h asks */
 	qsim_free(sim);
-	qnet_loop_free(loop);
+	qb_loop_free(loop);
 }
 
 TestSuite(device_sim, .fini = teardown);
@@ -122,7 +122,7 @@ Test(device_sim, out_of_order_responses_match_their_requests)
 	cr_assert_eq(qmi_dev_send(dev, QMI_SVC_CTL, 0, QMI_CTL_GET_VERSION_INFO, NULL, 0, 0,
 				  async_done, &b), 0);
 	while (a.calls + b.calls < 2)
-		cr_assert_geq(qnet_loop_run_once(loop, 1000), 0);
+		cr_assert_geq(qb_loop_run_once(loop, 1000), 0);
 	cr_assert_eq(a.err, 0);
 	cr_assert_eq(b.err, 0);
 	cr_assert_eq(a.txn, 1);

@@ -50,7 +50,7 @@ void h_init(struct harness *h, const char *spec)
 	memset(h, 0, sizeof(*h));
 	cr_assert_eq(qsim_faults_parse(&f, spec, err, sizeof(err)), 0, "%s", err);
 	f.signal_static = true; /* tests step the signal themselves */
-	cr_assert_eq(qnet_loop_new(&h->loop, QNET_LOOP_POLL), 0);
+	cr_assert_eq(qb_loop_new(&h->loop, QB_LOOP_POLL), 0);
 	cr_assert_eq(qsim_new(&h->sim, h->loop, &f), 0);
 	h->ev = calloc(H_MAX_EVENTS, sizeof(*h->ev));
 	cr_assert_not_null(h->ev);
@@ -62,7 +62,7 @@ void h_init(struct harness *h, const char *spec)
 void h_fini(struct harness *h)
 {
 	qsim_free(h->sim);
-	qnet_loop_free(h->loop);
+	qb_loop_free(h->loop);
 	free(h->ev);
 }
 
@@ -73,21 +73,21 @@ void h_clear(struct harness *h)
 
 bool h_run_until(struct harness *h, bool (*pred)(struct harness *h, void *arg), void *arg)
 {
-	uint64_t end = qnet_now_ms() + 5000;
+	uint64_t end = qb_now_ms() + 5000;
 
-	while (!pred(h, arg) && qnet_now_ms() < end)
-		qnet_loop_run_once(h->loop, 50);
+	while (!pred(h, arg) && qb_now_ms() < end)
+		qb_loop_run_once(h->loop, 50);
 	return pred(h, arg);
 }
 
 void h_run_for(struct harness *h, unsigned ms)
 {
-	uint64_t end = qnet_now_ms() + ms;
+	uint64_t end = qb_now_ms() + ms;
 
 	do
-		qnet_loop_run_once(h->loop, (int)(ms ? ms : 0) > 50 ? 50 : (int)ms);
-	while (qnet_now_ms() < end);
-	qnet_loop_run_once(h->loop, 0);
+		qb_loop_run_once(h->loop, (int)(ms ? ms : 0) > 50 ? 50 : (int)ms);
+	while (qb_now_ms() < end);
+	qb_loop_run_once(h->loop, 0);
 }
 
 uint16_t h_send(struct harness *h, const struct qmi_msg_def *def, const void *msg, uint8_t cid)

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "net/loop.h"
+#include "base/loop.h"
 #include "qmi/messages.h"
 #include "qmi/msgdb.h"
 #include "qmi/qmux.h"
@@ -26,7 +26,7 @@ struct h_event {
 #define H_MAX_EVENTS 512
 
 struct harness {
-	struct qnet_loop *loop;
+	struct qb_loop *loop;
 	struct qsim *sim;
 	struct h_event *ev;
 	size_t n_ev;

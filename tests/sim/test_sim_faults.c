@@ -198,14 +198,14 @@ Test(sim_faults, delay_holds_responses, .fini = teardown)
 	uint16_t t;
 
 	h_init(&h, "delay=80");
-	t0 = qnet_now_ms();
+	t0 = qb_now_ms();
 	t = h_send(&h, &qmi_ctl_get_version_info_req_def, NULL, 0);
-	qnet_loop_run_once(h.loop, 0);
-	while (!h_find_resp(&h, 0, t, &f) && qnet_now_ms() < t0 + 5000)
-		qnet_loop_run_once(h.loop, 50);
+	qb_loop_run_once(h.loop, 0);
+	while (!h_find_resp(&h, 0, t, &f) && qb_now_ms() < t0 + 5000)
+		qb_loop_run_once(h.loop, 50);
 	cr_assert(h_find_resp(&h, 0, t, &f));
 	/* A lower bound only: loop timers never fire early. */
-	cr_assert_geq(qnet_now_ms() - t0, 80);
+	cr_assert_geq(qb_now_ms() - t0, 80);
 }
 
 Test(sim_faults, set_faults_at_run_time, .fini = teardown)

@@ -67,7 +67,7 @@ Test(sim_opnet, kernel_peer_answers_through_the_modem, .fini = ns_down)
 	len = h_icmp4_echo(pkt, 0x0A400001, 0x0A40FF01, 0x77, 1, 32);
 	cr_assert_eq(qsim_data_in(h.sim, pkt, len), 0);
 	for (int i = 0; i < 100 && !reply; i++) {
-		qnet_loop_run_once(h.loop, 20);
+		qb_loop_run_once(h.loop, 20);
 		for (size_t e = 0; e < h.n_ev; e++)
 			if (h.ev[e].kind == H_DATA)
 				reply = &h.ev[e];

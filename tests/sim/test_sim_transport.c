@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/loop.h"
+#include "base/loop.h"
 #include "qmi/device.h"
 #include "qmi/errors.h"
 #include "qmi/messages.h"
@@ -67,7 +67,7 @@ static void fc_closed(void *user, int err)
 static const struct qmi_transport_cbs fc_cbs = { fc_ctrl_rx, fc_data_rx, fc_tx_ready, fc_closed };
 
 struct rig {
-	struct qnet_loop *loop;
+	struct qb_loop *loop;
 	struct qsim *sim;
 	struct qmi_transport tr;
 	struct fake_core fc;
@@ -81,7 +81,7 @@ static void rig_init(struct rig *r, const char *spec)
 	memset(r, 0, sizeof(*r));
 	cr_assert_eq(qsim_faults_parse(&f, spec, NULL, 0), 0);
 	f.signal_static = true;
-	cr_assert_eq(qnet_loop_new(&r->loop, QNET_LOOP_AUTO), 0);
+	cr_assert_eq(qb_loop_new(&r->loop, QB_LOOP_AUTO), 0);
 	cr_assert_eq(qsim_new(&r->sim, r->loop, &f), 0);
 	cr_assert_eq(qsim_transport_new(r->sim, &r->tr), 0);
 	cr_assert_str_eq(r->tr.ops->describe(r->tr.impl), "sim");
@@ -92,13 +92,13 @@ static void rig_fini(struct rig *r)
 {
 	qmi_transport_destroy(&r->tr);
 	qsim_free(r->sim);
-	qnet_loop_free(r->loop);
+	qb_loop_free(r->loop);
 }
 
 static void rig_spin(struct rig *r, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
-		qnet_loop_run_once(r->loop, 10);
+		qb_loop_run_once(r->loop, 10);
 }
 
 static void rig_send(struct rig *r, const struct qmi_msg_def *def, const void *msg, uint8_t cid)
@@ -178,7 +178,7 @@ Test(sim_transport, data_pool_backpressure)
 /* ---- the QMI core over the sim ---- */
 
 struct devrig {
-	struct qnet_loop *loop;
+	struct qb_loop *loop;
 	struct qsim *sim;
 	struct qmi_dev *dev;
 };
@@ -192,7 +192,7 @@ static void dev_init(struct devrig *d, const char *spec)
 	memset(d, 0, sizeof(*d));
 	cr_assert_eq(qsim_faults_parse(&f, spec, NULL, 0), 0);
 	f.signal_static = true;
-	cr_assert_eq(qnet_loop_new(&d->loop, QNET_LOOP_AUTO), 0);
+	cr_assert_eq(qb_loop_new(&d->loop, QB_LOOP_AUTO), 0);
 	cr_assert_eq(qsim_new(&d->sim, d->loop, &f), 0);
 	cr_assert_eq(qsim_transport_new(d->sim, &tr), 0);
 	cr_assert_eq(qmi_dev_new(&d->dev, d->loop, tr, &o), 0);
@@ -202,7 +202,7 @@ static void dev_fini(struct devrig *d)
 {
 	qmi_dev_free(d->dev);
 	qsim_free(d->sim);
-	qnet_loop_free(d->loop);
+	qb_loop_free(d->loop);
 }
 
 static int get_ids(struct devrig *d, uint8_t cid, struct qmi_dms_get_ids_resp *ids,
@@ -351,7 +351,7 @@ Test(sim_dev, indications_through_the_core)
 	cr_assert_eq(res.status, 0);
 	qsim_signal_step(d.sim);
 	for (int i = 0; i < 10 && !ia.n; i++)
-		qnet_loop_run_once(d.loop, 20);
+		qb_loop_run_once(d.loop, 20);
 	cr_assert_eq(ia.n, 1);
 	cr_assert_eq(ia.cid, a);
 	cr_assert_eq(ib.n, 0);
@@ -385,7 +385,7 @@ Test(sim_dev, ping_the_gateway_through_the_transport)
 	tr = qmi_dev_transport(d.dev);
 	cr_assert_eq(tr->ops->data_send(tr->impl, ping, sizeof(ping)), 0);
 	for (int i = 0; i < 10 && !fc.data; i++)
-		qnet_loop_run_once(d.loop, 20);
+		qb_loop_run_once(d.loop, 20);
 	cr_assert_eq(fc.data, 1);
 	cr_assert_eq(fc.last_pkt_len, 28);
 	cr_assert_eq(fc.last_pkt[20], 0); /* echo reply */
@@ -396,7 +396,7 @@ Test(sim_dev, ping_the_gateway_through_the_transport)
 
 Test(sim_dev, two_sims_one_loop)
 {
-	struct qnet_loop *loop;
+	struct qb_loop *loop;
 	struct qsim *s1, *s2;
 	struct qmi_dev *d1, *d2;
 	struct qmi_transport t1, t2;
@@ -405,7 +405,7 @@ Test(sim_dev, two_sims_one_loop)
 	uint8_t c1, c2;
 	struct qmi_dms_uim_get_iccid_resp ic;
 
-	cr_assert_eq(qnet_loop_new(&loop, QNET_LOOP_AUTO), 0);
+	cr_assert_eq(qb_loop_new(&loop, QB_LOOP_AUTO), 0);
 	qsim_faults_parse(&f1, "signal-static", NULL, 0);
 	qsim_faults_parse(&f2, "signal-static,sim-absent", NULL, 0);
 	cr_assert_eq(qsim_new(&s1, loop, &f1), 0);
@@ -429,7 +429,7 @@ Test(sim_dev, two_sims_one_loop)
 	qmi_dev_free(d2);
 	qsim_free(s1);
 	qsim_free(s2);
-	qnet_loop_free(loop);
+	qb_loop_free(loop);
 }
 
 struct async_res {
@@ -469,7 +469,7 @@ Test(sim_dev, out_of_order_responses_still_match)
 	cr_assert_eq(qmi_dev_send(d.dev, QMI_SVC_DMS, cid, QMI_DMS_GET_MODEL, NULL, 0, 2000, resp1,
 				  &a), 0);
 	for (int i = 0; i < 50 && a.n < 2; i++)
-		qnet_loop_run_once(d.loop, 20);
+		qb_loop_run_once(d.loop, 20);
 	cr_assert_eq(a.n, 2);
 	cr_assert_eq(a.err[0], 0);
 	cr_assert_eq(a.err[1], 0);
@@ -488,9 +488,9 @@ Test(sim_dev, delayed_responses)
 
 	dev_init(&d, "delay=60");
 	cr_assert_eq(qmi_dev_alloc_cid(d.dev, QMI_SVC_DMS, &cid, &res), 0);
-	t0 = qnet_now_ms();
+	t0 = qb_now_ms();
 	cr_assert_eq(get_ids(&d, cid, &ids, 2000), 0);
-	cr_assert_geq(qnet_now_ms() - t0, 60); /* lower bound: timers never fire early */
+	cr_assert_geq(qb_now_ms() - t0, 60); /* lower bound: timers never fire early */
 	/* Shorter than the delay: the core times out. */
 	cr_assert_eq(get_ids(&d, cid, &ids, 20), -ETIMEDOUT);
 	dev_fini(&d);

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/loop.h"
+#include "base/loop.h"
 #include "qmi/device.h"
 #include "qmi/messages.h"
 #include "usb/usb.h"
@@ -20,7 +20,7 @@
 static const size_t sizes[] = { 28, 64, 511, 512, 513, 1024, 1500 };
 
 struct echo {
-	struct qnet_loop *loop;
+	struct qb_loop *loop;
 	struct qmi_dev *dev;
 	uint32_t host, gw;
 	unsigned count, sent, replied, bad, enobufs;
@@ -111,7 +111,7 @@ static void pump(struct echo *e)
 		if (r < 0) {
 			fprintf(stderr, "echo: data_send: %s\n", strerror(-r));
 			e->bad++;
-			qnet_loop_stop(e->loop);
+			qb_loop_stop(e->loop);
 			return;
 		}
 		e->sent++;
@@ -123,7 +123,7 @@ static void on_rx(void *user, const uint8_t *pkt, size_t len)
 	struct echo *e = user;
 	check_reply(e, pkt, len);
 	if (e->replied + e->bad >= e->count)
-		qnet_loop_stop(e->loop);
+		qb_loop_stop(e->loop);
 }
 
 static void on_tx_ready(void *user)
@@ -135,14 +135,14 @@ static void on_closed(void *user, int err)
 {
 	struct echo *e = user;
 	e->closed = err;
-	qnet_loop_stop(e->loop);
+	qb_loop_stop(e->loop);
 }
 
 static void on_timeout(void *user)
 {
 	struct echo *e = user;
 	e->timed_out = true;
-	qnet_loop_stop(e->loop);
+	qb_loop_stop(e->loop);
 }
 
 int main(int argc, char **argv)
@@ -161,7 +161,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s SELECTOR [COUNT]\n", argv[0]);
 		return 2;
 	}
-	if (qnet_loop_new(&e.loop, QNET_LOOP_AUTO) < 0)
+	if (qb_loop_new(&e.loop, QB_LOOP_AUTO) < 0)
 		return 1;
 	r = qusb_transport_open(&tr, argv[1], &uo, err, sizeof(err));
 	if (r < 0) {
@@ -200,14 +200,14 @@ int main(int argc, char **argv)
 	struct qmi_dev_data_cbs cbs = { .data_rx = on_rx, .data_tx_ready = on_tx_ready,
 					.closed = on_closed };
 	qmi_dev_set_data_cbs(e.dev, &cbs, &e);
-	qnet_loop_timer(e.loop, 60000, on_timeout, &e, NULL);
+	qb_loop_timer_old(e.loop, 60000, on_timeout, &e, NULL);
 	pump(&e);
-	qnet_loop_run(e.loop);
+	qb_loop_run(e.loop);
 	printf("echo: %u sent, %u replied, %u bad, ENOBUFS seen %u times%s%s\n", e.sent, e.replied,
 	       e.bad, e.enobufs, e.timed_out ? ", TIMED OUT" : "", e.closed ? ", device closed" : "");
 	rc = (e.replied == e.count && !e.bad) ? 0 : 1;
 out:
 	qmi_dev_free(e.dev);
-	qnet_loop_free(e.loop);
+	qb_loop_free(e.loop);
 	return rc;
 }

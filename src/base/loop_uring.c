@@ -13,8 +13,8 @@
  * ring, so the front end does not free a removed watch before the kernel lets go of it), or an
  * operation of loop_uring.h. 0 means "nobody cares" (poll removes).
  */
-#include "net/loop_internal.h"
-#include "net/loop_uring.h"
+#include "base/loop_internal.h"
+#include "base/loop_uring.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -30,21 +30,21 @@ struct uring_state {
 	struct io_uring ring;
 };
 
-static struct uring_state *state(struct qnet_loop *loop)
+static struct uring_state *state(struct qb_loop *loop)
 {
 	return loop->backend_state;
 }
 
-struct io_uring *qnet_loop_uring(struct qnet_loop *loop)
+struct io_uring *qb_loop_uring(struct qb_loop *loop)
 {
-	if (loop->backend != &qnet_loop_uring_backend)
+	if (loop->backend != &qb_loop_uring_backend)
 		return NULL;
 	return &state(loop)->ring;
 }
 
-struct io_uring_sqe *qnet_uring_get_sqe(struct qnet_loop *loop)
+struct io_uring_sqe *qb_uring_get_sqe(struct qb_loop *loop)
 {
-	struct io_uring *ring = qnet_loop_uring(loop);
+	struct io_uring *ring = qb_loop_uring(loop);
 	struct io_uring_sqe *sqe;
 
 	if (!ring)
@@ -62,14 +62,14 @@ struct io_uring_sqe *qnet_uring_get_sqe(struct qnet_loop *loop)
 	return sqe;
 }
 
-void qnet_uring_sqe_set_op(struct io_uring_sqe *sqe, struct qnet_uring_op *op)
+void qb_uring_sqe_set_op(struct io_uring_sqe *sqe, struct qb_uring_op *op)
 {
 	io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)op | TAG_OP);
 }
 
-int qnet_uring_flush(struct qnet_loop *loop)
+int qb_uring_flush(struct qb_loop *loop)
 {
-	struct io_uring *ring = qnet_loop_uring(loop);
+	struct io_uring *ring = qb_loop_uring(loop);
 	int ret;
 
 	if (!ring)
@@ -78,7 +78,7 @@ int qnet_uring_flush(struct qnet_loop *loop)
 	return ret < 0 ? ret : 0;
 }
 
-static int uring_init(struct qnet_loop *loop)
+static int uring_init(struct qb_loop *loop)
 {
 	struct uring_state *st = calloc(1, sizeof(*st));
 	struct io_uring_params p;
@@ -112,10 +112,10 @@ static int uring_init(struct qnet_loop *loop)
 	return 0;
 }
 
-static void handle_cqe(struct qnet_loop *loop, uint64_t ud, int res, unsigned flags, int *ran,
+static void handle_cqe(struct qb_loop *loop, uint64_t ud, int res, unsigned flags, int *ran,
 		       bool dispatch);
 
-static void uring_fini(struct qnet_loop *loop)
+static void uring_fini(struct qb_loop *loop)
 {
 	struct uring_state *st = state(loop);
 	struct io_uring_cqe *cqe;
@@ -137,9 +137,9 @@ static void uring_fini(struct qnet_loop *loop)
 	loop->backend_state = NULL;
 }
 
-static int arm(struct qnet_loop *loop, struct qnet_watch *w)
+static int arm(struct qb_loop *loop, struct qb_watch *w)
 {
-	struct io_uring_sqe *sqe = qnet_uring_get_sqe(loop);
+	struct io_uring_sqe *sqe = qb_uring_get_sqe(loop);
 
 	if (!sqe)
 		return -EBUSY;
@@ -149,13 +149,13 @@ static int arm(struct qnet_loop *loop, struct qnet_watch *w)
 	return 0;
 }
 
-static int cancel(struct qnet_loop *loop, struct qnet_watch *w)
+static int cancel(struct qb_loop *loop, struct qb_watch *w)
 {
 	struct io_uring_sqe *sqe;
 
 	if (w->backend_cancel)
 		return 0;
-	sqe = qnet_uring_get_sqe(loop);
+	sqe = qb_uring_get_sqe(loop);
 	if (!sqe)
 		return -EBUSY;
 	io_uring_prep_poll_remove(sqe, (uint64_t)(uintptr_t)w | TAG_WATCH);
@@ -163,7 +163,7 @@ static int cancel(struct qnet_loop *loop, struct qnet_watch *w)
 	return 0;
 }
 
-static int uring_watch_changed(struct qnet_loop *loop, struct qnet_watch *w)
+static int uring_watch_changed(struct qb_loop *loop, struct qb_watch *w)
 {
 	/* A request in the ring with the old mask is cancelled; its CQE (-ECANCELED) re-arms
 	 * with the current mask. Removal waits for that CQE too (backend_refs). */
@@ -174,7 +174,7 @@ static int uring_watch_changed(struct qnet_loop *loop, struct qnet_watch *w)
 	return arm(loop, w);
 }
 
-static void handle_watch(struct qnet_loop *loop, struct qnet_watch *w, int res, int *ran,
+static void handle_watch(struct qb_loop *loop, struct qb_watch *w, int res, int *ran,
 			 bool dispatch)
 {
 	unsigned revents = 0;
@@ -189,14 +189,14 @@ static void handle_watch(struct qnet_loop *loop, struct qnet_watch *w, int res, 
 		revents = POLLNVAL; /* as poll() reports a descriptor it cannot watch */
 	/* When stopped, the event is not lost: the re-armed poll reports it again. */
 	if (revents && dispatch && !loop->stop) {
-		qnet_loop_dispatch_watch(w, revents);
+		qb_loop_dispatch_watch(w, revents);
 		(*ran)++;
 	}
 	if (dispatch && !w->dead && !w->backend_refs && w->events)
 		arm(loop, w);
 }
 
-static void handle_cqe(struct qnet_loop *loop, uint64_t ud, int res, unsigned flags, int *ran,
+static void handle_cqe(struct qb_loop *loop, uint64_t ud, int res, unsigned flags, int *ran,
 		       bool dispatch)
 {
 	void *p = (void *)(uintptr_t)(ud & ~(uint64_t)TAG_MASK);
@@ -208,7 +208,7 @@ static void handle_cqe(struct qnet_loop *loop, uint64_t ud, int res, unsigned fl
 		handle_watch(loop, p, res, ran, dispatch);
 		break;
 	case TAG_OP: {
-		struct qnet_uring_op *op = p;
+		struct qb_uring_op *op = p;
 
 		op->cb(op, res, flags);
 		(*ran)++;
@@ -219,7 +219,7 @@ static void handle_cqe(struct qnet_loop *loop, uint64_t ud, int res, unsigned fl
 	}
 }
 
-static int uring_wait(struct qnet_loop *loop, int timeout_ms)
+static int uring_wait(struct qb_loop *loop, int timeout_ms)
 {
 	struct io_uring *ring = &state(loop)->ring;
 	struct io_uring_cqe *cqe, *cqes[URING_BATCH];
@@ -254,7 +254,7 @@ static int uring_wait(struct qnet_loop *loop, int timeout_ms)
 	return ran;
 }
 
-const struct qnet_loop_backend qnet_loop_uring_backend = {
+const struct qb_loop_backend qb_loop_uring_backend = {
 	.name = "io_uring",
 	.init = uring_init,
 	.fini = uring_fini,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The portable backend: one poll() per iteration over the live watches. */
-#include "net/loop_internal.h"
+#include "base/loop_internal.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -8,17 +8,17 @@
 
 struct poll_state {
 	struct pollfd *fds;
-	struct qnet_watch **owners;
+	struct qb_watch **owners;
 	size_t cap;
 };
 
-static int poll_init(struct qnet_loop *loop)
+static int poll_init(struct qb_loop *loop)
 {
 	loop->backend_state = calloc(1, sizeof(struct poll_state));
 	return loop->backend_state ? 0 : -ENOMEM;
 }
 
-static void poll_fini(struct qnet_loop *loop)
+static void poll_fini(struct qb_loop *loop)
 {
 	struct poll_state *st = loop->backend_state;
 
@@ -30,15 +30,15 @@ static void poll_fini(struct qnet_loop *loop)
 	loop->backend_state = NULL;
 }
 
-static int poll_watch_changed(struct qnet_loop *loop, struct qnet_watch *w)
+static int poll_watch_changed(struct qb_loop *loop, struct qb_watch *w)
 {
 	return 0; /* the set is rebuilt on every wait */
 }
 
-static int poll_wait(struct qnet_loop *loop, int timeout_ms)
+static int poll_wait(struct qb_loop *loop, int timeout_ms)
 {
 	struct poll_state *st = loop->backend_state;
-	struct qnet_watch *w;
+	struct qb_watch *w;
 	size_t n = 0, i;
 	int ret, ran = 0;
 
@@ -50,7 +50,7 @@ static int poll_wait(struct qnet_loop *loop, int timeout_ms)
 		if (!fds)
 			return -ENOMEM;
 		st->fds = fds;
-		struct qnet_watch **owners = realloc(st->owners, n * sizeof(*owners));
+		struct qb_watch **owners = realloc(st->owners, n * sizeof(*owners));
 
 		if (!owners)
 			return -ENOMEM;
@@ -70,14 +70,14 @@ static int poll_wait(struct qnet_loop *loop, int timeout_ms)
 	/* A callback may remove other watches: they are only marked dead until dispatch ends. */
 	for (i = 0; i < n && !loop->stop; i++) {
 		if (st->fds[i].revents && !st->owners[i]->dead) {
-			qnet_loop_dispatch_watch(st->owners[i], (unsigned)st->fds[i].revents);
+			qb_loop_dispatch_watch(st->owners[i], (unsigned)st->fds[i].revents);
 			ran++;
 		}
 	}
 	return ran;
 }
 
-const struct qnet_loop_backend qnet_loop_poll_backend = {
+const struct qb_loop_backend qb_loop_poll_backend = {
 	.name = "poll",
 	.init = poll_init,
 	.fini = poll_fini,
