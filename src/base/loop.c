@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "base/loop_internal.h"
+#include "base/list.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -72,20 +73,23 @@ int qb_loop_new(struct qb_loop **out, enum qb_loop_kind kind)
 	return 0;
 }
 
-static void loop_reap_watches(struct qb_loop *loop)
+static void watch_closed(struct qb_close *c)
 {
-	struct qb_watch **pp = &loop->watches;
+	struct qb_watch *w = qb_container_of(c, struct qb_watch, close);
+	struct qb_watch **pp;
 
-	while (*pp) {
-		struct qb_watch *w = *pp;
+	if (w->backend_refs)
+		return; /* the backend calls qb_loop_watch_release() when its last request returns */
+	for (pp = &w->loop->watches; *pp != w; pp = &(*pp)->next)
+		;
+	*pp = w->next;
+	free(w);
+}
 
-		if (w->dead && !w->backend_refs) {
-			*pp = w->next;
-			free(w);
-		} else {
-			pp = &w->next;
-		}
-	}
+void qb_loop_watch_release(struct qb_watch *w)
+{
+	if (w->dead && !w->backend_refs)
+		qb_loop_close(w->loop, &w->close, watch_closed);
 }
 
 static void timer_old_fire(void *user);
@@ -185,8 +189,7 @@ void qb_watch_remove(struct qb_watch *w)
 	loop = w->loop;
 	w->dead = true;
 	loop->backend->watch_changed(loop, w);
-	if (!loop->dispatching)
-		loop_reap_watches(loop);
+	qb_loop_watch_release(w);
 }
 
 void qb_loop_dispatch_watch(struct qb_watch *w, unsigned revents)
@@ -332,10 +335,8 @@ int qb_loop_run_once(struct qb_loop *loop, int timeout_ms)
 		ret += ran;
 	}
 	loop->dispatching--;
-	if (!loop->dispatching) {
-		loop_reap_watches(loop);
+	if (!loop->dispatching)
 		loop_run_closes(loop);
-	}
 	return ret;
 }
 

@@ -13,9 +13,10 @@ struct qb_watch {
 	unsigned events;
 	qb_watch_cb cb;
 	void *user;
-	bool dead;             /* removed; freed once no backend operation refers to it */
+	bool dead;             /* removed; freed by a close once no backend operation refers to it */
 	unsigned backend_refs; /* io_uring: poll requests still in the ring */
 	bool backend_cancel;   /* io_uring: a poll remove is queued for the request in the ring */
+	struct qb_close close;
 	struct qb_watch *next;
 };
 
@@ -37,7 +38,7 @@ struct qb_loop {
 	struct qb_close *closes, **closes_tail; /* FIFO */
 	uint64_t timer_seq;
 	bool stop;
-	unsigned dispatching; /* >0 while callbacks run: dead watches are freed afterwards */
+	unsigned dispatching; /* >0 while callbacks run: closes wait until it is 0 again */
 };
 
 extern const struct qb_loop_backend qb_loop_poll_backend;
@@ -45,6 +46,8 @@ extern const struct qb_loop_backend qb_loop_poll_backend;
 extern const struct qb_loop_backend qb_loop_uring_backend;
 #endif
 
+/* Backends call this when their last request on a removed watch has returned. */
+void qb_loop_watch_release(struct qb_watch *w);
 /* Backends call this for each ready watch; it skips dead ones. */
 void qb_loop_dispatch_watch(struct qb_watch *w, unsigned revents);
 

@@ -181,8 +181,10 @@ static void handle_watch(struct qb_loop *loop, struct qb_watch *w, int res, int 
 
 	w->backend_refs--;
 	w->backend_cancel = false;
-	if (w->dead)
+	if (w->dead) {
+		qb_loop_watch_release(w);
 		return;
+	}
 	if (res > 0)
 		revents = (unsigned)res & (w->events | POLLERR | POLLHUP | POLLNVAL);
 	else if (res < 0 && res != -ECANCELED)
