@@ -10,7 +10,10 @@
 static void quirk_err(void *user, const char *file, unsigned line, const char *msg)
 {
 	struct qcli *cli = user;
-	fprintf(cli->err, "qmiusb: %s:%u: %s (line ignored)\n", file, line, msg);
+	if (line)
+		fprintf(cli->err, "qmiusb: %s:%u: %s (line ignored)\n", file, line, msg);
+	else
+		fprintf(cli->err, "qmiusb: %s: %s\n", file, msg);
 }
 
 static void print_json(struct qcli *cli, const struct qusb_entry *v, size_t n)
@@ -77,9 +80,10 @@ int qcli_cmd_list(struct qcli *cli, int argc, char **argv)
 	qusb_quirks_init(&q);
 	r = qusb_quirks_load_default(&q, cli->quirks_file, quirk_err, cli);
 	if (r < 0)
-		fprintf(cli->err, "qmiusb: cannot load the quirks table%s%s: %s; generic rule only\n",
-			cli->quirks_file ? " or " : "", cli->quirks_file ? cli->quirks_file : "",
-			strerror(-r));
+		fprintf(cli->err, "qmiusb: cannot load the shipped quirks table: %s; using the "
+			"generic rule only%s%s%s\n", strerror(-r), cli->quirks_file ? " (" : "",
+			cli->quirks_file ? cli->quirks_file : "",
+			cli->quirks_file ? " not loaded either)" : "");
 	r = qusb_scan(filtered ? &sel : NULL, &q, &v, &n, err, sizeof(err));
 	qusb_quirks_clear(&q);
 	if (r < 0) {

@@ -126,6 +126,14 @@ out:
 	return err == QMI_FRAME_OK ? 0 : -EBADMSG;
 }
 
+int qmi_frame_set_tlv_len(uint8_t *buf, size_t len, uint16_t tlv_len)
+{
+	if (len < QMI_QMUX_HDR_LEN || len < qmi_hdr_len(buf[4]))
+		return -EINVAL;
+	put_le16(buf + qmi_hdr_len(buf[4]) - 2, tlv_len);
+	return 0;
+}
+
 const char *qmi_frame_err_str(enum qmi_frame_err why)
 {
 	switch (why) {

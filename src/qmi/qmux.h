@@ -73,6 +73,10 @@ const char *qmi_frame_err_str(enum qmi_frame_err why);
 /* Bytes before the TLVs for that service: 12 for CTL, 13 otherwise. */
 size_t qmi_hdr_len(uint8_t service);
 
+/* Overwrites the TLV length in the QMI header of buf[0..len), a frame whose header is complete
+ * (fault injection: lengths that disagree). 0, or -EINVAL when len cannot hold the header. */
+int qmi_frame_set_tlv_len(uint8_t *buf, size_t len, uint16_t tlv_len);
+
 /* Builds one frame into a caller buffer. Errors are sticky: a chain of puts is checked once at
  * qmi_writer_finish(). The caller owns buf; the writer only remembers the pointer. */
 struct qmi_writer {

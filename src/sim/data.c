@@ -323,7 +323,7 @@ size_t qsim_data_max_transfer(const struct qsim *sim)
 }
 
 /* One packet toward the host inside the current QMAP aggregate. */
-static void qmap_to_host(struct qsim *sim, const uint8_t *pkt, size_t len)
+static bool qmap_to_host(struct qsim *sim, const uint8_t *pkt, size_t len)
 {
 	int ret = qmi_qmap_agg_add(&sim->dl_agg, pkt, len);
 
@@ -333,12 +333,13 @@ static void qmap_to_host(struct qsim *sim, const uint8_t *pkt, size_t len)
 	}
 	if (ret < 0) { /* no transfer could take the full one: drop, as a radio would */
 		sim->stats.qmap_out_dropped++;
-		return;
+		return false;
 	}
 	if (sim->dl_agg.frames >= sim->dl_agg.max_frames)
 		flush(sim, true);
 	else if (!sim->data_batch)
 		flush(sim, false);
+	return true;
 }
 
 void qsim_data_to_host(struct qsim *sim, const uint8_t *pkt, size_t len)
@@ -353,16 +354,19 @@ void qsim_data_to_host(struct qsim *sim, const uint8_t *pkt, size_t len)
 	if (ip_parse(buf + ETH_HLEN_, len, &v) < 0)
 		return;
 	s = qsim_session_by_addr(sim, v.family, v.dst);
+	sim->stats.data_out++;
+	if (!sim->out.data || (sim->qmap_dl && !qmap_to_host(sim, buf + ETH_HLEN_, len))) {
+		if (s)
+			s->rx_dropped++;
+		return;
+	}
 	if (s) {
 		s->rx_pkts++;
 		s->rx_bytes += len;
 	}
-	sim->stats.data_out++;
-	if (!sim->out.data)
-		return;
-	if (sim->qmap_dl) {
-		qmap_to_host(sim, buf + ETH_HLEN_, len);
-	} else if (link_is_eth(sim)) {
+	if (sim->qmap_dl)
+		return; /* packed into the downlink aggregate above */
+	if (link_is_eth(sim)) {
 		memcpy(buf, host_mac, 6);
 		memcpy(buf + 6, modem_mac, 6);
 		put16(buf + 12, v.family == 4 ? 0x0800 : 0x86DD);
@@ -422,6 +426,12 @@ int qsim_data_in(struct qsim *sim, const uint8_t *pkt, size_t len)
 	return data_in_one(sim, pkt, len);
 }
 
+static void tx_ok(struct qsim_session *s, size_t len)
+{
+	s->tx_pkts++;
+	s->tx_bytes += len;
+}
+
 static int data_in_one(struct qsim *sim, const uint8_t *pkt, size_t len)
 {
 	uint8_t buf[PKT_MAX];
@@ -452,20 +462,21 @@ static int data_in_one(struct qsim *sim, const uint8_t *pkt, size_t len)
 		ret = -ENETDOWN;
 		goto drop;
 	}
-	s->tx_pkts++;
-	s->tx_bytes += v.len;
+	/* Each packet counts once: OK when it went somewhere (reflected, forwarded, answered),
+	 * dropped when the network lost it. */
 	switch (sim->data_mode) {
 	case QSIM_DATA_REFLECT:
 		reflect(&v);
+		tx_ok(s, v.len);
 		qsim_data_to_host(sim, buf, v.len);
 		return 0;
 	case QSIM_DATA_FORWARD:
 		if (!is_modem_addr(s, v.family, v.dst)) {
 			if (!sim->fwd_cb) {
-				s->tx_dropped++;
 				ret = -ENETDOWN;
-				goto drop;
+				goto drop_counted;
 			}
+			tx_ok(s, v.len);
 			sim->stats.forwarded++;
 			sim->fwd_cb(sim->fwd_user, buf, v.len);
 			return 0;
@@ -475,14 +486,14 @@ static int data_in_one(struct qsim *sim, const uint8_t *pkt, size_t len)
 		break;
 	}
 	if (is_modem_addr(s, v.family, v.dst) && make_echo_reply(&v)) {
+		tx_ok(s, v.len);
 		sim->stats.echo_replies++;
 		qsim_data_to_host(sim, buf, v.len);
 		return 0;
 	}
-	s->tx_dropped++;
 	ret = 0; /* accepted by the modem, then dropped by the network: not the host's error */
-	sim->stats.data_in_dropped++;
-	return ret;
+drop_counted:
+	s->tx_dropped++;
 drop:
 	sim->stats.data_in_dropped++;
 	return ret;

@@ -20,7 +20,6 @@ static void state_fire(void *user)
 {
 	struct qsim *sim = user;
 
-	sim->state_timer = NULL;
 	qsim_radio_apply(sim);
 }
 
@@ -69,11 +68,10 @@ void qsim_radio_apply(struct qsim *sim)
 		sim->reported_on = on;
 		qsim_nas_send_serving_system(sim);
 	}
-	qb_timer_old_cancel(sim->state_timer);
-	sim->state_timer = NULL;
 	if (next)
-		qb_loop_timer_old(sim->loop, next > now ? next - now : 0, state_fire, sim,
-				&sim->state_timer);
+		qb_timer_start(&sim->state_timer, next > now ? next - now : 0);
+	else
+		qb_timer_stop(&sim->state_timer);
 }
 
 static int walk(struct qsim *sim, int v, int lo, int hi, int step)
@@ -111,10 +109,9 @@ static void signal_fire(void *user)
 {
 	struct qsim *sim = user;
 
-	sim->signal_timer = NULL;
 	qsim_signal_step(sim);
 	if (!sim->faults.signal_static)
-		qb_loop_timer_old(sim->loop, signal_period(sim), signal_fire, sim, &sim->signal_timer);
+		qb_timer_start(&sim->signal_timer, signal_period(sim));
 }
 
 void qsim_radio_init(struct qsim *sim)
@@ -125,15 +122,15 @@ void qsim_radio_init(struct qsim *sim)
 	sim->snr = 120;
 	sim->reg = QSIM_REG_NOT;
 	sim->reported_on = true;
+	qb_timer_init(&sim->state_timer, sim->loop, state_fire, sim);
+	qb_timer_init(&sim->signal_timer, sim->loop, signal_fire, sim);
 	qsim_radio_apply(sim);
 	if (!sim->faults.signal_static)
-		qb_loop_timer_old(sim->loop, signal_period(sim), signal_fire, sim, &sim->signal_timer);
+		qb_timer_start(&sim->signal_timer, signal_period(sim));
 }
 
 void qsim_radio_fini(struct qsim *sim)
 {
-	qb_timer_old_cancel(sim->state_timer);
-	sim->state_timer = NULL;
-	qb_timer_old_cancel(sim->signal_timer);
-	sim->signal_timer = NULL;
+	qb_timer_stop(&sim->state_timer);
+	qb_timer_stop(&sim->signal_timer);
 }

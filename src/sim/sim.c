@@ -38,6 +38,8 @@ uint32_t qsim_rand(struct qsim *sim)
 	return x;
 }
 
+static void outq_fire(void *user);
+
 int qsim_new(struct qsim **out, struct qb_loop *loop, const struct qsim_faults *faults)
 {
 	struct qsim *sim;
@@ -61,6 +63,7 @@ int qsim_new(struct qsim **out, struct qb_loop *loop, const struct qsim_faults *
 	sim->next_pdh = 0x12340000u + (qsim_rand(sim) & 0xFFFFu);
 	sim->op_mode = 0; /* online */
 	sim->started_ms = qb_now_ms();
+	qb_timer_init(&sim->outq_timer, loop, outq_fire, sim);
 	qsim_radio_init(sim);
 	if (sim->faults.data_mode >= QSIM_DATA_GATEWAY && sim->faults.data_mode <= QSIM_DATA_FORWARD)
 		sim->data_mode = (enum qsim_data_mode)sim->faults.data_mode;
@@ -88,8 +91,7 @@ static void outq_clear(struct qsim *sim)
 	sim->outq = NULL;
 	free(sim->held);
 	sim->held = NULL;
-	qb_timer_old_cancel(sim->outq_timer);
-	sim->outq_timer = NULL;
+	qb_timer_stop(&sim->outq_timer);
 }
 
 void qsim_free(struct qsim *sim)
@@ -99,7 +101,7 @@ void qsim_free(struct qsim *sim)
 	qsim_opnet_close(sim);
 	for (unsigned i = 0; i < QSIM_NSVC; i++)
 		for (unsigned c = 1; c <= QSIM_MAX_CIDS; c++)
-			qb_timer_old_cancel(sim->svcs[i].clients[c].sess.drop_timer);
+			qb_timer_stop(&sim->svcs[i].clients[c].sess.drop_timer);
 	qsim_radio_fini(sim);
 	outq_clear(sim);
 	free(sim);
@@ -169,7 +171,6 @@ static void outq_fire(void *user)
 	struct qsim *sim = user;
 	uint64_t now = qb_now_ms();
 
-	sim->outq_timer = NULL;
 	while (sim->outq_len) {
 		struct qsim_out_item *it = sim->outq[sim->outq_head];
 		bool is_resp = it->is_response;
@@ -201,16 +202,17 @@ static void outq_arm(struct qsim *sim)
 {
 	uint64_t now, due;
 
-	if (sim->outq_timer || !sim->outq_len)
+	if (qb_timer_active(&sim->outq_timer) || !sim->outq_len)
 		return;
 	now = qb_now_ms();
 	due = sim->outq[sim->outq_head]->due_ms;
-	qb_loop_timer_old(sim->loop, due > now ? due - now : 0, outq_fire, sim, &sim->outq_timer);
+	qb_timer_start(&sim->outq_timer, due > now ? due - now : 0);
 }
 
 void qsim_emit(struct qsim *sim, const uint8_t *frame, size_t len, bool is_response)
 {
 	struct qsim_out_item *it;
+	struct qmi_frame f;
 	uint8_t flags = 0;
 
 	if (len > QMI_FRAME_MAX)
@@ -248,16 +250,10 @@ void qsim_emit(struct qsim *sim, const uint8_t *frame, size_t len, bool is_respo
 	memcpy(it->frame, frame, len);
 	it->flags = flags;
 	if (is_response && qsim_sel_hit(&sim->faults.malformed, sim->resp_seq) &&
-	    len >= qmi_hdr_len(frame[4])) {
+	    qmi_frame_parse(it->frame, len, &f, NULL) == 0)
 		/* The QMI header's TLV length is off by one while the QMUX framing stays intact:
 		 * a strict parser rejects the frame, and a stream reader stays in sync. */
-		size_t at = qmi_hdr_len(frame[4]) - 2;
-		uint16_t l = (uint16_t)(it->frame[at] | it->frame[at + 1] << 8);
-
-		l++;
-		it->frame[at] = (uint8_t)l;
-		it->frame[at + 1] = (uint8_t)(l >> 8);
-	}
+		qmi_frame_set_tlv_len(it->frame, len, (uint16_t)(f.tlvs_len + 1));
 	sim->outq[(sim->outq_head + sim->outq_len) % QSIM_OUTQ_MAX] = it;
 	sim->outq_len++;
 	outq_arm(sim);

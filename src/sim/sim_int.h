@@ -8,10 +8,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/loop.h"
 #include "qmi/qmap.h"
 #include "qmi/qmux.h"
 
-struct qb_timer_old;
 struct qmi_frame;
 
 #define QSIM_MAX_CIDS 254
@@ -31,7 +31,7 @@ struct qsim_session {
 	uint8_t family;   /* 4 or 6 */
 	unsigned slot;    /* address block index */
 	char apn[128];
-	struct qb_timer_old *drop_timer;
+	struct qb_timer drop_timer; /* call-drop fault; initialised when the call starts */
 	uint64_t tx_pkts, rx_pkts, tx_bytes, rx_bytes, tx_dropped, rx_dropped;
 };
 
@@ -80,8 +80,8 @@ struct qsim {
 	enum qsim_reg reg;
 	uint64_t started_ms, radio_on_since;
 	bool radio_was_on, reported_on;
-	struct qb_timer_old *state_timer; /* sim-delay / reg-delay */
-	struct qb_timer_old *signal_timer;
+	struct qb_timer state_timer; /* sim-delay / reg-delay */
+	struct qb_timer signal_timer;
 	uint32_t rng;
 	int8_t rssi, rsrq;
 	int16_t rsrp, snr; /* snr in 0.1 dB */
@@ -105,7 +105,7 @@ struct qsim {
 	unsigned resp_seq;             /* responses produced so far (fault selectors) */
 	struct qsim_out_item **outq;   /* FIFO of frames waiting for their due time */
 	unsigned outq_head, outq_len;
-	struct qb_timer_old *outq_timer;
+	struct qb_timer outq_timer;
 	struct qsim_out_item *held;    /* out-of-order: waits for the next response */
 
 	/* data side */

@@ -4,7 +4,8 @@
  * the USB backend. It models the CDC control channel (a RESPONSE_AVAILABLE notification, then a
  * fetch that returns one waiting frame or zero bytes) and a bulk data channel with a bounded
  * buffer pool. Every delivery to the core happens from a loop timer, never from inside one of
- * the core's calls into the transport.
+ * the core's calls into the transport. The core may destroy the transport from any delivery:
+ * destroy() stops everything at once and leaves the freeing to the loop's close queue.
  */
 #include "sim/sim_int.h"
 
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/list.h"
 #include "base/loop.h"
 #include "qmi/transport.h"
 
@@ -20,7 +22,7 @@
 #define CTRL_QUEUE_MAX 512
 
 struct ctrl_item {
-	struct ctrl_item *next;
+	struct qb_list node;
 	size_t len;
 	uint8_t frame[];
 };
@@ -35,69 +37,50 @@ struct sim_tr {
 	struct qb_loop *loop;
 	const struct qmi_transport_cbs *cbs;
 	void *user;
-	bool started, dead;
-	unsigned in_cb; /* >0 while a callback into the core runs: destroy is deferred */
+	bool started;
+	bool closing; /* destroyed: no more deliveries, freed from the loop's close queue */
+	struct qb_close close;
 
 	/* control: frames the modem made fetchable, and notifications not yet acted on */
-	struct ctrl_item *head, *tail;
+	struct qb_list ctrlq; /* of ctrl_item */
 	unsigned nframes, pending_fetch;
-	struct qb_timer_old *fetch_timer;
+	struct qb_timer fetch_timer;
 
 	/* data host -> modem: a ring of pool buffers */
 	struct data_slot *slots;
 	unsigned dq_head, dq_len;
 	bool want_tx_ready;
-	struct qb_timer_old *data_timer;
+	struct qb_timer data_timer;
 };
-
-static void tr_really_free(struct sim_tr *t)
-{
-	while (t->head) {
-		struct ctrl_item *it = t->head;
-
-		t->head = it->next;
-		free(it);
-	}
-	qb_timer_old_cancel(t->fetch_timer);
-	qb_timer_old_cancel(t->data_timer);
-	free(t->slots);
-	free(t);
-}
-
-static void fetch_fire(void *user);
 
 static void arm_fetch(struct sim_tr *t)
 {
-	if (t->started && !t->fetch_timer && t->pending_fetch)
-		qb_loop_timer_old(t->loop, 0, fetch_fire, t, &t->fetch_timer);
+	if (t->started && !t->closing && t->pending_fetch && !qb_timer_active(&t->fetch_timer))
+		qb_timer_start(&t->fetch_timer, 0);
 }
 
+/* Deliveries may destroy the transport (closing); its memory stays until the close runs. */
 static void fetch_fire(void *user)
 {
 	struct sim_tr *t = user;
 	static const uint8_t none[1];
 
-	t->fetch_timer = NULL;
-	t->in_cb++;
 	/* One fetch per notification, as the host does GET_ENCAPSULATED_RESPONSE per interrupt. */
-	while (t->pending_fetch && !t->dead) {
-		struct ctrl_item *it = t->head;
+	while (t->pending_fetch && !t->closing) {
+		struct qb_list *n = qb_list_first(&t->ctrlq);
+		struct ctrl_item *it;
 
 		t->pending_fetch--;
-		if (!it) {
+		if (!n) {
 			t->cbs->ctrl_rx(t->user, none, 0);
 			continue;
 		}
-		t->head = it->next;
-		if (!t->head)
-			t->tail = NULL;
+		it = qb_list_entry(n, struct ctrl_item, node);
+		qb_list_del(n);
 		t->nframes--;
 		t->cbs->ctrl_rx(t->user, it->frame, it->len);
 		free(it);
 	}
-	t->in_cb--;
-	if (t->dead && !t->in_cb)
-		tr_really_free(t);
 }
 
 static void out_ctrl(void *user, const uint8_t *frame, size_t len)
@@ -110,15 +93,10 @@ static void out_ctrl(void *user, const uint8_t *frame, size_t len)
 	it = malloc(sizeof(*it) + len);
 	if (!it)
 		return;
-	it->next = NULL;
 	it->len = len;
 	if (len)
 		memcpy(it->frame, frame, len);
-	if (t->tail)
-		t->tail->next = it;
-	else
-		t->head = it;
-	t->tail = it;
+	qb_list_add_tail(&t->ctrlq, &it->node);
 	t->nframes++;
 }
 
@@ -134,24 +112,17 @@ static void out_data(void *user, const uint8_t *pkt, size_t len)
 {
 	struct sim_tr *t = user;
 
-	if (!t->started || t->dead)
-		return;
-	t->in_cb++;
-	t->cbs->data_rx(t->user, pkt, len);
-	t->in_cb--;
-	if (t->dead && !t->in_cb)
-		tr_really_free(t);
+	if (t->started && !t->closing)
+		t->cbs->data_rx(t->user, pkt, len);
 }
 
 static void data_fire(void *user)
 {
 	struct sim_tr *t = user;
 
-	t->data_timer = NULL;
-	t->in_cb++;
 	/* The replies to everything queued now leave together (one QMAP aggregate, if on). */
 	qsim_data_batch_begin(t->sim);
-	while (t->dq_len && !t->dead) {
+	while (t->dq_len && !t->closing) {
 		struct data_slot *s = &t->slots[t->dq_head];
 		uint8_t buf[DATA_BUF];
 		size_t len = s->len;
@@ -163,14 +134,11 @@ static void data_fire(void *user)
 		qsim_data_in(t->sim, buf, len);
 	}
 	qsim_data_batch_end(t->sim); /* the modem outlives this transport */
-	if (t->want_tx_ready && !t->dead) {
+	if (t->want_tx_ready && !t->closing) {
 		t->want_tx_ready = false;
 		if (t->cbs->data_tx_ready)
 			t->cbs->data_tx_ready(t->user);
 	}
-	t->in_cb--;
-	if (t->dead && !t->in_cb)
-		tr_really_free(t);
 }
 
 static int tr_start(void *impl, struct qb_loop *loop, const struct qmi_transport_cbs *cbs,
@@ -217,8 +185,8 @@ static int tr_data_send(void *impl, const uint8_t *pkt, size_t len)
 	memcpy(s->buf, pkt, len);
 	s->len = len;
 	t->dq_len++;
-	if (!t->data_timer)
-		qb_loop_timer_old(t->loop, 0, data_fire, t, &t->data_timer);
+	if (!qb_timer_active(&t->data_timer))
+		qb_timer_start(&t->data_timer, 0);
 	return 0;
 }
 
@@ -227,16 +195,29 @@ static const char *tr_describe(void *impl)
 	return "sim";
 }
 
+static void tr_free(struct qb_close *c)
+{
+	struct sim_tr *t = qb_container_of(c, struct sim_tr, close);
+	struct qb_list *n, *tmp;
+
+	qb_list_for_each_safe(n, tmp, &t->ctrlq)
+		free(qb_list_entry(n, struct ctrl_item, node));
+	free(t->slots);
+	free(t);
+}
+
+/* May run inside one of this transport's own deliveries: the memory goes once they return. */
 static void tr_destroy(void *impl)
 {
 	struct sim_tr *t = impl;
 
-	if (!t)
+	if (!t || t->closing)
 		return;
 	qsim_set_output(t->sim, NULL, NULL);
-	t->dead = true;
-	if (!t->in_cb)
-		tr_really_free(t);
+	t->closing = true;
+	qb_timer_stop(&t->fetch_timer);
+	qb_timer_stop(&t->data_timer);
+	qb_loop_close(t->loop, &t->close, tr_free);
 }
 
 static const struct qmi_transport_ops sim_tr_ops = {
@@ -265,6 +246,9 @@ int qsim_transport_new(struct qsim *sim, struct qmi_transport *out)
 	}
 	t->sim = sim;
 	t->loop = sim->loop;
+	qb_list_init(&t->ctrlq);
+	qb_timer_init(&t->fetch_timer, t->loop, fetch_fire, t);
+	qb_timer_init(&t->data_timer, t->loop, data_fire, t);
 	qsim_set_output(sim, &o, t);
 	out->ops = &sim_tr_ops;
 	out->impl = t;

@@ -63,8 +63,7 @@ static void session_end(struct qsim *sim, struct qsim_client *c, bool notify, ui
 	if (!c->sess.up)
 		return;
 	c->sess.up = false;
-	qb_timer_old_cancel(c->sess.drop_timer);
-	c->sess.drop_timer = NULL;
+	qb_timer_stop(&c->sess.drop_timer);
 	c->last_tx_bytes = c->sess.tx_bytes;
 	c->last_rx_bytes = c->sess.rx_bytes;
 	if (notify)
@@ -94,7 +93,6 @@ static void drop_fire(void *user)
 {
 	struct qsim_client *c = user;
 
-	c->sess.drop_timer = NULL;
 	session_end(c->sess.owner, c, true, 5 /* release-normal: the network hung up */, 0, 0);
 }
 
@@ -159,8 +157,10 @@ static int start_network(struct qsim *sim, const struct qmi_frame *req, struct q
 		;
 	if (slot == QSIM_MAX_SESSIONS)
 		return call_failed(sim, req, CER_UNSPECIFIED, 0, 0);
+	qb_timer_stop(&c->sess.drop_timer); /* not armed (the session is down), but it is cleared */
 	memset(&c->sess, 0, sizeof(c->sess));
 	c->sess.owner = sim;
+	qb_timer_init(&c->sess.drop_timer, sim->loop, drop_fire, c);
 	c->sess.up = true;
 	c->sess.family = family;
 	c->sess.slot = slot;
@@ -173,7 +173,7 @@ static int start_network(struct qsim *sim, const struct qmi_frame *req, struct q
 	qsim_respond(sim, req, 0, &r);
 	send_status(sim, c, true, 0, 0, 0);
 	if (f->call_drop_ms)
-		qb_loop_timer_old(sim->loop, f->call_drop_ms, drop_fire, c, &c->sess.drop_timer);
+		qb_timer_start(&c->sess.drop_timer, f->call_drop_ms);
 	return 0;
 }
 

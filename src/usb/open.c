@@ -21,7 +21,10 @@ struct quirk_log {
 static void quirk_err(void *user, const char *file, unsigned line, const char *msg)
 {
 	struct quirk_log *l = user;
-	fprintf(l->f, "qmiusb: %s:%u: %s (line ignored)\n", file, line, msg);
+	if (line)
+		fprintf(l->f, "qmiusb: %s:%u: %s (line ignored)\n", file, line, msg);
+	else
+		fprintf(l->f, "qmiusb: %s: %s\n", file, msg);
 }
 
 static void list_all(char *err, size_t errlen, const char *head, const struct qusb_entry *v,
@@ -174,8 +177,10 @@ int qusb_transport_open(struct qmi_transport *out, const char *selector,
 		r = qusb_quirks_load_default(&own, o->quirks_file, quirk_err, &ql);
 		if (r < 0) {
 			/* Without the shipped table the generic rule still finds most modems. */
-			fprintf(ql.f, "qmiusb: cannot load the quirks table: %s; using the generic "
-				"rule only\n", strerror(-r));
+			fprintf(ql.f, "qmiusb: cannot load the shipped quirks table: %s; using the "
+				"generic rule only%s%s%s\n", strerror(-r),
+				o->quirks_file ? " (" : "", o->quirks_file ? o->quirks_file : "",
+				o->quirks_file ? " not loaded either)" : "");
 		}
 		quirks = &own;
 	}

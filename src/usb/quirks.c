@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void qusb_quirks_init(struct qusb_quirks *q)
 {
@@ -215,10 +216,16 @@ int qusb_quirks_load_file(struct qusb_quirks *q, const char *path, qusb_quirk_er
 	FILE *f = fopen(path, "re");
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
+	struct stat st;
 	int ret;
 
 	if (!f)
 		return -errno;
+	/* fopen() opens a directory too; reading it would fail with a misleading EIO */
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		ret = -EISDIR;
+		goto out;
+	}
 	for (;;) {
 		if (cap - len < 4096) {
 			/* a quirks file is small; refuse absurd ones rather than eat memory */
@@ -235,6 +242,11 @@ int qusb_quirks_load_file(struct qusb_quirks *q, const char *path, qusb_quirk_er
 			cap += 65536;
 		}
 		size_t got = fread(buf + len, 1, cap - len, f);
+		/* A text file has no NUL byte: stop at once on a binary one (or /dev/zero). */
+		if (memchr(buf + len, '\0', got)) {
+			ret = -EBADMSG;
+			goto out;
+		}
 		len += got;
 		if (got == 0) {
 			if (ferror(f)) {

@@ -36,7 +36,8 @@ struct qusb_quirks {
 	size_t n_files;
 };
 
-/* Called once per malformed line; msg is valid only during the call. */
+/* Called once per malformed line; msg is valid only during the call. line 0: msg is about the
+ * whole file (it cannot be read, or gives no entries) and the load goes on without it. */
 typedef void (*qusb_quirk_err_cb)(void *user, const char *file, unsigned line, const char *msg);
 
 void qusb_quirks_init(struct qusb_quirks *q);
@@ -47,16 +48,23 @@ void qusb_quirks_clear(struct qusb_quirks *q); /* frees everything; q can be reu
 int qusb_quirks_parse(struct qusb_quirks *q, const char *text, size_t len, const char *fname,
 		      qusb_quirk_err_cb err, void *user);
 
-/* Reads and parses one file. Returns malformed-line count, or -errno if it cannot be read. */
+/* Reads and parses one file. Returns malformed-line count, or -errno if it cannot be read:
+ * -EISDIR for a directory, -EBADMSG for a binary file (a NUL byte; nothing is added). */
 int qusb_quirks_load_file(struct qusb_quirks *q, const char *path, qusb_quirk_err_cb err,
 			  void *user);
 
 /* The standard set: the shipped table (installed copy, else the source tree's when running from a
  * build tree), then /etc/qmiusb/quirks.d/ + the configured sysconfdir quirks.d/ (*.conf, sorted),
- * then extra_file if not NULL. Returns the total malformed-line count or -errno: missing optional
- * files are fine, a missing shipped table or unreadable extra_file is an error. */
+ * then extra_file if not NULL. Returns the total malformed-line count, or -errno when the shipped
+ * table cannot be read (or memory ran out): q is then left empty, the generic rule alone applies.
+ * A quirks.d file or extra_file that cannot be read or gives no entries is reported through err
+ * with line 0 (see qusb_quirks_file_problem) and skipped. */
 int qusb_quirks_load_default(struct qusb_quirks *q, const char *extra_file,
 			     qusb_quirk_err_cb err, void *user);
+
+/* Why a file was skipped, for a load error r (-errno): "is a directory", "no entries (binary
+ * file)", or strerror's text. */
+const char *qusb_quirks_file_problem(int r);
 
 /* The entry deciding for this interface: the last one that matches (later files override), or
  * NULL. An entry whose flags include QUSB_QUIRK_IGNORE is returned too: the caller must honour

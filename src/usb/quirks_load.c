@@ -22,6 +22,15 @@ static int only_conf(const struct dirent *d)
 	return d->d_name[0] != '.' && n > 5 && strcmp(d->d_name + n - 5, ".conf") == 0;
 }
 
+const char *qusb_quirks_file_problem(int r)
+{
+	if (r == -EISDIR)
+		return "is a directory";
+	if (r == -EBADMSG)
+		return "no entries (binary file)";
+	return strerror(-r);
+}
+
 /* A quirks.d directory: missing is fine; each *.conf in name order. */
 static int load_dir(struct qusb_quirks *q, const char *dir, qusb_quirk_err_cb err, void *user)
 {
@@ -39,7 +48,7 @@ static int load_dir(struct qusb_quirks *q, const char *dir, qusb_quirk_err_cb er
 			if (r == -ENOMEM)
 				total = r;
 			else if (r < 0 && err)
-				err(user, path, 0, strerror(-r));
+				err(user, path, 0, qusb_quirks_file_problem(r));
 			else if (r > 0)
 				total += r;
 		}
@@ -49,8 +58,29 @@ static int load_dir(struct qusb_quirks *q, const char *dir, qusb_quirk_err_cb er
 	return total;
 }
 
-int qusb_quirks_load_default(struct qusb_quirks *q, const char *extra_file,
-			     qusb_quirk_err_cb err, void *user)
+/* The user's own file: whatever is wrong with it, the tables loaded before it still apply. */
+static int load_extra(struct qusb_quirks *q, const char *path, qusb_quirk_err_cb err, void *user)
+{
+	static const char still[] = "; the shipped table and the generic rules still apply";
+	char msg[160];
+	size_t before = q->n;
+	int r = qusb_quirks_load_file(q, path, err, user);
+
+	if (r == -ENOMEM)
+		return r;
+	if (r == -EBADMSG || (r >= 0 && q->n == before))
+		snprintf(msg, sizeof(msg), "no entries (binary or empty file)%s", still);
+	else if (r < 0)
+		snprintf(msg, sizeof(msg), "%s%s", qusb_quirks_file_problem(r), still);
+	else
+		return r;
+	if (err)
+		err(user, path, 0, msg);
+	return r < 0 ? 0 : r;
+}
+
+static int load_all(struct qusb_quirks *q, const char *extra_file, qusb_quirk_err_cb err,
+		    void *user)
 {
 	/* The installed table wins; a binary that was never installed finds the source tree's. */
 	static const char *const shipped[] = {
@@ -80,10 +110,22 @@ int qusb_quirks_load_default(struct qusb_quirks *q, const char *extra_file,
 		total += r;
 	}
 	if (extra_file) {
-		r = qusb_quirks_load_file(q, extra_file, err, user);
+		r = load_extra(q, extra_file, err, user);
 		if (r < 0)
 			return r;
 		total += r;
 	}
 	return total;
+}
+
+int qusb_quirks_load_default(struct qusb_quirks *q, const char *extra_file,
+			     qusb_quirk_err_cb err, void *user)
+{
+	int r = load_all(q, extra_file, err, user);
+
+	if (r < 0) {
+		/* nothing half-loaded: callers say the generic rule alone applies */
+		qusb_quirks_clear(q);
+	}
+	return r;
 }

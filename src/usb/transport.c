@@ -1,17 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * struct qmi_transport over libusb. While the session runs everything is asynchronous: libusb's
- * fds sit in the qnet loop and are serviced with a zero timeout on readiness.
+ * struct qmi_transport over libusb: the session's lifetime and its place in the event loop. While
+ * the session runs everything is asynchronous: libusb's fds sit in the loop and are serviced with
+ * a zero timeout on readiness. The channels are transport_ctrl.c and transport_bulk.c; each
+ * transfer has a slot, `busy` while submitted and not yet completed.
  *
- * Transfers (each with a slot; `busy` = submitted and not yet completed):
- *   notify   interrupt IN, exactly wMaxPacketSize, always pending
- *   resp     GET_ENCAPSULATED_RESPONSE, issued while RESPONSE_AVAILABLE notifications are owed
- *   cmd      SEND_ENCAPSULATED_COMMAND, one at a time, a small FIFO behind it
- *   rx[]     bulk IN, all pending
- *   tx[]     bulk OUT, a free list; data_send() returns -ENOBUFS when it is empty
  * Ending a session (unplug or error): every busy transfer is cancelled and the closed callback is
  * delivered from a loop timer once the last one has completed, so the user may destroy the
- * transport from it. destroy() from inside a libusb callback is deferred until libusb returns.
+ * transport from it. destroy() may come from inside a libusb callback, where libusb cannot be
+ * re-entered to reap what it cancels: it stops everything at once and leaves the reaping and the
+ * freeing to the loop's close queue, which runs after libusb has returned.
  */
 #include "usb/transport_internal.h"
 
@@ -23,18 +21,10 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 
-#include "base/loop.h"
+#include "base/list.h"
+#include "qmi/transport.h"
 
-static void fail(struct qusb_tr *tr, int err);
-static void really_destroy(struct qusb_tr *tr);
-
-static bool live(const struct qusb_tr *tr)
-{
-	return tr->state == QUSB_ST_STARTED;
-}
-
-static void note(struct qusb_tr *tr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void note(struct qusb_tr *tr, const char *fmt, ...)
+void qusb_tr_note(struct qusb_tr *tr, const char *fmt, ...)
 {
 	va_list ap;
 	FILE *f = tr->log ? tr->log : stderr;
@@ -47,9 +37,27 @@ static void note(struct qusb_tr *tr, const char *fmt, ...)
 
 /* ---- loop integration ------------------------------------------------------------------- */
 
-static void service(struct qusb_tr *tr);
-static void maybe_finish_close(struct qusb_tr *tr);
-static void cancel_retries(struct qusb_tr *tr);
+static void arm_timeout(struct qusb_tr *tr)
+{
+	struct timeval tv;
+	if (tr->state == QUSB_ST_DEAD || libusb_pollfds_handle_timeouts(tr->ctx))
+		return; /* Linux: libusb's timerfd is one of the watched fds */
+	if (libusb_get_next_timeout(tr->ctx, &tv) != 1) {
+		qb_timer_stop(&tr->tmo_timer);
+		return;
+	}
+	qb_timer_start(&tr->tmo_timer,
+		       (uint64_t)tv.tv_sec * 1000 + ((uint64_t)tv.tv_usec + 999) / 1000);
+}
+
+static void service(struct qusb_tr *tr)
+{
+	struct timeval zero = { 0, 0 };
+	int r = libusb_handle_events_timeout_completed(tr->ctx, &zero, NULL);
+	if (r < 0 && r != LIBUSB_ERROR_INTERRUPTED && r != LIBUSB_ERROR_TIMEOUT)
+		qusb_tr_fail(tr, qusb_errno(r));
+	arm_timeout(tr);
+}
 
 static void on_fd(void *user, int fd, unsigned revents)
 {
@@ -60,39 +68,7 @@ static void on_fd(void *user, int fd, unsigned revents)
 
 static void on_timeout(void *user)
 {
-	struct qusb_tr *tr = user;
-	tr->tmo_timer = NULL;
-	service(tr);
-}
-
-static void arm_timeout(struct qusb_tr *tr)
-{
-	struct timeval tv;
-	if (!tr->loop || tr->state == QUSB_ST_DEAD || libusb_pollfds_handle_timeouts(tr->ctx))
-		return; /* Linux: libusb's timerfd is one of the watched fds */
-	qb_timer_old_cancel(tr->tmo_timer);
-	tr->tmo_timer = NULL;
-	if (libusb_get_next_timeout(tr->ctx, &tv) != 1)
-		return;
-	uint64_t ms = (uint64_t)tv.tv_sec * 1000 + ((uint64_t)tv.tv_usec + 999) / 1000;
-	if (qb_loop_timer_old(tr->loop, ms, on_timeout, tr, &tr->tmo_timer) < 0)
-		tr->tmo_timer = NULL;
-}
-
-static void service(struct qusb_tr *tr)
-{
-	struct timeval zero = { 0, 0 };
-	tr->in_events++;
-	int r = libusb_handle_events_timeout_completed(tr->ctx, &zero, NULL);
-	tr->in_events--;
-	if (tr->destroy_pending && tr->in_events == 0) {
-		really_destroy(tr);
-		return;
-	}
-	if (r < 0 && r != LIBUSB_ERROR_INTERRUPTED && r != LIBUSB_ERROR_TIMEOUT)
-		fail(tr, qusb_errno(r));
-	maybe_finish_close(tr); /* in case no timer could be had when the session ended */
-	arm_timeout(tr);
+	service(user);
 }
 
 static int add_watch(struct qusb_tr *tr, int fd, short events)
@@ -128,8 +104,8 @@ static void pollfd_added(int fd, short events, void *user)
 	struct qusb_tr *tr = user;
 	int r = add_watch(tr, fd, events);
 	if (r < 0) {
-		note(tr, "cannot watch libusb fd %d: %s", fd, strerror(-r));
-		fail(tr, r);
+		qusb_tr_note(tr, "cannot watch libusb fd %d: %s", fd, strerror(-r));
+		qusb_tr_fail(tr, r);
 	}
 }
 
@@ -144,20 +120,20 @@ static int hotplug_left(libusb_context *ctx, libusb_device *dev, libusb_hotplug_
 	struct qusb_tr *tr = user;
 	(void)ctx;
 	if (ev == LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT && dev == tr->dev)
-		fail(tr, -ENODEV);
+		qusb_tr_fail(tr, -ENODEV);
 	return 0;
 }
 
-/* ---- transfer bookkeeping ------------------------------------------------------------------ */
+/* ---- transfer bookkeeping and the end of a session ------------------------------------------ */
 
-static int submit(struct qusb_slot *s)
+int qusb_tr_submit(struct qusb_slot *s)
 {
 	struct qusb_tr *tr = s->tr;
 	int r = libusb_submit_transfer(s->t);
 	if (r != 0) {
 		r = qusb_errno(r);
 		if (r == -ENODEV)
-			fail(tr, -ENODEV);
+			qusb_tr_fail(tr, -ENODEV);
 		return r;
 	}
 	s->busy = true;
@@ -168,7 +144,6 @@ static int submit(struct qusb_slot *s)
 static void closed_cb(void *user)
 {
 	struct qusb_tr *tr = user;
-	tr->closed_timer = NULL;
 	tr->state = QUSB_ST_CLOSED;
 	if (tr->cbs && tr->cbs->closed)
 		tr->cbs->closed(tr->user, tr->close_err); /* may destroy tr */
@@ -176,13 +151,8 @@ static void closed_cb(void *user)
 
 static void maybe_finish_close(struct qusb_tr *tr)
 {
-	if (tr->state != QUSB_ST_CLOSING || tr->inflight || tr->closed_timer || tr->closed_sched)
-		return;
-	tr->closed_sched = true;
-	if (qb_loop_timer_old(tr->loop, 0, closed_cb, tr, &tr->closed_timer) < 0) {
-		tr->closed_timer = NULL;
-		tr->closed_sched = false; /* no timer to be had: report on the next service() */
-	}
+	if (tr->state == QUSB_ST_CLOSING && !tr->inflight && !qb_timer_active(&tr->closed_timer))
+		qb_timer_start(&tr->closed_timer, 0);
 }
 
 static void cancel_all(struct qusb_tr *tr)
@@ -192,36 +162,41 @@ static void cancel_all(struct qusb_tr *tr)
 			libusb_cancel_transfer(tr->slots[i].t);
 }
 
-static void fail(struct qusb_tr *tr, int err)
+static void cancel_retries(struct qusb_tr *tr)
+{
+	for (size_t i = 0; i < tr->n_slots; i++)
+		qb_timer_stop(&tr->slots[i].retry);
+}
+
+void qusb_tr_fail(struct qusb_tr *tr, int err)
 {
 	if (tr->state != QUSB_ST_STARTED)
 		return;
 	tr->state = QUSB_ST_CLOSING;
 	tr->close_err = err;
 	if (err == -ENODEV)
-		note(tr, "device unplugged");
+		qusb_tr_note(tr, "device unplugged");
 	cancel_all(tr);
 	cancel_retries(tr);
+	qb_timer_stop(&tr->ctrl_watchdog);
 	maybe_finish_close(tr);
 }
 
-/* Start of every callback. Returns false when the session is over and the callback must do
- * nothing more than this bookkeeping. */
-static bool completed(struct qusb_slot *s)
+bool qusb_tr_completed(struct qusb_slot *s)
 {
 	struct qusb_tr *tr = s->tr;
 	s->busy = false;
 	tr->inflight--;
 	if (s->t->status == LIBUSB_TRANSFER_NO_DEVICE)
-		fail(tr, -ENODEV);
-	if (!live(tr)) {
+		qusb_tr_fail(tr, -ENODEV);
+	if (!qusb_tr_live(tr)) {
 		maybe_finish_close(tr);
 		return false;
 	}
 	return true;
 }
 
-static const char *status_name(enum libusb_transfer_status st)
+const char *qusb_status_name(enum libusb_transfer_status st)
 {
 	switch (st) {
 	case LIBUSB_TRANSFER_COMPLETED: return "completed";
@@ -248,314 +223,47 @@ static bool device_present(const struct qusb_tr *tr)
 	return stat(p, &st) == 0;
 }
 
-enum verdict { AGAIN_NOW, AGAIN_LATER, STOP };
-
-/* A bulk or interrupt status that is neither success nor unplug. Errors are retried after a
- * pause (never in a tight loop) until they have lasted QUSB_ERROR_WINDOW_MS. */
-static enum verdict judge(struct qusb_tr *tr, struct libusb_transfer *t, const char *what)
+/* Errors are retried after a pause (never in a tight loop) until they have lasted
+ * QUSB_ERROR_WINDOW_MS. */
+enum qusb_verdict qusb_tr_judge(struct qusb_tr *tr, struct libusb_transfer *t, const char *what)
 {
 	if (t->status == LIBUSB_TRANSFER_OVERFLOW)
-		return AGAIN_NOW; /* babble: this transfer is lost, the pipe is fine */
+		return QUSB_AGAIN_NOW; /* babble: this transfer is lost, the pipe is fine */
 	uint64_t now = qb_now_ms();
 	if (!tr->errors_in_row++)
 		tr->first_error_ms = now;
 	if (!device_present(tr)) {
-		fail(tr, -ENODEV);
-		return STOP;
+		qusb_tr_fail(tr, -ENODEV);
+		return QUSB_STOP;
 	}
 	if (now - tr->first_error_ms < QUSB_ERROR_WINDOW_MS)
-		return AGAIN_LATER;
-	note(tr, "%s: %s, %u errors in %u ms; giving up", what, status_name(t->status),
-	     tr->errors_in_row, (unsigned)(now - tr->first_error_ms));
-	fail(tr, -EIO);
-	return STOP;
+		return QUSB_AGAIN_LATER;
+	qusb_tr_note(tr, "%s: %s, %u errors in %u ms; giving up", what, qusb_status_name(t->status),
+		     tr->errors_in_row, (unsigned)(now - tr->first_error_ms));
+	qusb_tr_fail(tr, -EIO);
+	return QUSB_STOP;
 }
 
 static void retry_cb(void *user)
 {
 	struct qusb_slot *s = user;
 	struct qusb_tr *tr = s->tr;
-	s->retry = NULL;
-	if (live(tr) && submit(s) < 0 && live(tr))
-		fail(tr, -EIO);
+	if (qusb_tr_live(tr) && qusb_tr_submit(s) < 0 && qusb_tr_live(tr))
+		qusb_tr_fail(tr, -EIO);
 	arm_timeout(tr);
 }
 
-static void resubmit(struct qusb_slot *s, enum verdict v)
+void qusb_tr_resubmit(struct qusb_slot *s, enum qusb_verdict v)
 {
 	struct qusb_tr *tr = s->tr;
-	if (v == STOP || !live(tr))
+	if (v == QUSB_STOP || !qusb_tr_live(tr))
 		return;
-	if (v == AGAIN_LATER) {
-		if (qb_loop_timer_old(tr->loop, QUSB_RETRY_MS, retry_cb, s, &s->retry) < 0) {
-			s->retry = NULL;
-			fail(tr, -EIO);
-		}
+	if (v == QUSB_AGAIN_LATER) {
+		qb_timer_start(&s->retry, QUSB_RETRY_MS);
 		return;
 	}
-	if (submit(s) < 0 && live(tr))
-		fail(tr, -EIO);
-}
-
-static void cancel_retries(struct qusb_tr *tr)
-{
-	for (size_t i = 0; i < tr->n_slots; i++) {
-		qb_timer_old_cancel(tr->slots[i].retry);
-		tr->slots[i].retry = NULL;
-	}
-}
-
-/* ---- control channel -------------------------------------------------------------------- */
-
-/*
- * Control transfers carry no libusb timeout: on Linux libusb keeps those on a timerfd and
- * re-arms it (a timerfd_settime syscall) at every submission and completion, several per QMI
- * round trip. One loop timer per QUSB_CTRL_TIMEOUT_MS window watches both control slots
- * instead, and cancels a transfer stuck that long (the QMI core times the request out itself).
- */
-static void ctrl_watchdog_fire(void *user)
-{
-	struct qusb_tr *tr = user;
-	uint64_t now = qb_now_ms(), next = 0;
-	tr->ctrl_watchdog = NULL;
-	for (unsigned i = QUSB_SLOT_RESP; i <= QUSB_SLOT_CMD; i++) {
-		struct qusb_slot *s = &tr->slots[i];
-		if (!s->busy)
-			continue;
-		if (now - s->since_ms >= QUSB_CTRL_TIMEOUT_MS) {
-			libusb_cancel_transfer(s->t); /* completes as cancelled */
-			continue;
-		}
-		uint64_t left = s->since_ms + QUSB_CTRL_TIMEOUT_MS - now;
-		if (!next || left < next)
-			next = left;
-	}
-	if (next && live(tr) &&
-	    qb_loop_timer_old(tr->loop, next, ctrl_watchdog_fire, tr, &tr->ctrl_watchdog) < 0)
-		tr->ctrl_watchdog = NULL;
-}
-
-static int submit_ctrl(struct qusb_slot *s)
-{
-	struct qusb_tr *tr = s->tr;
-	s->since_ms = qb_now_ms();
-	int r = submit(s);
-	if (r == 0 && !tr->ctrl_watchdog &&
-	    qb_loop_timer_old(tr->loop, QUSB_CTRL_TIMEOUT_MS, ctrl_watchdog_fire, tr,
-			    &tr->ctrl_watchdog) < 0)
-		tr->ctrl_watchdog = NULL; /* the QMI core's own timeout still reports the request */
-	return r;
-}
-
-static void submit_get_response(struct qusb_tr *tr)
-{
-	struct qusb_slot *s = &tr->slots[QUSB_SLOT_RESP];
-	libusb_fill_control_setup(tr->resp_buf, LIBUSB_ENDPOINT_IN | LIBUSB_REQUEST_TYPE_CLASS |
-							 LIBUSB_RECIPIENT_INTERFACE,
-				  0x01 /* GET_ENCAPSULATED_RESPONSE */, 0, tr->func.ctrl_iface,
-				  QUSB_RESP_MAX);
-	/* fill_control_transfer takes the length from the setup packet: refill on every reuse. */
-	libusb_fill_control_transfer(s->t, tr->h, tr->resp_buf, NULL, s, 0);
-	s->t->callback = s->cb;
-	if (submit_ctrl(s) < 0 && live(tr)) {
-		note(tr, "cannot request an encapsulated response");
-		fail(tr, -EIO);
-	}
-}
-
-static void refetch_cb(void *user)
-{
-	struct qusb_slot *s = user;
-	s->retry = NULL;
-	if (live(s->tr) && !s->busy)
-		submit_get_response(s->tr);
-}
-
-static void resp_cb(struct libusb_transfer *t)
-{
-	struct qusb_slot *s = t->user_data;
-	struct qusb_tr *tr = s->tr;
-	if (!completed(s))
-		return;
-	if (tr->resp_owed)
-		tr->resp_owed--;
-	if (t->status == LIBUSB_TRANSFER_COMPLETED) {
-		/* A zero-length answer means "nothing queued" (repeated notifications). */
-		qb_timer_old_cancel(s->retry);
-		s->retry = NULL;
-		tr->resp_refetches = 0;
-		if (t->actual_length > 0) {
-			tr->errors_in_row = 0;
-			tr->cbs->ctrl_rx(tr->user, libusb_control_transfer_get_data(t),
-					 (size_t)t->actual_length);
-			if (!live(tr) || tr->destroy_pending)
-				return;
-		}
-	} else if (!tr->resp_owed && !s->retry && tr->resp_refetches < QUSB_RESP_REFETCH_MAX) {
-		/* A STALL may mean "nothing queued", or a failure that kept a response no new
-		 * RESPONSE_AVAILABLE will announce: ask again, a few times, later each time. */
-		unsigned ms = QUSB_RESP_REFETCH_MS << (2 * tr->resp_refetches++);
-		if (qb_loop_timer_old(tr->loop, ms, refetch_cb, s, &s->retry) < 0)
-			s->retry = NULL;
-	}
-	if (tr->resp_owed && !s->busy)
-		submit_get_response(tr);
-}
-
-static void response_available(struct qusb_tr *tr)
-{
-	/* Bounded: a device spamming notifications costs at most this many empty reads. */
-	if (tr->resp_owed < QUSB_MAX_RESP_OWED)
-		tr->resp_owed++;
-	if (!tr->slots[QUSB_SLOT_RESP].busy)
-		submit_get_response(tr);
-}
-
-static void notify_cb(struct libusb_transfer *t)
-{
-	struct qusb_slot *s = t->user_data;
-	struct qusb_tr *tr = s->tr;
-	if (!completed(s))
-		return;
-	if (t->status == LIBUSB_TRANSFER_COMPLETED) {
-		tr->errors_in_row = 0;
-		const uint8_t *b = t->buffer;
-		/* struct usb_cdc_notification: bmRequestType 0xA1, bNotificationType 0x01 */
-		if (t->actual_length >= 8 && b[0] == 0xA1 && b[1] == 0x01)
-			response_available(tr);
-		/* NETWORK_CONNECTION, SPEED_CHANGE and unknown notifications carry nothing for QMI */
-		resubmit(s, AGAIN_NOW);
-		return;
-	}
-	resubmit(s, judge(tr, t, "interrupt IN"));
-}
-
-static int send_now(struct qusb_tr *tr, const uint8_t *frame, size_t len)
-{
-	struct qusb_slot *s = &tr->slots[QUSB_SLOT_CMD];
-	libusb_fill_control_setup(tr->cmd_buf, LIBUSB_ENDPOINT_OUT | LIBUSB_REQUEST_TYPE_CLASS |
-						       LIBUSB_RECIPIENT_INTERFACE,
-				  0x00 /* SEND_ENCAPSULATED_COMMAND */, 0, tr->func.ctrl_iface,
-				  (uint16_t)len);
-	memcpy(tr->cmd_buf + LIBUSB_CONTROL_SETUP_SIZE, frame, len);
-	libusb_fill_control_transfer(s->t, tr->h, tr->cmd_buf, NULL, s, 0);
-	s->t->callback = s->cb;
-	return submit_ctrl(s);
-}
-
-static void send_queued(struct qusb_tr *tr)
-{
-	while (live(tr) && tr->q_count && !tr->slots[QUSB_SLOT_CMD].busy) {
-		unsigned i = tr->q_head;
-		tr->q_head = (tr->q_head + 1) % QUSB_CMD_QUEUE;
-		tr->q_count--;
-		if (send_now(tr, tr->q_buf + (size_t)i * QUSB_CMD_MAX, tr->q_len[i]) < 0 && live(tr))
-			note(tr, "SendEncapsulatedCommand could not be submitted; frame dropped");
-	}
-}
-
-static void cmd_cb(struct libusb_transfer *t)
-{
-	struct qusb_slot *s = t->user_data;
-	struct qusb_tr *tr = s->tr;
-	if (!completed(s))
-		return;
-	/* A refused command is the QMI core's timeout to report; the channel itself goes on. */
-	if (t->status != LIBUSB_TRANSFER_COMPLETED)
-		note(tr, "SendEncapsulatedCommand failed (%s); frame dropped", status_name(t->status));
-	send_queued(tr);
-}
-
-static int tr_ctrl_send(void *impl, const uint8_t *frame, size_t len)
-{
-	struct qusb_tr *tr = impl;
-	if (tr->state >= QUSB_ST_CLOSING)
-		return tr->close_err ? tr->close_err : -ENOTCONN;
-	if (len == 0)
-		return -EINVAL;
-	if (len > QUSB_CMD_MAX)
-		return -EMSGSIZE;
-	if (live(tr) && !tr->q_count && !tr->slots[QUSB_SLOT_CMD].busy)
-		return send_now(tr, frame, len);
-	if (tr->q_count == QUSB_CMD_QUEUE)
-		return -EAGAIN;
-	unsigned i = (tr->q_head + tr->q_count) % QUSB_CMD_QUEUE;
-	memcpy(tr->q_buf + (size_t)i * QUSB_CMD_MAX, frame, len);
-	tr->q_len[i] = len;
-	tr->q_count++;
-	return 0;
-}
-
-/* ---- bulk data ------------------------------------------------------------------------------ */
-
-static void rx_cb(struct libusb_transfer *t)
-{
-	struct qusb_slot *s = t->user_data;
-	struct qusb_tr *tr = s->tr;
-	if (!completed(s))
-		return;
-	if (t->status == LIBUSB_TRANSFER_COMPLETED) {
-		tr->errors_in_row = 0;
-		if (t->actual_length > 0 && tr->cbs->data_rx) {
-			tr->cbs->data_rx(tr->user, t->buffer, (size_t)t->actual_length);
-			if (!live(tr) || tr->destroy_pending)
-				return;
-		}
-		resubmit(s, AGAIN_NOW);
-		return;
-	}
-	resubmit(s, judge(tr, t, "bulk IN"));
-}
-
-static void tx_cb(struct libusb_transfer *t)
-{
-	struct qusb_slot *s = t->user_data;
-	struct qusb_tr *tr = s->tr;
-	tr->tx_free[tr->n_tx_free++] = s->index;
-	if (!completed(s))
-		return;
-	/* An OUT error loses that packet, as on any link; persistent ones end the session. */
-	if (t->status == LIBUSB_TRANSFER_COMPLETED)
-		tr->errors_in_row = 0;
-	else if (judge(tr, t, "bulk OUT") == STOP)
-		return;
-	/* Paced (data_set_inflight): every completion is reported, the sender's cue to send
-	 * what it packed meanwhile. */
-	if ((tr->want_tx_ready || tr->tx_limit < tr->n_tx) && tr->cbs->data_tx_ready) {
-		tr->want_tx_ready = false;
-		tr->cbs->data_tx_ready(tr->user);
-	}
-}
-
-static int tr_data_send(void *impl, const uint8_t *pkt, size_t len)
-{
-	struct qusb_tr *tr = impl;
-	if (!live(tr))
-		return tr->close_err ? tr->close_err : -ENOTCONN;
-	if (len == 0 || len > tr->tx_size)
-		return -EMSGSIZE;
-	/* The in-flight limit paces small transfers only: one of at least half the transfer size
-	 * (a full aggregate, at saturation) may use any free transfer to keep the pipe busy. */
-	if (!tr->n_tx_free ||
-	    (tr->n_tx - tr->n_tx_free >= tr->tx_limit && len < tr->tx_size / 2)) {
-		tr->want_tx_ready = true;
-		return -ENOBUFS;
-	}
-	unsigned i = tr->tx_free[--tr->n_tx_free];
-	struct qusb_slot *s = &tr->slots[i];
-	memcpy(s->t->buffer, pkt, len);
-	s->t->length = (int)len;
-	int r = submit(s);
-	if (r < 0)
-		tr->tx_free[tr->n_tx_free++] = i;
-	return r;
-}
-
-static int tr_data_set_inflight(void *impl, unsigned max)
-{
-	struct qusb_tr *tr = impl;
-	tr->tx_limit = max && max < tr->n_tx ? max : (unsigned)tr->n_tx;
-	return 0;
+	if (qusb_tr_submit(s) < 0 && qusb_tr_live(tr))
+		qusb_tr_fail(tr, -EIO);
 }
 
 /* ---- start / describe / destroy ------------------------------------------------------------ */
@@ -570,6 +278,11 @@ static int tr_start(void *impl, struct qb_loop *loop, const struct qmi_transport
 	tr->loop = loop;
 	tr->cbs = cbs;
 	tr->user = user;
+	qb_timer_init(&tr->tmo_timer, loop, on_timeout, tr);
+	qb_timer_init(&tr->closed_timer, loop, closed_cb, tr);
+	for (size_t i = 0; i < tr->n_slots; i++)
+		qb_timer_init(&tr->slots[i].retry, loop, retry_cb, &tr->slots[i]);
+	qusb_ctrl_start(tr);
 
 	const struct libusb_pollfd **pfds = libusb_get_pollfds(tr->ctx);
 	if (!pfds)
@@ -588,19 +301,18 @@ static int tr_start(void *impl, struct qb_loop *loop, const struct qmi_transport
 		tr->hotplug_registered = true;
 
 	tr->state = QUSB_ST_STARTED;
-	r = submit(&tr->slots[QUSB_SLOT_NOTIFY]);
+	r = qusb_tr_submit(&tr->slots[QUSB_SLOT_NOTIFY]);
 	for (size_t i = 0; r == 0 && i < tr->n_rx; i++)
-		r = submit(&tr->slots[QUSB_SLOT_RX0 + i]);
+		r = qusb_tr_submit(&tr->slots[QUSB_SLOT_RX0 + i]);
 	if (r < 0) {
 		/* Not a session yet: no closed callback. destroy() reaps what was submitted. */
 		tr->state = QUSB_ST_DEAD;
 		cancel_all(tr);
 		cancel_retries(tr);
-		qb_timer_old_cancel(tr->closed_timer); /* fail() may have scheduled one */
-		tr->closed_timer = NULL;
+		qb_timer_stop(&tr->closed_timer); /* qusb_tr_fail() may have armed it */
 		return r;
 	}
-	send_queued(tr);
+	qusb_ctrl_send_queued(tr);
 	arm_timeout(tr);
 	return 0;
 }
@@ -620,20 +332,18 @@ static void release_device(struct qusb_tr *tr)
 		if (tr->detached[i] && tr->reattach) {
 			int r = libusb_attach_kernel_driver(tr->h, ifs[i]);
 			if (r == 0)
-				note(tr, "interface %u given back to the kernel driver", ifs[i]);
+				qusb_tr_note(tr, "interface %u given back to the kernel driver", ifs[i]);
 			else if (r != LIBUSB_ERROR_NO_DEVICE)
-				note(tr, "could not reattach the kernel driver to interface %u: %s",
+				qusb_tr_note(tr, "could not reattach the kernel driver to interface %u: %s",
 				     ifs[i], libusb_strerror(r));
 		}
 	}
 }
 
-static void really_destroy(struct qusb_tr *tr)
+/* From the loop's close queue: no libusb call is on the stack, so libusb may be run to reap. */
+static void reap_and_free(struct qb_close *c)
 {
-	tr->state = QUSB_ST_DEAD;
-	tr->destroy_pending = false;
-	cancel_all(tr);
-	cancel_retries(tr);
+	struct qusb_tr *tr = qb_container_of(c, struct qusb_tr, close);
 	/* Cancelled transfers complete asynchronously; they must before their memory goes. */
 	struct timeval tv = { 0, 10000 };
 	for (unsigned i = 0; tr->inflight && i < 300; i++)
@@ -642,16 +352,15 @@ static void really_destroy(struct qusb_tr *tr)
 	libusb_set_pollfd_notifiers(tr->ctx, NULL, NULL, NULL);
 	while (tr->n_watches)
 		remove_watch(tr, tr->watch_fd[0]);
-	qb_timer_old_cancel(tr->tmo_timer);
-	qb_timer_old_cancel(tr->closed_timer);
-	qb_timer_old_cancel(tr->ctrl_watchdog);
-	tr->ctrl_watchdog = NULL;
+	qb_timer_stop(&tr->tmo_timer); /* the reaping above may have armed it */
+	cancel_retries(tr);
 	if (tr->hotplug_registered)
 		libusb_hotplug_deregister_callback(tr->ctx, tr->hotplug);
 
 	if (tr->inflight) {
 		/* libusb still owns them: freeing would be a use-after-free. Leak the lot. */
-		note(tr, "%u USB transfers did not complete; leaking the libusb context", tr->inflight);
+		qusb_tr_note(tr, "%u USB transfers did not complete; leaking the libusb context",
+			     tr->inflight);
 		return;
 	}
 	qusb_tr_free(tr);
@@ -662,15 +371,18 @@ static void tr_destroy(void *impl)
 	struct qusb_tr *tr = impl;
 	if (!tr)
 		return;
-	if (tr->in_events) {
-		/* Inside a libusb callback: libusb cannot be re-entered to reap; finish in service(). */
-		tr->destroy_pending = true;
-		tr->state = QUSB_ST_DEAD;
-		cancel_all(tr);
-		cancel_retries(tr);
+	if (!tr->loop) {
+		qusb_tr_free(tr); /* never started: nothing submitted, nothing watched */
 		return;
 	}
-	really_destroy(tr);
+	/* No callback of ours runs from here on; the memory stays until the close. */
+	tr->state = QUSB_ST_DEAD;
+	cancel_all(tr);
+	cancel_retries(tr);
+	qb_timer_stop(&tr->tmo_timer);
+	qb_timer_stop(&tr->closed_timer);
+	qb_timer_stop(&tr->ctrl_watchdog);
+	qb_loop_close(tr->loop, &tr->close, reap_and_free);
 }
 
 void qusb_tr_free(struct qusb_tr *tr)
@@ -703,11 +415,11 @@ void qusb_tr_free(struct qusb_tr *tr)
 static const struct qmi_transport_ops qusb_ops = {
 	.name = "usb",
 	.start = tr_start,
-	.ctrl_send = tr_ctrl_send,
-	.data_send = tr_data_send,
+	.ctrl_send = qusb_ctrl_send,
+	.data_send = qusb_bulk_send,
 	.describe = tr_describe,
 	.destroy = tr_destroy,
-	.data_set_inflight = tr_data_set_inflight,
+	.data_set_inflight = qusb_bulk_set_inflight,
 };
 
 int qusb_tr_alloc_transfers(struct qusb_tr *tr)
@@ -739,31 +451,8 @@ int qusb_tr_alloc_transfers(struct qusb_tr *tr)
 		tr->n_slots = i + 1;
 		s->t->user_data = s;
 	}
-	tr->slots[QUSB_SLOT_NOTIFY].cb = notify_cb;
-	libusb_fill_interrupt_transfer(tr->slots[QUSB_SLOT_NOTIFY].t, tr->h, tr->func.ep_notify,
-				       tr->notify_buf, tr->func.notify_mps, notify_cb,
-				       &tr->slots[QUSB_SLOT_NOTIFY], 0);
-	tr->slots[QUSB_SLOT_RESP].cb = resp_cb;
-	tr->slots[QUSB_SLOT_CMD].cb = cmd_cb;
-	uint8_t *mem = tr->bulk_mem;
-	for (size_t i = 0; i < tr->n_rx; i++) {
-		struct qusb_slot *s = &tr->slots[QUSB_SLOT_RX0 + i];
-		s->cb = rx_cb;
-		libusb_fill_bulk_transfer(s->t, tr->h, tr->func.ep_in, mem, (int)tr->rx_size, rx_cb,
-					  s, 0);
-		mem += tr->rx_size;
-	}
-	for (size_t i = 0; i < tr->n_tx; i++) {
-		size_t idx = QUSB_SLOT_RX0 + tr->n_rx + i;
-		struct qusb_slot *s = &tr->slots[idx];
-		s->cb = tx_cb;
-		libusb_fill_bulk_transfer(s->t, tr->h, tr->func.ep_out, mem, 0, tx_cb, s, 0);
-		/* qmi_wwan sets FLAG_SEND_ZLP: a packet of a multiple of wMaxPacketSize ends with a ZLP */
-		s->t->flags = LIBUSB_TRANSFER_ADD_ZERO_PACKET;
-		mem += tr->tx_size;
-		tr->tx_free[tr->n_tx_free++] = (unsigned)idx;
-	}
-	tr->tx_limit = (unsigned)tr->n_tx;
+	qusb_ctrl_setup(tr);
+	qusb_bulk_setup(tr, tr->bulk_mem);
 	return 0;
 }
 

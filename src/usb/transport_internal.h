@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* The USB transport's state, shared by open.c (claiming) and transport.c (the session). */
+/*
+ * The USB transport's state, shared by open.c (claiming the device), transport.c (the session's
+ * lifetime and its loop integration), transport_ctrl.c (the CDC control channel) and
+ * transport_bulk.c (the data endpoints).
+ */
 #ifndef QUSB_TRANSPORT_INTERNAL_H
 #define QUSB_TRANSPORT_INTERNAL_H
 
@@ -8,11 +12,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "base/loop.h"
 #include "usb/usb.h"
-
-struct qb_loop;
-struct qb_watch;
-struct qb_timer_old;
 
 #define QUSB_RESP_MAX 4096   /* GET_ENCAPSULATED_RESPONSE buffer, as cdc-wdm under qmi_wwan */
 #define QUSB_CMD_MAX 8192    /* one QMUX frame (QMI_FRAME_MAX) */
@@ -44,7 +45,7 @@ struct qusb_slot {
 	struct qusb_tr *tr;
 	struct libusb_transfer *t;
 	libusb_transfer_cb_fn cb;
-	struct qb_timer_old *retry; /* resubmission after an error, pending */
+	struct qb_timer retry; /* resubmission after an error (resp: a fetch of our own) */
 	unsigned index;
 	bool busy;
 	uint64_t since_ms; /* control slots: when submitted, for the watchdog */
@@ -68,9 +69,10 @@ struct qusb_tr {
 	struct qb_watch *watch[QUSB_MAX_WATCHES];
 	int watch_fd[QUSB_MAX_WATCHES];
 	size_t n_watches;
-	struct qb_timer_old *tmo_timer, *closed_timer;
-	struct qb_timer_old *ctrl_watchdog; /* armed while a control transfer is in flight */
-	bool closed_sched;
+	struct qb_timer tmo_timer;     /* libusb's next timeout, where its fds do not carry it */
+	struct qb_timer closed_timer;  /* delivers the closed callback */
+	struct qb_timer ctrl_watchdog; /* armed while a control transfer is in flight */
+	struct qb_close close;         /* destroy(): reaping and freeing, once libusb has returned */
 	libusb_hotplug_callback_handle hotplug;
 	bool hotplug_registered;
 
@@ -99,12 +101,40 @@ struct qusb_tr {
 	unsigned inflight;
 	enum qusb_state state;
 	int close_err;
-	int in_events; /* >0 while libusb is dispatching callbacks */
-	bool destroy_pending;
 };
 
 int qusb_tr_alloc_transfers(struct qusb_tr *tr); /* after h, func and sizes are set */
 void qusb_tr_free(struct qusb_tr *tr);           /* releases, reattaches, closes, frees */
 void qusb_tr_export(struct qusb_tr *tr, struct qmi_transport *out);
+
+/* transport.c: the session, for the channel files. */
+static inline bool qusb_tr_live(const struct qusb_tr *tr)
+{
+	return tr->state == QUSB_ST_STARTED;
+}
+void qusb_tr_note(struct qusb_tr *tr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Ends a running session with err (-ENODEV: unplugged); a no-op once it has ended. */
+void qusb_tr_fail(struct qusb_tr *tr, int err);
+int qusb_tr_submit(struct qusb_slot *s);
+/* Start of every transfer callback. False when the session is over and the callback must do
+ * nothing more than this bookkeeping. */
+bool qusb_tr_completed(struct qusb_slot *s);
+const char *qusb_status_name(enum libusb_transfer_status st);
+
+/* What to do with an interrupt or bulk transfer after a completion that was not a success. */
+enum qusb_verdict { QUSB_AGAIN_NOW, QUSB_AGAIN_LATER, QUSB_STOP };
+enum qusb_verdict qusb_tr_judge(struct qusb_tr *tr, struct libusb_transfer *t, const char *what);
+void qusb_tr_resubmit(struct qusb_slot *s, enum qusb_verdict v);
+
+/* transport_ctrl.c */
+void qusb_ctrl_setup(struct qusb_tr *tr);  /* at allocation: the control slots */
+void qusb_ctrl_start(struct qusb_tr *tr);  /* at start, before any submission: its timers */
+void qusb_ctrl_send_queued(struct qusb_tr *tr); /* what ctrl_send queued before the start */
+int qusb_ctrl_send(void *impl, const uint8_t *frame, size_t len);
+
+/* transport_bulk.c */
+void qusb_bulk_setup(struct qusb_tr *tr, uint8_t *mem); /* at allocation: rx then tx buffers */
+int qusb_bulk_send(void *impl, const uint8_t *pkt, size_t len);
+int qusb_bulk_set_inflight(void *impl, unsigned max);
 
 #endif

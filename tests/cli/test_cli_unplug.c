@@ -21,6 +21,7 @@ struct unplug {
 	void *user;
 	struct qmi_transport_cbs mine;
 	struct qb_loop *loop;
+	struct qb_timer plug; /* pulls the plug on the next iteration */
 	unsigned sends, unplug_after;
 	bool gone;
 	unsigned sends_after_gone;
@@ -74,6 +75,7 @@ static int u_start(void *impl, struct qb_loop *loop, const struct qmi_transport_
 	u->cbs = cbs;
 	u->user = user;
 	u->loop = loop;
+	qb_timer_init(&u->plug, loop, pull_the_plug, u);
 	u->mine = (struct qmi_transport_cbs){ fwd_ctrl, fwd_data, fwd_ready, fwd_closed };
 	return u->inner.ops->start(u->inner.impl, loop, &u->mine, u);
 }
@@ -87,7 +89,7 @@ static int u_ctrl_send(void *impl, const uint8_t *frame, size_t len)
 		return -ENODEV;
 	}
 	if (++u->sends == u->unplug_after)
-		qb_loop_timer_old(u->loop, 0, pull_the_plug, u, NULL);
+		qb_timer_start(&u->plug, 0);
 	return u->inner.ops->ctrl_send(u->inner.impl, frame, len);
 }
 
@@ -108,6 +110,7 @@ static void u_destroy(void *impl)
 	if (!u)
 		return;
 	*u->report = u->sends_after_gone;
+	qb_timer_stop(&u->plug);
 	qmi_transport_destroy(&u->inner);
 	free(u);
 }

@@ -42,7 +42,7 @@ Test(sim_data, icmp4_echo_at_gateway, .fini = teardown)
 	uint8_t pkt[256];
 	size_t len;
 	const struct h_event *e;
-	struct qmi_wds_get_packet_statistics_req sq = { .has_mask = true, .mask = 0xC3 };
+	struct qmi_wds_get_packet_statistics_req sq = { .has_mask = true, .mask = 0x3C3 };
 	struct qmi_wds_get_packet_statistics_resp sr;
 	uint8_t wds;
 
@@ -76,10 +76,75 @@ Test(sim_data, icmp4_echo_at_gateway, .fini = teardown)
 	cr_assert_eq(h_call(&h, &qmi_wds_get_packet_statistics_req_def, &sq, wds,
 			    &qmi_wds_get_packet_statistics_resp_def, &sr), 0);
 	cr_assert(sr.has_tx_packets_ok && sr.has_rx_packets_ok);
-	cr_assert_eq(sr.tx_packets_ok, 3);
+	/* The packet to 8.8.8.8 was dropped by the network: dropped, not OK as well. */
+	cr_assert_eq(sr.tx_packets_ok, 2);
 	cr_assert_eq(sr.rx_packets_ok, 2);
+	cr_assert(sr.has_tx_packets_dropped);
+	cr_assert_eq(sr.tx_packets_dropped, 1);
 	cr_assert(sr.has_tx_bytes_ok);
-	cr_assert_eq(sr.tx_bytes_ok, 84 + 36 + 36);
+	cr_assert_eq(sr.tx_bytes_ok, 84 + 36);
+}
+
+static unsigned count_data(const struct harness *hh)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < hh->n_ev; i++)
+		n += hh->ev[i].kind == H_DATA;
+	return n;
+}
+
+/* A gateway-mode flood: every packet the host sends from its address is counted once, as OK
+ * when it was answered (and so reached the host) or as dropped when the network lost it. */
+Test(sim_data, counters_under_load_add_up, .fini = teardown)
+{
+	struct qmi_wds_get_packet_statistics_req sq = { .has_mask = true, .mask = 0x303 };
+	struct qmi_wds_get_packet_statistics_resp sr;
+	const unsigned total = 40000;
+	unsigned delivered = 0, refused = 0;
+	uint8_t pkt[256], wds;
+
+	h_init(&h, NULL);
+	wds = connect_family(&h, 4);
+	h_clear(&h);
+	for (unsigned i = 0; i < total; i++) {
+		size_t len;
+
+		switch (i % 4) {
+		case 0: /* the gateway answers */
+			len = h_icmp4_echo(pkt, 0x0A400001, 0x0A400002, 1, (uint16_t)i, 56);
+			break;
+		case 1: /* the DNS address answers */
+			len = h_icmp4_echo(pkt, 0x0A400001, QSIM_DNS4_PRIMARY, 1, (uint16_t)i, 8);
+			break;
+		case 2: /* nobody answers in gateway mode */
+			len = h_icmp4_echo(pkt, 0x0A400001, 0x08080808, 1, (uint16_t)i, 8);
+			break;
+		default:
+			len = h_udp4(pkt, 0x0A400001, 0x08080808, 4000, 53, 32);
+			break;
+		}
+		refused += qsim_data_in(h.sim, pkt, len) != 0;
+		if (h.n_ev > H_MAX_EVENTS / 2) {
+			delivered += count_data(&h);
+			h_clear(&h);
+		}
+	}
+	delivered += count_data(&h);
+	h_clear(&h);
+	cr_assert_eq(refused, 0);
+	cr_assert_eq(delivered, total / 2, "%u replies reached the host", delivered);
+	cr_assert_eq(h_call(&h, &qmi_wds_get_packet_statistics_req_def, &sq, wds,
+			    &qmi_wds_get_packet_statistics_resp_def, &sr), 0);
+	cr_assert(sr.has_tx_packets_ok && sr.has_tx_packets_dropped);
+	cr_assert(sr.has_rx_packets_ok && sr.has_rx_packets_dropped);
+	cr_assert_eq(sr.tx_packets_ok, delivered, "TX OK %u, delivered %u", sr.tx_packets_ok,
+		     delivered);
+	cr_assert_eq(sr.tx_packets_dropped, total - delivered, "TX dropped %u",
+		     sr.tx_packets_dropped);
+	cr_assert_eq(sr.tx_packets_ok + sr.tx_packets_dropped, total);
+	cr_assert_eq(sr.rx_packets_ok, delivered);
+	cr_assert_eq(sr.rx_packets_dropped, 0);
 }
 
 Test(sim_data, icmp6_echo_at_gateway, .fini = teardown)

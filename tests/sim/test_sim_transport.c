@@ -175,6 +175,60 @@ Test(sim_transport, data_pool_backpressure)
 	rig_fini(&r);
 }
 
+/* A core that destroys the transport from inside a delivery while more are due in the same
+ * callback of the transport (three responses, each announced twice): none of them may reach the
+ * core, and nothing may touch the transport's memory after the loop has freed it (ASan). */
+struct killer {
+	struct qmi_transport *tr;
+	unsigned frames;
+};
+
+static void k_ctrl_rx(void *user, const uint8_t *buf, size_t len)
+{
+	struct killer *k = user;
+
+	k->frames++;
+	qmi_transport_destroy(k->tr);
+}
+
+static const struct qmi_transport_cbs k_cbs = { k_ctrl_rx, fc_data_rx, NULL, fc_closed };
+
+Test(sim_transport, destroyed_from_inside_its_own_delivery)
+{
+	struct qb_loop *loop;
+	struct qsim *sim;
+	struct qsim_faults f;
+	struct qmi_transport tr;
+	struct killer k = { .tr = &tr };
+	uint8_t buf[QMI_FRAME_MAX];
+	size_t len;
+
+	cr_assert_eq(qsim_faults_parse(&f, "dup-notify-every=1", NULL, 0), 0);
+	f.signal_static = true;
+	cr_assert_eq(qb_loop_new(&loop, QB_LOOP_AUTO), 0);
+	cr_assert_eq(qsim_new(&sim, loop, &f), 0);
+	cr_assert_eq(qsim_transport_new(sim, &tr), 0);
+	cr_assert_eq(tr.ops->start(tr.impl, loop, &k_cbs, &k), 0);
+	for (uint16_t i = 1; i <= 3; i++) {
+		cr_assert_eq(qmi_msg_build(&qmi_ctl_get_version_info_req_def, NULL, 0, i, buf,
+					   sizeof(buf), &len), 0);
+		cr_assert_eq(tr.ops->ctrl_send(tr.impl, buf, len), 0);
+	}
+	for (unsigned i = 0; i < 20 && !k.frames; i++)
+		qb_loop_run_once(loop, 5);
+	cr_assert_eq(k.frames, 1);
+	cr_assert_null(tr.ops, "destroy() did not run");
+	/* The modem goes on answering; its output no longer leads anywhere. */
+	cr_assert_eq(qmi_msg_build(&qmi_ctl_get_version_info_req_def, NULL, 0, 4, buf, sizeof(buf),
+				   &len), 0);
+	qsim_ctrl_in(sim, buf, len);
+	for (unsigned i = 0; i < 5; i++)
+		qb_loop_run_once(loop, 5);
+	cr_assert_eq(k.frames, 1);
+	qsim_free(sim);
+	qb_loop_free(loop);
+}
+
 /* ---- the QMI core over the sim ---- */
 
 struct devrig {

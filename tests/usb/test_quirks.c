@@ -139,6 +139,62 @@ static const char *shipped(void)
 	return p ? p : QMIUSB_SOURCE_DIR "/quirks/qmi-devices.conf";
 }
 
+Test(quirks, a_directory_or_a_binary_file_is_refused_as_such)
+{
+	char dir[] = "/tmp/qmiusb-quirks-dir-XXXXXX";
+	struct qusb_quirks q;
+	struct errs e = { 0 };
+
+	cr_assert_not_null(mkdtemp(dir));
+	qusb_quirks_init(&q);
+	cr_assert_eq(qusb_quirks_load_file(&q, dir, collect, &e), -EISDIR);
+	/* /dev/zero never ends: the first NUL byte stops the read. */
+	cr_assert_eq(qusb_quirks_load_file(&q, "/dev/zero", collect, &e), -EBADMSG);
+	cr_assert_eq(q.n, 0);
+	cr_assert_eq(e.n, 0);
+	qusb_quirks_clear(&q);
+	rmdir(dir);
+}
+
+/* The extra file's problem is reported on its own, by name; what was loaded before it stays. */
+static void extra_file_problem(const char *path, const char *want)
+{
+	struct qusb_quirks q, shipped_only;
+	struct errs e = { 0 };
+	char line[256];
+
+	qusb_quirks_init(&shipped_only);
+	cr_assert_geq(qusb_quirks_load_default(&shipped_only, NULL, NULL, NULL), 0);
+	cr_assert_gt(shipped_only.n, 0);
+	qusb_quirks_init(&q);
+	cr_assert_geq(qusb_quirks_load_default(&q, path, collect, &e), 0);
+	cr_assert_eq(q.n, shipped_only.n, "the shipped table must stay loaded");
+	cr_assert_eq(e.n, 1);
+	cr_assert_eq(e.lines[0], 0);
+	snprintf(line, sizeof(line), "%s:0: %s; the shipped table and the generic rules still apply",
+		 path, want);
+	cr_assert_str_eq(e.last, line);
+	qusb_quirks_clear(&q);
+	qusb_quirks_clear(&shipped_only);
+}
+
+Test(quirks, extra_file_directory_binary_empty_or_missing)
+{
+	char dir[] = "/tmp/qmiusb-quirks-dir-XXXXXX";
+	char path[] = "/tmp/qmiusb-quirks-XXXXXX";
+	int fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0);
+	close(fd);
+	cr_assert_not_null(mkdtemp(dir));
+	extra_file_problem(dir, "is a directory");
+	extra_file_problem("/dev/zero", "no entries (binary or empty file)");
+	extra_file_problem(path, "no entries (binary or empty file)");
+	extra_file_problem("/nonexistent/q.conf", "No such file or directory");
+	unlink(path);
+	rmdir(dir);
+}
+
 Test(quirks, shipped_file_parses_cleanly)
 {
 	struct qusb_quirks q;

@@ -21,6 +21,7 @@ static const size_t sizes[] = { 28, 64, 511, 512, 513, 1024, 1500 };
 
 struct echo {
 	struct qb_loop *loop;
+	struct qb_timer deadline;
 	struct qmi_dev *dev;
 	uint32_t host, gw;
 	unsigned count, sent, replied, bad, enobufs;
@@ -200,13 +201,15 @@ int main(int argc, char **argv)
 	struct qmi_dev_data_cbs cbs = { .data_rx = on_rx, .data_tx_ready = on_tx_ready,
 					.closed = on_closed };
 	qmi_dev_set_data_cbs(e.dev, &cbs, &e);
-	qb_loop_timer_old(e.loop, 60000, on_timeout, &e, NULL);
+	qb_timer_init(&e.deadline, e.loop, on_timeout, &e);
+	qb_timer_start(&e.deadline, 60000);
 	pump(&e);
 	qb_loop_run(e.loop);
 	printf("echo: %u sent, %u replied, %u bad, ENOBUFS seen %u times%s%s\n", e.sent, e.replied,
 	       e.bad, e.enobufs, e.timed_out ? ", TIMED OUT" : "", e.closed ? ", device closed" : "");
 	rc = (e.replied == e.count && !e.bad) ? 0 : 1;
 out:
+	qb_timer_stop(&e.deadline);
 	qmi_dev_free(e.dev);
 	qb_loop_free(e.loop);
 	return rc;
