@@ -188,6 +188,8 @@ static void pump_destroy(struct qnet_pump *p)
 	free(p);
 }
 
+/* The pump and its buffers, from the options. *out is set whenever the pump itself was
+ * allocated, also on failure (then for pump_destroy). */
 static int pump_alloc(struct qnet_pump **out, const struct qnet_pump_opts *opts)
 {
 	struct qnet_pump *p = calloc(1, sizeof(*p));

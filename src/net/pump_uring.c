@@ -298,11 +298,12 @@ static void uring_release(struct qnet_pump *p)
 {
 	struct io_uring *ring = qb_loop_uring(p->loop);
 
-	if (p->registered)
+	if (ring && p->registered)
 		io_uring_unregister_buffers(ring);
 	p->registered = false;
 	if (p->br) {
-		io_uring_unregister_buf_ring(ring, p->bgid);
+		if (ring)
+			io_uring_unregister_buf_ring(ring, p->bgid);
 		munmap(p->br, p->br_entries * sizeof(struct io_uring_buf));
 		p->br = NULL;
 	}
