@@ -131,7 +131,8 @@ bool pump_release_held(struct qnet_pump *p);
 /* Counts a packet (or an aggregate of `frames`) the modem refused; new_pause when nothing of
  * the kind was held before. */
 void pump_note_refused(struct qnet_pump *p, unsigned frames, bool new_pause);
-/* The last io_uring operation of a closing pump returned: the pump may go. */
+/* A closing pump has nothing left in the kernel's hands: the backend releases what it
+ * registered, and the pump is freed once no callback is on the stack (qb_loop_close). */
 void pump_closed(struct qnet_pump *p);
 
 /* A failed TUN read (not a packet): counted; the backend stops reading. */
