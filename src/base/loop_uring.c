@@ -37,7 +37,8 @@ static struct uring_state *state(struct qb_loop *loop)
 
 struct io_uring *qb_loop_uring(struct qb_loop *loop)
 {
-	if (loop->backend != &qb_loop_uring_backend)
+	/* No state: qb_loop_free() has closed the ring, and closes queued meanwhile still run. */
+	if (loop->backend != &qb_loop_uring_backend || !loop->backend_state)
 		return NULL;
 	return &state(loop)->ring;
 }

@@ -24,7 +24,8 @@ struct qb_uring_op {
 	qb_uring_op_cb cb;
 };
 
-/* The loop's ring, or NULL when the loop runs on another backend. */
+/* The loop's ring, or NULL when the loop runs on another backend (or qb_loop_free() has
+ * closed it: closes it runs afterwards see NULL). */
 struct io_uring *qb_loop_uring(struct qb_loop *loop);
 /* A free SQE (the ring is flushed first when full), or NULL on a submission error. The caller
  * fills it and then tags it with qb_uring_sqe_set_op(), or with user data 0 (completion

@@ -15,7 +15,7 @@
  * and counted. Every dropped packet is counted under its reason; nothing allocates per packet.
  * With QMAP (qnet_pump_set_qmap) uplink packets are packed into MAP aggregates, one transfer per
  * wakeup (or per completed transfer when paced), and each downlink transfer is split into TUN
- * writes; on io_uring reads, one zero-delay loop timer per uplink aggregate closes it.
+ * writes; on io_uring reads, the pump's zero-delay timer closes each uplink aggregate.
  */
 #ifndef QNET_PUMP_H
 #define QNET_PUMP_H
@@ -76,8 +76,9 @@ typedef int (*qnet_pump_send_fn)(void *ctx, const uint8_t *pkt, size_t len);
  * to what the backend needs. 0 or -errno. */
 int qnet_pump_new(struct qnet_pump **out, struct qb_loop *loop, int tun_fd,
 		  qnet_pump_send_fn send, void *send_ctx, const struct qnet_pump_opts *opts);
-/* Stops the pump; in-flight io_uring operations are cancelled and the buffers freed once the
- * kernel has let go of them (at the latest in qb_loop_free()). Accepts NULL. */
+/* Stops the pump: from now on it ignores every event. It is freed from the loop (qb_loop_close)
+ * once no callback is on the stack and the kernel has let go of its io_uring buffers (at the
+ * latest in qb_loop_free()), so it may be called from inside the pump's send(). Accepts NULL. */
 void qnet_pump_free(struct qnet_pump *p);
 
 /* The transport's data callbacks (struct qmi_transport_cbs / qmi_dev_data_cbs), user = pump. */

@@ -1,15 +1,21 @@
 /* SPDX-License-Identifier: MIT */
-/* Shared between the pump's front end (pump.c) and its io_uring half (pump_uring.c). */
+/*
+ * Inside the pump. Two small tables of operations meet in struct qnet_pump:
+ *   - a framing (pump_rawip.c, pump_qmap.c) says how packets become transfers to the modem and
+ *     back: one packet per transfer, or MAP aggregates; uplink and downlink choose separately;
+ *   - a backend (pump_poll.c, pump_uring.c) moves bytes to and from the TUN.
+ * pump.c holds what both share: the buffers, the backpressure rule and the pump's lifetime.
+ */
 #ifndef QNET_PUMP_INTERNAL_H
 #define QNET_PUMP_INTERNAL_H
 
+#include "base/list.h"
+#include "base/loop.h"
 #include "base/loop_uring.h"
 #include "net/pump.h"
 #include "qmi/qmap.h"
 
 #include <stdbool.h>
-
-struct qnet_pump;
 
 struct pump_buf {
 #ifdef QMIUSB_HAVE_URING
@@ -20,41 +26,86 @@ struct pump_buf {
 	uint32_t len;
 	uint16_t idx;  /* registered buffer index */
 	bool flags_nowait; /* the write in flight asked for RWF_NOWAIT */
-	struct pump_buf *next; /* held FIFO (uplink) or free stack (downlink) */
+	struct qb_list node; /* on qnet_pump.held (uplink) or qnet_pump.free_tx (downlink) */
 };
+
+struct pump_framing {
+	/* Uplink. Passes one read packet on: 0 when b is free again (sent, packed or dropped and
+	 * counted), -ENOBUFS when the modem refused it and it must be held. */
+	int (*up)(struct qnet_pump *p, struct pump_buf *b);
+	/* The modem has room again: send what waits. */
+	void (*tx_ready)(struct qnet_pump *p);
+	/* A backend that reads in passes (pump_backend.passes) asks where the next packet goes
+	 * (NULL: stop this pass), reports its length, and ends each pass. */
+	uint8_t *(*read_buf)(struct qnet_pump *p);
+	void (*read_done)(struct qnet_pump *p, uint8_t *data, size_t len);
+	void (*pass_end)(struct qnet_pump *p);
+	/* Downlink: one transfer from the modem. */
+	void (*down)(struct qnet_pump *p, const uint8_t *buf, size_t len);
+};
+
+struct pump_backend {
+	/* Reads the TUN in passes from a readiness callback (poll), rather than one completion
+	 * per packet (io_uring): the framing may read straight into its transfer, and learns
+	 * where a pass ends. */
+	bool passes;
+	/* first_held: bufs[0] holds a packet already (read by the NOWAIT probe, then held). */
+	int (*start)(struct qnet_pump *p, bool first_held);
+	/* Stops the I/O; returns the operations still in the kernel's hands. */
+	unsigned (*stop)(struct qnet_pump *p);
+	/* Releases what the backend registered with the kernel, once nothing is in flight. */
+	void (*release)(struct qnet_pump *p);
+	/* Uplink buffer b is free again: read into it. */
+	void (*recycle)(struct qnet_pump *p, struct pump_buf *b);
+	/* TUN reads stop (backpressure) or resume. */
+	void (*pause)(struct qnet_pump *p, bool paused);
+	/* Reads the TUN once, in a pass (passes only). */
+	void (*pass)(struct qnet_pump *p);
+	/* Downlink: one packet, already checked, to the TUN. */
+	void (*write)(struct qnet_pump *p, const uint8_t *pkt, size_t len);
+};
+
+extern const struct pump_framing pump_rawip;
+extern const struct pump_framing pump_qmap;
+extern const struct pump_backend pump_poll;
+#ifdef QMIUSB_HAVE_URING
+extern const struct pump_backend pump_uring;
+#endif
 
 struct qnet_pump {
 	struct qb_loop *loop;
 	int fd;
 	qnet_pump_send_fn send;
 	void *send_ctx;
+	const struct pump_framing *ul, *dl;
+	const struct pump_backend *be;
 	unsigned reads, tx_bufs, buf_size;
+	unsigned pass_max; /* packets per read pass (passes backends) */
 	struct qnet_pump_stats st;
-	bool uring;
-	bool registered; /* bufs are io_uring registered buffers */
-	bool write_nowait; /* io_uring writes carry RWF_NOWAIT */
-	bool dead;       /* freed by the owner; waiting for the ring to return the buffers */
-	bool flushing;
+	bool closing;  /* freed by its owner: events are ignored, the close waits for the ring */
+	bool flushing; /* inside data_tx_ready */
 	bool fixed_reads;
-	unsigned inflight; /* io_uring operations in the ring */
-	uint8_t *mem;      /* (reads + tx_bufs) * buf_size bytes, owned */
+	uint8_t *mem;          /* (reads + tx_bufs) * buf_size bytes, owned */
 	struct pump_buf *bufs; /* [0, reads): uplink; [reads, reads + tx_bufs): downlink */
-	struct pump_buf *held_head, *held_tail;
-	unsigned held;
-	struct pump_buf *free_tx;
+	struct qb_list held;   /* uplink packets the modem refused, oldest first */
+	unsigned held_n;
+	struct qb_list free_tx; /* downlink buffers not in flight */
+	struct qb_close close;
 	struct qb_watch *watch; /* poll backend */
-	/* QMAP: the uplink aggregate being built (agg_mem, owned), held when the transport said
-	 * -ENOBUFS; on io_uring a zero-delay timer sends what one pass of completions packed. */
-	bool qmap_ul, qmap_dl;
+	/* QMAP uplink: the aggregate being built (agg_mem, owned), held when the transport said
+	 * -ENOBUFS. On io_uring a zero-delay timer sends what one pass of completions packed. */
 	uint8_t mux_id;
 	struct qmi_qmap_agg agg;
 	uint8_t *agg_mem;
-	size_t agg_bytes;  /* IP bytes in agg */
+	size_t agg_bytes; /* IP bytes in agg */
 	bool agg_held;
-	bool paced;        /* qnet_pump_qmap.paced */
-	bool awaiting;     /* paced: TUN unwatched until the next data_tx_ready */
-	struct qb_timer_old *agg_timer;
+	bool paced;       /* qnet_pump_qmap.paced */
+	bool awaiting;    /* paced: TUN reads wait for the next data_tx_ready */
+	struct qb_timer agg_timer;
 #ifdef QMIUSB_HAVE_URING
+	bool registered;   /* bufs are io_uring registered buffers */
+	bool write_nowait; /* io_uring writes carry RWF_NOWAIT */
+	unsigned inflight; /* io_uring operations in the ring */
 	/* Multishot reads (Linux 6.7+): one request reads every packet into buffers the kernel
 	 * picks from a provided-buffer ring, instead of `reads` requests racing for each
 	 * wakeup. The uplink buffers live in that ring while free. */
@@ -67,20 +118,30 @@ struct qnet_pump {
 #endif
 };
 
-void pump_destroy(struct qnet_pump *p);
-/* QMAP uplink: adds a read packet to the aggregate (sending it first when full). False when the
- * packet is held (paused). */
-bool pump_up_qmap(struct qnet_pump *p, struct pump_buf *b);
-/* Sends a read packet (or holds it); true when the buffer is free again for the next read. */
-bool pump_up_packet(struct qnet_pump *p, struct pump_buf *b);
+/* ---- pump.c: the backpressure rule, shared by every framing and backend ---- */
 
-#ifdef QMIUSB_HAVE_URING
-/* first_held: bufs[0] holds a packet already (read by the NOWAIT probe, paused). */
-int pump_uring_start(struct qnet_pump *p, bool first_held);
-void pump_uring_stop(struct qnet_pump *p);
-/* Uplink buffer b is free: read into it again (a fixed read, or back into the buffer ring). */
-void pump_uring_read(struct qnet_pump *p, struct pump_buf *b);
-void pump_uring_write(struct qnet_pump *p, const uint8_t *pkt, size_t len);
-#endif
+/* True while uplink packets wait for data_tx_ready: a held packet or a held aggregate. */
+bool pump_blocked(const struct qnet_pump *p);
+/* A read packet: passed to the framing, or held behind what already waits (TUN reads then
+ * stop). True when b is free again for the next read. */
+bool pump_up_packet(struct qnet_pump *p, struct pump_buf *b);
+/* Passes held packets on, oldest first, until the modem refuses again. True when nothing
+ * stays blocked. */
+bool pump_release_held(struct qnet_pump *p);
+/* Counts a packet (or an aggregate of `frames`) the modem refused; new_pause when nothing of
+ * the kind was held before. */
+void pump_note_refused(struct qnet_pump *p, unsigned frames, bool new_pause);
+/* A closing pump has nothing left in the kernel's hands: the backend releases what it
+ * registered, and the pump is freed once no callback is on the stack (qb_loop_close). */
+void pump_closed(struct qnet_pump *p);
+
+/* A failed TUN read (not a packet): counted; the backend stops reading. */
+void pump_read_error(struct qnet_pump *p, int err);
+
+/* pump_qmap.c: agg_timer's callback. */
+void pump_agg_timer_fire(void *user);
+
+/* One downlink packet: checked, then written by the backend. */
+void pump_down_packet(struct qnet_pump *p, const uint8_t *pkt, size_t len);
 
 #endif

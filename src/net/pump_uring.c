@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The pump on io_uring: `reads` TUN reads always in flight on registered buffers; downlink
- * packets become writes from registered buffers; all of them ride in the loop's batched submit.
- * The buffers belong to the kernel while their operation is in the ring, so a freed pump lives on
- * (p->dead) until the last completion returns.
+ * The pump on io_uring: one multishot read filling uplink buffers from a provided-buffer ring
+ * (Linux 6.7+), or `reads` TUN reads always in flight on registered buffers; downlink packets
+ * become writes from registered buffers; all of them ride in the loop's batched submit.
+ * The buffers belong to the kernel while their operation is in the ring: a closing pump ignores
+ * its completions and goes (pump_closed) when the last one has returned.
  */
 #include "net/pump_internal.h"
 
@@ -17,51 +18,43 @@
 /* Not in liburing 2.3's enum yet: the value after IORING_OP_SENDMSG_ZC. */
 #define OP_READ_MULTISHOT 49
 
-static void maybe_destroy(struct qnet_pump *p)
+/* A completion came back: false when the pump is closing and it must be ignored. */
+static bool op_done(struct qnet_pump *p, bool last)
 {
-	if (!p->dead || p->inflight)
-		return;
-	struct io_uring *ring = qb_loop_uring(p->loop);
-
-	if (ring && p->registered)
-		io_uring_unregister_buffers(ring);
-	if (p->br) {
-		if (ring)
-			io_uring_unregister_buf_ring(ring, p->bgid);
-		munmap(p->br, p->br_entries * sizeof(struct io_uring_buf));
-	}
-	pump_destroy(p);
+	if (last)
+		p->inflight--;
+	if (!p->closing)
+		return true;
+	if (last && !p->inflight)
+		pump_closed(p);
+	return false;
 }
+
+static void uring_read(struct qnet_pump *p, struct pump_buf *b);
 
 static void up_done(struct qb_uring_op *op, int res, unsigned flags)
 {
 	struct pump_buf *b = (struct pump_buf *)op;
 	struct qnet_pump *p = b->p;
 
-	p->inflight--;
-	if (p->dead) {
-		maybe_destroy(p);
+	if (!op_done(p, true))
 		return;
-	}
 	if (res == -EAGAIN || res == -EINTR) {
-		pump_uring_read(p, b);
+		uring_read(p, b);
 		return;
 	}
 	if (res <= 0) {
-		/* A broken TUN (interface deleted: -EBADFD) would fail every read again: this
-		 * buffer stops, and the error is reported through the counters. */
-		p->st.up_read_errors++;
-		p->st.up_last_read_error = res ? res : -EIO;
+		pump_read_error(p, res); /* this buffer stops */
 		return;
 	}
 	if ((unsigned)res >= p->buf_size) {
 		p->st.drop_up_too_big++;
-		pump_uring_read(p, b);
+		uring_read(p, b);
 		return;
 	}
 	b->len = (uint32_t)res;
 	if (pump_up_packet(p, b))
-		pump_uring_read(p, b);
+		uring_read(p, b);
 }
 
 static void queue_write(struct qnet_pump *p, struct pump_buf *b);
@@ -71,11 +64,8 @@ static void down_done(struct qb_uring_op *op, int res, unsigned flags)
 	struct pump_buf *b = (struct pump_buf *)op;
 	struct qnet_pump *p = b->p;
 
-	p->inflight--;
-	if (p->dead) {
-		maybe_destroy(p);
+	if (!op_done(p, true))
 		return;
-	}
 	if (res == (int)b->len) {
 		p->st.down_pkts++;
 		p->st.down_bytes += b->len;
@@ -90,54 +80,48 @@ static void down_done(struct qb_uring_op *op, int res, unsigned flags)
 	} else {
 		p->st.drop_down_write++;
 	}
-	b->next = p->free_tx;
-	p->free_tx = b;
+	qb_list_add_tail(&p->free_tx, &b->node);
 }
 
 static void ms_arm(struct qnet_pump *p);
 
 static void ms_done(struct qb_uring_op *op, int res, unsigned flags)
 {
-	struct qnet_pump *p = (struct qnet_pump *)((char *)op - offsetof(struct qnet_pump, ms_op));
+	struct qnet_pump *p = qb_container_of(op, struct qnet_pump, ms_op);
 	bool more = flags & IORING_CQE_F_MORE;
 	struct pump_buf *b = NULL;
 
-	if (!more) {
-		p->inflight--;
+	if (!more)
 		p->ms_armed = false;
-	}
+	if (!op_done(p, !more))
+		return;
 	if (flags & IORING_CQE_F_BUFFER) {
 		unsigned bid = flags >> IORING_CQE_BUFFER_SHIFT;
 
 		if (bid < p->reads)
 			b = &p->bufs[bid];
 	}
-	if (p->dead) {
-		maybe_destroy(p);
-		return;
-	}
 	if (res > 0 && b) {
 		if ((unsigned)res >= p->buf_size) {
 			p->st.drop_up_too_big++;
-			pump_uring_read(p, b);
+			uring_read(p, b);
 		} else {
 			b->len = (uint32_t)res;
 			if (pump_up_packet(p, b))
-				pump_uring_read(p, b);
+				uring_read(p, b);
 		}
 	} else if (b) {
-		pump_uring_read(p, b);
+		uring_read(p, b);
 	}
 	if (more || p->ms_armed)
 		return;
 	/* -ENOBUFS: the kernel found the buffer ring empty. Buffers returned since (by the
 	 * completions before this one) let it go on; with every buffer held (paused),
-	 * pump_uring_read() re-arms when one comes back. */
-	if (res == -ECANCELED || (res == -ENOBUFS && p->held >= p->reads))
+	 * uring_read() re-arms when one comes back. */
+	if (res == -ECANCELED || (res == -ENOBUFS && p->held_n >= p->reads))
 		return;
 	if (res < 0 && res != -ENOBUFS && res != -EAGAIN && res != -EINTR) {
-		p->st.up_read_errors++;
-		p->st.up_last_read_error = res;
+		pump_read_error(p, res);
 		return;
 	}
 	ms_arm(p);
@@ -147,12 +131,11 @@ static void ms_arm(struct qnet_pump *p)
 {
 	struct io_uring_sqe *sqe;
 
-	if (p->ms_armed)
+	if (p->ms_armed || p->closing)
 		return;
 	sqe = qb_uring_get_sqe(p->loop);
 	if (!sqe) {
-		p->st.up_read_errors++;
-		p->st.up_last_read_error = -EBUSY;
+		pump_read_error(p, -EBUSY);
 		return;
 	}
 	io_uring_prep_rw(OP_READ_MULTISHOT, sqe, p->fd, NULL, 0, 0);
@@ -164,10 +147,12 @@ static void ms_arm(struct qnet_pump *p)
 	p->inflight++;
 }
 
-void pump_uring_read(struct qnet_pump *p, struct pump_buf *b)
+static void uring_read(struct qnet_pump *p, struct pump_buf *b)
 {
 	struct io_uring_sqe *sqe;
 
+	if (p->closing)
+		return; /* freed from inside send(): nothing new goes into the ring */
 	if (p->multishot) {
 		io_uring_buf_ring_add(p->br, b->data, p->buf_size, b->idx,
 				      io_uring_buf_ring_mask(p->br_entries), 0);
@@ -176,10 +161,8 @@ void pump_uring_read(struct qnet_pump *p, struct pump_buf *b)
 		return;
 	}
 	sqe = qb_uring_get_sqe(p->loop);
-
 	if (!sqe) {
-		p->st.up_read_errors++;
-		p->st.up_last_read_error = -EBUSY;
+		pump_read_error(p, -EBUSY);
 		return;
 	}
 	if (p->registered)
@@ -197,8 +180,7 @@ static void queue_write(struct qnet_pump *p, struct pump_buf *b)
 
 	if (!sqe) {
 		p->st.drop_down_write++;
-		b->next = p->free_tx;
-		p->free_tx = b;
+		qb_list_add_tail(&p->free_tx, &b->node);
 		return;
 	}
 	if (p->registered)
@@ -215,15 +197,17 @@ static void queue_write(struct qnet_pump *p, struct pump_buf *b)
 	p->inflight++;
 }
 
-void pump_uring_write(struct qnet_pump *p, const uint8_t *pkt, size_t len)
+static void uring_write(struct qnet_pump *p, const uint8_t *pkt, size_t len)
 {
-	struct pump_buf *b = p->free_tx;
+	struct qb_list *n = qb_list_first(&p->free_tx);
+	struct pump_buf *b;
 
-	if (!b) {
+	if (!n) {
 		p->st.drop_down_no_buf++;
 		return;
 	}
-	p->free_tx = b->next;
+	b = qb_list_entry(n, struct pump_buf, node);
+	qb_list_del(n);
 	memcpy(b->data, pkt, len);
 	b->len = (uint32_t)len;
 	queue_write(p, b);
@@ -268,7 +252,7 @@ static void ms_setup(struct qnet_pump *p, struct io_uring *ring)
 	p->multishot = true;
 }
 
-int pump_uring_start(struct qnet_pump *p, bool first_held)
+static int uring_start(struct qnet_pump *p, bool first_held)
 {
 	struct io_uring *ring = qb_loop_uring(p->loop);
 	unsigned n = p->reads + p->tx_bufs, i;
@@ -285,11 +269,11 @@ int pump_uring_start(struct qnet_pump *p, bool first_held)
 	free(iov);
 	ms_setup(p, ring);
 	for (i = first_held ? 1 : 0; i < p->reads; i++)
-		pump_uring_read(p, &p->bufs[i]);
+		uring_read(p, &p->bufs[i]);
 	return 0;
 }
 
-void pump_uring_stop(struct qnet_pump *p)
+static unsigned uring_stop(struct qnet_pump *p)
 {
 	struct io_uring *ring = qb_loop_uring(p->loop);
 	struct io_uring_sync_cancel_reg reg;
@@ -305,5 +289,38 @@ void pump_uring_stop(struct qnet_pump *p)
 		reg.timeout.tv_nsec = -1;
 		io_uring_register_sync_cancel(ring, &reg);
 	}
-	maybe_destroy(p);
+	return p->inflight;
 }
+
+/* Runs while the ring is still there (the last completion may arrive from qb_loop_free(), just
+ * before the ring goes). */
+static void uring_release(struct qnet_pump *p)
+{
+	struct io_uring *ring = qb_loop_uring(p->loop);
+
+	if (ring && p->registered)
+		io_uring_unregister_buffers(ring);
+	p->registered = false;
+	if (p->br) {
+		if (ring)
+			io_uring_unregister_buf_ring(ring, p->bgid);
+		munmap(p->br, p->br_entries * sizeof(struct io_uring_buf));
+		p->br = NULL;
+	}
+}
+
+static void uring_pause(struct qnet_pump *p, bool paused)
+{
+	/* A held packet keeps its buffer out of the ring: reads stop by themselves once every
+	 * uplink buffer is held, and resume as each is recycled. */
+}
+
+const struct pump_backend pump_uring = {
+	.passes = false,
+	.start = uring_start,
+	.stop = uring_stop,
+	.release = uring_release,
+	.recycle = uring_read,
+	.pause = uring_pause,
+	.write = uring_write,
+};

@@ -47,7 +47,22 @@ struct rig {
 	struct qnet_pump *pump;
 	struct fake_modem modem;
 	int sv[2]; /* sv[0]: the pump's "TUN"; sv[1]: the kernel's side of it */
+	unsigned free_after; /* > 0: the pump is freed from inside its send() of that packet */
+	unsigned sends;
 };
+
+static int rig_send(void *ctx, const uint8_t *pkt, size_t len)
+{
+	struct rig *r = ctx;
+	int ret = fake_send(&r->modem, pkt, len);
+
+	cr_assert_not_null(r->pump, "send() after the pump was freed");
+	if (++r->sends == r->free_after) {
+		qnet_pump_free(r->pump);
+		r->pump = NULL;
+	}
+	return ret;
+}
 
 /* The io_uring pump has two uplink modes; FIXED selects fixed reads where multishot exists. */
 #define FIXED ((enum qb_loop_kind)100)
@@ -69,7 +84,7 @@ static void rig_up(struct rig *r, enum qb_loop_kind kind, const struct qnet_pump
 	cr_assert_eq(ret, 0);
 	cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sv), 0);
 	cr_assert_eq(fcntl(r->sv[1], F_SETFL, O_NONBLOCK), 0);
-	ret = qnet_pump_new(&r->pump, r->loop, r->sv[0], fake_send, &r->modem, o);
+	ret = qnet_pump_new(&r->pump, r->loop, r->sv[0], rig_send, r, o);
 	cr_assert_eq(ret, 0, "qnet_pump_new: %s", strerror(-ret));
 	if (kind == QB_LOOP_POLL)
 		cr_assert_str_eq(qnet_pump_backend(r->pump), "poll");
@@ -320,6 +335,41 @@ static void t_free_in_flight(enum qb_loop_kind kind)
 	qnet_pump_free(NULL);
 }
 
+/* The owner frees the pump from inside its send() (a transport error tearing the connection
+ * down), with more packets read in the same pass or completed in the same batch, and again from
+ * a data_tx_ready flush of held packets: the pump calls nothing more, and goes once its I/O has
+ * returned (ASan sees neither a use after free nor a leak). */
+static void t_free_from_send(enum qb_loop_kind kind)
+{
+	struct rig r;
+	unsigned i;
+
+	rig_up(&r, kind, NULL);
+	r.free_after = 2;
+	for (i = 0; i < 8; i++)
+		kernel_send(&r, i, 100);
+	settle(&r);
+	cr_assert_null(r.pump);
+	cr_assert_eq(r.sends, 2);
+	cr_assert_eq(r.modem.count, 2);
+	rig_down(&r);
+
+	rig_up(&r, kind, &(struct qnet_pump_opts){ .reads = 4 });
+	r.modem.cap = 1;
+	for (i = 0; i < 8; i++)
+		kernel_send(&r, i, 100);
+	settle(&r);
+	cr_assert_eq(r.modem.count, 1);
+	r.free_after = r.sends + 1; /* the first held packet the flush sends */
+	r.modem.cap = 0;
+	qnet_pump_data_tx_ready(r.pump);
+	cr_assert_null(r.pump);
+	cr_assert_eq(r.modem.count, 2);
+	settle(&r);
+	cr_assert_eq(r.modem.count, 2);
+	rig_down(&r);
+}
+
 Test(pump, bad_args)
 {
 	struct qb_loop *loop;
@@ -344,6 +394,7 @@ BOTH(down_order_and_drops)
 BOTH(drop_reasons)
 BOTH(no_alloc_per_packet)
 BOTH(free_in_flight)
+BOTH(free_from_send)
 
 /* A file that cannot do non-blocking attempts (a pty: no FMODE_NOWAIT, like TUN on Linux 6.1):
  * on the io_uring loop the pump must use readiness-driven reads and writes, not io_uring's

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 static bool has_addr(const char *ifname, int family, const char *want)
@@ -265,6 +266,52 @@ Test(tun, dns_file)
 	buf[n] = '\0';
 	cr_assert(strstr(buf, "nameserver 10.64.0.53\nnameserver 2001:db8:53::1\n"), "%s", buf);
 	cr_assert_eq(qnet_netconf_write_dns("/nonexistent-dir/x", &c), -ENOENT);
+}
+
+static void trap_name(char *buf, size_t cap, const char *path, unsigned i)
+{
+	if (i == 0)
+		snprintf(buf, cap, "%s", path);
+	else if (i == 1)
+		snprintf(buf, cap, "%s.qmiusb-tmp", path);
+	else
+		snprintf(buf, cap, "%s.%d.tmp", path, (int)getpid());
+}
+
+/* Symlinks planted at the DNS file's name and at the temporary names a writer could predict
+ * (another user's trap in a shared directory) are never written through. */
+Test(tun, dns_file_symlinks_not_followed)
+{
+	struct qnet_ipconf c = sample_conf();
+	char dir[] = "/tmp/qmiusb-dns-XXXXXX", path[64], victim[64], name[96], buf[64];
+	struct stat st;
+	unsigned i;
+	int fd;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/resolv.conf", dir);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	fd = open(victim, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, "keep\n", 5), 5);
+	close(fd);
+	for (i = 0; i < 3; i++) {
+		trap_name(name, sizeof(name), path, i);
+		cr_assert_eq(symlink(victim, name), 0);
+	}
+	cr_assert_eq(qnet_netconf_write_dns(path, &c), 0);
+	cr_assert_eq(lstat(path, &st), 0);
+	cr_assert(S_ISREG(st.st_mode), "the symlink is still there");
+	fd = open(victim, O_RDONLY);
+	cr_assert_eq(read(fd, buf, sizeof(buf)), 5, "written through a symlink");
+	close(fd);
+	cr_assert_eq(memcmp(buf, "keep\n", 5), 0, "written through a symlink");
+	for (i = 0; i < 3; i++) {
+		trap_name(name, sizeof(name), path, i);
+		unlink(name);
+	}
+	unlink(victim);
+	cr_assert_eq(rmdir(dir), 0, "a temporary file was left behind");
 }
 
 Test(tun, bad_names)

@@ -1,26 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* One suite, run on both loop backends: every test below is instantiated for poll and io_uring. */
-#include "base/loop.h"
+#include "both_loops.h"
 
-#include <criterion/criterion.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
-
-static struct qb_loop *new_loop(enum qb_loop_kind kind)
-{
-	struct qb_loop *loop = NULL;
-	int ret = qb_loop_new(&loop, kind);
-
-	if (ret == -ENOSYS && kind == QB_LOOP_URING)
-		cr_skip_test("io_uring is not available here (%s)", strerror(-ret));
-	cr_assert_eq(ret, 0, "qb_loop_new: %s", strerror(-ret));
-	cr_assert_eq(qb_loop_kind(loop), kind);
-	return loop;
-}
 
 static void new_pipe(int p[2])
 {
@@ -119,12 +104,13 @@ struct order {
 	int seen[16];
 	int n;
 	struct qb_loop *loop;
-	struct qb_timer_old *to_cancel;
+	struct qb_timer *to_stop;
 };
 
 struct tag {
 	struct order *o;
 	int id;
+	struct qb_timer t;
 };
 
 static void timer_cb(void *user)
@@ -132,9 +118,9 @@ static void timer_cb(void *user)
 	struct tag *t = user;
 
 	t->o->seen[t->o->n++] = t->id;
-	if (t->o->to_cancel) {
-		qb_timer_old_cancel(t->o->to_cancel);
-		t->o->to_cancel = NULL;
+	if (t->o->to_stop) {
+		qb_timer_stop(t->o->to_stop);
+		t->o->to_stop = NULL;
 	}
 }
 
@@ -148,8 +134,9 @@ static void t_timer_order(enum qb_loop_kind kind)
 	int i;
 
 	for (i = 0; i < 5; i++) {
-		tags[i] = (struct tag){ &o, i };
-		cr_assert_eq(qb_loop_timer_old(loop, delay[i], timer_cb, &tags[i], NULL), 0);
+		tags[i] = (struct tag){ .o = &o, .id = i };
+		qb_timer_init(&tags[i].t, loop, timer_cb, &tags[i]);
+		qb_timer_start(&tags[i].t, delay[i]);
 	}
 	while (o.n < 5)
 		cr_assert_geq(qb_loop_run_once(loop, -1), 0);
@@ -162,15 +149,17 @@ static void t_timer_cancel(enum qb_loop_kind kind)
 {
 	struct qb_loop *loop = new_loop(kind);
 	struct order o = { .loop = loop };
-	struct tag a = { &o, 1 }, b = { &o, 2 }, c = { &o, 3 };
-	struct qb_timer_old *tb, *tc;
+	struct tag a = { .o = &o, .id = 1 }, b = { .o = &o, .id = 2 }, c = { .o = &o, .id = 3 };
 
-	cr_assert_eq(qb_loop_timer_old(loop, 0, timer_cb, &a, NULL), 0);
-	cr_assert_eq(qb_loop_timer_old(loop, 5, timer_cb, &b, &tb), 0);
-	cr_assert_eq(qb_loop_timer_old(loop, 10, timer_cb, &c, &tc), 0);
-	qb_timer_old_cancel(tc);          /* from outside */
-	o.to_cancel = tb;               /* from inside a's callback */
-	qb_timer_old_cancel(NULL);
+	qb_timer_init(&a.t, loop, timer_cb, &a);
+	qb_timer_init(&b.t, loop, timer_cb, &b);
+	qb_timer_init(&c.t, loop, timer_cb, &c);
+	qb_timer_start(&a.t, 0);
+	qb_timer_start(&b.t, 5);
+	qb_timer_start(&c.t, 10);
+	qb_timer_stop(&c.t); /* from outside */
+	o.to_stop = &b.t;    /* from inside a's callback */
+	qb_timer_stop(NULL);
 	cr_assert_eq(qb_loop_run_once(loop, -1), 1);
 	/* Nothing is left: a bounded wait runs nothing. */
 	cr_assert_eq(qb_loop_run_once(loop, 30), 0);
@@ -196,15 +185,20 @@ static void t_stop(enum qb_loop_kind kind)
 {
 	struct qb_loop *loop = new_loop(kind);
 	struct order o = { .loop = loop };
+	struct qb_timer ts, tl;
 	int later = 0;
 
-	cr_assert_eq(qb_loop_timer_old(loop, 1, stop_cb, &o, NULL), 0);
-	cr_assert_eq(qb_loop_timer_old(loop, 60000, count_cb, &later, NULL), 0);
+	qb_timer_init(&ts, loop, stop_cb, &o);
+	qb_timer_init(&tl, loop, count_cb, &later);
+	qb_timer_start(&ts, 1);
+	qb_timer_start(&tl, 60000);
 	cr_assert_eq(qb_loop_run(loop), 0);
 	cr_assert(qb_loop_stopped(loop));
 	cr_assert_eq(o.n, 1);
 	cr_assert_eq(later, 0);
-	qb_loop_free(loop); /* frees the pending timer */
+	cr_assert(qb_timer_active(&tl));
+	qb_loop_free(loop); /* leaves the armed timer to its owner, unlinked */
+	cr_assert_not(qb_timer_active(&tl));
 }
 
 struct writer {
@@ -309,24 +303,19 @@ static void t_bad_args(enum qb_loop_kind kind)
 
 	cr_assert_eq(qb_loop_watch(loop, -1, POLLIN, read_cb, &r, NULL), -EINVAL);
 	cr_assert_eq(qb_loop_watch(loop, 0, POLLIN, NULL, &r, NULL), -EINVAL);
-	cr_assert_eq(qb_loop_timer_old(loop, 0, NULL, NULL, NULL), -EINVAL);
 	qb_loop_free(loop);
 	qb_loop_free(NULL);
 }
 
-#define BOTH(name)                                                    \
-	Test(loop_poll, name) { t_##name(QB_LOOP_POLL); }           \
-	Test(loop_uring, name) { t_##name(QB_LOOP_URING); }
-
-BOTH(level_triggered)
-BOTH(remove_inside_callbacks)
-BOTH(timer_order)
-BOTH(timer_cancel)
-BOTH(stop)
-BOTH(set_events)
-BOTH(hangup)
-BOTH(many_watches)
-BOTH(bad_args)
+BOTH(loop, level_triggered)
+BOTH(loop, remove_inside_callbacks)
+BOTH(loop, timer_order)
+BOTH(loop, timer_cancel)
+BOTH(loop, stop)
+BOTH(loop, set_events)
+BOTH(loop, hangup)
+BOTH(loop, many_watches)
+BOTH(loop, bad_args)
 
 Test(loop_auto, env_forces_poll)
 {

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * QMAP framing: uplink packets packed into MAP aggregates within the limits the modem granted,
+ * one transfer per read pass (natural batching: never waiting for more) or, when paced, per
+ * completed transfer; each downlink transfer split into its frames, every length checked.
+ */
+#include "net/pump_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+/* Sends the aggregate: 0 (sent, or dropped and counted), or -ENOBUFS (held until tx_ready). */
+static int agg_send(struct qnet_pump *p)
+{
+	int ret;
+
+	if (!p->agg.len || p->closing)
+		return 0;
+	ret = p->send(p->send_ctx, p->agg.buf, p->agg.len);
+	if (ret == -ENOBUFS) {
+		pump_note_refused(p, p->agg.frames, !p->agg_held);
+		p->agg_held = true;
+		return ret;
+	}
+	if (ret < 0) {
+		p->st.drop_up_send += p->agg.frames;
+	} else {
+		p->st.up_pkts += p->agg.frames;
+		p->st.up_bytes += p->agg_bytes;
+		p->st.up_aggs++;
+	}
+	p->agg_held = false;
+	qmi_qmap_agg_reset(&p->agg);
+	p->agg_bytes = 0;
+	return 0;
+}
+
+static int qmap_up(struct qnet_pump *p, struct pump_buf *b)
+{
+	int ret = qmi_qmap_agg_add(&p->agg, b->data, b->len);
+
+	if (ret == -ENOSPC) {
+		if (agg_send(p) < 0)
+			return -ENOBUFS;
+		ret = qmi_qmap_agg_add(&p->agg, b->data, b->len);
+	}
+	if (ret < 0) {
+		p->st.drop_up_too_big++; /* above the granted aggregate size */
+		return 0;
+	}
+	p->agg_bytes += b->len;
+	if (!qmi_qmap_agg_room(&p->agg, p->buf_size))
+		agg_send(p); /* full: held or not, the packet is in the aggregate */
+	else if (!p->be->passes)
+		qb_timer_start(&p->agg_timer, 0); /* no pass end to wait for: after these completions */
+	return 0;
+}
+
+void pump_agg_timer_fire(void *user)
+{
+	struct qnet_pump *p = user;
+
+	if (!p->agg_held)
+		agg_send(p);
+}
+
+static void qmap_tx_ready(struct qnet_pump *p)
+{
+	/* Reading in passes, straight into the aggregate: a completed transfer (paced), or a slot
+	 * freed while the aggregate is held, first lets what waits in the TUN join it. */
+	if (p->be->passes && (p->awaiting || (p->agg_held && qb_list_empty(&p->held)))) {
+		p->awaiting = false;
+		p->agg_held = false;
+		p->be->pass(p);
+		return;
+	}
+	if (p->agg_held && agg_send(p) == -ENOBUFS)
+		return;
+	if (pump_release_held(p))
+		agg_send(p);
+}
+
+/* Reading in passes: into the aggregate itself, no copy. */
+static uint8_t *qmap_read_buf(struct qnet_pump *p)
+{
+	uint8_t *dst = qmi_qmap_agg_reserve(&p->agg, p->buf_size);
+
+	if (!dst && agg_send(p) == 0)
+		dst = qmi_qmap_agg_reserve(&p->agg, p->buf_size);
+	return dst; /* NULL: held (set_qmap made sure a packet fits an empty aggregate) */
+}
+
+static void qmap_read_done(struct qnet_pump *p, uint8_t *data, size_t len)
+{
+	qmi_qmap_agg_commit(&p->agg, len);
+	p->agg_bytes += len;
+}
+
+static void qmap_pass_end(struct qnet_pump *p)
+{
+	bool any = p->agg.len > 0;
+
+	/* Paced: the transfer's completion (data_tx_ready) brings the next pass. */
+	if (!p->agg_held && agg_send(p) == 0 && any && p->paced)
+		p->awaiting = true;
+}
+
+/* One transfer of MAP frames: each is judged alone, so a bad frame costs only itself, unless
+ * its length cannot be trusted (then the rest of this transfer is lost, and counted). */
+static void qmap_down(struct qnet_pump *p, const uint8_t *buf, size_t len)
+{
+	struct qmi_qmap_iter it;
+	struct qmi_qmap_frame f;
+	int r;
+
+	p->st.down_aggs++;
+	qmi_qmap_iter_init(&it, buf, len);
+	while ((r = qmi_qmap_next(&it, &f)) > 0 && !p->closing) {
+		if (f.kind == QMI_QMAP_COMMAND)
+			p->st.down_qmap_commands++;
+		else if (f.kind == QMI_QMAP_BAD || f.mux_id != p->mux_id)
+			p->st.drop_down_qmap_bad++;
+		else
+			pump_down_packet(p, f.pkt, f.len);
+	}
+	if (r < 0)
+		p->st.drop_down_qmap_trunc++;
+}
+
+const struct pump_framing pump_qmap = {
+	.up = qmap_up,
+	.tx_ready = qmap_tx_ready,
+	.read_buf = qmap_read_buf,
+	.read_done = qmap_read_done,
+	.pass_end = qmap_pass_end,
+	.down = qmap_down,
+};
+
+int qnet_pump_set_qmap(struct qnet_pump *p, const struct qnet_pump_qmap *q)
+{
+	bool ul = q && q->ul, dl = q && q->dl;
+	uint8_t *mem = NULL;
+
+	if (pump_blocked(p) || p->agg.len)
+		return -EBUSY; /* packets framed for the old format are still waiting */
+	if (ul) {
+		size_t size = q->ul_max_size;
+
+		if (size < QMI_QMAP_HDR_LEN + p->buf_size || size > QMI_QMAP_MAX_PAYLOAD + 1)
+			return -EINVAL;
+		mem = malloc(size);
+		if (!mem)
+			return -ENOMEM;
+		free(p->agg_mem);
+		p->agg_mem = mem;
+		qmi_qmap_agg_init(&p->agg, mem, size, q->ul_max_dgrams ? q->ul_max_dgrams : 1,
+				  q->mux_id, true);
+	}
+	p->ul = ul ? &pump_qmap : &pump_rawip;
+	p->dl = dl ? &pump_qmap : &pump_rawip;
+	/* One pass may fill a whole aggregate. */
+	p->pass_max = ul && p->agg.max_frames > p->reads ? p->agg.max_frames : p->reads;
+	p->paced = ul && q->paced;
+	if (p->awaiting && !p->paced) {
+		p->awaiting = false;
+		p->be->pause(p, false);
+	}
+	p->mux_id = q ? q->mux_id : 0;
+	return 0;
+}
