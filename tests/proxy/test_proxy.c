@@ -483,7 +483,7 @@ static int try_as_user(struct fx *fx, void *arg)
 
 	if (setgroups(0, NULL) < 0 || setgid(u->gid) < 0 || setuid(u->uid) < 0)
 		return 10;
-	ret = qprx_client_transport_open(&tr, fx->sock, fx->pub);
+	ret = qprx_client_transport_open(&tr, fx->sock, fx->pub, NULL, NULL);
 	if (ret == 0) {
 		qmi_transport_destroy(&tr);
 		return 0;
@@ -584,7 +584,7 @@ static int client_transport_session(struct fx *fx, void *arg)
 	if (!qprx_serving(fx->sock, fx->pub))
 		return 3;
 	if (qb_loop_new(&loop, QB_LOOP_AUTO) < 0 ||
-	    qprx_client_transport_open(&tr, fx->sock, fx->pub) < 0)
+	    qprx_client_transport_open(&tr, fx->sock, fx->pub, NULL, NULL) < 0)
 		return 4;
 	if (qmi_dev_new(&dev, loop, tr, NULL) < 0)
 		return 5;
@@ -633,7 +633,7 @@ Test(proxy, shutdown_releases_every_held_id)
 
 Test(proxy, empty_timeout_fires_only_without_clients)
 {
-	struct qprx_server_opts o = { .empty_timeout_s = 1 };
+	struct qprx_server_opts o = { .empty_timeout_ms = 1000 };
 	struct fx fx;
 	struct rc c;
 
