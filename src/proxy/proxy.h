@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A qmi-proxy compatible daemon (qmi-protocol.md §3) and its client transport.
+ * A qmi-proxy compatible daemon (libqmi's qmi-proxy protocol) and its client transport.
  *
  * Server: one modem (a struct qmi_dev the caller owns), one abstract unix stream socket, any
  * number of connections speaking raw QMUX. Transaction ids are translated (the modem sees the

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The qmi-proxy protocol (qmi-protocol.md §3.3-3.6): what the proxy does with each client
+ * The qmi-proxy protocol (as libqmi speaks it): what the proxy does with each client
  * frame, and where each modem frame goes.
  */
 #include "proxy/srv.h"
