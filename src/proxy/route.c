@@ -194,7 +194,27 @@ static bool alloc_response(struct qprx_pending *p, const struct qmi_frame *resp)
 }
 
 /* Which WDS ids own a data session (see struct qprx_hold). */
-static void track_session(struct qprx_server *srv, const struct qmi_frame *f);
+static void track_session(struct qprx_server *srv, const struct qmi_frame *f)
+{
+	struct qmi_result r;
+	struct qmi_wds_packet_service_status_ind ind;
+
+	if (f->service != QMI_SVC_WDS)
+		return;
+	if (f->kind == QMI_KIND_RESPONSE && qmi_result_get(f, &r) == 0) {
+		if (f->msg_id == QMI_WDS_START_NETWORK && !r.status)
+			qprx_hold_set_call(srv, QMI_SVC_WDS, f->client_id, true);
+		else if (f->msg_id == QMI_WDS_STOP_NETWORK && !r.status)
+			qprx_hold_set_call(srv, QMI_SVC_WDS, f->client_id, false);
+	} else if (f->kind == QMI_KIND_INDICATION && f->msg_id == QMI_WDS_PACKET_SERVICE_STATUS_IND &&
+		   f->client_id != QMI_CID_BROADCAST &&
+		   qmi_msg_decode(&qmi_wds_packet_service_status_ind_def, f->tlvs, f->tlvs_len,
+				  &ind) == 0 && ind.has_connection_status &&
+		   ind.connection_status.status == QMI_WDS_CONNECTION_STATUS_DISCONNECTED) {
+		qprx_hold_set_call(srv, QMI_SVC_WDS, f->client_id, false);
+	}
+}
+
 
 static void client_cb(void *user, int err, const struct qmi_frame *resp)
 {
@@ -280,28 +300,7 @@ static void ctl_request(struct qprx_conn *c, const struct qmi_frame *f)
 	qprx_queue_submit(c, f, alloc_svc);
 }
 
-/* ---- other services: unchanged both ways ---- */
-
-static void track_session(struct qprx_server *srv, const struct qmi_frame *f)
-{
-	struct qmi_result r;
-	struct qmi_wds_packet_service_status_ind ind;
-
-	if (f->service != QMI_SVC_WDS)
-		return;
-	if (f->kind == QMI_KIND_RESPONSE && qmi_result_get(f, &r) == 0) {
-		if (f->msg_id == QMI_WDS_START_NETWORK && !r.status)
-			qprx_hold_set_call(srv, QMI_SVC_WDS, f->client_id, true);
-		else if (f->msg_id == QMI_WDS_STOP_NETWORK && !r.status)
-			qprx_hold_set_call(srv, QMI_SVC_WDS, f->client_id, false);
-	} else if (f->kind == QMI_KIND_INDICATION && f->msg_id == QMI_WDS_PACKET_SERVICE_STATUS_IND &&
-		   f->client_id != QMI_CID_BROADCAST &&
-		   qmi_msg_decode(&qmi_wds_packet_service_status_ind_def, f->tlvs, f->tlvs_len,
-				  &ind) == 0 && ind.has_connection_status &&
-		   ind.connection_status.status == QMI_WDS_CONNECTION_STATUS_DISCONNECTED) {
-		qprx_hold_set_call(srv, QMI_SVC_WDS, f->client_id, false);
-	}
-}
+/* ---- other services: the client id passes through, the txn is translated ---- */
 
 static void forward_request(struct qprx_conn *c, const struct qmi_frame *f)
 {
