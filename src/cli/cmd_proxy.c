@@ -53,9 +53,12 @@ static int parse_secs_ms(const char *s, unsigned *ms)
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || end == s || *end || v < 0 || v > 86400.0 * 365)
+	/* Bounded by what fits in milliseconds (49 days): beyond, the conversion is undefined. */
+	if (errno || end == s || *end || !(v >= 0) || v * 1000.0 + 0.5 >= (double)UINT_MAX)
 		return -EINVAL;
 	*ms = (unsigned)(v * 1000.0 + 0.5);
+	if (v > 0 && !*ms) /* "0.0001" asks for a timeout, not for none */
+		*ms = 1;
 	return 0;
 }
 

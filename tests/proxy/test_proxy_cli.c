@@ -103,6 +103,17 @@ Test(proxy_cli, fractional_empty_timeout_is_logged_as_given)
 	rmdir(dir);
 }
 
+Test(proxy_cli, empty_timeout_out_of_range_is_a_usage_error)
+{
+	struct run r;
+
+	unique_socket();
+	r = RUN("-d", "sim", "proxy", "--socket", sockname, "--empty-timeout", "1e12");
+	cr_assert_eq(r.rc, QCLI_EXIT_USAGE, "rc %d, stderr: %s", r.rc, r.err);
+	HAS(r.err, "--empty-timeout");
+	run_free(&r);
+}
+
 /* ---- which proxies a client believes ---- */
 
 /* A stand-in proxy run by uid 65534: it reports, per connection, the bytes it received, and
@@ -217,6 +228,12 @@ Test(proxy_cli, a_proxy_of_another_user_is_refused_before_anything_is_sent)
 	HAS(r.err, "--trust-proxy-user");
 	run_free(&r);
 	cr_assert_eq(fake_report(&fk), 0, "qmiusb -p talked to an untrusted proxy");
+	/* Without -p, the automatic look for a proxy checks it the same way. */
+	r = RUN("-d", "/dev/cdc-wdm-none", "info");
+	cr_assert_eq(r.rc, QCLI_EXIT_DEVICE, "rc %d, stderr: %s", r.rc, r.err);
+	HAS(r.err, "not trusted");
+	run_free(&r);
+	cr_assert_eq(fake_report(&fk), 0, "the automatic proxy use talked to an untrusted proxy");
 
 	/* Named with --trust-proxy-user (here its struct): believed. */
 	cr_assert_eq(qprx_client_transport_open(&tr, sockname, "sim", &nobody, NULL), 0);
