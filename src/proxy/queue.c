@@ -54,7 +54,7 @@ void qprx_queue_submit(struct qprx_conn *c, const struct qmi_frame *f, uint8_t a
 		qprx_reply_local(c, f, 1, QMI_ERR_INSUFFICIENT_RESOURCES);
 		return;
 	}
-	p = calloc(1, sizeof(*p) + f->raw_len);
+	p = calloc(1, sizeof(*p) + f->tlvs_len);
 	if (!p) {
 		qprx_conn_close(c, "out of memory");
 		return;
@@ -67,10 +67,9 @@ void qprx_queue_submit(struct qprx_conn *c, const struct qmi_frame *f, uint8_t a
 	p->txn = f->txn;
 	p->msg_id = f->msg_id;
 	p->alloc_svc = alloc_svc;
-	p->frame_len = f->raw_len;
-	memcpy(p->frame, f->raw, f->raw_len);
-	p->tlvs = p->frame + (f->tlvs - f->raw);
 	p->tlvs_len = f->tlvs_len;
+	if (f->tlvs_len)
+		memcpy(p->tlvs, f->tlvs, f->tlvs_len);
 	qb_list_add_tail(&c->waiting, &p->node);
 	srv->n_pending++;
 	c->n_waiting++;

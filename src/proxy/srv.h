@@ -83,10 +83,8 @@ struct qprx_pending {
 	uint16_t msg_id;
 	unsigned retries;       /* Allocate CID re-sent after freeing an orphan */
 	uint8_t alloc_svc;      /* Allocate CID: the service asked for */
-	const uint8_t *tlvs;    /* into frame */
 	size_t tlvs_len;
-	size_t frame_len;
-	uint8_t frame[];        /* the client's request as it came (CLIENT only) */
+	uint8_t tlvs[];         /* CLIENT: the request's TLVs as they came (re-sent with a new txn) */
 };
 
 struct qprx_server {
@@ -106,7 +104,7 @@ struct qprx_server {
 	struct qprx_hold *holds;
 	/* Requests at the device (struct qprx_pending). */
 	struct qb_list pending;
-	unsigned n_pending;
+	unsigned n_pending;             /* request records alive: waiting, at the device, releases */
 	unsigned n_inflight;            /* clients' requests among them */
 	unsigned n_waiting;             /* clients' requests queued on their connections */
 	struct qb_list ready;           /* connections with a request that may go, round robin */
