@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "cli/json.h"
 #include "qmi/msgdb.h"
@@ -66,6 +67,8 @@ struct qcli {
 	const char *sim_fault;    /* --sim-fault SPEC as given */
 	struct qsim_faults faults;/* parsed --sim-fault */
 	enum qcli_proxy_mode proxy;
+	bool has_trust_proxy_uid; /* --trust-proxy-user: a proxy of this user is believed too */
+	uid_t trust_proxy_uid;
 	int client_cid;           /* --client-cid; -1 = allocate */
 	bool no_release_cid;      /* --client-no-release-cid */
 	bool usb_detach;          /* --detach: take the USB interface from a kernel driver */
@@ -203,6 +206,10 @@ const char *qcli_qmi_error_str(uint16_t code, char *buf, size_t len);
 void qcli_json_qmi_error(struct qcli *cli, const char *key, uint16_t code);
 /* Writes the recorded failure as the "error" member (no-op when none). */
 void qcli_json_error(struct qcli *cli);
+/* json_daemon.c: for commands with own_output that print nothing on stdout themselves (proxy,
+ * sim): with --json and rc != 0, prints the failure as one object like the other commands'.
+ * Returns rc. */
+int qcli_daemon_exit(struct qcli *cli, int rc);
 
 /* ---- subcommands (commands.c holds the table) ---- */
 

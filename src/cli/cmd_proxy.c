@@ -53,9 +53,12 @@ static int parse_secs_ms(const char *s, unsigned *ms)
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || end == s || *end || v < 0 || v > 86400.0 * 365)
+	/* Bounded by what fits in milliseconds (49 days): beyond, the conversion is undefined. */
+	if (errno || end == s || *end || !(v >= 0) || v * 1000.0 + 0.5 >= (double)UINT_MAX)
 		return -EINVAL;
 	*ms = (unsigned)(v * 1000.0 + 0.5);
+	if (v > 0 && !*ms) /* "0.0001" asks for a timeout, not for none */
+		*ms = 1;
 	return 0;
 }
 
@@ -84,7 +87,12 @@ static int serve(struct qcli *cli, struct qprx_server_opts *o, const char *publi
 	cli->proxy = QCLI_PROXY_OFF;
 	ret = qcli_open(cli, loop, &dev);
 	if (ret < 0) {
-		rc = qcli_fail(cli, qcli_exit_for_errno(ret), "proxy: couldn't open the device: %s",
+		/* As every command that opens the device: a -d value that names nothing usable is
+		 * a usage error, a modem that is not there a device error (not "unplugged"). */
+		rc = qcli_fail(cli, ret == -ETIMEDOUT ? QCLI_EXIT_TIMEOUT
+				    : ret == -EINVAL  ? QCLI_EXIT_USAGE
+						      : QCLI_EXIT_DEVICE,
+			       "proxy: couldn't open %s: %s", cli->device ? cli->device : "a QMI modem",
 			       cli->open_err[0] ? cli->open_err : strerror(-ret));
 		goto out;
 	}
@@ -129,7 +137,7 @@ out:
 	return rc;
 }
 
-int qcli_cmd_proxy(struct qcli *cli, int argc, char **argv)
+static int proxy_main(struct qcli *cli, int argc, char **argv)
 {
 	struct qprx_server_opts o = { .socket_name = QPRX_DEFAULT_SOCKET };
 	struct qcli_optscan s;
@@ -164,10 +172,10 @@ int qcli_cmd_proxy(struct qcli *cli, int argc, char **argv)
 		case OPT_EMPTY:
 			if (parse_secs_ms(s.arg, &ms) < 0)
 				return qcli_usage_error(cli, "proxy: bad --empty-timeout '%s'", s.arg);
-			o.empty_timeout_s = (ms + 999) / 1000;
+			o.empty_timeout_ms = ms;
 			break;
 		case OPT_NO_EXIT:
-			o.empty_timeout_s = 0;
+			o.empty_timeout_ms = 0;
 			break;
 		case OPT_GRACE:
 			if (parse_secs_ms(s.arg, &ms) < 0)
@@ -193,4 +201,9 @@ int qcli_cmd_proxy(struct qcli *cli, int argc, char **argv)
 	if (s.i < argc)
 		return qcli_usage_error(cli, "proxy: unexpected argument '%s'", argv[s.i]);
 	return serve(cli, &o, publish);
+}
+
+int qcli_cmd_proxy(struct qcli *cli, int argc, char **argv)
+{
+	return qcli_daemon_exit(cli, proxy_main(cli, argc, argv));
 }

@@ -150,7 +150,7 @@ out:
 	return rc;
 }
 
-int qcli_cmd_sim(struct qcli *cli, int argc, char **argv)
+static int sim_main(struct qcli *cli, int argc, char **argv)
 {
 	static const struct qcli_optdef opts[] = {
 		{ 'h', "help", false, OPT_HELP },
@@ -224,4 +224,9 @@ int qcli_cmd_sim(struct qcli *cli, int argc, char **argv)
 					     "--data-mode %s",
 					data_mode == QSIM_DATA_REFLECT ? "reflect" : "gateway");
 	return serve(cli, &gopts, &faults, data_mode);
+}
+
+int qcli_cmd_sim(struct qcli *cli, int argc, char **argv)
+{
+	return qcli_daemon_exit(cli, sim_main(cli, argc, argv));
 }

@@ -190,6 +190,8 @@ void qcli_print_help(FILE *f, const char *prog)
 		"                           e.g. delay=200,drop=2,sim-absent,reg-denied\n"
 		"  -p, --proxy              go through the qmi-proxy compatible daemon\n"
 		"      --no-proxy           never go through a proxy\n"
+		"      --trust-proxy-user U a proxy run by user U may answer too (besides root and\n"
+		"                           this user)\n"
 		"      --client-cid N       reuse client id N of the command's main service\n"
 		"      --client-no-release-cid  leave the client ids allocated on exit\n"
 		"      --detach             USB: take the interface from a kernel driver (qmi_wwan)\n"

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,7 +19,10 @@ int qcli_open_proxy(struct qcli *cli, const char *device, struct qmi_transport *
 {
 	const char *sock = getenv("QMIUSB_PROXY_SOCKET");
 	bool forced = cli->proxy == QCLI_PROXY_ON;
-	char published[PATH_MAX];
+	struct qprx_trust trust = { cli->has_trust_proxy_uid, cli->trust_proxy_uid };
+	char published[PATH_MAX], who[64];
+	uid_t uid = (uid_t)-1;
+	struct passwd *pw;
 	int ret;
 
 	if (!sock || !*sock)
@@ -31,9 +35,20 @@ int qcli_open_proxy(struct qcli *cli, const char *device, struct qmi_transport *
 		}
 		device = published;
 	}
-	ret = qprx_client_transport_open(out, sock, device);
+	ret = qprx_client_transport_open(out, sock, device, &trust, &uid);
 	if (!ret)
 		return 0;
+	/* Whoever holds the name could answer in the modem's place: never fall back silently. */
+	if (ret == -EPERM) {
+		pw = getpwuid(uid);
+		if (pw)
+			snprintf(who, sizeof(who), "user %s (uid %u)", pw->pw_name, (unsigned)uid);
+		else
+			snprintf(who, sizeof(who), "uid %u", (unsigned)uid);
+		snprintf(err, errlen, "the proxy on @%s is run by %s, which is not trusted: "
+			 "nothing was sent to it (--trust-proxy-user to accept it)", sock, who);
+		return ret;
+	}
 	/* Not a proxy for this device: the caller opens it directly (unless -p insisted). */
 	if (!forced && (ret == -ECONNREFUSED || ret == -ENOENT || ret == -ENXIO))
 		return -ENOENT;

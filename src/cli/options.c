@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/optparse.h"
+#include "proxy/sock.h"
 
 enum {
 	OPT_DEVICE = 1,
@@ -23,6 +24,7 @@ enum {
 	OPT_DETACH,
 	OPT_NO_REATTACH,
 	OPT_QUIRKS,
+	OPT_TRUST_PROXY_USER,
 };
 
 static const struct qcli_optdef global_opts[] = {
@@ -40,6 +42,7 @@ static const struct qcli_optdef global_opts[] = {
 	{ 0, "detach", false, OPT_DETACH },
 	{ 0, "no-reattach", false, OPT_NO_REATTACH },
 	{ 0, "quirks", true, OPT_QUIRKS },
+	{ 0, "trust-proxy-user", true, OPT_TRUST_PROXY_USER },
 	{ 0, NULL, false, 0 },
 };
 
@@ -154,6 +157,12 @@ int qcli_parse_global(struct qcli *cli, int argc, char **argv, int *cmd_index)
 			break;
 		case OPT_QUIRKS:
 			cli->quirks_file = s.arg;
+			break;
+		case OPT_TRUST_PROXY_USER:
+			if (qprx_parse_user(s.arg, &cli->trust_proxy_uid) < 0)
+				return qcli_usage_error(cli, "unknown user '%s' for --trust-proxy-user",
+							s.arg);
+			cli->has_trust_proxy_uid = true;
 			break;
 		case OPT_HELP:
 			qcli_print_help(cli->out, cli->prog);

@@ -35,7 +35,7 @@ static void hold_unlink(struct qprx_server *srv, struct qprx_hold *h)
 		srv->st.orphans--;
 	else
 		srv->st.held--;
-	qb_timer_old_cancel(h->grace);
+	qb_timer_stop(&h->grace);
 	free(h);
 }
 
@@ -45,7 +45,6 @@ static void grace_cb(void *user)
 	struct qprx_server *srv = h->srv;
 	uint8_t svc = h->svc, cid = h->cid;
 
-	h->grace = NULL; /* the loop frees a fired timer */
 	hold_unlink(srv, h);
 	qprx_log(srv, "releasing client id %s/%u: nobody adopted it",
 		 qmi_service_name(svc) ? qmi_service_name(svc) : "?", cid);
@@ -54,11 +53,9 @@ static void grace_cb(void *user)
 
 static void hold_arm_grace(struct qprx_server *srv, struct qprx_hold *h)
 {
-	if (srv->o.keep_cids || h->has_call || h->grace)
+	if (srv->o.keep_cids || h->has_call || qb_timer_active(&h->grace))
 		return;
-	if (qb_loop_timer_old(srv->loop, srv->o.release_immediately ? 0 : srv->o.cid_grace_ms,
-			    grace_cb, h, &h->grace) < 0)
-		h->grace = NULL; /* kept: a later adopter or shutdown still handles it */
+	qb_timer_start(&h->grace, srv->o.release_immediately ? 0 : srv->o.cid_grace_ms);
 }
 
 static void hold_orphan(struct qprx_server *srv, struct qprx_hold *h)
@@ -83,10 +80,9 @@ void qprx_hold_set_call(struct qprx_server *srv, uint8_t svc, uint8_t cid, bool 
 		if (h->svc != svc || h->cid != cid || h->has_call == up)
 			continue;
 		h->has_call = up;
-		if (up) {
-			qb_timer_old_cancel(h->grace);
-			h->grace = NULL;
-		} else if (!h->conn) {
+		if (up)
+			qb_timer_stop(&h->grace);
+		else if (!h->conn) {
 			hold_arm_grace(srv, h);
 		}
 	}
@@ -100,8 +96,7 @@ int qprx_hold_take(struct qprx_server *srv, struct qprx_conn *c, uint8_t svc, ui
 		return 0;
 	h = qprx_hold_find(srv, svc, cid, NULL);
 	if (h) {
-		qb_timer_old_cancel(h->grace);
-		h->grace = NULL;
+		qb_timer_stop(&h->grace);
 		h->conn = c;
 		srv->st.orphans--;
 		srv->st.held++;
@@ -113,6 +108,7 @@ int qprx_hold_take(struct qprx_server *srv, struct qprx_conn *c, uint8_t svc, ui
 	if (!h)
 		return -ENOMEM;
 	h->srv = srv;
+	qb_timer_init(&h->grace, srv->loop, grace_cb, h);
 	h->svc = svc;
 	h->cid = cid;
 	h->conn = c;
@@ -145,6 +141,7 @@ void qprx_hold_orphan_new(struct qprx_server *srv, uint8_t svc, uint8_t cid)
 		return;
 	}
 	h->srv = srv;
+	qb_timer_init(&h->grace, srv->loop, grace_cb, h);
 	h->svc = svc;
 	h->cid = cid;
 	h->next = srv->holds;

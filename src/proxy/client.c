@@ -16,9 +16,10 @@
 
 #include "base/loop.h"
 #include "proxy/sock.h"
+#include "qmi/messages.h"
 #include "qmi/tlv.h"
 
-#define CTL_INTERNAL_PROXY_OPEN 0xFF00
+#define CTL_INTERNAL_PROXY_OPEN QMI_CTL_INTERNAL_PROXY_OPEN
 #define TLV_PROXY_DEVICE_PATH 0x01
 #define OUT_QUEUE_MAX (1u << 20)
 
@@ -212,8 +213,10 @@ static int handshake(int fd, const char *device_path)
 	struct qmi_writer w;
 	struct qmi_frame f;
 	struct qmi_result r;
+	struct qmi_cursor cur;
 	uint64_t deadline = qb_now_ms() + QPRX_OPEN_TIMEOUT_MS;
 	size_t len, off = 0, need;
+	uint8_t marker;
 	int ret;
 
 	qmi_writer_init(&w, buf, sizeof(buf), QMI_SVC_CTL, QMI_CID_NONE, QMI_KIND_REQUEST, 1,
@@ -239,13 +242,15 @@ static int handshake(int fd, const char *device_path)
 	ret = read_exact(fd, buf, 3, deadline);
 	if (ret < 0)
 		return ret;
-	need = (size_t)buf[1] | (size_t)buf[2] << 8;
-	if (buf[0] != QMI_QMUX_MARKER || need + 1 > sizeof(buf) || need < 3)
+	qmi_cursor_init(&cur, buf, 3);
+	marker = qmi_cursor_u8(&cur);
+	need = (size_t)qmi_cursor_u16(&cur) + 1; /* the QMUX length leaves out the marker */
+	if (marker != QMI_QMUX_MARKER || need > sizeof(buf) || need < QMI_QMUX_HDR_LEN)
 		return -EPROTO;
-	ret = read_exact(fd, buf + 3, need + 1 - 3, deadline);
+	ret = read_exact(fd, buf + 3, need - 3, deadline);
 	if (ret < 0)
 		return ret;
-	if (qmi_frame_parse(buf, need + 1, &f, NULL) < 0 || f.service != QMI_SVC_CTL ||
+	if (qmi_frame_parse(buf, need, &f, NULL) < 0 || f.service != QMI_SVC_CTL ||
 	    f.kind != QMI_KIND_RESPONSE || f.msg_id != CTL_INTERNAL_PROXY_OPEN || f.txn != 1)
 		return -EPROTO;
 	if (qmi_result_get(&f, &r) < 0)
@@ -253,17 +258,51 @@ static int handshake(int fd, const char *device_path)
 	return r.status ? -ENXIO : 0;
 }
 
+/* Is the peer of fd a proxy we may talk to? 0, -EPERM (*uid says whose it is) or -errno. */
+static int check_proxy(int fd, const struct qprx_trust *trust, uid_t *uid)
+{
+	pid_t pid;
+	gid_t gid;
+	int ret = qprx_peer_cred(fd, &pid, uid, &gid);
+
+	if (ret < 0)
+		return ret;
+	if (*uid == 0 || *uid == geteuid() || (trust && trust->has_trust_uid &&
+					       *uid == trust->trust_uid))
+		return 0;
+	return -EPERM;
+}
+
+/* A connected socket to a trusted proxy, or -errno. */
+static int connect_trusted(const char *socket_name, const struct qprx_trust *trust,
+			   uid_t *proxy_uid)
+{
+	uid_t uid = (uid_t)-1;
+	int fd = qprx_connect(socket_name ? socket_name : QPRX_DEFAULT_SOCKET);
+	int ret;
+
+	if (fd < 0)
+		return fd;
+	ret = check_proxy(fd, trust, &uid);
+	if (proxy_uid)
+		*proxy_uid = uid;
+	if (ret < 0) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
 int qprx_client_transport_open(struct qmi_transport *out, const char *socket_name,
-			       const char *device_path)
+			       const char *device_path, const struct qprx_trust *trust,
+			       uid_t *proxy_uid)
 {
 	struct prx_client *pc;
 	int fd, ret;
 
-	if (!socket_name)
-		socket_name = QPRX_DEFAULT_SOCKET;
 	if (!device_path || !*device_path)
 		return -EINVAL;
-	fd = qprx_connect(socket_name);
+	fd = connect_trusted(socket_name, trust, proxy_uid);
 	if (fd < 0)
 		return fd;
 	ret = handshake(fd, device_path);
@@ -289,7 +328,7 @@ bool qprx_serving(const char *socket_name, const char *device_path)
 
 	if (!device_path || !*device_path)
 		return false;
-	fd = qprx_connect(socket_name ? socket_name : QPRX_DEFAULT_SOCKET);
+	fd = connect_trusted(socket_name, NULL, NULL);
 	if (fd < 0)
 		return false;
 	ret = handshake(fd, device_path);

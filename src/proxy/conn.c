@@ -13,10 +13,18 @@
 
 #define READ_CHUNK 4096
 
-static void conn_update_events(struct qprx_conn *c)
-{
-	unsigned ev = POLLIN | (c->out_len > c->out_off ? POLLOUT : 0);
+/* Requests waiting on one connection before it is read no further; the socket buffer and
+ * then the client's own write hold the rest, so a pipelining client slows down, loses nothing. */
+#define READ_PAUSE_WAITING 64u
 
+void qprx_conn_update_events(struct qprx_conn *c)
+{
+	unsigned pause = c->srv->o.max_waiting < READ_PAUSE_WAITING ? c->srv->o.max_waiting
+								   : READ_PAUSE_WAITING;
+	unsigned ev;
+
+	c->read_paused = c->n_waiting >= pause;
+	ev = (c->read_paused ? 0 : POLLIN) | (c->out_len > c->out_off ? POLLOUT : 0);
 	if (c->watch)
 		qb_watch_set_events(c->watch, ev);
 }
@@ -40,7 +48,7 @@ static void conn_flush(struct qprx_conn *c)
 	}
 	if (c->out_off == c->out_len)
 		c->out_off = c->out_len = 0;
-	conn_update_events(c);
+	qprx_conn_update_events(c);
 }
 
 void qprx_conn_send(struct qprx_conn *c, const uint8_t *frame, size_t len)
@@ -48,7 +56,7 @@ void qprx_conn_send(struct qprx_conn *c, const uint8_t *frame, size_t len)
 	struct qprx_server *srv = c->srv;
 	size_t queued;
 
-	if (c->dead)
+	if (c->closing)
 		return;
 	queued = c->out_len - c->out_off;
 	if (queued + len > srv->o.queue_max) {
@@ -81,36 +89,24 @@ void qprx_conn_send(struct qprx_conn *c, const uint8_t *frame, size_t len)
 	if (queued == 0)
 		conn_flush(c);
 	else
-		conn_update_events(c);
+		qprx_conn_update_events(c);
 }
 
-static void conn_read(struct qprx_conn *c)
+static void conn_frames(struct qprx_conn *c, const uint8_t *buf, size_t n)
 {
-	uint8_t buf[READ_CHUNK];
-	ssize_t n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
 	size_t off = 0;
 
-	if (n < 0) {
-		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
-			return;
-		qprx_conn_close(c, "read failed");
-		return;
-	}
-	if (n == 0) {
-		qprx_conn_close(c, "closed by client");
-		return;
-	}
-	while (!c->dead && off < (size_t)n) {
+	while (!c->closing && off < n) {
 		struct qmi_frame f;
 		enum qmi_frame_err why = QMI_FRAME_OK;
 		int ret;
 
-		size_t took = qmi_splitter_push(&c->split, buf + off, (size_t)n - off);
+		size_t took = qmi_splitter_push(&c->split, buf + off, n - off);
 
 		off += took;
-		while (!c->dead && (ret = qmi_splitter_next(&c->split, &f, &why)) == 1)
+		while (!c->closing && (ret = qmi_splitter_next(&c->split, &f, &why)) == 1)
 			qprx_server_client_frame(c, &f);
-		if (c->dead)
+		if (c->closing)
 			return;
 		if (ret == 0 && !took) /* full buffer and still no frame: cannot happen, but never spin */
 			ret = -EBADMSG;
@@ -124,17 +120,37 @@ static void conn_read(struct qprx_conn *c)
 	}
 }
 
+static void conn_read(struct qprx_conn *c)
+{
+	uint8_t buf[READ_CHUNK];
+	ssize_t n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+	if (n < 0) {
+		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
+			return;
+		qprx_conn_close(c, "read failed");
+		return;
+	}
+	if (n == 0) {
+		qprx_conn_close(c, "closed by client");
+		return;
+	}
+	conn_frames(c, buf, (size_t)n);
+	if (!c->closing)
+		qprx_conn_update_events(c);
+}
+
 static void conn_cb(void *user, int fd, unsigned revents)
 {
 	struct qprx_conn *c = user;
 
-	if (c->dead)
+	if (c->closing)
 		return;
 	if (revents & POLLOUT)
 		conn_flush(c);
-	if (!c->dead && (revents & POLLIN))
+	if (!c->closing && (revents & POLLIN))
 		conn_read(c);
-	else if (!c->dead && (revents & (POLLHUP | POLLERR)))
+	else if (!c->closing && (revents & (POLLHUP | POLLERR)))
 		qprx_conn_close(c, "hung up");
 }
 
@@ -150,63 +166,44 @@ int qprx_conn_new(struct qprx_server *srv, int fd, pid_t pid, uid_t uid)
 	c->pid = pid;
 	c->uid = uid;
 	c->id = ++srv->next_conn_id;
+	qb_list_init(&c->waiting);
+	qb_list_init(&c->ready_node);
 	qmi_splitter_init(&c->split, QMI_SPLIT_CLOSE);
 	ret = qb_loop_watch(srv->loop, fd, POLLIN, conn_cb, c, &c->watch);
 	if (ret < 0) {
 		free(c);
 		return ret;
 	}
-	c->next = srv->conns;
-	if (srv->conns)
-		srv->conns->prev = c;
-	srv->conns = c;
+	qb_list_add_head(&srv->conns, &c->node);
 	srv->st.clients++;
 	qprx_vlog(srv, "client %u connected (pid %d, uid %u)", c->id, (int)pid, (unsigned)uid);
 	return 0;
 }
 
-static void reap_cb(void *user)
+static void conn_free_cb(struct qb_close *cl)
 {
-	struct qprx_server *srv = user;
+	struct qprx_conn *c = qb_container_of(cl, struct qprx_conn, close);
 
-	srv->reap_timer = NULL;
-	qprx_conns_reap(srv);
+	free(c->out);
+	free(c);
 }
 
 void qprx_conn_close(struct qprx_conn *c, const char *why)
 {
 	struct qprx_server *srv = c->srv;
 
-	if (c->dead)
+	if (c->closing)
 		return;
-	c->dead = true;
+	c->closing = true;
 	qprx_vlog(srv, "client %u (pid %d) gone: %s", c->id, (int)c->pid, why);
 	qb_watch_remove(c->watch);
 	c->watch = NULL;
 	close(c->fd);
 	c->fd = -1;
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		srv->conns = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
-	c->prev = NULL;
-	c->next = srv->graveyard;
-	srv->graveyard = c;
+	qb_list_del(&c->node);
 	srv->st.clients--;
+	qprx_queue_conn_gone(c);
 	qprx_server_conn_gone(srv, c);
-	if (!srv->reap_timer)
-		qb_loop_timer_old(srv->loop, 0, reap_cb, srv, &srv->reap_timer);
-}
-
-void qprx_conns_reap(struct qprx_server *srv)
-{
-	while (srv->graveyard) {
-		struct qprx_conn *c = srv->graveyard;
-
-		srv->graveyard = c->next;
-		free(c->out);
-		free(c);
-	}
+	/* Frames being handled may still hold c: it goes once they have returned. */
+	qb_loop_close(srv->loop, &c->close, conn_free_cb);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The qmi-proxy protocol (qmi-protocol.md §3.3-3.6): what the proxy does with each client
+ * The qmi-proxy protocol (as libqmi speaks it): what the proxy does with each client
  * frame, and where each modem frame goes.
  */
 #include "proxy/srv.h"
@@ -33,70 +33,41 @@ static const char *svc_name(uint8_t svc)
 	return n ? n : "?";
 }
 
-/* ---- in-flight requests ---- */
-
-static struct qprx_pending *pending_new(struct qprx_server *srv, enum qprx_pending_kind kind,
-					struct qprx_conn *c, const struct qmi_frame *f)
+static struct qprx_pending *release_new(struct qprx_server *srv)
 {
-	size_t tlvs_len = f && kind == QPRX_PEND_CTL ? f->tlvs_len : 0;
-	struct qprx_pending *p = calloc(1, sizeof(*p) + tlvs_len);
+	struct qprx_pending *p = calloc(1, sizeof(*p));
 
 	if (!p)
 		return NULL;
 	p->srv = srv;
-	p->kind = kind;
-	p->conn = c;
-	if (f) {
-		p->svc = f->service;
-		p->cid = f->client_id;
-		p->txn = f->txn;
-		p->msg_id = f->msg_id;
-		p->tlvs_len = tlvs_len;
-		if (tlvs_len)
-			memcpy(p->tlvs, f->tlvs, tlvs_len);
-	}
-	p->next = srv->pending;
-	if (srv->pending)
-		srv->pending->prev = p;
-	srv->pending = p;
+	p->kind = QPRX_PEND_RELEASE;
+	qb_list_add_tail(&srv->pending, &p->node);
 	srv->n_pending++;
 	return p;
 }
 
-/* Unlinks p from its server (if the server still exists); the caller frees it. */
-static void pending_unlink(struct qprx_pending *p)
-{
-	struct qprx_server *srv = p->srv;
-
-	if (!srv)
-		return;
-	if (p->prev)
-		p->prev->next = p->next;
-	else
-		srv->pending = p->next;
-	if (p->next)
-		p->next->prev = p->prev;
-	srv->n_pending--;
-	p->next = p->prev = NULL;
-}
-
 /* ---- frames the proxy answers itself ---- */
 
-static void reply_local(struct qprx_conn *c, const struct qmi_frame *req, uint16_t status,
-			uint16_t error)
+static void reply_error(struct qprx_conn *c, uint8_t svc, uint8_t cid, uint16_t txn,
+			uint16_t msg_id, uint16_t status, uint16_t error)
 {
 	uint8_t buf[64];
 	struct qmi_writer w;
 	size_t len;
 
-	qmi_writer_init(&w, buf, sizeof(buf), req->service, req->client_id, QMI_KIND_RESPONSE,
-			req->txn, req->msg_id);
+	qmi_writer_init(&w, buf, sizeof(buf), svc, cid, QMI_KIND_RESPONSE, txn, msg_id);
 	qmi_writer_set_qmux_flags(&w, QMI_QMUX_FLAG_SERVICE);
 	qmi_writer_result(&w, status, error);
 	if (qmi_writer_finish(&w, &len) == 0) {
 		c->srv->st.ctl_local++;
 		qprx_conn_send(c, buf, len);
 	}
+}
+
+void qprx_reply_local(struct qprx_conn *c, const struct qmi_frame *req, uint16_t status,
+		      uint16_t error)
+{
+	reply_error(c, req->service, req->client_id, req->txn, req->msg_id, status, error);
 }
 
 /* Is path one of the names of the device we serve? realpath() first, as qmi-proxy does, so
@@ -130,17 +101,17 @@ static void proxy_open(struct qprx_conn *c, const struct qmi_frame *f)
 	if (!path_is_ours(srv, path)) {
 		qprx_log(srv, "client %u (pid %d) asked for %s: not the device served here", c->id,
 			 (int)c->pid, path);
-		reply_local(c, f, 1, QMI_ERR_DEVICE_UNSUPPORTED);
+		qprx_reply_local(c, f, 1, QMI_ERR_DEVICE_UNSUPPORTED);
 		return;
 	}
 	c->opened = true;
 	qprx_vlog(srv, "client %u opened %s", c->id, path);
-	reply_local(c, f, 0, 0);
+	qprx_reply_local(c, f, 0, 0);
 }
 
-/* ---- CTL requests through the device (translated txn) ---- */
+/* ---- clients' requests through the device (translated txn) ---- */
 
-static void ctl_forward_response(struct qprx_pending *p, const struct qmi_frame *resp)
+static void answer_client(struct qprx_pending *p, const struct qmi_frame *resp)
 {
 	uint8_t buf[QMI_FRAME_MAX];
 	struct qmi_writer w;
@@ -150,7 +121,7 @@ static void ctl_forward_response(struct qprx_pending *p, const struct qmi_frame 
 	int ret;
 
 	/* Rebuilt rather than patched: the client gets its own txn back, nothing else changes. */
-	qmi_writer_init(&w, buf, sizeof(buf), QMI_SVC_CTL, resp->client_id, QMI_KIND_RESPONSE,
+	qmi_writer_init(&w, buf, sizeof(buf), resp->service, resp->client_id, QMI_KIND_RESPONSE,
 			p->txn, resp->msg_id);
 	qmi_writer_set_qmux_flags(&w, resp->qmux_flags);
 	qmi_tlv_iter_init(&it, resp->tlvs, resp->tlvs_len);
@@ -160,21 +131,34 @@ static void ctl_forward_response(struct qprx_pending *p, const struct qmi_frame 
 		qprx_conn_send(p->conn, buf, len);
 }
 
-static int ctl_send(struct qprx_pending *p);
+/* p could not be carried: its client (if still there) gets a QMI error, and p goes. */
+static void client_fail(struct qprx_pending *p, int err)
+{
+	struct qprx_server *srv = p->srv;
+
+	srv->st.failed++;
+	qprx_log(srv, "%s request 0x%04x (cid %u txn %u) of client %u: %s: answered with an error",
+		 svc_name(p->svc), p->msg_id, p->cid, p->txn, p->conn ? p->conn->id : 0,
+		 strerror(-err));
+	if (p->conn)
+		reply_error(p->conn, p->svc, p->cid, p->txn, p->msg_id, 1, QMI_ERR_INTERNAL);
+	qprx_queue_done(p);
+	qprx_pending_free(p);
+}
 
 static void alloc_retry_cb(void *user, int err)
 {
 	struct qprx_pending *p = user;
 
-	/* The orphan is gone either way; ask again (the answer decides). On failure the
-	 * client times out, as it would have without the proxy. */
-	if (!p->srv || err == -ECANCELED || ctl_send(p) < 0) {
-		pending_unlink(p);
-		free(p);
-	}
+	/* The orphan is gone either way; ask again (the answer decides). */
+	p->retrying = false;
+	if (err == -ECANCELED)
+		client_fail(p, err);
+	else
+		qprx_route_send(p);
 }
 
-/* Returns true when p was re-queued (not to be freed). */
+/* Returns true when p was re-queued behind an orphan's release (not to be freed). */
 static bool alloc_response(struct qprx_pending *p, const struct qmi_frame *resp)
 {
 	struct qprx_server *srv = p->srv;
@@ -187,8 +171,10 @@ static bool alloc_response(struct qprx_pending *p, const struct qmi_frame *resp)
 	if (r.status && r.error == QMI_ERR_CLIENT_IDS_EXHAUSTED && !srv->o.keep_cids &&
 	    p->retries < ALLOC_RETRIES && p->conn) {
 		p->retries++;
+		p->retrying = true;
 		if (qprx_hold_release_oldest_orphan(srv, p->alloc_svc, alloc_retry_cb, p))
 			return true;
+		p->retrying = false;
 	}
 	if (r.status ||
 	    qmi_msg_decode(&qmi_ctl_allocate_cid_resp_def, resp->tlvs, resp->tlvs_len, &a) < 0 ||
@@ -206,82 +192,6 @@ static bool alloc_response(struct qprx_pending *p, const struct qmi_frame *resp)
 	}
 	return false;
 }
-
-static void ctl_cb(void *user, int err, const struct qmi_frame *resp)
-{
-	struct qprx_pending *p = user;
-
-	if (p->srv && !err) {
-		if (p->msg_id == CTL_ALLOCATE_CID && alloc_response(p, resp))
-			return;
-		if (p->conn && !p->conn->dead)
-			ctl_forward_response(p, resp);
-	} else if (p->srv && err != -ECANCELED) {
-		qprx_log(p->srv, "CTL request 0x%04x: %s", p->msg_id, strerror(-err));
-	}
-	pending_unlink(p);
-	free(p);
-}
-
-static int ctl_send(struct qprx_pending *p)
-{
-	return qmi_dev_send(p->srv->dev, QMI_SVC_CTL, QMI_CID_NONE, p->msg_id, p->tlvs, p->tlvs_len,
-			    QPRX_CTL_TIMEOUT_MS, ctl_cb, p);
-}
-
-static void ctl_request(struct qprx_conn *c, const struct qmi_frame *f)
-{
-	struct qprx_server *srv = c->srv;
-	struct qprx_pending *p;
-	struct qmi_ctl_release_cid_req rel;
-	struct qmi_ctl_allocate_cid_req alloc;
-	int ret;
-
-	switch (f->msg_id) {
-	case CTL_SYNC:
-		/* On a real modem Sync drops every client id: other clients' too. */
-		qprx_vlog(srv, "client %u: sync answered by the proxy", c->id);
-		reply_local(c, f, 0, 0);
-		return;
-	case CTL_RELEASE_CID:
-		if (qmi_msg_decode(&qmi_ctl_release_cid_req_def, f->tlvs, f->tlvs_len, &rel) < 0 ||
-		    !rel.has_release)
-			break;
-		if (qprx_reserved(srv, rel.release.service, rel.release.cid)) {
-			/* Releasing it would end the host's own use (connect's data call). */
-			qprx_log(srv, "client %u (pid %d): refusing to release %s/%u, which this "
-				 "process uses itself", c->id, (int)c->pid,
-				 svc_name(rel.release.service), rel.release.cid);
-			reply_local(c, f, 1, QMI_ERR_INVALID_CLIENT_ID);
-			return;
-		}
-		/* Untracked when asked, as qmi-proxy does: the client has given it up. */
-		qprx_hold_drop(srv, c, rel.release.service, rel.release.cid);
-		qprx_vlog(srv, "client %u released %s/%u", c->id, svc_name(rel.release.service),
-			  rel.release.cid);
-		break;
-	default:
-		break;
-	}
-	p = pending_new(srv, QPRX_PEND_CTL, c, f);
-	if (!p) {
-		qprx_conn_close(c, "out of memory");
-		return;
-	}
-	if (f->msg_id == CTL_ALLOCATE_CID &&
-	    qmi_msg_decode(&qmi_ctl_allocate_cid_req_def, f->tlvs, f->tlvs_len, &alloc) == 0 &&
-	    alloc.has_service)
-		p->alloc_svc = alloc.service;
-	ret = ctl_send(p);
-	if (ret < 0) {
-		qprx_log(srv, "client %u: CTL 0x%04x not sent: %s", c->id, f->msg_id, strerror(-ret));
-		pending_unlink(p);
-		free(p);
-		reply_local(c, f, 1, QMI_ERR_INTERNAL);
-	}
-}
-
-/* ---- other services: unchanged both ways ---- */
 
 /* Which WDS ids own a data session (see struct qprx_hold). */
 static void track_session(struct qprx_server *srv, const struct qmi_frame *f)
@@ -305,24 +215,96 @@ static void track_session(struct qprx_server *srv, const struct qmi_frame *f)
 	}
 }
 
-static void forward_cb(void *user, int err, const struct qmi_frame *resp)
+
+static void client_cb(void *user, int err, const struct qmi_frame *resp)
 {
 	struct qprx_pending *p = user;
-	struct qprx_conn *c = p->conn;
+	struct qprx_server *srv = p->srv;
 
-	pending_unlink(p);
-	if (p->srv && !err)
-		track_session(p->srv, resp);
-	if (p->srv && !err && c && !c->dead)
-		qprx_conn_send(c, resp->raw, resp->raw_len);
-	free(p);
+	if (p->sending) { /* the transport closed from inside the send: qprx_route_send ends it */
+		p->done_early = true;
+		p->early_err = err ? err : -EPIPE;
+		return;
+	}
+	if (!srv) { /* the server is gone: only the record is left */
+		free(p);
+		return;
+	}
+	if (err) {
+		client_fail(p, err);
+	} else {
+		if (p->svc == QMI_SVC_CTL && p->msg_id == CTL_ALLOCATE_CID && alloc_response(p, resp))
+			return;
+		track_session(srv, resp);
+		if (p->conn)
+			answer_client(p, resp);
+		qprx_queue_done(p);
+		qprx_pending_free(p);
+	}
+	qprx_queue_pump(srv);
 }
+
+void qprx_route_send(struct qprx_pending *p)
+{
+	struct qprx_server *srv = p->srv;
+	int ret;
+
+	p->sending = true;
+	ret = qmi_dev_send(srv->dev, p->svc, p->svc == QMI_SVC_CTL ? QMI_CID_NONE : p->cid,
+			   p->msg_id, p->tlvs, p->tlvs_len, srv->o.request_timeout_ms, client_cb, p);
+	p->sending = false;
+	if (p->done_early)
+		ret = p->early_err;
+	if (ret < 0)
+		client_fail(p, ret);
+}
+
+static void ctl_request(struct qprx_conn *c, const struct qmi_frame *f)
+{
+	struct qprx_server *srv = c->srv;
+	struct qmi_ctl_release_cid_req rel;
+	struct qmi_ctl_allocate_cid_req alloc;
+	uint8_t alloc_svc = 0;
+
+	switch (f->msg_id) {
+	case CTL_SYNC:
+		/* On a real modem Sync drops every client id: other clients' too. */
+		qprx_vlog(srv, "client %u: sync answered by the proxy", c->id);
+		qprx_reply_local(c, f, 0, 0);
+		return;
+	case CTL_RELEASE_CID:
+		if (qmi_msg_decode(&qmi_ctl_release_cid_req_def, f->tlvs, f->tlvs_len, &rel) < 0 ||
+		    !rel.has_release)
+			break;
+		if (qprx_reserved(srv, rel.release.service, rel.release.cid)) {
+			/* Releasing it would end the host's own use (connect's data call). */
+			qprx_log(srv, "client %u (pid %d): refusing to release %s/%u, which this "
+				 "process uses itself", c->id, (int)c->pid,
+				 svc_name(rel.release.service), rel.release.cid);
+			qprx_reply_local(c, f, 1, QMI_ERR_INVALID_CLIENT_ID);
+			return;
+		}
+		/* Untracked when asked, as qmi-proxy does: the client has given it up. */
+		qprx_hold_drop(srv, c, rel.release.service, rel.release.cid);
+		qprx_vlog(srv, "client %u released %s/%u", c->id, svc_name(rel.release.service),
+			  rel.release.cid);
+		break;
+	case CTL_ALLOCATE_CID:
+		if (qmi_msg_decode(&qmi_ctl_allocate_cid_req_def, f->tlvs, f->tlvs_len, &alloc) == 0 &&
+		    alloc.has_service)
+			alloc_svc = alloc.service;
+		break;
+	default:
+		break;
+	}
+	qprx_queue_submit(c, f, alloc_svc);
+}
+
+/* ---- other services: the client id passes through, the txn is translated ---- */
 
 static void forward_request(struct qprx_conn *c, const struct qmi_frame *f)
 {
 	struct qprx_server *srv = c->srv;
-	struct qprx_pending *p;
-	int ret;
 
 	/* Implicit tracking: a client using an id it did not allocate (--client-cid=N, or a
 	 * restarted client) becomes its holder, so it gets its indications. */
@@ -330,21 +312,7 @@ static void forward_request(struct qprx_conn *c, const struct qmi_frame *f)
 	    !qprx_reserved(srv, f->service, f->client_id) &&
 	    !qprx_hold_find(srv, f->service, f->client_id, c))
 		qprx_hold_take(srv, c, f->service, f->client_id);
-	p = pending_new(srv, QPRX_PEND_FORWARD, c, f);
-	if (!p) {
-		qprx_conn_close(c, "out of memory");
-		return;
-	}
-	ret = qmi_dev_send_frame(srv->dev, f->raw, f->raw_len, QPRX_CTL_TIMEOUT_MS, forward_cb, p);
-	if (ret < 0) {
-		qprx_log(srv, "client %u: %s request 0x%04x (cid %u txn %u) not forwarded: %s", c->id,
-			 svc_name(f->service), f->msg_id, f->client_id, f->txn, strerror(-ret));
-		pending_unlink(p);
-		free(p);
-		/* Fail fast rather than leave the client to its timeout (e.g. -EEXIST: another
-		 * connection sharing this id has the same txn in flight). */
-		reply_local(c, f, 1, QMI_ERR_INTERNAL);
-	}
+	qprx_queue_submit(c, f, 0);
 }
 
 void qprx_server_client_frame(struct qprx_conn *c, const struct qmi_frame *f)
@@ -395,7 +363,7 @@ void qprx_server_modem_frame(struct qprx_server *srv, const struct qmi_frame *f)
 		for (struct qprx_hold *h = srv->holds; h; h = h->next) {
 			struct qprx_conn *c = h->conn;
 
-			if (!c || c->dead || h->svc != f->service || c->ind_gen == srv->ind_gen)
+			if (!c || c->closing || h->svc != f->service || c->ind_gen == srv->ind_gen)
 				continue;
 			if (f->client_id != QMI_CID_BROADCAST && h->cid != f->client_id)
 				continue;
@@ -416,9 +384,15 @@ void qprx_server_modem_frame(struct qprx_server *srv, const struct qmi_frame *f)
 static void release_cb(void *user, int err, const struct qmi_frame *resp)
 {
 	struct qprx_pending *p = user;
+	struct qprx_server *srv = p->srv;
 	struct qmi_result r = { 0, 0 };
 
-	if (p->srv) {
+	if (p->sending) { /* closed from inside the send: the sender sees the error */
+		p->done_early = true;
+		p->early_err = err ? err : -EPIPE;
+		return;
+	}
+	if (srv) {
 		if (err)
 			qprx_log(p->srv, "release of %s/%u: %s", svc_name(p->svc), p->cid,
 				 strerror(-err));
@@ -429,10 +403,10 @@ static void release_cb(void *user, int err, const struct qmi_frame *resp)
 		else
 			p->srv->st.released++;
 	}
-	pending_unlink(p);
-	if (p->done)
+	/* done belongs to the server (shutdown, an Allocate CID retry): not called without it. */
+	if (srv && p->done)
 		p->done(p->done_user, err ? err : (r.status ? -EREMOTEIO : 0));
-	free(p);
+	qprx_pending_free(p);
 }
 
 int qprx_release_on_modem(struct qprx_server *srv, uint8_t svc, uint8_t cid,
@@ -449,7 +423,7 @@ int qprx_release_on_modem(struct qprx_server *srv, uint8_t svc, uint8_t cid,
 			    &len);
 	if (ret < 0)
 		return ret;
-	p = pending_new(srv, QPRX_PEND_RELEASE, NULL, NULL);
+	p = release_new(srv);
 	if (!p)
 		return -ENOMEM;
 	p->svc = svc;
@@ -457,11 +431,13 @@ int qprx_release_on_modem(struct qprx_server *srv, uint8_t svc, uint8_t cid,
 	p->msg_id = CTL_RELEASE_CID;
 	p->done = done;
 	p->done_user = user;
+	p->sending = true;
 	ret = qmi_dev_send(srv->dev, QMI_SVC_CTL, QMI_CID_NONE, CTL_RELEASE_CID, buf + hdr, len - hdr,
 			   QMI_DEV_DEFAULT_TIMEOUT_MS, release_cb, p);
-	if (ret < 0) {
-		pending_unlink(p);
-		free(p);
-	}
+	p->sending = false;
+	if (p->done_early)
+		ret = p->early_err;
+	if (ret < 0)
+		qprx_pending_free(p);
 	return ret;
 }

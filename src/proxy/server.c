@@ -30,21 +30,38 @@ void qprx_log(struct qprx_server *srv, const char *fmt, ...)
 static void empty_cb(void *user)
 {
 	struct qprx_server *srv = user;
+	char secs[32];
+	size_t n;
 
-	srv->empty_timer = NULL;
-	qprx_log(srv, "no clients for %u s: exiting", srv->o.empty_timeout_s);
+	/* "5 s", "0.5 s": what was asked, as it was asked. */
+	snprintf(secs, sizeof(secs), "%u.%03u", srv->o.empty_timeout_ms / 1000,
+		 srv->o.empty_timeout_ms % 1000);
+	n = strlen(secs);
+	while (secs[n - 1] == '0')
+		secs[--n] = 0;
+	if (secs[n - 1] == '.')
+		secs[n - 1] = 0;
+	qprx_log(srv, "no clients for %s s: exiting", secs);
 	if (srv->o.on_empty)
 		srv->o.on_empty(srv->o.user);
 	else
 		qb_loop_stop(srv->loop);
 }
 
+static void shutdown_deadline_cb(void *user)
+{
+	struct qprx_server *srv = user;
+
+	if (srv->shutdown_runs)
+		qb_loop_stop(srv->loop);
+}
+
 static void empty_arm(struct qprx_server *srv)
 {
-	if (!srv->o.empty_timeout_s || srv->empty_timer || srv->conns)
+	if (!srv->o.empty_timeout_ms || qb_timer_active(&srv->empty_timer) ||
+	    !qb_list_empty(&srv->conns) || srv->listen_fd < 0)
 		return;
-	qb_loop_timer_old(srv->loop, (uint64_t)srv->o.empty_timeout_s * 1000u, empty_cb, srv,
-			&srv->empty_timer);
+	qb_timer_start(&srv->empty_timer, srv->o.empty_timeout_ms);
 }
 
 static void accept_one(struct qprx_server *srv, int fd)
@@ -81,8 +98,7 @@ static void accept_one(struct qprx_server *srv, int fd)
 		close(fd);
 		return;
 	}
-	qb_timer_old_cancel(srv->empty_timer);
-	srv->empty_timer = NULL;
+	qb_timer_stop(&srv->empty_timer);
 }
 
 static void listen_cb(void *user, int lfd, unsigned revents);
@@ -91,7 +107,6 @@ static void listen_resume(void *user)
 {
 	struct qprx_server *srv = user;
 
-	srv->listen_pause = NULL;
 	if (srv->listen_fd >= 0 &&
 	    qb_loop_watch(srv->loop, srv->listen_fd, POLLIN, listen_cb, srv,
 			    &srv->listen_watch) < 0)
@@ -116,7 +131,7 @@ static void listen_cb(void *user, int lfd, unsigned revents)
 			qprx_log(srv, "accept: %s: pausing new clients for 100 ms", strerror(errno));
 			qb_watch_remove(srv->listen_watch);
 			srv->listen_watch = NULL;
-			qb_loop_timer_old(srv->loop, 100, listen_resume, srv, &srv->listen_pause);
+			qb_timer_start(&srv->listen_pause, 100);
 		} else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
 			   errno != ECONNABORTED) {
 			qprx_log(srv, "accept: %s", strerror(errno));
@@ -127,11 +142,16 @@ static void listen_cb(void *user, int lfd, unsigned revents)
 
 void qprx_server_conn_gone(struct qprx_server *srv, struct qprx_conn *c)
 {
-	for (struct qprx_pending *p = srv->pending; p; p = p->next)
-		if (p->conn == c)
-			p->conn = NULL;
 	qprx_holds_disown(srv, c);
 	empty_arm(srv);
+}
+
+static void close_all(struct qprx_server *srv, const char *why)
+{
+	struct qb_list *n;
+
+	while ((n = qb_list_first(&srv->conns)))
+		qprx_conn_close(qb_list_entry(n, struct qprx_conn, node), why);
 }
 
 static void monitor_cb(void *user, const struct qmi_frame *f)
@@ -144,8 +164,7 @@ static void dev_closed_cb(void *user, int err)
 	struct qprx_server *srv = user;
 
 	qprx_log(srv, "the modem is gone (%s): closing every client", strerror(-err));
-	while (srv->conns)
-		qprx_conn_close(srv->conns, "modem gone");
+	close_all(srv, "modem gone");
 	qb_loop_stop(srv->loop);
 }
 
@@ -177,6 +196,12 @@ int qprx_server_new(struct qprx_server **out, struct qb_loop *loop, struct qmi_d
 	srv->dev = dev;
 	srv->listen_fd = -1;
 	srv->log = opts->log ? opts->log : stderr;
+	qb_list_init(&srv->conns);
+	qb_list_init(&srv->pending);
+	qb_list_init(&srv->ready);
+	qb_timer_init(&srv->empty_timer, loop, empty_cb, srv);
+	qb_timer_init(&srv->listen_pause, loop, listen_resume, srv);
+	qb_timer_init(&srv->shutdown_timer, loop, shutdown_deadline_cb, srv);
 	if (!srv->o.cid_grace_ms)
 		srv->o.cid_grace_ms = QPRX_DEFAULT_GRACE_MS;
 	if (!srv->o.queue_max)
@@ -185,6 +210,14 @@ int qprx_server_new(struct qprx_server **out, struct qb_loop *loop, struct qmi_d
 		srv->o.queue_max = QMI_FRAME_MAX;
 	if (!srv->o.max_clients)
 		srv->o.max_clients = QPRX_DEFAULT_MAX_CLIENTS;
+	if (!srv->o.max_inflight_client)
+		srv->o.max_inflight_client = QPRX_DEFAULT_INFLIGHT_CLIENT;
+	if (!srv->o.max_inflight_total)
+		srv->o.max_inflight_total = QPRX_DEFAULT_INFLIGHT_TOTAL;
+	if (!srv->o.max_waiting)
+		srv->o.max_waiting = QPRX_DEFAULT_WAITING_MAX;
+	if (!srv->o.request_timeout_ms)
+		srv->o.request_timeout_ms = QPRX_CTL_TIMEOUT_MS;
 	name = opts->socket_name ? opts->socket_name : QPRX_DEFAULT_SOCKET;
 	if (strlen(name) >= sizeof(srv->socket_name)) {
 		ret = -ENAMETOOLONG;
@@ -209,8 +242,10 @@ int qprx_server_new(struct qprx_server **out, struct qb_loop *loop, struct qmi_d
 	srv->listen_fd = ret;
 	/* Only the socket's owner may touch the published file (see opts->publish). */
 	if (opts->publish && opts->device_path) {
+		const char *why = NULL;
+
 		ret = strlen(opts->device_path) < sizeof(srv->published) ?
-			qprx_publish(opts->device_path) : -ENAMETOOLONG;
+			qprx_publish(opts->device_path, &why) : -ENAMETOOLONG;
 		if (ret == 0)
 			strcpy(srv->published, opts->device_path);
 		if (ret == 0 && path_real(opts->device_path, srv->device_path,
@@ -218,7 +253,7 @@ int qprx_server_new(struct qprx_server **out, struct qb_loop *loop, struct qmi_d
 			ret = -ENOENT;
 		if (ret < 0)
 			qprx_log(srv, "couldn't publish %s (%s): qmicli -d PATH won't find the device",
-				 opts->device_path, strerror(-ret));
+				 opts->device_path, why ? why : strerror(-ret));
 	}
 	srv->o.device_path = NULL; /* the caller's string; device_path/published hold it */
 	ret = qb_loop_watch(loop, srv->listen_fd, POLLIN, listen_cb, srv, &srv->listen_watch);
@@ -267,6 +302,9 @@ const char *qprx_server_path(const struct qprx_server *srv)
 void qprx_server_stats(const struct qprx_server *srv, struct qprx_stats *out)
 {
 	*out = srv->st;
+	out->inflight = srv->n_inflight;
+	out->waiting = srv->n_waiting;
+	out->pending = srv->n_pending;
 }
 
 static void shutdown_release_done(void *user, int err)
@@ -275,11 +313,12 @@ static void shutdown_release_done(void *user, int err)
 
 	if (srv->releasing)
 		srv->releasing--;
+	if (!srv->releasing && srv->shutdown_runs)
+		qb_loop_stop(srv->loop);
 }
 
 void qprx_server_shutdown(struct qprx_server *srv, bool release, unsigned timeout_ms)
 {
-	uint64_t until;
 	bool call;
 
 	if (!srv)
@@ -289,16 +328,11 @@ void qprx_server_shutdown(struct qprx_server *srv, bool release, unsigned timeou
 	if (srv->listen_fd >= 0)
 		close(srv->listen_fd);
 	srv->listen_fd = -1;
-	while (srv->conns)
-		qprx_conn_close(srv->conns, "proxy shutting down");
-	qb_timer_old_cancel(srv->empty_timer);
-	srv->empty_timer = NULL;
-	qb_timer_old_cancel(srv->listen_pause);
-	srv->listen_pause = NULL;
-	if (!release || srv->o.keep_cids || qmi_dev_closed(srv->dev)) {
-		qprx_conns_reap(srv);
+	close_all(srv, "proxy shutting down");
+	qb_timer_stop(&srv->empty_timer);
+	qb_timer_stop(&srv->listen_pause);
+	if (!release || srv->o.keep_cids || qmi_dev_closed(srv->dev))
 		return;
-	}
 	/* Every id is an orphan now (the connections just closed). */
 	for (uint8_t svc, cid; qprx_hold_pop(srv, &svc, &cid, &call);) {
 		if (call) /* releasing it would end the data session it owns */
@@ -306,15 +340,31 @@ void qprx_server_shutdown(struct qprx_server *srv, bool release, unsigned timeou
 		if (qprx_release_on_modem(srv, svc, cid, shutdown_release_done, srv) == 0)
 			srv->releasing++;
 	}
-	until = qb_now_ms() + timeout_ms;
-	while (srv->releasing && qb_now_ms() < until && !qmi_dev_closed(srv->dev))
-		if (qb_loop_run_once(srv->loop, (int)(until - qb_now_ms())) < 0)
-			break;
-	qprx_conns_reap(srv);
+	if (!srv->releasing)
+		return;
+	/* The answers come through the loop, timers included (a modem may answer from one). A
+	 * loop stopped by a signal runs no timers: run it again until the answers or the
+	 * deadline stop it, which leaves it stopped as it was. */
+	srv->shutdown_runs = qb_loop_stopped(srv->loop);
+	qb_timer_start(&srv->shutdown_timer, timeout_ms);
+	if (srv->shutdown_runs)
+		qb_loop_run(srv->loop);
+	else
+		while (srv->releasing && qb_timer_active(&srv->shutdown_timer) &&
+		       !qmi_dev_closed(srv->dev))
+			if (qb_loop_run_once(srv->loop, -1) < 0)
+				break;
+	qb_timer_stop(&srv->shutdown_timer);
+	srv->shutdown_runs = false;
+	if (srv->releasing)
+		qprx_log(srv, "%u client id releases unanswered after %u ms", srv->releasing,
+			 timeout_ms);
 }
 
 void qprx_server_free(struct qprx_server *srv)
 {
+	struct qb_list *n, *tmp;
+
 	if (!srv)
 		return;
 	qprx_server_shutdown(srv, false, 0);
@@ -323,11 +373,19 @@ void qprx_server_free(struct qprx_server *srv)
 		qmi_dev_set_data_cbs(srv->dev, NULL, NULL);
 	if (srv->published[0])
 		unlink(srv->published);
-	qb_timer_old_cancel(srv->reap_timer);
-	qprx_conns_reap(srv);
 	qprx_holds_free(srv);
-	/* Requests still at the device: their callbacks free them and see no server. */
-	for (struct qprx_pending *p = srv->pending; p; p = p->next)
-		p->srv = NULL;
+	qb_timer_stop(&srv->shutdown_timer);
+	/* Requests still at the device: their callbacks free them and see no server. An Allocate
+	 * CID waiting for an orphan's release is owned by that release's done, which no longer
+	 * runs. */
+	qb_list_for_each_safe(n, tmp, &srv->pending) {
+		struct qprx_pending *p = qb_list_entry(n, struct qprx_pending, node);
+
+		qb_list_del(&p->node);
+		if (p->retrying)
+			free(p);
+		else
+			p->srv = NULL;
+	}
 	free(srv);
 }

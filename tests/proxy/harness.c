@@ -30,7 +30,7 @@ void fx_setup(struct fx *fx, struct qprx_server_opts *o, const char *sim_spec)
 	memset(fx, 0, sizeof(*fx));
 	snprintf(fx->sock, sizeof(fx->sock), "qmiusb-test-%d-%u", (int)getpid(), fx_seq++);
 	snprintf(fx->pub, sizeof(fx->pub), "/tmp/%s.dev", fx->sock);
-	cr_assert_eq(qprx_publish(fx->pub), 0);
+	cr_assert_eq(qprx_publish(fx->pub, NULL), 0);
 	if (sim_spec)
 		cr_assert_eq(qsim_faults_parse(&faults, sim_spec, err, sizeof(err)), 0, "%s", err);
 	faults.signal_static = true;
