@@ -24,24 +24,16 @@ static void rearm(struct qmi_dev *dev)
 	uint64_t at, now;
 
 	if (qmi_txns_next_deadline(dev->txns, &at) < 0) {
-		qb_timer_old_cancel(dev->timer);
-		dev->timer = NULL;
+		qb_timer_stop(&dev->timer);
 		return;
 	}
 	/* A timer due no later than the earliest deadline stays: firing early only re-arms.
-	 * Requests come with later deadlines one after another; without this every request
-	 * would free and allocate a loop timer. */
-	if (dev->timer && dev->timer_at <= at)
+	 * Requests come with later deadlines one after another; this keeps the timer list
+	 * untouched for each of them. */
+	if (qb_timer_active(&dev->timer) && dev->timer_at <= at)
 		return;
-	qb_timer_old_cancel(dev->timer);
-	dev->timer = NULL;
 	now = qb_now_ms();
-	if (qb_loop_timer_old(dev->loop, at > now ? at - now : 0, timer_fired, dev, &dev->timer) < 0) {
-		/* Without a timer nothing would ever time out: fail the requests rather than hang. */
-		dev->timer = NULL;
-		qmi_txns_fail_all(dev->txns, -ENOMEM);
-		return;
-	}
+	qb_timer_start(&dev->timer, at > now ? at - now : 0);
 	dev->timer_at = at;
 }
 
@@ -49,7 +41,6 @@ static void timer_fired(void *user)
 {
 	struct qmi_dev *dev = user;
 
-	dev->timer = NULL; /* one-shot: the loop frees it after this callback */
 	qmi_txns_expire(dev->txns, qb_now_ms());
 	rearm(dev);
 }
@@ -109,8 +100,7 @@ static void tr_closed(void *user, int err)
 	dev->closed_err = err < 0 ? err : -EPIPE;
 	if (dev->trace)
 		fprintf(dev->trace, "--- transport closed: %s\n", strerror(-dev->closed_err));
-	qb_timer_old_cancel(dev->timer);
-	dev->timer = NULL;
+	qb_timer_stop(&dev->timer);
 	qmi_txns_fail_all(dev->txns, dev->closed_err);
 	if (dev->data.closed)
 		dev->data.closed(dev->data_user, dev->closed_err);
@@ -132,6 +122,7 @@ int qmi_dev_new(struct qmi_dev **out, struct qb_loop *loop, struct qmi_transport
 	dev->tr = tr;
 	dev->trace = opts ? opts->trace : NULL;
 	dev->timeout_ms = opts && opts->timeout_ms ? opts->timeout_ms : QMI_DEV_DEFAULT_TIMEOUT_MS;
+	qb_timer_init(&dev->timer, loop, timer_fired, dev);
 	dev->cbs.ctrl_rx = tr_ctrl_rx;
 	dev->cbs.data_rx = tr_data_rx;
 	dev->cbs.data_tx_ready = tr_data_tx_ready;
@@ -160,8 +151,7 @@ void qmi_dev_free(struct qmi_dev *dev)
 {
 	if (!dev)
 		return;
-	qb_timer_old_cancel(dev->timer);
-	dev->timer = NULL;
+	qb_timer_stop(&dev->timer);
 	if (!dev->closed_err)
 		dev->closed_err = -ECANCELED; /* anything the callbacks try now fails fast */
 	qmi_txns_fail_all(dev->txns, -ECANCELED);
