@@ -134,7 +134,7 @@ static void on_frame(void *user, const struct qmi_frame *f)
 
 int qmi_fuzz_splitter(const uint8_t *data, size_t size)
 {
-	static const struct qmi_split_cbs cbs = { on_frame, NULL };
+	static const struct qmi_split_cbs cbs = { .frame = on_frame };
 	struct qmi_splitter *s = malloc(sizeof(*s));
 	size_t off, step;
 

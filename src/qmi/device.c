@@ -63,9 +63,21 @@ static void on_frame_error(void *user, enum qmi_frame_err why)
 		fprintf(dev->trace, "<<< dropped: %s\n", qmi_frame_err_str(why));
 }
 
+/* A response too broken to decode still names its request: fail that one now with -EBADMSG
+ * rather than let it wait for its timeout and look like silence. */
+static void on_frame_rejected(void *user, const struct qmi_frame *hdr)
+{
+	struct qmi_dev *dev = user;
+
+	if (hdr->kind == QMI_KIND_RESPONSE)
+		qmi_txn_complete(qmi_txns_find(dev->txns, hdr->service, hdr->client_id, hdr->txn),
+				 -EBADMSG);
+}
+
 static void tr_ctrl_rx(void *user, const uint8_t *buf, size_t len)
 {
-	static const struct qmi_split_cbs split_cbs = { on_frame, on_frame_error };
+	static const struct qmi_split_cbs split_cbs = { on_frame, on_frame_error,
+							on_frame_rejected };
 	struct qmi_dev *dev = user;
 
 	/* Zero-length reads are the device's "nothing for you" answer, not an event. */

@@ -30,6 +30,7 @@ struct fake {
 	bool split;                /* deliver each reply in 1-byte pieces, with a zero-length read */
 	bool garbage;              /* junk before each reply */
 	bool wrong_msg_id;         /* answer DMS with a different message id */
+	bool malformed;            /* non-CTL replies: the QMI TLV length is off by one */
 	uint16_t alloc_error;      /* Allocate CID fails with this QMI error */
 	bool die_in_send;          /* ctrl_send reports the unplug, then fails */
 	bool *destroyed;
@@ -87,6 +88,8 @@ static void reply(struct fake *fk, const uint8_t *req, size_t req_len)
 		qmi_writer_tlv(&w, 0x11, "359072061234567", 15);
 	}
 	cr_assert_eq(qmi_writer_finish(&w, &len), 0);
+	if (fk->malformed && f.service != QMI_SVC_CTL)
+		out[qmi_hdr_len(f.service) - 2]++;
 	if (fk->garbage) {
 		static const uint8_t junk[] = { 0x00, 0x55, 0x01, 0xff };
 
@@ -363,6 +366,28 @@ static void async_done(void *user, int err, const struct qmi_frame *resp)
 static void unplug(void *user)
 {
 	fk.cbs->closed(fk.user, -ENODEV);
+}
+
+Test(device, malformed_response_fails_its_request_at_once)
+{
+	uint8_t buf[256];
+	struct qmi_frame f;
+	struct async a = { 0 };
+
+	fk.malformed = true;
+	/* A long timeout: the answer must come from the broken response, not from the clock. */
+	cr_assert_eq(qmi_dev_call_raw(dev, QMI_SVC_DMS, 1, QMI_DMS_GET_IDS, NULL, 0, 60000, buf,
+				      sizeof(buf), &f), -EBADMSG);
+	cr_assert_eq(qmi_dev_send(dev, QMI_SVC_DMS, 1, QMI_DMS_GET_IDS, NULL, 0, 60000, async_done,
+				  &a), 0);
+	while (!a.calls)
+		cr_assert_geq(qb_loop_run_once(loop, 1000), 0);
+	cr_assert_eq(a.err, -EBADMSG);
+	fk.malformed = false;
+	cr_assert_eq(qmi_dev_call_raw(dev, QMI_SVC_DMS, 1, QMI_DMS_GET_IDS, NULL, 0, 60000, buf,
+				      sizeof(buf), &f), 0, "the stream is still in step");
+	fflush(trace);
+	cr_assert_not_null(strstr(trace_buf, "<<< dropped"), "the trace says why: %s", trace_buf);
 }
 
 Test(device, transport_close_fails_pending_requests)
