@@ -11,8 +11,9 @@ static void trace_frame(struct qmi_dev *dev, const char *dir, const struct qmi_f
 {
 	if (!dev->trace)
 		return;
-	fprintf(dev->trace, "%s ", dir);
-	qmi_msg_print(dev->trace, f);
+	qmi_msg_print_ex(dev->trace, f, dir,
+			 QMI_PRINT_HIDE_SECRET | QMI_PRINT_TIME | QMI_PRINT_HEX |
+				 (dev->trace_full ? 0 : QMI_PRINT_HIDE_PERSONAL));
 	fflush(dev->trace);
 }
 
@@ -133,6 +134,7 @@ int qmi_dev_new(struct qmi_dev **out, struct qb_loop *loop, struct qmi_transport
 	dev->loop = loop;
 	dev->tr = tr;
 	dev->trace = opts ? opts->trace : NULL;
+	dev->trace_full = opts && opts->trace_full;
 	dev->timeout_ms = opts && opts->timeout_ms ? opts->timeout_ms : QMI_DEV_DEFAULT_TIMEOUT_MS;
 	qb_timer_init(&dev->timer, loop, timer_fired, dev);
 	dev->cbs.ctrl_rx = tr_ctrl_rx;

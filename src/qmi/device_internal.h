@@ -13,6 +13,7 @@ struct qmi_dev {
 	struct qmi_transport tr;          /* owned */
 	struct qmi_transport_cbs cbs;     /* must outlive tr: lives here */
 	FILE *trace;                      /* not owned */
+	bool trace_full;                  /* personal identifiers shown in the trace */
 	unsigned timeout_ms;
 	struct qmi_txns *txns;
 	struct qb_timer timer;            /* armed for the earliest deadline */

@@ -134,6 +134,15 @@ int qmi_msg_print(FILE *out, const struct qmi_frame *f);
  * followed by "mode_name":"online". */
 int qmi_msg_print_json(FILE *out, const struct qmi_frame *f);
 
+/* Either of the above, with options (QMI_PRINT_*); prefix (e.g. the trace's ">>>") is printed
+ * before the header, or, in JSON, as "direction". */
+#define QMI_PRINT_JSON 0x01
+#define QMI_PRINT_HIDE_SECRET 0x02   /* QMI_FF_SECRET values as "### (secret)" */
+#define QMI_PRINT_HIDE_PERSONAL 0x04 /* QMI_FF_PERSONAL values as "### (personal)" */
+#define QMI_PRINT_TIME 0x08          /* a wall-clock stamp per message */
+#define QMI_PRINT_HEX 0x10           /* the whole frame in hex, hidden values' bytes as ** */
+int qmi_msg_print_ex(FILE *out, const struct qmi_frame *f, const char *prefix, unsigned flags);
+
 /* Enum tables: name of a value (NULL if none), and the value of a name (0 or -ENOENT). */
 const char *qmi_enum_name(const struct qmi_enum *e, int64_t value);
 int qmi_enum_value(const struct qmi_enum *e, const char *name, int64_t *value);
