@@ -2,7 +2,7 @@
 /*
  * QMUX + QMI framing: strict parsing of one frame and a writer that builds one frame into a
  * caller buffer. Pure functions over bytes; the bytes come from an untrusted device, so every
- * length is checked against the buffer before use (qmi-protocol.md §1.1).
+ * length is checked against the buffer before use.
  *
  * Wire layout (little-endian):
  *   u8 marker 0x01 | u16 qmux_len | u8 qmux_flags | u8 service | u8 client_id |

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import sys
+import textwrap
 
 SERVICES = {"ctl": "CTL", "dms": "DMS", "nas": "NAS", "wds": "WDS", "wda": "WDA", "uim": "UIM"}
 NUMS = {"u8": "uint8_t", "u16": "uint16_t", "u32": "uint32_t", "u64": "uint64_t",
@@ -208,6 +209,9 @@ def write_header(db, out):
             if not m[key] or base in emitted:
                 continue
             emitted.add(base)
+            if m.get("doc"):
+                w("\n/*\n%s\n */" % textwrap.fill(m["doc"], 96, initial_indent=" * ",
+                                                  subsequent_indent=" * "))
             w("\nstruct %s {\n" % base)
             for t in m[key]:
                 db.check_field(t, "%s TLV %s" % (base, t.get("tlv")))
