@@ -57,6 +57,8 @@ struct qsim_gadget_stats {
 	uint64_t data_out, data_in;/* packets on bulk OUT (host->modem) / bulk IN (modem->host) */
 	uint64_t data_dropped;     /* modem->host packets with no free transfer, or not enabled */
 	uint64_t ctrl_dropped;     /* responses dropped because the host never fetched them */
+	uint64_t hostile;          /* hostile acts: junk and lying frames queued, extra and unknown
+				    * notifications, junk bulk IN transfers delivered, resets */
 };
 void qsim_gadget_get_stats(const struct qsim_gadget *g, struct qsim_gadget_stats *out);
 
@@ -65,6 +67,8 @@ void qsim_gadget_get_stats(const struct qsim_gadget *g, struct qsim_gadget_stats
  * to ep0; exposed for the descriptor-parsing tests. Return the length or -EMSGSIZE.
  */
 long qsim_gadget_descriptors(uint8_t *buf, size_t cap);
+/* The same with the lie of enum qsim_desc_lie (sim.h) told (QSIM_DESC_TRUE: none). */
+long qsim_gadget_descriptors_lie(uint8_t *buf, size_t cap, int lie);
 long qsim_gadget_strings(uint8_t *buf, size_t cap);
 
 #endif
