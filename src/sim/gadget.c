@@ -157,6 +157,11 @@ int qsim_gadget_new(struct qsim_gadget **out, struct qb_loop *loop, struct qsim 
 	ret = open_endpoints(g, err, errlen);
 	if (!ret)
 		ret = setup_io(g, err, errlen);
+	if (!ret) {
+		ret = qsim_gep0_timer_init(g);
+		if (ret)
+			snprintf(err, errlen, "cannot create the ep0 stage timer: %s", strerror(-ret));
+	}
 	if (ret) {
 		if (!err[0])
 			snprintf(err, errlen, "%s", strerror(-ret));
@@ -212,6 +217,7 @@ void qsim_gadget_free(struct qsim_gadget *g)
 		close(g->ep0);
 	if (g->evfd >= 0)
 		close(g->evfd);
+	qsim_gep0_timer_free(g);
 	if (qsim_gcfs_destroy(&g->cfs, err, sizeof(err)) < 0)
 		qsim_glog(g, "teardown: %s", err);
 	qsim_gio_free_queue(g);

@@ -12,8 +12,10 @@
 #include <errno.h>
 #include <linux/usb/ch9.h>
 #include <linux/usb/functionfs.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* CDC class requests (USB CDC 1.2, 6.2). */
@@ -24,18 +26,78 @@
 #define REQ_IN_CLASS_INTF (USB_DIR_IN | USB_TYPE_CLASS | USB_RECIP_INTERFACE)   /* 0xA1 */
 
 /*
- * The data (or status) stage of the pending setup. FunctionFS waits for it interruptibly, and
- * io_uring's task-work notifications interrupt such waits (EINTR) although no signal was sent;
- * the setup is still pending then, so the stage is simply queued again.
+ * FunctionFS waits for the data stage until the host completes it, and a host that gave up on
+ * the transfer (a process that exited with a fetch in flight) never does: only the next SETUP or
+ * a signal ends that wait. The loop takes SIGTERM through a signalfd, so SIGTERM is blocked and
+ * cannot; a timer of the gadget's own sends SIGALRM to this thread instead, whose handler does
+ * nothing but interrupt the wait.
+ */
+#define STAGE_TIMEOUT_S 2
+
+static void on_stage_alarm(int sig)
+{
+	(void)sig;
+}
+
+int qsim_gep0_timer_init(struct qsim_gadget *g)
+{
+	struct sigaction sa = { .sa_handler = on_stage_alarm }; /* no SA_RESTART: interrupt */
+	struct sigevent sev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIGALRM };
+
+	sigemptyset(&sa.sa_mask);
+	sev._sigev_un._tid = gettid(); /* sigev_notify_thread_id, which older C libraries lack */
+	if (sigaction(SIGALRM, &sa, NULL) < 0 ||
+	    timer_create(CLOCK_MONOTONIC, &sev, &g->stage_timer) < 0)
+		return -errno;
+	g->have_stage_timer = true;
+	return 0;
+}
+
+void qsim_gep0_timer_free(struct qsim_gadget *g)
+{
+	if (g->have_stage_timer)
+		timer_delete(g->stage_timer);
+	g->have_stage_timer = false;
+}
+
+static bool stage_timed_out(struct qsim_gadget *g)
+{
+	struct itimerspec left;
+
+	return g->have_stage_timer && timer_gettime(g->stage_timer, &left) == 0 &&
+	       !left.it_value.tv_sec && !left.it_value.tv_nsec;
+}
+
+/*
+ * The data (or status) stage of the pending setup, bounded by STAGE_TIMEOUT_S (then -1 with
+ * errno ETIMEDOUT; FunctionFS has taken the request back). io_uring's task-work notifications
+ * interrupt the wait too (EINTR) although no signal was sent; the setup is still pending then,
+ * so the stage is simply queued again.
  */
 static ssize_t ep0_stage(struct qsim_gadget *g, bool in, void *buf, size_t len)
 {
+	const struct itimerspec arm = { .it_value = { .tv_sec = STAGE_TIMEOUT_S } };
+	const struct itimerspec off = { 0 };
 	ssize_t n;
-	int tries = 0;
+	int tries = 0, err;
 
-	do
+	if (g->have_stage_timer)
+		(void)timer_settime(g->stage_timer, 0, &arm, NULL);
+	for (;;) {
 		n = in ? write(g->ep0, buf, len) : read(g->ep0, buf, len);
-	while (n < 0 && errno == EINTR && ++tries < 100);
+		if (n >= 0 || errno != EINTR)
+			break;
+		if (stage_timed_out(g)) {
+			errno = ETIMEDOUT;
+			break;
+		}
+		if (++tries >= 100)
+			break;
+	}
+	err = errno;
+	if (g->have_stage_timer)
+		(void)timer_settime(g->stage_timer, 0, &off, NULL);
+	errno = err;
 	return n;
 }
 
@@ -159,7 +221,6 @@ static void on_enable(struct qsim_gadget *g)
 	g->gen++;
 	g->st.enables++;
 	g->intr.parked = false;
-	g->bin_junk.parked = false;
 	for (unsigned i = 0; i < QSIM_BOUT_XFERS; i++)
 		g->bout[i].parked = false;
 	qsim_gcfs_speed(&g->cfs, speed, sizeof(speed));

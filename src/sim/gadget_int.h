@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <linux/aio_abi.h>
 
@@ -96,6 +97,8 @@ struct qsim_gadget {
 	unsigned rq_len;
 	uint8_t ep0_buf[QMI_FRAME_MAX];
 	struct qsim_gadget_stats st;
+	timer_t stage_timer; /* bounds a blocking ep0 data stage (gadget_ep0.c) */
+	bool have_stage_timer;
 
 	/* Hostile modes (gadget_hostile.c). */
 	struct qsim_gx bin_junk;   /* bulk-garbage / bulk-oversize transfers */
@@ -124,6 +127,9 @@ void qsim_gio_free_queue(struct qsim_gadget *g);
 
 /* gadget_ep0.c */
 void qsim_gep0_on_event(void *user, int fd, unsigned revents);
+/* The timer that bounds a blocking data stage (installs a no-op SIGALRM handler). 0 or -errno. */
+int qsim_gep0_timer_init(struct qsim_gadget *g);
+void qsim_gep0_timer_free(struct qsim_gadget *g); /* accepts a gadget without one */
 
 /* gadget_hostile.c: each is a no-op unless its knob is set. */
 void qsim_ghostile_init(struct qsim_gadget *g);

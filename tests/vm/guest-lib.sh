@@ -256,14 +256,13 @@ vm_hostile_configured() { # the device has its interface (a lying one may never 
 	d=$(vm_hostile_device) && [ -e "/sys/bus/usb/devices/$d:1.0" ]
 }
 
-# Stops whatever gadget runs (remembering, once per check file, whether the shared one did) and
-# starts `sim --gadget` as the hostile identity with the knobs $1. Waits (bounded) until the
-# host has enumerated the device and, unless $2 is "any", configured it. 0 when so.
+# Stops whatever gadget runs (remembering in $VM_STATE/hostile.had when it was the shared one, for
+# vm_hostile_restore) and starts `sim --gadget` as the hostile identity with the knobs $1. Waits
+# (bounded) until the host has enumerated the device and, unless $2 is "any", configured it.
+# 0 when so.
 vm_hostile_start() {
-	if [ -z "${VM_HOSTILE_HAD+set}" ]; then
-		VM_HOSTILE_HAD=
-		vm_gadget_running && VM_HOSTILE_HAD=1
-	fi
+	# Every hostile gadget is stopped by its check, so one running here is the shared one.
+	vm_gadget_running && : > "$VM_STATE/hostile.had"
 	vm_gadget_stop
 	: > "$VM_STATE/gadget.log"
 	"$QMIUSB" --sim-fault "$VM_SIM_FAULTS,$1" sim --gadget --vid $VM_HOSTILE_VID \
@@ -310,9 +309,12 @@ vm_hostile_why() {
 	fi
 }
 
-# Brings the shared gadget back if the check file found one (with qmi_wwan, as 10-gadget.sh left it).
+# Brings the shared gadget back if a hostile check stopped it (with qmi_wwan, as 10-gadget.sh
+# left it). Only the last hostile file (82) calls it: restarting it in between costs seconds, and
+# nothing but the hostile checks runs between them.
 vm_hostile_restore() {
-	[ -n "${VM_HOSTILE_HAD:-}" ] || return 0
+	[ -e "$VM_STATE/hostile.had" ] || return 0
+	rm -f "$VM_STATE/hostile.had"
 	if ! vm_gadget_start; then
 		vm_fail "$1-restore" "the shared gadget did not come back" "$VM_STATE/gadget.log"
 		return 1

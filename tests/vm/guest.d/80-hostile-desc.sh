@@ -22,7 +22,7 @@ for lie in few-eps many-eps mps0 ep-type; do
 	fi
 	# A lie the host's configuration step rejects leaves the device unconfigured: give the
 	# step its chance (bounded), then take the device as it is.
-	vm_wait 30 vm_hostile_configured
+	vm_wait 10 vm_hostile_configured
 	vm_run $name-list "$QMIUSB" list
 	rc_list=$?
 	vm_run $name "$QMIUSB" -d "$sel" info
@@ -39,4 +39,4 @@ for lie in few-eps many-eps mps0 ep-type; do
 		vm_pass $name "info exit $rc: $(head -c 100 "$VM_STATE/$name.out" | head -n 1)"
 	fi
 done
-vm_hostile_restore qmiusb-hostile-desc
+# The shared gadget comes back at the end of 82-hostile-data.sh.

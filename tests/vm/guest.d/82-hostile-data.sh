@@ -81,7 +81,8 @@ else
 	elif [ -n "$why" ]; then
 		vm_fail $name "$why" "$VM_STATE/$name.out"
 	else
-		vm_pass $name "info across the reset: exit $rc ($(head -n 1 "$VM_STATE/$name.out" | head -c 80)); the next one answered"
+		first=$(head -n 1 "$VM_STATE/$name.out" | head -c 80)
+		vm_pass $name "info across the reset: exit $rc ($first); the next one answered"
 	fi
 fi
 vm_hostile_restore qmiusb-hostile-data
