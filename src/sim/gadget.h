@@ -36,7 +36,9 @@ struct qsim_gadget_opts {
 /*
  * Builds the configfs gadget, mounts its FunctionFS, writes the descriptors and binds the UDC.
  * Takes over the modem's output (qsim_set_output) while it exists; sim and loop must outlive the
- * gadget. On failure everything built so far is torn down and err (may be NULL) says what
+ * gadget. Installs a SIGALRM handler that does nothing (a timer of the gadget's sends SIGALRM to
+ * the calling thread to end an ep0 data stage the host abandoned): the process must not use
+ * SIGALRM for anything else, and must not block it in that thread. On failure everything built so far is torn down and err (may be NULL) says what
  * failed.
  * 0 or -errno.
  */
