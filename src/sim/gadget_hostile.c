@@ -156,8 +156,8 @@ static void usb_reset(struct qsim_gadget *g)
 	 * check; the FunctionFS stays open and bound again later is a new plug. */
 	snprintf(g->reset_udc, sizeof(g->reset_udc), "%s", g->cfs.udc);
 	qsim_gcfs_unbind(&g->cfs);
-	qsim_glog(g, "usb-reset: off the bus in the middle of fetch %u; back in %d ms",
-		  g->fetches_found, RECONNECT_MS);
+	qsim_glog(g, "usb-reset: off the bus at fetch %u, bulk OUT packet %u; back in %d ms",
+		  g->fetches_found, g->packets_out, RECONNECT_MS);
 	g->off_bus = true;
 	g->st.hostile++;
 	g->enabled = false;
@@ -199,6 +199,14 @@ bool qsim_ghostile_fetch(struct qsim_gadget *g, bool found, size_t wlen)
 		return true;
 	}
 	return false;
+}
+
+bool qsim_ghostile_data_out(struct qsim_gadget *g)
+{
+	if (g->off_bus || ++g->packets_out != faults(g)->usb_reset_data_at)
+		return g->off_bus;
+	usb_reset(g);
+	return true;
 }
 
 void qsim_ghostile_before_data(struct qsim_gadget *g)

@@ -106,6 +106,7 @@ struct qsim_gadget {
 	unsigned junk_notify_seq;  /* which unknown type comes next */
 	uint32_t rng;              /* junk bytes; per gadget, seeded from the seed knob */
 	unsigned fetches_found;    /* GetEncapsulatedResponse requests that found a response */
+	unsigned packets_out;      /* bulk OUT packets received (usb-reset-data) */
 	bool off_bus;              /* usb-reset: unbound, waiting for the reconnect timer */
 	char reset_udc[64];        /* usb-reset: the controller to bind to again */
 	struct qb_timer flood_timer, reconnect_timer;
@@ -144,6 +145,8 @@ bool qsim_ghostile_junk_notify(struct qsim_gadget *g, uint8_t *buf);
 /* True when the fetch is answered here (babble when empty, usb-reset), not by the queue. */
 bool qsim_ghostile_fetch(struct qsim_gadget *g, bool found, size_t wlen);
 void qsim_ghostile_before_data(struct qsim_gadget *g);
+/* True when the bulk OUT packet just received ended in a reset (usb-reset-data): drop it. */
+bool qsim_ghostile_data_out(struct qsim_gadget *g);
 void qsim_ghostile_enabled(struct qsim_gadget *g);
 
 #endif

@@ -262,7 +262,7 @@ static void xfer_done(struct qsim_gadget *g, struct qsim_gx *x, long res)
 			g->st.data_in++;
 		break;
 	case QSIM_EP_BOUT:
-		if (res > 0) {
+		if (res > 0 && !qsim_ghostile_data_out(g)) {
 			g->st.data_out++;
 			/* The modem counts and judges the packet itself (no call, not IP, ...). */
 			(void)qsim_data_in(g->sim, x->buf, (size_t)res);

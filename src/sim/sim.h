@@ -76,6 +76,7 @@ struct qsim_sel {
  *   usb-reset=N              the gadget disconnects from the bus instead of answering the Nth
  *                            fetch that finds a response, forgets every client id as a reset
  *                            modem does, and reconnects a second later
+ *   usb-reset-data=N         the same on receiving the Nth bulk OUT packet (the packet is lost)
  * A bare per-response knob (e.g. `drop`) hits every response. call-fail-verbose alone implies
  * call-fail=1 (unspecified).
  */
@@ -116,6 +117,7 @@ struct qsim_faults {
 	bool resp_long, resp_babble, notify_storm, notify_unknown;
 	bool bulk_garbage, bulk_oversize, qmux_lie, foreign_cid, ind_flood;
 	unsigned usb_reset_at;  /* usb-reset=N (0 = never) */
+	unsigned usb_reset_data_at; /* usb-reset-data=N (0 = never) */
 };
 
 /* Fills *f (zeroed first) from spec; 0 or -EINVAL with a message naming the bad item in err. */

@@ -293,10 +293,11 @@ Test(sim_faults, parse_hostile_usb_knobs)
 
 	cr_assert_eq(qsim_faults_parse(&f, "resp-long,resp-babble,notify-storm,notify-unknown,"
 				       "bulk-garbage,bulk-oversize,qmux-lie,foreign-cid,ind-flood,"
-				       "usb-reset=3", err, sizeof(err)), 0, "%s", err);
+				       "usb-reset=3,usb-reset-data=7", err, sizeof(err)), 0, "%s", err);
 	cr_assert(f.resp_long && f.resp_babble && f.notify_storm && f.notify_unknown);
 	cr_assert(f.bulk_garbage && f.bulk_oversize && f.qmux_lie && f.foreign_cid && f.ind_flood);
 	cr_assert_eq(f.usb_reset_at, 3);
+	cr_assert_eq(f.usb_reset_data_at, 7);
 	cr_assert_eq(f.usb_desc_lie, QSIM_DESC_TRUE);
 	for (size_t i = 0; i < sizeof(lies) / sizeof(lies[0]); i++) {
 		char spec[32];
@@ -306,7 +307,8 @@ Test(sim_faults, parse_hostile_usb_knobs)
 		cr_assert_eq(f.usb_desc_lie, want[i], "%s", spec);
 	}
 	const char *bad[] = { "usb-desc", "usb-desc=", "usb-desc=lies", "resp-long=1",
-			      "ind-flood=2", "usb-reset", "usb-reset=0", "usb-reset=x" };
+			      "ind-flood=2", "usb-reset", "usb-reset=0", "usb-reset=x",
+			      "usb-reset-data", "usb-reset-data=0" };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		cr_assert_eq(qsim_faults_parse(&f, bad[i], err, sizeof(err)), -EINVAL, "%s", bad[i]);
