@@ -150,6 +150,7 @@ static void usb_reset(struct qsim_gadget *g)
 {
 	static const uint8_t sync[] = { 0x01, 11, 0, 0x00, 0x00, 0x00, /* QMUX: CTL */
 					0x00, 0xfe, 0x27, 0x00, 0x00, 0x00 /* Sync, no TLVs */ };
+
 	if (!g->cfs.udc[0])
 		return;
 	/* Unbinding from the controller is an unplug to the host, as in the VM tier's unplug
