@@ -247,7 +247,8 @@ static void start_call(struct qconn_fam *f)
 	q->has_ip_family = true;
 	q->ip_family = (uint8_t)f->family;
 	f->busy = true;
-	err = qconn_send_msg(c, f->cid, &qmi_wds_start_network_req_def, q, CALL_TIMEOUT_MS,
+	err = qconn_send_msg(c, f->cid, &qmi_wds_start_network_req_def, q,
+			     c->o.call_timeout_ms ? c->o.call_timeout_ms : CALL_TIMEOUT_MS,
 			     on_start, f);
 	free(q);
 	if (err) {

@@ -10,8 +10,9 @@
  *                     +--- BACKOFF <--+
  *
  * Everything it has to say goes through one callback (struct qconn_event): it never writes to
- * stdout or stderr and never picks an exit code. A failure before the first UP is final
- * (QCONN_FAILED); after it, a failed attempt only grows the backoff.
+ * stdout or stderr and leaves what a failure means for the program to the caller. A failure
+ * before the first UP is final (QCONN_FAILED); after it, a failed attempt only grows the
+ * backoff.
  *
  * It owns its client ids: allocated by qconn_start(), released by qconn_stop() (unless
  * keep_cids). Nothing in it blocks except the start's client id allocation and the final
@@ -92,6 +93,7 @@ struct qconn_opts {
 	bool qmap;             /* ask for QMAP aggregation (mux id 0); raw-IP if refused */
 	bool keep_cids;        /* qconn_stop() leaves the client ids allocated */
 	unsigned timeout_ms;   /* per request; 0: the device's default */
+	unsigned call_timeout_ms; /* Start Network; 0: 60 s (it may take long on a network) */
 	unsigned sim_timeout_ms, reg_timeout_ms;
 	unsigned backoff_min_ms, backoff_max_ms;
 	FILE *advice;          /* where the ip commands go without CAP_NET_ADMIN; may be NULL */
