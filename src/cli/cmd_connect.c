@@ -316,14 +316,13 @@ static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
 	case QCONN_EV_STATE:
 		if (ev->state == QCONN_FAILED)
 			fr->over = true;
-		if (ev->state == QCONN_STOPPED)
-			return; /* the state file goes with the run */
 		break;
 	case QCONN_EV_DOWN:
 	case QCONN_EV_TICK:
 		break;
 	}
-	qcli_publish(&fr->sf, c, cli->devname);
+	if (ev->state != QCONN_STOPPED) /* the state file goes with the run */
+		qcli_publish(&fr->sf, c, cli->devname);
 }
 
 static void set_opts(struct qconn_opts *o, struct front *fr)
