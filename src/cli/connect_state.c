@@ -94,7 +94,8 @@ int qcli_statefile_open(struct qcli_statefile *sf, const char *devname, pid_t *h
 			 why ? why : strerror(-ret));
 		goto fail;
 	}
-	sf->lockfd = openat(sf->dirfd, sf->lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/* Readable by all, as the state file is: `status` as another user tests the lock too. */
+	sf->lockfd = openat(sf->dirfd, sf->lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (sf->lockfd < 0) {
 		ret = -errno;
 		snprintf(err, errlen, "couldn't open %s/%s: %s", dir, sf->lock, strerror(-ret));

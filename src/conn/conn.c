@@ -447,6 +447,7 @@ void qconn_stop(struct qconn *c)
 	if (c->nc) {
 		qnet_netconf_undo(c->nc);
 		c->nc = NULL;
+		qconn_emit(c, QCONN_EV_DOWN, "stopped");
 	}
 	qmi_dev_set_data_cbs(c->dev, NULL, NULL);
 	qnet_pump_free(c->pump);

@@ -29,6 +29,30 @@ Test(conn, up_ipv4_and_stop)
 	snprintf(ifname, sizeof(ifname), "%s", up->ifname);
 	ch_fini(&h);
 	cr_assert_not(ch_if_exists(ifname), "the TUN outlived the stop");
+	cr_assert_eq(h.downs, 1, "no DOWN event for the stop");
+}
+
+/* The states in the order the table gives them, each announced once. */
+Test(conn, states_in_order)
+{
+	static const enum qconn_state want[] = { QCONN_FORMAT, QCONN_SIM, QCONN_REG, QCONN_CALL,
+						 QCONN_UP, QCONN_STOPPED };
+	enum qconn_state seen[16];
+	unsigned n = 0, i;
+	struct ch h;
+
+	enter_new_netns();
+	ch_init(&h, NULL);
+	ch_start(&h);
+	cr_assert(ch_run_until(&h, QCONN_UP, 10000));
+	ch_fini(&h);
+	for (i = 0; i < h.n_ev && n < 16; i++)
+		if (h.ev[i].kind == QCONN_EV_STATE)
+			seen[n++] = h.ev[i].state;
+	cr_assert_eq(n, sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < n; i++)
+		cr_assert_eq(seen[i], want[i], "state %u: %s, want %s", i,
+			     qconn_state_name(seen[i]), qconn_state_name(want[i]));
 }
 
 /* Without an APN none is sent: the modem's profile decides (a modem that insists on one
