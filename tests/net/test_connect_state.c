@@ -117,6 +117,36 @@ Test(connect_state, stale_file_naming_a_live_process)
 	waitpid(victim, &st, 0);
 }
 
+/* Beside a stale file, a live connection is still found, by disconnect without -d too, and
+ * stopped; the process the stale file names is left alone. */
+Test(connect_state, live_connection_found_beside_a_stale_file)
+{
+	static const char *const args[] = { "connect", "--ifname", "wwlive0", "--no-share", NULL };
+	static const char *const disc[] = { QMIUSB_BIN, "disconnect", NULL };
+	char path[128], body[256];
+	struct child r, d;
+	pid_t victim;
+	int st;
+
+	enter_new_netns();
+	make_dir();
+	victim = spawn_sleep();
+	snprintf(path, sizeof(path), "%s/usb_1-1_4.conn", dir);
+	snprintf(body, sizeof(body), "pid=%ld\ndevice=usb:1-1:4\ninterface=wwghost\n",
+		 (long)victim);
+	write_file(path, body);
+	run_sim(&r, args);
+	child_wait_up(&r);
+	child_start(&d, disc, NULL);
+	cr_assert_eq(child_exit(&d), 0, "%s", d.out);
+	cr_assert(strstr(d.out, "disconnected (wwlive0)"), "%s", d.out);
+	cr_assert_eq(child_exit(&r), 0, "%s", r.out);
+	cr_assert_eq(if_nametoindex("wwlive0"), 0);
+	cr_assert_eq(waitpid(victim, &st, WNOHANG), 0, "the stale file's pid was signalled");
+	kill(victim, SIGKILL);
+	waitpid(victim, &st, 0);
+}
+
 /* Symlinks planted at the file's final and temporary names: the connection publishes anyway,
  * and what they point to is untouched. */
 Test(connect_state, planted_symlinks_are_not_followed)
@@ -167,6 +197,7 @@ Test(connect_state, kernel_drops_reach_status)
 {
 	static const char *const args[] = { "connect", "--ifname", "wwdrop0", "--no-share", NULL };
 	static const char *const status[] = { "status", NULL };
+	static const char *const json_status[] = { "--json", "status", NULL };
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9) };
 	struct timespec second = { 1, 200 * 1000 * 1000 };
 	struct child r, s;
@@ -195,6 +226,10 @@ Test(connect_state, kernel_drops_reach_status)
 	cr_assert_not_null(p, "%s", s.out);
 	drops = strtoull(p + strlen("Kernel: TX drops (TUN queue full): '"), NULL, 10);
 	cr_assert_gt(drops, 0, "%s", s.out);
+	run_sim(&s, json_status);
+	cr_assert_eq(child_exit(&s), 0, "%s", s.out);
+	cr_assert(strstr(s.out, "\"kernel_tx_dropped\":") && strstr(s.out, "\"drops\":"), "%s",
+		  s.out);
 	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);
 }
 
