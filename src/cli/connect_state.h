@@ -8,7 +8,9 @@
  * A file alone proves nothing (a SIGKILLed connect leaves it behind, and its pid may be reused):
  * the connect holds a write lock (fcntl) on <device>.lock for its whole life. A state file whose
  * lock is free is stale, and readers remove it; the pid readers get is the lock holder's, as the
- * kernel reports it, never the one written in the file.
+ * kernel reports it, never the one written in the file. (A POSIX record lock, because only it
+ * names its holder; it also drops when the holder closes any descriptor of the lock file, so a
+ * process holding one must not read its own lock through the qcli_state_* readers.)
  */
 #ifndef QCLI_CONNECT_STATE_H
 #define QCLI_CONNECT_STATE_H
