@@ -450,3 +450,22 @@ Test(conf_files, a_directory_or_a_fifo_is_not_a_configuration)
 	cr_assert_eq(load("f"), -EINVAL); /* and it did not hang on the open */
 	HAS(err, "f.conf' is not a regular file");
 }
+
+Test(conf, the_installed_example_is_valid)
+{
+	/* Its content only: a checkout's file modes depend on the umask it was made with. */
+	char path[512], text[8192];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/etc/example.conf", QMIUSB_SOURCE_DIR);
+	f = fopen(path, "r");
+	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+	n = fread(text, 1, sizeof(text), f);
+	fclose(f);
+	cr_assert_lt(n, sizeof(text));
+	cr_assert_eq(qcli_conf_parse(&conf, text, n, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(conf.device, "usb");
+	cr_assert_str_eq(conf.apn, "internet");
+	cr_assert_null(conf.password_file);
+}
