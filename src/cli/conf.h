@@ -81,7 +81,8 @@ int qcli_conf_parse(struct qcli_conf *c, const char *text, size_t len, const cha
  *
  * The file and its secret files must be owned by root or by the effective user, the file must
  * not be writable by group or others, and the secret files must not be readable or writable by
- * them either (as ssh asks of its keys). Returns 0, or a negative errno with the reason in err:
+ * them either (as ssh asks of its keys); the directories holding them must not be writable by
+ * group or others unless sticky. Returns 0, or a negative errno with the reason in err:
  * -ENOENT (no such file; err says where it looked), -EACCES (unsafe ownership or permissions, or
  * unreadable), -EINVAL (a mistake in the file or in a secret file), -ENOMEM.
  */

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,32 @@
 
 enum kind { CONF_FILE, SECRET_FILE };
 
+/* Whoever may write the directory may replace the file in it: the directory must be as safe as
+ * the file (a sticky, world-writable one such as /tmp lets only owners rename). */
+static int dir_checked(const char *path, const char *where, char *err, size_t errlen)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	struct stat st;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (stat(dir, &st))
+		return 0; /* the open will say what is wrong */
+	if ((st.st_uid != 0 && st.st_uid != geteuid()) ||
+	    ((st.st_mode & 022) && !(st.st_mode & S_ISVTX))) {
+		snprintf(err, errlen, "%s'%s' is in a directory others may change (%s, owner uid "
+			 "%u, mode %04o): refused", where, path, dir, (unsigned)st.st_uid,
+			 (unsigned)(st.st_mode & 07777));
+		return -EACCES;
+	}
+	return 0;
+}
+
 /* Opens path and checks what it is, who owns it and who else may touch it. Returns the fd, or
  * -errno with err filled ("where: what"). */
 static int open_checked(const char *path, enum kind kind, const char *where, char *err,
@@ -30,6 +57,9 @@ static int open_checked(const char *path, enum kind kind, const char *where, cha
 	struct stat st;
 	int fd, r;
 
+	r = dir_checked(path, where, err, errlen);
+	if (r)
+		return r;
 	/* O_NONBLOCK: a FIFO planted at the name must not hang the service. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {

@@ -469,3 +469,36 @@ Test(conf, the_installed_example_is_valid)
 	cr_assert_str_eq(conf.apn, "internet");
 	cr_assert_null(conf.password_file);
 }
+
+Test(conf_files, a_file_in_a_directory_others_may_change_is_refused)
+{
+	char sub[300], path[400];
+
+	put("x.pw", "pw\n", 0600);
+	snprintf(sub, sizeof(sub), "%s/open", dir);
+	cr_assert_eq(mkdir(sub, 0700), 0);
+	cr_assert_eq(chmod(sub, 0777), 0);
+	snprintf(path, sizeof(path), "%s/open/y.conf", dir);
+	{
+		FILE *f = fopen(path, "w");
+
+		cr_assert_not_null(f);
+		fprintf(f, "password-file = %s/x.pw\n", dir);
+		fclose(f);
+	}
+	cr_assert_eq(chmod(path, 0644), 0);
+	cr_assert_eq(load(path), -EACCES);
+	HAS(err, "y.conf' is in a directory others may change (");
+	HAS(err, "mode 0777): refused");
+	/* Sticky, as /tmp: only the owner may rename or remove the file. */
+	cr_assert_eq(chmod(sub, 01777), 0);
+	cr_assert_eq(load(path), 0, "%s", err);
+	cr_assert_str_eq(conf.password, "pw");
+	/* The secret file's directory is checked too (x.pw is in dir). */
+	cr_assert_eq(chmod(sub, 0755), 0);
+	cr_assert_eq(chmod(dir, 0770), 0);
+	cr_assert_eq(load(path), -EACCES);
+	HAS(err, "y.conf:1: password-file '");
+	HAS(err, "x.pw' is in a directory others may change");
+	cr_assert_eq(chmod(dir, 0700), 0);
+}
