@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The connection's configuration file, /etc/qmiusb/NAME.conf (read by `connect --config NAME`,
+ * which the systemd unit qmiusb@NAME.service runs). The format is documented in qmiusb.conf(5):
+ *
+ *   # a comment (whole lines only)
+ *   device = usb:2c7c:0125
+ *   apn = internet
+ *   password-file = /etc/qmiusb/home.password
+ *
+ * Every key is optional and may appear once; an unknown key, a bad value or a section header
+ * ("[pdn]", reserved for several PDNs) is an error naming the file and line. Secrets never sit
+ * in the file itself: they are read from the *-file keys, which must not be readable by group or
+ * others, and they appear in no message.
+ */
+#ifndef QCLI_CONF_H
+#define QCLI_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Enough for "PATH:LINE: message" with a long path. */
+#define QCLI_CONF_ERRLEN 512
+
+enum qcli_conf_ip { QCLI_CONF_IP_UNSET, QCLI_CONF_IP_4, QCLI_CONF_IP_6, QCLI_CONF_IP_4V6 };
+enum qcli_conf_auth {
+	QCLI_CONF_AUTH_UNSET, QCLI_CONF_AUTH_NONE, QCLI_CONF_AUTH_PAP, QCLI_CONF_AUTH_CHAP,
+	QCLI_CONF_AUTH_BOTH
+};
+enum qcli_conf_dns {
+	QCLI_CONF_DNS_UNSET, QCLI_CONF_DNS_RESOLVCONF, QCLI_CONF_DNS_RESOLVED, QCLI_CONF_DNS_FILE,
+	QCLI_CONF_DNS_NONE
+};
+enum qcli_conf_format {
+	QCLI_CONF_FORMAT_UNSET, QCLI_CONF_FORMAT_RAW_IP, QCLI_CONF_FORMAT_QMAP,
+	QCLI_CONF_FORMAT_AUTO
+};
+
+/*
+ * A parsed file. Every member is "not set" (NULL, *_UNSET, has_metric false) unless the file set
+ * it, so the command line can override key by key. The strings belong to the struct and go with
+ * qcli_conf_clear(); password and pin are wiped there.
+ */
+struct qcli_conf {
+	char *path;          /* the file read, for the caller's own messages */
+	char *device;        /* a selector as -d takes: sim, usb, usb:VID:PID, ... */
+	char *apn;
+	char *user;
+	char *ifname;
+	char *dns_file;      /* the PATH of dns = file:PATH */
+	char *password_file; /* as resolved: relative names are taken from the file's directory */
+	char *pin_file;
+	char *password;      /* the first line of password_file (qcli_conf_load only) */
+	char *pin;           /* the first line of pin_file: 4 to 8 digits (qcli_conf_load only) */
+	enum qcli_conf_ip ip_type;
+	enum qcli_conf_auth auth;
+	enum qcli_conf_dns dns;
+	enum qcli_conf_format data_format;
+	bool has_metric;
+	uint32_t metric;
+	unsigned password_line, pin_line; /* where the *-file keys are, for messages */
+};
+
+/*
+ * qcli_conf_parse - parses the text of a configuration file (pure: reads no other file)
+ * @c:    cleared and filled; the caller clears it (also on failure)
+ * @text: the file's bytes, @len of them (a NUL byte among them is an error)
+ * @path: the file's name, for messages and for resolving relative *-file names
+ *
+ * Returns 0, -EINVAL with "path:line: message" in err, or -ENOMEM. Secrets are not read.
+ */
+int qcli_conf_parse(struct qcli_conf *c, const char *text, size_t len, const char *path,
+		    char *err, size_t errlen);
+
+/*
+ * qcli_conf_load - reads, checks and parses a configuration file, then reads its secrets
+ * @name: a NAME (letters, digits and "_.@:-", not starting with a dot), looked up as
+ *        $QMIUSB_CONFDIR/NAME.conf when that is set, else /etc/qmiusb/NAME.conf and then the
+ *        build's configured directory; or a path to the file when it contains a '/'
+ *
+ * The file and its secret files must be owned by root or by the effective user, the file must
+ * not be writable by group or others, and the secret files must not be readable or writable by
+ * them either (as ssh asks of its keys); the directories holding them must not be writable by
+ * group or others unless sticky. Returns 0, or a negative errno with the reason in err:
+ * -ENOENT (no such file; err says where it looked), -EACCES (unsafe ownership or permissions, or
+ * unreadable), -EINVAL (a mistake in the file or in a secret file), -ENOMEM.
+ */
+int qcli_conf_load(struct qcli_conf *c, const char *name, char *err, size_t errlen);
+
+/* Frees the strings (wiping the secrets) and resets c to "nothing set". Accepts NULL. */
+void qcli_conf_clear(struct qcli_conf *c);
+
+/* Zeroes n bytes at p in a way the compiler keeps (for secrets about to be freed). */
+void qcli_conf_wipe(void *p, size_t n);
+
+/* The spelling the file uses for each value ("4v6", "chap", "resolved", "raw-ip"; "" unset). */
+const char *qcli_conf_ip_name(enum qcli_conf_ip v);
+const char *qcli_conf_auth_name(enum qcli_conf_auth v);
+const char *qcli_conf_dns_name(enum qcli_conf_dns v);
+const char *qcli_conf_format_name(enum qcli_conf_format v);
+
+#endif
