@@ -295,6 +295,38 @@ void qsim_data_flush(struct qsim *sim)
 	flush(sim, false);
 }
 
+void qsim_flow_arm(struct qsim *sim)
+{
+	if (sim->qmap_dl && sim->faults.flow_control_ms) {
+		if (!qb_timer_active(&sim->flow_timer))
+			qb_timer_start(&sim->flow_timer, sim->faults.flow_control_ms);
+		return;
+	}
+	qb_timer_stop(&sim->flow_timer);
+	sim->flow_off = false;
+}
+
+/* flow-control=MS: the next command, after the packets already packed (a command frame is a
+ * transfer of its own here, as the host must act on it before what follows). */
+void qsim_flow_fire(void *user)
+{
+	struct qsim *sim = user;
+	struct qmi_qmap_cmd c = { .name = sim->flow_off ? QMI_QMAP_CMD_FLOW_ENABLE :
+							  QMI_QMAP_CMD_FLOW_DISABLE,
+				  .type = QMI_QMAP_CMD_REQUEST, .txn = ++sim->flow_txn };
+	uint8_t frame[QMI_QMAP_HDR_LEN + QMI_QMAP_CMD_FLOW_LEN];
+	int n;
+
+	if (!sim->qmap_dl || !sim->out.data)
+		return;
+	flush(sim, true);
+	n = qmi_qmap_cmd_build(frame, sizeof(frame), 0, &c);
+	sim->flow_off = !sim->flow_off;
+	sim->stats.qmap_out_commands++;
+	sim->out.data(sim->out_user, frame, (size_t)n);
+	qb_timer_start(&sim->flow_timer, sim->faults.flow_control_ms);
+}
+
 void qsim_data_batch_begin(struct qsim *sim)
 {
 	sim->data_batch++;
@@ -389,7 +421,10 @@ static int qmap_in(struct qsim *sim, const uint8_t *agg, size_t len)
 
 	sim->stats.qmap_in_aggs++;
 	qsim_data_batch_begin(sim);
-	qmi_qmap_iter_init(&it, agg, len);
+	if (sim->qmap_v5)
+		qmi_qmap_iter_init_v5(&it, agg, len);
+	else
+		qmi_qmap_iter_init(&it, agg, len);
 	while ((r = qmi_qmap_next(&it, &f)) != 0) {
 		if (r < 0 || ++frames > sim->ul_max_dgrams) {
 			sim->stats.qmap_in_bad++;
@@ -397,13 +432,20 @@ static int qmap_in(struct qsim *sim, const uint8_t *agg, size_t len)
 			break;
 		}
 		if (f.kind == QMI_QMAP_COMMAND) {
+			struct qmi_qmap_cmd c;
+
 			sim->stats.qmap_in_commands++;
+			if (qmi_qmap_cmd_parse(f.pkt, f.len, &c) == 0 &&
+			    c.type == QMI_QMAP_CMD_ACK)
+				sim->stats.qmap_in_acks++;
 		} else if (f.kind == QMI_QMAP_BAD || f.mux_id != 0) {
 			/* mux id 0 is the default data port; others need WDS Bind Mux Data Port */
 			sim->stats.qmap_in_bad++;
 			ret = -EBADMSG;
 		} else {
 			sim->stats.data_in++;
+			sim->stats.qmap_in_flow_off += sim->flow_off;
+			sim->stats.qmap_in_csum_req += f.csum_hdr && f.csum_valid;
 			r = data_in_one(sim, f.pkt, f.len);
 			if (r < 0 && !ret)
 				ret = r;

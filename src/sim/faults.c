@@ -162,7 +162,7 @@ static int parse_item(struct qsim_faults *f, char *item)
 		{ "reg-delay", 600000, 0 },    { "call-fail", UINT16_MAX, 1 },
 		{ "call-drop", 3600000, 1 },   { "cid-limit", 254, 1 },
 		{ "seed", UINT32_MAX, 0 },     { "signal-ms", 3600000, 10 },
-		{ "resp-stall", 1000000, 1 },
+		{ "resp-stall", 1000000, 1 }, { "flow-control", 3600000, 1 },
 	};
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		if (strcmp(item, nums[i].name) != 0)
@@ -178,7 +178,8 @@ static int parse_item(struct qsim_faults *f, char *item)
 		case 5: f->cid_limit = (unsigned)v; break;
 		case 6: f->seed = (uint32_t)v; break;
 		case 7: f->signal_ms = (unsigned)v; break;
-		default: f->resp_stall = (unsigned)v; break;
+		case 8: f->resp_stall = (unsigned)v; break;
+		default: f->flow_control_ms = (unsigned)v; break;
 		}
 		return 0;
 	}

@@ -3,7 +3,8 @@
  * The software modem with QMAP: WDA Set Data Format grants aggregation with its own limits and
  * reports them; uplink aggregates are split (bad frames, commands and foreign mux ids counted,
  * the good frames around them kept); downlink replies are packed into one aggregate per batch,
- * within the granted limits, and held while the transport is busy.
+ * within the granted limits, and held while the transport is busy. MAP v5 (protocol 9) and 32 KB
+ * aggregates where the transport carries them; the flow-control=MS knob's commands.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -66,24 +67,34 @@ static void start_call(void)
 	cr_assert_eq(h_call(&h, &qmi_wds_start_network_req_def, &sn, wds, NULL, NULL), 0);
 }
 
-static void setup_qmap(uint32_t dl_dgrams, uint32_t dl_size)
+static struct qmi_wda_set_data_format_resp setup_qmap_with(uint32_t dl_dgrams, uint32_t dl_size,
+							     uint32_t proto, const char *faults)
 {
 	struct qmi_wda_set_data_format_req q = {
 		.has_link_layer_protocol = true, .link_layer_protocol = 2,
-		.has_ul_aggregation_protocol = true, .ul_aggregation_protocol = 5,
-		.has_dl_aggregation_protocol = true, .dl_aggregation_protocol = 5,
+		.has_ul_aggregation_protocol = true, .ul_aggregation_protocol = proto,
+		.has_dl_aggregation_protocol = true, .dl_aggregation_protocol = proto,
 		.has_dl_max_datagrams = true, .dl_max_datagrams = dl_dgrams,
 		.has_dl_max_size = true, .dl_max_size = dl_size,
+		.has_ul_max_datagrams = true, .ul_max_datagrams = 32,
+		.has_ul_max_size = true, .ul_max_size = dl_size,
 	};
 	struct qmi_wda_set_data_format_resp r;
 
-	h_init(&h, "data=reflect");
+	h_init(&h, faults);
+	qsim_set_data_max(h.sim, QSIM_QMAP_MAX_SIZE); /* as the in-process transport does */
 	set_format(&q, &r, 0);
 	start_call();
 	cap = calloc(1, sizeof(*cap));
 	cr_assert_not_null(cap);
 	cap->out = (struct qsim_output){ cap_ctrl, cap_notify, cap_data, cap_busy };
 	qsim_set_output(h.sim, &cap->out, cap);
+	return r;
+}
+
+static void setup_qmap(uint32_t dl_dgrams, uint32_t dl_size)
+{
+	setup_qmap_with(dl_dgrams, dl_size, 5, "data=reflect");
 }
 
 Test(sim_qmap, grants_within_its_limits, .fini = teardown)
@@ -106,7 +117,7 @@ Test(sim_qmap, grants_within_its_limits, .fini = teardown)
 	cr_assert_eq(r.ul_aggregation_protocol, 5);
 	cr_assert_eq(r.dl_aggregation_protocol, 5);
 	cr_assert_eq(r.dl_max_datagrams, QSIM_QMAP_MAX_DGRAMS); /* capped */
-	cr_assert_eq(r.dl_max_size, QSIM_QMAP_MAX_SIZE);
+	cr_assert_eq(r.dl_max_size, QSIM_DATA_MAX_DEFAULT); /* what this output carries */
 	cr_assert(r.has_ul_max_datagrams && r.has_ul_max_size);
 	cr_assert_eq(r.ul_max_datagrams, 11); /* the host's wish, within the modem's */
 	cr_assert_eq(r.ul_max_size, 8192);
@@ -118,7 +129,9 @@ Test(sim_qmap, grants_within_its_limits, .fini = teardown)
 	q.link_layer_protocol = 1;
 	set_format(&q, &r, QMI_ERR_INVALID_ARGUMENT);
 	q.link_layer_protocol = 2;
-	q.dl_aggregation_protocol = 9; /* QMAPv5 */
+	q.dl_aggregation_protocol = 9; /* QMAPv5 one way, v1 the other */
+	set_format(&q, &r, QMI_ERR_INVALID_ARGUMENT);
+	q.dl_aggregation_protocol = 8; /* QMAPv4: not spoken */
 	set_format(&q, &r, QMI_ERR_INVALID_ARGUMENT);
 	/* Back to plain raw-IP. */
 	q.ul_aggregation_protocol = q.dl_aggregation_protocol = 0;
@@ -237,4 +250,102 @@ Test(sim_qmap, downlink_respects_limits_and_waits_for_a_free_transfer, .fini = t
 	cr_assert_eq(total, 10);
 	cr_assert_eq(st.qmap_out_dropped, 0);
 	cr_assert_eq(st.qmap_out_aggs, 4);
+}
+
+/* Asked for MAP v5 and 32 KB: granted (the transport carries it); uplink v5 frames are split,
+ * the replies come back as one 32 KB-bounded v5 aggregate, every frame marked checksum-valid. */
+Test(sim_qmap, v5_and_32k_aggregates, .fini = teardown)
+{
+	static uint8_t agg[QSIM_QMAP_MAX_SIZE];
+	struct qmi_wda_set_data_format_resp r;
+	uint8_t pkt[1600];
+	struct qmi_qmap_agg a;
+	struct qmi_qmap_iter it;
+	struct qmi_qmap_frame f;
+	struct qsim_stats st;
+	unsigned frames = 0;
+	int ret;
+
+	r = setup_qmap_with(32, 32768, 9, "data=reflect");
+	cr_assert_eq(r.ul_aggregation_protocol, 9);
+	cr_assert_eq(r.dl_aggregation_protocol, 9);
+	cr_assert_eq(r.dl_max_size, 32768);
+	cr_assert_eq(r.ul_max_size, 32768);
+	qmi_qmap_agg_init(&a, agg, sizeof(agg), 32, 0, true);
+	qmi_qmap_agg_set_v5(&a, true, true);
+	for (uint16_t i = 0; i < 20; i++) {
+		size_t len = udp(pkt, (uint16_t)(1000 + i), 1400);
+
+		cr_assert_eq(qmi_qmap_agg_add(&a, pkt, len), 0);
+	}
+	cr_assert_gt(a.len, 16384);
+	cr_assert_eq(qsim_data_in(h.sim, agg, a.len), 0);
+	cr_assert_eq(cap->n, 1, "one aggregate of %zu bytes", cap->len[0]);
+	cr_assert_gt(cap->len[0], 16384);
+	qmi_qmap_iter_init_v5(&it, cap->buf[0], cap->len[0]);
+	while ((ret = qmi_qmap_next(&it, &f)) > 0) {
+		cr_assert_eq(f.kind, QMI_QMAP_DATA);
+		cr_assert(f.csum_hdr && f.csum_valid);
+		cr_assert(h_ip_checksums_ok(f.pkt, f.len));
+		cr_assert_eq(f.pkt[22] << 8 | f.pkt[23], 1000 + frames);
+		frames++;
+	}
+	cr_assert_eq(ret, 0);
+	cr_assert_eq(frames, 20);
+	qsim_get_stats(h.sim, &st);
+	cr_assert_eq(st.qmap_in_csum_req, 20);
+	cr_assert_eq(st.qmap_in_bad, 0);
+	/* A v1 frame (no checksum header) is not v5 data. */
+	qmi_qmap_agg_init(&a, agg, sizeof(agg), 32, 0, true);
+	cr_assert_eq(qmi_qmap_agg_add(&a, pkt, udp(pkt, 7, 10)), 0);
+	cr_assert_eq(qsim_data_in(h.sim, agg, a.len), -EBADMSG);
+}
+
+static bool two_commands(struct harness *hh, void *arg)
+{
+	(void)hh;
+	(void)arg;
+	return cap->n >= 2;
+}
+
+/* flow-control=MS: disable, then enable, each a command frame of its own for mux id 0; the
+ * host's acks and the data it sent while disabled are counted. */
+Test(sim_qmap, flow_control_knob, .fini = teardown)
+{
+	struct qmi_qmap_iter it;
+	struct qmi_qmap_frame f;
+	struct qmi_qmap_cmd c;
+	struct qsim_stats st;
+	uint8_t ack[64], pkt[1600], one[1700];
+	struct qmi_qmap_agg a;
+	int n;
+
+	setup_qmap_with(32, 16384, 5, "data=reflect,flow-control=20");
+	cr_assert(h_run_until(&h, two_commands, NULL));
+	for (unsigned i = 0; i < 2; i++) {
+		qmi_qmap_iter_init(&it, cap->buf[i], cap->len[i]);
+		cr_assert_eq(qmi_qmap_next(&it, &f), 1);
+		cr_assert_eq(f.kind, QMI_QMAP_COMMAND);
+		cr_assert_eq(f.mux_id, 0);
+		cr_assert_eq(qmi_qmap_cmd_parse(f.pkt, f.len, &c), 0);
+		cr_assert_eq(c.type, QMI_QMAP_CMD_REQUEST);
+		cr_assert_eq(c.name, i ? QMI_QMAP_CMD_FLOW_ENABLE : QMI_QMAP_CMD_FLOW_DISABLE);
+		n = qmi_qmap_cmd_answer(ack, sizeof(ack), 0, f.pkt, f.len, QMI_QMAP_CMD_ACK);
+		cr_assert_gt(n, 0);
+		cr_assert_eq(qmi_qmap_next(&it, &f), 0); /* a transfer of its own */
+		cr_assert_eq(qsim_data_in(h.sim, ack, (size_t)n), 0);
+	}
+	qsim_get_stats(h.sim, &st);
+	cr_assert_geq(st.qmap_out_commands, 2);
+	cr_assert_eq(st.qmap_in_acks, 2);
+	/* Stop the knob at an odd command (disabled): data now counts as sent while off. */
+	while (st.qmap_out_commands % 2 == 0) {
+		h_run_for(&h, 5);
+		qsim_get_stats(h.sim, &st);
+	}
+	qmi_qmap_agg_init(&a, one, sizeof(one), 1, 0, true);
+	cr_assert_eq(qmi_qmap_agg_add(&a, pkt, udp(pkt, 5, 100)), 0);
+	cr_assert_eq(qsim_data_in(h.sim, one, a.len), 0);
+	qsim_get_stats(h.sim, &st);
+	cr_assert_eq(st.qmap_in_flow_off, 1);
 }
