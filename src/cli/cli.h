@@ -62,6 +62,7 @@ struct qcli {
 	/* Global options (strings borrow from argv). */
 	const char *device;       /* -d; NULL = auto: usb, else the built-in sim */
 	bool verbose;             /* -v: decoded QMI trace on cli->err */
+	bool verbose_full;        /* --verbose-full: -v with personal identifiers shown */
 	bool json;                /* --json */
 	unsigned timeout_ms;      /* --timeout, per request */
 	const char *sim_fault;    /* --sim-fault SPEC as given */

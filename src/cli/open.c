@@ -82,6 +82,7 @@ int qcli_open(struct qcli *cli, struct qb_loop *loop, struct qmi_dev **dev)
 	struct qmi_dev_opts opts = {
 		.trace = cli->verbose ? cli->err : NULL,
 		.timeout_ms = cli->timeout_ms,
+		.trace_full = cli->verbose_full,
 	};
 	const char *name = NULL;
 	int err;

@@ -12,6 +12,7 @@
 enum {
 	OPT_DEVICE = 1,
 	OPT_VERBOSE,
+	OPT_VERBOSE_FULL,
 	OPT_JSON,
 	OPT_TIMEOUT,
 	OPT_SIM_FAULT,
@@ -30,6 +31,7 @@ enum {
 static const struct qcli_optdef global_opts[] = {
 	{ 'd', "device", true, OPT_DEVICE },
 	{ 'v', "verbose", false, OPT_VERBOSE },
+	{ 0, "verbose-full", false, OPT_VERBOSE_FULL },
 	{ 0, "json", false, OPT_JSON },
 	{ 0, "timeout", true, OPT_TIMEOUT },
 	{ 0, "sim-fault", true, OPT_SIM_FAULT },
@@ -119,6 +121,10 @@ int qcli_parse_global(struct qcli *cli, int argc, char **argv, int *cmd_index)
 			break;
 		case OPT_VERBOSE:
 			cli->verbose = true;
+			break;
+		case OPT_VERBOSE_FULL:
+			cli->verbose = true;
+			cli->verbose_full = true;
 			break;
 		case OPT_JSON:
 			cli->json = true;

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The CTL service on a device: the open sequence (qmi-protocol.md §1.5) and client ids. */
+/*
+ * The CTL service on a device: the open sequence qmicli uses (Get Version Info until it is
+ * answered, then Sync and Set Data Format when asked) and client ids.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

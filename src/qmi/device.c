@@ -11,8 +11,9 @@ static void trace_frame(struct qmi_dev *dev, const char *dir, const struct qmi_f
 {
 	if (!dev->trace)
 		return;
-	fprintf(dev->trace, "%s ", dir);
-	qmi_msg_print(dev->trace, f);
+	qmi_msg_print_ex(dev->trace, f, dir,
+			 QMI_PRINT_HIDE_SECRET | QMI_PRINT_TIME | QMI_PRINT_HEX |
+				 (dev->trace_full ? 0 : QMI_PRINT_HIDE_PERSONAL));
 	fflush(dev->trace);
 }
 
@@ -24,24 +25,16 @@ static void rearm(struct qmi_dev *dev)
 	uint64_t at, now;
 
 	if (qmi_txns_next_deadline(dev->txns, &at) < 0) {
-		qb_timer_old_cancel(dev->timer);
-		dev->timer = NULL;
+		qb_timer_stop(&dev->timer);
 		return;
 	}
 	/* A timer due no later than the earliest deadline stays: firing early only re-arms.
-	 * Requests come with later deadlines one after another; without this every request
-	 * would free and allocate a loop timer. */
-	if (dev->timer && dev->timer_at <= at)
+	 * Requests come with later deadlines one after another; this keeps the timer list
+	 * untouched for each of them. */
+	if (qb_timer_active(&dev->timer) && dev->timer_at <= at)
 		return;
-	qb_timer_old_cancel(dev->timer);
-	dev->timer = NULL;
 	now = qb_now_ms();
-	if (qb_loop_timer_old(dev->loop, at > now ? at - now : 0, timer_fired, dev, &dev->timer) < 0) {
-		/* Without a timer nothing would ever time out: fail the requests rather than hang. */
-		dev->timer = NULL;
-		qmi_txns_fail_all(dev->txns, -ENOMEM);
-		return;
-	}
+	qb_timer_start(&dev->timer, at > now ? at - now : 0);
 	dev->timer_at = at;
 }
 
@@ -49,7 +42,6 @@ static void timer_fired(void *user)
 {
 	struct qmi_dev *dev = user;
 
-	dev->timer = NULL; /* one-shot: the loop frees it after this callback */
 	qmi_txns_expire(dev->txns, qb_now_ms());
 	rearm(dev);
 }
@@ -72,9 +64,21 @@ static void on_frame_error(void *user, enum qmi_frame_err why)
 		fprintf(dev->trace, "<<< dropped: %s\n", qmi_frame_err_str(why));
 }
 
+/* A response too broken to decode still names its request: fail that one now with -EBADMSG
+ * rather than let it wait for its timeout and look like silence. */
+static void on_frame_rejected(void *user, const struct qmi_frame *hdr)
+{
+	struct qmi_dev *dev = user;
+
+	if (hdr->kind == QMI_KIND_RESPONSE)
+		qmi_txn_complete(qmi_txns_find(dev->txns, hdr->service, hdr->client_id, hdr->txn),
+				 -EBADMSG);
+}
+
 static void tr_ctrl_rx(void *user, const uint8_t *buf, size_t len)
 {
-	static const struct qmi_split_cbs split_cbs = { on_frame, on_frame_error };
+	static const struct qmi_split_cbs split_cbs = { on_frame, on_frame_error,
+							on_frame_rejected };
 	struct qmi_dev *dev = user;
 
 	/* Zero-length reads are the device's "nothing for you" answer, not an event. */
@@ -109,8 +113,7 @@ static void tr_closed(void *user, int err)
 	dev->closed_err = err < 0 ? err : -EPIPE;
 	if (dev->trace)
 		fprintf(dev->trace, "--- transport closed: %s\n", strerror(-dev->closed_err));
-	qb_timer_old_cancel(dev->timer);
-	dev->timer = NULL;
+	qb_timer_stop(&dev->timer);
 	qmi_txns_fail_all(dev->txns, dev->closed_err);
 	if (dev->data.closed)
 		dev->data.closed(dev->data_user, dev->closed_err);
@@ -131,7 +134,9 @@ int qmi_dev_new(struct qmi_dev **out, struct qb_loop *loop, struct qmi_transport
 	dev->loop = loop;
 	dev->tr = tr;
 	dev->trace = opts ? opts->trace : NULL;
+	dev->trace_full = opts && opts->trace_full;
 	dev->timeout_ms = opts && opts->timeout_ms ? opts->timeout_ms : QMI_DEV_DEFAULT_TIMEOUT_MS;
+	qb_timer_init(&dev->timer, loop, timer_fired, dev);
 	dev->cbs.ctrl_rx = tr_ctrl_rx;
 	dev->cbs.data_rx = tr_data_rx;
 	dev->cbs.data_tx_ready = tr_data_tx_ready;
@@ -160,8 +165,7 @@ void qmi_dev_free(struct qmi_dev *dev)
 {
 	if (!dev)
 		return;
-	qb_timer_old_cancel(dev->timer);
-	dev->timer = NULL;
+	qb_timer_stop(&dev->timer);
 	if (!dev->closed_err)
 		dev->closed_err = -ECANCELED; /* anything the callbacks try now fails fast */
 	qmi_txns_fail_all(dev->txns, -ECANCELED);

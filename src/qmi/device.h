@@ -29,7 +29,9 @@ struct qmi_sub;
 #define QMI_DEV_DEFAULT_TIMEOUT_MS 10000 /* qmicli's 10 s for CTL allocation */
 
 /* trace: decoded QMI trace (-v) or NULL */
-struct qmi_dev_opts { FILE *trace; unsigned timeout_ms; };
+/* trace: every frame, decoded, with a time stamp and its bytes (passwords and PINs always
+ * hidden; personal identifiers too unless trace_full). */
+struct qmi_dev_opts { FILE *trace; unsigned timeout_ms; bool trace_full; };
 
 int qmi_dev_new(struct qmi_dev **out, struct qb_loop *loop, struct qmi_transport tr,
 		const struct qmi_dev_opts *opts);   /* takes ownership of tr and starts it */

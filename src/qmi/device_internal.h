@@ -3,20 +3,20 @@
 #ifndef QMI_DEVICE_INTERNAL_H
 #define QMI_DEVICE_INTERNAL_H
 
+#include "base/loop.h"
 #include "qmi/device.h"
 #include "qmi/splitter.h"
 #include "qmi/txn.h"
-
-struct qb_timer_old;
 
 struct qmi_dev {
 	struct qb_loop *loop;           /* not owned */
 	struct qmi_transport tr;          /* owned */
 	struct qmi_transport_cbs cbs;     /* must outlive tr: lives here */
 	FILE *trace;                      /* not owned */
+	bool trace_full;                  /* personal identifiers shown in the trace */
 	unsigned timeout_ms;
 	struct qmi_txns *txns;
-	struct qb_timer_old *timer;         /* armed for the earliest deadline, or NULL */
+	struct qb_timer timer;            /* armed for the earliest deadline */
 	uint64_t timer_at;
 	int closed_err;                   /* 0 while the transport is up */
 	qmi_ind_cb monitor;

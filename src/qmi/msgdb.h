@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The message database: every QMI message qmiusb knows is described once, as data. One generic
- * encoder, one generic decoder and one printer walk the description; nothing else in the tree
- * pokes at TLV bytes by hand.
+ * The message database: every QMI message qmiusb knows is described once, as data, in
+ * src/qmi/data/<service>.json; src/qmi/gen/qmigen.py turns it into qmi/messages.h (ids, enum
+ * constants, C structs) and these tables. One generic encoder, one generic decoder and one
+ * printer walk the description; nothing else in the tree pokes at TLV bytes by hand.
  *
  * A message def lists its TLVs. A TLV def says where its presence flag (`bool has_<x>`) lives in
  * the message's C struct and describes its value as a field. A field is a number, a string, an
@@ -66,6 +67,9 @@ enum qmi_ftype {
 /* Printing hints. */
 #define QMI_FF_HEX 0x01     /* numbers in hex */
 #define QMI_FF_BOOL 0x02    /* numbers as yes/no */
+/* Redaction in traces (-v), never in a command's own output. */
+#define QMI_FF_SECRET 0x04   /* passwords, PINs, PUKs: always hidden */
+#define QMI_FF_PERSONAL 0x08 /* IMEI, IMSI, ICCID, MSISDN...: hidden unless asked for in full */
 
 struct qmi_field {
 	const char *name;         /* C member name, used as the key in traces and JSON */
@@ -130,51 +134,24 @@ int qmi_msg_print(FILE *out, const struct qmi_frame *f);
  * followed by "mode_name":"online". */
 int qmi_msg_print_json(FILE *out, const struct qmi_frame *f);
 
+/* Either of the above, with options (QMI_PRINT_*); prefix (e.g. the trace's ">>>") is printed
+ * before the header, or, in JSON, as "direction". */
+#define QMI_PRINT_JSON 0x01
+#define QMI_PRINT_HIDE_SECRET 0x02   /* QMI_FF_SECRET values as "### (secret)" */
+#define QMI_PRINT_HIDE_PERSONAL 0x04 /* QMI_FF_PERSONAL values as "### (personal)" */
+#define QMI_PRINT_TIME 0x08          /* a wall-clock stamp per message */
+#define QMI_PRINT_HEX 0x10           /* the whole frame in hex, hidden values' bytes as ** */
+int qmi_msg_print_ex(FILE *out, const struct qmi_frame *f, const char *prefix, unsigned flags);
+
 /* Enum tables: name of a value (NULL if none), and the value of a name (0 or -ENOENT). */
 const char *qmi_enum_name(const struct qmi_enum *e, int64_t value);
 int qmi_enum_value(const struct qmi_enum *e, const char *name, int64_t *value);
 /* The brief's generic lookup: same as qmi_enum_name. */
 #define qmi_msg_enum_name qmi_enum_name
 
-/* The tables the CLI, the sim and the printer share. */
-extern const struct qmi_enum qmi_enum_service;               /* QmiService (ctl, wds, ...) */
-extern const struct qmi_enum qmi_enum_ctl_data_format;        /* 0 qos-header-absent, 1 -present */
-extern const struct qmi_enum qmi_enum_ctl_link_protocol;      /* 1 802-3, 2 raw-ip */
-extern const struct qmi_enum qmi_enum_dms_operating_mode;     /* 0 online, 1 low-power, ... */
-extern const struct qmi_enum qmi_enum_dms_offline_reason;     /* bitmask */
-extern const struct qmi_enum qmi_enum_nas_registration_state; /* not-registered, registered, ... */
-extern const struct qmi_enum qmi_enum_nas_attach_state;       /* unknown, attached, detached */
-extern const struct qmi_enum qmi_enum_nas_network_type;       /* unknown, 3gpp2, 3gpp */
-extern const struct qmi_enum qmi_enum_nas_radio_interface;    /* none, gsm, umts, lte, 5gnr... */
-extern const struct qmi_enum qmi_enum_nas_roaming_indicator;  /* 0 on, 1 off */
-extern const struct qmi_enum qmi_enum_nas_data_capability;
-extern const struct qmi_enum qmi_enum_nas_service_status;     /* none, limited, available, ... */
-extern const struct qmi_enum qmi_enum_nas_service_domain;     /* none, cs, ps, cs-ps, camped */
-extern const struct qmi_enum qmi_enum_nas_roaming_status;
-extern const struct qmi_enum qmi_enum_nas_signal_request;     /* bitmask */
-extern const struct qmi_enum qmi_enum_nas_sinr_level;
-extern const struct qmi_enum qmi_enum_nas_hdr_personality;
-extern const struct qmi_enum qmi_enum_nas_call_barring;
-extern const struct qmi_enum qmi_enum_wds_connection_status;  /* disconnected, connected, ... */
-extern const struct qmi_enum qmi_enum_wds_call_end_reason;    /* QmiWdsCallEndReason */
-extern const struct qmi_enum qmi_enum_wds_verbose_cer_type;   /* mip, internal, cm, 3gpp, ... */
-extern const struct qmi_enum qmi_enum_wds_verbose_cer_3gpp;   /* reasons of type 6 */
-extern const struct qmi_enum qmi_enum_wds_verbose_cer_internal; /* reasons of type 2 */
-extern const struct qmi_enum qmi_enum_wds_ip_family;          /* ipv4 4, ipv6 6, unspecified 8 */
-extern const struct qmi_enum qmi_enum_wds_auth;               /* bitmask pap|chap */
-extern const struct qmi_enum qmi_enum_wds_pdp_type;
-extern const struct qmi_enum qmi_enum_wds_profile_type;       /* 3gpp, 3gpp2, epc */
-extern const struct qmi_enum qmi_enum_wds_requested_settings; /* bitmask */
-extern const struct qmi_enum qmi_enum_wds_packet_stats_mask;  /* bitmask */
-extern const struct qmi_enum qmi_enum_wds_client_type;
-extern const struct qmi_enum qmi_enum_wda_link_layer;         /* 802-3, raw-ip, ... */
-extern const struct qmi_enum qmi_enum_wda_aggregation;        /* disabled, ..., qmap, qmapv5 */
-extern const struct qmi_enum qmi_enum_data_endpoint_type;     /* hsic, hsusb, pcie, ... */
-extern const struct qmi_enum qmi_enum_uim_card_state;         /* absent, present, error */
-extern const struct qmi_enum qmi_enum_uim_pin_state;
-extern const struct qmi_enum qmi_enum_uim_card_error;
-extern const struct qmi_enum qmi_enum_uim_app_type;           /* sim, usim, ... */
-extern const struct qmi_enum qmi_enum_uim_app_state;          /* ..., ready */
+/* The tables the CLI, the sim and the printer share (qmi_enum_service, qmi_enum_wds_auth, ...):
+ * one per enum of src/qmi/data/<service>.json. */
+#include "qmi/msgdb_enums.h"
 
 /* Shorthands for the CLI; each returns NULL for an unknown value. */
 const char *qmi_wds_call_end_reason_name(uint16_t reason);

@@ -69,55 +69,62 @@ static enum qmi_frame_err check_tlvs(const uint8_t *p, size_t left)
 	return QMI_FRAME_OK;
 }
 
-int qmi_frame_parse(const uint8_t *buf, size_t len, struct qmi_frame *out, enum qmi_frame_err *why)
+/* Reads the QMUX and QMI header fields of buf (at least the whole header); no length checks
+ * beyond what reading needs. */
+static enum qmi_frame_err read_header(const uint8_t *buf, size_t len, struct qmi_frame *f)
 {
-	enum qmi_frame_err err = QMI_FRAME_OK;
-	struct qmi_frame f = { .raw = buf, .raw_len = len };
-	size_t hdr, qmux_len;
 	const uint8_t *q;
 
-	if (!buf || len < QMI_QMUX_HDR_LEN) {
-		err = QMI_FRAME_SHORT;
-		goto out;
+	if (!buf || len < QMI_QMUX_HDR_LEN)
+		return QMI_FRAME_SHORT;
+	if (buf[0] != QMI_QMUX_MARKER)
+		return QMI_FRAME_BAD_MARKER;
+	f->qmux_flags = buf[3];
+	f->service = buf[4];
+	f->client_id = buf[5];
+	if (len < qmi_hdr_len(f->service))
+		return QMI_FRAME_TRUNC_HEADER;
+	q = buf + QMI_QMUX_HDR_LEN;
+	f->qmi_flags = q[0];
+	if (f->service == QMI_SVC_CTL) {
+		f->txn = q[1];
+		q += 2;
+	} else {
+		f->txn = get_le16(q + 1);
+		q += 3;
 	}
-	if (buf[0] != QMI_QMUX_MARKER) {
-		err = QMI_FRAME_BAD_MARKER;
+	f->msg_id = get_le16(q);
+	f->tlvs_len = get_le16(q + 2);
+	if (flags_to_kind(f->service, f->qmi_flags, &f->kind) < 0)
+		return QMI_FRAME_BAD_KIND;
+	return QMI_FRAME_OK;
+}
+
+int qmi_frame_parse(const uint8_t *buf, size_t len, struct qmi_frame *out, enum qmi_frame_err *why)
+{
+	enum qmi_frame_err err;
+	struct qmi_frame f = { .raw = buf, .raw_len = len };
+	size_t hdr;
+
+	/* The lengths are checked before the kind, so a frame that lies about both reports its
+	 * length first, as it always has. */
+	err = read_header(buf, len, &f);
+	if (err == QMI_FRAME_SHORT || err == QMI_FRAME_BAD_MARKER)
 		goto out;
-	}
-	qmux_len = get_le16(buf + 1);
-	if (qmux_len != len - 1) {
+	if (get_le16(buf + 1) != len - 1) {
 		err = QMI_FRAME_LEN_MISMATCH;
 		goto out;
 	}
-	f.qmux_flags = buf[3];
-	f.service = buf[4];
-	f.client_id = buf[5];
-	hdr = qmi_hdr_len(f.service);
-	if (len < hdr) {
-		err = QMI_FRAME_TRUNC_HEADER;
+	if (err == QMI_FRAME_TRUNC_HEADER)
 		goto out;
-	}
-	q = buf + QMI_QMUX_HDR_LEN;
-	f.qmi_flags = q[0];
-	if (f.service == QMI_SVC_CTL) {
-		f.txn = q[1];
-		q += 2;
-	} else {
-		f.txn = get_le16(q + 1);
-		q += 3;
-	}
-	f.msg_id = get_le16(q);
-	f.tlvs_len = get_le16(q + 2);
+	hdr = qmi_hdr_len(f.service);
 	f.tlvs = buf + hdr;
 	if (f.tlvs_len != len - hdr) {
 		err = QMI_FRAME_TLV_LEN_MISMATCH;
 		goto out;
 	}
-	if (flags_to_kind(f.service, f.qmi_flags, &f.kind) < 0) {
-		err = QMI_FRAME_BAD_KIND;
-		goto out;
-	}
-	err = check_tlvs(f.tlvs, f.tlvs_len);
+	if (err == QMI_FRAME_OK)
+		err = check_tlvs(f.tlvs, f.tlvs_len);
 	if (err == QMI_FRAME_OK && out)
 		*out = f;
 out:
@@ -131,6 +138,17 @@ int qmi_frame_set_tlv_len(uint8_t *buf, size_t len, uint16_t tlv_len)
 	if (len < QMI_QMUX_HDR_LEN || len < qmi_hdr_len(buf[4]))
 		return -EINVAL;
 	put_le16(buf + qmi_hdr_len(buf[4]) - 2, tlv_len);
+	return 0;
+}
+
+int qmi_frame_peek(const uint8_t *buf, size_t len, struct qmi_frame *out)
+{
+	struct qmi_frame f = { .raw = buf, .raw_len = len };
+
+	if (read_header(buf, len, &f) != QMI_FRAME_OK)
+		return -EBADMSG;
+	f.tlvs_len = 0;
+	*out = f;
 	return 0;
 }
 

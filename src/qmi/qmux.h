@@ -2,7 +2,7 @@
 /*
  * QMUX + QMI framing: strict parsing of one frame and a writer that builds one frame into a
  * caller buffer. Pure functions over bytes; the bytes come from an untrusted device, so every
- * length is checked against the buffer before use (qmi-protocol.md §1.1).
+ * length is checked against the buffer before use.
  *
  * Wire layout (little-endian):
  *   u8 marker 0x01 | u16 qmux_len | u8 qmux_flags | u8 service | u8 client_id |
@@ -69,6 +69,10 @@ struct qmi_frame {           /* validated view into caller-owned bytes */
 /* Validates buf[0..len) as exactly one frame, TLVs included. 0, or -EBADMSG with *why set
  * (why may be NULL). On success out points into buf: the caller keeps buf alive. */
 int qmi_frame_parse(const uint8_t *buf, size_t len, struct qmi_frame *out, enum qmi_frame_err *why);
+/* The header of a frame that failed qmi_frame_parse(), so that whoever waits for it can be told
+ * (a malformed response is not a lost one). buf must hold at least the QMI header; nothing past
+ * it is read or trusted: out gets the header fields with no TLVs. 0 or -EBADMSG. */
+int qmi_frame_peek(const uint8_t *buf, size_t len, struct qmi_frame *out);
 const char *qmi_frame_err_str(enum qmi_frame_err why);
 /* Bytes before the TLVs for that service: 12 for CTL, 13 otherwise. */
 size_t qmi_hdr_len(uint8_t service);

@@ -67,6 +67,15 @@ static void drop(struct qmi_splitter *s, size_t n, bool garbage)
 		s->dropped += n;
 }
 
+/* Called before a frame at buf[0] is dropped. buf[0] is a frame start or a 0x01 that looked
+ * like one; a "header" read from noise can at worst fail the request it happens to name. */
+static void note_rejected(struct qmi_splitter *s)
+{
+	s->has_rejected = qmi_frame_peek(s->buf, s->len, &s->rejected) == 0;
+	if (s->has_rejected)
+		s->rejected.raw = NULL;
+}
+
 void qmi_splitter_init(struct qmi_splitter *s, enum qmi_split_mode mode)
 {
 	s->mode = mode;
@@ -76,6 +85,7 @@ void qmi_splitter_init(struct qmi_splitter *s, enum qmi_split_mode mode)
 	s->len = 0;
 	s->dropped = 0;
 	s->errors = 0;
+	s->has_rejected = false;
 }
 
 size_t qmi_splitter_push(struct qmi_splitter *s, const uint8_t *data, size_t len)
@@ -103,6 +113,7 @@ int qmi_splitter_next(struct qmi_splitter *s, struct qmi_frame *out, enum qmi_fr
 
 	drop(s, s->head, false);
 	s->head = 0;
+	s->has_rejected = false;
 	for (;;) {
 		if (s->closed) {
 			ret = -EPIPE;
@@ -111,12 +122,14 @@ int qmi_splitter_next(struct qmi_splitter *s, struct qmi_frame *out, enum qmi_fr
 		if (s->len == 0)
 			break;
 		if (s->resyncing && !plausible(s->buf, s->len)) {
+			note_rejected(s); /* a broken frame right after another one names its request */
 			drop(s, scan(s->buf, s->len), true); /* same garbage run: already reported */
 			continue;
 		}
 		err = head_err(s->buf, s->len);
 		if (err != QMI_FRAME_OK) {
 			s->errors++;
+			note_rejected(s);
 			ret = -EBADMSG;
 			if (s->mode == QMI_SPLIT_CLOSE) {
 				s->closed = true;
@@ -143,6 +156,7 @@ int qmi_splitter_next(struct qmi_splitter *s, struct qmi_frame *out, enum qmi_fr
 		}
 		/* A delimited but invalid frame: drop exactly it, the stream stays aligned. */
 		s->errors++;
+		note_rejected(s);
 		s->dropped += flen;
 		s->head = flen;
 		ret = -EBADMSG;
@@ -166,7 +180,8 @@ int qmi_splitter_feed(struct qmi_splitter *s, const uint8_t *data, size_t len,
 
 		data += took;
 		len -= took;
-		while ((r = qmi_splitter_next(s, &f, &why)) != 0) {
+		do {
+			r = qmi_splitter_next(s, &f, &why);
 			if (r == 1 && cbs->frame) {
 				cbs->frame(user, &f);
 			} else if (r == -EBADMSG && cbs->error) {
@@ -175,7 +190,9 @@ int qmi_splitter_feed(struct qmi_splitter *s, const uint8_t *data, size_t len,
 				ret = -EPIPE;
 				goto out;
 			}
-		}
+			if (s->has_rejected && cbs->rejected)
+				cbs->rejected(user, &s->rejected);
+		} while (r != 0);
 		/* Unreachable by construction (a plausible head always fits the buffer), but a
 		 * full buffer that yields nothing must not spin. */
 		if (took == 0 && len > 0 && s->len == sizeof(s->buf)) {

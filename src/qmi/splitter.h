@@ -32,6 +32,11 @@ struct qmi_splitter {
 	size_t len;          /* valid bytes in buf */
 	uint64_t dropped;    /* bytes discarded while resynchronising (statistics) */
 	uint64_t errors;     /* framing errors reported */
+	/* The header of a frame the last qmi_splitter_next() call rejected (reported as -EBADMSG,
+	 * or skipped silently inside a garbage run), when one could be read: has_rejected,
+	 * rejected (no TLVs, raw NULL). */
+	bool has_rejected;
+	struct qmi_frame rejected;
 	uint8_t buf[QMI_FRAME_MAX];
 };
 
@@ -48,6 +53,9 @@ int qmi_splitter_next(struct qmi_splitter *s, struct qmi_frame *out, enum qmi_fr
 struct qmi_split_cbs {
 	void (*frame)(void *user, const struct qmi_frame *f);
 	void (*error)(void *user, enum qmi_frame_err why);  /* may be NULL */
+	/* A frame was dropped whose header could be read: hdr has its service, client id, kind
+	 * and txn but no TLVs. May be NULL. */
+	void (*rejected)(void *user, const struct qmi_frame *hdr);
 };
 /* 0, or -EPIPE once closed (CLOSE mode); the callbacks must not feed the same splitter. */
 int qmi_splitter_feed(struct qmi_splitter *s, const uint8_t *data, size_t len,

@@ -102,14 +102,43 @@ static int parse_item(struct qsim_faults *f, char *item)
 			f->signal_static = true;
 		return 0;
 	}
-	if (!strcmp(item, "no-qmap") || !strcmp(item, "resp-stall-silent")) {
+	struct {
+		const char *name;
+		bool *flag;
+	} flags[] = {
+		{ "no-qmap", &f->no_qmap }, /* a modem without QMAP: Set Data Format refuses it */
+		{ "resp-stall-silent", &f->resp_stall_silent },
+		{ "resp-long", &f->resp_long },
+		{ "resp-babble", &f->resp_babble },
+		{ "notify-storm", &f->notify_storm },
+		{ "notify-unknown", &f->notify_unknown },
+		{ "bulk-garbage", &f->bulk_garbage },
+		{ "bulk-oversize", &f->bulk_oversize },
+		{ "qmux-lie", &f->qmux_lie },
+		{ "foreign-cid", &f->foreign_cid },
+		{ "ind-flood", &f->ind_flood },
+	};
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if (strcmp(item, flags[i].name) != 0)
+			continue;
 		if (val)
 			return -EINVAL;
-		if (item[0] == 'n')
-			f->no_qmap = true; /* a modem without QMAP: Set Data Format refuses it */
-		else
-			f->resp_stall_silent = true;
+		*flags[i].flag = true;
 		return 0;
+	}
+	if (!strcmp(item, "usb-desc")) {
+		static const char *const lies[] = { [QSIM_DESC_FEW_EPS] = "few-eps",
+						    [QSIM_DESC_MANY_EPS] = "many-eps",
+						    [QSIM_DESC_MPS0] = "mps0",
+						    [QSIM_DESC_EP_TYPE] = "ep-type" };
+
+		for (int l = QSIM_DESC_FEW_EPS; l <= QSIM_DESC_EP_TYPE; l++) {
+			if (val && !strcmp(val, lies[l])) {
+				f->usb_desc_lie = l;
+				return 0;
+			}
+		}
+		return -EINVAL;
 	}
 	if (!strcmp(item, "apn")) {
 		if (!val || !*val || strlen(val) >= sizeof(f->apn))
@@ -162,7 +191,8 @@ static int parse_item(struct qsim_faults *f, char *item)
 		{ "reg-delay", 600000, 0 },    { "call-fail", UINT16_MAX, 1 },
 		{ "call-drop", 3600000, 1 },   { "cid-limit", 254, 1 },
 		{ "seed", UINT32_MAX, 0 },     { "signal-ms", 3600000, 10 },
-		{ "resp-stall", 1000000, 1 }, { "flow-control", 3600000, 1 },
+		{ "resp-stall", 1000000, 1 },  { "usb-reset", 1000000, 1 },
+		{ "usb-reset-data", 1000000, 1 }, { "flow-control", 3600000, 1 },
 	};
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		if (strcmp(item, nums[i].name) != 0)
@@ -179,6 +209,8 @@ static int parse_item(struct qsim_faults *f, char *item)
 		case 6: f->seed = (uint32_t)v; break;
 		case 7: f->signal_ms = (unsigned)v; break;
 		case 8: f->resp_stall = (unsigned)v; break;
+		case 9: f->usb_reset_at = (unsigned)v; break;
+		case 10: f->usb_reset_data_at = (unsigned)v; break;
 		default: f->flow_control_ms = (unsigned)v; break;
 		}
 		return 0;
@@ -188,18 +220,26 @@ static int parse_item(struct qsim_faults *f, char *item)
 
 int qsim_faults_parse(struct qsim_faults *f, const char *spec, char *err, size_t errlen)
 {
-	char *copy = NULL, *save = NULL, *item;
+	char *copy = NULL, *rest, *item;
 	int ret = 0;
 
 	memset(f, 0, sizeof(*f));
-	if (!spec)
+	if (!spec || !*spec)
 		return 0;
 	copy = strdup(spec);
 	if (!copy)
 		return -ENOMEM;
-	for (item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+	/* strsep, not strtok: "a,,b", ",a" and "a," have an empty item, which is a mistake. */
+	rest = copy;
+	while ((item = strsep(&rest, ",")) != NULL) {
 		char shown[96];
 
+		if (!*item) {
+			if (err && errlen)
+				snprintf(err, errlen, "empty sim fault item in '%s'", spec);
+			ret = -EINVAL;
+			break;
+		}
 		snprintf(shown, sizeof(shown), "%s", item);
 		ret = parse_item(f, item);
 		if (ret < 0) {
@@ -210,6 +250,10 @@ int qsim_faults_parse(struct qsim_faults *f, const char *spec, char *err, size_t
 			break;
 		}
 	}
+	/* A verbose reason is only ever sent with a failed call: on its own it means the call
+	 * fails, with the generic end reason (1, unspecified). */
+	if (!ret && f->call_fail_verbose_type && !f->call_fail_reason)
+		f->call_fail_reason = QSIM_CALL_END_UNSPECIFIED;
 	free(copy);
 	return ret;
 }

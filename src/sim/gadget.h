@@ -36,7 +36,9 @@ struct qsim_gadget_opts {
 /*
  * Builds the configfs gadget, mounts its FunctionFS, writes the descriptors and binds the UDC.
  * Takes over the modem's output (qsim_set_output) while it exists; sim and loop must outlive the
- * gadget. On failure everything built so far is torn down and err (may be NULL) says what
+ * gadget. Installs a SIGALRM handler that does nothing (a timer of the gadget's sends SIGALRM to
+ * the calling thread to end an ep0 data stage the host abandoned): the process must not use
+ * SIGALRM for anything else, and must not block it in that thread. On failure everything built so far is torn down and err (may be NULL) says what
  * failed.
  * 0 or -errno.
  */
@@ -57,6 +59,8 @@ struct qsim_gadget_stats {
 	uint64_t data_out, data_in;/* packets on bulk OUT (host->modem) / bulk IN (modem->host) */
 	uint64_t data_dropped;     /* modem->host packets with no free transfer, or not enabled */
 	uint64_t ctrl_dropped;     /* responses dropped because the host never fetched them */
+	uint64_t hostile;          /* hostile acts: junk and lying frames queued, extra and unknown
+				    * notifications, junk bulk IN transfers delivered, resets */
 };
 void qsim_gadget_get_stats(const struct qsim_gadget *g, struct qsim_gadget_stats *out);
 
@@ -65,6 +69,8 @@ void qsim_gadget_get_stats(const struct qsim_gadget *g, struct qsim_gadget_stats
  * to ep0; exposed for the descriptor-parsing tests. Return the length or -EMSGSIZE.
  */
 long qsim_gadget_descriptors(uint8_t *buf, size_t cap);
+/* The same with the lie of enum qsim_desc_lie (sim.h) told (QSIM_DESC_TRUE: none). */
+long qsim_gadget_descriptors_lie(uint8_t *buf, size_t cap, int lie);
 long qsim_gadget_strings(uint8_t *buf, size_t cap);
 
 #endif

@@ -2,6 +2,8 @@
 /* The FunctionFS descriptor and string blobs of the software modem's QMI interface. */
 #include "sim/gadget.h"
 
+#include "sim/sim.h"
+
 #include <endian.h>
 #include <stdbool.h>
 #include <errno.h>
@@ -33,10 +35,11 @@ static void put_le16(struct blob *b, uint16_t v)
 	put(b, &v, sizeof(v));
 }
 
-static void put_intf(struct blob *b)
+static void put_intf(struct blob *b, int lie)
 {
+	uint8_t n_eps = lie == QSIM_DESC_FEW_EPS ? 2 : lie == QSIM_DESC_MANY_EPS ? 5 : 3;
 	const uint8_t d[USB_DT_INTERFACE_SIZE] = {
-		USB_DT_INTERFACE_SIZE, USB_DT_INTERFACE, 0, 0, 3,
+		USB_DT_INTERFACE_SIZE, USB_DT_INTERFACE, 0, 0, n_eps,
 		USB_CLASS_VENDOR_SPEC, 0xff, 0xff, 1 /* iInterface: the strings blob's first */
 	};
 
@@ -56,17 +59,27 @@ static void put_ep(struct blob *b, uint8_t addr, uint8_t attr, uint16_t mps, uin
 
 /* Endpoint order is the same at both speeds and decides the file names: ep1 interrupt IN,
  * ep2 bulk IN, ep3 bulk OUT (gadget.c relies on it). */
-static void put_speed(struct blob *b, bool high)
+static void put_speed(struct blob *b, bool high, int lie)
 {
-	put_intf(b);
+	uint16_t bulk_mps = lie == QSIM_DESC_MPS0 ? 0 : high ? 512 : 64;
+	bool swap = lie == QSIM_DESC_EP_TYPE;
+
+	put_intf(b, lie);
 	/* 8 bytes: exactly one RESPONSE_AVAILABLE notification per packet. Interval: 1 ms at
 	 * full speed; 2^(4-1) microframes = 1 ms at high speed, so notifications are prompt. */
-	put_ep(b, USB_DIR_IN | 1, USB_ENDPOINT_XFER_INT, 8, high ? 4 : 1);
-	put_ep(b, USB_DIR_IN | 2, USB_ENDPOINT_XFER_BULK, high ? 512 : 64, 0);
-	put_ep(b, USB_DIR_OUT | 3, USB_ENDPOINT_XFER_BULK, high ? 512 : 64, 0);
+	put_ep(b, USB_DIR_IN | 1, swap ? USB_ENDPOINT_XFER_BULK : USB_ENDPOINT_XFER_INT,
+	       swap ? (high ? 512 : 64) : 8, swap ? 0 : high ? 4 : 1);
+	put_ep(b, USB_DIR_IN | 2, USB_ENDPOINT_XFER_BULK, bulk_mps, 0);
+	put_ep(b, USB_DIR_OUT | 3, swap ? USB_ENDPOINT_XFER_INT : USB_ENDPOINT_XFER_BULK,
+	       swap ? 64 : bulk_mps, swap ? (high ? 4 : 1) : 0);
 }
 
 long qsim_gadget_descriptors(uint8_t *buf, size_t cap)
+{
+	return qsim_gadget_descriptors_lie(buf, cap, QSIM_DESC_TRUE);
+}
+
+long qsim_gadget_descriptors_lie(uint8_t *buf, size_t cap, int lie)
 {
 	struct blob b = { buf, 0, cap };
 	size_t len_at;
@@ -77,8 +90,8 @@ long qsim_gadget_descriptors(uint8_t *buf, size_t cap)
 	put_le32(&b, FUNCTIONFS_HAS_FS_DESC | FUNCTIONFS_HAS_HS_DESC);
 	put_le32(&b, 4); /* descriptors per speed: interface + 3 endpoints */
 	put_le32(&b, 4);
-	put_speed(&b, false);
-	put_speed(&b, true);
+	put_speed(&b, false, lie);
+	put_speed(&b, true, lie);
 	if (b.len > cap)
 		return -EMSGSIZE;
 	uint32_t total = htole32((uint32_t)b.len);

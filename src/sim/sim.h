@@ -63,8 +63,36 @@ struct qsim_sel {
  *                            find a response waiting are STALLed; the response stays queued and
  *                            RESPONSE_AVAILABLE is sent again (ignored by the in-process transport)
  *   resp-stall-silent        ... and not sent again: the host must fetch again on its own
- * A bare per-response knob (e.g. `drop`) hits every response.
+ * A hostile USB device (gadget only; the in-process transport ignores these):
+ *   usb-desc=few-eps|many-eps|mps0|ep-type   descriptors that lie (enum qsim_desc_lie)
+ *   resp-long                every response carries junk past its QMUX frame, more than the
+ *                            host's wLength, so the rest comes with the next fetch
+ *   resp-babble              a junk transfer before every response; empty fetches get junk
+ *   notify-storm             every response announced 64 times
+ *   notify-unknown           interrupt notifications of unknown types before each announcement
+ *   bulk-garbage             a packet of random bytes before every bulk IN packet
+ *   bulk-oversize            a transfer longer than the host's bulk IN buffer before every one
+ *   qmux-lie                 copies of each response whose QMUX length lies go first
+ *   foreign-cid              copies of each response for a client id never allocated go first
+ *   ind-flood                indications without end (while fewer than 8 wait to be fetched)
+ *   usb-reset=N              the gadget disconnects from the bus instead of answering the Nth
+ *                            fetch that finds a response, forgets every client id as a reset
+ *                            modem does, and reconnects a second later
+ *   usb-reset-data=N         the same on receiving the Nth bulk OUT packet (the packet is lost)
+ * A bare per-response knob (e.g. `drop`) hits every response. call-fail-verbose alone implies
+ * call-fail=1 (unspecified).
  */
+#define QSIM_CALL_END_UNSPECIFIED 1
+
+/* usb-desc=: how the gadget's FunctionFS descriptors lie (bind time). */
+enum qsim_desc_lie {
+	QSIM_DESC_TRUE = 0,
+	QSIM_DESC_FEW_EPS,  /* bNumEndpoints 2 with three endpoint descriptors following */
+	QSIM_DESC_MANY_EPS, /* bNumEndpoints 5 with three */
+	QSIM_DESC_MPS0,     /* wMaxPacketSize 0 on the bulk endpoints */
+	QSIM_DESC_EP_TYPE,  /* the notification endpoint is bulk, the bulk OUT one interrupt */
+};
+
 struct qsim_faults {
 	unsigned delay_ms;
 	struct qsim_sel drop, dup_notify, zero_length, out_of_order, malformed;
@@ -88,6 +116,11 @@ struct qsim_faults {
 	char opnet_if[16];    /* "" = qsimop0 */
 	unsigned resp_stall;  /* resp-stall=N: fetches the gadget stalls (0 = none) */
 	bool resp_stall_silent; /* resp-stall-silent: no new RESPONSE_AVAILABLE after a stall */
+	int usb_desc_lie;       /* enum qsim_desc_lie */
+	bool resp_long, resp_babble, notify_storm, notify_unknown;
+	bool bulk_garbage, bulk_oversize, qmux_lie, foreign_cid, ind_flood;
+	unsigned usb_reset_at;  /* usb-reset=N (0 = never) */
+	unsigned usb_reset_data_at; /* usb-reset-data=N (0 = never) */
 };
 
 /* Fills *f (zeroed first) from spec; 0 or -EINVAL with a message naming the bad item in err. */

@@ -489,6 +489,22 @@ Test(verbose, traces_every_message)
 	run_free(&r);
 }
 
+Test(verbose, hides_the_imei_unless_full)
+{
+	struct run r = RUN("-v", "-d", "sim", "info");
+
+	cr_assert_eq(r.rc, 0, "rc %d, stderr: %s", r.rc, r.err);
+	HAS(r.err, "[0x11] IMEI: ### (personal)");
+	HASNT(r.err, QSIM_IMEI);
+	HAS(r.out, QSIM_IMEI); /* the user asked for it: the command's own output keeps it */
+	run_free(&r);
+
+	r = RUN("--verbose-full", "-d", "sim", "info");
+	cr_assert_eq(r.rc, 0, "rc %d, stderr: %s", r.rc, r.err);
+	HAS(r.err, "[0x11] IMEI: \"" QSIM_IMEI "\"");
+	run_free(&r);
+}
+
 /* ---- backends that are not the sim ---- */
 
 Test(device, usb_without_a_modem_is_a_device_error)

@@ -30,9 +30,11 @@ struct fake {
 	bool split;                /* deliver each reply in 1-byte pieces, with a zero-length read */
 	bool garbage;              /* junk before each reply */
 	bool wrong_msg_id;         /* answer DMS with a different message id */
+	bool malformed;            /* non-CTL replies: the QMI TLV length is off by one */
 	uint16_t alloc_error;      /* Allocate CID fails with this QMI error */
 	bool die_in_send;          /* ctrl_send reports the unplug, then fails */
 	bool *destroyed;
+	struct qb_timer answer;    /* answers from the loop, never from inside ctrl_send */
 };
 
 static void reply(struct fake *fk, const uint8_t *req, size_t req_len)
@@ -86,6 +88,8 @@ static void reply(struct fake *fk, const uint8_t *req, size_t req_len)
 		qmi_writer_tlv(&w, 0x11, "359072061234567", 15);
 	}
 	cr_assert_eq(qmi_writer_finish(&w, &len), 0);
+	if (fk->malformed && f.service != QMI_SVC_CTL)
+		out[qmi_hdr_len(f.service) - 2]++;
 	if (fk->garbage) {
 		static const uint8_t junk[] = { 0x00, 0x55, 0x01, 0xff };
 
@@ -119,6 +123,7 @@ static int fk_start(void *impl, struct qb_loop *loop, const struct qmi_transport
 	struct fake *fk = impl;
 
 	fk->loop = loop;
+	qb_timer_init(&fk->answer, loop, answer_pending, fk);
 	fk->cbs = cbs;
 	fk->user = user;
 	return 0;
@@ -136,7 +141,8 @@ static int fk_ctrl_send(void *impl, const uint8_t *frame, size_t len)
 	cr_assert_leq(len, sizeof(fk->sent[0]));
 	memcpy(fk->sent[fk->n_sent], frame, len);
 	fk->sent_len[fk->n_sent++] = len;
-	return qb_loop_timer_old(fk->loop, 0, answer_pending, fk, NULL);
+	qb_timer_start(&fk->answer, 0);
+	return 0;
 }
 
 static const char *fk_describe(void *impl)
@@ -148,6 +154,8 @@ static void fk_destroy(void *impl)
 {
 	struct fake *fk = impl;
 
+	if (fk)
+		qb_timer_stop(&fk->answer);
 	if (fk && fk->destroyed)
 		*fk->destroyed = true;
 }
@@ -360,11 +368,34 @@ static void unplug(void *user)
 	fk.cbs->closed(fk.user, -ENODEV);
 }
 
+Test(device, malformed_response_fails_its_request_at_once)
+{
+	uint8_t buf[256];
+	struct qmi_frame f;
+	struct async a = { 0 };
+
+	fk.malformed = true;
+	/* A long timeout: the answer must come from the broken response, not from the clock. */
+	cr_assert_eq(qmi_dev_call_raw(dev, QMI_SVC_DMS, 1, QMI_DMS_GET_IDS, NULL, 0, 60000, buf,
+				      sizeof(buf), &f), -EBADMSG);
+	cr_assert_eq(qmi_dev_send(dev, QMI_SVC_DMS, 1, QMI_DMS_GET_IDS, NULL, 0, 60000, async_done,
+				  &a), 0);
+	while (!a.calls)
+		cr_assert_geq(qb_loop_run_once(loop, 1000), 0);
+	cr_assert_eq(a.err, -EBADMSG);
+	fk.malformed = false;
+	cr_assert_eq(qmi_dev_call_raw(dev, QMI_SVC_DMS, 1, QMI_DMS_GET_IDS, NULL, 0, 60000, buf,
+				      sizeof(buf), &f), 0, "the stream is still in step");
+	fflush(trace);
+	cr_assert_not_null(strstr(trace_buf, "<<< dropped"), "the trace says why: %s", trace_buf);
+}
+
 Test(device, transport_close_fails_pending_requests)
 {
 	struct async a = { 0 }, b = { 0 };
 	uint8_t buf[256];
 	struct qmi_frame f;
+	static struct qb_timer unplug_soon;
 
 	fk.silent = true;
 	cr_assert_eq(qmi_dev_send(dev, QMI_SVC_DMS, 1, QMI_DMS_GET_IDS, NULL, 0, 0, async_done, &a),
@@ -372,7 +403,8 @@ Test(device, transport_close_fails_pending_requests)
 	cr_assert_eq(qmi_dev_send(dev, QMI_SVC_NAS, 2, 0x20, NULL, 0, 0, async_done, &b), 0);
 	cr_assert_eq(a.calls + b.calls, 0, "never called back from inside send");
 	cr_assert_eq(qmi_dev_closed(dev), 0);
-	cr_assert_eq(qb_loop_timer_old(loop, 1, unplug, NULL, NULL), 0);
+	qb_timer_init(&unplug_soon, loop, unplug, NULL);
+	qb_timer_start(&unplug_soon, 1);
 	/* The synchronous call is pending too when the unplug happens. */
 	cr_assert_eq(qmi_dev_call_raw(dev, QMI_SVC_DMS, 1, QMI_DMS_GET_IDS, NULL, 0, 0, buf,
 				      sizeof(buf), &f), -ENODEV);
@@ -429,11 +461,14 @@ Test(device, indications_reach_subscribers)
 {
 	struct ind_log mine = { 0 }, other = { 0 };
 	struct qmi_sub *s1, *s2;
+	static struct qb_timer to_mine, to_all;
 
 	cr_assert_eq(qmi_dev_subscribe(dev, QMI_SVC_NAS, 4, on_ind, &mine, &s1), 0);
 	cr_assert_eq(qmi_dev_subscribe(dev, QMI_SVC_NAS, 5, on_ind, &other, &s2), 0);
-	cr_assert_eq(qb_loop_timer_old(loop, 0, send_indication, (void *)(uintptr_t)4, NULL), 0);
-	cr_assert_eq(qb_loop_timer_old(loop, 0, send_indication, (void *)(uintptr_t)0xFF, NULL), 0);
+	qb_timer_init(&to_mine, loop, send_indication, (void *)(uintptr_t)4);
+	qb_timer_init(&to_all, loop, send_indication, (void *)(uintptr_t)0xFF);
+	qb_timer_start(&to_mine, 0);
+	qb_timer_start(&to_all, 0);
 	while (mine.calls < 2)
 		cr_assert_geq(qb_loop_run_once(loop, 1000), 0);
 	cr_assert_eq(other.calls, 1, "only the broadcast reaches cid 5");

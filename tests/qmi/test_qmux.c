@@ -7,7 +7,7 @@
 #include "qmi/qmux.h"
 #include "qmi/tlv.h"
 
-/* qmicli's CTL Set Data Format, raw-ip + no QoS, txn 1 (qmi-protocol.md §1.5). */
+/* qmicli's CTL Set Data Format, raw-ip + no QoS, txn 1, as sent when it opens a device. */
 static const uint8_t set_data_format[] = { 0x01, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
 	0x26, 0x00, 0x09, 0x00, 0x10, 0x02, 0x00, 0x02, 0x00, 0x01, 0x01, 0x00, 0x00 };
 /* Internal Proxy Open request and response, txn 7 (§3.3). */
@@ -373,7 +373,7 @@ Test(qmux, names)
 
 Test(errors, names_from_reference_table)
 {
-	/* Every code of qmi-protocol.md §1.3. */
+	/* Every code the protocol defines (libqmi's QmiProtocolError). */
 	static const struct { uint16_t code; const char *name; } t[] = {
 		{ 0, "None" }, { 1, "MalformedMessage" }, { 2, "NoMemory" }, { 3, "Internal" },
 		{ 4, "Aborted" }, { 5, "ClientIdsExhausted" }, { 6, "UnabortableTransaction" },

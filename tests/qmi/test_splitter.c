@@ -37,7 +37,7 @@ static void on_error(void *user, enum qmi_frame_err why)
 	s->err[s->n_err++] = why;
 }
 
-static const struct qmi_split_cbs cbs = { on_frame, on_error };
+static const struct qmi_split_cbs cbs = { .frame = on_frame, .error = on_error };
 
 /* A stream of n frames of varied services, sizes and txns. */
 static size_t make_stream(uint8_t *out, size_t cap, int n)

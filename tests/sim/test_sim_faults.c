@@ -240,3 +240,76 @@ Test(sim_faults, sim_delay, .fini = teardown)
 	h_run_for(&h, 250);
 	cr_assert_eq(h_call(&h, &qmi_dms_uim_get_imsi_req_def, NULL, dms, NULL, NULL), 0);
 }
+
+/* Issue 11 #9: a verbose call end reason alone used to leave calls succeeding. */
+Test(sim_faults, call_fail_verbose_alone_fails_the_call, .fini = teardown)
+{
+	struct qmi_wds_start_network_req sn = { 0 };
+	struct qmi_wds_start_network_resp r;
+	struct qsim_faults f;
+	char err[128];
+	uint8_t wds;
+
+	cr_assert_eq(qsim_faults_parse(&f, "call-fail-verbose=3:2", err, sizeof(err)), 0);
+	cr_assert_eq(f.call_fail_reason, QSIM_CALL_END_UNSPECIFIED);
+	/* With call-fail given, in either order, its reason stays. */
+	cr_assert_eq(qsim_faults_parse(&f, "call-fail-verbose=3:2,call-fail=27", err, sizeof(err)),
+		     0);
+	cr_assert_eq(f.call_fail_reason, 27);
+
+	h_init(&h, "call-fail-verbose=3:2");
+	wds = h_alloc(&h, QMI_SVC_WDS);
+	cr_assert_eq(h_call(&h, &qmi_wds_start_network_req_def, &sn, wds,
+			    &qmi_wds_start_network_resp_def, &r), QMI_ERR_CALL_FAILED);
+	cr_assert(r.has_call_end_reason);
+	cr_assert_eq(r.call_end_reason, QSIM_CALL_END_UNSPECIFIED);
+	cr_assert(r.has_verbose_call_end_reason);
+	cr_assert_eq(r.verbose_call_end_reason.type, 3);
+	cr_assert_eq(r.verbose_call_end_reason.reason, 2);
+	cr_assert_not(r.has_packet_data_handle);
+}
+
+/* Issue 11 #9: "," and other specs with an empty item used to be accepted as a healthy modem. */
+Test(sim_faults, empty_items_are_errors)
+{
+	struct qsim_faults f;
+	char err[128];
+	const char *bad[] = { ",", ",,", "drop,", ",drop", "drop,,delay=5" };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = 0;
+		cr_assert_eq(qsim_faults_parse(&f, bad[i], err, sizeof(err)), -EINVAL, "%s", bad[i]);
+		cr_assert(strstr(err, "empty"), "%s: %s", bad[i], err);
+	}
+}
+
+Test(sim_faults, parse_hostile_usb_knobs)
+{
+	struct qsim_faults f;
+	char err[128];
+	const char *lies[] = { "few-eps", "many-eps", "mps0", "ep-type" };
+	const int want[] = { QSIM_DESC_FEW_EPS, QSIM_DESC_MANY_EPS, QSIM_DESC_MPS0,
+			     QSIM_DESC_EP_TYPE };
+
+	cr_assert_eq(qsim_faults_parse(&f, "resp-long,resp-babble,notify-storm,notify-unknown,"
+				       "bulk-garbage,bulk-oversize,qmux-lie,foreign-cid,ind-flood,"
+				       "usb-reset=3,usb-reset-data=7", err, sizeof(err)), 0, "%s", err);
+	cr_assert(f.resp_long && f.resp_babble && f.notify_storm && f.notify_unknown);
+	cr_assert(f.bulk_garbage && f.bulk_oversize && f.qmux_lie && f.foreign_cid && f.ind_flood);
+	cr_assert_eq(f.usb_reset_at, 3);
+	cr_assert_eq(f.usb_reset_data_at, 7);
+	cr_assert_eq(f.usb_desc_lie, QSIM_DESC_TRUE);
+	for (size_t i = 0; i < sizeof(lies) / sizeof(lies[0]); i++) {
+		char spec[32];
+
+		snprintf(spec, sizeof(spec), "usb-desc=%s", lies[i]);
+		cr_assert_eq(qsim_faults_parse(&f, spec, err, sizeof(err)), 0, "%s", spec);
+		cr_assert_eq(f.usb_desc_lie, want[i], "%s", spec);
+	}
+	const char *bad[] = { "usb-desc", "usb-desc=", "usb-desc=lies", "resp-long=1",
+			      "ind-flood=2", "usb-reset", "usb-reset=0", "usb-reset=x",
+			      "usb-reset-data", "usb-reset-data=0" };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_assert_eq(qsim_faults_parse(&f, bad[i], err, sizeof(err)), -EINVAL, "%s", bad[i]);
+}

@@ -234,3 +234,90 @@ vm_connect_stop() {
 	fi
 	[ -z "$VM_CONNECT_WHY" ]
 }
+
+# ---- the hostile device (guest.d/8x-hostile-*.sh) ----
+# Hostile gadgets run under an identity no kernel driver claims, so qmiusb gets the interface at
+# once (no qmi_wwan bind to wait for and undo), and one at a time in place of the shared gadget.
+VM_HOSTILE_VID=1234
+VM_HOSTILE_PID=5678
+
+vm_hostile_device() { # prints the device's sysfs name once enumerated, configured or not
+	local d
+	for d in /sys/bus/usb/devices/*; do
+		[ "$(cat "$d/idVendor" 2>/dev/null)" = $VM_HOSTILE_VID ] &&
+			[ "$(cat "$d/idProduct" 2>/dev/null)" = $VM_HOSTILE_PID ] &&
+			basename "$d" && return 0
+	done
+	return 1
+}
+
+vm_hostile_configured() { # the device has its interface (a lying one may never get it)
+	local d
+	d=$(vm_hostile_device) && [ -e "/sys/bus/usb/devices/$d:1.0" ]
+}
+
+# Stops whatever gadget runs (remembering in $VM_STATE/hostile.had when it was the shared one, for
+# vm_hostile_restore) and starts `sim --gadget` as the hostile identity with the knobs $1. Waits
+# (bounded) until the host has enumerated the device and, unless $2 is "any", configured it.
+# 0 when so.
+vm_hostile_start() {
+	# Every hostile gadget is stopped by its check, so one running here is the shared one.
+	vm_gadget_running && : > "$VM_STATE/hostile.had"
+	vm_gadget_stop
+	: > "$VM_STATE/gadget.log"
+	"$QMIUSB" --sim-fault "$VM_SIM_FAULTS,$1" sim --gadget --vid $VM_HOSTILE_VID \
+		--pid $VM_HOSTILE_PID > "$VM_STATE/gadget.log" 2>&1 &
+	echo $! > "$VM_STATE/gadget.pid"
+	if [ "${2:-}" = any ]; then
+		vm_wait 100 vm_hostile_device
+	else
+		vm_wait 100 vm_hostile_configured
+	fi
+}
+
+# Stops the hostile gadget; check $1 fails unless it stopped cleanly with every client id the
+# host allocated released again, and it did act hostile (a run without it proves nothing): the
+# gadget logs both at teardown. 0 if so.
+vm_hostile_stop() {
+	local left acts
+	if ! vm_gadget_stop || [ "$(cat "$VM_STATE/gadget.rc")" != 0 ]; then
+		vm_fail "$1" "the hostile gadget did not stop cleanly" "$VM_STATE/gadget.log"
+		return 1
+	fi
+	left=$(sed -n 's/.*client ids still allocated: //p' "$VM_STATE/gadget.log")
+	if [ "$left" != 0 ]; then
+		vm_fail "$1" "client ids left on the modem: ${left:-unknown}" "$VM_STATE/gadget.log"
+		return 1
+	fi
+	acts=$(sed -n 's/.*hostile acts: //p' "$VM_STATE/gadget.log")
+	if [ "${acts:-0}" = 0 ] && ! grep -q 'descriptors lie' "$VM_STATE/gadget.log"; then
+		vm_fail "$1" "the gadget never acted hostile" "$VM_STATE/gadget.log"
+		return 1
+	fi
+	return 0
+}
+
+# Why a qmiusb run (exit code $1, output $2) is not a clean end, or nothing: no crash, no
+# sanitizer report, no hang (timeout's 124/137), and a message when it failed.
+vm_hostile_why() {
+	if grep -q -e 'Sanitizer' -e 'runtime error' "$2"; then
+		echo "sanitizer report"
+	elif [ "$1" -ge 124 ]; then
+		echo "crashed or hung (exit $1)"
+	elif [ "$1" -ne 0 ] && ! grep -q -e 'error' -e 'unplugged' "$2"; then
+		echo "exit $1 without a message"
+	fi
+}
+
+# Brings the shared gadget back if a hostile check stopped it (with qmi_wwan, as 10-gadget.sh
+# left it). Only the last hostile file (82) calls it: restarting it in between costs seconds, and
+# nothing but the hostile checks runs between them.
+vm_hostile_restore() {
+	[ -e "$VM_STATE/hostile.had" ] || return 0
+	rm -f "$VM_STATE/hostile.had"
+	if ! vm_gadget_start; then
+		vm_fail "$1-restore" "the shared gadget did not come back" "$VM_STATE/gadget.log"
+		return 1
+	fi
+	vm_wait 50 vm_qmi_wwan_bound
+}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sim/gadget.h"
+#include "sim/sim.h"
 
 static uint32_t le32(const uint8_t *p)
 {
@@ -87,4 +88,39 @@ Test(gadget_desc, too_small_buffer)
 
 	cr_assert_eq(qsim_gadget_descriptors(b, sizeof(b)), -EMSGSIZE);
 	cr_assert_eq(qsim_gadget_strings(b, 8), -EMSGSIZE);
+}
+
+/* The hostile gadget's lies (usb-desc=...), each where it is meant to be and nowhere else: the
+ * blob stays one FunctionFS accepts (same layout and length), only the lying fields change. */
+Test(gadget_desc, lies)
+{
+	uint8_t t[256], b[256];
+	long n = qsim_gadget_descriptors(t, sizeof(t));
+	/* Offsets in each speed's set: interface at 0, endpoints at 9, 16, 23. */
+	const size_t fs = 20, hs = 20 + 30;
+
+	for (int lie = QSIM_DESC_FEW_EPS; lie <= QSIM_DESC_EP_TYPE; lie++) {
+		cr_assert_eq(qsim_gadget_descriptors_lie(b, sizeof(b), lie), n, "lie %d", lie);
+		for (size_t set = fs; set <= hs; set += hs - fs) {
+			const uint8_t *d = b + set;
+			uint8_t neps = lie == QSIM_DESC_FEW_EPS ? 2 : lie == QSIM_DESC_MANY_EPS ? 5 : 3;
+
+			cr_assert_eq(d[4], neps, "lie %d bNumEndpoints", lie);
+			for (int e = 0; e < 3; e++) {
+				const uint8_t *ep = d + 9 + 7 * e;
+				uint16_t mps = (uint16_t)(ep[4] | ep[5] << 8);
+
+				if (lie == QSIM_DESC_MPS0 && e > 0)
+					cr_assert_eq(mps, 0, "bulk endpoint %d", e);
+				else
+					cr_assert_gt(mps, 0, "lie %d endpoint %d", lie, e);
+			}
+			if (lie == QSIM_DESC_EP_TYPE) {
+				cr_assert_eq(d[9 + 3] & 3, USB_ENDPOINT_XFER_BULK);
+				cr_assert_eq(d[23 + 3] & 3, USB_ENDPOINT_XFER_INT);
+			}
+		}
+	}
+	cr_assert_eq(qsim_gadget_descriptors_lie(b, sizeof(b), QSIM_DESC_TRUE), n);
+	cr_assert_arr_eq(b, t, (size_t)n, "no lie: the true blob");
 }
