@@ -67,8 +67,11 @@ static void start_call(void)
 	cr_assert_eq(h_call(&h, &qmi_wds_start_network_req_def, &sn, wds, NULL, NULL), 0);
 }
 
+/* With call: a call on the default data port, and our data output installed (no more control
+ * calls then); without: neither. */
 static struct qmi_wda_set_data_format_resp setup_qmap_with(uint32_t dl_dgrams, uint32_t dl_size,
-							     uint32_t proto, const char *faults)
+							     uint32_t proto, const char *faults,
+							     bool call)
 {
 	struct qmi_wda_set_data_format_req q = {
 		.has_link_layer_protocol = true, .link_layer_protocol = 2,
@@ -84,17 +87,19 @@ static struct qmi_wda_set_data_format_resp setup_qmap_with(uint32_t dl_dgrams, u
 	h_init(&h, faults);
 	qsim_set_data_max(h.sim, QSIM_QMAP_MAX_SIZE); /* as the in-process transport does */
 	set_format(&q, &r, 0);
-	start_call();
+	if (call)
+		start_call();
 	cap = calloc(1, sizeof(*cap));
 	cr_assert_not_null(cap);
 	cap->out = (struct qsim_output){ cap_ctrl, cap_notify, cap_data, cap_busy };
-	qsim_set_output(h.sim, &cap->out, cap);
+	if (call)
+		qsim_set_output(h.sim, &cap->out, cap);
 	return r;
 }
 
 static void setup_qmap(uint32_t dl_dgrams, uint32_t dl_size)
 {
-	setup_qmap_with(dl_dgrams, dl_size, 5, "data=reflect");
+	setup_qmap_with(dl_dgrams, dl_size, 5, "data=reflect", true);
 }
 
 Test(sim_qmap, grants_within_its_limits, .fini = teardown)
@@ -266,7 +271,7 @@ Test(sim_qmap, v5_and_32k_aggregates, .fini = teardown)
 	unsigned frames = 0;
 	int ret;
 
-	r = setup_qmap_with(32, 32768, 9, "data=reflect");
+	r = setup_qmap_with(32, 32768, 9, "data=reflect", true);
 	cr_assert_eq(r.ul_aggregation_protocol, 9);
 	cr_assert_eq(r.dl_aggregation_protocol, 9);
 	cr_assert_eq(r.dl_max_size, 32768);
@@ -320,7 +325,7 @@ Test(sim_qmap, flow_control_knob, .fini = teardown)
 	struct qmi_qmap_agg a;
 	int n;
 
-	setup_qmap_with(32, 16384, 5, "data=reflect,flow-control=20");
+	setup_qmap_with(32, 16384, 5, "data=reflect,flow-control=20", true);
 	cr_assert(h_run_until(&h, two_commands, NULL));
 	for (unsigned i = 0; i < 2; i++) {
 		qmi_qmap_iter_init(&it, cap->buf[i], cap->len[i]);
@@ -348,4 +353,77 @@ Test(sim_qmap, flow_control_knob, .fini = teardown)
 	cr_assert_eq(qsim_data_in(h.sim, one, a.len), 0);
 	qsim_get_stats(h.sim, &st);
 	cr_assert_eq(st.qmap_in_flow_off, 1);
+}
+
+static uint16_t bind_mux(uint8_t wds, uint8_t mux_id)
+{
+	struct qmi_wds_bind_mux_data_port_req b = {
+		.has_endpoint = true, .endpoint = { .type = QMI_DATA_ENDPOINT_HSUSB,
+						    .interface_number = 4 },
+		.has_mux_id = true, .mux_id = mux_id,
+	};
+
+	return (uint16_t)h_call(&h, &qmi_wds_bind_mux_data_port_req_def, &b, wds, NULL, NULL);
+}
+
+static size_t v5_frame(uint8_t *at, uint8_t mux_id, uint32_t src, uint16_t port)
+{
+	uint8_t pkt[200];
+	struct qmi_qmap_agg a;
+	size_t len = h_udp4(pkt, src, 0x0A400002, port, 9, 40);
+
+	qmi_qmap_agg_init(&a, at, 300, 1, mux_id, true);
+	qmi_qmap_agg_set_v5(&a, true, false);
+	cr_assert_eq(qmi_qmap_agg_add(&a, pkt, len), 0);
+	return a.len;
+}
+
+/* Bind Mux Data Port gives each WDS client's call its own mux id: uplink on a mux id is
+ * accepted only from the call bound to it (and never on a mux id nobody bound); the replies
+ * come back on the session's mux id. */
+Test(sim_qmap, bind_mux_data_port_sessions, .fini = teardown)
+{
+	struct qmi_wds_start_network_req sn = { .has_apn = true, .apn = "internet" };
+	static uint8_t agg[2048];
+	struct qmi_qmap_iter it;
+	struct qmi_qmap_frame f;
+	struct qsim_stats st;
+	uint8_t a, b, c;
+	size_t n = 0;
+	unsigned got = 0;
+
+	setup_qmap_with(32, 16384, 9, "data=reflect", false);
+	a = h_alloc(&h, QMI_SVC_WDS);
+	b = h_alloc(&h, QMI_SVC_WDS);
+	c = h_alloc(&h, QMI_SVC_WDS);
+	cr_assert_eq(bind_mux(a, 0), QMI_ERR_INVALID_ARGUMENT); /* the default port: no binding */
+	cr_assert_eq(bind_mux(a, 1), 0);
+	cr_assert_eq(bind_mux(b, 1), QMI_ERR_INVALID_ARGUMENT); /* taken */
+	cr_assert_eq(bind_mux(b, 2), 0);
+	cr_assert_eq(h_call(&h, &qmi_wds_bind_mux_data_port_req_def,
+			    &(struct qmi_wds_bind_mux_data_port_req){ 0 }, c, NULL, NULL),
+		     QMI_ERR_MISSING_ARGUMENT);
+	cr_assert_eq(h_call(&h, &qmi_wds_start_network_req_def, &sn, a, NULL, NULL), 0); /* slot 0 */
+	cr_assert_eq(h_call(&h, &qmi_wds_start_network_req_def, &sn, b, NULL, NULL), 0); /* slot 1 */
+	cr_assert_eq(bind_mux(a, 3), QMI_ERR_INVALID_OPERATION); /* not while connected */
+	qsim_set_output(h.sim, &cap->out, cap);
+
+	n += v5_frame(agg + n, 1, 0x0A400001, 101); /* a's address on a's mux id */
+	n += v5_frame(agg + n, 2, 0x0A400005, 102); /* b's on b's */
+	n += v5_frame(agg + n, 1, 0x0A400005, 103); /* b's address on a's mux id: not routed */
+	n += v5_frame(agg + n, 3, 0x0A400001, 104); /* nobody's mux id */
+	n += v5_frame(agg + n, 0, 0x0A400001, 105); /* the default port: a is not on it */
+	cr_assert_lt(qsim_data_in(h.sim, agg, n), 0);
+	cr_assert_eq(cap->n, 1);
+	qmi_qmap_iter_init_v5(&it, cap->buf[0], cap->len[0]);
+	while (qmi_qmap_next(&it, &f) > 0) {
+		cr_assert_eq(f.kind, QMI_QMAP_DATA);
+		cr_assert_eq(f.mux_id, got ? 2 : 1);
+		cr_assert_eq(f.pkt[22] << 8 | f.pkt[23], got ? 102 : 101);
+		got++;
+	}
+	cr_assert_eq(got, 2);
+	qsim_get_stats(h.sim, &st);
+	cr_assert_eq(st.qmap_in_bad, 1);         /* mux id 3 */
+	cr_assert_eq(st.data_in_dropped, 2);     /* 103 and 105 */
 }
