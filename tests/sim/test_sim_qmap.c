@@ -427,3 +427,91 @@ Test(sim_qmap, bind_mux_data_port_sessions, .fini = teardown)
 	cr_assert_eq(st.qmap_in_bad, 1);         /* mux id 3 */
 	cr_assert_eq(st.data_in_dropped, 2);     /* 103 and 105 */
 }
+
+struct want_resp {
+	uint8_t svc;
+	uint16_t txn;
+	struct qmi_frame f;
+};
+
+static bool got_resp(struct harness *hh, void *arg)
+{
+	struct want_resp *w = arg;
+
+	return h_find_resp(hh, w->svc, w->txn, &w->f);
+}
+
+/* The negotiation on the wire: WDA Set Data Format asking for MAP v5 with 32 KB downlink
+ * aggregates and the endpoint info, the grant, and Bind Mux Data Port. */
+Test(sim_qmap, negotiation_bytes, .fini = teardown)
+{
+	static const uint8_t req_tlvs[] = {
+		0x11, 0x04, 0x00, 0x02, 0x00, 0x00, 0x00,       /* raw IP */
+		0x12, 0x04, 0x00, 0x09, 0x00, 0x00, 0x00,       /* uplink: QMAPv5 */
+		0x13, 0x04, 0x00, 0x09, 0x00, 0x00, 0x00,       /* downlink: QMAPv5 */
+		0x15, 0x04, 0x00, 0x20, 0x00, 0x00, 0x00,       /* 32 datagrams */
+		0x16, 0x04, 0x00, 0x00, 0x80, 0x00, 0x00,       /* 32768 bytes */
+		0x17, 0x08, 0x00, 0x02, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, /* HSUSB, if 4 */
+		0x1B, 0x04, 0x00, 0x10, 0x00, 0x00, 0x00,       /* uplink: 16 datagrams */
+		0x1C, 0x04, 0x00, 0x00, 0x40, 0x00, 0x00,       /* 16384 bytes */
+	};
+	static const uint8_t grant_tlvs[] = {
+		0x02, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00,       /* success */
+		0x10, 0x01, 0x00, 0x00,
+		0x11, 0x04, 0x00, 0x02, 0x00, 0x00, 0x00,
+		0x12, 0x04, 0x00, 0x09, 0x00, 0x00, 0x00,
+		0x13, 0x04, 0x00, 0x09, 0x00, 0x00, 0x00,
+		0x14, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x15, 0x04, 0x00, 0x20, 0x00, 0x00, 0x00,
+		0x16, 0x04, 0x00, 0x00, 0x80, 0x00, 0x00,
+		0x17, 0x04, 0x00, 0x10, 0x00, 0x00, 0x00,       /* response ids: UL datagrams */
+		0x18, 0x04, 0x00, 0x00, 0x40, 0x00, 0x00,       /* UL size */
+	};
+	static const uint8_t bind_tlvs[] = {
+		0x10, 0x08, 0x00, 0x02, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00,
+		0x11, 0x01, 0x00, 0x01,
+	};
+	const struct qmi_data_endpoint ep = { .type = QMI_DATA_ENDPOINT_HSUSB,
+					      .interface_number = 4 };
+	struct qmi_wda_set_data_format_req q = {
+		.has_link_layer_protocol = true, .link_layer_protocol = QMI_WDA_LINK_LAYER_RAW_IP,
+		.has_ul_aggregation_protocol = true,
+		.ul_aggregation_protocol = QMI_WDA_AGGREGATION_QMAPV5,
+		.has_dl_aggregation_protocol = true,
+		.dl_aggregation_protocol = QMI_WDA_AGGREGATION_QMAPV5,
+		.has_dl_max_datagrams = true, .dl_max_datagrams = 32,
+		.has_dl_max_size = true, .dl_max_size = 32768,
+		.has_endpoint = true, .endpoint = ep,
+		.has_ul_max_datagrams = true, .ul_max_datagrams = 16,
+		.has_ul_max_size = true, .ul_max_size = 16384,
+	};
+	struct qmi_wds_bind_mux_data_port_req b = { .has_endpoint = true, .endpoint = ep,
+						    .has_mux_id = true, .mux_id = 1 };
+	uint8_t frame[256];
+	struct qmi_frame f;
+	struct want_resp w = { .svc = QMI_SVC_WDA };
+	size_t len;
+	uint8_t wda, wds;
+
+	h_init(&h, NULL);
+	qsim_set_data_max(h.sim, QSIM_QMAP_MAX_SIZE);
+	wda = h_alloc(&h, QMI_SVC_WDA);
+	cr_assert_eq(qmi_msg_build(&qmi_wda_set_data_format_req_def, &q, wda, 0x0102, frame,
+				   sizeof(frame), &len), 0);
+	cr_assert_eq(qmi_frame_parse(frame, len, &f, NULL), 0);
+	cr_assert_eq(f.msg_id, 0x0020);
+	cr_assert_eq(f.tlvs_len, sizeof(req_tlvs));
+	cr_assert_arr_eq(f.tlvs, req_tlvs, sizeof(req_tlvs));
+	w.txn = h_send(&h, &qmi_wda_set_data_format_req_def, &q, wda);
+	cr_assert(h_run_until(&h, got_resp, &w));
+	cr_assert_eq(w.f.tlvs_len, sizeof(grant_tlvs));
+	cr_assert_arr_eq(w.f.tlvs, grant_tlvs, sizeof(grant_tlvs));
+	wds = h_alloc(&h, QMI_SVC_WDS);
+	cr_assert_eq(qmi_msg_build(&qmi_wds_bind_mux_data_port_req_def, &b, wds, 1, frame,
+				   sizeof(frame), &len), 0);
+	cr_assert_eq(qmi_frame_parse(frame, len, &f, NULL), 0);
+	cr_assert_eq(f.msg_id, 0x00A2);
+	cr_assert_eq(f.tlvs_len, sizeof(bind_tlvs));
+	cr_assert_arr_eq(f.tlvs, bind_tlvs, sizeof(bind_tlvs));
+	cr_assert_eq(bind_mux(wds, 1), 0);
+}
