@@ -9,7 +9,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${FUZZ_BUILD:-$here/../build-fuzz}
 secs=${1:-60}
-targets=${FUZZ_TARGETS:-fuzz_frame fuzz_splitter fuzz_qmap fuzz_quirks fuzz_desc}
+targets=${FUZZ_TARGETS:-fuzz_frame fuzz_splitter fuzz_qmap fuzz_qmap5 fuzz_quirks fuzz_desc}
 CC=clang cmake -S "$here" -B "$build" >/dev/null
 cmake --build "$build" -j"$(nproc)"
 failed=""

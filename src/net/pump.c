@@ -106,6 +106,11 @@ void qnet_pump_data_tx_ready(void *pump)
 	if (p->closing || p->flushing)
 		return;
 	p->flushing = true;
+	/* MAP command answers first; with the modem's flow control off nothing else goes. */
+	if (!pump_cmds_flush(&p->cmds, p->send, p->send_ctx, &p->closing) || p->flow_off) {
+		p->flushing = false;
+		return;
+	}
 	p->ul->tx_ready(p);
 	p->flushing = false;
 	if (!p->closing && !pump_blocked(p) && !p->awaiting)
@@ -205,6 +210,9 @@ static int pump_alloc(struct qnet_pump **out, const struct qnet_pump_opts *opts)
 	p->ul = p->dl = &pump_rawip;
 	qb_list_init(&p->held);
 	qb_list_init(&p->free_tx);
+	p->cmds.answers = &p->st.qmap_cmd_answers;
+	p->cmds.drop_answer = &p->st.qmap_cmd_answers_lost;
+	p->cmds.bad = &p->st.qmap_cmd_bad;
 	*out = p;
 	if (p->reads > 1024 || p->tx_bufs > 1024 || p->buf_size < 64 || p->buf_size > 65536)
 		return -EINVAL;

@@ -15,7 +15,10 @@
  * and counted. Every dropped packet is counted under its reason; nothing allocates per packet.
  * With QMAP (qnet_pump_set_qmap) uplink packets are packed into MAP aggregates, one transfer per
  * wakeup (or per completed transfer when paced), and each downlink transfer is split into TUN
- * writes; on io_uring reads, the pump's zero-delay timer closes each uplink aggregate.
+ * writes; on io_uring reads, the pump's zero-delay timer closes each uplink aggregate. MAP
+ * commands from the modem are answered; flow control stops and resumes the uplink (packets wait,
+ * as under backpressure). With several sessions (mux ids) on one modem, a struct qnet_mux sits
+ * between the transport and one pump per session.
  */
 #ifndef QNET_PUMP_H
 #define QNET_PUMP_H
@@ -55,6 +58,13 @@ struct qnet_pump_stats {
 	uint64_t down_qmap_commands;    /* MAP command frames skipped (not a drop) */
 	uint64_t drop_down_qmap_bad;    /* malformed MAP frames, or for another mux id */
 	uint64_t drop_down_qmap_trunc;  /* transfers whose tail was cut (length past the end) */
+	/* MAP v5 (qnet_pump_qmap.v5): downlink packets by the modem's checksum verdict */
+	uint64_t down_csum_valid, down_csum_unchecked;
+	/* MAP commands (kept by the pump alone, or by its struct qnet_mux when it has one) */
+	uint64_t qmap_flow_off;         /* times the modem disabled this session's uplink */
+	uint64_t qmap_cmd_answers;      /* answers (acks, "unsupported") sent to the modem */
+	uint64_t qmap_cmd_answers_lost; /* too many waiting, or the send failed */
+	uint64_t qmap_cmd_bad;          /* command frames too short or too long to answer */
 };
 
 /* The QMAP data format the modem granted (WDA Set Data Format, aggregation protocol 5). */
@@ -67,6 +77,11 @@ struct qnet_pump_qmap {
 	 * sending an aggregate the pump stops watching the TUN and packs what arrived meanwhile
 	 * on the next data_tx_ready, instead of waking up for each packet. */
 	bool paced;
+	/* MAP v5 (aggregation protocol 9 granted): each data frame carries the checksum header. */
+	bool v5;
+	/* v5 uplink: ask the modem to compute transport checksums. Off where, as on a TUN, every
+	 * packet arrives with its checksum already complete: the modem would sum over it. */
+	bool ul_csum_req;
 };
 
 /* Sends one packet to the modem: 0, -ENOBUFS (full, data_tx_ready follows), or -errno. */
@@ -97,9 +112,56 @@ int qnet_pump_send_transport(void *transport, const uint8_t *pkt, size_t len);
  */
 int qnet_pump_set_qmap(struct qnet_pump *p, const struct qnet_pump_qmap *q);
 
+/* The uplink of this session, as MAP flow control commands set it (true at the start). While
+ * off, read packets wait as under backpressure; switching it on sends them. */
+void qnet_pump_set_flow(struct qnet_pump *p, bool on);
+bool qnet_pump_flow(const struct qnet_pump *p);
+
 const struct qnet_pump_stats *qnet_pump_stats(const struct qnet_pump *p);
 uint64_t qnet_pump_drops(const struct qnet_pump_stats *s); /* the sum of the drop_* counters */
 /* "io_uring multishot", "io_uring fixed" or "poll" */
 const char *qnet_pump_backend(const struct qnet_pump *p);
+
+/*
+ * Several sessions on one modem (QMAP, one mux id each, one pump and TUN each), sharing the
+ * transport. Set up:
+ *   qnet_mux_new(&m, qnet_pump_send_transport, &transport);   transport callbacks -> the mux
+ *   for each session: qnet_pump_new(&p, loop, tun_fd, qnet_mux_send, m, opts);
+ *                     qnet_pump_set_qmap(p, &{.ul, .dl, .mux_id, .v5, ...});
+ *                     qnet_mux_attach(m, mux_id, p);
+ * The mux splits each downlink transfer by mux id into the sessions' pumps (each counts its own
+ * packets and bytes), answers MAP commands and applies flow control to the session named, and
+ * passes data_tx_ready on to every session, starting with a different one each time. Frames for
+ * a mux id nobody attached are dropped and counted. Tear down: qnet_mux_detach() then
+ * qnet_pump_free() each session, qnet_mux_free() last.
+ */
+struct qnet_mux;
+
+struct qnet_mux_stats {
+	uint64_t down_aggs;           /* downlink transfers split */
+	uint64_t down_qmap_commands;  /* MAP command frames */
+	uint64_t drop_down_unknown;   /* data frames for a mux id no session has */
+	uint64_t drop_down_qmap_bad;  /* malformed frames */
+	uint64_t drop_down_qmap_trunc;
+	uint64_t qmap_cmd_answers, qmap_cmd_answers_lost, qmap_cmd_bad; /* as in a pump */
+};
+
+/* send/send_ctx: the transport (qnet_pump_send_transport and the struct qmi_transport). 0 or
+ * -ENOMEM / -EINVAL. */
+int qnet_mux_new(struct qnet_mux **out, qnet_pump_send_fn send, void *send_ctx);
+/* Accepts NULL. Every attached pump must be detached or freed (qnet_pump_free) first. */
+void qnet_mux_free(struct qnet_mux *m);
+/* The data format granted: downlink frames carry the v5 checksum header. */
+void qnet_mux_set_v5(struct qnet_mux *m, bool v5);
+/* p receives mux_id's packets from now on (set its QMAP format with the same mux id). 0, or
+ * -EEXIST (the mux id has a session), -EINVAL. */
+int qnet_mux_attach(struct qnet_mux *m, uint8_t mux_id, struct qnet_pump *p);
+void qnet_mux_detach(struct qnet_mux *m, uint8_t mux_id);
+/* The pumps' qnet_pump_send_fn (ctx = the mux). */
+int qnet_mux_send(void *mux, const uint8_t *buf, size_t len);
+/* The transport's data callbacks, user = the mux. */
+void qnet_mux_data_rx(void *mux, const uint8_t *buf, size_t len);
+void qnet_mux_data_tx_ready(void *mux);
+const struct qnet_mux_stats *qnet_mux_stats(const struct qnet_mux *m);
 
 #endif

@@ -65,6 +65,17 @@ struct pump_backend {
 	void (*write)(struct qnet_pump *p, const uint8_t *pkt, size_t len);
 };
 
+/* MAP command answers waiting for the transport, oldest first; each is one whole frame. A pump
+ * keeps them when it talks to the transport alone, a struct qnet_mux when it has one. The
+ * counters point into the owner's stats. */
+#define PUMP_CMD_QUEUE 8
+struct pump_cmds {
+	uint8_t frame[PUMP_CMD_QUEUE][QMI_QMAP_HDR_LEN + QMI_QMAP_CMD_MAX];
+	uint8_t len[PUMP_CMD_QUEUE];
+	unsigned head, n;
+	uint64_t *answers, *drop_answer, *bad;
+};
+
 extern const struct pump_framing pump_rawip;
 extern const struct pump_framing pump_qmap;
 extern const struct pump_backend pump_poll;
@@ -102,6 +113,9 @@ struct qnet_pump {
 	bool paced;       /* qnet_pump_qmap.paced */
 	bool awaiting;    /* paced: TUN reads wait for the next data_tx_ready */
 	struct qb_timer agg_timer;
+	bool v5;       /* downlink frames carry the v5 checksum header */
+	bool flow_off; /* the modem disabled this mux id's uplink (MAP flow control) */
+	struct pump_cmds cmds;
 #ifdef QMIUSB_HAVE_URING
 	bool registered;   /* bufs are io_uring registered buffers */
 	bool write_nowait; /* io_uring writes carry RWF_NOWAIT */
@@ -143,5 +157,17 @@ void pump_agg_timer_fire(void *user);
 
 /* One downlink packet: checked, then written by the backend. */
 void pump_down_packet(struct qnet_pump *p, const uint8_t *pkt, size_t len);
+
+/* ---- pump_qmap.c: what a pump alone and a struct qnet_mux share ---- */
+
+/* One MAP data frame for p: its checksum verdict counted, the packet written. */
+void pump_qmap_data(struct qnet_pump *p, const struct qmi_qmap_frame *f);
+/* One MAP command frame: flow control applied to target (NULL: no session has that mux id) and
+ * the answer queued in q (send it with pump_cmds_flush). */
+void pump_qmap_command(struct pump_cmds *q, struct qnet_pump *target,
+		       const struct qmi_qmap_frame *f);
+/* Sends the queued answers, oldest first, until the transport refuses one (-ENOBUFS: it stays)
+ * or *stop turns true (a send freed the sender). True when none waits. */
+bool pump_cmds_flush(struct pump_cmds *q, qnet_pump_send_fn send, void *ctx, const bool *stop);
 
 #endif

@@ -2,7 +2,9 @@
 /*
  * QMAP framing: uplink packets packed into MAP aggregates within the limits the modem granted,
  * one transfer per read pass (natural batching: never waiting for more) or, when paced, per
- * completed transfer; each downlink transfer split into its frames, every length checked.
+ * completed transfer; each downlink transfer split into its frames, every length checked. MAP
+ * commands are answered from a small fixed queue; flow control holds the uplink aggregate the
+ * way a refusing transport does, so the backpressure rule does the rest.
  */
 #include "net/pump_internal.h"
 
@@ -16,7 +18,7 @@ static int agg_send(struct qnet_pump *p)
 
 	if (!p->agg.len || p->closing)
 		return 0;
-	ret = p->send(p->send_ctx, p->agg.buf, p->agg.len);
+	ret = p->flow_off ? -ENOBUFS : p->send(p->send_ctx, p->agg.buf, p->agg.len);
 	if (ret == -ENOBUFS) {
 		pump_note_refused(p, p->agg.frames, !p->agg_held);
 		p->agg_held = true;
@@ -105,6 +107,64 @@ static void qmap_pass_end(struct qnet_pump *p)
 		p->awaiting = true;
 }
 
+void pump_qmap_data(struct qnet_pump *p, const struct qmi_qmap_frame *f)
+{
+	if (p->closing)
+		return;
+	if (f->csum_hdr && f->csum_valid)
+		p->st.down_csum_valid++;
+	else if (f->csum_hdr)
+		p->st.down_csum_unchecked++;
+	pump_down_packet(p, f->pkt, f->len);
+}
+
+void pump_qmap_command(struct pump_cmds *q, struct qnet_pump *target,
+		       const struct qmi_qmap_frame *f)
+{
+	enum qmi_qmap_cmd_type answer = QMI_QMAP_CMD_ACK;
+	struct qmi_qmap_cmd c;
+	unsigned slot;
+	int n;
+
+	if (qmi_qmap_cmd_parse(f->pkt, f->len, &c) < 0 || f->len > QMI_QMAP_CMD_MAX) {
+		(*q->bad)++;
+		return;
+	}
+	if (c.type != QMI_QMAP_CMD_REQUEST)
+		return; /* an answer, and the host asks nothing */
+	if (c.name != QMI_QMAP_CMD_FLOW_DISABLE && c.name != QMI_QMAP_CMD_FLOW_ENABLE)
+		answer = QMI_QMAP_CMD_UNSUPPORTED;
+	if (q->n == PUMP_CMD_QUEUE) {
+		(*q->drop_answer)++; /* the modem asks again if it must */
+	} else {
+		slot = (q->head + q->n) % PUMP_CMD_QUEUE;
+		n = qmi_qmap_cmd_answer(q->frame[slot], sizeof(q->frame[slot]), f->mux_id, f->pkt,
+					f->len, answer);
+		q->len[slot] = (uint8_t)n;
+		q->n++;
+	}
+	/* A mux id without a session has no uplink to stop: acknowledged all the same. */
+	if (answer == QMI_QMAP_CMD_ACK && target)
+		qnet_pump_set_flow(target, c.name == QMI_QMAP_CMD_FLOW_ENABLE);
+}
+
+bool pump_cmds_flush(struct pump_cmds *q, qnet_pump_send_fn send, void *ctx, const bool *stop)
+{
+	while (q->n && !*stop) {
+		int ret = send(ctx, q->frame[q->head], q->len[q->head]);
+
+		if (ret == -ENOBUFS)
+			return false;
+		if (ret < 0)
+			(*q->drop_answer)++;
+		else
+			(*q->answers)++;
+		q->head = (q->head + 1) % PUMP_CMD_QUEUE;
+		q->n--;
+	}
+	return !q->n;
+}
+
 /* One transfer of MAP frames: each is judged alone, so a bad frame costs only itself, unless
  * its length cannot be trusted (then the rest of this transfer is lost, and counted). */
 static void qmap_down(struct qnet_pump *p, const uint8_t *buf, size_t len)
@@ -114,17 +174,23 @@ static void qmap_down(struct qnet_pump *p, const uint8_t *buf, size_t len)
 	int r;
 
 	p->st.down_aggs++;
-	qmi_qmap_iter_init(&it, buf, len);
+	if (p->v5)
+		qmi_qmap_iter_init_v5(&it, buf, len);
+	else
+		qmi_qmap_iter_init(&it, buf, len);
 	while ((r = qmi_qmap_next(&it, &f)) > 0 && !p->closing) {
-		if (f.kind == QMI_QMAP_COMMAND)
+		if (f.kind == QMI_QMAP_COMMAND) {
 			p->st.down_qmap_commands++;
-		else if (f.kind == QMI_QMAP_BAD || f.mux_id != p->mux_id)
+			pump_qmap_command(&p->cmds, f.mux_id == p->mux_id ? p : NULL, &f);
+		} else if (f.kind == QMI_QMAP_BAD || f.mux_id != p->mux_id) {
 			p->st.drop_down_qmap_bad++;
-		else
-			pump_down_packet(p, f.pkt, f.len);
+		} else {
+			pump_qmap_data(p, &f);
+		}
 	}
 	if (r < 0)
 		p->st.drop_down_qmap_trunc++;
+	pump_cmds_flush(&p->cmds, p->send, p->send_ctx, &p->closing);
 }
 
 const struct pump_framing pump_qmap = {
@@ -146,7 +212,8 @@ int qnet_pump_set_qmap(struct qnet_pump *p, const struct qnet_pump_qmap *q)
 	if (ul) {
 		size_t size = q->ul_max_size;
 
-		if (size < QMI_QMAP_HDR_LEN + p->buf_size || size > QMI_QMAP_MAX_PAYLOAD + 1)
+		if (size < QMI_QMAP_HDR_LEN + (q->v5 ? QMI_QMAP_V5_HDR_LEN : 0) + p->buf_size ||
+		    size > QMI_QMAP_MAX_PAYLOAD + 1)
 			return -EINVAL;
 		mem = malloc(size);
 		if (!mem)
@@ -155,6 +222,7 @@ int qnet_pump_set_qmap(struct qnet_pump *p, const struct qnet_pump_qmap *q)
 		p->agg_mem = mem;
 		qmi_qmap_agg_init(&p->agg, mem, size, q->ul_max_dgrams ? q->ul_max_dgrams : 1,
 				  q->mux_id, true);
+		qmi_qmap_agg_set_v5(&p->agg, q->v5, q->ul_csum_req);
 	}
 	p->ul = ul ? &pump_qmap : &pump_rawip;
 	p->dl = dl ? &pump_qmap : &pump_rawip;
@@ -166,5 +234,22 @@ int qnet_pump_set_qmap(struct qnet_pump *p, const struct qnet_pump_qmap *q)
 		p->be->pause(p, false);
 	}
 	p->mux_id = q ? q->mux_id : 0;
+	p->v5 = dl && q->v5;
 	return 0;
+}
+
+void qnet_pump_set_flow(struct qnet_pump *p, bool on)
+{
+	if (on == !p->flow_off)
+		return;
+	p->flow_off = !on;
+	if (!on)
+		p->st.qmap_flow_off++;
+	else
+		qnet_pump_data_tx_ready(p); /* what waited goes now */
+}
+
+bool qnet_pump_flow(const struct qnet_pump *p)
+{
+	return !p->flow_off;
 }

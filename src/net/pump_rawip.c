@@ -6,7 +6,7 @@
 
 static int rawip_up(struct qnet_pump *p, struct pump_buf *b)
 {
-	int ret = p->send(p->send_ctx, b->data, b->len);
+	int ret = p->flow_off ? -ENOBUFS : p->send(p->send_ctx, b->data, b->len);
 
 	if (ret == -ENOBUFS)
 		return ret;

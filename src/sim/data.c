@@ -295,6 +295,49 @@ void qsim_data_flush(struct qsim *sim)
 	flush(sim, false);
 }
 
+void qsim_flow_arm(struct qsim *sim)
+{
+	if (sim->qmap_dl && sim->faults.flow_control_ms) {
+		if (!qb_timer_active(&sim->flow_timer))
+			qb_timer_start(&sim->flow_timer, sim->faults.flow_control_ms);
+		return;
+	}
+	qb_timer_stop(&sim->flow_timer);
+	sim->flow_off = false;
+}
+
+/* flow-control=MS: the next command, after the packets already packed (a command frame is a
+ * transfer of its own here, as the host must act on it before what follows). */
+void qsim_flow_fire(void *user)
+{
+	struct qsim *sim = user;
+	struct qmi_qmap_cmd c = { .name = sim->flow_off ? QMI_QMAP_CMD_FLOW_ENABLE :
+							  QMI_QMAP_CMD_FLOW_DISABLE,
+				  .type = QMI_QMAP_CMD_REQUEST, .txn = ++sim->flow_txn };
+	struct qsim_svc *svc = qsim_svc_by_id(sim, QMI_SVC_WDS);
+	uint8_t frame[QMI_QMAP_HDR_LEN + QMI_QMAP_CMD_FLOW_LEN];
+	bool used[256] = { false }, any;
+	unsigned id;
+
+	if (!sim->qmap_dl || !sim->out.data)
+		return;
+	flush(sim, true);
+	/* Every mux id a call uses, or the default data port when none does. */
+	for (unsigned i = 1; svc && i <= QSIM_MAX_CIDS; i++)
+		if (svc->clients[i].used && svc->clients[i].sess.up)
+			used[svc->clients[i].sess.mux_id] = true;
+	any = memchr(used, true, sizeof(used)) != NULL;
+	sim->flow_off = !sim->flow_off;
+	for (id = 0; id < 256; id++) {
+		if (!used[id] && (id || any))
+			continue;
+		qmi_qmap_cmd_build(frame, sizeof(frame), (uint8_t)id, &c);
+		sim->stats.qmap_out_commands++;
+		sim->out.data(sim->out_user, frame, sizeof(frame));
+	}
+	qb_timer_start(&sim->flow_timer, sim->faults.flow_control_ms);
+}
+
 void qsim_data_batch_begin(struct qsim *sim)
 {
 	sim->data_batch++;
@@ -322,10 +365,13 @@ size_t qsim_data_max_transfer(const struct qsim *sim)
 	return n;
 }
 
-/* One packet toward the host inside the current QMAP aggregate. */
-static bool qmap_to_host(struct qsim *sim, const uint8_t *pkt, size_t len)
+/* One packet toward the host inside the current QMAP aggregate, on its session's mux id. */
+static bool qmap_to_host(struct qsim *sim, uint8_t mux_id, const uint8_t *pkt, size_t len)
 {
-	int ret = qmi_qmap_agg_add(&sim->dl_agg, pkt, len);
+	int ret;
+
+	sim->dl_agg.mux_id = mux_id; /* frames differ in it, the aggregate does not care */
+	ret = qmi_qmap_agg_add(&sim->dl_agg, pkt, len);
 
 	if (ret == -ENOSPC) {
 		flush(sim, true);
@@ -355,7 +401,8 @@ void qsim_data_to_host(struct qsim *sim, const uint8_t *pkt, size_t len)
 		return;
 	s = qsim_session_by_addr(sim, v.family, v.dst);
 	sim->stats.data_out++;
-	if (!sim->out.data || (sim->qmap_dl && !qmap_to_host(sim, buf + ETH_HLEN_, len))) {
+	if (!sim->out.data ||
+	    (sim->qmap_dl && !qmap_to_host(sim, s ? s->mux_id : 0, buf + ETH_HLEN_, len))) {
 		if (s)
 			s->rx_dropped++;
 		return;
@@ -376,7 +423,8 @@ void qsim_data_to_host(struct qsim *sim, const uint8_t *pkt, size_t len)
 	}
 }
 
-static int data_in_one(struct qsim *sim, const uint8_t *pkt, size_t len);
+/* mux: the QMAP mux id the packet came on, -1 without QMAP. */
+static int data_in_one(struct qsim *sim, const uint8_t *pkt, size_t len, int mux);
 
 /* A QMAP aggregate from the host: every frame is judged on its own; a bad one costs only itself
  * (or, when its length cannot be trusted, the rest of this transfer). */
@@ -389,7 +437,10 @@ static int qmap_in(struct qsim *sim, const uint8_t *agg, size_t len)
 
 	sim->stats.qmap_in_aggs++;
 	qsim_data_batch_begin(sim);
-	qmi_qmap_iter_init(&it, agg, len);
+	if (sim->qmap_v5)
+		qmi_qmap_iter_init_v5(&it, agg, len);
+	else
+		qmi_qmap_iter_init(&it, agg, len);
 	while ((r = qmi_qmap_next(&it, &f)) != 0) {
 		if (r < 0 || ++frames > sim->ul_max_dgrams) {
 			sim->stats.qmap_in_bad++;
@@ -397,14 +448,21 @@ static int qmap_in(struct qsim *sim, const uint8_t *agg, size_t len)
 			break;
 		}
 		if (f.kind == QMI_QMAP_COMMAND) {
+			struct qmi_qmap_cmd c;
+
 			sim->stats.qmap_in_commands++;
-		} else if (f.kind == QMI_QMAP_BAD || f.mux_id != 0) {
+			if (qmi_qmap_cmd_parse(f.pkt, f.len, &c) == 0 &&
+			    c.type == QMI_QMAP_CMD_ACK)
+				sim->stats.qmap_in_acks++;
+		} else if (f.kind == QMI_QMAP_BAD || (f.mux_id && !qsim_mux_bound(sim, f.mux_id))) {
 			/* mux id 0 is the default data port; others need WDS Bind Mux Data Port */
 			sim->stats.qmap_in_bad++;
 			ret = -EBADMSG;
 		} else {
 			sim->stats.data_in++;
-			r = data_in_one(sim, f.pkt, f.len);
+			sim->stats.qmap_in_flow_off += sim->flow_off;
+			sim->stats.qmap_in_csum_req += f.csum_hdr && f.csum_valid;
+			r = data_in_one(sim, f.pkt, f.len, f.mux_id);
 			if (r < 0 && !ret)
 				ret = r;
 		}
@@ -423,7 +481,7 @@ int qsim_data_in(struct qsim *sim, const uint8_t *pkt, size_t len)
 		return qmap_in(sim, pkt, len);
 	}
 	sim->stats.data_in++;
-	return data_in_one(sim, pkt, len);
+	return data_in_one(sim, pkt, len, -1);
 }
 
 static void tx_ok(struct qsim_session *s, size_t len)
@@ -432,7 +490,7 @@ static void tx_ok(struct qsim_session *s, size_t len)
 	s->tx_bytes += len;
 }
 
-static int data_in_one(struct qsim *sim, const uint8_t *pkt, size_t len)
+static int data_in_one(struct qsim *sim, const uint8_t *pkt, size_t len, int mux)
 {
 	uint8_t buf[PKT_MAX];
 	struct ip_view v;
@@ -457,8 +515,9 @@ static int data_in_one(struct qsim *sim, const uint8_t *pkt, size_t len)
 	if (ret < 0)
 		goto drop;
 	s = qsim_session_by_addr(sim, v.family, v.src);
-	if (!s) {
-		/* No call owns this source address: the network would never route it. */
+	if (!s || (mux >= 0 && s->mux_id != mux)) {
+		/* No call owns this source address on this mux id: the network would never
+		 * route it. */
 		ret = -ENETDOWN;
 		goto drop;
 	}

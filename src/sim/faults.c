@@ -192,7 +192,7 @@ static int parse_item(struct qsim_faults *f, char *item)
 		{ "call-drop", 3600000, 1 },   { "cid-limit", 254, 1 },
 		{ "seed", UINT32_MAX, 0 },     { "signal-ms", 3600000, 10 },
 		{ "resp-stall", 1000000, 1 },  { "usb-reset", 1000000, 1 },
-		{ "usb-reset-data", 1000000, 1 },
+		{ "usb-reset-data", 1000000, 1 }, { "flow-control", 3600000, 1 },
 	};
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		if (strcmp(item, nums[i].name) != 0)
@@ -210,7 +210,8 @@ static int parse_item(struct qsim_faults *f, char *item)
 		case 7: f->signal_ms = (unsigned)v; break;
 		case 8: f->resp_stall = (unsigned)v; break;
 		case 9: f->usb_reset_at = (unsigned)v; break;
-		default: f->usb_reset_data_at = (unsigned)v; break;
+		case 10: f->usb_reset_data_at = (unsigned)v; break;
+		default: f->flow_control_ms = (unsigned)v; break;
 		}
 		return 0;
 	}

@@ -64,6 +64,7 @@ int qsim_new(struct qsim **out, struct qb_loop *loop, const struct qsim_faults *
 	sim->op_mode = 0; /* online */
 	sim->started_ms = qb_now_ms();
 	qb_timer_init(&sim->outq_timer, loop, outq_fire, sim);
+	qb_timer_init(&sim->flow_timer, loop, qsim_flow_fire, sim);
 	qsim_radio_init(sim);
 	if (sim->faults.data_mode >= QSIM_DATA_GATEWAY && sim->faults.data_mode <= QSIM_DATA_FORWARD)
 		sim->data_mode = (enum qsim_data_mode)sim->faults.data_mode;
@@ -102,6 +103,7 @@ void qsim_free(struct qsim *sim)
 	for (unsigned i = 0; i < QSIM_NSVC; i++)
 		for (unsigned c = 1; c <= QSIM_MAX_CIDS; c++)
 			qb_timer_stop(&sim->svcs[i].clients[c].sess.drop_timer);
+	qb_timer_stop(&sim->flow_timer);
 	qsim_radio_fini(sim);
 	outq_clear(sim);
 	free(sim);
@@ -114,6 +116,12 @@ void qsim_set_output(struct qsim *sim, const struct qsim_output *out, void *user
 	else
 		memset(&sim->out, 0, sizeof(sim->out));
 	sim->out_user = user;
+	sim->data_max = 0; /* each output says its own */
+}
+
+void qsim_set_data_max(struct qsim *sim, size_t max)
+{
+	sim->data_max = max;
 }
 
 void qsim_set_faults(struct qsim *sim, const struct qsim_faults *faults)

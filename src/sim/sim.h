@@ -55,6 +55,8 @@ struct qsim_sel {
  *   seed=N                   signal random walk seed; signal-ms=MS its period (default 1000)
  *   signal-static            no signal timer
  *   no-qmap                  a modem without QMAP: aggregation requests get InvalidArgument
+ *   flow-control=MS          with QMAP downlink, every MS ms the modem disables, then enables,
+ *                            the host's uplink (MAP flow control commands, acks counted)
  *   data=gateway|reflect|forward     the data side's mode (see enum qsim_data_mode)
  *   opnet=NSPATH[:IFNAME]    forward to a TUN (default name qsimop0) in that network namespace
  *   resp-stall=N             USB gadget only: the first N GetEncapsulatedResponse requests that
@@ -108,6 +110,7 @@ struct qsim_faults {
 	unsigned signal_ms;    /* 0 = 1000 */
 	bool signal_static;
 	bool no_qmap;         /* no-qmap: WDA Set Data Format refuses QMAP aggregation */
+	unsigned flow_control_ms; /* flow-control=MS: 0 = never */
 	int data_mode;        /* enum qsim_data_mode */
 	char opnet_ns[128];   /* "" = no operator network */
 	char opnet_if[16];    /* "" = qsimop0 */
@@ -139,6 +142,10 @@ struct qsim_output {
 int qsim_new(struct qsim **out, struct qb_loop *loop, const struct qsim_faults *faults);
 void qsim_free(struct qsim *sim); /* accepts NULL; the transport must be destroyed first */
 void qsim_set_output(struct qsim *sim, const struct qsim_output *out, void *user);
+/* The largest data transfer the output carries each way (its buffers); 0 or never set:
+ * QSIM_DATA_MAX_DEFAULT. The modem grants no QMAP aggregate above it (nor above its own
+ * QSIM_QMAP_MAX_SIZE). Set it with the output, before the host negotiates. */
+void qsim_set_data_max(struct qsim *sim, size_t max);
 /* Replaces the fault set at run time (SIM/registration knobs take effect at once; data= and
  * opnet= only act in qsim_new). */
 void qsim_set_faults(struct qsim *sim, const struct qsim_faults *faults);
@@ -151,13 +158,15 @@ int qsim_ctrl_in(struct qsim *sim, const uint8_t *frame, size_t len);
  * the source address), -EBADMSG (not an IP packet), -EMSGSIZE. Counted either way. */
 int qsim_data_in(struct qsim *sim, const uint8_t *pkt, size_t len);
 
-/* With QMAP on (WDA Set Data Format, aggregation protocol 5) a data transfer from the host is an
+/* With QMAP on (WDA Set Data Format, aggregation protocol 5, or 9 for MAP v5: every data frame
+ * with its checksum header, the downlink ones marked valid) a data transfer from the host is an
  * aggregate of MAP frames (qsim_data_in takes the whole transfer), and packets toward the host
  * are packed into aggregates: between qsim_data_batch_begin() and _end() (a transport wraps each
  * pass over its completed transfers in one) they accumulate and go out at the end, or as soon as
  * an aggregate is full. Outside a batch each packet goes at once. No timers: packing only
  * happens for packets that are already waiting. Without QMAP these are no-ops. */
-#define QSIM_QMAP_MAX_SIZE 16384 /* the largest QMAP aggregate the modem grants, each way */
+#define QSIM_QMAP_MAX_SIZE 32768 /* the largest QMAP aggregate the modem grants, each way */
+#define QSIM_DATA_MAX_DEFAULT 16384 /* qsim_output.data_max when unsaid */
 #define QSIM_QMAP_MAX_DGRAMS 32
 void qsim_data_batch_begin(struct qsim *sim);
 void qsim_data_batch_end(struct qsim *sim);
@@ -219,6 +228,10 @@ struct qsim_stats {
 	uint64_t qmap_in_commands;    /* MAP command frames (skipped) */
 	uint64_t qmap_out_aggs;       /* aggregates sent toward the host */
 	uint64_t qmap_out_dropped;    /* packets dropped: aggregate full and transport busy */
+	uint64_t qmap_out_commands;   /* MAP flow control commands sent (flow-control=MS) */
+	uint64_t qmap_in_acks;        /* the host's acks to them */
+	uint64_t qmap_in_flow_off;    /* data frames the host sent while its flow was off */
+	uint64_t qmap_in_csum_req;    /* v5 frames asking the modem to compute the checksum */
 };
 void qsim_get_stats(const struct qsim *sim, struct qsim_stats *out);
 

@@ -30,6 +30,7 @@ struct qsim_session {
 	uint32_t pdh;
 	uint8_t family;   /* 4 or 6 */
 	unsigned slot;    /* address block index */
+	uint8_t mux_id;   /* its QMAP mux id (the client's binding when the call started) */
 	char apn[128];
 	struct qb_timer drop_timer; /* call-drop fault; initialised when the call starts */
 	uint64_t tx_pkts, rx_pkts, tx_bytes, rx_bytes, tx_dropped, rx_dropped;
@@ -41,6 +42,7 @@ struct qsim_client {
 	bool ind_serving_system, ind_signal_info, ind_system_info;
 	/* WDS */
 	uint8_t ip_family_pref; /* 4 or 6 (Set IP Family) */
+	uint8_t mux_id;         /* Bind Mux Data Port; 0: the default data port */
 	struct qsim_session sess;
 	uint64_t last_tx_bytes, last_rx_bytes;
 };
@@ -93,6 +95,11 @@ struct qsim {
 	 * transfer from the host is an aggregate. DL: packets for the host are framed and packed
 	 * into dl_agg while a batch runs or the transport is busy, then sent as one transfer. */
 	bool qmap_ul, qmap_dl;
+	size_t data_max;               /* qsim_set_data_max */
+	bool qmap_v5;                  /* aggregation protocol 9: checksum headers both ways */
+	bool flow_off;                 /* flow-control=MS: the host's uplink is disabled now */
+	uint32_t flow_txn;
+	struct qb_timer flow_timer;
 	uint32_t ul_max_dgrams, ul_max_size, dl_max_dgrams, dl_max_size;
 	unsigned data_batch;           /* nesting of qsim_data_batch_begin() */
 	struct qmi_qmap_agg dl_agg;
@@ -135,6 +142,11 @@ int qsim_dms_handle(struct qsim *sim, const struct qmi_frame *req);
 int qsim_nas_handle(struct qsim *sim, const struct qmi_frame *req);
 int qsim_wds_handle(struct qsim *sim, const struct qmi_frame *req);
 int qsim_wda_handle(struct qsim *sim, const struct qmi_frame *req);
+/* data.c: the flow-control=MS knob's timer, (re)armed or stopped for the current format. */
+void qsim_flow_fire(void *user);
+void qsim_flow_arm(struct qsim *sim);
+/* Whether a WDS client bound this mux id (Bind Mux Data Port). */
+bool qsim_mux_bound(struct qsim *sim, uint8_t mux_id);
 int qsim_uim_handle(struct qsim *sim, const struct qmi_frame *req);
 /* A client id goes away (Release CID, Sync): ends its call quietly. */
 void qsim_wds_client_gone(struct qsim *sim, struct qsim_client *c);

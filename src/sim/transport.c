@@ -250,6 +250,7 @@ int qsim_transport_new(struct qsim *sim, struct qmi_transport *out)
 	qb_timer_init(&t->fetch_timer, t->loop, fetch_fire, t);
 	qb_timer_init(&t->data_timer, t->loop, data_fire, t);
 	qsim_set_output(sim, &o, t);
+	qsim_set_data_max(sim, DATA_BUF);
 	out->ops = &sim_tr_ops;
 	out->impl = t;
 	return 0;

@@ -164,6 +164,7 @@ static int start_network(struct qsim *sim, const struct qmi_frame *req, struct q
 	c->sess.up = true;
 	c->sess.family = family;
 	c->sess.slot = slot;
+	c->sess.mux_id = c->mux_id;
 	do {
 		c->sess.pdh = sim->next_pdh++;
 	} while (c->sess.pdh == 0 || c->sess.pdh == QMI_WDS_PACKET_DATA_HANDLE_ALL);
@@ -367,6 +368,37 @@ static int set_ip_family(struct qsim *sim, const struct qmi_frame *req, struct q
 	return qsim_respond(sim, req, 0, NULL);
 }
 
+/* QMAP sessions: the client's calls carry their packets on this mux id (1..254; 0 is the
+ * default data port, used without binding). One client per mux id; not while connected. The
+ * endpoint is taken as given: the modem has one data interface. */
+static int bind_mux_data_port(struct qsim *sim, const struct qmi_frame *req, struct qsim_client *c)
+{
+	struct qmi_wds_bind_mux_data_port_req q;
+
+	if (qmi_msg_decode(&qmi_wds_bind_mux_data_port_req_def, req->tlvs, req->tlvs_len, &q) < 0)
+		return qsim_respond(sim, req, QMI_ERR_MALFORMED_MESSAGE, NULL);
+	if (!q.has_mux_id)
+		return qsim_respond(sim, req, QMI_ERR_MISSING_ARGUMENT, NULL);
+	if (q.mux_id == 0 || q.mux_id == 255)
+		return qsim_respond(sim, req, QMI_ERR_INVALID_ARGUMENT, NULL);
+	if (c->sess.up)
+		return qsim_respond(sim, req, QMI_ERR_INVALID_OPERATION, NULL);
+	if (c->mux_id != q.mux_id && qsim_mux_bound(sim, q.mux_id))
+		return qsim_respond(sim, req, QMI_ERR_INVALID_ARGUMENT, NULL);
+	c->mux_id = q.mux_id;
+	return qsim_respond(sim, req, 0, NULL);
+}
+
+bool qsim_mux_bound(struct qsim *sim, uint8_t mux_id)
+{
+	struct qsim_svc *svc = qsim_svc_by_id(sim, QMI_SVC_WDS);
+
+	for (unsigned i = 1; mux_id && svc && i <= QSIM_MAX_CIDS; i++)
+		if (svc->clients[i].used && svc->clients[i].mux_id == mux_id)
+			return true;
+	return false;
+}
+
 int qsim_wds_handle(struct qsim *sim, const struct qmi_frame *req)
 {
 	struct qsim_client *c = qsim_client(sim, QMI_SVC_WDS, req->client_id);
@@ -386,7 +418,8 @@ int qsim_wds_handle(struct qsim *sim, const struct qmi_frame *req)
 		return get_current_settings(sim, req, c);
 	case QMI_WDS_SET_IP_FAMILY:
 		return set_ip_family(sim, req, c);
+	case QMI_WDS_BIND_MUX_DATA_PORT:
+		return bind_mux_data_port(sim, req, c);
 	}
-	/* Bind Mux Data Port and the rest: this modem has no QMAP muxing. */
 	return -ENOENT;
 }
