@@ -17,5 +17,8 @@ ssize_t qnet_tun_read(int fd, void *buf, size_t len);
 /* One packet: len on success, or -1 with errno set like write(2); EPROTO for a packet that is
  * neither IPv4 nor IPv6 where the framing must name its family. */
 ssize_t qnet_tun_write(int fd, const void *pkt, size_t len);
+/* Like qnet_tun_read, but -1 with EAGAIN instead of waiting even on a blocking fd, where the
+ * system can (Linux: preadv2 with RWF_NOWAIT); -1 with EOPNOTSUPP where it cannot. */
+ssize_t qnet_tun_read_nowait(int fd, void *buf, size_t len);
 
 #endif

@@ -44,3 +44,10 @@ ssize_t qnet_tun_write(int fd, const void *pkt, size_t len)
 	/* The kernel takes a TUN packet whole or not at all. */
 	return n >= (ssize_t)sizeof(hdr) ? n - (ssize_t)sizeof(hdr) : 0;
 }
+
+/* utun and BSD tun have no per-call non-blocking read. */
+ssize_t qnet_tun_read_nowait(int fd, void *buf, size_t len)
+{
+	errno = EOPNOTSUPP;
+	return -1;
+}

@@ -92,3 +92,12 @@ Test(tun_io_af, read_strips_the_family_and_drops_a_bad_one_alone)
 	close(sv[0]);
 	close(sv[1]);
 }
+
+Test(tun_io_af, no_per_call_nowait)
+{
+	uint8_t b[8];
+
+	errno = 0;
+	cr_assert_eq(qnet_tun_read_nowait(0, b, sizeof(b)), -1);
+	cr_assert_eq(errno, EOPNOTSUPP, "the pump then falls back to readiness");
+}
