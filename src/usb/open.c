@@ -53,6 +53,14 @@ static int take_from_kernel(struct qusb_tr *tr, const struct qusb_entry *e, uint
 	qusb_sysfs_driver(e->path, e->config, iface, drv, sizeof(drv));
 	if (!drv[0])
 		snprintf(drv, sizeof(drv), "a kernel driver");
+	if (!detach && !qusb_sys_knows_drivers()) {
+		/* No sysfs: no unbind file to point at, and libusb may need root to detach. */
+		snprintf(err, errlen,
+			 "%s: interface %u is held by a kernel driver; run with --detach (given back "
+			 "on exit; taking a device from the system may need root)",
+			 tr->desc, iface);
+		return -EBUSY;
+	}
 	if (!detach) {
 		/* Short enough for one line of the CLI's error report. */
 		snprintf(err, errlen,

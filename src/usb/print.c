@@ -1,12 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /* `qmiusb list` output. */
 #include "usb/usb.h"
+#include "usb/scan_internal.h"
 
 #include <string.h>
 
 static const char *or_dash(const char *s)
 {
 	return s[0] ? s : "-";
+}
+
+/* Where the system cannot name kernel drivers (no sysfs), say so rather than print "none". */
+static const char *driver_text(const struct qusb_entry *e)
+{
+	if (e->driver[0])
+		return e->driver;
+	if (qusb_sys_knows_drivers())
+		return e->driver_active == 1 ? "(unknown)" : "none";
+	if (e->driver_active == 1)
+		return "(a kernel driver is attached; this system does not name it)";
+	if (e->driver_active == 0)
+		return "none";
+	return "(unknown: this system does not name kernel drivers)";
 }
 
 void qusb_print_entries(FILE *f, const struct qusb_entry *v, size_t n)
@@ -27,8 +42,7 @@ void qusb_print_entries(FILE *f, const struct qusb_entry *v, size_t n)
 			fprintf(f, ", data interface %u alt %u", fn->data_iface, fn->data_alt);
 		fprintf(f, ", bulk in 0x%02x out 0x%02x\n", fn->ep_in, fn->ep_out);
 		fprintf(f, "  matched:   %s%s\n", e->why, (fn->flags & QUSB_QUIRK_DTR) ? " (dtr)" : "");
-		fprintf(f, "  driver:    %s\n",
-			e->driver[0] ? e->driver : (e->driver_active == 1 ? "(unknown)" : "none"));
+		fprintf(f, "  driver:    %s\n", driver_text(e));
 	}
 }
 

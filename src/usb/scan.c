@@ -72,50 +72,13 @@ void qusb_config_from_libusb(const struct libusb_config_descriptor *c, struct qu
 	}
 }
 
-/* One line of a sysfs attribute, trailing newline dropped; "" if absent. */
-static void sysfs_read(const char *dev, const char *attr, char *buf, size_t len)
-{
-	char p[PATH_MAX];
-	buf[0] = '\0';
-	if (snprintf(p, sizeof(p), "/sys/bus/usb/devices/%s/%s", dev, attr) >= (int)sizeof(p))
-		return;
-	FILE *f = fopen(p, "re");
-	if (!f)
-		return;
-	if (fgets(buf, (int)len, f))
-		buf[strcspn(buf, "\n")] = '\0';
-	else
-		buf[0] = '\0';
-	fclose(f);
-}
-
-void qusb_sysfs_driver(const char *path, uint8_t config, uint8_t iface, char *buf, size_t len)
-{
-	char p[PATH_MAX], target[PATH_MAX];
-	buf[0] = '\0';
-	if (snprintf(p, sizeof(p), "/sys/bus/usb/devices/%s:%u.%u/driver", path, config, iface) >=
-	    (int)sizeof(p))
-		return;
-	ssize_t n = readlink(p, target, sizeof(target) - 1);
-	if (n <= 0)
-		return;
-	target[n] = '\0';
-	const char *slash = strrchr(target, '/');
-	const char *name = slash ? slash + 1 : target;
-	size_t nlen = strlen(name);
-
-	/* A cut name could pass for another driver: one that does not fit stays unknown. */
-	if (nlen < len)
-		memcpy(buf, name, nlen + 1);
-}
-
 /* Strings from sysfs (no device I/O, no permission needed), else from the device if it opens. */
 static void fill_strings(struct qusb_entry *e, libusb_device *dev,
 			 const struct libusb_device_descriptor *dd)
 {
-	sysfs_read(e->path, "manufacturer", e->manufacturer, sizeof(e->manufacturer));
-	sysfs_read(e->path, "product", e->product, sizeof(e->product));
-	sysfs_read(e->path, "serial", e->serial, sizeof(e->serial));
+	qusb_sys_read(e->path, "manufacturer", e->manufacturer, sizeof(e->manufacturer));
+	qusb_sys_read(e->path, "product", e->product, sizeof(e->product));
+	qusb_sys_read(e->path, "serial", e->serial, sizeof(e->serial));
 
 	libusb_device_handle *h = NULL;
 	e->driver_active = -1;

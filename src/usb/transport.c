@@ -12,13 +12,13 @@
  * freeing to the loop's close queue, which runs after libusb has returned.
  */
 #include "usb/transport_internal.h"
+#include "usb/scan_internal.h"
 
 #include <errno.h>
 #include <libusb.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
-#include <sys/stat.h>
 #include <sys/time.h>
 
 #include "base/list.h"
@@ -210,19 +210,6 @@ const char *qusb_status_name(enum libusb_transfer_status st)
 	return "unknown status";
 }
 
-/* Whether the device is still on the bus. A disconnect shows up as transfer errors for a few
- * moments before usbfs reports it; sysfs drops the device at the same time. Without sysfs
- * (another OS) only libusb's own NO_DEVICE status can tell. */
-static bool device_present(const struct qusb_tr *tr)
-{
-	char p[96];
-	struct stat st;
-	if (stat("/sys/bus/usb/devices", &st) != 0)
-		return true;
-	snprintf(p, sizeof(p), "/sys/bus/usb/devices/%s", tr->path);
-	return stat(p, &st) == 0;
-}
-
 /* Errors are retried after a pause (never in a tight loop) until they have lasted
  * QUSB_ERROR_WINDOW_MS. */
 enum qusb_verdict qusb_tr_judge(struct qusb_tr *tr, struct libusb_transfer *t, const char *what)
@@ -232,7 +219,7 @@ enum qusb_verdict qusb_tr_judge(struct qusb_tr *tr, struct libusb_transfer *t, c
 	uint64_t now = qb_now_ms();
 	if (!tr->errors_in_row++)
 		tr->first_error_ms = now;
-	if (!device_present(tr)) {
+	if (!qusb_sys_present(tr->path)) {
 		qusb_tr_fail(tr, -ENODEV);
 		return QUSB_STOP;
 	}

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+#include "proxy/sock_fs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int qprx_fs_addr(const char *dir, const char *name, struct sockaddr_un *sa, socklen_t *len)
+{
+	int n;
+
+	if (!name || !*name || strchr(name, '/') || !dir || !*dir)
+		return -EINVAL;
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	n = snprintf(sa->sun_path, sizeof(sa->sun_path), "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= sizeof(sa->sun_path))
+		return -ENAMETOOLONG;
+	*len = (socklen_t)sizeof(*sa);
+	return 0;
+}
+
+static int set_flags(int fd, bool nonblock)
+{
+	int fl;
+
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+		return -errno;
+	if (!nonblock)
+		return 0;
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -errno;
+	return 0;
+}
+
+static int new_socket(bool nonblock)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = set_flags(fd, nonblock);
+	if (ret < 0) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+/* Whether a proxy answers at sa: 1 yes, 0 a dead socket file, -errno something else is there. */
+static int live(const struct sockaddr_un *sa, socklen_t len)
+{
+	struct stat st;
+	int fd, ret;
+
+	if (lstat(sa->sun_path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISSOCK(st.st_mode))
+		return -EEXIST;
+	fd = new_socket(false);
+	if (fd < 0)
+		return fd;
+	ret = connect(fd, (const struct sockaddr *)sa, len) == 0 ? 1 : 0;
+	if (!ret && errno != ECONNREFUSED)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+int qprx_fs_listen(const char *dir, const char *name, int backlog)
+{
+	struct sockaddr_un sa;
+	socklen_t len;
+	int fd, ret;
+
+	ret = qprx_fs_addr(dir, name, &sa, &len);
+	if (ret < 0)
+		return ret;
+	fd = new_socket(true);
+	if (fd < 0)
+		return fd;
+	if (bind(fd, (struct sockaddr *)&sa, len) < 0) {
+		if (errno != EADDRINUSE) {
+			ret = -errno;
+			goto fail;
+		}
+		ret = live(&sa, len);
+		if (ret == 1)
+			ret = -EADDRINUSE;
+		else if (ret == 0 && unlink(sa.sun_path) < 0 && errno != ENOENT)
+			ret = -errno;
+		if (ret < 0)
+			goto fail;
+		if (bind(fd, (struct sockaddr *)&sa, len) < 0) {
+			ret = -errno;
+			goto fail;
+		}
+	}
+	if (listen(fd, backlog) < 0) {
+		ret = -errno;
+		unlink(sa.sun_path);
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	return ret;
+}
+
+void qprx_fs_unlisten(const char *dir, const char *name)
+{
+	struct sockaddr_un sa;
+	socklen_t len;
+
+	if (qprx_fs_addr(dir, name, &sa, &len) == 0)
+		unlink(sa.sun_path);
+}
+
+int qprx_fs_connect(const char *dir, const char *name)
+{
+	struct sockaddr_un sa;
+	socklen_t len;
+	int fd, ret;
+
+	ret = qprx_fs_addr(dir, name, &sa, &len);
+	if (ret < 0)
+		return ret;
+	fd = new_socket(false);
+	if (fd < 0)
+		return fd;
+	if (connect(fd, (struct sockaddr *)&sa, len) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+int qprx_fs_accept(int lfd)
+{
+	int fd = accept(lfd, NULL, NULL), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = set_flags(fd, true);
+	if (ret < 0) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
