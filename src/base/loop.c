@@ -92,8 +92,6 @@ void qb_loop_watch_release(struct qb_watch *w)
 		qb_loop_close(w->loop, &w->close, watch_closed);
 }
 
-static void timer_old_fire(void *user);
-
 static void loop_run_closes(struct qb_loop *loop)
 {
 	/* A close callback may queue further closes; they run in the same pass. */
@@ -130,8 +128,6 @@ void qb_loop_free(struct qb_loop *loop)
 		loop->timers = t->next;
 		t->prev = t->next = NULL;
 		t->active = false;
-		if (t->cb == timer_old_fire)
-			free(t->user);
 	}
 	free(loop);
 }
@@ -253,48 +249,6 @@ void qb_loop_close(struct qb_loop *loop, struct qb_close *c, qb_close_cb cb)
 	c->queued = true;
 	*loop->closes_tail = c;
 	loop->closes_tail = &c->next;
-}
-
-/* The allocated one-shot timer that struct qb_timer replaces, kept until its last user moves. */
-struct qb_timer_old {
-	struct qb_timer t;
-	qb_timer_cb cb;
-	void *user;
-};
-
-static void timer_old_fire(void *user)
-{
-	struct qb_timer_old *o = user;
-
-	o->cb(o->user);
-	free(o);
-}
-
-int qb_loop_timer_old(struct qb_loop *loop, uint64_t delay_ms, qb_timer_cb cb, void *user,
-		      struct qb_timer_old **out)
-{
-	struct qb_timer_old *o;
-
-	if (!cb)
-		return -EINVAL;
-	o = calloc(1, sizeof(*o));
-	if (!o)
-		return -ENOMEM;
-	o->cb = cb;
-	o->user = user;
-	qb_timer_init(&o->t, loop, timer_old_fire, o);
-	qb_timer_start(&o->t, delay_ms);
-	if (out)
-		*out = o;
-	return 0;
-}
-
-void qb_timer_old_cancel(struct qb_timer_old *o)
-{
-	if (!o)
-		return;
-	qb_timer_stop(&o->t);
-	free(o);
 }
 
 static int loop_run_timers(struct qb_loop *loop)

@@ -88,10 +88,4 @@ bool qb_loop_stopped(const struct qb_loop *loop);
 /* Monotonic milliseconds. */
 uint64_t qb_now_ms(void);
 
-/* Being replaced by struct qb_timer: an allocated one-shot timer, freed after it fires. */
-struct qb_timer_old;
-int qb_loop_timer_old(struct qb_loop *loop, uint64_t delay_ms, qb_timer_cb cb, void *user,
-		      struct qb_timer_old **out);
-void qb_timer_old_cancel(struct qb_timer_old *t); /* accepts NULL; only before it fired */
-
 #endif
