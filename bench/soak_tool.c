@@ -231,6 +231,7 @@ static int cmd_load(int argc, char **argv)
 	int64_t start, next, end, period;
 
 	memset(fl, 0, sizeof(fl));
+	fl[0].fd = fl[1].fd = -1;
 	while ((opt = getopt(argc, argv, "4:6:r:s:t:l:")) != -1) {
 		switch (opt) {
 		case '4': a4 = optarg; break;
@@ -297,7 +298,7 @@ out:
 	if (lost)
 		fclose(lost);
 	for (int i = 0; i < 2; i++) {
-		if (fl[i].fd > 0)
+		if (fl[i].fd >= 0)
 			close(fl[i].fd);
 		free(fl[i].state);
 		free(fl[i].sent_us);
