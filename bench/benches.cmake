@@ -21,3 +21,7 @@ add_custom_target(bench-vm
   DEPENDS qmiusb udp_load ctl_rtt
   USES_TERMINAL
   COMMENT "VM benchmark: kernel qmi_wwan against qmiusb over the same gadget (QEMU icount)")
+
+# The soak (bench/soak, a script around `qmiusb`): its load generator and client id census.
+add_executable(soak_tool ${CMAKE_CURRENT_SOURCE_DIR}/soak_tool.c)
+target_link_libraries(soak_tool PRIVATE qmiusb_proxy qmiusb_qmi)
