@@ -338,7 +338,7 @@ static int cmd_cids(int argc, char **argv)
 	}
 	err = qb_loop_new(&loop, QB_LOOP_POLL);
 	if (err == 0)
-		err = qprx_client_transport_open(&tr, sock, argv[optind]);
+		err = qprx_client_transport_open(&tr, sock, argv[optind], NULL, NULL);
 	if (err == 0)
 		err = qmi_dev_new(&dev, loop, tr, &o);
 	if (err < 0) {

@@ -369,7 +369,7 @@ static void proxy_walk(enum qb_loop_kind kind, bool vanish, const char *name)
 
 	snprintf(a.sock, sizeof(a.sock), "qmiusb-walk-%d", (int)getpid());
 	snprintf(a.pub, sizeof(a.pub), "/tmp/%s.dev", a.sock);
-	cr_assert_eq(qprx_publish(a.pub), 0);
+	cr_assert_eq(qprx_publish(a.pub, NULL), 0);
 	af_walk(name, proxy_scenario, &a, NULL, 0, NULL);
 	unlink(a.pub);
 }
