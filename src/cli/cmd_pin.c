@@ -161,6 +161,10 @@ static int verify_dms(struct qcli *cli, const char *code)
 							 r.retries.unblock_left });
 		return rc;
 	}
+	if (cli->js)
+		qcli_json_str(cli->js, "result", ops[OP_VERIFY].done);
+	else
+		fprintf(cli->out, "[%s] %s\n", cli->devname, ops[OP_VERIFY].done);
 	return QCLI_EXIT_OK;
 }
 

@@ -92,7 +92,8 @@ static void unavailable(struct qcli *cli, const char *section, const char *what,
 	}
 }
 
-static void show_pref(struct qcli *cli, const struct qmi_nas_get_system_selection_preference_resp *p)
+static void show_pref(struct qcli *cli,
+		      const struct qmi_nas_get_system_selection_preference_resp *p)
 {
 	char buf[512];
 
