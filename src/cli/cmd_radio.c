@@ -95,7 +95,7 @@ static void unavailable(struct qcli *cli, const char *section, const char *what,
 static void show_pref(struct qcli *cli,
 		      const struct qmi_nas_get_system_selection_preference_resp *p)
 {
-	char buf[512];
+	char buf[1024];
 
 	if (cli->js) {
 		qcli_json_obj_begin(cli->js, "preference");
@@ -103,11 +103,13 @@ static void show_pref(struct qcli *cli,
 			qcli_json_str(cli->js, "modes", qcli_mask_str(&qmi_enum_nas_rat_mode_pref,
 								      p->mode_preference, buf,
 								      sizeof(buf)));
-		if (p->has_band_preference) {
-			snprintf(buf, sizeof(buf), "0x%016llx",
-				 (unsigned long long)p->band_preference);
-			qcli_json_str(cli->js, "band_preference", buf);
-		}
+		if (p->has_band_preference)
+			qcli_json_str(cli->js, "band_preference",
+				      qcli_mask_str(&qmi_enum_nas_band_pref, p->band_preference, buf,
+						    sizeof(buf)));
+		if (p->has_roaming_preference)
+			qcli_json_str(cli->js, "roaming_preference",
+				      qmi_enum_name(&qmi_enum_nas_roaming_pref, p->roaming_preference));
 		if (p->has_lte_band_preference) {
 			qcli_json_arr_begin(cli->js, "lte_bands");
 			for (unsigned b = 0; b < 64; b++)
@@ -130,12 +132,16 @@ static void show_pref(struct qcli *cli,
 			qcli_mask_str(&qmi_enum_nas_rat_mode_pref, p->mode_preference, buf,
 				      sizeof(buf)));
 	if (p->has_band_preference)
-		fprintf(cli->out, "\tBand preference: '0x%016llx'\n",
-			(unsigned long long)p->band_preference);
+		fprintf(cli->out, "\tBand preference: '%s'\n",
+			qcli_mask_str(&qmi_enum_nas_band_pref, p->band_preference, buf,
+				      sizeof(buf)));
 	if (p->has_lte_band_preference)
 		fprintf(cli->out, "\tLTE band preference: '%s'\n",
 			qcli_mask_str(&qmi_enum_nas_lte_band, p->lte_band_preference, buf,
 				      sizeof(buf)));
+	if (p->has_roaming_preference)
+		fprintf(cli->out, "\tRoaming preference: '%s'\n",
+			qcli_name(qmi_enum_name(&qmi_enum_nas_roaming_pref, p->roaming_preference)));
 	if (p->has_network_selection)
 		fprintf(cli->out, "\tNetwork selection preference: '%s'\n",
 			qcli_name(qmi_enum_name(&qmi_enum_nas_network_selection_pref,
@@ -144,15 +150,14 @@ static void show_pref(struct qcli *cli,
 
 static void show_caps(struct qcli *cli, const struct qmi_dms_get_band_capabilities_resp *c)
 {
-	char buf[512];
+	char buf[1024];
 
 	if (cli->js) {
 		qcli_json_obj_begin(cli->js, "capabilities");
-		if (c->has_band_capability) {
-			snprintf(buf, sizeof(buf), "0x%016llx",
-				 (unsigned long long)c->band_capability);
-			qcli_json_str(cli->js, "bands", buf);
-		}
+		if (c->has_band_capability)
+			qcli_json_str(cli->js, "bands",
+				      qcli_mask_str(&qmi_enum_dms_band_capability,
+						    c->band_capability, buf, sizeof(buf)));
 		qcli_json_arr_begin(cli->js, "lte_bands");
 		if (c->has_extended_lte_bands) {
 			for (unsigned i = 0; i < c->n_extended_lte_bands; i++)
@@ -172,7 +177,9 @@ static void show_caps(struct qcli *cli, const struct qmi_dms_get_band_capabiliti
 	}
 	fprintf(cli->out, "[%s] Device band capabilities retrieved:\n", cli->devname);
 	if (c->has_band_capability)
-		fprintf(cli->out, "\tBands: '0x%016llx'\n", (unsigned long long)c->band_capability);
+		fprintf(cli->out, "\tBands: '%s'\n",
+			qcli_mask_str(&qmi_enum_dms_band_capability, c->band_capability, buf,
+				      sizeof(buf)));
 	if (c->has_lte_band_capability)
 		fprintf(cli->out, "\tLTE bands: '%s'\n",
 			qcli_mask_str(&qmi_enum_dms_lte_band, c->lte_band_capability, buf,
@@ -238,11 +245,21 @@ static void show_cell(struct qcli *cli, const struct qmi_nas_get_cell_location_i
 			"\tEUTRA Absolute RF Channel Number: '%u'\n\tServing Cell ID: '%u'\n",
 			l->ue_in_idle ? "yes" : "no", mcc, mnc, l->tac, l->global_cell_id,
 			l->earfcn, l->serving_cell_id);
-		for (unsigned i = 0; i < l->n_cells; i++)
+		if (l->ue_in_idle)
+			fprintf(cli->out, "\tCell Reselection Priority: '%u'\n"
+				"\tS Non Intra Search Threshold: '%u'\n"
+				"\tServing Cell Low Threshold: '%u'\n"
+				"\tS Intra Search Threshold: '%u'\n", l->reselection_priority,
+				l->s_non_intra_search, l->serving_low_threshold, l->s_intra_search);
+		for (unsigned i = 0; i < l->n_cells; i++) {
 			fprintf(cli->out, "\tCell [%u]:\n\t\tPhysical Cell ID: '%u'\n"
 				"\t\tRSRQ: '%.1f' dB\n\t\tRSRP: '%.1f' dBm\n\t\tRSSI: '%.1f' dBm\n",
 				i, l->cells[i].pci, l->cells[i].rsrq * 0.1, l->cells[i].rsrp * 0.1,
 				l->cells[i].rssi * 0.1);
+			if (l->ue_in_idle)
+				fprintf(cli->out, "\t\tCell Selection RX Level: '%d'\n",
+					l->cells[i].rx_level);
+		}
 	}
 	if (c->has_lte_timing_advance)
 		fprintf(cli->out, "LTE Timing Advance: '%u' us\n", c->lte_timing_advance);
