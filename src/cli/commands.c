@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/online.h"
 #include "cli/optparse.h"
 
 static const struct qcli_command commands[] = {
@@ -85,6 +86,69 @@ static const struct qcli_command commands[] = {
 		"JSON keys: request {service, service_id, msg_id, message, tlvs}, response (the\n"
 		"decoded message object), result {status, error, name}.\n",
 		.primary_svc = 0xFE, /* the SERVICE argument: resolved by the command */
+	},
+	{
+		.name = "pin",
+		.run = qcli_cmd_pin,
+		.args = "status | verify PIN | unblock PUK NEWPIN | change OLD NEW | enable PIN | disable PIN",
+		.summary = "the SIM PIN: state and retries, verify, unblock, change, protection",
+		.help =
+		"Shows PIN1's state and remaining tries (UIM Get Card Status), or verifies, unblocks\n"
+		"(with the PUK), changes, enables or disables it (UIM Verify/Unblock/Change PIN, Set\n"
+		"PIN Protection). A modem without UIM is asked through DMS UIM Get PIN Status and\n"
+		"UIM Verify PIN instead. Codes are never printed. A wrong code exits with 4 and\n"
+		"prints the tries left.\n"
+		"\n"
+		"JSON keys: operation, source (uim or dms) and pin1 {state, verify_retries,\n"
+		"unblock_retries} for status; result for the others; retries {verify, unblock}\n"
+		"when the modem refused a code.\n",
+		.primary_svc = 0x0B,
+	},
+	{
+		.name = "mode",
+		.run = qcli_cmd_mode,
+		.args = "[online | low-power | offline | reset]",
+		.summary = "show or set the operating mode (DMS Get/Set Operating Mode)",
+		.help =
+		"Without an argument shows the operating mode; with one asks the modem to change\n"
+		"it. The modem refuses transitions it does not allow (offline is left only by\n"
+		"reset), which exits with 4.\n"
+		"\n"
+		"JSON keys: operating_mode {mode, offline_reason, hw_restricted}, or mode_set.\n",
+		.primary_svc = 0x02,
+	},
+	{
+		.name = "profile",
+		.run = qcli_cmd_profile,
+		.args = "list | show N | create [SETTINGS] | modify N SETTINGS | delete N\n"
+			"       SETTINGS: [--name S] [--apn S] [--pdp-type ipv4|ipv6|ipv4v6|ppp|non-ip]\n"
+			"                 [--auth none|pap|chap|both] [--user S] [--password S]",
+		.summary = "list, show, create, modify and delete the modem's 3GPP profiles",
+		.help =
+		"Manages the 3GPP profiles (WDS Get Profile List/Settings, Create, Modify, Delete\n"
+		"Profile; the default from WDS Get Default Profile Number). The password is sent\n"
+		"but never printed: listings only say that one is set.\n"
+		"\n"
+		"JSON keys: profiles [{index, type, name, apn, pdp_type, username, password_set,\n"
+		"auth}], default (list); created {type, index}; modified; deleted.\n",
+		.primary_svc = 0x01,
+	},
+	{
+		.name = "radio",
+		.run = qcli_cmd_radio,
+		.args = "[show | set [--modes LIST] [--lte-bands LIST]]",
+		.summary = "mode and band preference, band capabilities, the serving cell",
+		.help =
+		"show (the default) prints the system selection preference (NAS), the band\n"
+		"capabilities (DMS) and the cell location (NAS Get Cell Location Info); a section\n"
+		"the modem refuses is named on stderr. set changes the preference: --modes takes\n"
+		"gsm, umts, lte, 5g (comma separated), --lte-bands band numbers, e.g. 1,3,7,20.\n"
+		"\n"
+		"JSON keys: preference {modes, band_preference, lte_bands [..], network_selection},\n"
+		"capabilities {bands, lte_bands [..], nr5g_bands [..]}, cell {radio, mcc, mnc, tac,\n"
+		"global_cell_id, earfcn, pci, timing_advance_us} or null,\n"
+		"capabilities_unavailable|cell_unavailable {error {code, name}}; set.\n",
+		.primary_svc = 0x03,
 	},
 	{
 		.name = "connect",

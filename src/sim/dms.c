@@ -60,6 +60,7 @@ static int set_operating_mode(struct qsim *sim, const struct qmi_frame *req)
 		/* The software modem "reboots" at once: calls end, the radio comes back online.
 		 * Client ids survive (a real reset would re-enumerate USB). */
 		sim->op_mode = QMI_DMS_OPERATING_MODE_OFFLINE;
+		qsim_pin_power_cycle(sim);
 		qsim_radio_apply(sim);
 		sim->op_mode = QMI_DMS_OPERATING_MODE_ONLINE;
 	} else {
@@ -76,6 +77,9 @@ static int uim_get(struct qsim *sim, const struct qmi_frame *req, bool iccid)
 
 	if (sim->uim != QSIM_UIM_READY)
 		return qsim_respond(sim, req, QMI_ERR_UIM_UNINITIALIZED, NULL);
+	/* The ICCID is readable on a locked card; the subscriber's files are not. */
+	if (!iccid && !qsim_sim_unlocked(sim))
+		return qsim_respond(sim, req, QMI_ERR_PIN_RESTRICTION, NULL);
 	if (iccid) {
 		COPY(ri.iccid, QSIM_ICCID);
 		return qsim_respond(sim, req, 0, &ri);
@@ -110,6 +114,8 @@ int qsim_dms_handle(struct qsim *sim, const struct qmi_frame *req)
 
 		if (sim->uim != QSIM_UIM_READY)
 			return qsim_respond(sim, req, QMI_ERR_UIM_UNINITIALIZED, NULL);
+		if (!qsim_sim_unlocked(sim))
+			return qsim_respond(sim, req, QMI_ERR_PIN_RESTRICTION, NULL);
 		COPY(r.msisdn, QSIM_MSISDN);
 		return qsim_respond(sim, req, 0, &r);
 	}
@@ -123,6 +129,8 @@ int qsim_dms_handle(struct qsim *sim, const struct qmi_frame *req)
 		return uim_get(sim, req, true);
 	case QMI_DMS_UIM_GET_IMSI:
 		return uim_get(sim, req, false);
+	case QMI_DMS_GET_BAND_CAPABILITIES:
+		return qsim_dms_bands_handle(sim, req);
 	}
-	return -ENOENT;
+	return qsim_dms_pin_handle(sim, req);
 }

@@ -146,6 +146,14 @@ static int parse_item(struct qsim_faults *f, char *item)
 		strcpy(f->apn, val);
 		return 0;
 	}
+	if (!strcmp(item, "pin")) {
+		size_t n = val ? strlen(val) : 0;
+
+		if (n < 4 || n > 8 || strspn(val, "0123456789") != n)
+			return -EINVAL;
+		strcpy(f->pin, val);
+		return 0;
+	}
 	if (!strcmp(item, "data")) {
 		static const char *const modes[] = { "gateway", "reflect", "forward" };
 

@@ -196,5 +196,5 @@ int qsim_nas_handle(struct qsim *sim, const struct qmi_frame *req)
 	case QMI_NAS_GET_SYSTEM_INFO:
 		return get_system_info(sim, req);
 	}
-	return -ENOENT;
+	return qsim_nas_pref_handle(sim, req);
 }

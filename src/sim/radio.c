@@ -46,6 +46,10 @@ void qsim_radio_apply(struct qsim *sim)
 		reg = QSIM_REG_NOT;
 	} else if (uim != QSIM_UIM_READY) {
 		reg = QSIM_REG_SEARCHING;
+	} else if (qsim_pin_locked(sim)) {
+		reg = QSIM_REG_NOT; /* a locked card gives no subscription to register with */
+	} else if (!qsim_pref_can_camp(sim)) {
+		reg = QSIM_REG_SEARCHING; /* the preference excludes the only cell there is */
 	} else if (f->reg_denied) {
 		reg = QSIM_REG_DENIED;
 	} else {

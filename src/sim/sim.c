@@ -65,6 +65,9 @@ int qsim_new(struct qsim **out, struct qb_loop *loop, const struct qsim_faults *
 	sim->started_ms = qb_now_ms();
 	qb_timer_init(&sim->outq_timer, loop, outq_fire, sim);
 	qb_timer_init(&sim->flow_timer, loop, qsim_flow_fire, sim);
+	qsim_pin_init(sim);
+	qsim_profiles_init(sim);
+	qsim_pref_init(sim);
 	qsim_radio_init(sim);
 	if (sim->faults.data_mode >= QSIM_DATA_GATEWAY && sim->faults.data_mode <= QSIM_DATA_FORWARD)
 		sim->data_mode = (enum qsim_data_mode)sim->faults.data_mode;

@@ -105,6 +105,7 @@ struct qsim_faults {
 	int16_t call_fail_verbose_reason;
 	unsigned call_drop_ms; /* 0 = never */
 	char apn[64];          /* "" = any APN */
+	char pin[9];           /* pin=CODE: PIN1 enabled with this code; "" = PIN off (code 1234) */
 	unsigned cid_limit;    /* 0 = 10 */
 	uint32_t seed;         /* 0 = 1 */
 	unsigned signal_ms;    /* 0 = 1000 */

@@ -69,6 +69,32 @@ enum qsim_reg { QSIM_REG_NOT = 0, QSIM_REG_REGISTERED = 1, QSIM_REG_SEARCHING = 
 
 enum qsim_uim { QSIM_UIM_ABSENT, QSIM_UIM_INITIALISING, QSIM_UIM_READY };
 
+/* The SIM's PIN1 and its unblock key (pin.c). */
+#define QSIM_PIN_TRIES 3
+#define QSIM_PUK_TRIES 10
+struct qsim_pin {
+	bool enabled;          /* PIN protection on */
+	bool verified;         /* since the card was powered */
+	char code[9];          /* 4 to 8 digits */
+	char puk[9];
+	uint8_t pin_left, puk_left;
+};
+
+/* The profile table (3GPP profiles; index = position + 1). */
+#define QSIM_MAX_PROFILES 16
+struct qsim_profile {
+	bool used;
+	uint8_t pdp_type, auth;
+	char name[64], apn[128], user[128], password[128];
+};
+
+/* System selection preference (NAS). */
+struct qsim_radio_pref {
+	uint16_t modes;        /* QmiNasRatModePreference */
+	uint64_t bands, lte_bands;
+	uint16_t roaming;
+};
+
 struct qsim {
 	struct qb_loop *loop;
 	struct qsim_faults faults;
@@ -87,6 +113,10 @@ struct qsim {
 	uint32_t rng;
 	int8_t rssi, rsrq;
 	int16_t rsrp, snr; /* snr in 0.1 dB */
+	struct qsim_pin pin;
+	struct qsim_profile profiles[QSIM_MAX_PROFILES];
+	uint8_t default_profile; /* index */
+	struct qsim_radio_pref pref;
 
 	/* Data format: CTL Set Data Format and WDA Set Data Format change the same state. */
 	uint32_t llp; /* 1 802.3, 2 raw-ip */
@@ -157,6 +187,27 @@ void qsim_radio_fini(struct qsim *sim);
 void qsim_radio_apply(struct qsim *sim); /* recompute SIM/registration from mode + faults */
 bool qsim_radio_on(const struct qsim *sim);
 void qsim_nas_send_serving_system(struct qsim *sim);
+
+/* pin.c: PIN state and the checks UIM and DMS share. */
+void qsim_pin_init(struct qsim *sim);
+/* The card answers queries of its files: present, initialised, and not PIN-locked. */
+bool qsim_sim_unlocked(const struct qsim *sim);
+bool qsim_pin_locked(const struct qsim *sim); /* PIN1 enabled and not verified, or blocked */
+uint8_t qsim_pin1_state(const struct qsim *sim); /* QmiUimPinState */
+/* Card power cycle (reset): PIN verification is lost. */
+void qsim_pin_power_cycle(struct qsim *sim);
+int qsim_uim_pin_handle(struct qsim *sim, const struct qmi_frame *req);
+int qsim_dms_pin_handle(struct qsim *sim, const struct qmi_frame *req);
+
+/* wds_profile.c */
+void qsim_profiles_init(struct qsim *sim);
+int qsim_wds_profile_handle(struct qsim *sim, const struct qmi_frame *req);
+
+/* nas_pref.c: system selection preference, cell location, band capabilities. */
+void qsim_pref_init(struct qsim *sim);
+bool qsim_pref_can_camp(const struct qsim *sim); /* the preference allows the serving cell */
+int qsim_nas_pref_handle(struct qsim *sim, const struct qmi_frame *req);
+int qsim_dms_bands_handle(struct qsim *sim, const struct qmi_frame *req);
 
 /* wds.c */
 void qsim_wds_end_all(struct qsim *sim, uint16_t reason, uint16_t vtype, int16_t vreason);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* UIM: the card status the SIM state implies. */
+/* UIM: the card status the SIM state implies; the PIN operations are in pin.c. */
 #include "sim/sim_int.h"
 
 #include <errno.h>
@@ -11,6 +11,21 @@
 /* A USIM application identifier (RID A0000000 87, app 1002). */
 static const uint8_t usim_aid[] = { 0xA0, 0x00, 0x00, 0x00, 0x87, 0x10, 0x02, 0xFF,
 				    0xFF, 0xFF, 0xFF, 0x89, 0x06, 0x19, 0x00, 0x00 };
+
+static uint8_t app_state(const struct qsim *sim)
+{
+	if (sim->uim != QSIM_UIM_READY)
+		return QMI_UIM_APP_STATE_DETECTED;
+	switch (qsim_pin1_state(sim)) {
+	case QMI_UIM_PIN_STATE_ENABLED_NOT_VERIFIED:
+		return QMI_UIM_APP_STATE_PIN1_OR_UPIN_REQUIRED;
+	case QMI_UIM_PIN_STATE_BLOCKED:
+		return QMI_UIM_APP_STATE_PUK1_OR_UPIN_PUK_REQUIRED;
+	case QMI_UIM_PIN_STATE_PERMANENTLY_BLOCKED:
+		return QMI_UIM_APP_STATE_PIN1_BLOCKED;
+	}
+	return QMI_UIM_APP_STATE_READY;
+}
 
 static int get_card_status(struct qsim *sim, const struct qmi_frame *req)
 {
@@ -34,13 +49,12 @@ static int get_card_status(struct qsim *sim, const struct qmi_frame *req)
 	card->upin_state = QMI_UIM_PIN_STATE_NOT_INITIALIZED;
 	card->n_applications = 1;
 	app->type = QMI_UIM_APP_TYPE_USIM;
-	app->state = sim->uim == QSIM_UIM_READY ? QMI_UIM_APP_STATE_READY
-						: QMI_UIM_APP_STATE_DETECTED;
+	app->state = app_state(sim);
 	app->n_aid = sizeof(usim_aid);
 	memcpy(app->aid, usim_aid, sizeof(usim_aid));
-	app->pin1_state = QMI_UIM_PIN_STATE_DISABLED;
-	app->pin1_retries = 3;
-	app->puk1_retries = 10;
+	app->pin1_state = qsim_pin1_state(sim);
+	app->pin1_retries = sim->pin.pin_left;
+	app->puk1_retries = sim->pin.puk_left;
 	app->pin2_state = QMI_UIM_PIN_STATE_ENABLED_NOT_VERIFIED;
 	app->pin2_retries = 3;
 	app->puk2_retries = 10;
@@ -51,5 +65,5 @@ int qsim_uim_handle(struct qsim *sim, const struct qmi_frame *req)
 {
 	if (req->msg_id == QMI_UIM_GET_CARD_STATUS)
 		return get_card_status(sim, req);
-	return -ENOENT;
+	return qsim_uim_pin_handle(sim, req);
 }

@@ -248,26 +248,6 @@ static int get_packet_statistics(struct qsim *sim, const struct qmi_frame *req,
 	return qsim_respond(sim, req, 0, &r);
 }
 
-static int get_profile_list(struct qsim *sim, const struct qmi_frame *req)
-{
-	struct qmi_wds_get_profile_list_req q;
-	struct qmi_wds_get_profile_list_resp r;
-
-	if (qmi_msg_decode(&qmi_wds_get_profile_list_req_def, req->tlvs, req->tlvs_len, &q) < 0)
-		return qsim_respond(sim, req, QMI_ERR_MALFORMED_MESSAGE, NULL);
-	memset(&r, 0, sizeof(r));
-	r.has_profiles = true;
-	if (q.has_profile_type && q.profile_type > QMI_WDS_PROFILE_TYPE_EPC)
-		return qsim_respond(sim, req, QMI_ERR_INVALID_PROFILE_TYPE, NULL);
-	if (!q.has_profile_type || q.profile_type != QMI_WDS_PROFILE_TYPE_3GPP2) {
-		r.profiles[0] = (struct qmi_wds_profile_entry){ QMI_WDS_PROFILE_TYPE_3GPP, 1,
-								"internet" };
-		r.profiles[1] = (struct qmi_wds_profile_entry){ QMI_WDS_PROFILE_TYPE_3GPP, 2, "ims" };
-		r.n_profiles = 2;
-	}
-	return qsim_respond(sim, req, 0, &r);
-}
-
 static int get_current_settings(struct qsim *sim, const struct qmi_frame *req,
 				struct qsim_client *c)
 {
@@ -412,8 +392,6 @@ int qsim_wds_handle(struct qsim *sim, const struct qmi_frame *req)
 		return get_packet_service_status(sim, req, c);
 	case QMI_WDS_GET_PACKET_STATISTICS:
 		return get_packet_statistics(sim, req, c);
-	case QMI_WDS_GET_PROFILE_LIST:
-		return get_profile_list(sim, req);
 	case QMI_WDS_GET_CURRENT_SETTINGS:
 		return get_current_settings(sim, req, c);
 	case QMI_WDS_SET_IP_FAMILY:
@@ -421,5 +399,5 @@ int qsim_wds_handle(struct qsim *sim, const struct qmi_frame *req)
 	case QMI_WDS_BIND_MUX_DATA_PORT:
 		return bind_mux_data_port(sim, req, c);
 	}
-	return -ENOENT;
+	return qsim_wds_profile_handle(sim, req);
 }
