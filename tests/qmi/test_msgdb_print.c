@@ -326,14 +326,15 @@ Test(print_text, malformed_known_tlv_and_escaping)
 	raw_frame(buf, sizeof(buf), QMI_SVC_DMS, 1, QMI_KIND_RESPONSE, 1,
 		  QMI_DMS_GET_OPERATING_MODE, tlvs, sizeof(tlvs), &f);
 	s = print_text(&f);
-	assert_has(s, "[0x01] Mode (malformed: Bad message) 2 bytes: 00 00\n");
-	assert_has(s, "[0x10] Offline Reason (malformed: Bad message) 1 byte: 01\n");
+	assert_has(s, "[0x01] Mode (invalid: Bad message) 2 bytes: 00 00\n");
+	assert_has(s, "[0x10] Offline Reason (invalid, dropped: Bad message) 1 byte: 01\n");
 	free(s);
 
 	raw_frame(buf, sizeof(buf), QMI_SVC_DMS, 1, QMI_KIND_RESPONSE, 1, QMI_DMS_GET_MODEL, model,
 		  sizeof(model), &f);
 	s = print_text(&f);
-	assert_has(s, "[0x01] Model: \"a\\\"\\x0a\\x1b\\\\z\"\n");
+	/* Escaped exactly as JSON output escapes it. */
+	assert_has(s, "[0x01] Model: \"a\\\"\\n\\u001b\\\\z\"\n");
 	free(s);
 }
 
@@ -381,7 +382,7 @@ Test(print_json, structs_enums_unknown_and_malformed)
 	assert_has(s, "\"value\":{\"type\":6,\"type_name\":\"3gpp\",\"reason\":27}");
 	assert_has(s, "{\"id\":126,\"raw\":\"ff\"}");
 	assert_has(s, "{\"id\":1,\"name\":\"Packet Data Handle\","
-		      "\"error\":\"Bad message\",\"raw\":\"00\"}");
+		      "\"error\":\"Bad message\",\"dropped\":false,\"raw\":\"00\"}");
 	free(s);
 }
 

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Strings, operator names and PLMNs as real modems send them (qmi/strdec.h), and the one
+ * escaping rule. Each golden input names where it comes from.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qmi/messages.h"
+#include "qmi/msgdb.h"
+#include "qmi/strdec.h"
+
+static void assert_decodes(enum qmi_str_enc enc, const uint8_t *p, size_t n, const char *want)
+{
+	char out[512];
+
+	cr_assert_eq(qmi_str_decode(enc, p, n, 0, out, sizeof(out)), 0, "decoding to %s", want);
+	cr_assert_str_eq(out, want);
+}
+
+/* ---------------------------------------------------------------- encodings */
+
+/* Source of the next four inputs and expected strings: libqmi's test vectors,
+ * linux-mobile-broadband/libqmi src/libqmi-glib/test/test-utils.c
+ * (read-string-from-plmn-encoded-array/gsm7-default-chars, -extended-chars, -mixed-chars,
+ * ucs2le): the NAS PLMN name encodings, GSM-7 packed and UCS-2 little endian. */
+Test(strdec, gsm7_packed_default_alphabet)
+{
+	static const uint8_t gsm[] = {
+		0x80, 0x80, 0x60, 0x40, 0x28, 0x18, 0x0E, 0x88, 0x84, 0x62, 0xC1, 0x68, 0x38, 0x1E,
+		0x90, 0x88, 0x64, 0x42, 0xA9, 0x58, 0x2E, 0x98, 0x8C, 0x86, 0xD3, 0xF1, 0x7C, 0x40,
+		0x21, 0xD1, 0x88, 0x54, 0x32, 0x9D, 0x50, 0x29, 0xD5, 0x8A, 0xD5, 0x72, 0xBD, 0x60,
+		0x31, 0xD9, 0x8C, 0x56, 0xB3, 0xDD, 0x70, 0x39, 0xDD, 0x8E, 0xD7, 0xF3, 0xFD, 0x80,
+		0x41, 0xE1, 0x90, 0x58, 0x34, 0x1E, 0x91, 0x49, 0xE5, 0x92, 0xD9, 0x74, 0x3E, 0xA1,
+		0x51, 0xE9, 0x94, 0x5A, 0xB5, 0x5E, 0xB1, 0x59, 0xED, 0x96, 0xDB, 0xF5, 0x7E, 0xC1,
+		0x61, 0xF1, 0x98, 0x5C, 0x36, 0x9F, 0xD1, 0x69, 0xF5, 0x9A, 0xDD, 0x76, 0xBF, 0xE1,
+		0x71, 0xF9, 0x9C, 0x5E, 0xB7, 0xDF, 0xF1, 0x79, 0xFD, 0x9E, 0xDF, 0xF7, 0xFF, 0x01,
+	};
+
+	assert_decodes(QMI_STR_GSM7_PACKED, gsm, sizeof(gsm),
+		       "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+		       "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà");
+}
+
+Test(strdec, gsm7_packed_extension_table)
+{
+	static const uint8_t gsm[] = {
+		0x1B, 0xC5, 0x86, 0xB2, 0x41, 0x6D, 0x52, 0x9B, 0xD7,
+		0x86, 0xB7, 0xE9, 0x6D, 0x7C, 0x1B, 0xE0, 0xA6, 0x0C,
+	};
+
+	assert_decodes(QMI_STR_GSM7_PACKED, gsm, sizeof(gsm), "\f^{}\\[~]|€");
+}
+
+Test(strdec, gsm7_packed_mixed)
+{
+	static const uint8_t gsm[] = {
+		0x80, 0x80, 0x60, 0x40, 0x28, 0x18, 0x0E, 0x8C, 0x8D, 0xA2, 0x62, 0xB9, 0x60, 0x32,
+		0x1B, 0x94, 0x86, 0xD3, 0xF1, 0xA0, 0x36, 0xA9, 0xD4, 0x0D, 0x97, 0xDB, 0xBC, 0x74,
+		0x3B, 0x5E, 0xCF, 0xB7, 0xE1, 0xFD, 0x80, 0x51, 0xE9, 0x74, 0xE3, 0xA3, 0x56, 0xB9,
+		0x1B, 0x60, 0xD7, 0xFB, 0x05, 0x87, 0xC5, 0xF0, 0xB8, 0x7C, 0x4E, 0xAF, 0xDB, 0xF9,
+		0x7D, 0xFF, 0x7F, 0x53, 0x06,
+	};
+
+	assert_decodes(QMI_STR_GSM7_PACKED, gsm, sizeof(gsm),
+		       "@£$¥èéùìø\fΩΠΨΣΘ{ΞÆæß(})789\\:;<=>[?¡QRS]TUÖ|ÑÜ§¿abpqrstuvöñüà€");
+}
+
+Test(strdec, ucs2le_and_ascii)
+{
+	static const uint8_t ucs2le[] = {
+		0x54, 0x00, 0x2d, 0x00, 0x4d, 0x00, 0x6f, 0x00, 0x62, 0x00, 0x69, 0x00, 0x6c, 0x00,
+		0x65, 0x00,
+	};
+	static const uint8_t ascii[] = { 'T', '-', 'M', 'o', 'b', 'i', 'l', 'e' };
+	/* U+1F4F6 as a surrogate pair, then a NUL unit ending the string. */
+	static const uint8_t pair[] = { 0x3d, 0xd8, 0xf6, 0xdc, 0x00, 0x00, 0x41, 0x00 };
+	static const uint8_t lone[] = { 0x3d, 0xd8, 0x41, 0x00 };
+	char out[16];
+
+	assert_decodes(QMI_STR_UCS2LE, ucs2le, sizeof(ucs2le), "T-Mobile");
+	/* Same source, network-description-encoded-array/ascii. */
+	assert_decodes(QMI_STR_ASCII, ascii, sizeof(ascii), "T-Mobile");
+	assert_decodes(QMI_STR_UCS2LE, pair, sizeof(pair), "\xf0\x9f\x93\xb6");
+	cr_assert_eq(qmi_str_decode(QMI_STR_UCS2LE, ucs2le, 3, 0, out, sizeof(out)), -EBADMSG);
+	cr_assert_eq(qmi_str_decode(QMI_STR_UCS2LE, lone, sizeof(lone), 0, out, sizeof(out)),
+		     -EBADMSG);
+	/* Never truncated: too long for the buffer is an error and an empty string. */
+	cr_assert_eq(qmi_str_decode(QMI_STR_UCS2LE, ucs2le, sizeof(ucs2le), 0, out, 8), -EMSGSIZE);
+	cr_assert_str_eq(out, "");
+}
+
+Test(strdec, gsm7_unpacked_and_spare_bits)
+{
+	/* One septet per byte: '@' is 0x00 and stays; 0xFF padding goes. */
+	static const uint8_t unpacked[] = { 0x00, 0x41, 0x1b, 0x65, 0xff, 0xff };
+	/* "Hi" packed: 'H' 0x48, 'i' 0x69 -> c8 34 with two spare bits in the last byte. */
+	static const uint8_t hi[] = { 0xc8, 0x34 };
+	char out[8];
+
+	assert_decodes(QMI_STR_GSM7, unpacked, sizeof(unpacked), "@A€");
+	cr_assert_eq(qmi_str_decode(QMI_STR_GSM7_PACKED, hi, sizeof(hi), 2, out, sizeof(out)), 0);
+	cr_assert_str_eq(out, "Hi");
+	cr_assert_eq(qmi_str_decode(QMI_STR_GSM7_PACKED, hi, sizeof(hi), 8, out, sizeof(out)),
+		     -EBADMSG);
+}
+
+/* ---------------------------------------------------------------- padding */
+
+Test(strdec, nul_and_ff_padding)
+{
+	static const uint8_t nul[] = { '1', '2', 0x00, 'x', 'y' };
+	static const uint8_t ff[] = { '8', '9', 0xff, 0xff };
+	static const uint8_t inner_ff[] = { 0xff, 'a' };
+
+	cr_assert_eq(qmi_str_len(nul, sizeof(nul)), 2, "what follows a NUL is not the value");
+	cr_assert_eq(qmi_str_len(ff, sizeof(ff)), 2);
+	cr_assert_eq(qmi_str_len(inner_ff, sizeof(inner_ff)), 2, "only trailing 0xFF is padding");
+	cr_assert_eq(qmi_str_len(ff, 0), 0);
+}
+
+/* The message database reads strings by the same rule. DMS Get IDs response as a modem sends
+ * it, with the IMEI 0xFF-padded to a fixed field and the ESN NUL-terminated inside its TLV
+ * (padding as in the MNC of vintage_net_qmi issue 199, below). */
+Test(strdec, msgdb_strings_lose_padding)
+{
+	static const uint8_t tlvs[] = {
+		0x10, 0x02, 0x00, '0', 0x00,
+		0x11, 0x11, 0x00, '3', '5', '9', '0', '7', '2', '0', '6', '1', '2', '3', '4', '5',
+		'6', '7', 0xff, 0xff,
+	};
+	struct qmi_dms_get_ids_resp r;
+
+	cr_assert_eq(qmi_msg_decode(&qmi_dms_get_ids_resp_def, tlvs, sizeof(tlvs), &r), 0);
+	cr_assert_str_eq(r.esn, "0");
+	cr_assert_str_eq(r.imei, "359072061234567");
+}
+
+/* ---------------------------------------------------------------- PLMN */
+
+/* Source: nerves-networking/vintage_net_qmi issue 199 ("MNC not decoded correctly"): a modem
+ * reported MCC "214" and MNC <<48, 55, 255>>, which must read "07". */
+Test(strdec, plmn_ascii_ff_padded_mnc)
+{
+	static const uint8_t mcc[] = { '2', '1', '4' };
+	static const uint8_t mnc[] = { 48, 55, 255 };
+	static const uint8_t bad[] = { '0', 'x', 0xff };
+	struct qmi_plmn_str p;
+
+	cr_assert_eq(qmi_plmn_from_ascii(mcc, sizeof(mcc), mnc, sizeof(mnc), &p), 0);
+	cr_assert_str_eq(p.mcc, "214");
+	cr_assert_str_eq(p.mnc, "07");
+	cr_assert_eq(qmi_plmn_from_ascii(mcc, sizeof(mcc), bad, sizeof(bad), &p), -EINVAL);
+	cr_assert_eq(qmi_plmn_from_ascii(mcc, 2, mnc, sizeof(mnc), &p), -EINVAL);
+}
+
+/* NAS numbers: MNC 1 is "01"; with the PCS digit flag (NAS Serving System TLV 0x1B in libqmi's
+ * data/qmi-service-nas.json, "MNC PCS Digit Include Status") it is "001". */
+Test(strdec, plmn_numbers_keep_digits)
+{
+	struct qmi_plmn_str p;
+
+	cr_assert_eq(qmi_plmn_from_numbers(1, 1, false, &p), 0);
+	cr_assert_str_eq(p.mcc, "001");
+	cr_assert_str_eq(p.mnc, "01");
+	cr_assert_eq(qmi_plmn_from_numbers(310, 1, true, &p), 0);
+	cr_assert_str_eq(p.mnc, "001");
+	cr_assert_eq(qmi_plmn_from_numbers(310, 260, false, &p), 0);
+	cr_assert_str_eq(p.mnc, "260");
+	cr_assert_eq(qmi_plmn_from_numbers(1000, 1, false, &p), -EINVAL);
+	cr_assert_eq(qmi_plmn_from_numbers(310, 1000, false, &p), -EINVAL);
+}
+
+/* 3GPP TS 24.008 10.5.1.3 BCD. Source of the three-digit case: open5gs/open5gs pull request
+ * 166 (MCC 311, MNC 280 encode as 13 01 82). */
+Test(strdec, plmn_bcd)
+{
+	static const uint8_t three[] = { 0x13, 0x01, 0x82 };
+	static const uint8_t two[] = { 0x12, 0xf4, 0x70 };    /* 214 07: MNC digit 3 is 0xF */
+	static const uint8_t bad[] = { 0x1a, 0xf4, 0x70 };
+	struct qmi_plmn_str p;
+
+	cr_assert_eq(qmi_plmn_from_bcd(three, &p), 0);
+	cr_assert_str_eq(p.mcc, "311");
+	cr_assert_str_eq(p.mnc, "280");
+	cr_assert_eq(qmi_plmn_from_bcd(two, &p), 0);
+	cr_assert_str_eq(p.mcc, "214");
+	cr_assert_str_eq(p.mnc, "07");
+	cr_assert_eq(qmi_plmn_from_bcd(bad, &p), -EINVAL);
+}
+
+/* ---------------------------------------------------------------- escaping */
+
+static char *escaped(const char *s, size_t n)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	cr_assert_not_null(f);
+	cr_assert_eq(qmi_str_escape(f, s, n), 0);
+	fclose(f);
+	return buf;
+}
+
+Test(strdec, escape_never_lets_controls_through)
+{
+	/* ESC [2J (clear screen), a C1 CSI (U+009B), a bare 0xFF, a quote, DEL, valid UTF-8. */
+	static const char in[] = "\x1b[2J\xc2\x9b\xff\"\x7f\xc3\xa9";
+	char *s = escaped(in, sizeof(in) - 1);
+
+	cr_assert_str_eq(s, "\\u001b[2J\\u009b\\u00ff\\\"\\u007f\xc3\xa9");
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		cr_assert(*p >= 0x20 && *p != 0x7f, "raw control byte 0x%02x", *p);
+	free(s);
+}
