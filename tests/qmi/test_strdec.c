@@ -156,7 +156,7 @@ Test(strdec, plmn_ascii_ff_padded_mnc)
 	cr_assert_eq(qmi_plmn_from_ascii(mcc, 2, mnc, sizeof(mnc), &p), -EINVAL);
 }
 
-/* NAS numbers: MNC 1 is "01"; with the PCS digit flag (NAS Serving System TLV 0x1B in libqmi's
+/* NAS numbers: MNC 1 is "01"; with the PCS digit flag (NAS Get Serving System TLV 0x27 in libqmi's
  * data/qmi-service-nas.json, "MNC PCS Digit Include Status") it is "001". */
 Test(strdec, plmn_numbers_keep_digits)
 {
@@ -215,4 +215,19 @@ Test(strdec, escape_never_lets_controls_through)
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		cr_assert(*p >= 0x20 && *p != 0x7f, "raw control byte 0x%02x", *p);
 	free(s);
+}
+
+/* A real modem counts the NUL in a string's length. Source: a Sierra Wireless MC7710's reply
+ * to DMS 0x5556, whose TLV 0x10 is "10 07 00 4d 43 37 37 31 30 00" ("MC7710" and its NUL),
+ * in https://lists.freedesktop.org/archives/libqmi-devel/2015-February/001103.html. The same
+ * value bytes given to DMS Get Model's TLV 0x01. */
+Test(strdec, real_modem_counts_the_nul)
+{
+	static const uint8_t tlvs[] = { 0x01, 0x07, 0x00, 0x4d, 0x43, 0x37, 0x37, 0x31, 0x30, 0x00 };
+	struct qmi_dms_get_model_resp r;
+
+	cr_assert_eq(qmi_msg_decode(&qmi_dms_get_model_resp_def, tlvs, sizeof(tlvs), &r), 0);
+	cr_assert(r.has_model);
+	cr_assert_str_eq(r.model, "MC7710");
+	cr_assert_eq(strlen(r.model), 6);
 }
