@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `qmiusb connect`: options, then the connection manager (connect_conn.c) on the session's loop
- * until it gives up or a signal asks to stop. SIGINT/SIGTERM end the calls, undo the TUN
- * configuration and release the client ids, then exit 0.
+ * `qmiusb connect`: options, then the connection manager (src/conn) on the session's loop until
+ * it gives up or a signal asks to stop. SIGINT/SIGTERM end the calls, undo the TUN configuration
+ * and release the client ids, then exit 0. This file is the manager's front end: its events
+ * become progress lines, the summary, --json objects, the state file and the exit code.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
@@ -11,11 +13,12 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/connect.h"
 #include "cli/connect_share.h"
 #include "cli/connect_state.h"
 #include "cli/optparse.h"
 #include "base/loop.h"
+#include "conn/conn.h"
+#include "net/netconf.h"
 #include "qmi/device.h"
 #include "qmi/messages.h"
 
@@ -43,7 +46,7 @@ static const struct qcli_optdef defs[] = {
 };
 
 static const char help[] =
-	"Usage: %s [global options] connect --apn APN [options]\n"
+	"Usage: %s [global options] connect [--apn APN] [options]\n"
 	"\n"
 	"Sets the raw-IP data format, waits for the SIM and for packet-domain registration,\n"
 	"starts the data call (one WDS client per IP family), configures a TUN device with the\n"
@@ -51,7 +54,8 @@ static const char help[] =
 	"When the network drops the call it reconnects with backoff. SIGINT/SIGTERM stop the\n"
 	"call, undo the interface configuration and release the client ids.\n"
 	"\n"
-	"  --apn APN            access point name\n"
+	"  --apn APN            access point name (default: the one in the modem's profile,\n"
+	"                       --profile or its default one)\n"
 	"  --ip-type 4|6|4v6    IP families (default 4)\n"
 	"  --auth none|pap|chap|both   authentication (default: the modem's)\n"
 	"  --user U, --password P      credentials\n"
@@ -185,21 +189,20 @@ static int parse(struct qcli *cli, int argc, char **argv, struct qconn_opts *o,
 	return -1;
 }
 
+
 /* The data path can't cross a proxy (the proxy's process owns the bulk endpoints), so a
  * device reached through one is refused before anything starts. */
 static int refuse_proxy(struct qcli *cli, const char *share_sock)
 {
 	const struct qmi_transport *tr = qmi_dev_transport(cli->dev);
 	const char *sock = qcli_share_socket(NULL); /* the one open_proxy.c used */
-	struct qconn_state st;
-	char path[320];
+	struct qcli_state st;
 	pid_t pid;
 
 	if (!tr || !tr->ops || !tr->ops->name || strcmp(tr->ops->name, "proxy"))
 		return QCLI_EXIT_OK;
 	/* The proxy may be another `connect` sharing its modem (its state file says so). */
-	if (qconn_state_path(cli->devname, path, sizeof(path), 0) == 0 &&
-	    qconn_state_read(path, &st, &pid) == 0)
+	if (qcli_state_read(cli->devname, &st, &pid) == 0)
 		return qcli_fail(cli, QCLI_EXIT_DEVICE,
 				 "%s is already connected by `qmiusb connect` (pid %ld), which "
 				 "shares it on @%s: use that connection, or `qmiusb disconnect` "
@@ -210,41 +213,153 @@ static int refuse_proxy(struct qcli *cli, const char *share_sock)
 			 "modem on @%s itself)", cli->devname, sock, share_sock);
 }
 
-/* A live connection's state file names the device (USB modems cannot be opened twice, but
- * every process has its own `-d sim`): a second connect must not take over the first one's
- * `status` and `disconnect`. */
-static int refuse_second(struct qcli *cli)
+/* The state file, locked for the whole run: a live connection on the device (USB modems cannot
+ * be opened twice, but every process has its own `-d sim`) holds it already, and a second
+ * connect must not take over the first one's `status` and `disconnect`. */
+static int open_statefile(struct qcli *cli, struct qcli_statefile *sf)
 {
-	struct qconn_state st;
-	char path[320];
-	pid_t pid;
+	char err[384];
+	pid_t holder = 0;
+	int ret = qcli_statefile_open(sf, cli->devname, &holder, err, sizeof(err));
 
-	if (qconn_state_path(cli->devname, path, sizeof(path), 0) == 0 &&
-	    qconn_state_read(path, &st, &pid) == 0 && pid != getpid())
+	if (ret == -EBUSY)
 		return qcli_fail(cli, QCLI_EXIT_DEVICE,
 				 "%s is already connected by `qmiusb connect` (pid %ld): use that "
-				 "connection, or `qmiusb disconnect` first", cli->devname, (long)pid);
+				 "connection, or `qmiusb disconnect` first", cli->devname, (long)holder);
+	if (ret)
+		return qcli_fail(cli, QCLI_EXIT_FAILURE, "%s", err);
 	return QCLI_EXIT_OK;
+}
+
+struct front {
+	struct qcli *cli;
+	struct qcli_connect_json js;
+	struct qcli_statefile sf;
+	const char *dns_file;
+	bool over; /* the manager gave up */
+	int rc;
+};
+
+static int exit_for(const struct qconn_event *ev)
+{
+	if (ev->local || ev->err == -ECONNRESET)
+		return QCLI_EXIT_FAILURE;
+	if (ev->err == -EREMOTEIO || ev->err == -EPROTO)
+		return QCLI_EXIT_QMI;
+	return qcli_exit_for_errno(ev->err);
+}
+
+static void print_addr(FILE *o, int family, const void *addr, unsigned prefix, const void *gw)
+{
+	int af = family == 4 ? AF_INET : AF_INET6;
+	char a[INET6_ADDRSTRLEN];
+
+	fprintf(o, "\tIPv%d address: %s/%u\n", family, inet_ntop(af, addr, a, sizeof(a)), prefix);
+	if (gw)
+		fprintf(o, "\tIPv%d gateway: %s\n", family, inet_ntop(af, gw, a, sizeof(a)));
+}
+
+static void print_summary(struct front *fr, const struct qconn_up *up)
+{
+	const struct qnet_ipconf *ip = up->ip;
+	FILE *o = fr->cli->out;
+	char a[INET6_ADDRSTRLEN];
+	unsigned i;
+
+	fprintf(o, "[%s] connected: interface %s\n", fr->cli->devname, up->ifname);
+	if (ip->has_v4)
+		print_addr(o, 4, &ip->v4_addr, ip->v4_prefix, ip->v4_gw.s_addr ? &ip->v4_gw : NULL);
+	if (ip->has_v6)
+		print_addr(o, 6, &ip->v6_addr, ip->v6_prefix,
+			   IN6_IS_ADDR_UNSPECIFIED(&ip->v6_gw) ? NULL : &ip->v6_gw);
+	for (i = 0; i < ip->n_dns4; i++)
+		fprintf(o, "\tDNS: %s\n", inet_ntop(AF_INET, &ip->dns4[i], a, sizeof(a)));
+	for (i = 0; i < ip->n_dns6; i++)
+		fprintf(o, "\tDNS: %s\n", inet_ntop(AF_INET6, &ip->dns6[i], a, sizeof(a)));
+	fprintf(o, "\tMTU: %u\n", ip->mtu);
+	fprintf(o, "\troutes: %s\n", ip->routes ? "default via the interface" : "none (--no-routes)");
+	if (fr->dns_file)
+		fprintf(o, "\tDNS written to %s\n", fr->dns_file);
+	if (up->needs_root)
+		fprintf(o, "\tconfiguration: to be applied by root (see above)\n");
+	fprintf(o, "\tdata path: %s\n", up->data_path);
+	fprintf(o, "\tdata format: %s\n", up->data_format);
+	fflush(o);
+}
+
+static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
+{
+	struct front *fr = user;
+	struct qcli *cli = fr->cli;
+
+	switch (ev->kind) {
+	case QCONN_EV_PROGRESS:
+		fprintf(cli->out, "[%s] %s\n", cli->devname, ev->text);
+		fflush(cli->out);
+		break;
+	case QCONN_EV_WARNING:
+		fprintf(cli->err, "warning: %s\n", ev->text);
+		break;
+	case QCONN_EV_ERROR:
+		fr->rc = qcli_fail(cli, exit_for(ev), "%s", ev->text);
+		/* After qcli_fail(): recording the failure resets the JSON error's QMI part. */
+		if (ev->err == -EREMOTEIO) {
+			cli->error.has_qmi = true;
+			cli->error.qmi_error = ev->qmi.error;
+		}
+		break;
+	case QCONN_EV_UP:
+		print_summary(fr, ev->up);
+		if (cli->json)
+			qcli_connect_json_up(&fr->js, ev->up);
+		break;
+	case QCONN_EV_STATE:
+		if (ev->state == QCONN_FAILED)
+			fr->over = true;
+		break;
+	case QCONN_EV_DOWN:
+	case QCONN_EV_TICK:
+		break;
+	}
+	if (ev->state != QCONN_STOPPED) /* the state file goes with the run */
+		qcli_publish(&fr->sf, c, cli->devname);
+}
+
+static void set_opts(struct qconn_opts *o, struct front *fr)
+{
+	o->cb = on_event;
+	o->cb_user = fr;
+	o->timeout_ms = fr->cli->timeout_ms;
+	o->advice = fr->cli->err;
+	/* qmicli's --client-no-release-cid: the ids stay, and the session says which. */
+	o->keep_cids = fr->cli->no_release_cid;
+	fr->dns_file = o->dns_file;
+}
+
+/* With --client-no-release-cid the session reports the ids the manager kept. */
+static void report_kept(struct qcli *cli, const struct qconn *c)
+{
+	struct qconn_cid ids[QCLI_MAX_CLIENTS];
+	unsigned n = qconn_cids(c, ids, QCLI_MAX_CLIENTS);
+
+	for (unsigned i = 0; i < n && i < QCLI_MAX_CLIENTS && cli->n_clients < QCLI_MAX_CLIENTS; i++)
+		cli->clients[cli->n_clients++] = (struct qcli_client){ .svc = ids[i].svc,
+								       .cid = ids[i].cid };
 }
 
 int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 {
-	struct qconn_opts o = {
-		.families = QCONN_V4,
-		.auth = -1,
-		.profile = -1,
-		.sim_timeout_ms = 30000,
-		.reg_timeout_ms = 60000,
-		.backoff_min_ms = 1000,
-		.backoff_max_ms = 60000,
-	};
+	struct qconn_opts o;
 	struct share_opts sho = { 0 };
-	struct qcli_connect_json js = { .cli = cli, .out = cli->out };
+	struct front fr = { .cli = cli, .js = { .cli = cli, .out = cli->out } };
+	struct qconn_cid ids[QCLI_MAX_CLIENTS];
 	struct qcli_share *share = NULL;
 	struct qconn *c = NULL;
 	const char *sock;
 	int rc;
 
+	qconn_opts_init(&o);
+	qcli_statefile_init(&fr.sf);
 	rc = parse(cli, argc, argv, &o, &sho);
 	if (rc == QCLI_EXIT_OK)
 		return rc; /* --help */
@@ -252,23 +367,26 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 		/* stdout carries only the JSON objects; the progress lines go to stderr, for
 		 * the rest of the run (the session's teardown messages too). */
 		cli->out = cli->err;
-		o.on_up = qcli_connect_json_up;
-		o.on_up_user = &js;
 	}
+	set_opts(&o, &fr);
 	sock = qcli_share_socket(sho.socket);
 	if (rc < 0)
 		rc = qcli_session_open(cli);
 	if (!rc)
 		rc = refuse_proxy(cli, sock);
 	if (!rc)
-		rc = refuse_second(cli);
+		rc = open_statefile(cli, &fr.sf);
+	if (!rc && qconn_start(&c, cli->dev, &o) < 0)
+		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "out of memory");
 	if (!rc)
-		rc = qconn_start(&c, cli, &o);
-	/* After qconn_start: its client ids exist by now and are reserved from the clients. */
+		rc = fr.rc;
+	/* After the start: the manager's client ids exist by now and are reserved from the
+	 * clients. */
 	if (!rc && !sho.off)
-		qcli_share_start(&share, cli, sock);
-	js.share = share;
-	while (!rc && !cli->interrupted && !qconn_failed(c, &rc)) {
+		qcli_share_start(&share, cli, sock, ids, qconn_cids(c, ids, QCLI_MAX_CLIENTS),
+				 &fr.sf);
+	fr.js.share = share;
+	while (!rc && !cli->interrupted && !fr.over) {
 		int n = qb_loop_run_once(cli->loop, -1);
 
 		if (n < 0 && n != -EINTR) {
@@ -276,25 +394,31 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 			break;
 		}
 	}
+	if (!rc)
+		rc = fr.rc;
 	/* The clients go first: their ids are released while the modem still answers. */
 	qcli_share_stop(share);
-	js.share = NULL;
+	fr.js.share = NULL;
+	if (c && cli->no_release_cid)
+		report_kept(cli, c);
 	qconn_stop(c);
+	qcli_statefile_close(&fr.sf);
 	/* Stopped by a signal is the normal end of a connection. */
 	if (cli->interrupted && !rc)
 		rc = QCLI_EXIT_OK;
 	if (cli->json)
-		qcli_connect_json_exit(&js, rc);
+		qcli_connect_json_exit(&fr.js, rc);
 	return rc;
 }
 
-/* `qmiusb disconnect`: asks the running `connect` (found through its state file) to stop, as
- * SIGTERM does, and waits until it has undone everything. */
+/* `qmiusb disconnect`: asks the running `connect` to stop, as SIGTERM does, and waits until it
+ * has undone everything. The process signalled is the one the kernel says holds the state
+ * file's lock, never a pid read from a file. */
 int qcli_cmd_disconnect(struct qcli *cli, int argc, char **argv)
 {
-	struct qconn_state st;
+	struct qcli_state st;
 	struct timespec nap = { 0, 50 * 1000 * 1000 };
-	char path[600];
+	char name[128];
 	unsigned waited = 0;
 	pid_t pid;
 	int rc, err;
@@ -302,23 +426,23 @@ int qcli_cmd_disconnect(struct qcli *cli, int argc, char **argv)
 	rc = qcli_command_noargs(cli, argc, argv);
 	if (rc >= 0)
 		return rc;
-	err = qconn_state_find(cli->device, path, sizeof(path), &st, &pid);
+	err = qcli_state_find(cli->device, name, sizeof(name), &st, &pid);
 	if (err == -EEXIST)
 		return qcli_usage_error(cli, "several connections run: name one with -d");
 	if (err)
 		return qcli_fail(cli, QCLI_EXIT_FAILURE, "no qmiusb connection is running%s%s",
 				 cli->device ? " on " : "", cli->device ? cli->device : "");
-	if (kill(pid, SIGTERM) < 0)
+	if (pid <= 0 || kill(pid, SIGTERM) < 0)
 		return qcli_fail(cli, QCLI_EXIT_FAILURE, "couldn't stop process %ld: %s", (long)pid,
-				 strerror(errno));
-	/* Done when its state file is gone (it removes it after undoing the TUN setup). */
-	while (kill(pid, 0) == 0 && access(path, F_OK) == 0 && waited < cli->timeout_ms) {
+				 strerror(pid <= 0 ? ESRCH : errno));
+	/* Done when its state is gone (it removes it after undoing the TUN setup). */
+	while (qcli_state_live(name, pid) && waited < cli->timeout_ms) {
 		nanosleep(&nap, NULL);
 		waited += 50;
 	}
-	if (kill(pid, 0) == 0 && access(path, F_OK) == 0)
+	if (qcli_state_live(name, pid))
 		return qcli_fail(cli, QCLI_EXIT_TIMEOUT, "process %ld is still stopping", (long)pid);
-	fprintf(cli->out, "[%s] disconnected (%s)\n", qcli_name(qconn_state_get(&st, "device")),
-		qcli_name(qconn_state_get(&st, "interface")));
+	fprintf(cli->out, "[%s] disconnected (%s)\n", qcli_name(qcli_state_get(&st, "device")),
+		qcli_name(qcli_state_get(&st, "interface")));
 	return QCLI_EXIT_OK;
 }

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 
 #include "cli/cli.h"
+#include "conn/conn.h"
 #include "net/netconf.h"
 
 static const char *devname(const struct qcli *cli)
@@ -33,10 +34,9 @@ static void finish(struct qcli_connect_json *j, struct qcli_json *js)
 		fprintf(j->cli->err, "warning: couldn't write the JSON output\n");
 }
 
-void qcli_connect_json_up(void *user, const char *ifname, const struct qnet_ipconf *ip,
-			  const char *data_path)
+void qcli_connect_json_up(struct qcli_connect_json *j, const struct qconn_up *up)
 {
-	struct qcli_connect_json *j = user;
+	const struct qnet_ipconf *ip = up->ip;
 	struct qcli_json js;
 	unsigned i;
 
@@ -45,7 +45,7 @@ void qcli_connect_json_up(void *user, const char *ifname, const struct qnet_ipco
 	qcli_json_str(&js, "command", "connect");
 	qcli_json_str(&js, "device", devname(j->cli));
 	qcli_json_str(&js, "event", "up");
-	qcli_json_str(&js, "interface", ifname);
+	qcli_json_str(&js, "interface", up->ifname);
 	if (ip->has_v4) {
 		qcli_json_obj_begin(&js, "ipv4");
 		addr(&js, "address", AF_INET, &ip->v4_addr);
@@ -74,7 +74,7 @@ void qcli_connect_json_up(void *user, const char *ifname, const struct qnet_ipco
 	qcli_json_arr_end(&js);
 	qcli_json_uint(&js, "mtu", ip->mtu);
 	qcli_json_bool(&js, "routes", ip->routes);
-	qcli_json_str(&js, "data_path", data_path);
+	qcli_json_str(&js, "data_path", up->data_path);
 	if (j->share) {
 		qcli_json_obj_begin(&js, "shared");
 		qcli_json_str(&js, "socket", qcli_share_name(j->share));

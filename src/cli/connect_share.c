@@ -16,12 +16,12 @@
 
 #include "cli/cli.h"
 #include "cli/connect_state.h"
+#include "conn/conn.h"
 #include "proxy/proxy.h"
 
 struct qcli_share {
 	struct qprx_server *srv;
 	char socket[108];
-	char alias[320]; /* the state file's second name, "" if none */
 };
 
 const char *qcli_share_socket(const char *name)
@@ -33,7 +33,8 @@ const char *qcli_share_socket(const char *name)
 	return env && *env ? env : QPRX_DEFAULT_SOCKET;
 }
 
-void qcli_share_start(struct qcli_share **out, struct qcli *cli, const char *sock)
+void qcli_share_start(struct qcli_share **out, struct qcli *cli, const char *sock,
+		      const struct qconn_cid *cids, unsigned ncids, struct qcli_statefile *sf)
 {
 	struct qprx_server_opts o = {
 		.shared_dev = true,
@@ -61,14 +62,12 @@ void qcli_share_start(struct qcli_share **out, struct qcli *cli, const char *soc
 	ret = qprx_server_new(&sh->srv, cli->loop, cli->dev, &o);
 	if (ret < 0)
 		goto fail;
-	for (unsigned i = 0; i < cli->n_clients; i++)
-		qprx_server_reserve(sh->srv, cli->clients[i].svc, cli->clients[i].cid);
+	for (unsigned i = 0; i < ncids; i++)
+		qprx_server_reserve(sh->srv, cids[i].svc, cids[i].cid);
 	/* `qmiusb status` without -d reaches the modem by the published path: let it find
 	 * this connection's state under that name too. */
-	if (qprx_server_path(sh->srv)[0] &&
-	    qconn_state_alias(cli->devname, qprx_server_path(sh->srv), sh->alias,
-			      sizeof(sh->alias)) < 0)
-		sh->alias[0] = '\0';
+	if (qprx_server_path(sh->srv)[0])
+		qcli_statefile_alias(sf, qprx_server_path(sh->srv));
 	if (qprx_server_path(sh->srv)[0])
 		fprintf(cli->out, "[%s] shared on @%s: qmiusb -p, or qmicli -p --device-open-qmi "
 			"-d %s\n", cli->devname, sh->socket, qprx_server_path(sh->srv));
@@ -94,8 +93,6 @@ void qcli_share_stop(struct qcli_share *sh)
 		return;
 	qprx_server_shutdown(sh->srv, true, 2000);
 	qprx_server_free(sh->srv);
-	if (sh->alias[0])
-		unlink(sh->alias);
 	free(sh);
 }
 

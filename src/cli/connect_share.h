@@ -10,17 +10,21 @@
 
 struct qcli;
 struct qcli_share;
-struct qnet_ipconf;
+struct qcli_statefile;
+struct qconn;
+struct qconn_cid;
+struct qconn_up;
 
 /* The proxy socket name: name if given, else $QMIUSB_PROXY_SOCKET, else "qmi-proxy". */
 const char *qcli_share_socket(const char *name);
 
 /* Serves cli->dev on cli->loop over the qmi-proxy protocol on the abstract socket sock,
- * publishing the path `qmiusb proxy` would (qprx_publish_path). The client ids in
- * cli->clients (connect's own) are reserved: proxy clients can't release them. A socket that
- * is taken, or any other failure, is reported as a note and leaves *out NULL: the connection
- * goes on unshared. */
-void qcli_share_start(struct qcli_share **out, struct qcli *cli, const char *sock);
+ * publishing the path `qmiusb proxy` would (qprx_publish_path), under which the state file sf
+ * gets an alias. The client ids in cids (connect's own) are reserved: proxy clients can't
+ * release them. A socket that is taken, or any other failure, is reported as a note and leaves
+ * *out NULL: the connection goes on unshared. */
+void qcli_share_start(struct qcli_share **out, struct qcli *cli, const char *sock,
+		      const struct qconn_cid *cids, unsigned ncids, struct qcli_statefile *sf);
 /* Closes every proxy client, releases the ids they still hold as the proxy's rules say
  * (not those that own a data call), removes the socket and the published path. Accepts NULL. */
 void qcli_share_stop(struct qcli_share *sh);
@@ -35,10 +39,12 @@ struct qcli_connect_json {
 	const struct qcli_share *share;  /* borrowed; NULL when not sharing */
 	unsigned ups;                    /* "up" objects written */
 };
-/* The qconn_opts.on_up hook: {"command":"connect","event":"up",...}. */
-void qcli_connect_json_up(void *user, const char *ifname, const struct qnet_ipconf *ip,
-			  const char *data_path);
+/* {"command":"connect","event":"up",...}, each time the connection is up. */
+void qcli_connect_json_up(struct qcli_connect_json *j, const struct qconn_up *up);
 /* {"command":"connect","event":"exit","outcome":...,"exit_code":N[,"error":{...}]}. */
 void qcli_connect_json_exit(struct qcli_connect_json *j, int exit_code);
+
+/* The state file's contents from c's state and counters (connect_publish.c). */
+void qcli_publish(struct qcli_statefile *sf, struct qconn *c, const char *devname);
 
 #endif

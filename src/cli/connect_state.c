@@ -4,65 +4,172 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <signal.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-int qconn_state_path(const char *devname, char *buf, size_t len, int create)
+/* Device names carry ':' and '/': keep the file name plain. "" when too long. */
+static void base_name(const char *devname, char *buf, size_t len)
 {
-	char dir[256], name[96];
 	size_t i;
+
+	for (i = 0; devname[i] && i + 1 < len; i++)
+		buf[i] = (devname[i] == '/' || devname[i] == ':' || devname[i] == ' ') ? '_' :
+											devname[i];
+	buf[i] = '\0';
+	if (devname[i])
+		buf[0] = '\0';
+}
+
+static int file_name(const char *devname, const char *ext, char *buf, size_t len)
+{
+	char base[96];
 	int n;
 
-	/* The same directory the proxy publishes in, so one setting moves both. */
-	if (qb_rundir(dir, sizeof(dir)) < 0)
+	base_name(devname, base, sizeof(base));
+	if (!base[0])
 		return -ENAMETOOLONG;
-	/* Device names carry ':' and '/': keep the file name plain. */
-	for (i = 0; devname[i] && i + 1 < sizeof(name); i++)
-		name[i] = (devname[i] == '/' || devname[i] == ':' || devname[i] == ' ') ? '_' :
-										      devname[i];
-	name[i] = '\0';
-	if (create && mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return -errno;
-	n = snprintf(buf, len, "%s/%s.conn", dir, name);
+	n = snprintf(buf, len, "%s%s", base, ext);
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-int qconn_state_write(const char *path, const char *body)
+/* "<base>.lock" for "<base>.conn". */
+static int lock_of(const char *conn, char *buf, size_t len)
 {
-	char tmp[512];
-	FILE *f;
-	int ret = 0;
+	size_t n = strlen(conn);
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	f = fopen(tmp, "w");
-	if (!f)
-		return -errno;
-	if (fputs(body, f) < 0)
-		ret = -EIO;
-	if (fclose(f) != 0 && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path) < 0)
-		ret = -errno;
-	if (ret)
-		unlink(tmp);
+	if (n < 6 || strcmp(conn + n - 5, ".conn") || n >= len)
+		return -EINVAL;
+	memcpy(buf, conn, n - 5);
+	strcpy(buf + n - 5, ".lock");
+	return 0;
+}
+
+/* 1 and *pid when a process holds the lock, 0 when it is free (or absent), -errno. */
+static int lock_holder(int dirfd, const char *lock, pid_t *pid)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	int fd = openat(dirfd, lock, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	ret = fcntl(fd, F_GETLK, &fl) < 0 ? -errno : fl.l_type != F_UNLCK;
+	if (ret == 1)
+		*pid = fl.l_pid;
+	close(fd);
 	return ret;
 }
 
-int qconn_state_read(const char *path, struct qconn_state *st, pid_t *pid)
+void qcli_statefile_init(struct qcli_statefile *sf)
+{
+	memset(sf, 0, sizeof(*sf));
+	sf->dirfd = sf->lockfd = -1;
+}
+
+int qcli_statefile_open(struct qcli_statefile *sf, const char *devname, pid_t *holder, char *err,
+			size_t errlen)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	const char *why = NULL;
+	char dir[256] = "";
+	int ret;
+
+	qcli_statefile_init(sf);
+	qb_rundir(dir, sizeof(dir));
+	ret = file_name(devname, ".conn", sf->name, sizeof(sf->name));
+	if (!ret)
+		ret = file_name(devname, ".lock", sf->lock, sizeof(sf->lock));
+	if (ret) {
+		snprintf(err, errlen, "the device name '%s' is too long for a state file", devname);
+		return ret;
+	}
+	sf->dirfd = qb_rundir_open(true, &why);
+	if (sf->dirfd < 0) {
+		ret = sf->dirfd;
+		snprintf(err, errlen, "unusable runtime directory %s: %s", dir,
+			 why ? why : strerror(-ret));
+		goto fail;
+	}
+	/* Readable by all, as the state file is: `status` as another user tests the lock too. */
+	sf->lockfd = openat(sf->dirfd, sf->lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (sf->lockfd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "couldn't open %s/%s: %s", dir, sf->lock, strerror(-ret));
+		goto fail;
+	}
+	if (fcntl(sf->lockfd, F_SETLK, &fl) < 0) {
+		ret = errno == EACCES || errno == EAGAIN ? -EBUSY : -errno;
+		if (ret == -EBUSY && lock_holder(sf->dirfd, sf->lock, holder) != 1)
+			*holder = 0;
+		snprintf(err, errlen, "couldn't lock %s/%s: %s", dir, sf->lock, strerror(-ret));
+		close(sf->lockfd);
+		sf->lockfd = -1; /* not ours: the holder removes it */
+		goto fail;
+	}
+	return 0;
+fail:
+	if (sf->dirfd >= 0)
+		close(sf->dirfd);
+	sf->dirfd = -1;
+	return ret;
+}
+
+int qcli_statefile_write(struct qcli_statefile *sf, const char *body)
+{
+	if (sf->lockfd < 0)
+		return -EBADF;
+	return qb_write_atomic(sf->dirfd, sf->name, body, strlen(body), 0644);
+}
+
+int qcli_statefile_alias(struct qcli_statefile *sf, const char *alias)
+{
+	int ret;
+
+	if (sf->lockfd < 0)
+		return -EBADF;
+	ret = file_name(alias, ".conn", sf->alias, sizeof(sf->alias));
+	if (!ret && !strcmp(sf->alias, sf->name))
+		ret = -EEXIST;
+	if (!ret && unlinkat(sf->dirfd, sf->alias, 0) < 0 && errno != ENOENT)
+		ret = -errno;
+	if (!ret && symlinkat(sf->name, sf->dirfd, sf->alias) < 0)
+		ret = -errno;
+	if (ret)
+		sf->alias[0] = '\0';
+	return ret;
+}
+
+void qcli_statefile_close(struct qcli_statefile *sf)
+{
+	if (sf->lockfd >= 0) {
+		if (sf->alias[0])
+			unlinkat(sf->dirfd, sf->alias, 0);
+		/* The state file goes last but for the lock: `disconnect` waits for this. */
+		unlinkat(sf->dirfd, sf->name, 0);
+		unlinkat(sf->dirfd, sf->lock, 0);
+		close(sf->lockfd);
+	}
+	if (sf->dirfd >= 0)
+		close(sf->dirfd);
+	qcli_statefile_init(sf);
+}
+
+static int parse(int dirfd, const char *name, struct qcli_state *st)
 {
 	char line[160];
-	const char *p;
-	FILE *f = fopen(path, "r");
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
 
-	memset(st, 0, sizeof(*st));
-	if (!f)
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
 		return -errno;
-	while (fgets(line, sizeof(line), f) && st->n < QCONN_STATE_MAX) {
+	}
+	while (fgets(line, sizeof(line), f) && st->n < QCLI_STATE_MAX) {
 		char *eq = strchr(line, '='), *nl = strchr(line, '\n');
 
 		if (nl)
@@ -71,37 +178,83 @@ int qconn_state_read(const char *path, struct qconn_state *st, pid_t *pid)
 			continue;
 		*eq = '\0';
 		memcpy(st->key[st->n], line, (size_t)(eq - line) + 1);
-		strncpy(st->val[st->n], eq + 1, sizeof(st->val[0]) - 1);
+		snprintf(st->val[st->n], sizeof(st->val[0]), "%s", eq + 1);
 		st->n++;
 	}
 	fclose(f);
-	p = qconn_state_get(st, "pid");
-	*pid = p ? (pid_t)atol(p) : 0;
-	if (*pid <= 0 || (kill(*pid, 0) < 0 && errno == ESRCH))
-		return -ENOENT;
 	return 0;
 }
 
-int qconn_state_alias(const char *devname, const char *alias, char *buf, size_t len)
+/* name: a state file in dirfd, or an alias of one. */
+static int read_at(int dirfd, const char *name, struct qcli_state *st, pid_t *pid)
 {
-	char target[320];
-	const char *base;
-	int err;
+	char target[128], lock[128];
+	const char *real = name;
+	ssize_t n;
+	int ret;
 
-	err = qconn_state_path(devname, target, sizeof(target), 1);
-	if (!err)
-		err = qconn_state_path(alias, buf, len, 1);
-	if (err)
-		return err;
-	if (!strcmp(target, buf))
-		return -EEXIST;
-	base = strrchr(target, '/') + 1; /* both live in the same directory */
-	if (unlink(buf) < 0 && errno != ENOENT)
-		return -errno;
-	return symlink(base, buf) < 0 ? -errno : 0;
+	memset(st, 0, sizeof(*st));
+	n = readlinkat(dirfd, name, target, sizeof(target) - 1);
+	if (n >= 0) {
+		target[n] = '\0';
+		if (strchr(target, '/')) /* aliases stay in the directory */
+			return -ENOENT;
+		real = target;
+	} else if (errno == ENOENT) {
+		return -ENOENT;
+	}
+	if (lock_of(real, lock, sizeof(lock)) < 0)
+		return -ENOENT;
+	ret = lock_holder(dirfd, lock, pid);
+	if (ret < 0)
+		return ret;
+	if (ret == 0) { /* stale: its connect is gone */
+		unlinkat(dirfd, real, 0);
+		if (real != name)
+			unlinkat(dirfd, name, 0);
+		return -ENOENT;
+	}
+	return parse(dirfd, real, st);
 }
 
-const char *qconn_state_get(const struct qconn_state *st, const char *key)
+int qcli_state_read(const char *devname, struct qcli_state *st, pid_t *pid)
+{
+	char name[112];
+	int dirfd, ret;
+
+	ret = file_name(devname, ".conn", name, sizeof(name));
+	if (ret)
+		return -ENOENT;
+	dirfd = qb_rundir_open(false, NULL);
+	if (dirfd < 0)
+		return dirfd;
+	ret = read_at(dirfd, name, st, pid);
+	close(dirfd);
+	return ret;
+}
+
+bool qcli_state_live(const char *name, pid_t pid)
+{
+	char lock[128], target[128];
+	pid_t now = 0;
+	int dirfd = qb_rundir_open(false, NULL), ret = 0;
+	struct stat sb;
+	ssize_t n;
+
+	if (dirfd < 0)
+		return false;
+	n = readlinkat(dirfd, name, target, sizeof(target) - 1);
+	if (n >= 0) {
+		target[n] = '\0';
+		name = strchr(target, '/') ? "" : target;
+	}
+	if (lock_of(name, lock, sizeof(lock)) == 0 && fstatat(dirfd, name, &sb, 0) == 0)
+		ret = lock_holder(dirfd, lock, &now);
+	close(dirfd);
+	return ret == 1 && now == pid;
+}
+
+const char *qcli_state_get(const struct qcli_state *st, const char *key)
 {
 	for (unsigned i = 0; i < st->n; i++)
 		if (!strcmp(st->key[i], key))
@@ -109,49 +262,50 @@ const char *qconn_state_get(const struct qconn_state *st, const char *key)
 	return NULL;
 }
 
-int qconn_state_find(const char *devname, char *path, size_t len, struct qconn_state *st,
-		     pid_t *pid)
+int qcli_state_find(const char *devname, char *name, size_t len, struct qcli_state *st,
+		    pid_t *pid)
 {
-	struct qconn_state cur;
-	char dir[320], file[600];
+	struct qcli_state cur;
 	struct dirent *de;
 	unsigned found = 0;
+	int dirfd, fd, ret;
 	pid_t p;
 	DIR *d;
-	char *slash;
-	int err;
 
 	if (devname) {
-		err = qconn_state_path(devname, path, len, 0);
-		return err ? err : qconn_state_read(path, st, pid);
+		ret = file_name(devname, ".conn", name, len);
+		return ret ? -ENOENT : qcli_state_read(devname, st, pid);
 	}
-	err = qconn_state_path("x", dir, sizeof(dir), 0);
-	if (err)
-		return err;
-	slash = strrchr(dir, '/');
-	*slash = '\0';
-	d = opendir(dir);
-	if (!d)
+	dirfd = qb_rundir_open(false, NULL);
+	if (dirfd < 0)
 		return -ENOENT;
+	fd = dup(dirfd);
+	d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		close(dirfd);
+		return -ENOENT;
+	}
 	while ((de = readdir(d))) {
 		size_t n = strlen(de->d_name);
-
 		struct stat sb;
 
 		if (n < 6 || strcmp(de->d_name + n - 5, ".conn"))
 			continue;
-		snprintf(file, sizeof(file), "%s/%s", dir, de->d_name);
-		if (lstat(file, &sb) < 0 || S_ISLNK(sb.st_mode)) /* an alias of another file */
+		if (fstatat(dirfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISREG(sb.st_mode)) /* an alias of another file */
 			continue;
-		if (qconn_state_read(file, &cur, &p))
+		if (read_at(dirfd, de->d_name, &cur, &p))
 			continue;
 		if (found++ == 0) {
 			*st = cur;
 			*pid = p;
-			snprintf(path, len, "%s", file);
+			snprintf(name, len, "%s", de->d_name);
 		}
 	}
 	closedir(d);
+	close(dirfd);
 	if (!found)
 		return -ENOENT;
 	return found > 1 ? -EEXIST : 0;

@@ -142,10 +142,13 @@ int qcli_parse_global(struct qcli *cli, int argc, char **argv, int *cmd_index)
 			cli->sim_fault = s.arg;
 			break;
 		case OPT_PROXY:
-			cli->proxy = QCLI_PROXY_ON;
-			break;
 		case OPT_NO_PROXY:
-			cli->proxy = QCLI_PROXY_OFF;
+			/* Letting the last one win would hide a mistake in a script. */
+			if (cli->proxy != (id == OPT_PROXY ? QCLI_PROXY_OFF : QCLI_PROXY_ON))
+				cli->proxy = id == OPT_PROXY ? QCLI_PROXY_ON : QCLI_PROXY_OFF;
+			else
+				return qcli_usage_error(cli, "-p/--proxy and --no-proxy exclude each "
+							     "other");
 			break;
 		case OPT_CLIENT_CID:
 			if (qcli_parse_uint(s.arg, 254, &v) || v == 0)

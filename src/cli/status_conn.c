@@ -2,7 +2,7 @@
 /*
  * `qmiusb status`: the running connection's part, read from the state file a `qmiusb connect`
  * on the same device publishes (connect_state.h): state, interface, addresses, TUN counters with
- * drops by reason, and the modem's own WDS packet statistics as the connection last read them.
+ * drops by reason, the TUN's kernel counters (its queue's drops), and the modem's own WDS packet statistics as the connection last read them.
  * Human output in qmicli's style; with --json one member "connection" (an object, or null when
  * nothing runs).
  */
@@ -39,6 +39,14 @@ static const struct {
 	{ "drop_down_write", "  downlink, TUN write failed", true },
 	{ "backpressure_pauses", "Backpressure pauses", true },
 	{ "tun_read_errors", "TUN read errors", true },
+	/* The TUN's counters as the kernel keeps them: its TX drops are packets for us that
+	 * waited in the TUN's queue while the pump was busy, which the pump never sees. */
+	{ "kernel_rx_packets", "Kernel: packets sent into the TUN", true },
+	{ "kernel_tx_packets", "Kernel: packets queued to the TUN", true },
+	{ "kernel_rx_dropped", "Kernel: RX drops", true },
+	{ "kernel_tx_dropped", "Kernel: TX drops (TUN queue full)", true },
+	{ "kernel_rx_errors", "Kernel: RX errors", true },
+	{ "kernel_tx_errors", "Kernel: TX errors", true },
 	{ "modem_tx_packets_ok", "Modem TX packets OK", true },
 	{ "modem_rx_packets_ok", "Modem RX packets OK", true },
 	{ "modem_tx_bytes_ok", "Modem TX bytes OK", true },
@@ -50,9 +58,8 @@ static const struct {
 uint8_t qcli_connection_wds_cid(struct qcli *cli)
 {
 	const struct qmi_transport *tr = cli->dev ? qmi_dev_transport(cli->dev) : NULL;
-	struct qconn_state st;
+	struct qcli_state st;
 	const char *v;
-	char path[320];
 	pid_t pid;
 	unsigned long cid;
 
@@ -60,26 +67,20 @@ uint8_t qcli_connection_wds_cid(struct qcli *cli)
 	 * another device has a state file of the same name but not that client. */
 	if (!tr || !tr->ops || !tr->ops->name || strcmp(tr->ops->name, "proxy") != 0)
 		return 0;
-	if (qconn_state_path(cli->devname, path, sizeof(path), 0) < 0 ||
-	    qconn_state_read(path, &st, &pid) < 0)
+	if (qcli_state_read(cli->devname, &st, &pid) < 0)
 		return 0;
-	v = qconn_state_get(&st, "wds_cid");
+	v = qcli_state_get(&st, "wds_cid");
 	cid = v ? strtoul(v, NULL, 10) : 0;
 	return cid > 0 && cid < QMI_CID_BROADCAST ? (uint8_t)cid : 0;
 }
 
 int qcli_status_connection(struct qcli *cli)
 {
-	struct qconn_state st;
-	char path[320];
+	struct qcli_state st;
 	pid_t pid = 0;
 	unsigned i;
-	int err;
 
-	err = qconn_state_path(cli->devname, path, sizeof(path), 0);
-	if (!err)
-		err = qconn_state_read(path, &st, &pid);
-	if (err) {
+	if (qcli_state_read(cli->devname, &st, &pid) < 0) {
 		if (cli->js)
 			qcli_json_null(cli->js, "connection");
 		else
@@ -91,7 +92,7 @@ int qcli_status_connection(struct qcli *cli)
 		qcli_json_obj_begin(cli->js, "connection");
 		qcli_json_int(cli->js, "pid", pid);
 		for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-			const char *v = qconn_state_get(&st, fields[i].key);
+			const char *v = qcli_state_get(&st, fields[i].key);
 
 			if (!v)
 				continue;
@@ -105,7 +106,7 @@ int qcli_status_connection(struct qcli *cli)
 	}
 	fprintf(cli->out, "[%s] Connection (qmiusb connect, pid %ld):\n", cli->devname, (long)pid);
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		const char *v = qconn_state_get(&st, fields[i].key);
+		const char *v = qcli_state_get(&st, fields[i].key);
 
 		if (v)
 			fprintf(cli->out, "\t%s: '%s'\n", fields[i].label, v);

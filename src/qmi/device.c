@@ -64,15 +64,16 @@ static void on_frame_error(void *user, enum qmi_frame_err why)
 		fprintf(dev->trace, "<<< dropped: %s\n", qmi_frame_err_str(why));
 }
 
-/* A response too broken to decode still names its request: fail that one now with -EBADMSG
- * rather than let it wait for its timeout and look like silence. */
+/* A response too broken to decode still names its request. The request keeps waiting, since a
+ * modem that sent garbage may still send the real answer, but if it times out it says the modem
+ * answered malformed rather than look like silence. */
 static void on_frame_rejected(void *user, const struct qmi_frame *hdr)
 {
 	struct qmi_dev *dev = user;
 
 	if (hdr->kind == QMI_KIND_RESPONSE)
-		qmi_txn_complete(qmi_txns_find(dev->txns, hdr->service, hdr->client_id, hdr->txn),
-				 -EBADMSG);
+		qmi_txn_mark_malformed(
+			qmi_txns_find(dev->txns, hdr->service, hdr->client_id, hdr->txn));
 }
 
 static void tr_ctrl_rx(void *user, const uint8_t *buf, size_t len)

@@ -13,6 +13,7 @@ struct qmi_txn {
 	uint64_t deadline;
 	qmi_txn_cb cb;
 	void *user;
+	bool malformed; /* a response too broken to decode named this request */
 };
 
 struct qmi_txn_sub {
@@ -198,6 +199,12 @@ void qmi_txn_complete(struct qmi_txn *txn, int err)
 		finish(txn, err, NULL);
 }
 
+void qmi_txn_mark_malformed(struct qmi_txn *txn)
+{
+	if (txn)
+		txn->malformed = true;
+}
+
 void qmi_txn_forget(struct qmi_txn *txn)
 {
 	if (!txn)
@@ -277,7 +284,7 @@ size_t qmi_txns_expire(struct qmi_txns *t, uint64_t now)
 				break;
 		}
 		if (x) {
-			finish(x, -ETIMEDOUT, NULL);
+			finish(x, x->malformed ? -EBADMSG : -ETIMEDOUT, NULL);
 			n++;
 		}
 	} while (x);

@@ -22,7 +22,8 @@ struct qmi_txn;      /* one pending request; the engine owns it */
 struct qmi_txn_sub;  /* one indication subscription; the engine owns it */
 
 /* err 0: resp is the matched response, valid during the call only. Otherwise resp is NULL and
- * err is -ETIMEDOUT, -EPROTO (right txn, wrong message id), -ECANCELED or a fail_all error. */
+ * err is -ETIMEDOUT, -EBADMSG (timed out after a response too broken to decode named it), -EPROTO
+ * (right txn, wrong message id), -ECANCELED or a fail_all error. */
 typedef void (*qmi_txn_cb)(void *user, int err, const struct qmi_frame *resp);
 typedef void (*qmi_txn_ind_cb)(void *user, const struct qmi_frame *ind);
 
@@ -48,6 +49,9 @@ int qmi_txns_begin(struct qmi_txns *t, uint8_t svc, uint8_t cid, uint16_t msg_id
 struct qmi_txn *qmi_txns_find(const struct qmi_txns *t, uint8_t svc, uint8_t cid, uint16_t txn);
 /* Completes the request with err (e.g. -ECANCELED, or a send error) now. Accepts NULL. */
 void qmi_txn_complete(struct qmi_txn *txn, int err);
+/* Records that a response too broken to decode named the request: it keeps waiting (a valid
+ * response may still follow), and if none comes its timeout reports -EBADMSG. Accepts NULL. */
+void qmi_txn_mark_malformed(struct qmi_txn *txn);
 /* Forgets the request without calling back. Accepts NULL. */
 void qmi_txn_forget(struct qmi_txn *txn);
 

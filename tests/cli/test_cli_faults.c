@@ -126,9 +126,9 @@ Test(faults, registration_denied_shows_in_status)
 
 Test(faults, malformed_frames_are_dropped_not_trusted)
 {
-	/* Every response has a wrong TLV length: nothing is believed, and the request fails at
-	 * once as malformed (its header still names it), not as silence after the timeout. */
-	struct run r = RUN("-v", "-d", "sim", "--timeout", "5", "--sim-fault", "malformed",
+	/* Every response has a wrong TLV length: nothing is believed, and when no valid answer
+	 * follows the request fails as malformed (its header still names it), not as silence. */
+	struct run r = RUN("-v", "-d", "sim", "--timeout", "1", "--sim-fault", "malformed",
 			   "versions");
 
 	cr_assert_eq(r.rc, QCLI_EXIT_DEVICE, "rc %d, stderr: %s", r.rc, r.err);
@@ -140,7 +140,7 @@ Test(faults, malformed_frames_are_dropped_not_trusted)
 	run_free(&r);
 
 	/* One malformed response inside a batch: that request alone fails. */
-	r = RUN("-d", "sim", "--timeout", "5", "--sim-fault", "malformed-every=5", "info");
+	r = RUN("-d", "sim", "--timeout", "1", "--sim-fault", "malformed-every=5", "info");
 	cr_assert_eq(r.rc, QCLI_EXIT_DEVICE, "rc %d, stderr: %s", r.rc, r.err);
 	HAS(r.err, "the modem sent a malformed response");
 	HAS(r.out, "\tManufacturer: '" QSIM_MANUFACTURER "'\n");

@@ -336,7 +336,7 @@ Test(sim_dev, malformed_response_fails_its_request_then_recovers)
 
 	dev_init(&d, "malformed-every=2");
 	cr_assert_eq(qmi_dev_alloc_cid(d.dev, QMI_SVC_DMS, &cid, &res), 0); /* response 1 */
-	cr_assert_eq(get_ids(&d, cid, &ids, 5000), -EBADMSG);           /* response 2 */
+	cr_assert_eq(get_ids(&d, cid, &ids, 300), -EBADMSG);            /* response 2 */
 	cr_assert_eq(get_ids(&d, cid, &ids, 2000), 0);                     /* response 3 */
 	dev_fini(&d);
 }

@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-#include "cli/connect_int.h"
+#include "conn/conn_int.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/cli.h"
 #include "net/pump.h"
 #include "qmi/transport.h"
 
@@ -81,52 +80,57 @@ static void on_format(void *user, int err, const struct qmi_frame *resp)
 	char eb[96], desc[128] = "raw-ip";
 	bool asked_qmap = c->fmt_qmap;
 
-	if (qconn_gone(c))
+	if (qconn_over(c))
 		return;
-
 	c->fmt_qmap = false;
 	if (c->have_wda) {
 		err = qconn_response(err, resp, &qmi_wda_set_data_format_resp_def, &w, &r);
 		if (asked_qmap && err == -EREMOTEIO) {
 			qconn_progress(c, "the modem refused QMAP (%s); falling back to raw-ip",
 				       qconn_errtext(err, &r, eb, sizeof(eb)));
-			return send_format(c, false);
+			send_format(c, false);
+			return;
 		}
-		if (!err && w.has_link_layer_protocol && w.link_layer_protocol != QMI_WDA_LINK_LAYER_RAW_IP)
-			return qconn_fail(c, QCLI_EXIT_QMI,
-					  "the modem refused raw-IP: it kept link layer '%s'",
-					  qcli_name(qmi_wda_link_layer_name(w.link_layer_protocol)));
+		if (!err && w.has_link_layer_protocol &&
+		    w.link_layer_protocol != QMI_WDA_LINK_LAYER_RAW_IP) {
+			qconn_fail(c, -EPROTO, &r, false,
+				   "the modem refused raw-IP: it kept link layer '%s'",
+				   qconn_name(qmi_wda_link_layer_name(w.link_layer_protocol)));
+			return;
+		}
 		if (!err && asked_qmap) {
 			int ret = apply_qmap(c, &w, desc, sizeof(desc));
 
 			if (ret < 0) {
 				qconn_progress(c, "the modem's QMAP terms are unusable (%s); "
 						  "falling back to raw-ip", strerror(-ret));
-				return send_format(c, false);
+				send_format(c, false);
+				return;
 			}
 		}
 	} else {
 		err = qconn_response(err, resp, &qmi_ctl_set_data_format_resp_def, &ctl, &r);
-		if (!err && ctl.has_protocol && ctl.protocol != QMI_CTL_LINK_PROTOCOL_RAW_IP)
-			return qconn_fail(c, QCLI_EXIT_QMI,
-					  "the modem refused raw-IP: it kept link protocol %u", ctl.protocol);
+		if (!err && ctl.has_protocol && ctl.protocol != QMI_CTL_LINK_PROTOCOL_RAW_IP) {
+			qconn_fail(c, -EPROTO, &r, false,
+				   "the modem refused raw-IP: it kept link protocol %u", ctl.protocol);
+			return;
+		}
 	}
-	if (err)
-		return qconn_fail(c, qconn_exit_for(err),
-				  "couldn't set the raw-IP data format (%s): %s",
-				  c->have_wda ? "WDA" : "CTL",
-				  qconn_errtext(err, &r, eb, sizeof(eb)));
+	if (err) {
+		qconn_fail(c, err, &r, false, "couldn't set the raw-IP data format (%s): %s",
+			   c->have_wda ? "WDA" : "CTL", qconn_errtext(err, &r, eb, sizeof(eb)));
+		return;
+	}
 	snprintf(c->fmt_desc, sizeof(c->fmt_desc), "%s", desc);
 	qconn_progress(c, "data format: %s (%s)", desc,
 		       c->have_wda ? "WDA Set Data Format" : "CTL");
-	qconn_step_sim(c);
+	qconn_done(c);
 }
 
 static void send_format(struct qconn *c, bool qmap)
 {
 	int err;
 
-	c->st = S_FORMAT;
 	c->fmt_qmap = qmap;
 	if (c->have_wda) {
 		uint32_t agg = qmap ? QMI_WDA_AGGREGATION_QMAP : QMI_WDA_AGGREGATION_DISABLED;
@@ -164,10 +168,10 @@ static void send_format(struct qconn *c, bool qmap)
 		err = qconn_send_msg(c, QMI_CID_NONE, &qmi_ctl_set_data_format_req_def, &q, 0, on_format, c);
 	}
 	if (err)
-		qconn_fail(c, qcli_exit_for_errno(err), "couldn't send Set Data Format: %s", strerror(-err));
+		qconn_fail(c, err, NULL, false, "couldn't send Set Data Format: %s", strerror(-err));
 }
 
-void qconn_step_format(struct qconn *c)
+void qconn_format_enter(struct qconn *c)
 {
 	if (c->o.qmap && !c->have_wda)
 		qconn_progress(c, "QMAP needs WDA, which the modem lacks; using raw-ip");

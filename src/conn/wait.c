@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-#include "cli/connect_int.h"
+#include "conn/conn_int.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
 #include "base/loop.h"
 
 #define POLL_MS 1000u
@@ -14,14 +13,12 @@
 static void on_sim(void *user, int err, const struct qmi_frame *resp);
 static void on_reg(void *user, int err, const struct qmi_frame *resp);
 
-/* Asks again for what the wait in progress (c->st: S_SIM or S_REG) waits for; also its timer. */
-static void ask(void *user)
+/* Asks again for what the wait in progress (c->st: SIM or REG) waits for; also its timer. */
+static void ask(struct qconn *c)
 {
-	struct qconn *c = user;
-	bool sim = c->st == S_SIM;
+	bool sim = c->st == QCONN_SIM;
 	int err;
 
-	c->timer = NULL;
 	if (sim)
 		err = qconn_send_msg(c, c->uim_cid, &qmi_uim_get_card_status_req_def, NULL, 0,
 				     on_sim, c);
@@ -29,7 +26,7 @@ static void ask(void *user)
 		err = qconn_send_msg(c, c->nas_cid, &qmi_nas_get_serving_system_req_def, NULL, 0,
 				     on_reg, c);
 	if (err)
-		qconn_fail(c, qcli_exit_for_errno(err), "couldn't ask for the %s: %s",
+		qconn_fail(c, err, NULL, false, "couldn't ask for the %s: %s",
 			   sim ? "card status" : "serving system", strerror(-err));
 }
 
@@ -38,7 +35,7 @@ static bool went_away(struct qconn *c, int err)
 {
 	if (err != -ENODEV && err != -EPIPE)
 		return false;
-	qconn_fail(c, qconn_exit_for(err), "the modem went away: %s", strerror(-err));
+	qconn_fail(c, err, NULL, false, "the modem went away: %s", strerror(-err));
 	return true;
 }
 
@@ -74,11 +71,11 @@ static const char *sim_state(const struct qmi_uim_card_status *cs, bool *ready)
 		return "no card";
 	card = &cs->cards[slot];
 	if (card->card_state != QMI_UIM_CARD_STATE_PRESENT)
-		return qcli_name(qmi_uim_card_state_name(card->card_state));
+		return qconn_name(qmi_uim_card_state_name(card->card_state));
 	if (app >= card->n_applications)
 		return "no application";
 	*ready = card->applications[app].state == QMI_UIM_APP_STATE_READY;
-	return qcli_name(qmi_uim_app_state_name(card->applications[app].state));
+	return qconn_name(qmi_uim_app_state_name(card->applications[app].state));
 }
 
 static void on_sim(void *user, int err, const struct qmi_frame *resp)
@@ -90,11 +87,13 @@ static void on_sim(void *user, int err, const struct qmi_frame *resp)
 	bool ready = false;
 	char eb[96];
 
-	if (qconn_gone(c))
+	if (qconn_over(c))
 		return;
 	s = calloc(1, sizeof(*s));
-	if (!s)
-		return qconn_fail(c, QCLI_EXIT_FAILURE, "out of memory");
+	if (!s) {
+		qconn_fail(c, -ENOMEM, NULL, true, "out of memory");
+		return;
+	}
 	err = qconn_response(err, resp, &qmi_uim_get_card_status_resp_def, s, &r);
 	if (!err && s->has_card_status)
 		state = sim_state(&s->card_status, &ready);
@@ -105,20 +104,21 @@ static void on_sim(void *user, int err, const struct qmi_frame *resp)
 		return;
 	if (ready) {
 		qconn_progress(c, "SIM: ready");
-		return qconn_step_reg(c);
+		qconn_done(c);
+		return;
 	}
 	qconn_progress(c, "waiting for the SIM: %s", state);
 	if (!ask_later(c))
-		qconn_fail(c, QCLI_EXIT_TIMEOUT, "the SIM is not ready after %u s: %s",
+		qconn_fail(c, -ETIMEDOUT, NULL, false, "the SIM is not ready after %u s: %s",
 			   c->o.sim_timeout_ms / 1000, state);
 }
 
-void qconn_step_sim(struct qconn *c)
+void qconn_sim_enter(struct qconn *c)
 {
-	c->st = S_SIM;
 	if (!c->have_uim) {
 		qconn_progress(c, "SIM: no UIM service, not checked");
-		return qconn_step_reg(c);
+		qconn_done(c);
+		return;
 	}
 	start_asking(c, c->o.sim_timeout_ms);
 }
@@ -133,22 +133,24 @@ static void on_reg(void *user, int err, const struct qmi_frame *resp)
 	char state[128], eb[96];
 	bool ok = false;
 
-	if (qconn_gone(c))
+	if (qconn_over(c))
 		return;
 	s = calloc(1, sizeof(*s));
-	if (!s)
-		return qconn_fail(c, QCLI_EXIT_FAILURE, "out of memory");
+	if (!s) {
+		qconn_fail(c, -ENOMEM, NULL, true, "out of memory");
+		return;
+	}
 	err = qconn_response(err, resp, &qmi_nas_get_serving_system_resp_def, s, &r);
 	if (!err && s->has_serving_system) {
 		const struct qmi_nas_serving_system *ss = &s->serving_system;
 		const char *radio = ss->n_radio_interfaces ?
-			qcli_name(qmi_nas_radio_interface_name(ss->radio_interfaces[0])) : "none";
+			qconn_name(qmi_nas_radio_interface_name(ss->radio_interfaces[0])) : "none";
 
 		ok = ss->registration_state == QMI_NAS_REGISTRATION_STATE_REGISTERED &&
 		     ss->ps_attach_state == QMI_NAS_ATTACH_STATE_ATTACHED;
 		snprintf(state, sizeof(state), "%s, packet domain %s, radio %s",
-			 qcli_name(qmi_nas_registration_state_name(ss->registration_state)),
-			 qcli_name(qmi_nas_attach_state_name(ss->ps_attach_state)), radio);
+			 qconn_name(qmi_nas_registration_state_name(ss->registration_state)),
+			 qconn_name(qmi_nas_attach_state_name(ss->ps_attach_state)), radio);
 	} else {
 		snprintf(state, sizeof(state), "%s",
 			 err ? qconn_errtext(err, &r, eb, sizeof(eb)) : "no serving system");
@@ -158,19 +160,21 @@ static void on_reg(void *user, int err, const struct qmi_frame *resp)
 		return;
 	if (ok) {
 		qconn_progress(c, "registration: %s", state);
-		return qconn_step_call(c);
+		qconn_done(c);
+		return;
 	}
 	qconn_progress(c, "waiting for registration: %s", state);
 	if (ask_later(c))
 		return;
-	if (c->ever_up) /* reconnecting: keep trying, the network may come back */
-		return qconn_later(c, c->backoff_ms, ask);
-	qconn_fail(c, QCLI_EXIT_TIMEOUT, "not registered for packet data after %u s: %s",
+	if (c->ever_up) { /* reconnecting: keep trying, the network may come back */
+		qconn_later(c, c->backoff_ms, ask);
+		return;
+	}
+	qconn_fail(c, -ETIMEDOUT, NULL, false, "not registered for packet data after %u s: %s",
 		   c->o.reg_timeout_ms / 1000, state);
 }
 
-void qconn_step_reg(struct qconn *c)
+void qconn_reg_enter(struct qconn *c)
 {
-	c->st = S_REG;
 	start_asking(c, c->o.reg_timeout_ms);
 }

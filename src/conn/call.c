@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "cli/connect_int.h"
+#include "conn/conn_int.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
 #include "base/loop.h"
 #include "net/netconf.h"
 #include "net/pump.h"
@@ -40,52 +39,11 @@ static void addr4(uint32_t host_order, struct in_addr *out)
 	out->s_addr = htonl(host_order);
 }
 
-/* gw: NULL when the modem gave none */
-static void print_addr(FILE *o, int family, const void *addr, unsigned prefix, const void *gw)
-{
-	int af = family == 4 ? AF_INET : AF_INET6;
-	char a[INET6_ADDRSTRLEN];
-
-	fprintf(o, "\tIPv%d address: %s/%u\n", family, inet_ntop(af, addr, a, sizeof(a)), prefix);
-	if (gw)
-		fprintf(o, "\tIPv%d gateway: %s\n", family, inet_ntop(af, gw, a, sizeof(a)));
-}
-
-static void print_summary(struct qconn *c, const struct qnet_ipconf *ip, int applied)
-{
-	FILE *o = c->cli->out;
-	char a[INET6_ADDRSTRLEN];
-	unsigned i;
-
-	fprintf(o, "[%s] connected: interface %s\n", c->cli->devname, c->tun->name);
-	for (i = 0; i < c->nfam; i++) {
-		const struct cfam *f = &c->fam[i];
-
-		if (f->family == 4 && f->cs.has_ipv4_address)
-			print_addr(o, 4, &ip->v4_addr, ip->v4_prefix,
-				   f->cs.has_ipv4_gateway ? &ip->v4_gw : NULL);
-		if (f->family == 6 && f->cs.has_ipv6_address)
-			print_addr(o, 6, &ip->v6_addr, ip->v6_prefix,
-				   f->cs.has_ipv6_gateway ? &ip->v6_gw : NULL);
-	}
-	for (i = 0; i < ip->n_dns4; i++)
-		fprintf(o, "\tDNS: %s\n", inet_ntop(AF_INET, &ip->dns4[i], a, sizeof(a)));
-	for (i = 0; i < ip->n_dns6; i++)
-		fprintf(o, "\tDNS: %s\n", inet_ntop(AF_INET6, &ip->dns6[i], a, sizeof(a)));
-	fprintf(o, "\tMTU: %u\n", ip->mtu);
-	fprintf(o, "\troutes: %s\n", ip->routes ? "default via the interface" : "none (--no-routes)");
-	if (c->o.dns_file)
-		fprintf(o, "\tDNS written to %s\n", c->o.dns_file);
-	if (applied == 1)
-		fprintf(o, "\tconfiguration: to be applied by root (see above)\n");
-	fprintf(o, "\tdata path: %s\n", qnet_pump_backend(c->pump));
-	fprintf(o, "\tdata format: %s\n", c->fmt_desc[0] ? c->fmt_desc : "raw-ip");
-	fflush(o);
-}
-
 static void configure(struct qconn *c)
 {
 	struct qnet_ipconf ip = { .routes = !c->o.no_routes, .mtu = 1500 };
+	struct qconn_event ev = { .kind = QCONN_EV_UP };
+	struct qconn_up up;
 	char err[256] = "";
 	unsigned i;
 	int ret;
@@ -120,19 +78,21 @@ static void configure(struct qconn *c)
 				memcpy(&ip.dns6[ip.n_dns6++], s->ipv6_secondary_dns, 16);
 		}
 	}
-	if (!ip.has_v4 && !ip.has_v6)
-		return qconn_fail(c, QCLI_EXIT_QMI, "the modem gave no IP address for the call");
-	ret = qnet_netconf_apply(&c->nc, c->tun->ifindex, c->tun->name, &ip, c->cli->err, err,
+	if (!ip.has_v4 && !ip.has_v6) {
+		qconn_fail(c, -EPROTO, NULL, false, "the modem gave no IP address for the call");
+		return;
+	}
+	ret = qnet_netconf_apply(&c->nc, c->tun->ifindex, c->tun->name, &ip, c->o.advice, err,
 				 sizeof(err));
-	if (ret < 0)
-		return qconn_fail(c, QCLI_EXIT_FAILURE, "couldn't configure %s: %s", c->tun->name,
-				  err);
+	if (ret < 0) {
+		qconn_fail(c, ret, NULL, true, "couldn't configure %s: %s", c->tun->name, err);
+		return;
+	}
 	if (c->o.dns_file) {
 		int e = qnet_netconf_write_dns(c->o.dns_file, &ip);
 
 		if (e)
-			fprintf(c->cli->err, "warning: couldn't write %s: %s\n", c->o.dns_file,
-				strerror(-e));
+			qconn_warn(c, "couldn't write %s: %s", c->o.dns_file, strerror(-e));
 	}
 	c->addr4[0] = c->addr6[0] = '\0';
 	if (ip.has_v4)
@@ -143,36 +103,43 @@ static void configure(struct qconn *c)
 			 inet_ntop(AF_INET6, &ip.v6_addr, err, sizeof(err)), ip.v6_prefix);
 	c->mtu = ip.mtu;
 	c->since_ms = qb_now_ms();
-	c->st = S_UP;
 	c->ever_up = true;
 	c->backoff_ms = c->o.backoff_min_ms;
 	snprintf(c->last, sizeof(c->last), "connected");
-	print_summary(c, &ip, ret);
-	if (c->o.on_up)
-		c->o.on_up(c->o.on_up_user, c->tun->name, &ip, qnet_pump_backend(c->pump));
-	qconn_publish(c);
+	up = (struct qconn_up){
+		.ifname = c->tun->name,
+		.ip = &ip,
+		.data_path = qnet_pump_backend(c->pump),
+		.data_format = c->fmt_desc[0] ? c->fmt_desc : "raw-ip",
+		.needs_root = ret == 1,
+	};
+	qconn_done(c);
+	ev.up = &up;
+	qconn_emit_ev(c, &ev);
 }
 
 static void on_settings(void *user, int err, const struct qmi_frame *resp)
 {
-	struct cfam *f = user;
+	struct qconn_fam *f = user;
 	struct qconn *c = f->c;
 	struct qmi_result r;
 	char eb[96];
 
 	f->busy = false;
-	if (qconn_gone(c))
+	if (qconn_over(c))
 		return;
 	err = qconn_response(err, resp, &qmi_wds_get_current_settings_resp_def, &f->cs, &r);
-	if (err)
-		return qconn_fail(c, qconn_exit_for(err), "couldn't get the IPv%d settings: %s",
-				  f->family, qconn_errtext(err, &r, eb, sizeof(eb)));
+	if (err) {
+		qconn_fail(c, err, &r, false, "couldn't get the IPv%d settings: %s", f->family,
+			   qconn_errtext(err, &r, eb, sizeof(eb)));
+		return;
+	}
 	f->have_settings = true;
-	if (all(c, true) && c->st == S_CALL)
+	if (all(c, true) && c->st == QCONN_CALL)
 		configure(c);
 }
 
-static void get_settings(struct cfam *f)
+static void get_settings(struct qconn_fam *f)
 {
 	struct qmi_wds_get_current_settings_req q = {
 		.has_requested_settings = true,
@@ -188,13 +155,12 @@ static void get_settings(struct cfam *f)
 			     on_settings, f);
 	if (err) {
 		f->busy = false;
-		qconn_fail(f->c, qcli_exit_for_errno(err), "couldn't ask for the settings: %s",
+		qconn_fail(f->c, err, NULL, false, "couldn't ask for the settings: %s",
 			   strerror(-err));
 	}
 }
 
-
-static void call_failed(struct cfam *f, int err, const struct qmi_result *r,
+static void call_failed(struct qconn_fam *f, int err, const struct qmi_result *r,
 			const struct qmi_wds_start_network_resp *s)
 {
 	struct qconn *c = f->c;
@@ -202,14 +168,14 @@ static void call_failed(struct cfam *f, int err, const struct qmi_result *r,
 
 	if (err == -EREMOTEIO && s->has_call_end_reason) {
 		int n = snprintf(why, sizeof(why), "call end reason '%s' (%u)",
-				 qcli_name(qmi_wds_call_end_reason_name(s->call_end_reason)),
+				 qconn_name(qmi_wds_call_end_reason_name(s->call_end_reason)),
 				 s->call_end_reason);
 
 		if (s->has_verbose_call_end_reason && n > 0 && (size_t)n < sizeof(why))
 			snprintf(why + n, sizeof(why) - (size_t)n, ", verbose %s '%s' (%d)",
-				 qcli_name(qmi_wds_verbose_cer_type_name(
+				 qconn_name(qmi_wds_verbose_cer_type_name(
 					 s->verbose_call_end_reason.type)),
-				 qcli_name(qmi_wds_verbose_call_end_reason_name(
+				 qconn_name(qmi_wds_verbose_call_end_reason_name(
 					 s->verbose_call_end_reason.type,
 					 s->verbose_call_end_reason.reason)),
 				 s->verbose_call_end_reason.reason);
@@ -217,39 +183,33 @@ static void call_failed(struct cfam *f, int err, const struct qmi_result *r,
 		snprintf(why, sizeof(why), "%s", qconn_errtext(err, r, eb, sizeof(eb)));
 	}
 	if (!c->ever_up) {
-		qconn_fail(c, qconn_exit_for(err), "the IPv%d call failed: %s", f->family, why);
-		/* After qconn_fail(): recording the failure resets the JSON error's QMI part. */
-		if (err == -EREMOTEIO) {
-			c->cli->error.has_qmi = true;
-			c->cli->error.qmi_error = r->error;
-		}
+		qconn_fail(c, err, r, false, "the IPv%d call failed: %s", f->family, why);
 		return;
 	}
 	qconn_progress(c, "the IPv%d call failed: %s; next try in %u s", f->family, why,
 		       c->backoff_ms / 1000);
-	c->st = S_BACKOFF;
-	qconn_backoff(c);
+	qconn_go(c, QCONN_BACKOFF);
 }
 
 static void on_start(void *user, int err, const struct qmi_frame *resp)
 {
-	struct cfam *f = user;
+	struct qconn_fam *f = user;
 	struct qconn *c = f->c;
 	struct qmi_wds_start_network_resp s;
 	struct qmi_result r;
 
 	f->busy = false;
-	if (qconn_gone(c))
-		return;
 	memset(&s, 0, sizeof(s));
 	err = qconn_response(err, resp, &qmi_wds_start_network_resp_def, &s, &r);
-	if (c->st != S_CALL)
+	if (c->st != QCONN_CALL)
 		return; /* failed meanwhile, or the other family's failure started a backoff */
 	/* NoEffect: this client's call is already up (a repeated Start); take its handle. */
 	if (err == -EREMOTEIO && r.error == QMI_ERR_NO_EFFECT && s.has_packet_data_handle)
 		err = 0;
-	if (err)
-		return call_failed(f, err, &r, &s);
+	if (err) {
+		call_failed(f, err, &r, &s);
+		return;
+	}
 	f->connected = true;
 	f->pdh = s.packet_data_handle;
 	qconn_progress(c, "IPv%d call up (packet data handle 0x%08x)", f->family, f->pdh);
@@ -263,14 +223,16 @@ static bool opt_str(char *dst, size_t len, const char *opt)
 	return opt != NULL;
 }
 
-static void start_call(struct cfam *f)
+static void start_call(struct qconn_fam *f)
 {
 	struct qconn *c = f->c;
 	struct qmi_wds_start_network_req *q = calloc(1, sizeof(*q));
 	int err;
 
-	if (!q)
-		return qconn_fail(c, QCLI_EXIT_FAILURE, "out of memory");
+	if (!q) {
+		qconn_fail(c, -ENOMEM, NULL, true, "out of memory");
+		return;
+	}
 	q->has_apn = opt_str(q->apn, sizeof(q->apn), c->o.apn);
 	if (c->o.auth >= 0) {
 		q->has_auth = true;
@@ -285,25 +247,26 @@ static void start_call(struct cfam *f)
 	q->has_ip_family = true;
 	q->ip_family = (uint8_t)f->family;
 	f->busy = true;
-	err = qconn_send_msg(c, f->cid, &qmi_wds_start_network_req_def, q, CALL_TIMEOUT_MS,
+	err = qconn_send_msg(c, f->cid, &qmi_wds_start_network_req_def, q,
+			     c->o.call_timeout_ms ? c->o.call_timeout_ms : CALL_TIMEOUT_MS,
 			     on_start, f);
 	free(q);
 	if (err) {
 		f->busy = false;
-		qconn_fail(c, qcli_exit_for_errno(err), "couldn't send Start Network: %s", strerror(-err));
+		qconn_fail(c, err, NULL, false, "couldn't send Start Network: %s", strerror(-err));
 	}
 }
 
-void qconn_step_call(struct qconn *c)
+void qconn_call_enter(struct qconn *c)
 {
 	unsigned i;
 
-	c->st = S_CALL;
-	qconn_progress(c, "starting the %s call%s (APN '%s')",
+	qconn_progress(c, "starting the %s call%s (%s%s%s)",
 		       c->nfam == 2 ? "IPv4 and IPv6" : (c->fam[0].family == 4 ? "IPv4" : "IPv6"),
-		       c->nfam == 2 ? "s" : "", c->o.apn ? c->o.apn : "");
-	for (i = 0; i < c->nfam && c->st == S_CALL; i++) {
-		struct cfam *f = &c->fam[i];
+		       c->nfam == 2 ? "s" : "", c->o.apn ? "APN '" : "the profile's APN",
+		       c->o.apn ? c->o.apn : "", c->o.apn ? "'" : "");
+	for (i = 0; i < c->nfam && c->st == QCONN_CALL; i++) {
+		struct qconn_fam *f = &c->fam[i];
 
 		if (f->busy)
 			continue;
@@ -312,4 +275,34 @@ void qconn_step_call(struct qconn *c)
 		else
 			start_call(f);
 	}
+}
+
+void qconn_backoff_enter(struct qconn *c)
+{
+	qconn_later(c, c->backoff_ms, qconn_done);
+	c->backoff_ms = c->backoff_ms * 2 > c->o.backoff_max_ms ? c->o.backoff_max_ms :
+								c->backoff_ms * 2;
+}
+
+void qconn_call_ended(struct qconn_fam *f, const char *why)
+{
+	struct qconn *c = f->c;
+	char line[256];
+
+	qconn_progress(c, "the network ended the IPv%d call%s", f->family, why);
+	if (c->nc) {
+		qnet_netconf_undo(c->nc);
+		c->nc = NULL;
+		snprintf(line, sizeof(line), "the network ended the IPv%d call%s", f->family, why);
+		qconn_emit(c, QCONN_EV_DOWN, line);
+	}
+	if (!c->ever_up && c->st == QCONN_CALL) {
+		qconn_fail(c, -ECONNRESET, NULL, false, "the IPv%d call ended while connecting%s",
+			   f->family, why);
+		return;
+	}
+	if (c->st == QCONN_BACKOFF || c->st == QCONN_REG)
+		return; /* a retry is already planned */
+	qconn_progress(c, "reconnecting in %u s", c->backoff_ms / 1000);
+	qconn_go(c, QCONN_BACKOFF);
 }

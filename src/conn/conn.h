@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The connection manager: a state machine on an open device's loop that sets raw-IP (or QMAP),
+ * waits for the SIM and packet-domain registration, starts one WDS call per IP family,
+ * configures a TUN device with the modem's addresses, runs the data pump, follows Packet Service
+ * Status indications and reconnects with backoff.
+ *
+ *   FORMAT -> SIM -> REG -> CALL -> UP
+ *                     ^               |  the network ends a call, or a call attempt fails
+ *                     +--- BACKOFF <--+
+ *
+ * Everything it has to say goes through one callback (struct qconn_event): it never writes to
+ * stdout or stderr and leaves what a failure means for the program to the caller. A failure
+ * before the first UP is final (QCONN_FAILED); after it, a failed attempt only grows the
+ * backoff.
+ *
+ * It owns its client ids: allocated by qconn_start(), released by qconn_stop() (unless
+ * keep_cids). Nothing in it blocks except the start's client id allocation and the final
+ * teardown, which run the loop themselves: neither may be called from a callback of the device.
+ */
+#ifndef QCONN_CONN_H
+#define QCONN_CONN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "qmi/tlv.h"
+
+struct qb_loop;
+struct qmi_dev;
+struct qnet_ipconf;
+struct qnet_pump_stats;
+struct qconn;
+
+enum { QCONN_V4 = 1, QCONN_V6 = 2 };
+
+enum qconn_state {
+	QCONN_FORMAT,  /* setting the data format */
+	QCONN_SIM,     /* waiting for the SIM */
+	QCONN_REG,     /* waiting for packet-domain registration */
+	QCONN_CALL,    /* starting the calls and reading their settings */
+	QCONN_UP,      /* configured, moving packets */
+	QCONN_BACKOFF, /* waiting before the next attempt */
+	QCONN_FAILED,  /* gave up: the QCONN_EV_ERROR event said why */
+	QCONN_STOPPED, /* qconn_stop() ran */
+	QCONN_NSTATES
+};
+
+enum qconn_event_kind {
+	QCONN_EV_STATE,    /* c entered ev->state */
+	QCONN_EV_PROGRESS, /* ev->text: a step, as a sentence (repeats are not reported) */
+	QCONN_EV_UP,       /* the calls are up and the interface configured: ev->up */
+	QCONN_EV_DOWN,     /* the interface configuration was taken down (ev->text: why) */
+	QCONN_EV_WARNING,  /* ev->text: something failed that the connection survives */
+	QCONN_EV_ERROR,    /* final: ev->err, ev->qmi, ev->local, ev->text; QCONN_FAILED follows */
+	QCONN_EV_TICK,     /* once a second: the counters (qconn_info) moved */
+};
+
+struct qconn_up {
+	const char *ifname;
+	const struct qnet_ipconf *ip;
+	const char *data_path;   /* the pump's backend */
+	const char *data_format; /* "raw-ip", or the QMAP terms */
+	bool needs_root;         /* the configuration was only printed, as ip commands */
+};
+
+struct qconn_event {
+	enum qconn_event_kind kind;
+	enum qconn_state state; /* the state now */
+	const char *text;       /* PROGRESS, DOWN, WARNING, ERROR; never NULL there */
+	/* ERROR: the cause as a negative errno; -EREMOTEIO when the modem refused (qmi says
+	 * how; for a call, with its end reason in text), -ETIMEDOUT when a wait ran out,
+	 * -EPROTO when the modem's answer is unusable. local: the failure is this host's (TUN,
+	 * interface configuration, resources), not the modem's. */
+	int err;
+	struct qmi_result qmi;
+	bool local;
+	const struct qconn_up *up; /* UP */
+};
+
+typedef void (*qconn_event_cb)(void *user, struct qconn *c, const struct qconn_event *ev);
+
+struct qconn_opts {
+	const char *apn;       /* NULL: none sent, the profile's APN is used */
+	const char *user, *password;
+	const char *ifname;    /* NULL: the kernel picks qmiusb%d */
+	const char *dns_file;  /* NULL: DNS servers are only reported */
+	unsigned families;     /* QCONN_V4 | QCONN_V6 */
+	int auth;              /* -1: not sent; else a QMI_WDS_AUTH_* mask */
+	int profile;           /* -1: not sent */
+	bool no_routes;
+	bool qmap;             /* ask for QMAP aggregation (mux id 0); raw-IP if refused */
+	bool keep_cids;        /* qconn_stop() leaves the client ids allocated */
+	unsigned timeout_ms;   /* per request; 0: the device's default */
+	unsigned call_timeout_ms; /* Start Network; 0: 60 s (it may take long on a network) */
+	unsigned sim_timeout_ms, reg_timeout_ms;
+	unsigned backoff_min_ms, backoff_max_ms;
+	FILE *advice;          /* where the ip commands go without CAP_NET_ADMIN; may be NULL */
+	qconn_event_cb cb;
+	void *cb_user;
+};
+
+/* Defaults: IPv4, 30 s SIM and 60 s registration timeouts, backoff 1..60 s. */
+void qconn_opts_init(struct qconn_opts *o);
+
+/* dev must be open (CTL) on its loop. Allocates the client ids, opens the TUN and starts the
+ * machine; events may come before it returns (a failure: QCONN_EV_ERROR). 0, or -errno when
+ * not even that could start (-ENOMEM); *out is set either way (NULL on -errno) and is freed
+ * by qconn_stop(). */
+int qconn_start(struct qconn **out, struct qmi_dev *dev, const struct qconn_opts *o);
+/* Stops the calls (synchronously), undoes the TUN configuration, closes the TUN, releases the
+ * client ids and frees c once no loop callback is on the stack. Events may come from it
+ * (PROGRESS, WARNING, then STATE QCONN_STOPPED). Accepts NULL. */
+void qconn_stop(struct qconn *c);
+
+enum qconn_state qconn_get_state(const struct qconn *c);
+const char *qconn_state_name(enum qconn_state st);
+
+struct qconn_cid {
+	uint8_t svc, cid;
+};
+/* The client ids c holds, at most max into out; returns how many it holds. */
+unsigned qconn_cids(const struct qconn *c, struct qconn_cid *out, unsigned max);
+
+/* What a published state shows. Strings point into c and stay valid until the next event. */
+struct qconn_info {
+	enum qconn_state state;
+	bool ever_up;
+	const char *ifname;      /* "" before the TUN exists */
+	const char *last;        /* the last progress sentence */
+	const char *data_path;   /* NULL without a pump */
+	const char *data_format; /* "" before the format is set */
+	const char *ipv4, *ipv6; /* "A/prefix" or "" */
+	unsigned mtu;
+	uint64_t uptime_s;       /* when up */
+	uint8_t wds_cid;         /* the first family's WDS client (packet service status) */
+	const struct qnet_pump_stats *pump; /* NULL without a pump */
+	int ifindex;             /* 0 before the TUN exists */
+	/* The modem's WDS packet statistics as last read (every 5 s while up). */
+	const struct qmi_wds_get_packet_statistics_resp *modem; /* NULL until read */
+};
+void qconn_get_info(const struct qconn *c, struct qconn_info *info);
+
+#endif

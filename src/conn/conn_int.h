@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to the connection manager: the machine's state and the helpers its steps share.
+ * conn.c holds the core (start, stop, the transition table, requests and events); format.c,
+ * wait.c, call.c and stats.c hold one step each. Steps never call each other: a step that is
+ * done calls qconn_done(), and the table says what comes next.
+ */
+#ifndef QCONN_CONN_INT_H
+#define QCONN_CONN_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/list.h"
+#include "base/loop.h"
+#include "conn/conn.h"
+#include "qmi/device.h"
+#include "qmi/messages.h"
+
+#define QCONN_MAX_CIDS 5
+
+struct qconn_fam {
+	struct qconn *c;
+	int family; /* 4 or 6 */
+	uint8_t cid;
+	bool connected;
+	bool busy; /* a request of this family is in flight */
+	uint32_t pdh;
+	struct qmi_sub *sub;
+	struct qmi_wds_get_current_settings_resp cs;
+	bool have_settings;
+};
+
+struct qconn {
+	struct qconn_opts o;
+	struct qmi_dev *dev;
+	struct qb_loop *loop;
+	enum qconn_state st;
+	bool ever_up;
+	bool have_wda, have_uim;
+	bool fmt_qmap;      /* the Set Data Format in flight asks for QMAP */
+	char fmt_desc[128]; /* the data format in use */
+	uint8_t wda_cid, nas_cid, uim_cid;
+	struct qconn_fam fam[2];
+	unsigned nfam;
+	struct qconn_cid cids[QCONN_MAX_CIDS]; /* what qconn_stop() releases */
+	unsigned ncids;
+	struct qb_timer timer; /* the step's wait (poll, backoff): runs timer_fn */
+	void (*timer_fn)(struct qconn *c);
+	uint64_t deadline;
+	unsigned backoff_ms;
+	char last[160];
+	struct qnet_tun *tun;
+	struct qnet_netconf *nc;
+	struct qnet_pump *pump;
+	struct qb_list reqs; /* struct qconn_req in flight */
+	struct qb_close close;
+	/* Counters and addresses for qconn_get_info(). */
+	struct qb_timer tick;
+	unsigned ticks;
+	bool stats_busy;
+	struct qmi_wds_get_packet_statistics_resp wds;
+	bool have_wds;
+	char addr4[64], addr6[64];
+	unsigned mtu;
+	uint64_t since_ms;
+};
+
+/* Moves to st and runs its entry (the table in conn.c). */
+void qconn_go(struct qconn *c, enum qconn_state st);
+/* Runs fn(c) in ms, replacing the wait planned before. */
+void qconn_later(struct qconn *c, unsigned ms, void (*fn)(struct qconn *c));
+/* The current step is done: go where the table says. */
+void qconn_done(struct qconn *c);
+
+void qconn_progress(struct qconn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void qconn_warn(struct qconn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void qconn_emit(struct qconn *c, enum qconn_event_kind kind, const char *text);
+void qconn_emit_ev(struct qconn *c, struct qconn_event *ev); /* fills ev->state */
+/* Final failure: err as in struct qconn_event, r may be NULL. Ignored once failed. */
+void qconn_fail(struct qconn *c, int err, const struct qmi_result *r, bool local,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* True once failed or stopped: late answers change nothing. */
+bool qconn_over(const struct qconn *c);
+
+/* Encodes msg with its def and sends it; cb runs once with the response, unless c is stopped
+ * first (then never). 0 or -errno. */
+int qconn_send_msg(struct qconn *c, uint8_t cid, const struct qmi_msg_def *def, const void *msg,
+		   unsigned timeout_ms, qmi_resp_cb cb, void *user);
+/* The response's result and decoded body. 0 success; -EREMOTEIO (*r says why, body decoded
+ * anyway: failures carry call end reasons); else the transport's -errno. */
+int qconn_response(int err, const struct qmi_frame *resp, const struct qmi_msg_def *def, void *out,
+		   struct qmi_result *r);
+const char *qconn_errtext(int err, const struct qmi_result *r, char *buf, size_t len);
+/* "QMI error 14 (CallFailed)". */
+const char *qconn_qmi_error_str(uint16_t code, char *buf, size_t len);
+static inline const char *qconn_name(const char *s)
+{
+	return s ? s : "unknown";
+}
+
+/* Step entries (the table's). */
+void qconn_format_enter(struct qconn *c);
+void qconn_sim_enter(struct qconn *c);
+void qconn_reg_enter(struct qconn *c);
+void qconn_call_enter(struct qconn *c);
+void qconn_backoff_enter(struct qconn *c);
+/* The network ended f's call. */
+void qconn_call_ended(struct qconn_fam *f, const char *why);
+
+/* stats.c: the once-a-second tick and the modem's packet counters. */
+void qconn_tick(void *user);
+
+#endif
