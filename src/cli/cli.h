@@ -201,6 +201,10 @@ int qcli_usage_error(struct qcli *cli, const char *fmt, ...) __attribute__((form
 /* Any other failure with an explicit exit code. */
 int qcli_fail(struct qcli *cli, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A string from the modem made safe for the terminal: escaped into buf exactly as JSON output
+ * escapes it (qmi_str_escape), cut short if buf is too small. Returns buf. */
+#define QCLI_ESC_MAX 1600
+const char *qcli_esc(const char *s, char *buf, size_t cap);
 /* "QMI error 5 (ClientIdsExhausted)" into buf. */
 const char *qcli_qmi_error_str(uint16_t code, char *buf, size_t len);
 /* Writes {"code":N,"name":".."} as member key of the JSON output (no-op without --json). */

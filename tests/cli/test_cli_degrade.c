@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Commands degrade by section: a modem that refuses some of a command's queries (old firmware,
+ * proxies, no SIM) still gets every section it answered printed, each refusal named, and exit 0
+ * as long as the primary query was answered. The software modem refuses on demand
+ * (--sim-fault refuse=SVC:MSG).
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+
+#include "cli/cli.h"
+#include "cli_run.h"
+#include "sim/sim.h"
+
+#define HAS(hay, needle) cr_assert(strstr((hay), (needle)), "missing <%s> in:\n%s", (needle), (hay))
+#define HASNT(hay, needle) \
+	cr_assert(!strstr((hay), (needle)), "unexpected <%s> in:\n%s", (needle), (hay))
+
+/* DMS Get Model 0x0022, Get Operating Mode 0x002D: refused, the rest shown, exit 0. */
+Test(degrade, info_names_each_refusal)
+{
+	struct run r = RUN("-d", "sim", "--sim-fault", "refuse=dms:0x22,refuse=dms:0x2d", "info");
+
+	cr_assert_eq(r.rc, 0, "rc %d, stderr: %s", r.rc, r.err);
+	HAS(r.out, "[sim] Device model not available: QMI error 94 (NotSupported)\n");
+	HAS(r.out, "[sim] Operating mode not available: QMI error 94 (NotSupported)\n");
+	HAS(r.out, "\tManufacturer: '" QSIM_MANUFACTURER "'\n");
+	HAS(r.out, "\t   IMEI: '" QSIM_IMEI "'\n");
+	HASNT(r.out, QSIM_MODEL);
+	run_free(&r);
+
+	r = RUN_JSON("-d", "sim", "--sim-fault", "refuse=dms:0x22,refuse=dms:0x2d", "info");
+	cr_assert_eq(r.rc, 0, "rc %d: %s", r.rc, r.out);
+	cr_assert(r.json, "not JSON: %s", r.out);
+	cr_assert_eq(jq_get(r.json, "model")->type, JQ_NULL);
+	cr_assert_str_eq(jq_str(r.json, "imei"), QSIM_IMEI);
+	cr_assert_eq(jq_get(r.json, "operating_mode")->type, JQ_NULL);
+	cr_assert_str_eq(jq_str(r.json, "unavailable.model.name"), "NotSupported");
+	cr_assert_str_eq(jq_str(r.json, "unavailable.operating_mode.name"), "NotSupported");
+	cr_assert_null(jq_get(r.json, "error"));
+	run_free(&r);
+}
+
+/* The primary query, DMS Get IDs (0x0025), refused: everything else still printed, exit 4. */
+Test(degrade, info_fails_when_the_primary_query_is_refused)
+{
+	struct run r = RUN("-d", "sim", "--sim-fault", "refuse=dms:0x25", "info");
+
+	cr_assert_eq(r.rc, QCLI_EXIT_QMI, "rc %d, stderr: %s", r.rc, r.err);
+	HAS(r.out, "[sim] Device IDs not available: QMI error 94 (NotSupported)\n");
+	HAS(r.out, "\tModel: '" QSIM_MODEL "'\n");
+	HAS(r.err, "couldn't get IDs: QMI error 94 (NotSupported)");
+	run_free(&r);
+}
+
+/* Old firmware without NAS Get Signal Info (0x004F): the strength section alone, exit 0. */
+Test(degrade, signal_without_signal_info)
+{
+	struct run r = RUN("-d", "sim", "--sim-fault", "refuse=nas:0x4f", "signal");
+
+	cr_assert_eq(r.rc, 0, "rc %d, stderr: %s", r.rc, r.err);
+	HAS(r.out, "[sim] Signal info not available: QMI error 94 (NotSupported)\n");
+	HAS(r.out, "[sim] Successfully got signal strength\n");
+	run_free(&r);
+
+	r = RUN_JSON("-d", "sim", "--sim-fault", "refuse=nas:0x4f", "signal");
+	cr_assert_eq(r.rc, 0);
+	cr_assert(r.json, "not JSON: %s", r.out);
+	cr_assert_str_eq(jq_str(r.json, "unavailable.signal_info.name"), "NotSupported");
+	cr_assert_null(jq_get(r.json, "signal_info"));
+	cr_assert_not_null(jq_get(r.json, "signal_strength"), "%s", r.out);
+	run_free(&r);
+}
+
+/* `versions` is CTL Get Version Info itself: a refusal is reported by name. */
+Test(degrade, versions_reports_the_refusal)
+{
+	struct run r = RUN("-d", "sim", "--sim-fault", "refuse=ctl:0x21", "versions");
+
+	cr_assert_eq(r.rc, QCLI_EXIT_QMI, "rc %d, stderr: %s", r.rc, r.err);
+	HAS(r.err, "couldn't get version info: QMI error 94 (NotSupported)");
+	run_free(&r);
+}
+
+/* A knob that names no message is the user's mistake. */
+Test(degrade, refuse_knob_syntax)
+{
+	struct qsim_faults f;
+	char err[128];
+
+	cr_assert_eq(qsim_faults_parse(&f, "refuse=nas:0x4f,refuse=2:37", err, sizeof(err)), 0);
+	cr_assert_eq(f.n_refuse, 2);
+	cr_assert_eq(f.refuse[0].svc, QMI_SVC_NAS);
+	cr_assert_eq(f.refuse[0].msg_id, 0x4f);
+	cr_assert_eq(f.refuse[1].svc, QMI_SVC_DMS);
+	cr_assert_eq(f.refuse[1].msg_id, 37);
+	cr_assert_eq(qsim_faults_parse(&f, "refuse=nas", err, sizeof(err)), -EINVAL);
+	cr_assert_eq(qsim_faults_parse(&f, "refuse=bogus:1", err, sizeof(err)), -EINVAL);
+	cr_assert_eq(qsim_faults_parse(&f, "refuse=nas:0x10000", err, sizeof(err)), -EINVAL);
+}
