@@ -98,3 +98,34 @@ Test(degrade, refuse_knob_syntax)
 	cr_assert_eq(qsim_faults_parse(&f, "refuse=bogus:1", err, sizeof(err)), -EINVAL);
 	cr_assert_eq(qsim_faults_parse(&f, "refuse=nas:0x10000", err, sizeof(err)), -EINVAL);
 }
+
+/* WDS Get Packet Service Status (0x0022) refused, as without a SIM on some firmware: the SIM
+ * and the serving network still shown, the refusal named, exit 0. */
+Test(degrade, status_without_packet_service)
+{
+	struct run r = RUN("-d", "sim", "--sim-fault", "refuse=wds:0x22", "status");
+
+	cr_assert_eq(r.rc, 0, "rc %d, stderr: %s", r.rc, r.err);
+	HAS(r.out, "[sim] Successfully got card status\n");
+	HAS(r.out, "[sim] Successfully got serving system:\n");
+	HAS(r.out, "[sim] Connection status not available: QMI error 94 (NotSupported)\n");
+	run_free(&r);
+
+	r = RUN_JSON("-d", "sim", "--sim-fault", "refuse=wds:0x22", "status");
+	cr_assert_eq(r.rc, 0, "rc %d: %s", r.rc, r.out);
+	cr_assert(r.json, "not JSON: %s", r.out);
+	cr_assert_eq(jq_get(r.json, "packet_service")->type, JQ_NULL);
+	cr_assert_str_eq(jq_str(r.json, "unavailable.packet_service.name"), "NotSupported");
+	cr_assert_str_eq(jq_str(r.json, "registration.mnc"), "01");
+	run_free(&r);
+}
+
+/* NAS Get Serving System (0x0024) is status's primary query: its refusal fails the command. */
+Test(degrade, status_fails_without_serving_system)
+{
+	struct run r = RUN("-d", "sim", "--sim-fault", "refuse=nas:0x24", "status");
+
+	cr_assert_eq(r.rc, QCLI_EXIT_QMI, "rc %d, stderr: %s", r.rc, r.err);
+	HAS(r.err, "couldn't get serving system: QMI error 94 (NotSupported)");
+	run_free(&r);
+}
