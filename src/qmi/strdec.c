@@ -201,6 +201,26 @@ int qmi_str_decode(enum qmi_str_enc enc, const uint8_t *p, size_t n, unsigned sp
 	return err;
 }
 
+int qmi_str_enc_nas_description(uint8_t v, enum qmi_str_enc *enc)
+{
+	switch (v) {
+	case 0x00:
+	case 0x01: *enc = QMI_STR_ASCII; return 0;
+	case 0x04: *enc = QMI_STR_UCS2LE; return 0;
+	case 0x09: *enc = QMI_STR_GSM7_PACKED; return 0;
+	default: return -EINVAL;
+	}
+}
+
+int qmi_str_enc_nas_plmn(uint8_t v, enum qmi_str_enc *enc)
+{
+	switch (v) {
+	case 0x00: *enc = QMI_STR_GSM7_PACKED; return 0;
+	case 0x01: *enc = QMI_STR_UCS2LE; return 0;
+	default: return -EINVAL;
+	}
+}
+
 /* Length of the valid UTF-8 sequence at p[0..left) (1-4), or 0 when it is not one: overlong
  * forms, surrogates and code points past U+10FFFF are not UTF-8 (RFC 3629). */
 static size_t utf8_seq(const unsigned char *p, size_t left)

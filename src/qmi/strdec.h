@@ -31,6 +31,13 @@ enum qmi_str_enc {
 int qmi_str_decode(enum qmi_str_enc enc, const uint8_t *p, size_t n, unsigned spare_bits,
 		   char *out, size_t cap);
 
+/* The encoding bytes NAS TLVs carry, as libqmi names them: a network description's
+ * (QmiNasNetworkDescriptionEncoding: 0 unspecified and 1 ASCII-7 are ASCII, 4 UCS-2LE, 9 GSM-7
+ * packed) and a PLMN name's (QmiNasPlmnEncodingScheme: 0 GSM-7 packed, 1 UCS-2LE). 0, or
+ * -EINVAL for a value neither names: the name is then not decodable. */
+int qmi_str_enc_nas_description(uint8_t v, enum qmi_str_enc *enc);
+int qmi_str_enc_nas_plmn(uint8_t v, enum qmi_str_enc *enc);
+
 /* Writes s[0..n) with every byte that could act on a terminal or break JSON escaped, the same
  * way for human and JSON output: \" \\ \n \r \t, \u00XX for other control bytes and for bytes
  * that are not UTF-8 (as their Latin-1 code point); valid UTF-8 passes. No quotes around it.

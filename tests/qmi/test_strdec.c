@@ -231,3 +231,31 @@ Test(strdec, real_modem_counts_the_nul)
 	cr_assert_str_eq(r.model, "MC7710");
 	cr_assert_eq(strlen(r.model), 6);
 }
+
+/* The encoding bytes of NAS TLVs. Source of the values and of the "T-Mobile" inputs: libqmi's
+ * QmiNasNetworkDescriptionEncoding and QmiNasPlmnEncodingScheme (src/libqmi-glib/
+ * qmi-enums-nas.h) and its test-utils.c cases network-description-encoded-array/ucs2le, ascii,
+ * unknown (0xFF: not decodable). */
+Test(strdec, nas_encoding_bytes)
+{
+	static const uint8_t ucs2le[] = {
+		0x54, 0x00, 0x2d, 0x00, 0x4d, 0x00, 0x6f, 0x00, 0x62, 0x00, 0x69, 0x00, 0x6c, 0x00,
+		0x65, 0x00,
+	};
+	enum qmi_str_enc enc = QMI_STR_ASCII;
+
+	cr_assert_eq(qmi_str_enc_nas_description(0x04, &enc), 0);
+	assert_decodes(enc, ucs2le, sizeof(ucs2le), "T-Mobile");
+	cr_assert_eq(qmi_str_enc_nas_description(0x00, &enc), 0);
+	cr_assert_eq(enc, QMI_STR_ASCII);
+	cr_assert_eq(qmi_str_enc_nas_description(0x01, &enc), 0);
+	cr_assert_eq(enc, QMI_STR_ASCII);
+	cr_assert_eq(qmi_str_enc_nas_description(0x09, &enc), 0);
+	cr_assert_eq(enc, QMI_STR_GSM7_PACKED);
+	cr_assert_eq(qmi_str_enc_nas_description(0xff, &enc), -EINVAL);
+	cr_assert_eq(qmi_str_enc_nas_plmn(0x00, &enc), 0);
+	cr_assert_eq(enc, QMI_STR_GSM7_PACKED);
+	cr_assert_eq(qmi_str_enc_nas_plmn(0x01, &enc), 0);
+	assert_decodes(enc, ucs2le, sizeof(ucs2le), "T-Mobile");
+	cr_assert_eq(qmi_str_enc_nas_plmn(0x02, &enc), -EINVAL);
+}
