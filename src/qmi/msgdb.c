@@ -117,6 +117,30 @@ static int decode_string(const struct qmi_field *f, struct qmi_cursor *c, uint8_
 	return 0;
 }
 
+/* The decoder for a text8 field's encoding byte. */
+static int text_enc(const struct qmi_field *f, const uint8_t *base, enum qmi_str_enc *enc)
+{
+	uint8_t v = base[f->count_offset];
+
+	if (f->capacity == QMI_TEXT_NAS_PLMN)
+		return qmi_str_enc_nas_plmn(v, enc);
+	return qmi_str_enc_nas_description(v, enc);
+}
+
+static int decode_text(const struct qmi_field *f, struct qmi_cursor *c, uint8_t *base)
+{
+	enum qmi_str_enc enc;
+	size_t n = qmi_cursor_u8(c);
+	const uint8_t *p;
+
+	if (c->err || n > qmi_cursor_left(c))
+		return -EBADMSG;
+	p = qmi_cursor_take(c, n);
+	if (!p || text_enc(f, base, &enc))
+		return -EBADMSG;
+	return qmi_str_decode(enc, p, n, 0, (char *)base + f->offset, f->size);
+}
+
 static int decode_array(const struct qmi_field *f, struct qmi_cursor *c, uint8_t *base)
 {
 	struct qmi_field e = array_elem(f);
@@ -206,6 +230,8 @@ static int decode_field(const struct qmi_field *f, struct qmi_cursor *c, uint8_t
 	case QMI_F_ARRAY16:
 	case QMI_F_ARRAY_FIXED:
 		return decode_array(f, c, base);
+	case QMI_F_TEXT8:
+		return decode_text(f, c, base);
 	default:
 		return -EINVAL;
 	}
@@ -390,6 +416,16 @@ static int encode_field(const struct qmi_field *f, const uint8_t *base, struct q
 	case QMI_F_ARRAY16:
 	case QMI_F_ARRAY_FIXED:
 		return encode_array(f, base, w);
+	case QMI_F_TEXT8: {
+		/* Only what goes out as it is stored: ASCII (the software modem's names). */
+		enum qmi_str_enc enc;
+
+		n = strnlen((const char *)src, f->size);
+		if (n == f->size || n > UINT8_MAX || text_enc(f, base, &enc) || enc != QMI_STR_ASCII)
+			return -EINVAL;
+		qmi_writer_put_u8(w, (uint8_t)n);
+		return qmi_writer_put_bytes(w, src, n);
+	}
 	default:
 		return -EINVAL;
 	}

@@ -19,7 +19,9 @@
  *     ever silently truncated: a value that does not fit is dropped whole;
  *   - an invalid required TLV (.required: ids below 0x10 unless the data file says otherwise)
  *     fails the whole message: -EBADMSG, or -EMSGSIZE when it does not fit its C buffer;
- *   - strings stop at the first NUL and lose trailing 0xFF padding, as libqmi reads them;
+ *   - strings stop at the first NUL and lose trailing 0xFF padding, as libqmi reads them; a
+ *     text8 (an operator name) is decoded from the encoding its TLV declares into UTF-8, and
+ *     is invalid when that encoding is unknown or the bytes do not decode;
  *   - a TLV that appears twice: the LAST one wins (each occurrence is decoded over the previous
  *     one, which keeps the decoder a single forward pass; a later invalid one drops it);
  *   - the Result TLV 0x02 is not part of any struct: read it with qmi_result_get().
@@ -67,7 +69,13 @@ enum qmi_ftype {
 	QMI_F_ARRAY8,       /* u8 count + elements; C: uint16_t n_x; elem x[cap] */
 	QMI_F_ARRAY16,      /* u16 count + elements; C: uint16_t n_x; elem x[cap] */
 	QMI_F_ARRAY_FIXED,  /* exactly `capacity` elements, no count; C: elem x[cap] */
+	QMI_F_TEXT8,        /* u8 length + bytes in the encoding a sibling u8 (at count_offset)
+			     * names, by scheme `capacity` (QMI_TEXT_*); C: char x[N], UTF-8 */
 };
+
+/* How a text8 field's encoding byte reads (qmi/strdec.h has the tables). */
+#define QMI_TEXT_NAS_DESCRIPTION 1 /* QmiNasNetworkDescriptionEncoding */
+#define QMI_TEXT_NAS_PLMN 2        /* QmiNasPlmnEncodingScheme */
 
 /* Printing hints. */
 #define QMI_FF_HEX 0x01     /* numbers in hex */

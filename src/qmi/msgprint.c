@@ -165,7 +165,8 @@ static void walk_value(struct walker *w, const char *key, const struct qmi_field
 		} else if (f->names) {
 			v.name = qmi_enum_name(f->names, v.num.s);
 		}
-	} else if (f->type >= QMI_F_STRING && f->type <= QMI_F_STRING_FIXED) {
+	} else if ((f->type >= QMI_F_STRING && f->type <= QMI_F_STRING_FIXED) ||
+		   f->type == QMI_F_TEXT8) {
 		v.kind = QMI_PV_STRING;
 		v.s = (const char *)p;
 	} else if (f->type == QMI_F_IPV4) {

@@ -59,6 +59,14 @@ static void fill_field(const struct qmi_field *f, uint8_t *base, struct rng *r)
 			p[i] = (uint8_t)('a' + rnd(r) % 26);
 		p[n] = 0;
 		break;
+	case QMI_F_TEXT8:
+		/* Round-trips only as ASCII: say so in its encoding byte (filled before it). */
+		base[f->count_offset] = 1;
+		n = 1 + rnd(r) % FILL_MAX_STR;
+		for (size_t i = 0; i < n; i++)
+			p[i] = (uint8_t)('a' + rnd(r) % 26);
+		p[n] = 0;
+		break;
 	case QMI_F_STRING_FIXED:
 		for (size_t i = 0; i < f->capacity; i++)
 			p[i] = (uint8_t)('0' + rnd(r) % 10);

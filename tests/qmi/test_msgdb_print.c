@@ -449,3 +449,29 @@ Test(print_json, every_message_prints_valid_json)
 		free(s);
 	}
 }
+
+/* An operator name in the encoding its TLV declares (UCS-2LE here, libqmi's test-utils.c
+ * "T-Mobile" bytes) prints as UTF-8 text, in both outputs. */
+Test(print_text, declared_encoding_decoded)
+{
+	static const uint8_t tlvs[] = {
+		0x01, 0x05, 0x00, 0x36, 0x01, 0x04, 0x01, 0x00,
+		0x11, 0x17, 0x00, 0x36, 0x01, 0x04, 0x01, 0x01, 0x04, 0x10,
+		0x54, 0x00, 0x2d, 0x00, 0x4d, 0x00, 0x6f, 0x00, 0x62, 0x00, 0x69, 0x00, 0x6c, 0x00,
+		0x65, 0x00,
+	};
+	uint8_t buf[256];
+	struct qmi_frame f;
+	char *s;
+
+	raw_frame(buf, sizeof(buf), QMI_SVC_NAS, 1, QMI_KIND_RESPONSE, 1, 0x0025, tlvs,
+		  sizeof(tlvs), &f);
+	s = print_text(&f);
+	assert_has(s, "description_encoding: 4 (unicode)\n");
+	assert_has(s, "description: \"T-Mobile\"\n");
+	free(s);
+	s = print_json(&f);
+	assert_json(s);
+	assert_has(s, "\"description\":\"T-Mobile\"");
+	free(s);
+}

@@ -259,3 +259,58 @@ Test(strdec, nas_encoding_bytes)
 	assert_decodes(enc, ucs2le, sizeof(ucs2le), "T-Mobile");
 	cr_assert_eq(qmi_str_enc_nas_plmn(0x02, &enc), -EINVAL);
 }
+
+/* More BCD PLMNs from public sources: "32 f2 10" reads MCC 232, MNC 01 (a Sierra Wireless
+ * AT+KCELL answer, https://devpeace.com/gsm/10345379/how-can-i-extract-the-mcc-and-mnc-from-a-plmn),
+ * and GSM 11.11's example "42 f6 18" reads MCC 246, MNC 81, quoted on the same page. */
+Test(strdec, plmn_bcd_public_examples)
+{
+	static const uint8_t kcell[] = { 0x32, 0xf2, 0x10 };
+	static const uint8_t spec[] = { 0x42, 0xf6, 0x18 };
+	struct qmi_plmn_str p;
+
+	cr_assert_eq(qmi_plmn_from_bcd(kcell, &p), 0);
+	cr_assert_str_eq(p.mcc, "232");
+	cr_assert_str_eq(p.mnc, "01");
+	cr_assert_eq(qmi_plmn_from_bcd(spec, &p), 0);
+	cr_assert_str_eq(p.mcc, "246");
+	cr_assert_str_eq(p.mnc, "81");
+}
+
+/* NAS Get Home Network's "Home Network 3GPP2" TLV (0x11) carries its description's encoding
+ * byte (layout: libqmi data/qmi-service-nas.json, "Get Home Network"; name bytes: libqmi's
+ * test-utils.c vectors). The decoder turns each declared encoding into UTF-8; an encoding no
+ * table names drops that TLV alone, and the required 0x01 still decodes. */
+Test(strdec, home_network_declared_encodings)
+{
+	static const uint8_t ucs2[] = {
+		0x01, 0x08, 0x00, 0x36, 0x01, 0x04, 0x01, 0x03, 'A', 'B', 'C',       /* 310 260 */
+		0x11, 0x17, 0x00, 0x36, 0x01, 0x04, 0x01, 0x01, 0x04, 0x10,
+		0x54, 0x00, 0x2d, 0x00, 0x4d, 0x00, 0x6f, 0x00, 0x62, 0x00, 0x69, 0x00, 0x6c, 0x00,
+		0x65, 0x00,
+	};
+	static const uint8_t gsm[] = {
+		0x01, 0x05, 0x00, 0x36, 0x01, 0x04, 0x01, 0x00,
+		0x11, 0x19, 0x00, 0x36, 0x01, 0x04, 0x01, 0x01, 0x09, 0x12,
+		0x1B, 0xC5, 0x86, 0xB2, 0x41, 0x6D, 0x52, 0x9B, 0xD7,
+		0x86, 0xB7, 0xE9, 0x6D, 0x7C, 0x1B, 0xE0, 0xA6, 0x0C,
+	};
+	static const uint8_t unknown[] = {
+		0x01, 0x05, 0x00, 0x36, 0x01, 0x04, 0x01, 0x00,
+		0x11, 0x08, 0x00, 0x36, 0x01, 0x04, 0x01, 0x01, 0xff, 0x01, 'x',
+	};
+	struct qmi_nas_get_home_network_resp r;
+	struct qmi_decode_info info;
+
+	cr_assert_eq(qmi_msg_decode(&qmi_nas_get_home_network_resp_def, ucs2, sizeof(ucs2), &r), 0);
+	cr_assert(r.has_home_network && r.has_home_network_3gpp2);
+	cr_assert_eq(r.home_network.mcc, 310);
+	cr_assert_str_eq(r.home_network.description, "ABC");
+	cr_assert_str_eq(r.home_network_3gpp2.description, "T-Mobile");
+	cr_assert_eq(qmi_msg_decode(&qmi_nas_get_home_network_resp_def, gsm, sizeof(gsm), &r), 0);
+	cr_assert_str_eq(r.home_network_3gpp2.description, "\f^{}\\[~]|€");
+	cr_assert_eq(qmi_msg_decode_ex(&qmi_nas_get_home_network_resp_def, unknown,
+				       sizeof(unknown), &r, &info), 0);
+	cr_assert(r.has_home_network && !r.has_home_network_3gpp2);
+	cr_assert(qmi_decode_dropped(&qmi_nas_get_home_network_resp_def, &info, 0x11));
+}

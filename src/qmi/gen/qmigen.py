@@ -23,13 +23,15 @@ FTYPE = {"u8": "QMI_F_U8", "u16": "QMI_F_U16", "u32": "QMI_F_U32", "u64": "QMI_F
          "string8": "QMI_F_STRING8", "string16": "QMI_F_STRING16",
          "string_fixed": "QMI_F_STRING_FIXED", "bytes": "QMI_F_BYTES", "ipv4": "QMI_F_IPV4",
          "ipv6": "QMI_F_IPV6", "struct": "QMI_F_STRUCT", "array8": "QMI_F_ARRAY8",
-         "array16": "QMI_F_ARRAY16", "array_fixed": "QMI_F_ARRAY_FIXED"}
+         "array16": "QMI_F_ARRAY16", "array_fixed": "QMI_F_ARRAY_FIXED", "text8": "QMI_F_TEXT8"}
+# text8: the encoding byte's meaning, by the libqmi enum that names it.
+SCHEMES = {"nas_description": "QMI_TEXT_NAS_DESCRIPTION", "nas_plmn": "QMI_TEXT_NAS_PLMN"}
 ARRAYS = ("array8", "array16", "array_fixed")
 STRINGS = ("string", "string8", "string16")
 KINDS = (("request", "REQUEST", "req"), ("response", "RESPONSE", "resp"),
          ("indication", "INDICATION", "ind"))
 FIELD_KEYS = {"name", "type", "capacity", "length", "struct", "element", "enum", "format",
-              "redact", "doc"}
+              "redact", "doc", "encoding", "scheme"}
 TLV_KEYS = FIELD_KEYS | {"tlv", "title", "required"}
 MSG_KEYS = {"name", "id", "const", "c", "doc", "request", "response", "indication"}
 ENUM_KEYS = {"name", "type", "bitmask", "c_prefix", "values", "doc"}
@@ -93,7 +95,11 @@ class Db:
             raise DataError("%s: unknown type %r" % (what, t))
         if not element and not re.fullmatch(r"[a-z_][a-z0-9_]*", f.get("name", "")):
             raise DataError("%s: bad or missing member name" % what)
-        if t in STRINGS or t in ARRAYS or t == "bytes":
+        if t == "text8" and (f.get("scheme") not in SCHEMES or element or
+                             not isinstance(f.get("encoding"), str)):
+            raise DataError("%s: text8 needs a scheme (%s) and the name of its encoding field"
+                            % (what, ", ".join(SCHEMES)))
+        if t in STRINGS or t in ARRAYS or t in ("bytes", "text8"):
             if number(f.get("capacity", 0), what) <= 0:
                 raise DataError("%s: %s needs a capacity" % (what, t))
         if t == "string_fixed" and number(f.get("length", 0), what) <= 0:
@@ -148,6 +154,9 @@ def c_member(f, name=None, dims=""):
         return ["uint8_t %s%s[16]; /* network order */" % (n, dims)]
     if t in STRINGS:
         return ["char %s%s[%d];" % (n, dims, number(f["capacity"], n))]
+    if t == "text8":
+        return ["char %s%s[%d]; /* UTF-8, decoded as %s says */"
+                % (n, dims, number(f["capacity"], n), f["encoding"])]
     if t == "string_fixed":
         return ["char %s%s[%d]; /* %d characters on the wire */"
                 % (n, dims, number(f["length"], n) + 1, number(f["length"], n))]
@@ -270,6 +279,11 @@ class CWriter:
             parts.append(".size = sizeof(%s%s)" % (mem, "[0]" if t in ARRAYS else ""))
             if t in ("array8", "array16", "bytes"):
                 parts.append(".count_offset = offsetof(%s, n_%s)" % (ctype, f["name"]))
+        if t == "text8":
+            if not ctype:
+                raise DataError("%s: text8 only inside a struct or message" % f["name"])
+            parts.append(".count_offset = offsetof(%s, %s)" % (ctype, f["encoding"]))
+            parts.append(".capacity = %s" % SCHEMES[f["scheme"]])
         if t in ARRAYS or t == "bytes":
             parts.append(".capacity = %d" % number(f["capacity"], t))
         if t == "string_fixed":
