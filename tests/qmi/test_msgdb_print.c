@@ -475,3 +475,35 @@ Test(print_text, declared_encoding_decoded)
 	assert_has(s, "\"description\":\"T-Mobile\"");
 	free(s);
 }
+
+/* Firmware adds enum values no table lists, and vendor TLVs: the value prints as its number
+ * (no name invented), the unknown TLV as raw bytes, and everything else still decodes. */
+Test(print_text, unknown_enum_value_and_vendor_tlv)
+{
+	static const uint8_t tlvs[] = {
+		0x02, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x01, 0x01, 0x00, 0x42,                     /* Mode: 66, no name */
+		0x10, 0x02, 0x00, 0x01, 0x00,               /* Offline Reason */
+		0xe1, 0x03, 0x00, 0xaa, 0xbb, 0xcc,         /* a vendor TLV */
+	};
+	struct qmi_dms_get_operating_mode_resp r;
+	uint8_t buf[256];
+	struct qmi_frame f;
+	char *s;
+
+	cr_assert_eq(qmi_msg_decode(&qmi_dms_get_operating_mode_resp_def, tlvs, sizeof(tlvs), &r),
+		     0);
+	cr_assert_eq(r.mode, 0x42);
+	cr_assert(r.has_offline_reason);
+	raw_frame(buf, sizeof(buf), QMI_SVC_DMS, 1, QMI_KIND_RESPONSE, 1,
+		  QMI_DMS_GET_OPERATING_MODE, tlvs, sizeof(tlvs), &f);
+	s = print_text(&f);
+	assert_has(s, "[0x01] Mode: 66\n");
+	assert_has(s, "[0xe1] (unknown) 3 bytes: aa bb cc\n");
+	free(s);
+	s = print_json(&f);
+	assert_json(s);
+	assert_has(s, "\"value\":66}");
+	assert_has(s, "{\"id\":225,\"raw\":\"aabbcc\"}");
+	free(s);
+}
