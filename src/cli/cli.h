@@ -274,6 +274,11 @@ static inline const char *qcli_name(const char *s)
 {
 	return s ? s : "unknown";
 }
+/* An enum value's name, or the value itself as a number when no table names it (firmware adds
+ * values): "registered", "42". Returns name or buf. */
+const char *qcli_enum_str(const char *name, int64_t v, char *buf, size_t cap);
+/* The same with a buffer that lives until the end of the enclosing full expression's block. */
+#define QCLI_ENUM(name, v) qcli_enum_str((name), (int64_t)(v), (char[24]){ 0 }, 24)
 
 /* Parses the global options into cli. Returns -1 and *cmd_index on success (the index of the
  * subcommand in argv, == argc when none), or an exit code (help/version printed, or a usage

@@ -166,7 +166,8 @@ static void human(struct qcli *cli, const struct info *in)
 		const struct qmi_dms_get_operating_mode_resp *m = &in->opmode;
 
 		fprintf(cli->out, "[%s] Operating mode retrieved:\n\tMode: '%s'\n", cli->devname,
-			m->has_mode ? qcli_name(qmi_dms_operating_mode_name(m->mode)) : "unknown");
+			m->has_mode ? QCLI_ENUM(qmi_dms_operating_mode_name(m->mode), m->mode) :
+				      "unknown");
 		if (m->has_offline_reason && (m->mode == QMI_DMS_OPERATING_MODE_OFFLINE ||
 					      m->mode == QMI_DMS_OPERATING_MODE_LOW_POWER))
 			fprintf(cli->out, "\tReason: '%s'\n",

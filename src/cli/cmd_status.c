@@ -118,25 +118,29 @@ static void human_serving(struct qcli *cli, const struct qmi_nas_get_serving_sys
 
 		fprintf(o, "\tRegistration state: '%s'\n\tCS: '%s'\n\tPS: '%s'\n"
 			   "\tSelected network: '%s'\n\tRadio interfaces: '%u'\n",
-			qcli_name(qmi_nas_registration_state_name(ss->registration_state)),
-			qcli_name(qmi_nas_attach_state_name(ss->cs_attach_state)),
-			qcli_name(qmi_nas_attach_state_name(ss->ps_attach_state)),
-			qcli_name(qmi_enum_name(&qmi_enum_nas_network_type, ss->selected_network)),
+			QCLI_ENUM(qmi_nas_registration_state_name(ss->registration_state),
+				  ss->registration_state),
+			QCLI_ENUM(qmi_nas_attach_state_name(ss->cs_attach_state), ss->cs_attach_state),
+			QCLI_ENUM(qmi_nas_attach_state_name(ss->ps_attach_state), ss->ps_attach_state),
+			QCLI_ENUM(qmi_enum_name(&qmi_enum_nas_network_type, ss->selected_network),
+				  ss->selected_network),
 			ss->n_radio_interfaces);
 		for (unsigned i = 0; i < ss->n_radio_interfaces; i++)
 			fprintf(o, "\t\t[%u]: '%s'\n", i,
-				qcli_name(qmi_nas_radio_interface_name(ss->radio_interfaces[i])));
+				QCLI_ENUM(qmi_nas_radio_interface_name(ss->radio_interfaces[i]),
+					  ss->radio_interfaces[i]));
 	}
 	if (s->has_roaming_indicator)
 		fprintf(o, "\tRoaming status: '%s'\n",
-			qcli_name(qmi_enum_name(&qmi_enum_nas_roaming_indicator,
-						s->roaming_indicator)));
+			QCLI_ENUM(qmi_enum_name(&qmi_enum_nas_roaming_indicator,
+						s->roaming_indicator), s->roaming_indicator));
 	if (s->has_data_service_capability) {
 		fprintf(o, "\tData service capabilities: '%u'\n", s->n_data_service_capability);
 		for (unsigned i = 0; i < s->n_data_service_capability; i++)
 			fprintf(o, "\t\t[%u]: '%s'\n", i,
-				qcli_name(qmi_enum_name(&qmi_enum_nas_data_capability,
-							s->data_service_capability[i])));
+				QCLI_ENUM(qmi_enum_name(&qmi_enum_nas_data_capability,
+							s->data_service_capability[i]),
+					  s->data_service_capability[i]));
 	}
 	if (s->has_current_plmn) {
 		struct qmi_plmn_str p;
@@ -270,7 +274,7 @@ static void render(struct qcli *cli, const struct status *st)
 	else
 		fprintf(cli->out, "[%s] Connection status: '%s'\n", cli->devname,
 			st->ps.has_connection_status ?
-			qcli_name(qmi_wds_connection_status_name(conn)) : "unknown");
+			QCLI_ENUM(qmi_wds_connection_status_name(conn), conn) : "unknown");
 }
 
 int qcli_cmd_status(struct qcli *cli, int argc, char **argv)

@@ -170,3 +170,11 @@ const char *qcli_esc(const char *s, char *buf, size_t cap)
 	buf[len < 0 ? 0 : (size_t)len < cap - 1 ? (size_t)len : cap - 1] = '\0';
 	return buf;
 }
+
+const char *qcli_enum_str(const char *name, int64_t v, char *buf, size_t cap)
+{
+	if (name)
+		return name;
+	snprintf(buf, cap, "%lld", (long long)v);
+	return buf;
+}

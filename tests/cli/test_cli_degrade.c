@@ -129,3 +129,18 @@ Test(degrade, status_fails_without_serving_system)
 	HAS(r.err, "couldn't get serving system: QMI error 94 (NotSupported)");
 	run_free(&r);
 }
+
+/* Human output: an enum value no table names prints as its number, and a modem's string never
+ * reaches the terminal with its control bytes (escaped as JSON escapes it). */
+Test(degrade, unknown_values_and_hostile_strings_on_the_terminal)
+{
+	char buf[QCLI_ESC_MAX], small[8];
+
+	cr_assert_str_eq(QCLI_ENUM(NULL, 66), "66");
+	cr_assert_str_eq(QCLI_ENUM(NULL, -1), "-1");
+	cr_assert_str_eq(QCLI_ENUM("registered", 1), "registered");
+	cr_assert_str_eq(qcli_esc("Op\x1b[2J\xff\"", buf, sizeof(buf)),
+			 "Op\\u001b[2J\\u00ff\\\"");
+	/* Cut short, still terminated, still escaped. */
+	cr_assert_str_eq(qcli_esc("\x1b\x1b\x1b", small, sizeof(small)), "\\u001b");
+}
