@@ -160,6 +160,7 @@ struct qcli_req {
 	bool done;
 	int err;                          /* 0 = answered (see result), else -errno */
 	struct qmi_result result;
+	struct qmi_decode_info decoded;   /* optional TLVs dropped as invalid */
 };
 /* Sends every request at once (the modem may answer in any order) and runs the loop until each
  * has its answer, its timeout or the device's end. 0, or -errno when a request could not even
