@@ -9,7 +9,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${FUZZ_BUILD:-$here/../build-fuzz}
 secs=${1:-60}
-targets=${FUZZ_TARGETS:-fuzz_frame fuzz_splitter fuzz_qmap fuzz_qmap5 fuzz_quirks fuzz_desc}
+targets=${FUZZ_TARGETS:-fuzz_frame fuzz_splitter fuzz_qmap fuzz_qmap5 fuzz_quirks fuzz_desc fuzz_string fuzz_plmn}
 CC=clang cmake -S "$here" -B "$build" >/dev/null
 cmake --build "$build" -j"$(nproc)"
 failed=""
@@ -19,6 +19,8 @@ for t in $targets; do
 	case $t in
 	fuzz_quirks) seeds=$here/seeds/quirks ;;
 	fuzz_desc) seeds=$here/seeds/desc ;;
+	fuzz_string) seeds=$here/seeds/string ;;
+	fuzz_plmn) seeds=$here/seeds/plmn ;;
 	*) seeds=$here/seeds ;;
 	esac
 	mkdir -p "$build/corpus-$t"

@@ -23,6 +23,7 @@ struct slot {
 	bool done;
 	int err;
 	struct qmi_result result;
+	struct qmi_decode_info decoded;
 };
 
 struct batch {
@@ -51,7 +52,8 @@ static void on_response(void *user, int err, const struct qmi_frame *resp)
 			s->err = -EBADMSG; /* a response without a Result TLV */
 		} else if (s->result.status == 0 && s->resp_def && s->resp_def->size) {
 			/* Output TLVs exist only on success (libqmi's "prerequisites"). */
-			int r = qmi_msg_decode(s->resp_def, resp->tlvs, resp->tlvs_len, s->resp);
+			int r = qmi_msg_decode_ex(s->resp_def, resp->tlvs, resp->tlvs_len, s->resp,
+						  &s->decoded);
 
 			if (r < 0)
 				s->err = r == -EMSGSIZE ? -EBADMSG : r;
@@ -150,6 +152,7 @@ int qcli_batch(struct qcli *cli, struct qcli_req *reqs, size_t n)
 		reqs[i].done = s->done;
 		reqs[i].err = s->done ? s->err : (err ? err : -ECANCELED);
 		reqs[i].result = s->result;
+		reqs[i].decoded = s->decoded;
 		if (s->done && reqs[i].resp && s->resp)
 			memcpy(reqs[i].resp, s->resp, s->resp_def->size);
 	}

@@ -160,6 +160,7 @@ struct qcli_req {
 	bool done;
 	int err;                          /* 0 = answered (see result), else -errno */
 	struct qmi_result result;
+	struct qmi_decode_info decoded;   /* optional TLVs dropped as invalid */
 };
 /* Sends every request at once (the modem may answer in any order) and runs the loop until each
  * has its answer, its timeout or the device's end. 0, or -errno when a request could not even
@@ -201,6 +202,10 @@ int qcli_usage_error(struct qcli *cli, const char *fmt, ...) __attribute__((form
 /* Any other failure with an explicit exit code. */
 int qcli_fail(struct qcli *cli, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A string from the modem made safe for the terminal: escaped into buf exactly as JSON output
+ * escapes it (qmi_str_escape), cut short if buf is too small. Returns buf. */
+#define QCLI_ESC_MAX 1600
+const char *qcli_esc(const char *s, char *buf, size_t cap);
 /* "QMI error 5 (ClientIdsExhausted)" into buf. */
 const char *qcli_qmi_error_str(uint16_t code, char *buf, size_t len);
 /* Writes {"code":N,"name":".."} as member key of the JSON output (no-op without --json). */
@@ -270,6 +275,11 @@ static inline const char *qcli_name(const char *s)
 {
 	return s ? s : "unknown";
 }
+/* An enum value's name, or the value itself as a number when no table names it (firmware adds
+ * values): "registered", "42". Returns name or buf. */
+const char *qcli_enum_str(const char *name, int64_t v, char *buf, size_t cap);
+/* The same with a buffer that lives until the end of the enclosing full expression's block. */
+#define QCLI_ENUM(name, v) qcli_enum_str((name), (int64_t)(v), (char[24]){ 0 }, 24)
 
 /* Parses the global options into cli. Returns -1 and *cmd_index on success (the index of the
  * subcommand in argv, == argc when none), or an exit code (help/version printed, or a usage

@@ -4,9 +4,10 @@
  * -revision, --dms-get-ids, --dms-get-msisdn, --dms-uim-get-iccid, --dms-uim-get-imsi,
  * --dms-get-operating-mode) plus the SIM card state.
  *
- * MSISDN, ICCID and IMSI come from the SIM: without a usable one the modem refuses them, which
- * is a fact to show, not a failure of the command. Every other refusal fails it (exit 4) after
- * everything that did come back has been printed.
+ * The command degrades by section: every block the modem answered is printed, and every one it
+ * refused (MSISDN, ICCID and IMSI without a usable SIM, Get IDs or the operating mode on some
+ * firmware and proxies) is named with its QMI error. It fails (exit 4) only when the primary
+ * query, DMS Get IDs, is refused, or when any request got no answer at all.
  */
 #include <errno.h>
 #include <string.h>
@@ -41,10 +42,8 @@ static const char *const what[R_N] = {
 	[R_OPMODE] = "couldn't get operating mode",
 };
 
-static bool soft(int i)
-{
-	return i == R_CARD || i == R_MSISDN || i == R_ICCID || i == R_IMSI;
-}
+/* The query the command stands on: its refusal fails the command. */
+#define R_PRIMARY R_IDS
 
 /* Answered with a QMI error (as opposed to answered fine or not at all). */
 static bool refused(const struct qcli_req *r)
@@ -92,11 +91,11 @@ static void setup(struct info *in, uint8_t dms, uint8_t uim)
 static void human_string(struct qcli *cli, const struct qcli_req *r, const char *title,
 			 const char *label, bool has, const char *val)
 {
-	char qe[64];
+	char qe[64], esc[QCLI_ESC_MAX];
 
 	if (ok(r))
 		fprintf(cli->out, "[%s] %s retrieved:\n\t%s: '%s'\n", cli->devname, title, label,
-			qcli_unknown(has, val));
+			qcli_esc(qcli_unknown(has, val), esc, sizeof(esc)));
 	else if (refused(r))
 		fprintf(cli->out, "[%s] %s not available: %s\n", cli->devname, title,
 			qcli_qmi_error_str(r->result.error, qe, sizeof(qe)));
@@ -136,28 +135,39 @@ static void human(struct qcli *cli, const struct info *in)
 		     in->model.model);
 	human_string(cli, &r[R_REV], "Device revision", "Revision", in->rev.has_revision,
 		     in->rev.revision);
+	if (refused(&r[R_IDS]))
+		fprintf(cli->out, "[%s] Device IDs not available: %s\n", cli->devname,
+			qcli_qmi_error_str(r[R_IDS].result.error, buf, sizeof(buf)));
 	if (ok(&r[R_IDS])) {
+		char esc[3][QCLI_ESC_MAX];
+
 		fprintf(cli->out,
 			"[%s] Device IDs retrieved:\n"
 			"\t    ESN: '%s'\n"
 			"\t   IMEI: '%s'\n"
 			"\t   MEID: '%s'\n",
-			cli->devname, qcli_unknown(in->ids.has_esn, in->ids.esn),
-			qcli_unknown(in->ids.has_imei, in->ids.imei),
-			qcli_unknown(in->ids.has_meid, in->ids.meid));
+			cli->devname,
+			qcli_esc(qcli_unknown(in->ids.has_esn, in->ids.esn), esc[0], sizeof(esc[0])),
+			qcli_esc(qcli_unknown(in->ids.has_imei, in->ids.imei), esc[1], sizeof(esc[1])),
+			qcli_esc(qcli_unknown(in->ids.has_meid, in->ids.meid), esc[2], sizeof(esc[2])));
 		if (in->ids.has_imei_sv)
-			fprintf(cli->out, "\tIMEI SV: '%s'\n", in->ids.imei_sv);
+			fprintf(cli->out, "\tIMEI SV: '%s'\n",
+				qcli_esc(in->ids.imei_sv, esc[0], sizeof(esc[0])));
 	}
 	human_card(cli, in);
 	human_string(cli, &r[R_MSISDN], "Device MSISDN", "MSISDN", in->msisdn.has_msisdn,
 		     in->msisdn.msisdn);
 	human_string(cli, &r[R_ICCID], "UIM ICCID", "ICCID", in->iccid.has_iccid, in->iccid.iccid);
 	human_string(cli, &r[R_IMSI], "UIM IMSI", "IMSI", in->imsi.has_imsi, in->imsi.imsi);
+	if (refused(&r[R_OPMODE]))
+		fprintf(cli->out, "[%s] Operating mode not available: %s\n", cli->devname,
+			qcli_qmi_error_str(r[R_OPMODE].result.error, buf, sizeof(buf)));
 	if (ok(&r[R_OPMODE])) {
 		const struct qmi_dms_get_operating_mode_resp *m = &in->opmode;
 
 		fprintf(cli->out, "[%s] Operating mode retrieved:\n\tMode: '%s'\n", cli->devname,
-			m->has_mode ? qcli_name(qmi_dms_operating_mode_name(m->mode)) : "unknown");
+			m->has_mode ? QCLI_ENUM(qmi_dms_operating_mode_name(m->mode), m->mode) :
+				      "unknown");
 		if (m->has_offline_reason && (m->mode == QMI_DMS_OPERATING_MODE_OFFLINE ||
 					      m->mode == QMI_DMS_OPERATING_MODE_LOW_POWER))
 			fprintf(cli->out, "\tReason: '%s'\n",
@@ -180,7 +190,9 @@ static void json_string(struct qcli *cli, const struct qcli_req *r, const char *
 static void json(struct qcli *cli, const struct info *in)
 {
 	static const char *const keys[R_N] = {
-		[R_CARD] = "sim", [R_MSISDN] = "msisdn", [R_ICCID] = "iccid", [R_IMSI] = "imsi",
+		[R_MANUF] = "manufacturer", [R_MODEL] = "model", [R_REV] = "revision",
+		[R_IDS] = "ids", [R_CARD] = "sim", [R_MSISDN] = "msisdn", [R_ICCID] = "iccid",
+		[R_IMSI] = "imsi", [R_OPMODE] = "operating_mode",
 	};
 	const struct qcli_req *r = in->req;
 	struct qcli_json *j = cli->js;
@@ -228,7 +240,7 @@ static void json(struct qcli *cli, const struct info *in)
 	if (in->uim_refused)
 		qcli_json_qmi_error(cli, "sim", in->uim_result.error);
 	for (int i = 0; i < R_N; i++)
-		if (soft(i) && refused(&r[i]))
+		if (refused(&r[i]))
 			qcli_json_qmi_error(cli, keys[i], r[i].result.error);
 	qcli_json_obj_end(j);
 }
@@ -266,13 +278,13 @@ int qcli_cmd_info(struct qcli *cli, int argc, char **argv)
 	else
 		human(cli, &in);
 
-	/* Exit code: the first failure that is not the SIM's to explain. A request that got no
-	 * answer at all (timeout, unplug) always counts. */
+	/* Exit code: the first failure among the primary query's refusal and the requests that
+	 * got no answer at all (timeout, unplug); other refusals are shown above, not failures. */
 	rc = QCLI_EXIT_OK;
 	for (int i = 0; i < R_N; i++) {
 		int c;
 
-		if (soft(i) && refused(&in.req[i]))
+		if (i != R_PRIMARY && refused(&in.req[i]))
 			continue;
 		c = qcli_req_check(cli, &in.req[i], what[i]);
 		if (!rc)

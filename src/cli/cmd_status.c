@@ -3,7 +3,10 @@
  * `qmiusb status`: the SIM card (qmicli --uim-get-card-status), registration and serving
  * network (--nas-get-serving-system) and the packet service status
  * (--wds-get-packet-service-status), then a running connection's part through
- * qcli_status_connection(). A modem without a UIM service still shows the rest.
+ * qcli_status_connection(). The command degrades by section: every block the modem answered
+ * is printed and every refusal named (a modem without a UIM service or a usable SIM, WDS
+ * refusing without one); it fails only when the primary query, NAS Get Serving System, is
+ * refused, or when a request got no answer at all. MCC and MNC keep their digits ("01").
  */
 #include <errno.h>
 #include <string.h>
@@ -11,6 +14,7 @@
 #include "cli/cli.h"
 #include "cli/sim_card.h"
 #include "qmi/messages.h"
+#include "qmi/strdec.h"
 
 enum { R_CARD, R_SERVING, R_PACKET, R_N };
 
@@ -39,6 +43,17 @@ static const char *perso_state(uint8_t v)
 static const char *pin_state(uint8_t v)
 {
 	return qcli_name(qmi_enum_name(&qmi_enum_uim_pin_state, v));
+}
+
+/* The PLMN of Get Serving System as digits: the MNC has three when the PCS digit TLV says
+ * so for this very MNC. -EINVAL for numbers no PLMN has. */
+static int plmn(const struct qmi_nas_get_serving_system_resp *s, struct qmi_plmn_str *p)
+{
+	bool mnc3 = s->has_mnc_pcs_digit && s->mnc_pcs_digit.includes_pcs_digit &&
+		    s->mnc_pcs_digit.mcc == s->current_plmn.mcc &&
+		    s->mnc_pcs_digit.mnc == s->current_plmn.mnc;
+
+	return qmi_plmn_from_numbers(s->current_plmn.mcc, s->current_plmn.mnc, mnc3, p);
 }
 
 static void human_session(FILE *o, const char *label, uint16_t index)
@@ -103,29 +118,40 @@ static void human_serving(struct qcli *cli, const struct qmi_nas_get_serving_sys
 
 		fprintf(o, "\tRegistration state: '%s'\n\tCS: '%s'\n\tPS: '%s'\n"
 			   "\tSelected network: '%s'\n\tRadio interfaces: '%u'\n",
-			qcli_name(qmi_nas_registration_state_name(ss->registration_state)),
-			qcli_name(qmi_nas_attach_state_name(ss->cs_attach_state)),
-			qcli_name(qmi_nas_attach_state_name(ss->ps_attach_state)),
-			qcli_name(qmi_enum_name(&qmi_enum_nas_network_type, ss->selected_network)),
+			QCLI_ENUM(qmi_nas_registration_state_name(ss->registration_state),
+				  ss->registration_state),
+			QCLI_ENUM(qmi_nas_attach_state_name(ss->cs_attach_state), ss->cs_attach_state),
+			QCLI_ENUM(qmi_nas_attach_state_name(ss->ps_attach_state), ss->ps_attach_state),
+			QCLI_ENUM(qmi_enum_name(&qmi_enum_nas_network_type, ss->selected_network),
+				  ss->selected_network),
 			ss->n_radio_interfaces);
 		for (unsigned i = 0; i < ss->n_radio_interfaces; i++)
 			fprintf(o, "\t\t[%u]: '%s'\n", i,
-				qcli_name(qmi_nas_radio_interface_name(ss->radio_interfaces[i])));
+				QCLI_ENUM(qmi_nas_radio_interface_name(ss->radio_interfaces[i]),
+					  ss->radio_interfaces[i]));
 	}
 	if (s->has_roaming_indicator)
 		fprintf(o, "\tRoaming status: '%s'\n",
-			qcli_name(qmi_enum_name(&qmi_enum_nas_roaming_indicator,
-						s->roaming_indicator)));
+			QCLI_ENUM(qmi_enum_name(&qmi_enum_nas_roaming_indicator,
+						s->roaming_indicator), s->roaming_indicator));
 	if (s->has_data_service_capability) {
 		fprintf(o, "\tData service capabilities: '%u'\n", s->n_data_service_capability);
 		for (unsigned i = 0; i < s->n_data_service_capability; i++)
 			fprintf(o, "\t\t[%u]: '%s'\n", i,
-				qcli_name(qmi_enum_name(&qmi_enum_nas_data_capability,
-							s->data_service_capability[i])));
+				QCLI_ENUM(qmi_enum_name(&qmi_enum_nas_data_capability,
+							s->data_service_capability[i]),
+					  s->data_service_capability[i]));
 	}
-	if (s->has_current_plmn)
-		fprintf(o, "\tCurrent PLMN:\n\t\tMCC: '%u'\n\t\tMNC: '%u'\n\t\tDescription: '%s'\n",
-			s->current_plmn.mcc, s->current_plmn.mnc, s->current_plmn.description);
+	if (s->has_current_plmn) {
+		struct qmi_plmn_str p;
+		char esc[QCLI_ESC_MAX];
+
+		bool valid = plmn(s, &p) == 0;
+
+		fprintf(o, "\tCurrent PLMN:\n\t\tMCC: '%s'\n\t\tMNC: '%s'\n\t\tDescription: '%s'\n",
+			valid ? p.mcc : "unknown", valid ? p.mnc : "unknown",
+			qcli_esc(s->current_plmn.description, esc, sizeof(esc)));
+	}
 	if (s->has_lac)
 		fprintf(o, "\t3GPP location area code: '%u'\n", s->lac);
 	if (s->has_cid)
@@ -182,8 +208,11 @@ static void json_serving(struct qcli_json *j, const struct qmi_nas_get_serving_s
 		qcli_json_str(j, "roaming",
 			      qmi_enum_name(&qmi_enum_nas_roaming_indicator, s->roaming_indicator));
 	if (s->has_current_plmn) {
-		qcli_json_uint(j, "mcc", s->current_plmn.mcc);
-		qcli_json_uint(j, "mnc", s->current_plmn.mnc);
+		struct qmi_plmn_str p;
+		bool valid = plmn(s, &p) == 0;
+
+		qcli_json_str(j, "mcc", valid ? p.mcc : NULL);
+		qcli_json_str(j, "mnc", valid ? p.mnc : NULL);
 		qcli_json_str(j, "description", s->current_plmn.description);
 	}
 	if (s->has_lac)
@@ -212,15 +241,21 @@ static void render(struct qcli *cli, const struct status *st)
 		else
 			qcli_json_null(cli->js, "sim");
 		json_serving(cli->js, &st->ss);
-		qcli_json_obj_begin(cli->js, "packet_service");
-		qcli_json_str(cli->js, "status", st->ps.has_connection_status ?
-			      qmi_wds_connection_status_name(conn) : NULL);
-		qcli_json_obj_end(cli->js);
+		if (refused(&r[R_PACKET])) {
+			qcli_json_null(cli->js, "packet_service");
+		} else {
+			qcli_json_obj_begin(cli->js, "packet_service");
+			qcli_json_str(cli->js, "status", st->ps.has_connection_status ?
+				      qmi_wds_connection_status_name(conn) : NULL);
+			qcli_json_obj_end(cli->js);
+		}
 		qcli_json_obj_begin(cli->js, "unavailable");
 		if (st->uim_refused)
 			qcli_json_qmi_error(cli, "sim", st->uim_result.error);
 		else if (refused(&r[R_CARD]))
 			qcli_json_qmi_error(cli, "sim", r[R_CARD].result.error);
+		if (refused(&r[R_PACKET]))
+			qcli_json_qmi_error(cli, "packet_service", r[R_PACKET].result.error);
 		qcli_json_obj_end(cli->js);
 		return;
 	}
@@ -233,9 +268,13 @@ static void render(struct qcli *cli, const struct status *st)
 	else if (st->card.has_card_status)
 		human_card(cli, &st->card.card_status);
 	human_serving(cli, &st->ss);
-	fprintf(cli->out, "[%s] Connection status: '%s'\n", cli->devname,
-		st->ps.has_connection_status ? qcli_name(qmi_wds_connection_status_name(conn)) :
-					       "unknown");
+	if (refused(&r[R_PACKET]))
+		fprintf(cli->out, "[%s] Connection status not available: %s\n", cli->devname,
+			qcli_qmi_error_str(r[R_PACKET].result.error, qe, sizeof(qe)));
+	else
+		fprintf(cli->out, "[%s] Connection status: '%s'\n", cli->devname,
+			st->ps.has_connection_status ?
+			QCLI_ENUM(qmi_wds_connection_status_name(conn), conn) : "unknown");
 }
 
 int qcli_cmd_status(struct qcli *cli, int argc, char **argv)
@@ -284,9 +323,9 @@ int qcli_cmd_status(struct qcli *cli, int argc, char **argv)
 	err = qcli_batch(cli, st.req, R_N);
 	if (err)
 		return qcli_report(cli, "couldn't complete the requests", err, NULL);
-	/* No answer at all, or NAS/WDS refusing: nothing trustworthy to show. */
+	/* No answer at all, or the primary query refused: nothing trustworthy to show. */
 	for (int i = 0; i < R_N; i++) {
-		if (st.req[i].err || (i != R_CARD && refused(&st.req[i]))) {
+		if (st.req[i].err || (i == R_SERVING && refused(&st.req[i]))) {
 			rc = qcli_req_check(cli, &st.req[i], what[i]);
 			break;
 		}

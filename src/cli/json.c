@@ -6,6 +6,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "qmi/strdec.h"
+
 void qcli_json_init(struct qcli_json *j, FILE *f)
 {
 	memset(j, 0, sizeof(*j));
@@ -18,77 +20,12 @@ static void put(struct qcli_json *j, const char *s)
 		j->err = -EIO;
 }
 
-/* Length of the valid UTF-8 sequence at p (1..4), or 0 when it is not one. Overlong forms,
- * surrogates and code points past U+10FFFF are invalid (RFC 3629). */
-static size_t utf8_seq(const unsigned char *p, size_t left)
-{
-	unsigned char c = p[0];
-	size_t n;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2;
-		cp = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		cp = c & 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (left < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3F);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-	    (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return n;
-}
-
 int qcli_json_write_string(FILE *f, const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-	int bad = 0;
+	int bad = fputc('"', f) == EOF;
 
-	if (fputc('"', f) == EOF)
-		return -EIO;
-	while (i < n) {
-		unsigned char c = p[i];
-		size_t len;
-
-		switch (c) {
-		case '"': bad |= fputs("\\\"", f) == EOF; i++; continue;
-		case '\\': bad |= fputs("\\\\", f) == EOF; i++; continue;
-		case '\n': bad |= fputs("\\n", f) == EOF; i++; continue;
-		case '\r': bad |= fputs("\\r", f) == EOF; i++; continue;
-		case '\t': bad |= fputs("\\t", f) == EOF; i++; continue;
-		default: break;
-		}
-		if (c < 0x20 || c == 0x7F) {
-			bad |= fprintf(f, "\\u%04x", c) < 0;
-			i++;
-			continue;
-		}
-		len = utf8_seq(p + i, n - i);
-		if (!len) {
-			bad |= fputs("\\ufffd", f) == EOF;
-			i++;
-			continue;
-		}
-		bad |= fwrite(p + i, 1, len, f) != len;
-		i += len;
-	}
-	if (fputc('"', f) == EOF)
-		bad = 1;
+	bad |= qmi_str_escape(f, s, n) != 0;
+	bad |= fputc('"', f) == EOF;
 	return bad ? -EIO : 0;
 }
 

@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "qmi/errors.h"
+#include "qmi/strdec.h"
 
 int qcli_exit_for_errno(int err)
 {
@@ -146,4 +147,34 @@ void qcli_json_error(struct qcli *cli)
 	if (cli->error.has_qmi)
 		qcli_json_qmi_error(cli, "qmi_error", cli->error.qmi_error);
 	qcli_json_obj_end(cli->js);
+}
+
+const char *qcli_esc(const char *s, char *buf, size_t cap)
+{
+	FILE *f;
+	long len;
+
+	if (!cap)
+		return "";
+	buf[0] = '\0';
+	if (cap < 2 || !s)
+		return buf;
+	/* One byte kept back: fmemopen writes no terminator into a full buffer. */
+	f = fmemopen(buf, cap - 1, "w");
+	if (!f)
+		return buf;
+	qmi_str_escape(f, s, strlen(s));
+	fflush(f);
+	len = ftell(f);
+	fclose(f);
+	buf[len < 0 ? 0 : (size_t)len < cap - 1 ? (size_t)len : cap - 1] = '\0';
+	return buf;
+}
+
+const char *qcli_enum_str(const char *name, int64_t v, char *buf, size_t cap)
+{
+	if (name)
+		return name;
+	snprintf(buf, cap, "%lld", (long long)v);
+	return buf;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The CTL service on a device: the open sequence qmicli uses (Get Version Info until it is
- * answered, then Sync and Set Data Format when asked) and client ids.
+ * answered, then Sync and Set Data Format when asked) and client ids. A refused Get Version
+ * Info does not stop the open: it is an answer, and the versions are only informative.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -42,7 +43,7 @@ static int store_versions(struct qmi_dev *dev, const struct qmi_ctl_get_version_
 }
 
 /* The readiness check: a freshly plugged modem ignores CTL until it has booted, so keep asking
- * once a second until it answers or the tries run out. */
+ * once a second until it answers or the tries run out. Any answer, even a QMI error, ends it. */
 static int version_info(struct qmi_dev *dev, unsigned tries, struct qmi_result *res)
 {
 	struct qmi_ctl_get_version_info_resp *v = malloc(sizeof(*v));
@@ -57,10 +58,19 @@ static int version_info(struct qmi_dev *dev, unsigned tries, struct qmi_result *
 		r = qmi_dev_call(dev, QMI_CID_NONE, &qmi_ctl_get_version_info_req_def, NULL,
 				 &qmi_ctl_get_version_info_resp_def, v, res, VERSION_INFO_TRY_MS);
 	}
-	if (r == 0)
-		r = check_result(res);
-	if (r == 0)
+	dev->version_refused = r == 0 && res->status != 0;
+	if (dev->version_refused) {
+		/* An answer, so the modem is up; some proxies and firmware refuse this message
+		 * and serve everything else, so the refusal is remembered, not fatal. */
+		dev->version_refusal = *res;
+		if (dev->trace)
+			fprintf(dev->trace, "--- version info refused (QMI error %u): opening anyway\n",
+				res->error);
+		memset(res, 0, sizeof(*res));
+		r = store_versions(dev, &(struct qmi_ctl_get_version_info_resp){ 0 });
+	} else if (r == 0) {
 		r = store_versions(dev, v);
+	}
 out:
 	free(v);
 	return r;
@@ -110,6 +120,13 @@ int qmi_dev_open(struct qmi_dev *dev, const struct qmi_open_opts *o, struct qmi_
 		r = set_data_format(dev, o->data_format, o->qos, res);
 out:
 	return r;
+}
+
+bool qmi_dev_version_refused(const struct qmi_dev *dev, struct qmi_result *result)
+{
+	if (dev->version_refused && result)
+		*result = dev->version_refusal;
+	return dev->version_refused;
 }
 
 size_t qmi_dev_versions(const struct qmi_dev *dev, const struct qmi_svc_version **list)

@@ -80,13 +80,17 @@ void qmi_dev_set_monitor(struct qmi_dev *dev, qmi_ind_cb cb, void *user);
 
 /* version_info_tries 0 = skip; one try per second. data_format -1 = leave, 1 = 802.3, 2 = raw-ip */
 struct qmi_open_opts { unsigned version_info_tries; bool sync; int data_format; bool qos; };
-/* 0; -ETIMEDOUT (no version info after every try); -EREMOTEIO (*result: the modem's error);
- * -EINVAL; or the transport error. result may be NULL. */
+/* 0; -ETIMEDOUT (no answer to Get Version Info after every try); -EREMOTEIO (*result: the
+ * modem's error to Sync or Set Data Format); -EINVAL; or the transport error. result may be
+ * NULL. A QMI error to Get Version Info is an answer: the open goes on without versions (see
+ * qmi_dev_version_refused). */
 int qmi_dev_open(struct qmi_dev *dev, const struct qmi_open_opts *o, struct qmi_result *result);
 
 /* The service versions of the last successful Get Version Info in qmi_dev_open(). */
 struct qmi_svc_version { uint8_t service; uint16_t major, minor; };
 size_t qmi_dev_versions(const struct qmi_dev *dev, const struct qmi_svc_version **list);
+/* Whether the open's Get Version Info was refused; *result (may be NULL) gets the error. */
+bool qmi_dev_version_refused(const struct qmi_dev *dev, struct qmi_result *result);
 
 /* CTL Allocate/Release CID. Reusing an existing cid or keeping it at exit are the caller's
  * choices: nothing here remembers allocations. 0, -EREMOTEIO (*result), -EBADMSG, or -errno. */

@@ -25,6 +25,8 @@ struct qmi_dev {
 	void *data_user;
 	struct qmi_svc_version *versions; /* owned; from the last Get Version Info */
 	size_t n_versions;
+	bool version_refused;             /* the last Get Version Info got a QMI error */
+	struct qmi_result version_refusal;
 	struct qmi_splitter split;        /* large (QMI_FRAME_MAX): last */
 };
 

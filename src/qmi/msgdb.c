@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "qmi/msgdb_table.h"
+#include "qmi/strdec.h"
 #include "qmi/tlv.h"
 
 static const struct qmi_msg_def *const *const service_lists[] = {
@@ -105,14 +106,39 @@ static int decode_string(const struct qmi_field *f, struct qmi_cursor *c, uint8_
 	}
 	if (c->err || n > qmi_cursor_left(c))
 		return -EBADMSG;
-	if (n >= f->size)
-		return -EMSGSIZE;
 	p = qmi_cursor_take(c, n);
 	if (!p)
 		return -EBADMSG;
+	n = qmi_str_len(p, n); /* what follows a NUL, and 0xFF padding, is not the value */
+	if (n >= f->size)
+		return -EMSGSIZE;
 	memcpy(dst, p, n);
 	dst[n] = '\0';
 	return 0;
+}
+
+/* The decoder for a text8 field's encoding byte. */
+static int text_enc(const struct qmi_field *f, const uint8_t *base, enum qmi_str_enc *enc)
+{
+	uint8_t v = base[f->count_offset];
+
+	if (f->capacity == QMI_TEXT_NAS_PLMN)
+		return qmi_str_enc_nas_plmn(v, enc);
+	return qmi_str_enc_nas_description(v, enc);
+}
+
+static int decode_text(const struct qmi_field *f, struct qmi_cursor *c, uint8_t *base)
+{
+	enum qmi_str_enc enc;
+	size_t n = qmi_cursor_u8(c);
+	const uint8_t *p;
+
+	if (c->err || n > qmi_cursor_left(c))
+		return -EBADMSG;
+	p = qmi_cursor_take(c, n);
+	if (!p || text_enc(f, base, &enc))
+		return -EBADMSG;
+	return qmi_str_decode(enc, p, n, 0, (char *)base + f->offset, f->size);
 }
 
 static int decode_array(const struct qmi_field *f, struct qmi_cursor *c, uint8_t *base)
@@ -204,6 +230,8 @@ static int decode_field(const struct qmi_field *f, struct qmi_cursor *c, uint8_t
 	case QMI_F_ARRAY16:
 	case QMI_F_ARRAY_FIXED:
 		return decode_array(f, c, base);
+	case QMI_F_TEXT8:
+		return decode_text(f, c, base);
 	default:
 		return -EINVAL;
 	}
@@ -226,27 +254,60 @@ int qmi_msgdb_decode_tlv(const struct qmi_tlv_def *t, const uint8_t *val, size_t
 	return 0;
 }
 
-int qmi_msg_decode(const struct qmi_msg_def *def, const uint8_t *tlvs, size_t len, void *msg)
+int qmi_msg_decode_ex(const struct qmi_msg_def *def, const uint8_t *tlvs, size_t len, void *msg,
+		      struct qmi_decode_info *info)
 {
+	struct qmi_decode_info scratch;
 	struct qmi_tlv_iter it;
 	struct qmi_tlv tlv;
 	const struct qmi_tlv_def *t;
+	bool no = false;
 	int ret;
 
+	if (!info)
+		info = &scratch;
+	memset(info, 0, sizeof(*info));
 	if (!def || (def->size && !msg))
 		return -EINVAL;
 	if (def->size)
 		memset(msg, 0, def->size);
 	qmi_tlv_iter_init(&it, tlvs, len);
 	while ((ret = qmi_tlv_next(&it, &tlv)) == 1) {
+		size_t i;
+
 		t = qmi_msgdb_find_tlv(def, tlv.type);
 		if (!t)
 			continue; /* unknown (or the Result TLV): firmware adds TLVs all the time */
+		i = (size_t)(t - def->tlvs);
 		ret = qmi_msgdb_decode_tlv(t, tlv.val, tlv.len, msg);
-		if (ret)
+		if (ret == 0) {
+			if (i < 64)
+				info->invalid &= ~(UINT64_C(1) << i);
+			continue;
+		}
+		if (t->required)
 			return ret;
+		/* Dropped on its own, like libqmi does: the rest of the message still counts. */
+		memcpy((uint8_t *)msg + t->has_offset, &no, sizeof(no));
+		if (i < 64)
+			info->invalid |= UINT64_C(1) << i;
+		info->n_invalid++;
 	}
 	return ret;
+}
+
+int qmi_msg_decode(const struct qmi_msg_def *def, const uint8_t *tlvs, size_t len, void *msg)
+{
+	return qmi_msg_decode_ex(def, tlvs, len, msg, NULL);
+}
+
+bool qmi_decode_dropped(const struct qmi_msg_def *def, const struct qmi_decode_info *info,
+			uint8_t id)
+{
+	const struct qmi_tlv_def *t = def && info ? qmi_msgdb_find_tlv(def, id) : NULL;
+	size_t i = t ? (size_t)(t - def->tlvs) : 64;
+
+	return i < 64 && (info->invalid & (UINT64_C(1) << i));
 }
 
 /* ---- encoding */
@@ -355,6 +416,16 @@ static int encode_field(const struct qmi_field *f, const uint8_t *base, struct q
 	case QMI_F_ARRAY16:
 	case QMI_F_ARRAY_FIXED:
 		return encode_array(f, base, w);
+	case QMI_F_TEXT8: {
+		/* Only what goes out as it is stored: ASCII (the software modem's names). */
+		enum qmi_str_enc enc;
+
+		n = strnlen((const char *)src, f->size);
+		if (n == f->size || n > UINT8_MAX || text_enc(f, base, &enc) || enc != QMI_STR_ASCII)
+			return -EINVAL;
+		qmi_writer_put_u8(w, (uint8_t)n);
+		return qmi_writer_put_bytes(w, src, n);
+	}
 	default:
 		return -EINVAL;
 	}

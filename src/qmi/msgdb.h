@@ -10,13 +10,20 @@
  * address, raw bytes, a struct of fields or an array of one element field, with offsetof/sizeof
  * into the C struct that holds it, so nesting to any depth is the same walk.
  *
- * Decoding rules (the bytes come from an untrusted modem):
+ * Decoding rules (the bytes come from an untrusted modem; libqmi applies the same ones):
  *   - unknown TLVs are skipped (firmware adds TLVs all the time);
- *   - a known TLV that is too short, or that has bytes left over, is -EBADMSG;
- *   - a string longer than its C buffer, or an array count over its capacity, is -EMSGSIZE:
- *     nothing is ever silently truncated;
+ *   - a known optional TLV that is invalid (too short, bytes left over, an inner count or
+ *     length that does not add up, a string longer than its C buffer, an array count over its
+ *     capacity) is dropped on its own: its has_ flag stays false, its members are unspecified,
+ *     its bit is set in struct qmi_decode_info, and the rest of the message decodes. Nothing is
+ *     ever silently truncated: a value that does not fit is dropped whole;
+ *   - an invalid required TLV (.required: ids below 0x10 unless the data file says otherwise)
+ *     fails the whole message: -EBADMSG, or -EMSGSIZE when it does not fit its C buffer;
+ *   - strings stop at the first NUL and lose trailing 0xFF padding, as libqmi reads them; a
+ *     text8 (an operator name) is decoded from the encoding its TLV declares into UTF-8, and
+ *     is invalid when that encoding is unknown or the bytes do not decode;
  *   - a TLV that appears twice: the LAST one wins (each occurrence is decoded over the previous
- *     one, which keeps the decoder a single forward pass);
+ *     one, which keeps the decoder a single forward pass; a later invalid one drops it);
  *   - the Result TLV 0x02 is not part of any struct: read it with qmi_result_get().
  * Encoding writes the present TLVs in table order (the order real clients use, e.g. qmicli's
  * CTL Set Data Format puts 0x10 before 0x01).
@@ -62,7 +69,13 @@ enum qmi_ftype {
 	QMI_F_ARRAY8,       /* u8 count + elements; C: uint16_t n_x; elem x[cap] */
 	QMI_F_ARRAY16,      /* u16 count + elements; C: uint16_t n_x; elem x[cap] */
 	QMI_F_ARRAY_FIXED,  /* exactly `capacity` elements, no count; C: elem x[cap] */
+	QMI_F_TEXT8,        /* u8 length + bytes in the encoding a sibling u8 (at count_offset)
+			     * names, by scheme `capacity` (QMI_TEXT_*); C: char x[N], UTF-8 */
 };
+
+/* How a text8 field's encoding byte reads (qmi/strdec.h has the tables). */
+#define QMI_TEXT_NAS_DESCRIPTION 1 /* QmiNasNetworkDescriptionEncoding */
+#define QMI_TEXT_NAS_PLMN 2        /* QmiNasPlmnEncodingScheme */
 
 /* Printing hints. */
 #define QMI_FF_HEX 0x01     /* numbers in hex */
@@ -88,6 +101,7 @@ struct qmi_tlv_def {
 	uint8_t id;
 	const char *name;         /* "Packet Data Handle" */
 	uint16_t has_offset;      /* of `bool has_<x>` in the message struct */
+	bool required;            /* invalid: the whole message fails; otherwise it is dropped */
 	struct qmi_field value;   /* offset relative to the message struct */
 };
 
@@ -113,10 +127,23 @@ const char *qmi_msgdb_msg_name(uint8_t svc, uint16_t msg_id);
  * does not fit its buffer, NUL missing; an array count over capacity), or the writer's error
  * (-EMSGSIZE when the frame buffer is full). */
 int qmi_msg_encode(const struct qmi_msg_def *def, const void *msg, struct qmi_writer *w);
-/* Zeroes msg (def->size bytes; may be NULL if def->size == 0) and fills it from the TLV area.
- * 0, -EBADMSG (malformed TLV area, known TLV short or overlong), -EMSGSIZE (string or array
- * too big for its C buffer). On error msg is partly filled: trust only a 0 return. */
+/* What qmi_msg_decode_ex() dropped: bit i of `invalid` is def->tlvs[i] (a message has fewer
+ * than 64 TLVs; the generator checks); n_invalid counts dropped occurrences. */
+struct qmi_decode_info {
+	uint64_t invalid;
+	unsigned n_invalid;
+};
+
+/* Zeroes msg (def->size bytes; may be NULL if def->size == 0) and fills it from the TLV area,
+ * by the rules above. 0 (invalid optional TLVs dropped, see info), -EBADMSG (malformed TLV
+ * area, invalid required TLV), -EMSGSIZE (a required TLV too big for its C buffer). On error
+ * msg is partly filled: trust only a 0 return. info may be NULL. */
+int qmi_msg_decode_ex(const struct qmi_msg_def *def, const uint8_t *tlvs, size_t len, void *msg,
+		      struct qmi_decode_info *info);
 int qmi_msg_decode(const struct qmi_msg_def *def, const uint8_t *tlvs, size_t len, void *msg);
+/* Whether TLV `id` of def was dropped as invalid in the decode that filled info. */
+bool qmi_decode_dropped(const struct qmi_msg_def *def, const struct qmi_decode_info *info,
+			uint8_t id);
 
 /* Builds a whole frame: init + encode + finish. *len = frame length. */
 int qmi_msg_build(const struct qmi_msg_def *def, const void *msg, uint8_t cid, uint16_t txn,

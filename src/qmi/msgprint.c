@@ -2,9 +2,10 @@
 /*
  * The printer's walker: any frame, known or not, walked once and handed to a back end (text or
  * JSON, msgprint_*.c). It walks the same message def as the codec. Each known TLV is decoded on
- * its own, so one malformed TLV is shown as hex with the reason and the rest still print; TLVs
- * the database does not know are shown as hex. Redaction happens here, so both outputs hide the
- * same values, in the decoded view, in a malformed TLV's hex and in the frame's hex alike.
+ * its own, so one invalid TLV is shown as hex with the reason (and whether the codec drops it
+ * or fails the message) and the rest still print; TLVs the database does not know are shown as
+ * hex. Redaction happens here, so both outputs hide the same values, in the decoded view, in an
+ * invalid TLV's hex and in the frame's hex alike.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -164,7 +165,8 @@ static void walk_value(struct walker *w, const char *key, const struct qmi_field
 		} else if (f->names) {
 			v.name = qmi_enum_name(f->names, v.num.s);
 		}
-	} else if (f->type >= QMI_F_STRING && f->type <= QMI_F_STRING_FIXED) {
+	} else if ((f->type >= QMI_F_STRING && f->type <= QMI_F_STRING_FIXED) ||
+		   f->type == QMI_F_TEXT8) {
 		v.kind = QMI_PV_STRING;
 		v.s = (const char *)p;
 	} else if (f->type == QMI_F_IPV4) {
@@ -242,11 +244,11 @@ static int walk_tlvs(struct walker *w, const struct qmi_msg_def *def)
 			if (read_result(&tlv, &r) == 0)
 				w->ops->result(w->ctx, &r);
 			else
-				w->ops->raw(w->ctx, &tlv, "Result", -EBADMSG);
+				w->ops->raw(w->ctx, &tlv, "Result", -EBADMSG, false);
 			continue;
 		}
 		if (!t) {
-			w->ops->raw(w->ctx, &tlv, NULL, 0);
+			w->ops->raw(w->ctx, &tlv, NULL, 0, false);
 			continue;
 		}
 		if (hides_any(w, &t->value))
@@ -257,9 +259,9 @@ static int walk_tlvs(struct walker *w, const struct qmi_msg_def *def)
 			/* Even broken, a secret's bytes stay hidden: say only that it is broken. */
 			struct qmi_tlv none = { .type = tlv.type, .len = tlv.len, .val = NULL };
 
-			w->ops->raw(w->ctx, &none, t->name, err);
+			w->ops->raw(w->ctx, &none, t->name, err, !t->required);
 		} else if (err) {
-			w->ops->raw(w->ctx, &tlv, t->name, err);
+			w->ops->raw(w->ctx, &tlv, t->name, err, !t->required);
 		} else {
 			w->ops->tlv_begin(w->ctx, t);
 			walk_value(w, "value", &t->value, scratch);

@@ -42,7 +42,9 @@ struct qmi_print_ops {
 	void (*tlv_begin)(void *ctx, const struct qmi_tlv_def *t);
 	void (*tlv_end)(void *ctx);
 	/* A TLV shown as bytes: unknown (name NULL, err 0), or known but malformed (err). */
-	void (*raw)(void *ctx, const struct qmi_tlv *tlv, const char *name, int err);
+	/* err != 0: a TLV that is invalid; dropped: on its own (optional), not failing the
+	 * message (required TLVs, the Result TLV). */
+	void (*raw)(void *ctx, const struct qmi_tlv *tlv, const char *name, int err, bool dropped);
 	void (*area_error)(void *ctx, int err);
 	/* key: a member name, "value" for a TLV's value, NULL for an array element. */
 	void (*leaf)(void *ctx, const char *key, const struct qmi_pval *v);

@@ -1,71 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The printer's JSON back end: one object and a newline per frame (`raw --json`). Strings come
- * from the modem: valid UTF-8 passes through, everything else is escaped, so the output is
- * always valid JSON.
+ * from the modem: valid UTF-8 passes through, everything else is escaped (qmi_str_escape), so
+ * the output is always valid JSON.
  */
 #include <inttypes.h>
 #include <string.h>
 
 #include "qmi/errors.h"
 #include "qmi/msgprint.h"
+#include "qmi/strdec.h"
 
-/* Length of the valid UTF-8 sequence at p (1-4), or 0 if it is not valid. */
-static size_t utf8_len(const unsigned char *p)
-{
-	size_t n;
-	uint32_t cp;
-
-	if (p[0] < 0x80)
-		return 1;
-	if ((p[0] & 0xe0) == 0xc0) {
-		n = 2;
-		cp = p[0] & 0x1f;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		n = 3;
-		cp = p[0] & 0x0f;
-	} else if ((p[0] & 0xf8) == 0xf0) {
-		n = 4;
-		cp = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)  /* also stops at the NUL terminator */
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0; /* overlong, out of range or a surrogate */
-	return n;
-}
-
-/* Bytes that are not UTF-8 are escaped as their Latin-1 code point. */
+/* The one escaping rule (strdec.h) keeps the output valid JSON whatever the modem sent. */
 static void json_string(FILE *out, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
 	fputc('"', out);
-	while (*p) {
-		size_t n = utf8_len(p);
-
-		if (*p == '"' || *p == '\\') {
-			fprintf(out, "\\%c", *p);
-		} else if (*p == '\n') {
-			fputs("\\n", out);
-		} else if (*p == '\t') {
-			fputs("\\t", out);
-		} else if (*p < 0x20 || *p == 0x7f || n == 0) {
-			fprintf(out, "\\u%04x", *p);
-			n = 1;
-		} else {
-			fwrite(p, 1, n, out);
-			p += n;
-			continue;
-		}
-		p++;
-	}
+	qmi_str_escape(out, s, strlen(s));
 	fputc('"', out);
 }
 
@@ -165,7 +115,8 @@ static void json_tlv_end(void *ctx)
 	c->depth = 0;
 }
 
-static void json_raw(void *ctx, const struct qmi_tlv *tlv, const char *name, int err)
+static void json_raw(void *ctx, const struct qmi_tlv *tlv, const char *name, int err,
+		     bool dropped)
 {
 	struct qmi_print_ctx *c = ctx;
 	FILE *out = c->p.out;
@@ -180,7 +131,7 @@ static void json_raw(void *ctx, const struct qmi_tlv *tlv, const char *name, int
 	if (err) {
 		fputs("\"error\":", out);
 		json_string(out, strerror(-err));
-		fputc(',', out);
+		fprintf(out, ",\"dropped\":%s,", dropped ? "true" : "false");
 	}
 	fputs("\"raw\":", out);
 	if (tlv->val)

@@ -5,19 +5,13 @@
 
 #include "qmi/errors.h"
 #include "qmi/msgprint.h"
+#include "qmi/strdec.h"
 
-/* Strings come from the modem: escaped, never written raw. */
+/* Strings come from the modem: escaped as JSON output escapes them, never written raw. */
 static void text_string(FILE *out, const char *s)
 {
 	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p >= 0x20 && *p < 0x7f)
-			fputc(*p, out);
-		else
-			fprintf(out, "\\x%02x", *p);
-	}
+	qmi_str_escape(out, s, strlen(s));
 	fputc('"', out);
 }
 
@@ -104,13 +98,14 @@ static void text_tlv_end(void *ctx)
 	(void)ctx;
 }
 
-static void text_raw(void *ctx, const struct qmi_tlv *tlv, const char *name, int err)
+static void text_raw(void *ctx, const struct qmi_tlv *tlv, const char *name, int err,
+		     bool dropped)
 {
 	struct qmi_print_ctx *c = ctx;
 
 	fprintf(c->p.out, "  [0x%02x] %s", tlv->type, name ? name : "(unknown)");
 	if (err)
-		fprintf(c->p.out, " (malformed: %s)", strerror(-err));
+		fprintf(c->p.out, " (invalid%s: %s)", dropped ? ", dropped" : "", strerror(-err));
 	fprintf(c->p.out, " %u byte%s: ", tlv->len, tlv->len == 1 ? "" : "s");
 	if (tlv->val)
 		text_hex(c->p.out, tlv->val, tlv->len);

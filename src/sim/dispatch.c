@@ -77,6 +77,13 @@ int qsim_ctrl_in(struct qsim *sim, const uint8_t *frame, size_t len)
 		return -EBADMSG;
 	}
 	sim->stats.requests++;
+	for (unsigned i = 0; i < sim->faults.n_refuse; i++) {
+		if (sim->faults.refuse[i].svc == f.service &&
+		    sim->faults.refuse[i].msg_id == f.msg_id) {
+			qsim_respond(sim, &f, QMI_ERR_NOT_SUPPORTED, NULL);
+			return 0;
+		}
+	}
 	if (f.service == QMI_SVC_CTL) {
 		if (qsim_ctl_handle(sim, &f) == -ENOENT)
 			qsim_respond(sim, &f, QMI_ERR_INVALID_QMI_COMMAND, NULL);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The --sim-fault spec parser: "delay=200,drop=2,sim-absent,call-fail=27". */
 #include "sim/sim.h"
+#include "qmi/msgdb.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -177,6 +178,27 @@ static int parse_item(struct qsim_faults *f, char *item)
 		if (!val || !*val || strlen(val) >= sizeof(f->opnet_ns))
 			return -EINVAL;
 		strcpy(f->opnet_ns, val);
+		return 0;
+	}
+	if (!strcmp(item, "refuse")) {
+		/* "refuse=SVC:MSG" (SVC a name such as nas, or a number): that request gets a
+		 * QMI error, as firmware without the message answers. */
+		char *colon = val ? strchr(val, ':') : NULL;
+		int64_t svc;
+
+		if (!colon || f->n_refuse >= QSIM_MAX_REFUSE)
+			return -EINVAL;
+		*colon = '\0';
+		if (qmi_enum_value(&qmi_enum_service, val, &svc) < 0) {
+			if (parse_uint(val, UINT8_MAX, &v) < 0)
+				return -EINVAL;
+			svc = (int64_t)v;
+		}
+		if (parse_uint(colon + 1, UINT16_MAX, &v) < 0)
+			return -EINVAL;
+		f->refuse[f->n_refuse].svc = (uint8_t)svc;
+		f->refuse[f->n_refuse].msg_id = (uint16_t)v;
+		f->n_refuse++;
 		return 0;
 	}
 	if (!strcmp(item, "call-fail-verbose")) {

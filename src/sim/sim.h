@@ -93,6 +93,8 @@ enum qsim_desc_lie {
 	QSIM_DESC_EP_TYPE,  /* the notification endpoint is bulk, the bulk OUT one interrupt */
 };
 
+#define QSIM_MAX_REFUSE 4
+
 struct qsim_faults {
 	unsigned delay_ms;
 	struct qsim_sel drop, dup_notify, zero_length, out_of_order, malformed;
@@ -122,6 +124,8 @@ struct qsim_faults {
 	bool bulk_garbage, bulk_oversize, qmux_lie, foreign_cid, ind_flood;
 	unsigned usb_reset_at;  /* usb-reset=N (0 = never) */
 	unsigned usb_reset_data_at; /* usb-reset-data=N (0 = never) */
+	struct { uint8_t svc; uint16_t msg_id; } refuse[QSIM_MAX_REFUSE]; /* refuse=SVC:MSG */
+	unsigned n_refuse;
 };
 
 /* Fills *f (zeroed first) from spec; 0 or -EINVAL with a message naming the bad item in err. */

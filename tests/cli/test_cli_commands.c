@@ -133,7 +133,8 @@ Test(status, human_layout)
 	HAS(r.out, "[sim] Successfully got serving system:\n\tRegistration state: 'registered'\n");
 	HAS(r.out, "\tPS: 'attached'\n");
 	HAS(r.out, "\t\t[0]: 'lte'\n");
-	HAS(r.out, "\tCurrent PLMN:\n\t\tMCC: '1'\n\t\tMNC: '1'\n\t\tDescription: '"
+	/* MCC 001, MNC 01: the digits are kept, a two-digit MNC stays two digits. */
+	HAS(r.out, "\tCurrent PLMN:\n\t\tMCC: '001'\n\t\tMNC: '01'\n\t\tDescription: '"
 		   QSIM_NETWORK_NAME "'\n");
 	snprintf(line, sizeof(line), "\tLTE tracking area code: '%u'\n", QSIM_LTE_TAC);
 	HAS(r.out, line);
@@ -154,8 +155,8 @@ Test(status, json_keys)
 	assert_jstr(&r, "registration.state", "registered");
 	assert_jstr(&r, "registration.ps", "attached");
 	assert_jstr(&r, "registration.radio_interfaces.0", "lte");
-	cr_assert_eq(jnum(&r, "registration.mcc"), QSIM_MCC);
-	cr_assert_eq(jnum(&r, "registration.mnc"), QSIM_MNC);
+	assert_jstr(&r, "registration.mcc", "001");
+	assert_jstr(&r, "registration.mnc", "01");
 	cr_assert_eq(jnum(&r, "registration.tac"), QSIM_LTE_TAC);
 	cr_assert_eq(jnum(&r, "registration.cid"), QSIM_LTE_CELL_ID);
 	assert_jstr(&r, "registration.description", QSIM_NETWORK_NAME);

@@ -32,6 +32,7 @@ struct fake {
 	bool wrong_msg_id;         /* answer DMS with a different message id */
 	bool malformed;            /* non-CTL replies: the QMI TLV length is off by one */
 	uint16_t alloc_error;      /* Allocate CID fails with this QMI error */
+	uint16_t version_error;    /* Get Version Info fails with this QMI error */
 	bool die_in_send;          /* ctrl_send reports the unplug, then fails */
 	bool *destroyed;
 	struct qb_timer answer;    /* answers from the loop, never from inside ctrl_send */
@@ -56,6 +57,12 @@ static void reply(struct fake *fk, const uint8_t *req, size_t req_len)
 	qmi_writer_set_qmux_flags(&w, QMI_QMUX_FLAG_SERVICE);
 	if (f.service == QMI_SVC_CTL && f.msg_id == QMI_CTL_ALLOCATE_CID && fk->alloc_error) {
 		qmi_writer_result(&w, 1, fk->alloc_error);
+	} else if (f.service == QMI_SVC_CTL && f.msg_id == QMI_CTL_GET_VERSION_INFO &&
+		   fk->version_error) {
+		qmi_writer_result(&w, 1, fk->version_error);
+		cr_assert_eq(qmi_writer_finish(&w, &len), 0);
+		fk->cbs->ctrl_rx(fk->user, out, len);
+		return;
 	} else {
 		qmi_writer_result(&w, 0, 0);
 	}
@@ -240,6 +247,26 @@ Test(device, open_retries_version_info_until_answered, .timeout = 30)
 	cr_assert_eq(qmi_dev_versions(dev, &v), 2);
 	cr_assert_eq(v[1].service, QMI_SVC_WDS);
 	cr_assert_eq(v[1].minor, 67);
+}
+
+/* Some proxies and firmware refuse CTL Get Version Info: that is an answer, so the modem is up
+ * and the open goes on at once (no retry), without versions, the refusal kept. */
+Test(device, open_survives_a_refused_version_info, .timeout = 30)
+{
+	struct qmi_open_opts o = { .version_info_tries = 5, .sync = true, .data_format = -1 };
+	const struct qmi_svc_version *v = NULL;
+	struct qmi_result res, why;
+
+	fk.version_error = QMI_ERR_NOT_SUPPORTED;
+	cr_assert_eq(qmi_dev_open(dev, &o, &res), 0);
+	cr_assert_eq(res.status, 0, "the open's own result is a success");
+	cr_assert_eq(fk.n_sent, 2, "one Get Version Info, then Sync");
+	cr_assert_eq(sent_frame(0).msg_id, QMI_CTL_GET_VERSION_INFO);
+	cr_assert_eq(sent_frame(1).msg_id, QMI_CTL_SYNC);
+	cr_assert_eq(qmi_dev_versions(dev, &v), 0);
+	cr_assert(qmi_dev_version_refused(dev, &why));
+	cr_assert_eq(why.status, 1);
+	cr_assert_eq(why.error, QMI_ERR_NOT_SUPPORTED);
 }
 
 Test(device, open_gives_up_after_the_last_try, .timeout = 30)

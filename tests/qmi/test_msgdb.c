@@ -59,6 +59,14 @@ static void fill_field(const struct qmi_field *f, uint8_t *base, struct rng *r)
 			p[i] = (uint8_t)('a' + rnd(r) % 26);
 		p[n] = 0;
 		break;
+	case QMI_F_TEXT8:
+		/* Round-trips only as ASCII: say so in its encoding byte (filled before it). */
+		base[f->count_offset] = 1;
+		n = 1 + rnd(r) % FILL_MAX_STR;
+		for (size_t i = 0; i < n; i++)
+			p[i] = (uint8_t)('a' + rnd(r) % 26);
+		p[n] = 0;
+		break;
 	case QMI_F_STRING_FIXED:
 		for (size_t i = 0; i < f->capacity; i++)
 			p[i] = (uint8_t)('0' + rnd(r) % 10);
@@ -331,8 +339,16 @@ Test(msgdb_decode, short_and_overlong_known_tlvs)
 	struct qmi_dms_get_operating_mode_resp r;
 	struct qmi_ctl_allocate_cid_resp a;
 
-	cr_assert_eq(qmi_msg_decode(&qmi_dms_get_operating_mode_resp_def, shrt, sizeof(shrt), &r),
-		     -EBADMSG);
+	struct qmi_decode_info info;
+
+	/* An optional TLV (0x10 and up) that is short is dropped on its own ... */
+	cr_assert_eq(qmi_msg_decode_ex(&qmi_dms_get_operating_mode_resp_def, shrt, sizeof(shrt), &r,
+				       &info), 0);
+	cr_assert(!r.has_offline_reason);
+	cr_assert_eq(info.n_invalid, 1);
+	cr_assert(qmi_decode_dropped(&qmi_dms_get_operating_mode_resp_def, &info, 0x10));
+	cr_assert(!qmi_decode_dropped(&qmi_dms_get_operating_mode_resp_def, &info, 0x01));
+	/* ... a required one (below 0x10) fails the message. */
 	cr_assert_eq(qmi_msg_decode(&qmi_dms_get_operating_mode_resp_def, empty, sizeof(empty), &r),
 		     -EBADMSG);
 	cr_assert_eq(qmi_msg_decode(&qmi_dms_get_operating_mode_resp_def, lng, sizeof(lng), &r),
@@ -365,11 +381,13 @@ Test(msgdb_decode, string_longer_than_buffer)
 	tlvs[1] = 31;
 	cr_assert_eq(qmi_msg_decode(&qmi_dms_get_ids_resp_def, tlvs, 3 + 31, &r), 0);
 	cr_assert_eq(strlen(r.imei), 31);
-	/* ... 32 do not, and are never truncated silently. */
+	/* ... 32 do not, and are never truncated silently: the optional TLV is dropped. */
 	tlvs[1] = 32;
-	cr_assert_eq(qmi_msg_decode(&qmi_dms_get_ids_resp_def, tlvs, 3 + 32, &r), -EMSGSIZE);
+	cr_assert_eq(qmi_msg_decode(&qmi_dms_get_ids_resp_def, tlvs, 3 + 32, &r), 0);
+	cr_assert(!r.has_imei);
 	tlvs[1] = 40;
-	cr_assert_eq(qmi_msg_decode(&qmi_dms_get_ids_resp_def, tlvs, sizeof(tlvs), &r), -EMSGSIZE);
+	cr_assert_eq(qmi_msg_decode(&qmi_dms_get_ids_resp_def, tlvs, sizeof(tlvs), &r), 0);
+	cr_assert(!r.has_imei);
 }
 
 Test(msgdb_decode, prefixed_string_errors)

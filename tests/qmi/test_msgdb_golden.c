@@ -187,6 +187,7 @@ Test(msgdb_golden, wda_set_data_format_asymmetry)
 	};
 	struct qmi_wda_set_data_format_resp r;
 	struct qmi_wda_get_data_format_resp g;
+	struct qmi_decode_info info;
 	uint8_t buf[128];
 	size_t len = build(&qmi_wda_set_data_format_req_def, &req, 3, 9, buf, sizeof(buf));
 
@@ -201,9 +202,18 @@ Test(msgdb_golden, wda_set_data_format_asymmetry)
 	cr_assert_eq(qmi_msg_decode(&qmi_wda_get_data_format_resp_def, resp_tlvs, sizeof(resp_tlvs),
 				    &g), 0);
 	cr_assert_eq(g.ul_max_size, 16384);
-	/* The request's 0x17 (8 bytes) is not the response's 0x17 (4 bytes). */
-	cr_assert_eq(qmi_msg_decode(&qmi_wda_set_data_format_resp_def, req_want, sizeof(req_want),
-				    &r), -EBADMSG);
+	/* The request's 0x17 (8 bytes) is not the response's 0x17 (4 bytes): dropped on its own,
+	 * the rest still decodes. */
+	cr_assert_eq(qmi_msg_decode_ex(&qmi_wda_set_data_format_resp_def, req_want,
+				       sizeof(req_want), &r, &info), 0);
+	cr_assert(!r.has_ul_max_datagrams);
+	cr_assert(qmi_decode_dropped(&qmi_wda_set_data_format_resp_def, &info, 0x17));
+	/* So is 0x1B, flow control (u8) there, 4 bytes here. */
+	cr_assert(!r.has_flow_control);
+	cr_assert(qmi_decode_dropped(&qmi_wda_set_data_format_resp_def, &info, 0x1b));
+	cr_assert_eq(info.n_invalid, 2);
+	cr_assert(r.has_link_layer_protocol);
+	cr_assert_eq(r.link_layer_protocol, QMI_WDA_LINK_LAYER_RAW_IP);
 }
 
 Test(msgdb_golden, nas_serving_system_shifted_ids)
@@ -223,6 +233,7 @@ Test(msgdb_golden, nas_serving_system_shifted_ids)
 	};
 	struct qmi_nas_serving_system_ind i;
 	struct qmi_nas_get_serving_system_resp r;
+	struct qmi_decode_info info;
 
 	cr_assert_eq(qmi_msg_decode(&qmi_nas_serving_system_ind_def, ind, sizeof(ind), &i), 0);
 	cr_assert(i.has_serving_system && i.has_current_plmn && i.has_lac && i.has_cid &&
@@ -243,10 +254,14 @@ Test(msgdb_golden, nas_serving_system_shifted_ids)
 	cr_assert_eq(r.lac, 0x1234);
 	cr_assert_eq(r.cid, 0x12345678);
 	cr_assert_eq(r.lte_tac, 0xabcd);
-	/* The indication's ids given to the response def: 0x1D is CID (u32) there, 2 bytes
-	 * is short. */
-	cr_assert_eq(qmi_msg_decode(&qmi_nas_get_serving_system_resp_def, ind, sizeof(ind), &r),
-		     -EBADMSG);
+	/* The indication's ids given to the response def: 0x1D is CID (u32) there, 2 bytes is
+	 * short, so that TLV alone is dropped. */
+	cr_assert_eq(qmi_msg_decode_ex(&qmi_nas_get_serving_system_resp_def, ind, sizeof(ind), &r,
+				       &info), 0);
+	cr_assert(!r.has_cid);
+	cr_assert(qmi_decode_dropped(&qmi_nas_get_serving_system_resp_def, &info, 0x1d));
+	cr_assert(r.has_serving_system && r.has_current_plmn);
+	cr_assert_str_eq(r.current_plmn.description, "Foo");
 }
 
 Test(msgdb_golden, uim_card_status_nested_arrays)
@@ -281,8 +296,9 @@ Test(msgdb_golden, uim_card_status_nested_arrays)
 	cr_assert_eq(r.card_status.cards[0].applications[0].pin1_state,
 		     QMI_UIM_PIN_STATE_ENABLED_VERIFIED);
 	cr_assert_eq(r.card_status.cards[0].applications[0].puk2_retries, 10);
-	cr_assert_eq(qmi_msg_decode(&qmi_uim_get_card_status_resp_def, tlvs, sizeof(tlvs), &r),
-		     -EBADMSG);
+	/* Bytes left over: the card status is dropped, not half-trusted. */
+	cr_assert_eq(qmi_msg_decode(&qmi_uim_get_card_status_resp_def, tlvs, sizeof(tlvs), &r), 0);
+	cr_assert(!r.has_card_status);
 }
 
 /* ---------------------------------------------------------------- encoder errors */

@@ -326,14 +326,15 @@ Test(print_text, malformed_known_tlv_and_escaping)
 	raw_frame(buf, sizeof(buf), QMI_SVC_DMS, 1, QMI_KIND_RESPONSE, 1,
 		  QMI_DMS_GET_OPERATING_MODE, tlvs, sizeof(tlvs), &f);
 	s = print_text(&f);
-	assert_has(s, "[0x01] Mode (malformed: Bad message) 2 bytes: 00 00\n");
-	assert_has(s, "[0x10] Offline Reason (malformed: Bad message) 1 byte: 01\n");
+	assert_has(s, "[0x01] Mode (invalid: Bad message) 2 bytes: 00 00\n");
+	assert_has(s, "[0x10] Offline Reason (invalid, dropped: Bad message) 1 byte: 01\n");
 	free(s);
 
 	raw_frame(buf, sizeof(buf), QMI_SVC_DMS, 1, QMI_KIND_RESPONSE, 1, QMI_DMS_GET_MODEL, model,
 		  sizeof(model), &f);
 	s = print_text(&f);
-	assert_has(s, "[0x01] Model: \"a\\\"\\x0a\\x1b\\\\z\"\n");
+	/* Escaped exactly as JSON output escapes it. */
+	assert_has(s, "[0x01] Model: \"a\\\"\\n\\u001b\\\\z\"\n");
 	free(s);
 }
 
@@ -381,7 +382,7 @@ Test(print_json, structs_enums_unknown_and_malformed)
 	assert_has(s, "\"value\":{\"type\":6,\"type_name\":\"3gpp\",\"reason\":27}");
 	assert_has(s, "{\"id\":126,\"raw\":\"ff\"}");
 	assert_has(s, "{\"id\":1,\"name\":\"Packet Data Handle\","
-		      "\"error\":\"Bad message\",\"raw\":\"00\"}");
+		      "\"error\":\"Bad message\",\"dropped\":false,\"raw\":\"00\"}");
 	free(s);
 }
 
@@ -447,4 +448,62 @@ Test(print_json, every_message_prints_valid_json)
 		cr_assert(strstr(s, d->name), "%s", s);
 		free(s);
 	}
+}
+
+/* An operator name in the encoding its TLV declares (UCS-2LE here, libqmi's test-utils.c
+ * "T-Mobile" bytes) prints as UTF-8 text, in both outputs. */
+Test(print_text, declared_encoding_decoded)
+{
+	static const uint8_t tlvs[] = {
+		0x01, 0x05, 0x00, 0x36, 0x01, 0x04, 0x01, 0x00,
+		0x11, 0x17, 0x00, 0x36, 0x01, 0x04, 0x01, 0x01, 0x04, 0x10,
+		0x54, 0x00, 0x2d, 0x00, 0x4d, 0x00, 0x6f, 0x00, 0x62, 0x00, 0x69, 0x00, 0x6c, 0x00,
+		0x65, 0x00,
+	};
+	uint8_t buf[256];
+	struct qmi_frame f;
+	char *s;
+
+	raw_frame(buf, sizeof(buf), QMI_SVC_NAS, 1, QMI_KIND_RESPONSE, 1, 0x0025, tlvs,
+		  sizeof(tlvs), &f);
+	s = print_text(&f);
+	assert_has(s, "description_encoding: 4 (unicode)\n");
+	assert_has(s, "description: \"T-Mobile\"\n");
+	free(s);
+	s = print_json(&f);
+	assert_json(s);
+	assert_has(s, "\"description\":\"T-Mobile\"");
+	free(s);
+}
+
+/* Firmware adds enum values no table lists, and vendor TLVs: the value prints as its number
+ * (no name invented), the unknown TLV as raw bytes, and everything else still decodes. */
+Test(print_text, unknown_enum_value_and_vendor_tlv)
+{
+	static const uint8_t tlvs[] = {
+		0x02, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x01, 0x01, 0x00, 0x42,                     /* Mode: 66, no name */
+		0x10, 0x02, 0x00, 0x01, 0x00,               /* Offline Reason */
+		0xe1, 0x03, 0x00, 0xaa, 0xbb, 0xcc,         /* a vendor TLV */
+	};
+	struct qmi_dms_get_operating_mode_resp r;
+	uint8_t buf[256];
+	struct qmi_frame f;
+	char *s;
+
+	cr_assert_eq(qmi_msg_decode(&qmi_dms_get_operating_mode_resp_def, tlvs, sizeof(tlvs), &r),
+		     0);
+	cr_assert_eq(r.mode, 0x42);
+	cr_assert(r.has_offline_reason);
+	raw_frame(buf, sizeof(buf), QMI_SVC_DMS, 1, QMI_KIND_RESPONSE, 1,
+		  QMI_DMS_GET_OPERATING_MODE, tlvs, sizeof(tlvs), &f);
+	s = print_text(&f);
+	assert_has(s, "[0x01] Mode: 66\n");
+	assert_has(s, "[0xe1] (unknown) 3 bytes: aa bb cc\n");
+	free(s);
+	s = print_json(&f);
+	assert_json(s);
+	assert_has(s, "\"value\":66}");
+	assert_has(s, "{\"id\":225,\"raw\":\"aabbcc\"}");
+	free(s);
 }
