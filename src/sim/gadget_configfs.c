@@ -96,7 +96,8 @@ static void grmdir(const struct qsim_gcfs *c, const char *rel, bool *made, int *
 	}
 }
 
-int qsim_gcfs_create(struct qsim_gcfs *c, uint16_t vid, uint16_t pid, char *err, size_t errlen)
+int qsim_gcfs_create(struct qsim_gcfs *c, uint16_t vid, uint16_t pid, uint16_t bcd_usb,
+		     char *err, size_t errlen)
 {
 	char val[32], path[PATH_MAX], target[PATH_MAX];
 	struct stat st;
@@ -124,8 +125,10 @@ int qsim_gcfs_create(struct qsim_gcfs *c, uint16_t vid, uint16_t pid, char *err,
 	}
 	if (!ret)
 		ret = gwrite(c, "bcdDevice", "0x0318", err, errlen);
-	if (!ret)
-		ret = gwrite(c, "bcdUSB", "0x0200", err, errlen);
+	if (!ret) {
+		snprintf(val, sizeof(val), "0x%04x", bcd_usb);
+		ret = gwrite(c, "bcdUSB", val, err, errlen);
+	}
 	if (!ret)
 		ret = gmkdir(c, "strings/0x409", &c->made_strings, err, errlen);
 	if (!ret)

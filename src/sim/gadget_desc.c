@@ -2,6 +2,8 @@
 /* The FunctionFS descriptor and string blobs of the software modem's QMI interface. */
 #include "sim/gadget.h"
 
+#include "sim/gadget_int.h"
+#include "sim/layout.h"
 #include "sim/sim.h"
 
 #include <endian.h>
@@ -115,6 +117,97 @@ long qsim_gadget_strings(uint8_t *buf, size_t cap)
 	put(&b, name, sizeof(name));
 	if (b.len > cap)
 		return -EMSGSIZE;
+	uint32_t total = htole32((uint32_t)b.len);
+
+	memcpy(buf + len_at, &total, sizeof(total));
+	return (long)b.len;
+}
+
+/* One speed's descriptors of the layout's QMI configuration, as FunctionFS takes them; returns
+ * how many. FunctionFS refuses class-specific (CDC functional) descriptors, so those are left
+ * out: the only difference from the real device besides endpoint addresses, which the UDC picks. */
+static unsigned put_layout_speed(struct blob *b, const struct qsim_layout *l, unsigned idx,
+				 enum qsim_speed speed)
+{
+	uint8_t raw[1024];
+	long n = qsim_layout_config_bytes(l, idx, speed, raw, sizeof(raw));
+	unsigned count = 0;
+
+	if (n < 9 || (size_t)n > sizeof(raw))
+		return 0;
+	for (size_t p = 9; p + 2 <= (size_t)n && raw[p] >= 2; p += raw[p]) {
+		if (raw[p + 1] == USB_DT_CS_INTERFACE)
+			continue;
+		put(b, raw + p, raw[p]);
+		count++;
+	}
+	return count;
+}
+
+long qsim_gadget_layout_descriptors(const struct qsim_layout *l, uint8_t *buf, size_t cap,
+				    int qmi_eps[3])
+{
+	struct blob b = { buf, 0, cap };
+	unsigned idx = 0;
+
+	while (idx < l->n_configs && l->configs[idx].value != l->qmi_config)
+		idx++;
+	if (idx == l->n_configs || l->qmi_iface < 0)
+		return -EINVAL;
+
+	/* The QMI interface's endpoints, numbered as FunctionFS names its files: ep1, ep2, ...
+	 * in the order endpoint descriptors first appear. */
+	uint8_t raw[1024];
+	long n = qsim_layout_config_bytes(l, idx, QSIM_HIGH_SPEED, raw, sizeof(raw));
+	int file = 0, iface = -1;
+
+	qmi_eps[0] = qmi_eps[1] = qmi_eps[2] = 0;
+	for (size_t p = 9; n > 0 && p + 2 <= (size_t)n && raw[p] >= 2; p += raw[p]) {
+		if (raw[p + 1] == USB_DT_INTERFACE) {
+			iface = raw[p + 2];
+		} else if (raw[p + 1] == USB_DT_ENDPOINT) {
+			file++;
+			if (iface != l->qmi_iface)
+				continue;
+			bool in = raw[p + 2] & USB_DIR_IN;
+			int type = raw[p + 3] & USB_ENDPOINT_XFERTYPE_MASK;
+
+			if (type == USB_ENDPOINT_XFER_INT && in)
+				qmi_eps[QSIM_EP_INT] = file;
+			else if (type == USB_ENDPOINT_XFER_BULK && in)
+				qmi_eps[QSIM_EP_BIN] = file;
+			else if (type == USB_ENDPOINT_XFER_BULK)
+				qmi_eps[QSIM_EP_BOUT] = file;
+		}
+	}
+	if (!qmi_eps[0] || !qmi_eps[1] || !qmi_eps[2])
+		return -EINVAL;
+
+	uint32_t flags = FUNCTIONFS_HAS_FS_DESC | FUNCTIONFS_HAS_HS_DESC |
+			 (l->superspeed ? FUNCTIONFS_HAS_SS_DESC : 0);
+	size_t len_at, counts_at;
+
+	put_le32(&b, FUNCTIONFS_DESCRIPTORS_MAGIC_V2);
+	len_at = b.len;
+	put_le32(&b, 0);
+	put_le32(&b, flags);
+	counts_at = b.len;
+	put_le32(&b, 0);
+	put_le32(&b, 0);
+	if (l->superspeed)
+		put_le32(&b, 0);
+	uint32_t counts[3] = {
+		put_layout_speed(&b, l, idx, QSIM_FULL_SPEED),
+		put_layout_speed(&b, l, idx, QSIM_HIGH_SPEED),
+		l->superspeed ? put_layout_speed(&b, l, idx, QSIM_SUPER_SPEED) : 0,
+	};
+	if (b.len > cap)
+		return -EMSGSIZE;
+	for (unsigned i = 0; i < (l->superspeed ? 3u : 2u); i++) {
+		uint32_t v = htole32(counts[i]);
+
+		memcpy(buf + counts_at + 4 * i, &v, sizeof(v));
+	}
 	uint32_t total = htole32((uint32_t)b.len);
 
 	memcpy(buf + len_at, &total, sizeof(total));

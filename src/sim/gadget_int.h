@@ -34,7 +34,8 @@ struct qsim_gcfs {
 };
 
 /* Creates the gadget, its function and mounts the FunctionFS. 0 or -errno with err filled. */
-int qsim_gcfs_create(struct qsim_gcfs *c, uint16_t vid, uint16_t pid, char *err, size_t errlen);
+int qsim_gcfs_create(struct qsim_gcfs *c, uint16_t vid, uint16_t pid, uint16_t bcd_usb,
+		     char *err, size_t errlen);
 /* Binds to udc (NULL: the first one in /sys/class/udc). Only after the descriptors are written. */
 int qsim_gcfs_bind(struct qsim_gcfs *c, const char *udc, char *err, size_t errlen);
 /* Unbinds (ignoring a controller already unbound from outside). */
@@ -76,6 +77,7 @@ struct qsim_gadget {
 	struct qsim *sim;
 	FILE *log;
 	struct qsim_gcfs cfs;
+	const struct qsim_layout *layout; /* NULL: the single-interface gadget */
 	int ep0, ep[QSIM_EP_COUNT], evfd;
 	aio_context_t ctx;
 	bool have_ctx, enabled, unbound;

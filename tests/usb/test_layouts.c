@@ -5,9 +5,11 @@
  * kernel's qmi_wwan matches).
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/gadget.h"
 #include "sim/layout.h"
 #include "usb/desc.h"
 
@@ -193,4 +195,43 @@ Test(layouts, every_layout_serves_the_picked_interface)
 		cr_assert_eq(seen, l->qmi_iface < 0 ? 0 : 1, "%s: interface %d not found", l->name,
 			     l->qmi_iface);
 	}
+}
+
+/* What the gadget writes to FunctionFS for a layout: every interface and endpoint of the QMI
+ * configuration at each speed, CDC functional descriptors left out, and the endpoint files the
+ * modem must use are the QMI interface's. */
+Test(layouts, gadget_blob_ec25)
+{
+	static uint8_t blob[2048];
+	int eps[3];
+	long n = qsim_gadget_layout_descriptors(qsim_layout_find("ec25"), blob, sizeof(blob), eps);
+
+	cr_assert(n > 0);
+	cr_assert_eq(blob[4] | blob[5] << 8, n, "the blob's length field");
+	/* 5 interfaces + 14 endpoints per speed; the 3 x 4 CDC descriptors are not there. */
+	cr_assert_eq(blob[12], 19);
+	cr_assert_eq(blob[16], 19);
+	/* DIAG has files 1-2, the three serial ports 3-11: QMI is 12 (interrupt), 13, 14. */
+	cr_assert_eq(eps[0], 12);
+	cr_assert_eq(eps[1], 13);
+	cr_assert_eq(eps[2], 14);
+	for (long p = 20; p < n; p += blob[p])
+		cr_assert_neq(blob[p + 1], 0x24);
+}
+
+Test(layouts, gadget_blob_superspeed_and_union)
+{
+	static uint8_t blob[2048];
+	int eps[3];
+	long n = qsim_gadget_layout_descriptors(qsim_layout_find("rm500q"), blob, sizeof(blob), eps);
+
+	cr_assert(n > 0);
+	cr_assert(blob[8] & 4, "SuperSpeed descriptors announced");
+	cr_assert_eq(blob[20], 19 + 14, "SuperSpeed: each endpoint has its companion");
+	/* The union layout's QMI control interface has only the interrupt endpoint: the modem's
+	 * bulk pair is on the data interface, alternate setting 1, which the gadget cannot serve. */
+	cr_assert_eq(qsim_gadget_layout_descriptors(qsim_layout_find("e398-union"), blob,
+						    sizeof(blob), eps), -EINVAL);
+	cr_assert_eq(qsim_gadget_layout_descriptors(qsim_layout_find("e3276-diag"), blob,
+						    sizeof(blob), eps), -EINVAL);
 }
