@@ -135,9 +135,26 @@ static unsigned put_layout_speed(struct blob *b, const struct qsim_layout *l, un
 
 	if (n < 9 || (size_t)n > sizeof(raw))
 		return 0;
+	int next = 0; /* the interface number FunctionFS gives the next new interface */
+
 	for (size_t p = 9; p + 2 <= (size_t)n && raw[p] >= 2; p += raw[p]) {
 		if (raw[p + 1] == USB_DT_CS_INTERFACE)
 			continue;
+		/* FunctionFS numbers interfaces in order of appearance: a gap in the real device's
+		 * numbering (Sierra's 0, 2, 3, 8, 10) is kept by an empty vendor interface per
+		 * missing number, which neither qmi_wwan nor qmiusb takes for anything. */
+		if (raw[p + 1] == USB_DT_INTERFACE && raw[p + 3] == 0) {
+			for (; next < raw[p + 2]; next++) {
+				const uint8_t pad[USB_DT_INTERFACE_SIZE] = {
+					USB_DT_INTERFACE_SIZE, USB_DT_INTERFACE, (uint8_t)next, 0, 0,
+					USB_CLASS_VENDOR_SPEC, 0, 0, 0
+				};
+
+				put(b, pad, sizeof(pad));
+				count++;
+			}
+			next = raw[p + 2] + 1;
+		}
 		put(b, raw + p, raw[p]);
 		count++;
 	}
@@ -183,6 +200,8 @@ long qsim_gadget_layout_descriptors(const struct qsim_layout *l, uint8_t *buf, s
 	if (!qmi_eps[0] || !qmi_eps[1] || !qmi_eps[2])
 		return -EINVAL;
 
+	/* Not FUNCTIONFS_VIRTUAL_ADDR: with addresses other than the UDC's, the kernel (6.1)
+	 * cannot find an endpoint's descriptor when the host sets the configuration. */
 	uint32_t flags = FUNCTIONFS_HAS_FS_DESC | FUNCTIONFS_HAS_HS_DESC |
 			 (l->superspeed ? FUNCTIONFS_HAS_SS_DESC : 0);
 	size_t len_at, counts_at;

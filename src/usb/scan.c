@@ -46,6 +46,8 @@ static void copy_extra(struct qusb_alt *a, const unsigned char *x, int len)
 
 void qusb_config_from_libusb(const struct libusb_config_descriptor *c, struct qusb_config *out)
 {
+	uint8_t owner[32] = { 0 };
+
 	memset(out, 0, sizeof(*out));
 	out->value = c->bConfigurationValue;
 	for (int i = 0; i < c->bNumInterfaces; i++) {
@@ -61,6 +63,9 @@ void qusb_config_from_libusb(const struct libusb_config_descriptor *c, struct qu
 			a->n_eps = d->bNumEndpoints;
 			for (int e = 0; e < d->bNumEndpoints && a->n_parsed < QUSB_MAX_EPS; e++) {
 				const struct libusb_endpoint_descriptor *ep = &d->endpoint[e];
+
+				if (qusb_ep_duplicate(owner, a->iface, ep->bEndpointAddress))
+					continue;
 				a->eps[a->n_parsed++] = (struct qusb_ep){
 					.addr = ep->bEndpointAddress,
 					.type = ep->bmAttributes & 3,

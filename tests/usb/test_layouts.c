@@ -219,6 +219,32 @@ Test(layouts, gadget_blob_ec25)
 		cr_assert_neq(blob[p + 1], 0x24);
 }
 
+Test(layouts, gadget_blob_keeps_interface_numbers)
+{
+	static uint8_t blob[2048];
+	int eps[3];
+	long n = qsim_gadget_layout_descriptors(qsim_layout_find("mc7455"), blob, sizeof(blob), eps);
+	int expect = 0;
+
+	cr_assert(n > 0);
+	/* The high-speed list: interfaces 0..10 in order, the missing ones empty. */
+	uint32_t fs = blob[12];
+	size_t p = 20;
+
+	for (uint32_t i = 0; i < fs; i++)
+		p += blob[p];
+	for (; p < (size_t)n; p += blob[p])
+		if (blob[p + 1] == 0x04) {
+			cr_assert_eq(blob[p + 2], expect, "interface %d out of place", expect);
+			if (expect != 0 && expect != 2 && expect != 3 && expect != 8 && expect != 10)
+				cr_assert_eq(blob[p + 4], 0, "padding %d has endpoints", expect);
+			expect++;
+		}
+	cr_assert_eq(expect, 11);
+	/* QMI 8: after DIAG's 2 and the serial ports' 3 + 3 endpoints. */
+	cr_assert_eq(eps[0], 9);
+}
+
 Test(layouts, gadget_blob_superspeed_and_union)
 {
 	static uint8_t blob[2048];
@@ -234,4 +260,29 @@ Test(layouts, gadget_blob_superspeed_and_union)
 						    sizeof(blob), eps), -EINVAL);
 	cr_assert_eq(qsim_gadget_layout_descriptors(qsim_layout_find("e3276-diag"), blob,
 						    sizeof(blob), eps), -EINVAL);
+}
+
+/* An endpoint address used again by a later interface is skipped, as the kernel does ("has a
+ * duplicate endpoint ... skipping"): a QMI interface that loses its bulk IN so is not one. */
+Test(layouts, duplicate_endpoint_address_is_skipped)
+{
+	static uint8_t dup[] = {
+		9, 0x02, 0, 0, 2, 1, 0, 0x80, 250,
+		9, 0x04, 0, 0, 2, 0xff, 0xff, 0xff, 0,
+		7, 0x05, 0x81, 0x02, 0x00, 0x02, 0, 7, 0x05, 0x01, 0x02, 0x00, 0x02, 0,
+		9, 0x04, 1, 0, 3, 0xff, 0xff, 0xff, 0,
+		7, 0x05, 0x82, 0x03, 8, 0, 9,
+		7, 0x05, 0x81, 0x02, 0x00, 0x02, 0, 7, 0x05, 0x02, 0x02, 0x00, 0x02, 0,
+	};
+	struct qusb_func f[2];
+
+	dup[2] = sizeof(dup);
+	cr_assert_eq(qusb_config_parse(dup, sizeof(dup), &cfg), 0);
+	cr_assert_eq(cfg.alts[1].n_parsed, 2);
+	cr_assert_eq(qusb_find_qmi(&cfg, 0x1234, 0x5678, NULL, f, 2), 0);
+	/* Without the clash the same interface is QMI. */
+	dup[sizeof(dup) - 12] = 0x83;
+	cr_assert_eq(qusb_config_parse(dup, sizeof(dup), &cfg), 0);
+	cr_assert_eq(qusb_find_qmi(&cfg, 0x1234, 0x5678, NULL, f, 2), 1);
+	cr_assert_eq(f[0].ctrl_iface, 1);
 }
