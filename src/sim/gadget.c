@@ -92,6 +92,38 @@ static int open_endpoints(struct qsim_gadget *g, char *err, size_t errlen)
 	return 0;
 }
 
+/* A layout's other configuration: its function exists (descriptors and strings written, ep0
+ * kept open so it stays ready) and never answers. */
+static int other_config(struct qsim_gadget *g, char *err, size_t errlen)
+{
+	uint8_t blob[2048], value;
+	char path[PATH_MAX + 8];
+	long len = qsim_gadget_layout_other(g->layout, &value, blob, sizeof(blob));
+	int ret;
+
+	if (len == -ENOENT)
+		return 0;
+	ret = len < 0 ? (int)len : qsim_gcfs_add_config(&g->cfs, value, err, errlen);
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "%s/ep0", g->cfs.mnt2);
+	g->ep0_other = open(path, O_RDWR | O_CLOEXEC);
+	if (g->ep0_other < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		return ret;
+	}
+	ret = write_all(g->ep0_other, blob, (size_t)len);
+	if (!ret) {
+		len = qsim_gadget_strings(blob, sizeof(blob));
+		ret = len < 0 ? (int)len : write_all(g->ep0_other, blob, (size_t)len);
+	}
+	if (ret)
+		snprintf(err, errlen, "FunctionFS refused configuration %u: %s", value,
+			 strerror(-ret));
+	return ret;
+}
+
 static int setup_io(struct qsim_gadget *g, char *err, size_t errlen)
 {
 	const size_t slots = QSIM_BIN_XFERS + QSIM_BOUT_XFERS;
@@ -150,7 +182,7 @@ int qsim_gadget_new(struct qsim_gadget **out, struct qb_loop *loop, struct qsim 
 	g->sim = sim;
 	g->log = opts ? opts->log : NULL;
 	g->layout = l;
-	g->ep0 = g->evfd = -1;
+	g->ep0 = g->evfd = g->ep0_other = -1;
 	for (int i = 0; i < QSIM_EP_COUNT; i++)
 		g->ep[i] = -1;
 	qb_list_init(&g->rq);
@@ -162,6 +194,8 @@ int qsim_gadget_new(struct qsim_gadget **out, struct qb_loop *loop, struct qsim 
 		return ret;
 	}
 	ret = open_endpoints(g, err, errlen);
+	if (!ret && l)
+		ret = other_config(g, err, errlen);
 	if (!ret)
 		ret = setup_io(g, err, errlen);
 	if (!ret) {
@@ -222,6 +256,8 @@ void qsim_gadget_free(struct qsim_gadget *g)
 			close(g->ep[i]);
 	if (g->ep0 >= 0)
 		close(g->ep0);
+	if (g->ep0_other >= 0)
+		close(g->ep0_other);
 	if (g->evfd >= 0)
 		close(g->evfd);
 	qsim_gep0_timer_free(g);

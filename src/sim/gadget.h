@@ -82,5 +82,9 @@ long qsim_gadget_strings(uint8_t *buf, size_t cap);
  * -EINVAL for a layout without a QMI function. */
 long qsim_gadget_layout_descriptors(const struct qsim_layout *l, uint8_t *buf, size_t cap,
 				    int qmi_eps[3]);
+/* The blob of the layout's other configuration (its functions never answer), its
+ * bConfigurationValue in *value; -ENOENT when the layout has one configuration. */
+long qsim_gadget_layout_other(const struct qsim_layout *l, uint8_t *value, uint8_t *buf,
+			      size_t cap);
 
 #endif

@@ -35,9 +35,37 @@ qmiusb_ifaces() {
 	sed -n 's/^usb:[^:]*:\([0-9]*\) .*/\1/p' "$1" | sort -n | tr '\n' ' '
 }
 
-# layout_check NAME VID PID SERVED: one layout from start to teardown.
+# layout_switch NAME VID PID DEV CONFIG: a device found in another configuration than CONFIG,
+# the one holding QMI: list says so, and --usb-config CONFIG switches it before info answers.
+layout_switch() {
+	local name=$1 vid=$2 pid=$3 dev=$4 want=$5 active rc
+
+	active=$(cat /sys/bus/usb/devices/"$dev"/bConfigurationValue)
+	vm_run "layout-$name-inactive" "$QMIUSB" -d "usb:$vid:$pid" list
+	sed "s/^/VMTEST-LOG layout $name inactive list: /" "$VM_STATE/layout-$name-inactive.out"
+	if [ "$active" = "$want" ] ||
+		! grep -q "QMI in configuration $want; active: $active" "$VM_STATE/layout-$name-inactive.out"; then
+		vm_fail "layout-$name-inactive" "active configuration $active; list does not say so" \
+			"$VM_STATE/layout-$name-inactive.out"
+		return
+	fi
+	vm_pass "layout-$name-inactive" "QMI in configuration $want; active: $active"
+	vm_run "layout-$name-switch" "$QMIUSB" --usb-config "$want" --detach -d "usb:$vid:$pid" info
+	rc=$?
+	if [ $rc -ne 0 ] || ! grep -qi imei "$VM_STATE/layout-$name-switch.out" ||
+		! grep -q "switched the device from configuration $active to $want" \
+			"$VM_STATE/layout-$name-switch.out" ||
+		[ "$(cat /sys/bus/usb/devices/"$dev"/bConfigurationValue)" != "$want" ]; then
+		vm_fail "layout-$name-usb-config" "exit $rc" "$VM_STATE/layout-$name-switch.out"
+	else
+		vm_pass "layout-$name-usb-config"
+	fi
+}
+
+# layout_check NAME VID PID SERVED [CONFIG]: one layout from start to teardown; with CONFIG,
+# the device comes up in another configuration and is switched to CONFIG first.
 layout_check() {
-	local name=$1 vid=$2 pid=$3 served=$4 dev k q pid_g rc
+	local name=$1 vid=$2 pid=$3 served=$4 config=${5:-} dev k q pid_g rc
 	local log=$VM_STATE/layout-$name.log
 
 	"$QMIUSB" --sim-fault "$VM_SIM_FAULTS" sim --gadget --layout "$name" > "$log" 2>&1 &
@@ -51,6 +79,7 @@ layout_check() {
 	fi
 	dev=$(layout_dev "$vid" "$pid")
 	echo "VMTEST-LOG layout $name: $(cat /sys/bus/usb/devices/"$dev"/speed) Mb/s, configuration $(cat /sys/bus/usb/devices/"$dev"/bConfigurationValue)"
+	[ -n "$config" ] && layout_switch "$name" "$vid" "$pid" "$dev" "$config"
 	vm_wait 50 kernel_has "$dev"
 	k=$(kernel_ifaces "$dev")
 	vm_run "layout-$name-list" "$QMIUSB" -d "usb:$vid:$pid" list
@@ -112,7 +141,7 @@ fi
 layout_check ec25 2c7c 0125 4
 layout_check e398 12d1 1506 3
 #layout_check rm500q 2c7c 0800 4
-layout_check mc7455 1199 9071 8
+layout_check mc7455 1199 9071 8 1
 if [ -n "$had" ]; then
 	if vm_gadget_start; then
 		vm_wait 50 vm_qmi_wwan_bound
