@@ -4,7 +4,8 @@
  * high speed, with the endpoint addresses the device reports. The source of each is named next
  * to it; the interface numbers, class codes and endpoint kinds come from those dumps, and the
  * VID:PID:interface matches from the kernel's qmi_wwan table (mirrored in
- * quirks/qmi-devices.conf).
+ * quirks/qmi-devices.conf). Where a source shows only part of the set (an interface list, an
+ * excerpt), the layout says which parts are filled in from the same vendor's other dumps.
  */
 #include "sim/layout.h"
 
@@ -29,7 +30,9 @@
  * Quectel EC25 (2c7c:0125), the layout EG25-G and EC21 share: DIAG, NMEA, AT, modem, QMI.
  * Sources: the interface list and drivers in https://bacnh.com/quectel-linux-usb-drivers-troubleshooting
  * and https://www.mail-archive.com/linux-usb@vger.kernel.org/msg88367.html (qmi_wwan on 1.4,
- * option on 0-3); qmi_wwan: QMI_MATCH_FF_FF_FF(0x2c7c, 0x0125) with the DTR quirk.
+ * option on 0-3); qmi_wwan: QMI_MATCH_FF_FF_FF(0x2c7c, 0x0125) with the DTR quirk. Endpoint
+ * sizes and intervals, and the CDC descriptors of the serial ports, are filled in from the
+ * Qualcomm-based dumps named at rm500q below.
  */
 static const uint8_t ec25_c1[] = {
 	IFACE(0, 0, 2, 0xff, 0xff, 0xff), BULK(0x81), BULK(0x01),
@@ -47,7 +50,9 @@ static const uint8_t ec25_c1[] = {
  * interval 9, bulk 0x86 / 0x04; configuration 2 wTotalLength 95) and
  * https://github.com/4IceG/luci-app-3ginfo-lite/issues/37 (the same firmware family, DW5811e:
  * DIAG ff/ff/ff on 0 with two bulk endpoints, serial ports ff/00/00); qmi_wwan:
- * QMI_QUIRK_SET_DTR(0x1199, 0x9071, 8) and (…, 10).
+ * QMI_QUIRK_SET_DTR(0x1199, 0x9071, 8) and (..., 10). Filled in: the addresses of 2, 3 and 10
+ * (the excerpts show 8's), and the MBIM functional values of configuration 2 (its structure and
+ * wTotalLength are the dump's).
  */
 static const uint8_t mc7455_c1[] = {
 	IFACE(0, 0, 2, 0xff, 0xff, 0xff), BULK(0x81), BULK(0x01),
@@ -75,6 +80,8 @@ static const uint8_t mc7455_c2[] = {
  * Bjørn Mork's answer in http://mail.spinics.net/lists/linux-usb/msg55323.html (Huawei maps
  * functions by subclass/protocol), qmi_wwan: USB_VENDOR_AND_INTERFACE_INFO(HUAWEI_VENDOR_ID,
  * USB_CLASS_VENDOR_SPEC, 1, 17) "Huawei E392, E398 and possibly others in Windows mode".
+ * Reconstructed: the class codes and the function list follow those sources; the endpoint
+ * addresses, sizes and intervals were not in the parts read and are typical Huawei values.
  */
 static const uint8_t e398_c1[] = {
 	IFACE(0, 0, 3, 0xff, 0x01, 0x01), INTR(0x81, 16, 5), BULK(0x82), BULK(0x01),
@@ -92,6 +99,7 @@ static const uint8_t e398_c1[] = {
  * mode use split the control endpoint and data endpoints in separate interfaces"), the E398
  * interface list above; qmi_wwan: USB_VENDOR_AND_INTERFACE_INFO(HUAWEI_VENDOR_ID,
  * USB_CLASS_VENDOR_SPEC, 1, 9) ("CDC ECM like", matched on the control interface).
+ * Reconstructed as e398 above; the Union and CDC Ethernet descriptors are the standard ones.
  */
 static const uint8_t e398_union_c1[] = {
 	IFACE(0, 0, 3, 0xff, 0x01, 0x01), INTR(0x81, 16, 5), BULK(0x82), BULK(0x01),
@@ -106,8 +114,8 @@ static const uint8_t e398_union_c1[] = {
 };
 
 /*
- * Huawei E3276 (12d1:1401) before mode switching to its QMI composition: two ff/ff/ff
- * interfaces with a bulk pair each (DIAG and PCUI), no interrupt endpoint, no QMI function.
+ * Huawei E3276 as 12d1:1401 (the composition the report shows after mode switching): two
+ * ff/ff/ff interfaces with a bulk pair each, DIAG-shaped, no interrupt endpoint, no QMI function.
  * Source: the `lsusb -v` in https://lists.freedesktop.org/archives/libqmi-devel/2013-February/000513.html
  * (wTotalLength 55, two interfaces); qmi_wwan has no entry for 12d1:1401.
  */
@@ -159,13 +167,13 @@ static const struct qsim_layout layouts[] = {
 	{
 		.name = "e398-union",
 		.title = "Huawei E398 (Linux mode): QMI control ff/01/09 on 2, CDC Union data on 3",
-		.source = "LKML 1303.0/02135 (Bjørn Mork); linux-usb (spinics) msg55323",
+		.source = "LKML 1303.0/02135 (Bjorn Mork); linux-usb (spinics) msg55323",
 		.vid = 0x12d1, .pid = 0x1506, .bcd_usb = 0x0200,
 		.active = 1, .qmi_config = 1, .qmi_iface = 2, .n_configs = 1,
 		.configs = { { 1, 0xa0, 250, 5, BODY(e398_union_c1) } },
 	},
 	{
-		.name = "e3276-diag", .title = "Huawei E3276 before switching: DIAG-like ff/ff/ff only, no QMI",
+		.name = "e3276-diag", .title = "Huawei E3276 (12d1:1401): two DIAG-shaped ff/ff/ff, no QMI",
 		.source = "libqmi-devel 2013-February/000513",
 		.vid = 0x12d1, .pid = 0x1401, .bcd_usb = 0x0200,
 		.active = 1, .qmi_config = 1, .qmi_iface = -1, .n_configs = 1,

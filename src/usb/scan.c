@@ -46,7 +46,7 @@ static void copy_extra(struct qusb_alt *a, const unsigned char *x, int len)
 
 void qusb_config_from_libusb(const struct libusb_config_descriptor *c, struct qusb_config *out)
 {
-	uint8_t owner[32] = { 0 };
+	uint16_t owner[256] = { 0 };
 
 	memset(out, 0, sizeof(*out));
 	out->value = c->bConfigurationValue;
