@@ -285,8 +285,13 @@ int qusb_transport_open(struct qmi_transport *out, const char *selector,
 
 	n = keep_config(v, devs, n, o->usb_config, &other, &active);
 	if (n == 0 && all > 0 && !o->usb_config) {
-		snprintf(err, errlen, "%s: QMI in configuration %u; active: %u. Run with --usb-config "
-			 "%u to switch the device to it", selector, other, active, other);
+		if (active)
+			snprintf(err, errlen, "%s: QMI in configuration %u; active: %u. Run with "
+				 "--usb-config %u to switch the device to it", selector, other, active,
+				 other);
+		else
+			snprintf(err, errlen, "%s: QMI in configuration %u of an unconfigured device. "
+				 "Run with --usb-config %u to configure it", selector, other, other);
 		r = -ENODEV;
 		goto out;
 	}
