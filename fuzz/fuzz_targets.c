@@ -353,7 +353,10 @@ static void check_config(const uint8_t *raw, size_t total, const struct qusb_con
 {
 	struct ref_alt ref[QUSB_MAX_ALTS];
 	unsigned n = 0, seen_ifs = 0;
+	int first_user[256]; /* endpoint address -> the interface that used it first, or -1 */
 
+	for (unsigned k = 0; k < 256; k++)
+		first_user[k] = -1;
 	CHECK(c->value == raw[5]);
 	CHECK(c->n_alts <= QUSB_MAX_ALTS);
 	for (size_t pos = raw[0]; pos < total; pos += raw[pos]) {
@@ -364,7 +367,12 @@ static void check_config(const uint8_t *raw, size_t total, const struct qusb_con
 				ref[n++] = (struct ref_alt){ .ifd = raw + pos };
 		} else if (raw[pos + 1] == 0x05 && seen_ifs && seen_ifs == n) {
 			struct ref_alt *r = &ref[n - 1];
+			int *u = &first_user[raw[pos + 2]];
 
+			/* As the kernel: an address another interface has is skipped here. */
+			if (*u >= 0 && *u != r->ifd[2])
+				continue;
+			*u = r->ifd[2];
 			if (r->n_eps < QUSB_MAX_EPS)
 				r->eps[r->n_eps] = raw + pos;
 			r->n_eps++;

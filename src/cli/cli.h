@@ -75,6 +75,7 @@ struct qcli {
 	bool usb_detach;          /* --detach: take the USB interface from a kernel driver */
 	bool usb_no_reattach;     /* --no-reattach: leave the kernel driver off on exit */
 	const char *quirks_file;  /* --quirks FILE: extra USB quirks entries */
+	uint8_t usb_config;       /* --usb-config N: use (switch to) USB configuration N; 0 = active */
 
 	FILE *out, *err;          /* borrowed; stdout/stderr in main() */
 	const char *prog;         /* argv[0] basename, for messages */

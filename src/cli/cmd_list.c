@@ -39,6 +39,8 @@ static void print_json(struct qcli *cli, const struct qusb_entry *v, size_t n)
 		qcli_json_str(&j, "manufacturer", e->manufacturer[0] ? e->manufacturer : NULL);
 		qcli_json_str(&j, "product", e->product[0] ? e->product : NULL);
 		qcli_json_str(&j, "serial", e->serial[0] ? e->serial : NULL);
+		qcli_json_uint(&j, "configuration", e->config);
+		qcli_json_uint(&j, "active_configuration", e->active);
 		qcli_json_uint(&j, "interface", f->ctrl_iface);
 		qcli_json_uint(&j, "data_interface", f->data_iface);
 		qcli_json_uint(&j, "data_alt", f->data_alt);

@@ -7,6 +7,7 @@
 #include "cli/optparse.h"
 #include "base/loop.h"
 #include "sim/gadget.h"
+#include "sim/layout.h"
 #include "sim/sim.h"
 
 #include <arpa/inet.h>
@@ -18,13 +19,18 @@
 
 static const char sim_usage[] =
 	"Usage: %s [-d sim] [--sim-fault SPEC] sim --gadget [--udc NAME] [--vid V --pid P]\n"
-	"               [--data-mode gateway|reflect|forward] [--opnet NETNS[:IFNAME]]\n"
+	"               [--layout NAME] [--data-mode gateway|reflect|forward] [--opnet NETNS[:IFNAME]]\n"
+	"       %s sim --list-layouts\n"
 	"Serves the software modem as a USB gadget (configfs + FunctionFS): one ff/ff/ff QMI\n"
 	"interface with interrupt IN, bulk IN and bulk OUT. Runs until SIGINT or SIGTERM, then\n"
 	"removes the gadget. Needs root, configfs on /sys/kernel/config, libcomposite and usb_f_fs.\n"
 	"  --gadget          serve over USB (the only mode; -d sim is the in-process modem)\n"
 	"  --udc NAME        the device controller (default: the first in /sys/class/udc)\n"
 	"  --vid V --pid P   USB identity (default 2c7c:0125, which qmi_wwan binds)\n"
+	"  --layout NAME     present a real modem's interfaces (its configuration holding QMI,\n"
+	"                    with its VID:PID); the modem serves the QMI one, the others exist\n"
+	"                    and never answer\n"
+	"  --list-layouts    list the layouts and where their descriptors come from\n"
 	"  --data-mode M     gateway (default: answer pings to the gateway and DNS addresses)\n"
 	"                    reflect (send every packet back with addresses swapped), or\n"
 	"                    forward (to the operator network: needs --opnet)\n"
@@ -33,7 +39,24 @@ static const char sim_usage[] =
 	"                    gets 10.64.255.1/16 and 2001:db8:ffff::1/32, so a server there is\n"
 	"                    reachable from the host at those addresses. Implies forward.\n";
 
-enum { OPT_HELP = 1, OPT_GADGET, OPT_UDC, OPT_VID, OPT_PID, OPT_DATA_MODE, OPT_OPNET };
+enum {
+	OPT_HELP = 1, OPT_GADGET, OPT_UDC, OPT_VID, OPT_PID, OPT_DATA_MODE, OPT_OPNET, OPT_LAYOUT,
+	OPT_LIST_LAYOUTS,
+};
+
+static int list_layouts(struct qcli *cli)
+{
+	size_t n;
+	const struct qsim_layout *l = qsim_layouts(&n);
+
+	for (size_t i = 0; i < n; i++) {
+		fprintf(cli->out, "%-11s %04x:%04x  %s\n", l[i].name, l[i].vid, l[i].pid, l[i].title);
+		if (l[i].qmi_iface < 0)
+			fprintf(cli->out, "            (descriptors only: no QMI function to serve)\n");
+		fprintf(cli->out, "            source: %s\n", l[i].source);
+	}
+	return QCLI_EXIT_OK;
+}
 
 static int parse_id(struct qcli *cli, const char *what, const char *s, uint16_t *out)
 {
@@ -116,7 +139,8 @@ static int serve(struct qcli *cli, const struct qsim_gadget_opts *gopts,
 		goto out;
 	}
 	fprintf(cli->out, "gadget ready: %04x:%04x on %s\n",
-		gopts->vid ? gopts->vid : QSIM_GADGET_VID, gopts->pid ? gopts->pid : QSIM_GADGET_PID,
+		gopts->vid ? gopts->vid : gopts->layout ? gopts->layout->vid : QSIM_GADGET_VID,
+		gopts->pid ? gopts->pid : gopts->layout ? gopts->layout->pid : QSIM_GADGET_PID,
 		qsim_gadget_udc(g));
 	if (faults->opnet_ns[0]) {
 		struct in_addr a4 = { .s_addr = htonl(QSIM_OPNET_ADDR4) };
@@ -160,6 +184,8 @@ static int sim_main(struct qcli *cli, int argc, char **argv)
 		{ 0, "pid", true, OPT_PID },
 		{ 0, "data-mode", true, OPT_DATA_MODE },
 		{ 0, "opnet", true, OPT_OPNET },
+		{ 0, "layout", true, OPT_LAYOUT },
+		{ 0, "list-layouts", false, OPT_LIST_LAYOUTS },
 		{ 0, NULL, false, 0 },
 	};
 	struct qsim_gadget_opts gopts = { .log = cli->err };
@@ -172,7 +198,7 @@ static int sim_main(struct qcli *cli, int argc, char **argv)
 	while ((id = qcli_opt_next(&s, opts)) != 0) {
 		switch (id) {
 		case OPT_HELP:
-			fprintf(cli->out, sim_usage, cli->prog);
+			fprintf(cli->out, sim_usage, cli->prog, cli->prog);
 			return QCLI_EXIT_OK;
 		case OPT_GADGET:
 			gadget = true;
@@ -200,6 +226,17 @@ static int sim_main(struct qcli *cli, int argc, char **argv)
 			else
 				return qcli_usage_error(cli, "sim: --data-mode is gateway, reflect or "
 							"forward, not '%s'", s.arg);
+			break;
+		case OPT_LIST_LAYOUTS:
+			return list_layouts(cli);
+		case OPT_LAYOUT:
+			gopts.layout = qsim_layout_find(s.arg);
+			if (!gopts.layout)
+				return qcli_usage_error(cli, "sim: no layout '%s' (see sim "
+							"--list-layouts)", s.arg);
+			if (gopts.layout->qmi_iface < 0)
+				return qcli_usage_error(cli, "sim: layout '%s' has no QMI function to "
+							"serve", s.arg);
 			break;
 		case OPT_OPNET:
 			rc = parse_opnet(cli, s.arg, &faults);

@@ -263,6 +263,8 @@ void qcli_print_help(FILE *f, const char *prog)
 		"      --detach             USB: take the interface from a kernel driver (qmi_wwan)\n"
 		"      --no-reattach        USB: leave the kernel driver detached on exit\n"
 		"      --quirks FILE        USB: extra quirks entries\n"
+		"      --usb-config N       USB: use the QMI function of configuration N, switching the\n"
+		"                           device to it first (as usb_modeswitch would)\n"
 		"  -h, --help               this help ('%s COMMAND --help' for a command)\n"
 		"  -V, --version            print the version\n"
 		"\n"

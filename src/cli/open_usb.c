@@ -23,6 +23,7 @@ int qcli_open_usb(struct qcli *cli, const char *selector, struct qmi_transport *
 		.detach = cli->usb_detach || env_flag("QMIUSB_DETACH"),
 		.no_reattach = cli->usb_no_reattach,
 		.log = cli->err,
+		.usb_config = cli->usb_config,
 	};
 	const char *sel = selector ? selector : "usb";
 

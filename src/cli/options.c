@@ -26,6 +26,7 @@ enum {
 	OPT_NO_REATTACH,
 	OPT_QUIRKS,
 	OPT_TRUST_PROXY_USER,
+	OPT_USB_CONFIG,
 };
 
 static const struct qcli_optdef global_opts[] = {
@@ -45,6 +46,7 @@ static const struct qcli_optdef global_opts[] = {
 	{ 0, "no-reattach", false, OPT_NO_REATTACH },
 	{ 0, "quirks", true, OPT_QUIRKS },
 	{ 0, "trust-proxy-user", true, OPT_TRUST_PROXY_USER },
+	{ 0, "usb-config", true, OPT_USB_CONFIG },
 	{ 0, NULL, false, 0 },
 };
 
@@ -166,6 +168,12 @@ int qcli_parse_global(struct qcli *cli, int argc, char **argv, int *cmd_index)
 			break;
 		case OPT_QUIRKS:
 			cli->quirks_file = s.arg;
+			break;
+		case OPT_USB_CONFIG: /* USB backend only */
+			if (qcli_parse_uint(s.arg, 255, &v) || v == 0)
+				return qcli_usage_error(cli, "invalid --usb-config '%s' (a "
+							"bConfigurationValue, 1..255)", s.arg);
+			cli->usb_config = (uint8_t)v;
 			break;
 		case OPT_TRUST_PROXY_USER:
 			if (qprx_parse_user(s.arg, &cli->trust_proxy_uid) < 0)

@@ -7,6 +7,7 @@
 #include "sim/gadget.h"
 
 #include "sim/gadget_int.h"
+#include "sim/layout.h"
 #include "sim/sim.h"
 #include "base/loop.h"
 
@@ -45,7 +46,8 @@ static int write_all(int fd, const uint8_t *buf, size_t len)
 
 static int open_endpoints(struct qsim_gadget *g, char *err, size_t errlen)
 {
-	uint8_t blob[256];
+	uint8_t blob[2048];
+	int files[QSIM_EP_COUNT] = { 1, 2, 3 }; /* ep<N> of the interrupt, bulk IN, bulk OUT */
 	char path[PATH_MAX + 8];
 	long len;
 	int lie = qsim_get_faults(g->sim)->usb_desc_lie;
@@ -59,7 +61,10 @@ static int open_endpoints(struct qsim_gadget *g, char *err, size_t errlen)
 		return ret;
 	}
 	/* Descriptors, then strings: only then do the endpoint files appear. */
-	len = qsim_gadget_descriptors_lie(blob, sizeof(blob), lie);
+	if (g->layout)
+		len = qsim_gadget_layout_descriptors(g->layout, blob, sizeof(blob), files);
+	else
+		len = qsim_gadget_descriptors_lie(blob, sizeof(blob), lie);
 	ret = len < 0 ? (int)len : write_all(g->ep0, blob, (size_t)len);
 	if (ret) {
 		snprintf(err, errlen, "FunctionFS refused the descriptors: %s", strerror(-ret));
@@ -76,7 +81,7 @@ static int open_endpoints(struct qsim_gadget *g, char *err, size_t errlen)
 	if (fcntl(g->ep0, F_SETFL, O_RDWR | O_NONBLOCK) < 0)
 		return -errno;
 	for (int i = 0; i < QSIM_EP_COUNT; i++) {
-		snprintf(path, sizeof(path), "%s/ep%d", g->cfs.mnt, i + 1);
+		snprintf(path, sizeof(path), "%s/ep%d", g->cfs.mnt, files[i]);
 		g->ep[i] = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 		if (g->ep[i] < 0) {
 			ret = -errno;
@@ -85,6 +90,38 @@ static int open_endpoints(struct qsim_gadget *g, char *err, size_t errlen)
 		}
 	}
 	return 0;
+}
+
+/* A layout's other configuration: its function exists (descriptors and strings written, ep0
+ * kept open so it stays ready) and never answers. */
+static int other_config(struct qsim_gadget *g, char *err, size_t errlen)
+{
+	uint8_t blob[2048], value;
+	char path[PATH_MAX + 8];
+	long len = qsim_gadget_layout_other(g->layout, &value, blob, sizeof(blob));
+	int ret;
+
+	if (len == -ENOENT)
+		return 0;
+	ret = len < 0 ? (int)len : qsim_gcfs_add_config(&g->cfs, value, err, errlen);
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "%s/ep0", g->cfs.mnt2);
+	g->ep0_other = open(path, O_RDWR | O_CLOEXEC);
+	if (g->ep0_other < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		return ret;
+	}
+	ret = write_all(g->ep0_other, blob, (size_t)len);
+	if (!ret) {
+		len = qsim_gadget_strings(blob, sizeof(blob));
+		ret = len < 0 ? (int)len : write_all(g->ep0_other, blob, (size_t)len);
+	}
+	if (ret)
+		snprintf(err, errlen, "FunctionFS refused configuration %u: %s", value,
+			 strerror(-ret));
+	return ret;
 }
 
 static int setup_io(struct qsim_gadget *g, char *err, size_t errlen)
@@ -128,8 +165,9 @@ int qsim_gadget_new(struct qsim_gadget **out, struct qb_loop *loop, struct qsim 
 		    const struct qsim_gadget_opts *opts, char *err, size_t errlen)
 {
 	struct qsim_gadget *g = calloc(1, sizeof(*g));
-	uint16_t vid = opts && opts->vid ? opts->vid : QSIM_GADGET_VID;
-	uint16_t pid = opts && opts->pid ? opts->pid : QSIM_GADGET_PID;
+	const struct qsim_layout *l = opts ? opts->layout : NULL;
+	uint16_t vid = opts && opts->vid ? opts->vid : l ? l->vid : QSIM_GADGET_VID;
+	uint16_t pid = opts && opts->pid ? opts->pid : l ? l->pid : QSIM_GADGET_PID;
 	char scratch[1];
 	int ret;
 
@@ -143,18 +181,21 @@ int qsim_gadget_new(struct qsim_gadget **out, struct qb_loop *loop, struct qsim 
 	g->loop = loop;
 	g->sim = sim;
 	g->log = opts ? opts->log : NULL;
-	g->ep0 = g->evfd = -1;
+	g->layout = l;
+	g->ep0 = g->evfd = g->ep0_other = -1;
 	for (int i = 0; i < QSIM_EP_COUNT; i++)
 		g->ep[i] = -1;
 	qb_list_init(&g->rq);
 	qsim_ghostile_init(g);
 
-	ret = qsim_gcfs_create(&g->cfs, vid, pid, err, errlen);
+	ret = qsim_gcfs_create(&g->cfs, vid, pid, l ? l->bcd_usb : 0x0200, err, errlen);
 	if (ret) {
 		free(g);
 		return ret;
 	}
 	ret = open_endpoints(g, err, errlen);
+	if (!ret && l)
+		ret = other_config(g, err, errlen);
 	if (!ret)
 		ret = setup_io(g, err, errlen);
 	if (!ret) {
@@ -215,6 +256,8 @@ void qsim_gadget_free(struct qsim_gadget *g)
 			close(g->ep[i]);
 	if (g->ep0 >= 0)
 		close(g->ep0);
+	if (g->ep0_other >= 0)
+		close(g->ep0_other);
 	if (g->evfd >= 0)
 		close(g->evfd);
 	qsim_gep0_timer_free(g);

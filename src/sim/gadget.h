@@ -27,9 +27,14 @@ struct qsim_gadget;
 #define QSIM_GADGET_VID 0x2c7c /* Quectel EC25: qmi_wwan binds it by its ff/ff/ff match */
 #define QSIM_GADGET_PID 0x0125
 
+struct qsim_layout;
+
 struct qsim_gadget_opts {
 	const char *udc;   /* NULL: the first controller in /sys/class/udc */
-	uint16_t vid, pid; /* 0: the defaults above */
+	uint16_t vid, pid; /* 0: the defaults above (or the layout's) */
+	/* A real modem's descriptor set (sim/layout.h): its configuration holding the QMI function,
+	 * with every interface of it, the modem serving the QMI one. NULL: one ff/ff/ff interface. */
+	const struct qsim_layout *layout;
 	FILE *log;         /* state changes and warnings, or NULL */
 };
 
@@ -72,5 +77,14 @@ long qsim_gadget_descriptors(uint8_t *buf, size_t cap);
 /* The same with the lie of enum qsim_desc_lie (sim.h) told (QSIM_DESC_TRUE: none). */
 long qsim_gadget_descriptors_lie(uint8_t *buf, size_t cap, int lie);
 long qsim_gadget_strings(uint8_t *buf, size_t cap);
+/* The blob presenting layout l (full, high and, for a USB 3 layout, SuperSpeed). qmi_eps gets
+ * the endpoint file numbers (ep<N>) of the QMI interface's interrupt IN, bulk IN, bulk OUT.
+ * -EINVAL for a layout without a QMI function. */
+long qsim_gadget_layout_descriptors(const struct qsim_layout *l, uint8_t *buf, size_t cap,
+				    int qmi_eps[3]);
+/* The blob of the layout's other configuration (its functions never answer), its
+ * bConfigurationValue in *value; -ENOENT when the layout has one configuration. */
+long qsim_gadget_layout_other(const struct qsim_layout *l, uint8_t *value, uint8_t *buf,
+			      size_t cap);
 
 #endif

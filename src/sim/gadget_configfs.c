@@ -96,7 +96,8 @@ static void grmdir(const struct qsim_gcfs *c, const char *rel, bool *made, int *
 	}
 }
 
-int qsim_gcfs_create(struct qsim_gcfs *c, uint16_t vid, uint16_t pid, char *err, size_t errlen)
+int qsim_gcfs_create(struct qsim_gcfs *c, uint16_t vid, uint16_t pid, uint16_t bcd_usb,
+		     char *err, size_t errlen)
 {
 	char val[32], path[PATH_MAX], target[PATH_MAX];
 	struct stat st;
@@ -124,8 +125,10 @@ int qsim_gcfs_create(struct qsim_gcfs *c, uint16_t vid, uint16_t pid, char *err,
 	}
 	if (!ret)
 		ret = gwrite(c, "bcdDevice", "0x0318", err, errlen);
-	if (!ret)
-		ret = gwrite(c, "bcdUSB", "0x0200", err, errlen);
+	if (!ret) {
+		snprintf(val, sizeof(val), "0x%04x", bcd_usb);
+		ret = gwrite(c, "bcdUSB", val, err, errlen);
+	}
 	if (!ret)
 		ret = gmkdir(c, "strings/0x409", &c->made_strings, err, errlen);
 	if (!ret)
@@ -186,6 +189,70 @@ fail:
 	qsim_gcfs_destroy(c, NULL, 0);
 	return ret;
 }
+
+/* Mounts the FunctionFS of instance name on a fresh directory "<base>-<name>" into mnt. */
+static int mount_ffs(const char *name, char *mnt, size_t len, bool *made, bool *mounted,
+		     char *err, size_t errlen)
+{
+	snprintf(mnt, len, "/run/qmiusb-ffs-%s", name);
+	if (mkdir(mnt, 0700) < 0) {
+		/* /run may be missing or read-only; /tmp is the fallback. */
+		snprintf(mnt, len, "/tmp/qmiusb-ffs-%s", name);
+		if (mkdir(mnt, 0700) < 0) {
+			seterr(err, errlen, "cannot create %s: %s", mnt, strerror(errno));
+			return -errno;
+		}
+	}
+	*made = true;
+	if (mount(name, mnt, "functionfs", 0, NULL) < 0) {
+		seterr(err, errlen, "cannot mount functionfs %s on %s: %s", name, mnt,
+		       strerror(errno));
+		return -errno;
+	}
+	*mounted = true;
+	return 0;
+}
+
+int qsim_gcfs_add_config(struct qsim_gcfs *c, uint8_t value, char *err, size_t errlen)
+{
+	char rel[96], target[PATH_MAX], path[PATH_MAX], inst[64];
+	int ret;
+
+	c->value2 = value;
+	snprintf(rel, sizeof(rel), "configs/c.%u", value);
+	ret = gmkdir(c, rel, &c->made_config2, err, errlen);
+	if (!ret) {
+		snprintf(rel, sizeof(rel), "configs/c.%u/MaxPower", value);
+		ret = gwrite(c, rel, "500", err, errlen);
+	}
+	if (!ret) {
+		snprintf(rel, sizeof(rel), "configs/c.%u/strings/0x409", value);
+		ret = gmkdir(c, rel, &c->made_config2_strings, err, errlen);
+	}
+	if (!ret) {
+		snprintf(rel, sizeof(rel), "configs/c.%u/strings/0x409/configuration", value);
+		ret = gwrite(c, rel, "other", err, errlen);
+	}
+	if (ret)
+		return ret;
+	snprintf(inst, sizeof(inst), "%sx", c->inst);
+	snprintf(rel, sizeof(rel), "functions/ffs.%s", inst);
+	ret = gmkdir(c, rel, &c->made_func2, err, errlen);
+	if (ret)
+		return ret;
+	snprintf(target, sizeof(target), "%s/functions/ffs.%s", c->dir, inst);
+	snprintf(path, sizeof(path), "%s/configs/c.%u/ffs.%s", c->dir, value, inst);
+	if (symlink(target, path) < 0) {
+		seterr(err, errlen, "cannot link the function into configuration %u: %s", value,
+		       strerror(errno));
+		return -errno;
+	}
+	c->linked2 = true;
+	return mount_ffs(inst, c->mnt2, sizeof(c->mnt2), &c->made_mnt2, &c->mounted2, err, errlen);
+}
+
+/* Undoes qsim_gcfs_add_config as far as it got. */
+static void destroy_config2(struct qsim_gcfs *c, int *ret, char *err, size_t errlen);
 
 static int first_udc(char *buf, size_t len)
 {
@@ -291,12 +358,38 @@ static void step(int *ret, bool ok, const char *what, const char *path, char *er
 	seterr(err, errlen, "cannot %s %s: %s", what, path, strerror(errno));
 }
 
+static void destroy_config2(struct qsim_gcfs *c, int *ret, char *err, size_t errlen)
+{
+	char path[PATH_MAX], rel[96];
+
+	if (c->mounted2) {
+		c->mounted2 = unmount_ffs(c->mnt2) != 0;
+		step(ret, !c->mounted2, "unmount", c->mnt2, err, errlen);
+	}
+	if (c->made_mnt2 && !c->mounted2) {
+		c->made_mnt2 = rmdir(c->mnt2) != 0;
+		step(ret, !c->made_mnt2, "remove", c->mnt2, err, errlen);
+	}
+	if (c->linked2) {
+		snprintf(path, sizeof(path), "%s/configs/c.%u/ffs.%sx", c->dir, c->value2, c->inst);
+		c->linked2 = unlink(path) != 0;
+		step(ret, !c->linked2, "unlink", path, err, errlen);
+	}
+	snprintf(rel, sizeof(rel), "configs/c.%u/strings/0x409", c->value2);
+	grmdir(c, rel, &c->made_config2_strings, ret, err, errlen);
+	snprintf(rel, sizeof(rel), "configs/c.%u", c->value2);
+	grmdir(c, rel, &c->made_config2, ret, err, errlen);
+	snprintf(rel, sizeof(rel), "functions/ffs.%sx", c->inst);
+	grmdir(c, rel, &c->made_func2, ret, err, errlen);
+}
+
 int qsim_gcfs_destroy(struct qsim_gcfs *c, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
 	int ret = 0;
 
 	qsim_gcfs_unbind(c);
+	destroy_config2(c, &ret, err, errlen);
 	if (c->mounted) {
 		c->mounted = unmount_ffs(c->mnt) != 0;
 		step(&ret, !c->mounted, "unmount", c->mnt, err, errlen);

@@ -2,6 +2,8 @@
 /* The FunctionFS descriptor and string blobs of the software modem's QMI interface. */
 #include "sim/gadget.h"
 
+#include "sim/gadget_int.h"
+#include "sim/layout.h"
 #include "sim/sim.h"
 
 #include <endian.h>
@@ -119,4 +121,135 @@ long qsim_gadget_strings(uint8_t *buf, size_t cap)
 
 	memcpy(buf + len_at, &total, sizeof(total));
 	return (long)b.len;
+}
+
+/* One speed's descriptors of the layout's QMI configuration, as FunctionFS takes them; returns
+ * how many. FunctionFS refuses class-specific (CDC functional) descriptors, so those are left
+ * out: the only difference from the real device besides endpoint addresses, which the UDC picks. */
+static unsigned put_layout_speed(struct blob *b, const struct qsim_layout *l, unsigned idx,
+				 enum qsim_speed speed, bool pad)
+{
+	uint8_t raw[1024];
+	long n = qsim_layout_config_bytes(l, idx, speed, raw, sizeof(raw));
+	unsigned count = 0;
+
+	if (n < 9 || (size_t)n > sizeof(raw))
+		return 0;
+	int next = 0; /* the interface number FunctionFS gives the next new interface */
+
+	for (size_t p = 9; p + 2 <= (size_t)n && raw[p] >= 2; p += raw[p]) {
+		if (raw[p + 1] == USB_DT_CS_INTERFACE)
+			continue;
+		/* FunctionFS numbers interfaces in order of appearance: a gap in the real device's
+		 * numbering (Sierra's 0, 2, 3, 8, 10) is kept by an empty vendor interface per
+		 * missing number, which neither qmi_wwan nor qmiusb takes for anything. */
+		if (pad && raw[p + 1] == USB_DT_INTERFACE && raw[p + 3] == 0) {
+			for (; next < raw[p + 2]; next++) {
+				const uint8_t empty[USB_DT_INTERFACE_SIZE] = {
+					USB_DT_INTERFACE_SIZE, USB_DT_INTERFACE, (uint8_t)next, 0, 0,
+					USB_CLASS_VENDOR_SPEC, 0, 0, 0
+				};
+
+				put(b, empty, sizeof(empty));
+				count++;
+			}
+			next = raw[p + 2] + 1;
+		}
+		put(b, raw + p, raw[p]);
+		count++;
+	}
+	return count;
+}
+
+/* The FunctionFS blob of configuration idx of l (pad: keep its interface numbers). */
+static long layout_blob(const struct qsim_layout *l, unsigned idx, bool pad, uint8_t *buf,
+			size_t cap)
+{
+	struct blob b = { buf, 0, cap };
+
+	/* Not FUNCTIONFS_VIRTUAL_ADDR: with addresses other than the UDC's, the kernel (6.1)
+	 * cannot find an endpoint's descriptor when the host sets the configuration. */
+	uint32_t flags = FUNCTIONFS_HAS_FS_DESC | FUNCTIONFS_HAS_HS_DESC |
+			 (l->superspeed ? FUNCTIONFS_HAS_SS_DESC : 0);
+	size_t len_at, counts_at;
+
+	put_le32(&b, FUNCTIONFS_DESCRIPTORS_MAGIC_V2);
+	len_at = b.len;
+	put_le32(&b, 0);
+	put_le32(&b, flags);
+	counts_at = b.len;
+	put_le32(&b, 0);
+	put_le32(&b, 0);
+	if (l->superspeed)
+		put_le32(&b, 0);
+	uint32_t counts[3] = {
+		put_layout_speed(&b, l, idx, QSIM_FULL_SPEED, pad),
+		put_layout_speed(&b, l, idx, QSIM_HIGH_SPEED, pad),
+		l->superspeed ? put_layout_speed(&b, l, idx, QSIM_SUPER_SPEED, pad) : 0,
+	};
+	if (b.len > cap)
+		return -EMSGSIZE;
+	for (unsigned i = 0; i < (l->superspeed ? 3u : 2u); i++) {
+		uint32_t v = htole32(counts[i]);
+
+		memcpy(buf + counts_at + 4 * i, &v, sizeof(v));
+	}
+	uint32_t total = htole32((uint32_t)b.len);
+
+	memcpy(buf + len_at, &total, sizeof(total));
+	return (long)b.len;
+}
+
+long qsim_gadget_layout_other(const struct qsim_layout *l, uint8_t *value, uint8_t *buf,
+			      size_t cap)
+{
+	for (unsigned i = 0; i < l->n_configs; i++)
+		if (l->configs[i].value != l->qmi_config) {
+			*value = l->configs[i].value;
+			/* Not padded: its first interface must stay the one a host chooses the
+			 * configuration by (MBIM's class, not an empty vendor one). */
+			return layout_blob(l, i, false, buf, cap);
+		}
+	return -ENOENT;
+}
+
+long qsim_gadget_layout_descriptors(const struct qsim_layout *l, uint8_t *buf, size_t cap,
+				    int qmi_eps[3])
+{
+	unsigned idx = 0;
+
+	while (idx < l->n_configs && l->configs[idx].value != l->qmi_config)
+		idx++;
+	if (idx == l->n_configs || l->qmi_iface < 0)
+		return -EINVAL;
+
+	/* The QMI interface's endpoints, numbered as FunctionFS names its files: ep1, ep2, ...
+	 * in the order endpoint descriptors first appear. */
+	uint8_t raw[1024];
+	long n = qsim_layout_config_bytes(l, idx, QSIM_HIGH_SPEED, raw, sizeof(raw));
+	int file = 0, iface = -1;
+
+	qmi_eps[0] = qmi_eps[1] = qmi_eps[2] = 0;
+	for (size_t p = 9; n > 0 && p + 2 <= (size_t)n && raw[p] >= 2; p += raw[p]) {
+		if (raw[p + 1] == USB_DT_INTERFACE) {
+			iface = raw[p + 2];
+		} else if (raw[p + 1] == USB_DT_ENDPOINT) {
+			file++;
+			if (iface != l->qmi_iface)
+				continue;
+			bool in = raw[p + 2] & USB_DIR_IN;
+			int type = raw[p + 3] & USB_ENDPOINT_XFERTYPE_MASK;
+
+			if (type == USB_ENDPOINT_XFER_INT && in)
+				qmi_eps[QSIM_EP_INT] = file;
+			else if (type == USB_ENDPOINT_XFER_BULK && in)
+				qmi_eps[QSIM_EP_BIN] = file;
+			else if (type == USB_ENDPOINT_XFER_BULK)
+				qmi_eps[QSIM_EP_BOUT] = file;
+		}
+	}
+	if (!qmi_eps[0] || !qmi_eps[1] || !qmi_eps[2])
+		return -EINVAL;
+
+	return layout_blob(l, idx, true, buf, cap);
 }

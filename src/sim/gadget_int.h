@@ -31,10 +31,18 @@ struct qsim_gcfs {
 	char udc[64];         /* bound controller, "" while unbound */
 	bool made_dir, made_strings, made_config, made_config_strings, made_func, linked,
 		made_mnt, mounted;
+	/* A second configuration (a layout's other one) with a FunctionFS function that never
+	 * answers: configs/c.<value2>, functions/ffs.<inst>x mounted on mnt2. */
+	uint8_t value2;
+	char mnt2[256];
+	bool made_config2, made_config2_strings, made_func2, linked2, made_mnt2, mounted2;
 };
 
 /* Creates the gadget, its function and mounts the FunctionFS. 0 or -errno with err filled. */
-int qsim_gcfs_create(struct qsim_gcfs *c, uint16_t vid, uint16_t pid, char *err, size_t errlen);
+int qsim_gcfs_create(struct qsim_gcfs *c, uint16_t vid, uint16_t pid, uint16_t bcd_usb,
+		     char *err, size_t errlen);
+/* Adds configuration `value` (2..) with its own FunctionFS function, mounted on c->mnt2. */
+int qsim_gcfs_add_config(struct qsim_gcfs *c, uint8_t value, char *err, size_t errlen);
 /* Binds to udc (NULL: the first one in /sys/class/udc). Only after the descriptors are written. */
 int qsim_gcfs_bind(struct qsim_gcfs *c, const char *udc, char *err, size_t errlen);
 /* Unbinds (ignoring a controller already unbound from outside). */
@@ -76,7 +84,9 @@ struct qsim_gadget {
 	struct qsim *sim;
 	FILE *log;
 	struct qsim_gcfs cfs;
+	const struct qsim_layout *layout; /* NULL: the single-interface gadget */
 	int ep0, ep[QSIM_EP_COUNT], evfd;
+	int ep0_other; /* ep0 of the layout's other configuration's function, or -1 */
 	aio_context_t ctx;
 	bool have_ctx, enabled, unbound;
 	struct qb_watch *ep0_w, *ev_w;

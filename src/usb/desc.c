@@ -13,6 +13,16 @@ enum {
 	CDC_UNION = 0x06,
 };
 
+bool qusb_ep_duplicate(uint16_t owner[256], uint8_t iface, uint8_t addr)
+{
+	uint16_t *o = &owner[addr];
+
+	if (*o && *o != iface + 1u)
+		return true;
+	*o = (uint16_t)(iface + 1u);
+	return false;
+}
+
 int qusb_config_parse(const uint8_t *raw, size_t len, struct qusb_config *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -25,6 +35,7 @@ int qusb_config_parse(const uint8_t *raw, size_t len, struct qusb_config *out)
 
 	struct qusb_alt *cur = NULL;
 	bool dropping = false; /* past QUSB_MAX_ALTS: keep validating, stop storing */
+	uint16_t owner[256] = { 0 };
 	for (size_t pos = raw[0]; pos < total;) {
 		const uint8_t *d = raw + pos;
 		size_t left = total - pos;
@@ -50,7 +61,9 @@ int qusb_config_parse(const uint8_t *raw, size_t len, struct qusb_config *out)
 		case DT_ENDPOINT:
 			if (d[0] < 7)
 				return -EBADMSG;
-			if (cur && cur->n_parsed < QUSB_MAX_EPS) {
+			/* Every endpoint of a kept interface claims its address, stored or not. */
+			if (cur && !qusb_ep_duplicate(owner, cur->iface, d[2]) &&
+			    cur->n_parsed < QUSB_MAX_EPS) {
 				struct qusb_ep *e = &cur->eps[cur->n_parsed++];
 				e->addr = d[2];
 				e->type = d[3] & 3;

@@ -47,6 +47,12 @@ struct qusb_config {
  * beyond QUSB_MAX_ALTS and endpoint/extra bytes beyond the caps are dropped, not errors. */
 int qusb_config_parse(const uint8_t *raw, size_t len, struct qusb_config *out);
 
+/* The kernel's rule for an endpoint address met again in another interface of the same
+ * configuration: that later endpoint is skipped (the device cannot have two). owner starts zeroed
+ * and is indexed by bEndpointAddress; true when addr already belongs to another interface. The
+ * same interface may repeat an address in its alternate settings. */
+bool qusb_ep_duplicate(uint16_t owner[256], uint8_t iface, uint8_t addr);
+
 enum qusb_why {
 	QUSB_WHY_QUIRK = 1,   /* a quirks entry matched */
 	QUSB_WHY_GENERIC,     /* vendor ff/ff/ff interface with interrupt IN + bulk IN + bulk OUT */

@@ -128,6 +128,46 @@ static int claim(struct qusb_tr *tr, const struct qusb_entry *e, const struct qu
 	return 0;
 }
 
+/* As usb_modeswitch does: free every interface of the active configuration from its kernel
+ * driver (usbfs refuses to change a configuration whose interfaces are bound), then select
+ * e->config. The old configuration's drivers are not given back: its interfaces are gone. */
+static int switch_config(struct qusb_tr *tr, libusb_device *dev, const struct qusb_entry *e,
+			 char *err, size_t errlen)
+{
+	struct libusb_config_descriptor *cd = NULL;
+	FILE *log = tr->log ? tr->log : stderr;
+	int r;
+
+	if (libusb_get_active_config_descriptor(dev, &cd) == 0) {
+		for (int i = 0; i < cd->bNumInterfaces; i++) {
+			if (cd->interface[i].num_altsetting < 1)
+				continue;
+			uint8_t n = cd->interface[i].altsetting[0].bInterfaceNumber;
+
+			if (libusb_kernel_driver_active(tr->h, n) != 1)
+				continue;
+			r = libusb_detach_kernel_driver(tr->h, n);
+			if (r != 0 && r != LIBUSB_ERROR_NOT_FOUND) {
+				snprintf(err, errlen, "%s: cannot detach the kernel driver of interface "
+					 "%u of configuration %u: %s", tr->desc, n, e->active,
+					 libusb_strerror(r));
+				libusb_free_config_descriptor(cd);
+				return qusb_errno(r);
+			}
+		}
+		libusb_free_config_descriptor(cd);
+	}
+	r = libusb_set_configuration(tr->h, e->config);
+	if (r != 0) {
+		snprintf(err, errlen, "%s: cannot switch to configuration %u: %s", tr->desc,
+			 e->config, libusb_strerror(r));
+		return qusb_errno(r);
+	}
+	fprintf(log, "qmiusb: %s: switched the device from configuration %u to %u (--usb-config)\n",
+		tr->desc, e->active, e->config);
+	return 0;
+}
+
 static int open_entry(struct qusb_tr *tr, const struct qusb_entry *e, libusb_device *dev,
 		      const struct qusb_open_opts *o, char *err, size_t errlen)
 {
@@ -154,10 +194,35 @@ static int open_entry(struct qusb_tr *tr, const struct qusb_entry *e, libusb_dev
 			snprintf(err, errlen, "%s: cannot open: %s", tr->desc, libusb_strerror(r));
 		return qusb_errno(r);
 	}
+	if (e->config != e->active) {
+		r = switch_config(tr, dev, e, err, errlen);
+		if (r < 0)
+			return r;
+	}
 	r = claim(tr, e, o, err, errlen);
 	if (r < 0)
 		return r;
 	return qusb_tr_alloc_transfers(tr);
+}
+
+/* Keeps the entries in configuration `want` (0: the active one), unreferencing the others'
+ * devices; returns how many remain. *other and *active describe a dropped entry. */
+static size_t keep_config(struct qusb_entry *v, libusb_device **devs, size_t n, uint8_t want,
+			  uint8_t *other, uint8_t *active)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].config == (want ? want : v[i].active)) {
+			v[k] = v[i];
+			devs[k++] = devs[i];
+			continue;
+		}
+		*other = v[i].config;
+		*active = v[i].active;
+		libusb_unref_device(devs[i]);
+	}
+	return k;
 }
 
 int qusb_transport_open(struct qmi_transport *out, const char *selector,
@@ -223,6 +288,27 @@ int qusb_transport_open(struct qmi_transport *out, const char *selector,
 	r = qusb_scan_ctx(tr->ctx, &sel, quirks, &v, &n, &devs, err, errlen);
 	if (r < 0)
 		goto out;
+	size_t all = n;
+	uint8_t other = 0, active = 0;
+
+	n = keep_config(v, devs, n, o->usb_config, &other, &active);
+	if (n == 0 && all > 0 && !o->usb_config) {
+		if (active)
+			snprintf(err, errlen, "%s: QMI in configuration %u; active: %u. Run with "
+				 "--usb-config %u to switch the device to it", selector, other, active,
+				 other);
+		else
+			snprintf(err, errlen, "%s: QMI in configuration %u of an unconfigured device. "
+				 "Run with --usb-config %u to configure it", selector, other, other);
+		r = -ENODEV;
+		goto out;
+	}
+	if (n == 0 && all > 0) {
+		snprintf(err, errlen, "%s: no QMI function in configuration %u (it is in %u)",
+			 selector, o->usb_config, other);
+		r = -ENODEV;
+		goto out;
+	}
 	if (n == 0) {
 		if (sel.kind == QUSB_SEL_ANY)
 			snprintf(err, errlen, "no QMI modem found on USB (see `qmiusb list`)");

@@ -41,6 +41,12 @@ void qusb_print_entries(FILE *f, const struct qusb_entry *v, size_t n)
 		if (fn->data_iface != fn->ctrl_iface || fn->data_alt)
 			fprintf(f, ", data interface %u alt %u", fn->data_iface, fn->data_alt);
 		fprintf(f, ", bulk in 0x%02x out 0x%02x\n", fn->ep_in, fn->ep_out);
+		if (e->config != e->active && e->active)
+			fprintf(f, "  config:    QMI in configuration %u; active: %u (--usb-config %u "
+				"switches)\n", e->config, e->active, e->config);
+		else if (e->config != e->active)
+			fprintf(f, "  config:    QMI in configuration %u; the device is unconfigured "
+				"(--usb-config %u configures it)\n", e->config, e->config);
 		fprintf(f, "  matched:   %s%s\n", e->why, (fn->flags & QUSB_QUIRK_DTR) ? " (dtr)" : "");
 		fprintf(f, "  driver:    %s\n", driver_text(e));
 	}

@@ -46,6 +46,8 @@ static void copy_extra(struct qusb_alt *a, const unsigned char *x, int len)
 
 void qusb_config_from_libusb(const struct libusb_config_descriptor *c, struct qusb_config *out)
 {
+	uint16_t owner[256] = { 0 };
+
 	memset(out, 0, sizeof(*out));
 	out->value = c->bConfigurationValue;
 	for (int i = 0; i < c->bNumInterfaces; i++) {
@@ -61,6 +63,9 @@ void qusb_config_from_libusb(const struct libusb_config_descriptor *c, struct qu
 			a->n_eps = d->bNumEndpoints;
 			for (int e = 0; e < d->bNumEndpoints && a->n_parsed < QUSB_MAX_EPS; e++) {
 				const struct libusb_endpoint_descriptor *ep = &d->endpoint[e];
+
+				if (qusb_ep_duplicate(owner, a->iface, ep->bEndpointAddress))
+					continue;
 				a->eps[a->n_parsed++] = (struct qusb_ep){
 					.addr = ep->bEndpointAddress,
 					.type = ep->bmAttributes & 3,
@@ -114,7 +119,100 @@ static int entry_cmp(const struct qusb_entry *a, const struct qusb_entry *b)
 			return a->ports[i] < b->ports[i] ? -1 : 1;
 	if (a->n_ports != b->n_ports)
 		return a->n_ports < b->n_ports ? -1 : 1;
+	if (a->config != b->config)
+		return a->config < b->config ? -1 : 1;
 	return (int)a->func.ctrl_iface - (int)b->func.ctrl_iface;
+}
+
+/* Appends e (and a reference to dev) to the growing result arrays. */
+static int push(struct qusb_entry **v, size_t *nv, size_t *cap, libusb_device ***devs,
+		const struct qusb_entry *e, libusb_device *dev)
+{
+	if (*nv == *cap) {
+		size_t nc = *cap ? *cap * 2 : 4;
+		/* On failure the old arrays stay valid and the error path frees them. */
+		struct qusb_entry *nvp = realloc(*v, nc * sizeof(*nvp));
+
+		if (!nvp)
+			return -ENOMEM;
+		*v = nvp;
+		if (devs) {
+			libusb_device **nd = realloc(*devs, nc * sizeof(*nd));
+
+			if (!nd)
+				return -ENOMEM;
+			*devs = nd;
+		}
+		*cap = nc;
+	}
+	if (devs)
+		(*devs)[*nv] = libusb_ref_device(dev);
+	(*v)[(*nv)++] = *e;
+	return 0;
+}
+
+/* The QMI functions of configuration index ci of dev. */
+static int scan_config(libusb_device *dev, const struct libusb_device_descriptor *dd, uint8_t ci,
+		       uint8_t active, const struct qusb_selector *sel,
+		       const struct qusb_quirks *quirks, struct qusb_entry **v, size_t *nv,
+		       size_t *cap, libusb_device ***devs)
+{
+	struct libusb_config_descriptor *cd = NULL;
+	struct qusb_func f[16];
+
+	if (libusb_get_config_descriptor(dev, ci, &cd) != 0)
+		return 0;
+	struct qusb_config *cfg = malloc(sizeof(*cfg));
+
+	if (!cfg) {
+		libusb_free_config_descriptor(cd);
+		return -ENOMEM;
+	}
+	qusb_config_from_libusb(cd, cfg);
+	libusb_free_config_descriptor(cd);
+	int nf = qusb_find_qmi(cfg, dd->idVendor, dd->idProduct, quirks, f, 16);
+	uint8_t cfgval = cfg->value;
+
+	free(cfg);
+	if (nf > 16)
+		nf = 16;
+	for (int k = 0; k < nf; k++) {
+		struct qusb_entry e = { 0 };
+
+		e.bus = libusb_get_bus_number(dev);
+		e.addr = libusb_get_device_address(dev);
+		int np = libusb_get_port_numbers(dev, e.ports, QUSB_MAX_PORTS);
+
+		e.n_ports = np > 0 ? (uint8_t)np : 0;
+		qusb_port_path(e.bus, e.ports, e.n_ports, e.path, sizeof(e.path));
+		e.vid = dd->idVendor;
+		e.pid = dd->idProduct;
+		e.bcd_usb = dd->bcdUSB;
+		e.func = f[k];
+		e.config = cfgval;
+		e.active = active;
+		qusb_func_why(&f[k], e.why, sizeof(e.why));
+		fill_strings(&e, dev, dd);
+		if (e.config != e.active)
+			e.driver_active = 0; /* nothing binds to an inactive configuration */
+		struct qusb_devid id = {
+			.vid = e.vid, .pid = e.pid, .bus = e.bus, .addr = e.addr,
+			.ports = e.ports, .n_ports = e.n_ports,
+			.serial = e.serial[0] ? e.serial : NULL, .iface = f[k].ctrl_iface,
+		};
+		if (sel && !qusb_selector_match(sel, &id))
+			continue;
+		/* Interfaces of an inactive configuration exist nowhere in sysfs (or a same-numbered
+		 * interface of the active one would be named). */
+		if (e.config == e.active)
+			qusb_sysfs_driver(e.path, e.config, f[k].ctrl_iface, e.driver,
+					  sizeof(e.driver));
+		int r = push(v, nv, cap, devs, &e, dev);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 int qusb_scan_ctx(libusb_context *ctx, const struct qusb_selector *sel,
@@ -140,69 +238,21 @@ int qusb_scan_ctx(libusb_context *ctx, const struct qusb_selector *sel,
 		libusb_device *dev = list[i];
 		struct libusb_device_descriptor dd;
 		struct libusb_config_descriptor *cd = NULL;
-		if (libusb_get_device_descriptor(dev, &dd) != 0 ||
-		    libusb_get_active_config_descriptor(dev, &cd) != 0)
+		uint8_t active = 0;
+
+		if (libusb_get_device_descriptor(dev, &dd) != 0)
 			continue;
-		struct qusb_config *cfg = malloc(sizeof(*cfg));
-		if (!cfg) {
+		/* An unconfigured device (or one whose active configuration cannot be read) still
+		 * has its configurations listed. */
+		if (libusb_get_active_config_descriptor(dev, &cd) == 0) {
+			active = cd->bConfigurationValue;
 			libusb_free_config_descriptor(cd);
-			ret = -ENOMEM;
-			goto out;
 		}
-		qusb_config_from_libusb(cd, cfg);
-		libusb_free_config_descriptor(cd);
-		struct qusb_func f[16];
-		int nf = qusb_find_qmi(cfg, dd.idVendor, dd.idProduct, quirks, f, 16);
-		uint8_t cfgval = cfg->value;
-		free(cfg);
-		if (nf > 16)
-			nf = 16;
-		for (int k = 0; k < nf; k++) {
-			struct qusb_entry e = { 0 };
-			e.bus = libusb_get_bus_number(dev);
-			e.addr = libusb_get_device_address(dev);
-			int np = libusb_get_port_numbers(dev, e.ports, QUSB_MAX_PORTS);
-			e.n_ports = np > 0 ? (uint8_t)np : 0;
-			qusb_port_path(e.bus, e.ports, e.n_ports, e.path, sizeof(e.path));
-			e.vid = dd.idVendor;
-			e.pid = dd.idProduct;
-			e.bcd_usb = dd.bcdUSB;
-			e.func = f[k];
-			e.config = cfgval;
-			qusb_func_why(&f[k], e.why, sizeof(e.why));
-			fill_strings(&e, dev, &dd);
-			struct qusb_devid id = {
-				.vid = e.vid, .pid = e.pid, .bus = e.bus, .addr = e.addr,
-				.ports = e.ports, .n_ports = e.n_ports,
-				.serial = e.serial[0] ? e.serial : NULL, .iface = f[k].ctrl_iface,
-			};
-			if (sel && !qusb_selector_match(sel, &id))
-				continue;
-			qusb_sysfs_driver(e.path, e.config, f[k].ctrl_iface, e.driver, sizeof(e.driver));
-			if (nv == cap) {
-				size_t nc = cap ? cap * 2 : 4;
-				/* On failure the old arrays stay valid and the error path frees them. */
-				struct qusb_entry *nvp = realloc(v, nc * sizeof(*nvp));
-
-				if (!nvp) {
-					ret = -ENOMEM;
-					goto out;
-				}
-				v = nvp;
-				if (devs_out) {
-					libusb_device **nd = realloc(devs, nc * sizeof(*nd));
-
-					if (!nd) {
-						ret = -ENOMEM;
-						goto out;
-					}
-					devs = nd;
-				}
-				cap = nc;
-			}
-			if (devs_out)
-				devs[nv] = libusb_ref_device(dev);
-			v[nv++] = e;
+		for (uint8_t ci = 0; ci < dd.bNumConfigurations; ci++) {
+			ret = scan_config(dev, &dd, ci, active, sel, quirks, &v, &nv, &cap,
+					  devs_out ? &devs : NULL);
+			if (ret < 0)
+				goto out;
 		}
 	}
 out:

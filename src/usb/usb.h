@@ -26,6 +26,9 @@ struct qusb_open_opts {
 	unsigned rx_transfers, tx_transfers; /* bulk transfers in flight each way; 0 = 8 */
 	size_t rx_size, tx_size;             /* bytes per bulk transfer; 0 = 16384 / 16384 */
 	FILE *log; /* notes (quirk file errors, detach/reattach); NULL = stderr */
+	/* --usb-config N: use the QMI function in configuration N (bConfigurationValue), switching
+	 * the device to it first if another is active. 0: the function must be in the active one. */
+	uint8_t usb_config;
 };
 
 /* Opens the modem chosen by selector (the -d value, "usb..."). On failure err says why and what
@@ -47,14 +50,16 @@ struct qusb_entry {
 	char path[32]; /* "1-1.2" */
 	uint16_t vid, pid, bcd_usb;
 	char manufacturer[128], product[128], serial[128]; /* "" when unknown */
-	uint8_t config;     /* bConfigurationValue of the active configuration */
+	uint8_t config;     /* bConfigurationValue of the configuration holding the function */
+	uint8_t active;     /* bConfigurationValue of the active configuration, 0 if unconfigured */
 	struct qusb_func func;
 	char why[160];
 	char driver[64];    /* kernel driver bound to the control interface, "" if none */
 	int driver_active;  /* libusb_kernel_driver_active(): 1, 0, or -1 when it could not ask */
 };
 
-/* Every QMI function on the bus that matches sel (NULL = all). *out is malloc'd (caller frees);
+/* Every QMI function on the bus that matches sel (NULL = all), in every configuration of each
+ * device, not only the active one. *out is malloc'd (caller frees);
  * an empty bus gives 0 with *n = 0. quirks may be NULL (generic rule only). */
 int qusb_scan(const struct qusb_selector *sel, const struct qusb_quirks *quirks,
 	      struct qusb_entry **out, size_t *n, char *err, size_t errlen);

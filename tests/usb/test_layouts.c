@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Discovery over the descriptor sets of real modems: the bytes come from the same tables the
+ * gadget presents (`sim --gadget --layout`), checked against the shipped quirks table (the
+ * kernel's qmi_wwan matches).
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/gadget.h"
+#include "sim/layout.h"
+#include "usb/desc.h"
+
+static struct qusb_quirks table;
+static struct qusb_config cfg;
+static uint8_t raw[1024];
+
+static void load_table(void)
+{
+	const char *p = getenv("QMIUSB_QUIRKS_FILE");
+
+	cr_assert(p, "QMIUSB_QUIRKS_FILE must name quirks/qmi-devices.conf");
+	qusb_quirks_init(&table);
+	cr_assert_eq(qusb_quirks_load_file(&table, p, NULL, NULL), 0);
+}
+
+static void free_table(void)
+{
+	qusb_quirks_clear(&table);
+}
+
+TestSuite(layouts, .init = load_table, .fini = free_table);
+
+/* The QMI functions of configuration idx of layout name, at speed. */
+static int find(const char *name, unsigned idx, enum qsim_speed speed, struct qusb_func *out,
+		size_t cap)
+{
+	const struct qsim_layout *l = qsim_layout_find(name);
+
+	cr_assert(l, "no layout %s", name);
+	long n = qsim_layout_config_bytes(l, idx, speed, raw, sizeof(raw));
+	cr_assert(n > 0 && (size_t)n <= sizeof(raw));
+	cr_assert_eq(qusb_config_parse(raw, (size_t)n, &cfg), 0, "%s config %u does not parse",
+		     name, idx);
+	cr_assert_eq(cfg.value, l->configs[idx].value);
+	return qusb_find_qmi(&cfg, l->vid, l->pid, &table, out, cap);
+}
+
+Test(layouts, ec25_qmi_on_4_not_diag)
+{
+	struct qusb_func f[8];
+	int n = find("ec25", 0, QSIM_HIGH_SPEED, f, 8);
+
+	cr_assert_eq(n, 1);
+	cr_assert_eq(f[0].ctrl_iface, 4);
+	cr_assert_eq(f[0].data_iface, 4);
+	cr_assert_eq(f[0].why, QUSB_WHY_QUIRK);
+	cr_assert(f[0].flags & QUSB_QUIRK_DTR);
+	cr_assert_eq(f[0].ep_notify, 0x89);
+	cr_assert_eq(f[0].ep_in, 0x88);
+	cr_assert_eq(f[0].ep_out, 0x05);
+	cr_assert_eq(f[0].bulk_mps, 512);
+}
+
+Test(layouts, ec25_generic_rule_skips_diag)
+{
+	/* Without the table (an unknown VID:PID) the generic rule alone must still leave the
+	 * two-endpoint DIAG interface 0 out, though it is ff/ff/ff too. */
+	const struct qsim_layout *l = qsim_layout_find("ec25");
+	struct qusb_func f[8];
+	long n = qsim_layout_config_bytes(l, 0, QSIM_HIGH_SPEED, raw, sizeof(raw));
+
+	cr_assert_eq(qusb_config_parse(raw, (size_t)n, &cfg), 0);
+	cr_assert_eq(qusb_find_qmi(&cfg, 0x1234, 0x5678, NULL, f, 8), 1);
+	cr_assert_eq(f[0].ctrl_iface, 4);
+	cr_assert_eq(f[0].why, QUSB_WHY_GENERIC);
+}
+
+Test(layouts, ec25_full_speed)
+{
+	struct qusb_func f[8];
+
+	cr_assert_eq(find("ec25", 0, QSIM_FULL_SPEED, f, 8), 1);
+	cr_assert_eq(f[0].ctrl_iface, 4);
+	cr_assert_eq(f[0].bulk_mps, 64);
+}
+
+Test(layouts, mc7455_two_qmi_in_config_1)
+{
+	struct qusb_func f[8];
+	int n = find("mc7455", 0, QSIM_HIGH_SPEED, f, 8);
+
+	cr_assert_eq(n, 2);
+	cr_assert_eq(cfg.value, 1);
+	cr_assert_eq(f[0].ctrl_iface, 8);
+	cr_assert_eq(f[1].ctrl_iface, 10);
+	cr_assert_eq(f[0].ep_notify, 0x87);
+	cr_assert_eq(f[1].ep_notify, 0x89);
+	cr_assert(f[0].flags & QUSB_QUIRK_DTR);
+}
+
+Test(layouts, mc7455_mbim_config_has_no_qmi)
+{
+	const struct qsim_layout *l = qsim_layout_find("mc7455");
+	struct qusb_func f[8];
+
+	cr_assert_eq(l->active, 2);
+	cr_assert_eq(find("mc7455", 1, QSIM_HIGH_SPEED, f, 8), 0);
+	cr_assert_eq(cfg.value, 2);
+	/* wTotalLength as the dump reports it. */
+	cr_assert_eq(raw[2] | raw[3] << 8, 95);
+}
+
+Test(layouts, e398_class_coded)
+{
+	struct qusb_func f[8];
+	int n = find("e398", 0, QSIM_HIGH_SPEED, f, 8);
+
+	cr_assert_eq(n, 1);
+	cr_assert_eq(f[0].ctrl_iface, 3);
+	cr_assert_eq(f[0].data_iface, 3);
+	cr_assert_eq(f[0].why, QUSB_WHY_QUIRK);
+	cr_assert_not(f[0].cdc_union);
+}
+
+Test(layouts, e398_cdc_union)
+{
+	struct qusb_func f[8];
+	int n = find("e398-union", 0, QSIM_HIGH_SPEED, f, 8);
+
+	cr_assert_eq(n, 1);
+	cr_assert_eq(f[0].ctrl_iface, 2);
+	cr_assert_eq(f[0].ctrl_alt, 0);
+	cr_assert_eq(f[0].data_iface, 3);
+	cr_assert_eq(f[0].data_alt, 1, "the data interface's bulk pair is in alternate setting 1");
+	cr_assert(f[0].cdc_union);
+	cr_assert_eq(f[0].ep_notify, 0x85);
+	cr_assert_eq(f[0].ep_in, 0x86);
+	cr_assert_eq(f[0].ep_out, 0x04);
+}
+
+Test(layouts, e3276_diag_only_finds_nothing)
+{
+	struct qusb_func f[8];
+
+	cr_assert_eq(find("e3276-diag", 0, QSIM_HIGH_SPEED, f, 8), 0);
+	/* Not through the generic rule either. */
+	cr_assert_eq(qusb_find_qmi(&cfg, 0x1234, 0x5678, NULL, f, 8), 0);
+}
+
+Test(layouts, rm500q_superspeed)
+{
+	struct qusb_func f[8];
+	int n = find("rm500q", 0, QSIM_SUPER_SPEED, f, 8);
+
+	cr_assert_eq(n, 1);
+	cr_assert_eq(f[0].ctrl_iface, 4, "DIAG ff/ff/30 on 0 is not QMI");
+	cr_assert_eq(f[0].bulk_mps, 1024);
+	cr_assert_eq(f[0].notify_mps, 8);
+	/* Every endpoint descriptor is followed by its SuperSpeed companion. */
+	size_t total = (size_t)(raw[2] | raw[3] << 8), eps = 0;
+	for (size_t p = 9; p < total; p += raw[p])
+		if (raw[p + 1] == 0x05) {
+			cr_assert_eq(raw[p + 7 + 1], 0x30, "endpoint at %zu lacks a companion", p);
+			eps++;
+		}
+	cr_assert_eq(eps, 2 + 3 * 4);
+}
+
+Test(layouts, every_layout_serves_the_picked_interface)
+{
+	size_t n;
+	const struct qsim_layout *all = qsim_layouts(&n);
+
+	cr_assert_geq(n, 6);
+	for (size_t i = 0; i < n; i++) {
+		const struct qsim_layout *l = &all[i];
+		int seen = 0;
+
+		for (unsigned c = 0; c < l->n_configs; c++) {
+			struct qusb_func f[8];
+			int k = find(l->name, c, l->superspeed ? QSIM_SUPER_SPEED : QSIM_HIGH_SPEED,
+				     f, 8);
+
+			for (int j = 0; j < k && j < 8; j++) {
+				/* A DIAG-shaped interface (two endpoints, no interrupt) is never
+				 * a QMI function. */
+				cr_assert_neq(f[j].ep_notify, 0, "%s", l->name);
+				if (l->configs[c].value == l->qmi_config && f[j].ctrl_iface == l->qmi_iface)
+					seen++;
+			}
+		}
+		cr_assert_eq(seen, l->qmi_iface < 0 ? 0 : 1, "%s: interface %d not found", l->name,
+			     l->qmi_iface);
+	}
+}
+
+/* What the gadget writes to FunctionFS for a layout: every interface and endpoint of the QMI
+ * configuration at each speed, CDC functional descriptors left out, and the endpoint files the
+ * modem must use are the QMI interface's. */
+Test(layouts, gadget_blob_ec25)
+{
+	static uint8_t blob[2048];
+	int eps[3];
+	long n = qsim_gadget_layout_descriptors(qsim_layout_find("ec25"), blob, sizeof(blob), eps);
+
+	cr_assert(n > 0);
+	cr_assert_eq(blob[4] | blob[5] << 8, n, "the blob's length field");
+	/* 5 interfaces + 14 endpoints per speed; the 3 x 4 CDC descriptors are not there. */
+	cr_assert_eq(blob[12], 19);
+	cr_assert_eq(blob[16], 19);
+	/* DIAG has files 1-2, the three serial ports 3-11: QMI is 12 (interrupt), 13, 14. */
+	cr_assert_eq(eps[0], 12);
+	cr_assert_eq(eps[1], 13);
+	cr_assert_eq(eps[2], 14);
+	for (long p = 20; p < n; p += blob[p])
+		cr_assert_neq(blob[p + 1], 0x24);
+}
+
+Test(layouts, gadget_blob_keeps_interface_numbers)
+{
+	static uint8_t blob[2048];
+	int eps[3];
+	long n = qsim_gadget_layout_descriptors(qsim_layout_find("mc7455"), blob, sizeof(blob), eps);
+	int expect = 0;
+
+	cr_assert(n > 0);
+	/* The high-speed list: interfaces 0..10 in order, the missing ones empty. */
+	uint32_t fs = blob[12];
+	size_t p = 20;
+
+	for (uint32_t i = 0; i < fs; i++)
+		p += blob[p];
+	for (; p < (size_t)n; p += blob[p])
+		if (blob[p + 1] == 0x04) {
+			cr_assert_eq(blob[p + 2], expect, "interface %d out of place", expect);
+			if (expect != 0 && expect != 2 && expect != 3 && expect != 8 && expect != 10)
+				cr_assert_eq(blob[p + 4], 0, "padding %d has endpoints", expect);
+			expect++;
+		}
+	cr_assert_eq(expect, 11);
+	/* QMI 8: after DIAG's 2 and the serial ports' 3 + 3 endpoints. */
+	cr_assert_eq(eps[0], 9);
+}
+
+Test(layouts, gadget_blob_superspeed_and_union)
+{
+	static uint8_t blob[2048];
+	int eps[3];
+	long n = qsim_gadget_layout_descriptors(qsim_layout_find("rm500q"), blob, sizeof(blob), eps);
+
+	cr_assert(n > 0);
+	cr_assert(blob[8] & 4, "SuperSpeed descriptors announced");
+	cr_assert_eq(blob[20], 19 + 14, "SuperSpeed: each endpoint has its companion");
+	/* The union layout's QMI control interface has only the interrupt endpoint: the modem's
+	 * bulk pair is on the data interface, alternate setting 1, which the gadget cannot serve. */
+	cr_assert_eq(qsim_gadget_layout_descriptors(qsim_layout_find("e398-union"), blob,
+						    sizeof(blob), eps), -EINVAL);
+	cr_assert_eq(qsim_gadget_layout_descriptors(qsim_layout_find("e3276-diag"), blob,
+						    sizeof(blob), eps), -EINVAL);
+}
+
+/* An endpoint address used again by a later interface is skipped, as the kernel does ("has a
+ * duplicate endpoint ... skipping"): a QMI interface that loses its bulk IN so is not one. */
+Test(layouts, duplicate_endpoint_address_is_skipped)
+{
+	static uint8_t dup[] = {
+		9, 0x02, 0, 0, 2, 1, 0, 0x80, 250,
+		9, 0x04, 0, 0, 2, 0xff, 0xff, 0xff, 0,
+		7, 0x05, 0x81, 0x02, 0x00, 0x02, 0, 7, 0x05, 0x01, 0x02, 0x00, 0x02, 0,
+		9, 0x04, 1, 0, 3, 0xff, 0xff, 0xff, 0,
+		7, 0x05, 0x82, 0x03, 8, 0, 9,
+		7, 0x05, 0x81, 0x02, 0x00, 0x02, 0, 7, 0x05, 0x02, 0x02, 0x00, 0x02, 0,
+	};
+	struct qusb_func f[2];
+
+	dup[2] = sizeof(dup);
+	cr_assert_eq(qusb_config_parse(dup, sizeof(dup), &cfg), 0);
+	cr_assert_eq(cfg.alts[1].n_parsed, 2);
+	cr_assert_eq(qusb_find_qmi(&cfg, 0x1234, 0x5678, NULL, f, 2), 0);
+	/* Without the clash the same interface is QMI. */
+	dup[sizeof(dup) - 12] = 0x83;
+	cr_assert_eq(qusb_config_parse(dup, sizeof(dup), &cfg), 0);
+	cr_assert_eq(qusb_find_qmi(&cfg, 0x1234, 0x5678, NULL, f, 2), 1);
+	cr_assert_eq(f[0].ctrl_iface, 1);
+}
