@@ -216,6 +216,24 @@ static void track_session(struct qprx_server *srv, const struct qmi_frame *f)
 }
 
 
+/* Implicit tracking: a client using an id it did not allocate (--client-cid=N, or a restarted
+ * client) becomes its holder, so it gets its indications and the id is released after it. Only
+ * once the modem has shown that the id exists: an id it refuses as invalid is nobody's, and
+ * holding it would later release an id the modem may have handed to someone else meanwhile. */
+static void track_implicit_hold(struct qprx_pending *p, const struct qmi_frame *resp)
+{
+	struct qprx_server *srv = p->srv;
+	struct qmi_result r;
+
+	if (!p->conn || p->svc == QMI_SVC_CTL || p->cid == QMI_CID_NONE ||
+	    p->cid == QMI_CID_BROADCAST || qprx_reserved(srv, p->svc, p->cid) ||
+	    qprx_hold_find(srv, p->svc, p->cid, p->conn))
+		return;
+	if (qmi_result_get(resp, &r) == 0 && r.status && r.error == QMI_ERR_INVALID_CLIENT_ID)
+		return;
+	qprx_hold_take(srv, p->conn, p->svc, p->cid);
+}
+
 static void client_cb(void *user, int err, const struct qmi_frame *resp)
 {
 	struct qprx_pending *p = user;
@@ -236,6 +254,7 @@ static void client_cb(void *user, int err, const struct qmi_frame *resp)
 		if (p->svc == QMI_SVC_CTL && p->msg_id == CTL_ALLOCATE_CID && alloc_response(p, resp))
 			return;
 		track_session(srv, resp);
+		track_implicit_hold(p, resp);
 		if (p->conn)
 			answer_client(p, resp);
 		qprx_queue_done(p);
@@ -304,14 +323,6 @@ static void ctl_request(struct qprx_conn *c, const struct qmi_frame *f)
 
 static void forward_request(struct qprx_conn *c, const struct qmi_frame *f)
 {
-	struct qprx_server *srv = c->srv;
-
-	/* Implicit tracking: a client using an id it did not allocate (--client-cid=N, or a
-	 * restarted client) becomes its holder, so it gets its indications. */
-	if (f->client_id != QMI_CID_NONE && f->client_id != QMI_CID_BROADCAST &&
-	    !qprx_reserved(srv, f->service, f->client_id) &&
-	    !qprx_hold_find(srv, f->service, f->client_id, c))
-		qprx_hold_take(srv, c, f->service, f->client_id);
 	qprx_queue_submit(c, f, 0);
 }
 

@@ -244,3 +244,27 @@ Test(proxy_cids, keep_cids_exhausts_like_qmi_proxy)
 	kid_kill(&k);
 	fx_teardown(&fx);
 }
+
+Test(proxy_cids, an_id_the_modem_refuses_is_not_held)
+{
+	struct qprx_server_opts o = { .cid_grace_ms = 100 };
+	struct fx fx;
+	struct rc c;
+	uint8_t buf[QMI_FRAME_MAX];
+	struct qmi_frame f;
+	struct qmi_result r;
+
+	fx_setup(&fx, &o, NULL);
+	/* qmicli --client-cid=N with an id nobody allocated: the modem says InvalidClientId. */
+	rc_connect(&fx, &c);
+	cr_assert_eq(rc_open(&fx, &c, fx.pub), 0);
+	rc_send(&fx, &c, buf, mk_req(buf, sizeof(buf), QMI_SVC_DMS, 9, 1, QMI_DMS_GET_IDS));
+	cr_assert(rc_recv(&fx, &c, buf, sizeof(buf), &f));
+	cr_assert_eq(qmi_result_get(&f, &r), 0);
+	cr_assert_eq(r.error, QMI_ERR_INVALID_CLIENT_ID);
+	cr_assert_eq(fx_stats(&fx).held, 0, "a refused id is nobody's");
+	rc_close(&c);
+	fx_spin(&fx, 400); /* well past the grace period */
+	cr_assert_eq(fx_stats(&fx).released, 0, "nothing to release for the client that left");
+	fx_teardown(&fx);
+}
