@@ -24,7 +24,7 @@
 
 enum { O_HELP = 1, O_APN, O_IPTYPE, O_AUTH, O_USER, O_PASSWORD, O_PROFILE, O_IFNAME, O_NOROUTES,
        O_DNSFILE, O_SIMTIMEOUT, O_REGTIMEOUT, O_SOCKET, O_NOSHARE,
-       O_DATAFORMAT };
+       O_DATAFORMAT, O_METRIC, O_DNS, O_DNSFORCE };
 
 static const struct qcli_optdef defs[] = {
 	{ 'h', "help", false, O_HELP },
@@ -42,6 +42,9 @@ static const struct qcli_optdef defs[] = {
 	{ 0, "socket", true, O_SOCKET },
 	{ 0, "no-share", false, O_NOSHARE },
 	{ 0, "data-format", true, O_DATAFORMAT },
+	{ 0, "metric", true, O_METRIC },
+	{ 0, "dns", true, O_DNS },
+	{ 0, "dns-force", false, O_DNSFORCE },
 	{ 0, NULL, false, 0 },
 };
 
@@ -62,7 +65,15 @@ static const char help[] =
 	"  --profile N          3GPP profile index\n"
 	"  --ifname NAME        TUN name; an existing persistent TUN you own is attached\n"
 	"  --no-routes          no default routes\n"
-	"  --dns-file PATH      write the DNS servers to PATH (resolv.conf format)\n"
+	"  --metric N           the default routes' metric (default 700); a default route\n"
+	"                       already there is left alone, and not removed at the end\n"
+	"  --dns resolvconf|resolved|file:PATH|none   where the modem's DNS servers go:\n"
+	"                       resolvconf's IF.qmiusb record, systemd-resolved's per-link\n"
+	"                       servers, a resolv.conf-format file, or nowhere (default);\n"
+	"                       removed again at the end\n"
+	"  --dns-file PATH      the same as --dns file:PATH\n"
+	"  --dns-force          --dns file:PATH may add to an existing file (the modem's\n"
+	"                       servers are removed from it at the end)\n"
 	"  --sim-timeout S      wait at most S seconds for the SIM (default 30)\n"
 	"  --reg-timeout S      wait at most S seconds for registration (default 60)\n"
 	"  --data-format raw-ip|qmap   raw-ip (default), or QMAP aggregation (raw-ip if refused)\n"
@@ -153,7 +164,27 @@ static int parse(struct qcli *cli, int argc, char **argv, struct qconn_opts *o,
 			o->no_routes = true;
 			break;
 		case O_DNSFILE:
+			if (!*s.arg)
+				return qcli_usage_error(cli, "connect: --dns-file needs a PATH");
+			o->dns_mode = QNET_DNS_FILE;
 			o->dns_file = s.arg;
+			break;
+		case O_DNS: {
+			enum qnet_dns_mode mode;
+
+			if (qnet_dns_mode_parse(s.arg, &mode, &o->dns_file) < 0)
+				return qcli_usage_error(cli, "connect: --dns is resolvconf, resolved, "
+						       "file:PATH or none");
+			o->dns_mode = (int)mode;
+			break;
+		}
+		case O_DNSFORCE:
+			o->dns_force = true;
+			break;
+		case O_METRIC:
+			if (qcli_parse_uint(s.arg, 0xffffffffu, &v) || v == 0)
+				return qcli_usage_error(cli, "connect: --metric is 1..4294967295");
+			o->route_metric = (unsigned)v;
 			break;
 		case O_SIMTIMEOUT:
 		case O_REGTIMEOUT:
@@ -228,6 +259,11 @@ static int open_statefile(struct qcli *cli, struct qcli_statefile *sf)
 				 "connection, or `qmiusb disconnect` first", cli->devname, (long)holder);
 	if (ret)
 		return qcli_fail(cli, QCLI_EXIT_FAILURE, "%s", err);
+	/* The lock is ours, so the connect that left records for this device is dead. */
+	ret = qnet_netconf_recover(cli->devname, cli->err);
+	if (ret < 0)
+		fprintf(cli->err, "warning: couldn't undo a previous connect's leftovers: %s\n",
+			strerror(-ret));
 	return QCLI_EXIT_OK;
 }
 
@@ -235,7 +271,6 @@ struct front {
 	struct qcli *cli;
 	struct qcli_connect_json js;
 	struct qcli_statefile sf;
-	const char *dns_file;
 	bool over; /* the manager gave up */
 	int rc;
 };
@@ -277,9 +312,24 @@ static void print_summary(struct front *fr, const struct qconn_up *up)
 	for (i = 0; i < ip->n_dns6; i++)
 		fprintf(o, "\tDNS: %s\n", inet_ntop(AF_INET6, &ip->dns6[i], a, sizeof(a)));
 	fprintf(o, "\tMTU: %u\n", ip->mtu);
-	fprintf(o, "\troutes: %s\n", ip->routes ? "default via the interface" : "none (--no-routes)");
-	if (fr->dns_file)
-		fprintf(o, "\tDNS written to %s\n", fr->dns_file);
+	if (!ip->routes)
+		fprintf(o, "\troutes: none (--no-routes)\n");
+	else if (ip->routes_added)
+		fprintf(o, "\troutes: default via the interface (%s), metric %u\n",
+			ip->routes_added == (QNET_ROUTE_V4 | QNET_ROUTE_V6) ? "IPv4 and IPv6" :
+			ip->routes_added == QNET_ROUTE_V4 ? "IPv4" : "IPv6",
+			ip->route_metric ? ip->route_metric : QNET_ROUTE_METRIC);
+	if (ip->routes && ip->routes_existed)
+		fprintf(o, "\troutes: NOT added: the same %s default route was already there "
+			"(not ours: left alone)\n", ip->routes_existed == QNET_ROUTE_V6 ? "IPv6" :
+			ip->routes_existed == QNET_ROUTE_V4 ? "IPv4" : "IPv4 and IPv6");
+	else if (ip->routes && !ip->routes_added && !up->needs_root)
+		fprintf(o, "\troutes: none added\n");
+	if (ip->dns_done && ip->dns_mode == QNET_DNS_FILE)
+		fprintf(o, "\tDNS written to %s\n", ip->dns_path);
+	else if (ip->dns_done)
+		fprintf(o, "\tDNS handed to %s\n",
+			ip->dns_mode == QNET_DNS_RESOLVCONF ? "resolvconf" : "systemd-resolved");
 	if (up->needs_root)
 		fprintf(o, "\tconfiguration: to be applied by root (see above)\n");
 	fprintf(o, "\tdata path: %s\n", up->data_path);
@@ -333,7 +383,7 @@ static void set_opts(struct qconn_opts *o, struct front *fr)
 	o->advice = fr->cli->err;
 	/* qmicli's --client-no-release-cid: the ids stay, and the session says which. */
 	o->keep_cids = fr->cli->no_release_cid;
-	fr->dns_file = o->dns_file;
+	o->record_owner = fr->cli->devname;
 }
 
 /* With --client-no-release-cid the session reports the ids the manager kept. */

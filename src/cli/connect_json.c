@@ -73,7 +73,7 @@ void qcli_connect_json_up(struct qcli_connect_json *j, const struct qconn_up *up
 		addr(&js, NULL, AF_INET6, &ip->dns6[i]);
 	qcli_json_arr_end(&js);
 	qcli_json_uint(&js, "mtu", ip->mtu);
-	qcli_json_bool(&js, "routes", ip->routes);
+	qcli_json_bool(&js, "routes", ip->routes_added != 0); /* ours, not merely asked for */
 	qcli_json_str(&js, "data_path", up->data_path);
 	if (j->share) {
 		qcli_json_obj_begin(&js, "shared");

@@ -120,7 +120,8 @@ void qnet_netconf_undo(struct qnet_netconf *nc)
 	free(nc);
 }
 
-static int apply(struct qnet_netconf *nc, const struct qnet_ipconf *cfg, char *err, size_t errlen)
+static int apply(struct qnet_netconf *nc, struct qnet_ipconf *cfg, char *err,
+		 size_t errlen)
 {
 	uint8_t req[QNET_IN6_ALIASREQ_LEN];
 	struct ifreq ifr;
@@ -173,17 +174,19 @@ static int apply(struct qnet_netconf *nc, const struct qnet_ipconf *cfg, char *e
 		if ((ret = route(nc, QNET_RTM_ADD, false)) < 0)
 			return snprintf(err, errlen, "adding the IPv4 default route"), ret;
 		nc->route4 = true;
+		cfg->routes_added |= QNET_ROUTE_V4;
 	}
 	if (cfg->routes && cfg->has_v6) {
 		if ((ret = route(nc, QNET_RTM_ADD, true)) < 0)
 			return snprintf(err, errlen, "adding the IPv6 default route"), ret;
 		nc->route6 = true;
+		cfg->routes_added |= QNET_ROUTE_V6;
 	}
 	return 0;
 }
 
 int qnet_netconf_apply(struct qnet_netconf **out, int ifindex, const char *ifname,
-		       const struct qnet_ipconf *cfg, FILE *advice, char *err, size_t errlen)
+		       struct qnet_ipconf *cfg, FILE *advice, char *err, size_t errlen)
 {
 	struct qnet_netconf *nc;
 	char what[128] = "";
@@ -240,4 +243,12 @@ void qnet_netconf_print_commands(FILE *out, const char *ifname, const struct qne
 		fprintf(out, "route -n add -inet default -interface %s\n", ifname);
 	if (cfg->routes && cfg->has_v6)
 		fprintf(out, "route -n add -inet6 default -interface %s\n", ifname);
+}
+
+/* No record is written here (qnet_ipconf's record_owner is ignored): nothing to recover. */
+int qnet_netconf_recover(const char *owner, FILE *report)
+{
+	(void)owner;
+	(void)report;
+	return 0;
 }
