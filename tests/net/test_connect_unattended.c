@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * connect left unattended, with the real binary against -d sim: a default route that was already
+ * there is reported as not ours and survives; a SIGKILLed connect's routes and DNS on a persistent
+ * TUN are undone by the next connect on the device, which says so; two connects started together
+ * on one device: exactly one runs.
+ */
+#include "connect_harness.h"
+#include "netns.h"
+
+#include <sys/wait.h>
+
+#ifndef QMIUSB_BIN
+#error QMIUSB_BIN must name the qmiusb binary
+#endif
+
+TestSuite(unattended, .timeout = 120);
+
+static char dir[64];
+
+static void remove_dir(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "couldn't remove %s\n", dir);
+}
+
+static void make_dir(void)
+{
+	rundir_make(dir, sizeof(dir), "/tmp/qmiusb-unatt-XXXXXX", "QMIUSB_TEST_RUNDIR");
+	atexit(remove_dir);
+}
+
+static void run_sim(struct child *c, const char *const *args)
+{
+	const char *argv[24] = { QMIUSB_BIN, "-d", "sim" };
+	int n = 3;
+
+	while (*args && n < 23)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	child_start(c, argv, NULL);
+}
+
+static const char *sh(char *buf, size_t cap, const char *cmd)
+{
+	FILE *p = popen(cmd, "r");
+	size_t n;
+
+	cr_assert_not_null(p);
+	n = fread(buf, 1, cap - 1, p);
+	buf[n] = '\0';
+	pclose(p);
+	return buf;
+}
+
+Test(unattended, existing_route_reported_and_kept)
+{
+	static const char *const args[] = { "connect", "--ifname", "wwex0", "--no-share", NULL };
+	struct child r;
+	char out[512];
+
+	enter_new_netns();
+	make_dir();
+	/* The user's route and address (the kernel drops a device's IPv4 routes with its last
+	 * address, whoever removes it). */
+	cr_assert_eq(system("ip tuntap add dev wwex0 mode tun && ip link set dev wwex0 up && "
+			    "ip addr add 192.0.2.9/32 dev wwex0 && "
+			    "ip route add default dev wwex0 metric 700"), 0);
+	run_sim(&r, args);
+	child_wait_up(&r);
+	cr_assert(strstr(r.out, "routes: NOT added: the same IPv4 default route was already "
+				"there"), "%s", r.out);
+	cr_assert_not(strstr(r.out, "routes: default via the interface"), "%s", r.out);
+	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);
+	cr_assert(strstr(sh(out, sizeof(out), "ip route show default dev wwex0"), "metric 700"),
+		  "the user's route went with the connection");
+}
+
+Test(unattended, metric_option)
+{
+	static const char *const args[] = { "connect", "--ifname", "wwmet0", "--no-share",
+					     "--metric", "4242", NULL };
+	struct child r;
+	char out[512];
+
+	enter_new_netns();
+	make_dir();
+	run_sim(&r, args);
+	child_wait_up(&r);
+	cr_assert(strstr(r.out, "routes: default via the interface (IPv4), metric 4242"), "%s",
+		  r.out);
+	cr_assert(strstr(sh(out, sizeof(out), "ip route show default"), "metric 4242"), "%s", out);
+	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);
+}
+
+Test(unattended, sigkill_leftovers_undone_by_next_connect)
+{
+	char dns[128], dnsopt[160], out[512];
+	const char *args[] = { "connect", "--ifname", "wwkill0", "--no-share", "--dns", dnsopt,
+			       NULL };
+	struct child r;
+
+	enter_new_netns();
+	make_dir();
+	snprintf(dns, sizeof(dns), "%s/resolv.conf", dir);
+	snprintf(dnsopt, sizeof(dnsopt), "file:%s", dns);
+	cr_assert_eq(system("ip tuntap add dev wwkill0 mode tun"), 0);
+	run_sim(&r, args);
+	child_wait_up(&r);
+	cr_assert(strstr(r.out, "DNS written to"), "%s", r.out);
+	kill(r.pid, SIGKILL);
+	child_finish(&r);
+	cr_assert(strstr(sh(out, sizeof(out), "ip route show default dev wwkill0"), "metric 700"));
+	cr_assert_eq(access(dns, F_OK), 0);
+
+	/* Not in the way of the next one (its own file is refused otherwise), and said. */
+	run_sim(&r, args);
+	child_wait_up(&r);
+	cr_assert(strstr(r.out, "undoing what a previous connect left on wwkill0: default routes "
+				"addresses link settings DNS"), "%s", r.out);
+	cr_assert(strstr(r.out, "DNS written to"), "%s", r.out);
+	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);
+	cr_assert_str_eq(sh(out, sizeof(out), "ip route show default dev wwkill0"), "");
+	cr_assert_neq(access(dns, F_OK), 0, "the DNS file stayed");
+}
+
+/* The lock decides, atomically: of two connects started together, one runs, one is refused. */
+Test(unattended, two_connects_at_once)
+{
+	static const char *const args[] = { "connect", "--no-share", NULL };
+
+	enter_new_netns();
+	make_dir();
+	for (int round = 0; round < 4; round++) {
+		struct child a, b, *loser;
+		bool a_up, b_up;
+
+		run_sim(&a, args);
+		run_sim(&b, args);
+		/* The refused one ends by itself; the one that runs gets up. */
+		a_up = child_wait_for(&a, "data path:") ||
+		       !strstr(a.out, "already connected by `qmiusb connect`");
+		b_up = child_wait_for(&b, "data path:") ||
+		       !strstr(b.out, "already connected by `qmiusb connect`");
+		cr_assert(a_up != b_up, "round %d\nA: %s\nB: %s", round, a.out, b.out);
+		loser = a_up ? &b : &a;
+		cr_assert_eq(child_finish(loser), 3, "round %d: %s", round, loser->out);
+		cr_assert_eq(child_stop(a_up ? &a : &b, SIGTERM), 0, "round %d", round);
+	}
+}
