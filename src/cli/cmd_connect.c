@@ -13,8 +13,10 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/connect_conf.h"
 #include "cli/connect_share.h"
 #include "cli/connect_state.h"
+#include "cli/notify.h"
 #include "cli/optparse.h"
 #include "base/loop.h"
 #include "conn/conn.h"
@@ -24,7 +26,7 @@
 
 enum { O_HELP = 1, O_APN, O_IPTYPE, O_AUTH, O_USER, O_PASSWORD, O_PROFILE, O_IFNAME, O_NOROUTES,
        O_DNSFILE, O_SIMTIMEOUT, O_REGTIMEOUT, O_SOCKET, O_NOSHARE,
-       O_DATAFORMAT, O_METRIC, O_DNS, O_DNSFORCE };
+       O_DATAFORMAT, O_METRIC, O_DNS, O_DNSFORCE, O_CONFIG };
 
 static const struct qcli_optdef defs[] = {
 	{ 'h', "help", false, O_HELP },
@@ -45,6 +47,7 @@ static const struct qcli_optdef defs[] = {
 	{ 0, "metric", true, O_METRIC },
 	{ 0, "dns", true, O_DNS },
 	{ 0, "dns-force", false, O_DNSFORCE },
+	{ 0, "config", true, O_CONFIG },
 	{ 0, NULL, false, 0 },
 };
 
@@ -57,6 +60,8 @@ static const char help[] =
 	"When the network drops the call it reconnects with backoff. SIGINT/SIGTERM stop the\n"
 	"call, undo the interface configuration and release the client ids.\n"
 	"\n"
+	"  --config NAME        read the settings of /etc/qmiusb/NAME.conf (qmiusb.conf(5))\n"
+	"                       first; the command line overrides them\n"
 	"  --apn APN            access point name (default: the one in the modem's profile,\n"
 	"                       --profile or its default one)\n"
 	"  --ip-type 4|6|4v6    IP families (default 4)\n"
@@ -211,7 +216,7 @@ static int parse(struct qcli *cli, int argc, char **argv, struct qconn_opts *o,
 			else
 				return qcli_usage_error(cli, "connect: --data-format is raw-ip or qmap");
 			break;
-		default:
+		default: /* O_CONFIG: read before the command line */
 			break;
 		}
 	}
@@ -358,12 +363,18 @@ static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
 			cli->error.qmi_error = ev->qmi.error;
 		}
 		break;
-	case QCONN_EV_UP:
+	case QCONN_EV_UP: {
+		char line[64];
+
+		snprintf(line, sizeof(line), "up on %s", ev->up->ifname);
+		qcli_notify_ready(line);
 		print_summary(fr, ev->up);
 		if (cli->json)
 			qcli_connect_json_up(&fr->js, ev->up);
 		break;
+	}
 	case QCONN_EV_STATE:
+		qcli_notify_status(qconn_state_name(ev->state));
 		if (ev->state == QCONN_FAILED)
 			fr->over = true;
 		break;
@@ -405,12 +416,16 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 	struct qconn_cid ids[QCLI_MAX_CLIENTS];
 	struct qcli_share *share = NULL;
 	struct qconn *c = NULL;
-	const char *sock;
-	int rc;
+	struct qcli_conf conf = { 0 };
+	const char *sock, *conf_name = qcli_connect_conf_name(argc, argv);
+	int rc = QCLI_EXIT_OK;
 
 	qconn_opts_init(&o);
 	qcli_statefile_init(&fr.sf);
-	rc = parse(cli, argc, argv, &o, &sho);
+	if (conf_name)
+		rc = qcli_connect_conf_apply(cli, &conf, conf_name, &o);
+	if (rc == QCLI_EXIT_OK)
+		rc = parse(cli, argc, argv, &o, &sho);
 	if (rc == QCLI_EXIT_OK)
 		return rc; /* --help */
 	if (cli->json) {
@@ -456,8 +471,12 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 	/* Stopped by a signal is the normal end of a connection. */
 	if (cli->interrupted && !rc)
 		rc = QCLI_EXIT_OK;
+	qcli_notify_stopping(NULL);
 	if (cli->json)
 		qcli_connect_json_exit(&fr.js, rc);
+	if (cli->device && cli->device == conf.device)
+		cli->device = NULL; /* it goes with conf */
+	qcli_conf_clear(&conf);
 	return rc;
 }
 

@@ -8,6 +8,8 @@
 #include "connect_harness.h"
 #include "netns.h"
 
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #ifndef QMIUSB_BIN
@@ -150,4 +152,88 @@ Test(unattended, two_connects_at_once)
 		cr_assert_eq(child_finish(loser), 3, "round %d: %s", round, loser->out);
 		cr_assert_eq(child_stop(a_up ? &a : &b, SIGTERM), 0, "round %d", round);
 	}
+}
+
+static void write_conf(const char *name, const char *body)
+{
+	char path[160];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.conf", dir, name);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(body, f);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(chmod(path, 0600), 0);
+	setenv("QMIUSB_CONFDIR", dir, 1);
+}
+
+/* Everything the manager was told so far, datagrams joined by '|'. */
+static void notified(int sock, char *buf, size_t cap)
+{
+	size_t len = strlen(buf);
+	ssize_t n;
+
+	while (len + 1 < cap && (n = recv(sock, buf + len, cap - len - 2, MSG_DONTWAIT)) > 0) {
+		len += (size_t)n;
+		buf[len++] = '|';
+		buf[len] = '\0';
+	}
+}
+
+/* The file's settings are connect's defaults, the command line overrides them; a service
+ * manager hears READY=1 once up, the states before, and STOPPING=1 at the end. */
+Test(unattended, config_file_and_service_manager)
+{
+	static const char *const args[] = { "connect", "--config", "home", "--no-share",
+					     "--metric", "555", NULL };
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char out[512], told[2048] = "";
+	struct child r;
+	int sock;
+
+	enter_new_netns();
+	make_dir();
+	write_conf("home", "ifname = wwconf0\nmetric = 333\nip-type = 4\n");
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/notify", dir);
+	sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	cr_assert_geq(sock, 0);
+	cr_assert_eq(bind(sock, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	setenv("NOTIFY_SOCKET", sa.sun_path, 1);
+	run_sim(&r, args);
+	child_wait_up(&r);
+	cr_assert(strstr(r.out, "connected: interface wwconf0"), "%s", r.out);
+	cr_assert(strstr(sh(out, sizeof(out), "ip route show default dev wwconf0"),
+			 "metric 555"), "%s", out);
+	notified(sock, told, sizeof(told));
+	cr_assert(strstr(told, "READY=1\nSTATUS=up on wwconf0|"), "%s", told);
+	cr_assert(strstr(told, "STATUS=registration|"), "%s", told);
+	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);
+	notified(sock, told, sizeof(told));
+	cr_assert(strstr(told, "STOPPING=1"), "%s", told);
+	close(sock);
+}
+
+Test(unattended, config_pin_file_refused)
+{
+	static const char *const args[] = { "connect", "--config", "pin", NULL };
+	char conf[256];
+	struct child r;
+
+	make_dir();
+	snprintf(conf, sizeof(conf), "%s/pin", dir);
+	{
+		FILE *f = fopen(conf, "w");
+
+		cr_assert_not_null(f);
+		fputs("1234\n", f);
+		fclose(f);
+		chmod(conf, 0600);
+	}
+	snprintf(conf, sizeof(conf), "pin-file = %s/pin\n", dir);
+	write_conf("pin", conf);
+	run_sim(&r, args);
+	cr_assert_eq(child_exit(&r), 1, "%s", r.out);
+	cr_assert(strstr(r.out, "pin-file: unlocking the SIM with a PIN is not supported yet"),
+		  "%s", r.out);
 }
