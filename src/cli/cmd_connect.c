@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,7 +27,8 @@
 
 enum { O_HELP = 1, O_APN, O_IPTYPE, O_AUTH, O_USER, O_PASSWORD, O_PROFILE, O_IFNAME, O_NOROUTES,
        O_DNSFILE, O_SIMTIMEOUT, O_REGTIMEOUT, O_SOCKET, O_NOSHARE,
-       O_DATAFORMAT, O_METRIC, O_DNS, O_DNSFORCE, O_CONFIG };
+       O_DATAFORMAT, O_METRIC, O_DNS, O_DNSFORCE, O_CONFIG,
+       O_SYSLOG };
 
 static const struct qcli_optdef defs[] = {
 	{ 'h', "help", false, O_HELP },
@@ -48,6 +50,7 @@ static const struct qcli_optdef defs[] = {
 	{ 0, "dns", true, O_DNS },
 	{ 0, "dns-force", false, O_DNSFORCE },
 	{ 0, "config", true, O_CONFIG },
+	{ 0, "syslog", false, O_SYSLOG },
 	{ 0, NULL, false, 0 },
 };
 
@@ -85,12 +88,16 @@ static const char help[] =
 	"  --socket NAME        share the modem on this abstract socket (default:\n"
 	"                       $QMIUSB_PROXY_SOCKET, else qmi-proxy)\n"
 	"  --no-share           don't share the modem\n"
+	"  --syslog             progress, warnings and errors go to syslog (LOG_DAEMON) only;\n"
+	"                       they go there too whenever stderr is not a terminal\n"
 	"\n"
 	"While it runs, connect serves the modem it owns as `qmiusb proxy` does, so\n"
 	"`qmiusb -p info` and `qmicli -p --device-open-qmi -d PATH` (PATH as printed) reach it.\n"
 	"A device already served by a proxy can't be connected: connect must own the data path.\n"
 	"\n"
-	"With --json, stdout gets one JSON object per line: {\"event\":\"up\",...} each time the\n"
+	"With --json, stdout gets one JSON object per line: {\"event\":\"state\",\"state\":S}\n"
+	"on every transition (S: format, sim, registration, call, up, backoff with \"reason\",\n"
+	"failed, stopped), {\"event\":\"up\",...} each time the\n"
 	"connection is up (interface, ipv4/ipv6 address, prefix and gateway, dns, mtu, routes,\n"
 	"data_path, shared) and {\"event\":\"exit\",...} at the end (outcome, exit_code, error).\n"
 	"Progress lines go to stderr then.\n"
@@ -101,10 +108,11 @@ static const char help[] =
 	"\n"
 	"Example: qmiusb -d sim connect --apn internet\n";
 
-/* Sharing the modem while connected (connect_share.c). */
+/* Sharing the modem while connected (connect_share.c), and where the log lines go. */
 struct share_opts {
 	const char *socket; /* NULL: $QMIUSB_PROXY_SOCKET or qmi-proxy */
 	bool off;
+	bool syslog_only;
 };
 
 static int parse(struct qcli *cli, int argc, char **argv, struct qconn_opts *o,
@@ -208,6 +216,9 @@ static int parse(struct qcli *cli, int argc, char **argv, struct qconn_opts *o,
 		case O_NOSHARE:
 			sh->off = true;
 			break;
+		case O_SYSLOG:
+			sh->syslog_only = true;
+			break;
 		case O_DATAFORMAT:
 			if (!strcmp(s.arg, "raw-ip"))
 				o->qmap = false;
@@ -276,6 +287,8 @@ struct front {
 	struct qcli *cli;
 	struct qcli_connect_json js;
 	struct qcli_statefile sf;
+	struct qcli_connect_log log;
+	char down[160];  /* why the connection went down last, for the state that follows */
 	bool over; /* the manager gave up */
 	int rc;
 };
@@ -349,13 +362,14 @@ static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
 
 	switch (ev->kind) {
 	case QCONN_EV_PROGRESS:
-		fprintf(cli->out, "[%s] %s\n", cli->devname, ev->text);
-		fflush(cli->out);
+		qcli_connect_log(&fr->log, cli->err, LOG_INFO, cli->devname, ev->text);
 		break;
 	case QCONN_EV_WARNING:
-		fprintf(cli->err, "warning: %s\n", ev->text);
+		qcli_connect_log(&fr->log, cli->err, LOG_WARNING, cli->devname, ev->text);
 		break;
 	case QCONN_EV_ERROR:
+		if (fr->log.to_syslog && !fr->log.journal) /* qcli_fail() writes stderr */
+			syslog(LOG_ERR, "[%s] %s", cli->devname, ev->text);
 		fr->rc = qcli_fail(cli, exit_for(ev), "%s", ev->text);
 		/* After qcli_fail(): recording the failure resets the JSON error's QMI part. */
 		if (ev->err == -EREMOTEIO) {
@@ -375,10 +389,18 @@ static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
 	}
 	case QCONN_EV_STATE:
 		qcli_notify_status(qconn_state_name(ev->state));
+		if (cli->json)
+			qcli_connect_json_state(&fr->js, qconn_state_name(ev->state),
+						ev->state == QCONN_BACKOFF && fr->down[0] ? fr->down
+											  : NULL);
+		if (ev->state == QCONN_UP)
+			fr->down[0] = '\0';
 		if (ev->state == QCONN_FAILED)
 			fr->over = true;
 		break;
 	case QCONN_EV_DOWN:
+		snprintf(fr->down, sizeof(fr->down), "%s", ev->text);
+		break;
 	case QCONN_EV_TICK:
 		break;
 	}
@@ -434,6 +456,7 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 		cli->out = cli->err;
 	}
 	set_opts(&o, &fr);
+	qcli_connect_log_init(&fr.log, cli->out, sho.syslog_only);
 	sock = qcli_share_socket(sho.socket);
 	if (rc < 0)
 		rc = qcli_session_open(cli);
@@ -472,6 +495,7 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 	if (cli->interrupted && !rc)
 		rc = QCLI_EXIT_OK;
 	qcli_notify_stopping(NULL);
+	qcli_connect_log_close(&fr.log);
 	if (cli->json)
 		qcli_connect_json_exit(&fr.js, rc);
 	if (cli->device && cli->device == conf.device)

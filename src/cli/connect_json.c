@@ -91,6 +91,22 @@ void qcli_connect_json_up(struct qcli_connect_json *j, const struct qconn_up *up
 	j->ups++;
 }
 
+void qcli_connect_json_state(struct qcli_connect_json *j, const char *state, const char *reason)
+{
+	struct qcli_json js;
+
+	qcli_json_init(&js, j->out);
+	qcli_json_obj_begin(&js, NULL);
+	qcli_json_str(&js, "command", "connect");
+	qcli_json_str(&js, "device", devname(j->cli));
+	qcli_json_str(&js, "event", "state");
+	qcli_json_str(&js, "state", state);
+	if (reason)
+		qcli_json_str(&js, "reason", reason);
+	qcli_json_obj_end(&js);
+	finish(j, &js);
+}
+
 void qcli_connect_json_exit(struct qcli_connect_json *j, int exit_code)
 {
 	struct qcli *cli = j->cli;

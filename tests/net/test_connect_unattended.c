@@ -237,3 +237,41 @@ Test(unattended, config_pin_file_refused)
 	cr_assert(strstr(r.out, "pin-file: unlocking the SIM with a PIN is not supported yet"),
 		  "%s", r.out);
 }
+
+/* --json: a "state" event on every transition besides "up" and "exit"; the progress lines on
+ * stderr carry a timestamp; --syslog takes them off the stream. */
+Test(unattended, json_state_events_and_timestamps)
+{
+	static const char *const args[] = { "--json", "connect", "--no-share", NULL };
+	static const char *const quiet[] = { "connect", "--no-share", "--syslog", NULL };
+	static const char *const order[] = { "\"state\":\"format\"", "\"state\":\"sim\"",
+					     "\"state\":\"registration\"", "\"state\":\"call\"",
+					     "\"state\":\"up\"", "\"event\":\"up\"" };
+	const char *p;
+	struct child r;
+	unsigned i;
+	int y, mo, d, h, mi, s;
+
+	enter_new_netns();
+	make_dir();
+	run_sim(&r, args);
+	cr_assert(child_wait_for(&r, "\"event\":\"up\""), "%s", r.out);
+	for (i = 0, p = r.out; i < sizeof(order) / sizeof(order[0]); i++) {
+		p = strstr(p, order[i]);
+		cr_assert_not_null(p, "%s missing or out of order:\n%s", order[i], r.out);
+	}
+	p = strstr(r.out, "[sim] SIM: ready\n");
+	cr_assert_not_null(p, "%s", r.out);
+	while (p > r.out && p[-1] != '\n')
+		p--;
+	cr_assert_eq(sscanf(p, "%4d-%2d-%2d %2d:%2d:%2d [sim]", &y, &mo, &d, &h, &mi, &s), 6,
+		     "no timestamp: %.60s", p);
+	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);
+	cr_assert(strstr(r.out, "\"event\":\"state\",\"state\":\"stopped\""), "%s", r.out);
+	cr_assert(strstr(r.out, "\"event\":\"exit\""), "%s", r.out);
+
+	run_sim(&r, quiet);
+	child_wait_up(&r);
+	cr_assert_not(strstr(r.out, "SIM: ready"), "%s", r.out);
+	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);
+}
