@@ -507,7 +507,7 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 /* `qmiusb disconnect`: asks the running `connect` to stop, as SIGTERM does, and waits until it
  * has undone everything. The process signalled is the one the kernel says holds the state
  * file's lock, never a pid read from a file. */
-int qcli_cmd_disconnect(struct qcli *cli, int argc, char **argv)
+static int disconnect(struct qcli *cli, int argc, char **argv, struct qcli_state *out)
 {
 	struct qcli_state st;
 	struct timespec nap = { 0, 50 * 1000 * 1000 };
@@ -535,7 +535,32 @@ int qcli_cmd_disconnect(struct qcli *cli, int argc, char **argv)
 	}
 	if (qcli_state_live(name, pid))
 		return qcli_fail(cli, QCLI_EXIT_TIMEOUT, "process %ld is still stopping", (long)pid);
-	fprintf(cli->out, "[%s] disconnected (%s)\n", qcli_name(qcli_state_get(&st, "device")),
-		qcli_name(qcli_state_get(&st, "interface")));
+	*out = st;
 	return QCLI_EXIT_OK;
+}
+
+int qcli_cmd_disconnect(struct qcli *cli, int argc, char **argv)
+{
+	struct qcli_state st = { 0 };
+	struct qcli_json j;
+	int rc = disconnect(cli, argc, argv, &st);
+
+	if (rc || !st.n) /* a failure, or --help */
+		return qcli_daemon_exit(cli, rc);
+	if (!cli->json) {
+		fprintf(cli->out, "[%s] disconnected (%s)\n",
+			qcli_name(qcli_state_get(&st, "device")),
+			qcli_name(qcli_state_get(&st, "interface")));
+		return rc;
+	}
+	qcli_json_init(&j, cli->out);
+	qcli_json_obj_begin(&j, NULL);
+	qcli_json_str(&j, "command", "disconnect");
+	qcli_json_str(&j, "device", qcli_state_get(&st, "device"));
+	qcli_json_str(&j, "interface", qcli_state_get(&st, "interface"));
+	qcli_json_obj_end(&j);
+	if (qcli_json_finish(&j) == 0)
+		fputc('\n', cli->out);
+	fflush(cli->out);
+	return rc;
 }

@@ -182,14 +182,21 @@ static void json_serving(struct qcli_json *j, const struct qmi_nas_get_serving_s
 		qcli_json_str(j, "roaming",
 			      qmi_enum_name(&qmi_enum_nas_roaming_indicator, s->roaming_indicator));
 	if (s->has_current_plmn) {
-		qcli_json_uint(j, "mcc", s->current_plmn.mcc);
-		qcli_json_uint(j, "mnc", s->current_plmn.mnc);
+		char code[8];
+
+		/* Strings: "001" and "01" are not 1, and a 3-digit MNC keeps its leading zero. */
+		snprintf(code, sizeof(code), "%03u", s->current_plmn.mcc);
+		qcli_json_str(j, "mcc", code);
+		snprintf(code, sizeof(code), "%0*u",
+			 s->has_mnc_pcs_digit && s->mnc_pcs_digit.includes_pcs_digit ? 3 : 2,
+			 s->current_plmn.mnc);
+		qcli_json_str(j, "mnc", code);
 		qcli_json_str(j, "description", s->current_plmn.description);
 	}
 	if (s->has_lac)
 		qcli_json_uint(j, "lac", s->lac);
 	if (s->has_cid)
-		qcli_json_uint(j, "cid", s->cid);
+		qcli_json_uint(j, "cell_id", s->cid);
 	if (s->has_lte_tac)
 		qcli_json_uint(j, "tac", s->lte_tac);
 	qcli_json_obj_end(j);

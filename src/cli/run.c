@@ -111,6 +111,17 @@ int qcli_run(int argc, char **argv, FILE *out, FILE *err, unsigned flags)
 		rc = qcli_usage_error(&cli, "unknown command '%s'", argv[ci]);
 		goto done;
 	}
+	{
+		/* The proxy has a -d and a -v of its own. */
+		static const char *const proxy_keeps[] = { "device", "verbose", NULL };
+		int cargc = argc - ci;
+
+		rc = qcli_parse_global_after(&cli, &cargc, argv + ci,
+					     !strcmp(cli.cmd->name, "proxy") ? proxy_keeps : NULL);
+		if (rc >= 0)
+			goto done;
+		argc = ci + cargc;
+	}
 	if (!cli.cmd->own_help && wants_help(argc - ci, argv + ci)) {
 		qcli_print_command_help(cli.out, cli.prog, cli.cmd);
 		return QCLI_EXIT_OK;

@@ -326,7 +326,7 @@ Test(connect_share, json_failure)
 	cr_assert_str_eq(jq_str(end, "error.kind"), "qmi");
 	cr_assert(jq_num(end, "error.exit_code", &num) && num == 4);
 	cr_assert(strstr(jq_str(end, "error.message"), "call end reason"), "%s", c.out);
-	cr_assert_str_eq(jq_str(end, "error.qmi_error.name"), "CallFailed");
+	cr_assert_str_eq(jq_str(end, "error.qmi_error.error_name"), "CallFailed");
 	jq_free(end);
 	unlink(err);
 }
