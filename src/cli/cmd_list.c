@@ -33,14 +33,14 @@ static void print_json(struct qcli *cli, const struct qusb_entry *v, size_t n, i
 		snprintf(buf, sizeof(buf), "usb:%s:%u", e->path, f->ctrl_iface);
 		qcli_json_str(&j, "device", buf);
 		qcli_json_str(&j, "path", e->path);
-		qcli_json_uint(&j, "bus", e->bus);
-		qcli_json_uint(&j, "address", e->addr);
+		qcli_json_uint(&j, "usb_bus", e->bus);
+		qcli_json_uint(&j, "usb_address", e->addr);
 		snprintf(buf, sizeof(buf), "%04x:%04x", e->vid, e->pid);
-		qcli_json_str(&j, "id", buf);
+		qcli_json_str(&j, "usb_id", buf);
 		qcli_json_str(&j, "manufacturer", e->manufacturer[0] ? e->manufacturer : NULL);
 		qcli_json_str(&j, "product", e->product[0] ? e->product : NULL);
 		qcli_json_str(&j, "serial", e->serial[0] ? e->serial : NULL);
-		qcli_json_uint(&j, "interface", f->ctrl_iface);
+		qcli_json_uint(&j, "control_interface", f->ctrl_iface);
 		qcli_json_uint(&j, "data_interface", f->data_iface);
 		qcli_json_uint(&j, "data_alt", f->data_alt);
 		qcli_json_uint(&j, "ep_notify", f->ep_notify);

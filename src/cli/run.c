@@ -26,6 +26,7 @@ static void print_error_object(struct qcli *cli)
 	qcli_json_init(&j, cli->out);
 	cli->js = &j;
 	qcli_json_obj_begin(&j, NULL);
+	qcli_json_str(&j, "command", cli->cmd ? cli->cmd->name : NULL); /* null: none known */
 	qcli_json_error(cli);
 	qcli_json_obj_end(&j);
 	cli->js = NULL;

@@ -190,7 +190,7 @@ Test(versions, human_and_json)
 
 		if (n && !strcmp(n, "dms")) {
 			dms = true;
-			cr_assert_eq(jq_get(&svcs->kids[i], "id")->num, 2);
+			cr_assert_eq(jq_get(&svcs->kids[i], "service_id")->num, 2);
 		}
 	}
 	cr_assert(dms, "no dms in %s", r.out);
@@ -215,7 +215,7 @@ Test(raw, known_message)
 	assert_jstr(&r, "request.service", "dms");
 	cr_assert_eq(jnum(&r, "request.message_id"), 0x25);
 	cr_assert_eq(jnum(&r, "response.message_id"), 0x25);
-	cr_assert_eq(jnum(&r, "result.status"), 0);
+	cr_assert_eq(jnum(&r, "result.status_code"), 0);
 	HAS(r.out, QSIM_IMEI);
 	run_free(&r);
 }

@@ -5,6 +5,7 @@
  * TUN are undone by the next connect on the device, which says so; two connects started together
  * on one device: exactly one runs.
  */
+#include "../cli/jsonschema.h"
 #include "connect_harness.h"
 #include "netns.h"
 
@@ -274,4 +275,48 @@ Test(unattended, json_state_events_and_timestamps)
 	child_wait_up(&r);
 	cr_assert_not(strstr(r.out, "SIM: ready"), "%s", r.out);
 	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);
+}
+
+/* The running connection's JSON against the one schema: connect's events (a reconnect's
+ * included), status with a connection, disconnect; stdout only. */
+Test(unattended, json_schema_of_a_connection)
+{
+	static const char *const args[] = { "--sim-fault", "call-drop=400", "--json", "connect",
+					     NULL };
+	static const char *const status[] = { "--json", "status", NULL };
+	static const char *const disc[] = { "--json", "disconnect", NULL };
+	char errfile[160];
+	struct child r, s;
+
+	enter_new_netns();
+	make_dir();
+	snprintf(errfile, sizeof(errfile), "%s/stderr", dir);
+	{
+		const char *argv[] = { QMIUSB_BIN, "-d", "sim", args[0], args[1], args[2], args[3],
+				       NULL };
+
+		child_start(&r, argv, errfile);
+	}
+	cr_assert(child_wait_for_n(&r, "\"event\":\"up\"", 2), "%s", r.out);
+	{
+		const char *argv[] = { QMIUSB_BIN, "-d", "sim", status[0], status[1], NULL };
+
+		child_start(&s, argv, errfile);
+	}
+	cr_assert_eq(child_exit(&s), 0, "%s", s.out);
+	cr_assert(strstr(s.out, "\"connection\":{"), "%s", s.out);
+	cr_assert(strstr(s.out, "\"ipv4\":{\"address\":\"10.64.0.1\",\"prefix\":30"), "%s",
+		  s.out);
+	schema_check(QMIUSB_JSON_SCHEMA, "status with a connection", s.out);
+	{
+		const char *argv[] = { QMIUSB_BIN, "-d", "sim", disc[0], disc[1], NULL };
+
+		child_start(&s, argv, errfile);
+	}
+	cr_assert_eq(child_exit(&s), 0, "%s", s.out);
+	cr_assert(strstr(s.out, "\"command\":\"disconnect\""), "%s", s.out);
+	schema_check(QMIUSB_JSON_SCHEMA, "disconnect", s.out);
+	cr_assert_eq(child_exit(&r), 0, "%s", r.out);
+	cr_assert(strstr(r.out, "\"state\":\"backoff\",\"reason\":"), "%s", r.out);
+	schema_check(QMIUSB_JSON_SCHEMA, "connect", r.out);
 }
