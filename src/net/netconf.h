@@ -69,7 +69,7 @@ int qnet_netconf_apply(struct qnet_netconf **out, int ifindex, const char *ifnam
 		       struct qnet_ipconf *cfg, FILE *advice, char *err, size_t errlen);
 /* Removes what apply added (DNS, routes, addresses, MTU, link up), in reverse order, removes the
  * record, and frees nc. When apply could only advise (it returned 1), the `ip` commands that
- * undo the advice go to its advice stream. Accepts NULL. */
+ * undo the advice go to its advice stream, which must still be open then. Accepts NULL. */
 void qnet_netconf_undo(struct qnet_netconf *nc);
 /* Undoes what a dead connect recorded for owner (see record_owner) and removes its records.
  * Call it only while holding the owner's lock. One line per record undone goes to report.
