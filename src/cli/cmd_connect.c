@@ -369,7 +369,7 @@ static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
 		break;
 	case QCONN_EV_ERROR:
 		if (fr->log.to_syslog && !fr->log.journal) /* qcli_fail() writes stderr */
-			syslog(LOG_ERR, "[%s] %s", cli->devname, ev->text);
+			syslog(LOG_DAEMON | LOG_ERR, "[%s] %s", cli->devname, ev->text);
 		fr->rc = qcli_fail(cli, exit_for(ev), "%s", ev->text);
 		/* After qcli_fail(): recording the failure resets the JSON error's QMI part. */
 		if (ev->err == -EREMOTEIO) {
