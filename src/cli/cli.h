@@ -286,6 +286,10 @@ const char *qcli_enum_str(const char *name, int64_t v, char *buf, size_t cap);
  * subcommand in argv, == argc when none), or an exit code (help/version printed, or a usage
  * error reported). */
 int qcli_parse_global(struct qcli *cli, int argc, char **argv, int *cmd_index);
+/* The global options among a command's arguments (argv[0] is the command; up to "--"), as in
+ * `qmiusb info --json`, applied and taken out of argv (*argc shrinks), except those whose long
+ * names keep lists (the command's own). -1, or an exit code after a usage error. */
+int qcli_parse_global_after(struct qcli *cli, int *argc, char **argv, const char *const *keep);
 void qcli_init(struct qcli *cli, FILE *out, FILE *err);
 
 /* Parses "01 01 00 05", "010100 05", "01:01:00:05" (one or several strings) into buf.

@@ -9,12 +9,15 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/connect_conf.h"
 #include "cli/connect_share.h"
 #include "cli/connect_state.h"
+#include "cli/notify.h"
 #include "cli/optparse.h"
 #include "base/loop.h"
 #include "conn/conn.h"
@@ -24,7 +27,8 @@
 
 enum { O_HELP = 1, O_APN, O_IPTYPE, O_AUTH, O_USER, O_PASSWORD, O_PROFILE, O_IFNAME, O_NOROUTES,
        O_DNSFILE, O_SIMTIMEOUT, O_REGTIMEOUT, O_SOCKET, O_NOSHARE,
-       O_DATAFORMAT };
+       O_DATAFORMAT, O_METRIC, O_DNS, O_DNSFORCE, O_CONFIG,
+       O_SYSLOG };
 
 static const struct qcli_optdef defs[] = {
 	{ 'h', "help", false, O_HELP },
@@ -42,6 +46,11 @@ static const struct qcli_optdef defs[] = {
 	{ 0, "socket", true, O_SOCKET },
 	{ 0, "no-share", false, O_NOSHARE },
 	{ 0, "data-format", true, O_DATAFORMAT },
+	{ 0, "metric", true, O_METRIC },
+	{ 0, "dns", true, O_DNS },
+	{ 0, "dns-force", false, O_DNSFORCE },
+	{ 0, "config", true, O_CONFIG },
+	{ 0, "syslog", false, O_SYSLOG },
 	{ 0, NULL, false, 0 },
 };
 
@@ -54,6 +63,8 @@ static const char help[] =
 	"When the network drops the call it reconnects with backoff. SIGINT/SIGTERM stop the\n"
 	"call, undo the interface configuration and release the client ids.\n"
 	"\n"
+	"  --config NAME        read the settings of /etc/qmiusb/NAME.conf (qmiusb.conf(5))\n"
+	"                       first; the command line overrides them\n"
 	"  --apn APN            access point name (default: the one in the modem's profile,\n"
 	"                       --profile or its default one)\n"
 	"  --ip-type 4|6|4v6    IP families (default 4)\n"
@@ -62,19 +73,31 @@ static const char help[] =
 	"  --profile N          3GPP profile index\n"
 	"  --ifname NAME        TUN name; an existing persistent TUN you own is attached\n"
 	"  --no-routes          no default routes\n"
-	"  --dns-file PATH      write the DNS servers to PATH (resolv.conf format)\n"
+	"  --metric N           the default routes' metric (default 700); a default route\n"
+	"                       already there is left alone, and not removed at the end\n"
+	"  --dns resolvconf|resolved|file:PATH|none   where the modem's DNS servers go:\n"
+	"                       resolvconf's IF.qmiusb record, systemd-resolved's per-link\n"
+	"                       servers, a resolv.conf-format file, or nowhere (default);\n"
+	"                       removed again at the end\n"
+	"  --dns-file PATH      the same as --dns file:PATH\n"
+	"  --dns-force          --dns file:PATH may add to an existing file (the modem's\n"
+	"                       servers are removed from it at the end)\n"
 	"  --sim-timeout S      wait at most S seconds for the SIM (default 30)\n"
 	"  --reg-timeout S      wait at most S seconds for registration (default 60)\n"
 	"  --data-format raw-ip|qmap   raw-ip (default), or QMAP aggregation (raw-ip if refused)\n"
 	"  --socket NAME        share the modem on this abstract socket (default:\n"
 	"                       $QMIUSB_PROXY_SOCKET, else qmi-proxy)\n"
 	"  --no-share           don't share the modem\n"
+	"  --syslog             progress, warnings and errors go to syslog (LOG_DAEMON) only;\n"
+	"                       they go there too whenever stderr is not a terminal\n"
 	"\n"
 	"While it runs, connect serves the modem it owns as `qmiusb proxy` does, so\n"
 	"`qmiusb -p info` and `qmicli -p --device-open-qmi -d PATH` (PATH as printed) reach it.\n"
 	"A device already served by a proxy can't be connected: connect must own the data path.\n"
 	"\n"
-	"With --json, stdout gets one JSON object per line: {\"event\":\"up\",...} each time the\n"
+	"With --json, stdout gets one JSON object per line: {\"event\":\"state\",\"state\":S}\n"
+	"on every transition (S: format, sim, registration, call, up, backoff with \"reason\",\n"
+	"failed, stopped), {\"event\":\"up\",...} each time the\n"
 	"connection is up (interface, ipv4/ipv6 address, prefix and gateway, dns, mtu, routes,\n"
 	"data_path, shared) and {\"event\":\"exit\",...} at the end (outcome, exit_code, error).\n"
 	"Progress lines go to stderr then.\n"
@@ -85,10 +108,11 @@ static const char help[] =
 	"\n"
 	"Example: qmiusb -d sim connect --apn internet\n";
 
-/* Sharing the modem while connected (connect_share.c). */
+/* Sharing the modem while connected (connect_share.c), and where the log lines go. */
 struct share_opts {
 	const char *socket; /* NULL: $QMIUSB_PROXY_SOCKET or qmi-proxy */
 	bool off;
+	bool syslog_only;
 };
 
 static int parse(struct qcli *cli, int argc, char **argv, struct qconn_opts *o,
@@ -153,7 +177,27 @@ static int parse(struct qcli *cli, int argc, char **argv, struct qconn_opts *o,
 			o->no_routes = true;
 			break;
 		case O_DNSFILE:
+			if (!*s.arg)
+				return qcli_usage_error(cli, "connect: --dns-file needs a PATH");
+			o->dns_mode = QNET_DNS_FILE;
 			o->dns_file = s.arg;
+			break;
+		case O_DNS: {
+			enum qnet_dns_mode mode;
+
+			if (qnet_dns_mode_parse(s.arg, &mode, &o->dns_file) < 0)
+				return qcli_usage_error(cli, "connect: --dns is resolvconf, resolved, "
+						       "file:PATH or none");
+			o->dns_mode = (int)mode;
+			break;
+		}
+		case O_DNSFORCE:
+			o->dns_force = true;
+			break;
+		case O_METRIC:
+			if (qcli_parse_uint(s.arg, 0xffffffffu, &v) || v == 0)
+				return qcli_usage_error(cli, "connect: --metric is 1..4294967295");
+			o->route_metric = (unsigned)v;
 			break;
 		case O_SIMTIMEOUT:
 		case O_REGTIMEOUT:
@@ -172,6 +216,9 @@ static int parse(struct qcli *cli, int argc, char **argv, struct qconn_opts *o,
 		case O_NOSHARE:
 			sh->off = true;
 			break;
+		case O_SYSLOG:
+			sh->syslog_only = true;
+			break;
 		case O_DATAFORMAT:
 			if (!strcmp(s.arg, "raw-ip"))
 				o->qmap = false;
@@ -180,7 +227,7 @@ static int parse(struct qcli *cli, int argc, char **argv, struct qconn_opts *o,
 			else
 				return qcli_usage_error(cli, "connect: --data-format is raw-ip or qmap");
 			break;
-		default:
+		default: /* O_CONFIG: read before the command line */
 			break;
 		}
 	}
@@ -228,6 +275,11 @@ static int open_statefile(struct qcli *cli, struct qcli_statefile *sf)
 				 "connection, or `qmiusb disconnect` first", cli->devname, (long)holder);
 	if (ret)
 		return qcli_fail(cli, QCLI_EXIT_FAILURE, "%s", err);
+	/* The lock is ours, so the connect that left records for this device is dead. */
+	ret = qnet_netconf_recover(cli->devname, cli->err);
+	if (ret < 0)
+		fprintf(cli->err, "warning: couldn't undo a previous connect's leftovers: %s\n",
+			strerror(-ret));
 	return QCLI_EXIT_OK;
 }
 
@@ -235,7 +287,8 @@ struct front {
 	struct qcli *cli;
 	struct qcli_connect_json js;
 	struct qcli_statefile sf;
-	const char *dns_file;
+	struct qcli_connect_log log;
+	char down[160];  /* why the connection went down last, for the state that follows */
 	bool over; /* the manager gave up */
 	int rc;
 };
@@ -277,9 +330,24 @@ static void print_summary(struct front *fr, const struct qconn_up *up)
 	for (i = 0; i < ip->n_dns6; i++)
 		fprintf(o, "\tDNS: %s\n", inet_ntop(AF_INET6, &ip->dns6[i], a, sizeof(a)));
 	fprintf(o, "\tMTU: %u\n", ip->mtu);
-	fprintf(o, "\troutes: %s\n", ip->routes ? "default via the interface" : "none (--no-routes)");
-	if (fr->dns_file)
-		fprintf(o, "\tDNS written to %s\n", fr->dns_file);
+	if (!ip->routes)
+		fprintf(o, "\troutes: none (--no-routes)\n");
+	else if (ip->routes_added)
+		fprintf(o, "\troutes: default via the interface (%s), metric %u\n",
+			ip->routes_added == (QNET_ROUTE_V4 | QNET_ROUTE_V6) ? "IPv4 and IPv6" :
+			ip->routes_added == QNET_ROUTE_V4 ? "IPv4" : "IPv6",
+			ip->route_metric ? ip->route_metric : QNET_ROUTE_METRIC);
+	if (ip->routes && ip->routes_existed)
+		fprintf(o, "\troutes: NOT added: the same %s default route was already there "
+			"(not ours: left alone)\n", ip->routes_existed == QNET_ROUTE_V6 ? "IPv6" :
+			ip->routes_existed == QNET_ROUTE_V4 ? "IPv4" : "IPv4 and IPv6");
+	else if (ip->routes && !ip->routes_added && !up->needs_root)
+		fprintf(o, "\troutes: none added\n");
+	if (ip->dns_done && ip->dns_mode == QNET_DNS_FILE)
+		fprintf(o, "\tDNS written to %s\n", ip->dns_path);
+	else if (ip->dns_done)
+		fprintf(o, "\tDNS handed to %s\n",
+			ip->dns_mode == QNET_DNS_RESOLVCONF ? "resolvconf" : "systemd-resolved");
 	if (up->needs_root)
 		fprintf(o, "\tconfiguration: to be applied by root (see above)\n");
 	fprintf(o, "\tdata path: %s\n", up->data_path);
@@ -294,13 +362,14 @@ static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
 
 	switch (ev->kind) {
 	case QCONN_EV_PROGRESS:
-		fprintf(cli->out, "[%s] %s\n", cli->devname, ev->text);
-		fflush(cli->out);
+		qcli_connect_log(&fr->log, cli->err, LOG_INFO, cli->devname, ev->text);
 		break;
 	case QCONN_EV_WARNING:
-		fprintf(cli->err, "warning: %s\n", ev->text);
+		qcli_connect_log(&fr->log, cli->err, LOG_WARNING, cli->devname, ev->text);
 		break;
 	case QCONN_EV_ERROR:
+		if (fr->log.to_syslog && !fr->log.journal) /* qcli_fail() writes stderr */
+			syslog(LOG_DAEMON | LOG_ERR, "[%s] %s", cli->devname, ev->text);
 		fr->rc = qcli_fail(cli, exit_for(ev), "%s", ev->text);
 		/* After qcli_fail(): recording the failure resets the JSON error's QMI part. */
 		if (ev->err == -EREMOTEIO) {
@@ -308,16 +377,30 @@ static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
 			cli->error.qmi_error = ev->qmi.error;
 		}
 		break;
-	case QCONN_EV_UP:
+	case QCONN_EV_UP: {
+		char line[64];
+
+		snprintf(line, sizeof(line), "up on %s", ev->up->ifname);
+		qcli_notify_ready(line);
 		print_summary(fr, ev->up);
 		if (cli->json)
 			qcli_connect_json_up(&fr->js, ev->up);
 		break;
+	}
 	case QCONN_EV_STATE:
+		qcli_notify_status(qconn_state_name(ev->state));
+		if (cli->json)
+			qcli_connect_json_state(&fr->js, qconn_state_name(ev->state),
+						ev->state == QCONN_BACKOFF && fr->down[0] ? fr->down
+											  : NULL);
+		if (ev->state == QCONN_UP)
+			fr->down[0] = '\0';
 		if (ev->state == QCONN_FAILED)
 			fr->over = true;
 		break;
 	case QCONN_EV_DOWN:
+		snprintf(fr->down, sizeof(fr->down), "%s", ev->text);
+		break;
 	case QCONN_EV_TICK:
 		break;
 	}
@@ -333,7 +416,7 @@ static void set_opts(struct qconn_opts *o, struct front *fr)
 	o->advice = fr->cli->err;
 	/* qmicli's --client-no-release-cid: the ids stay, and the session says which. */
 	o->keep_cids = fr->cli->no_release_cid;
-	fr->dns_file = o->dns_file;
+	o->record_owner = fr->cli->devname;
 }
 
 /* With --client-no-release-cid the session reports the ids the manager kept. */
@@ -355,12 +438,16 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 	struct qconn_cid ids[QCLI_MAX_CLIENTS];
 	struct qcli_share *share = NULL;
 	struct qconn *c = NULL;
-	const char *sock;
-	int rc;
+	struct qcli_conf conf = { 0 };
+	const char *sock, *conf_name = qcli_connect_conf_name(argc, argv);
+	int rc = QCLI_EXIT_OK;
 
 	qconn_opts_init(&o);
 	qcli_statefile_init(&fr.sf);
-	rc = parse(cli, argc, argv, &o, &sho);
+	if (conf_name)
+		rc = qcli_connect_conf_apply(cli, &conf, conf_name, &o);
+	if (rc == QCLI_EXIT_OK)
+		rc = parse(cli, argc, argv, &o, &sho);
 	if (rc == QCLI_EXIT_OK)
 		return rc; /* --help */
 	if (cli->json) {
@@ -369,6 +456,7 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 		cli->out = cli->err;
 	}
 	set_opts(&o, &fr);
+	qcli_connect_log_init(&fr.log, cli->out, sho.syslog_only);
 	sock = qcli_share_socket(sho.socket);
 	if (rc < 0)
 		rc = qcli_session_open(cli);
@@ -406,15 +494,20 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 	/* Stopped by a signal is the normal end of a connection. */
 	if (cli->interrupted && !rc)
 		rc = QCLI_EXIT_OK;
+	qcli_notify_stopping(NULL);
+	qcli_connect_log_close(&fr.log);
 	if (cli->json)
 		qcli_connect_json_exit(&fr.js, rc);
+	if (cli->device && cli->device == conf.device)
+		cli->device = NULL; /* it goes with conf */
+	qcli_conf_clear(&conf);
 	return rc;
 }
 
 /* `qmiusb disconnect`: asks the running `connect` to stop, as SIGTERM does, and waits until it
  * has undone everything. The process signalled is the one the kernel says holds the state
  * file's lock, never a pid read from a file. */
-int qcli_cmd_disconnect(struct qcli *cli, int argc, char **argv)
+static int disconnect(struct qcli *cli, int argc, char **argv, struct qcli_state *out)
 {
 	struct qcli_state st;
 	struct timespec nap = { 0, 50 * 1000 * 1000 };
@@ -442,7 +535,32 @@ int qcli_cmd_disconnect(struct qcli *cli, int argc, char **argv)
 	}
 	if (qcli_state_live(name, pid))
 		return qcli_fail(cli, QCLI_EXIT_TIMEOUT, "process %ld is still stopping", (long)pid);
-	fprintf(cli->out, "[%s] disconnected (%s)\n", qcli_name(qcli_state_get(&st, "device")),
-		qcli_name(qcli_state_get(&st, "interface")));
+	*out = st;
 	return QCLI_EXIT_OK;
+}
+
+int qcli_cmd_disconnect(struct qcli *cli, int argc, char **argv)
+{
+	struct qcli_state st = { 0 };
+	struct qcli_json j;
+	int rc = disconnect(cli, argc, argv, &st);
+
+	if (rc || !st.n) /* a failure, or --help */
+		return qcli_daemon_exit(cli, rc);
+	if (!cli->json) {
+		fprintf(cli->out, "[%s] disconnected (%s)\n",
+			qcli_name(qcli_state_get(&st, "device")),
+			qcli_name(qcli_state_get(&st, "interface")));
+		return rc;
+	}
+	qcli_json_init(&j, cli->out);
+	qcli_json_obj_begin(&j, NULL);
+	qcli_json_str(&j, "command", "disconnect");
+	qcli_json_str(&j, "device", qcli_state_get(&st, "device"));
+	qcli_json_str(&j, "interface", qcli_state_get(&st, "interface"));
+	qcli_json_obj_end(&j);
+	if (qcli_json_finish(&j) == 0)
+		fputc('\n', cli->out);
+	fflush(cli->out);
+	return rc;
 }

@@ -40,8 +40,8 @@ static void json_request(struct qcli *cli, uint8_t svc, uint16_t msg_id, const u
 	qcli_json_obj_begin(cli->js, "request");
 	qcli_json_str(cli->js, "service", svc_label(svc, nb, sizeof(nb)));
 	qcli_json_uint(cli->js, "service_id", svc);
-	qcli_json_uint(cli->js, "msg_id", msg_id);
-	qcli_json_str(cli->js, "message", qmi_msgdb_msg_name(svc, msg_id));
+	qcli_json_uint(cli->js, "message_id", msg_id);
+	qcli_json_str(cli->js, "message_name", qmi_msgdb_msg_name(svc, msg_id));
 	qcli_json_hex(cli->js, "tlvs", tlvs, n);
 	qcli_json_obj_end(cli->js);
 }
@@ -124,9 +124,9 @@ int qcli_cmd_raw(struct qcli *cli, int argc, char **argv)
 		embed_response(cli, &resp);
 		if (!err) {
 			qcli_json_obj_begin(cli->js, "result");
-			qcli_json_uint(cli->js, "status", result.status);
-			qcli_json_uint(cli->js, "error", result.error);
-			qcli_json_str(cli->js, "name", qmi_error_name(result.error));
+			qcli_json_uint(cli->js, "status_code", result.status);
+			qcli_json_uint(cli->js, "error_code", result.error);
+			qcli_json_str(cli->js, "error_name", qmi_error_name(result.error));
 			qcli_json_obj_end(cli->js);
 		} else {
 			qcli_json_null(cli->js, "result");

@@ -236,14 +236,14 @@ static void json_strength(struct qcli_json *j, const struct qmi_nas_get_signal_s
 		qcli_json_arr_end(j);
 	}
 	if (s->has_rssi_list) {
-		qcli_json_arr_begin(j, "rssi");
+		qcli_json_arr_begin(j, "rssi_list");
 		for (unsigned i = 0; i < s->n_rssi_list; i++)
 			json_radio_dbm(j, s->rssi_list[i].radio_interface, -1.0 * s->rssi_list[i].rssi,
 				       0);
 		qcli_json_arr_end(j);
 	}
 	if (s->has_ecio_list) {
-		qcli_json_arr_begin(j, "ecio");
+		qcli_json_arr_begin(j, "ecio_list");
 		for (unsigned i = 0; i < s->n_ecio_list; i++)
 			json_radio_dbm(j, s->ecio_list[i].radio_interface, -0.5 * s->ecio_list[i].ecio,
 				       1);
@@ -254,7 +254,7 @@ static void json_strength(struct qcli_json *j, const struct qmi_nas_get_signal_s
 	if (s->has_sinr)
 		json_sinr(j, s->sinr);
 	if (s->has_rsrq) {
-		qcli_json_obj_begin(j, "rsrq");
+		qcli_json_obj_begin(j, "rsrq_radio");
 		qcli_json_str(j, "radio", radio(s->rsrq.radio_interface));
 		qcli_json_int(j, "db", s->rsrq.rsrq);
 		qcli_json_obj_end(j);

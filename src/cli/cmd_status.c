@@ -218,7 +218,7 @@ static void json_serving(struct qcli_json *j, const struct qmi_nas_get_serving_s
 	if (s->has_lac)
 		qcli_json_uint(j, "lac", s->lac);
 	if (s->has_cid)
-		qcli_json_uint(j, "cid", s->cid);
+		qcli_json_uint(j, "cell_id", s->cid);
 	if (s->has_lte_tac)
 		qcli_json_uint(j, "tac", s->lte_tac);
 	qcli_json_obj_end(j);

@@ -42,7 +42,7 @@ int qcli_cmd_versions(struct qcli *cli, int argc, char **argv)
 		for (unsigned i = 0; v.has_services && i < v.n_services; i++) {
 			qcli_json_obj_begin(cli->js, NULL);
 			qcli_json_str(cli->js, "service", service_name(v.services[i].service));
-			qcli_json_uint(cli->js, "id", v.services[i].service);
+			qcli_json_uint(cli->js, "service_id", v.services[i].service);
 			qcli_json_uint(cli->js, "major", v.services[i].major);
 			qcli_json_uint(cli->js, "minor", v.services[i].minor);
 			qcli_json_obj_end(cli->js);

@@ -20,7 +20,8 @@ static const struct qcli_command commands[] = {
 		"JSON keys: manufacturer, model, revision, esn, imei, meid, imei_sv, msisdn, iccid,\n"
 		"imsi (string, or null when not available), sim {card_state, present} or null,\n"
 		"operating_mode {mode, offline_reason, hw_restricted} or null,\n"
-		"unavailable {sim|msisdn|iccid|imsi: {code, name}} (the modem's refusals).\n",
+		"unavailable {sim|msisdn|iccid|imsi: {error_code, error_name}} (the modem's\n"
+		"refusals).\n",
 		.primary_svc = 0x02,
 	},
 	{
@@ -34,9 +35,9 @@ static const struct qcli_command commands[] = {
 		"JSON keys: signal_info {cdma {rssi, ecio}, hdr {rssi, ecio, io, sinr_level, sinr},\n"
 		"gsm {rssi}, wcdma {rssi, ecio, rscp}, lte {rssi, rsrq, rsrp, snr}, tdma {rscp,\n"
 		"ext_rssi, ext_rscp, ext_ecio, ext_sinr}, 5g {rsrp, snr, rsrq}} (radios present only),\n"
-		"signal_strength {current {radio, dbm}, other|rssi|ecio [{radio, dbm}], io,\n"
-		"sinr_level, sinr, rsrq {radio, db}, lte_snr, lte_rsrp},\n"
-		"unavailable {signal_info|signal_strength: {code, name}}.\n"
+		"signal_strength {current {radio, dbm}, other|rssi_list|ecio_list [{radio, dbm}], io,\n"
+		"sinr_level, sinr, rsrq_radio {radio, db}, lte_snr, lte_rsrp},\n"
+		"unavailable {signal_info|signal_strength: {error_code, error_name}}.\n"
 		"Values are numbers in dBm/dB; ecio, snr and sinr have one decimal.\n",
 		.primary_svc = 0x03,
 	},
@@ -52,9 +53,11 @@ static const struct qcli_command commands[] = {
 		"\n"
 		"JSON keys: sim {card_state, present, upin_state, applications [{type, state, aid,\n"
 		"pin1_state, pin1_retries, puk1_retries}]} or null, registration {state, cs, ps,\n"
-		"selected_network, radio_interfaces [..], roaming, mcc, mnc, description, lac, cid,\n"
-		"tac} (members present when the modem reports them), packet_service {status},\n"
-		"unavailable {sim: {code, name}}.\n",
+		"selected_network, radio_interfaces [..], roaming, mcc, mnc (strings: \"001\"),\n"
+		"description, lac, cell_id, tac} (members present when the modem reports them),\n"
+		"packet_service {status}, unavailable {sim: {error_code, error_name}},\n"
+		"connection {pid, state, interface, ipv4|ipv6 {address, prefix, gateway}, mtu,\n"
+		"uptime_s, data_path, last, counters} or null.\n",
 		.primary_svc = 0x01,
 	},
 	{
@@ -65,7 +68,7 @@ static const struct qcli_command commands[] = {
 		"Lists the services the modem supports with their versions, as qmicli\n"
 		"--get-service-version-info does.\n"
 		"\n"
-		"JSON keys: services [{service (name or null), id, major, minor}].\n",
+		"JSON keys: services [{service (name or null), service_id, major, minor}].\n",
 		.primary_svc = 0xFF,
 	},
 	{
@@ -83,8 +86,8 @@ static const struct qcli_command commands[] = {
 		"\n"
 		"Example: qmiusb -d sim raw dms 0x25\n"
 		"\n"
-		"JSON keys: request {service, service_id, msg_id, message, tlvs}, response (the\n"
-		"decoded message object), result {status, error, name}.\n",
+		"JSON keys: request {service, service_id, message_id, message_name, tlvs}, response\n"
+		"(the decoded message object), result {status_code, error_code, error_name}.\n",
 		.primary_svc = 0xFE, /* the SERVICE argument: resolved by the command */
 	},
 	{
@@ -166,7 +169,9 @@ static const struct qcli_command commands[] = {
 		.args = "",
 		.summary = "stop the connection a running `connect` holds",
 		.help = "Asks the `qmiusb connect` running on the device (-d, or the only one) to stop\n"
-			"its calls, undo the interface setup and release its client ids, and waits.\n",
+			"its calls, undo the interface setup and release its client ids, and waits.\n"
+			"\n"
+			"JSON keys: device, interface (the connection's).\n",
 		.primary_svc = 0xFF,
 		.own_output = true,
 	},
@@ -174,7 +179,11 @@ static const struct qcli_command commands[] = {
 		.name = "list",
 		.run = qcli_cmd_list,
 		.summary = "list the QMI modems on USB",
-		.help = "Lists the QMI modems found on USB.\n",
+		.help = "Lists the QMI modems found on USB.\n"
+			"\n"
+			"JSON keys: modems [{device, path, usb_bus, usb_address, usb_id, manufacturer,\n"
+			"product, serial, control_interface, data_interface, data_alt, ep_notify, ep_in,\n"
+			"ep_out, cdc_union, dtr, match, why, driver}].\n",
 		.primary_svc = 0xFF,
 		.own_output = true,
 	},
@@ -274,9 +283,11 @@ void qcli_print_help(FILE *f, const char *prog)
 	fprintf(f,
 		"\n"
 		"With --json every run prints one object: \"command\", \"device\", the command's\n"
-		"keys (see '%s COMMAND --help'), \"client_ids_not_released\" [{service, cid}] with\n"
-		"--client-no-release-cid, and on failure \"error\" {kind (usage, device, qmi,\n"
-		"timeout, unplugged, failure), exit_code, message, qmi_error {code, name}}.\n"
+		"keys (see '%s COMMAND --help'), \"client_ids_not_released\" [{service, client_id}]\n"
+		"with --client-no-release-cid, and on failure \"error\" {kind (usage, device, qmi,\n"
+		"timeout, unplugged, failure), exit_code, message, qmi_error {error_code,\n"
+		"error_name}}. The daemons (sim, proxy) print it only on failure. Every key means\n"
+		"the same everywhere (docs/json-schema.txt). Global options may follow the command.\n"
 		"\n"
 		"Exit codes: 0 success, 1 other failure, 2 usage error, 3 device error,\n"
 		"4 QMI error from the modem, 5 timeout, 6 device unplugged.\n", prog);
@@ -286,8 +297,8 @@ void qcli_print_command_help(FILE *f, const char *prog, const struct qcli_comman
 {
 	fprintf(f, "Usage: %s [OPTIONS] %s%s%s\n%s\n\n%s", prog, cmd->name, cmd->args ? " " : "",
 		cmd->args ? cmd->args : "", cmd->summary, cmd->help);
-	fprintf(f, "\nGlobal options (-d, -v, --json, --timeout, ...) go before the command; see "
-		   "'%s --help'.\n", prog);
+	fprintf(f, "\nGlobal options (-d, -v, --json, --timeout, ...) go before or after the "
+		   "command; see '%s --help'.\n", prog);
 }
 
 int qcli_command_args(struct qcli *cli, int argc, char **argv, int *first_arg)

@@ -73,7 +73,7 @@ void qcli_connect_json_up(struct qcli_connect_json *j, const struct qconn_up *up
 		addr(&js, NULL, AF_INET6, &ip->dns6[i]);
 	qcli_json_arr_end(&js);
 	qcli_json_uint(&js, "mtu", ip->mtu);
-	qcli_json_bool(&js, "routes", ip->routes);
+	qcli_json_bool(&js, "routes", ip->routes_added != 0); /* ours, not merely asked for */
 	qcli_json_str(&js, "data_path", up->data_path);
 	if (j->share) {
 		qcli_json_obj_begin(&js, "shared");
@@ -89,6 +89,22 @@ void qcli_connect_json_up(struct qcli_connect_json *j, const struct qconn_up *up
 	qcli_json_obj_end(&js);
 	finish(j, &js);
 	j->ups++;
+}
+
+void qcli_connect_json_state(struct qcli_connect_json *j, const char *state, const char *reason)
+{
+	struct qcli_json js;
+
+	qcli_json_init(&js, j->out);
+	qcli_json_obj_begin(&js, NULL);
+	qcli_json_str(&js, "command", "connect");
+	qcli_json_str(&js, "device", devname(j->cli));
+	qcli_json_str(&js, "event", "state");
+	qcli_json_str(&js, "state", state);
+	if (reason)
+		qcli_json_str(&js, "reason", reason);
+	qcli_json_obj_end(&js);
+	finish(j, &js);
 }
 
 void qcli_connect_json_exit(struct qcli_connect_json *j, int exit_code)

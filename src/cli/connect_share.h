@@ -6,6 +6,7 @@
 #ifndef QCLI_CONNECT_SHARE_H
 #define QCLI_CONNECT_SHARE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 struct qcli;
@@ -41,8 +42,27 @@ struct qcli_connect_json {
 };
 /* {"command":"connect","event":"up",...}, each time the connection is up. */
 void qcli_connect_json_up(struct qcli_connect_json *j, const struct qconn_up *up);
+/* {"command":"connect","event":"state","state":NAME[,"reason":TEXT]} on every transition;
+ * reason (may be NULL) says why a connection that was up is being retried. */
+void qcli_connect_json_state(struct qcli_connect_json *j, const char *state, const char *reason);
 /* {"command":"connect","event":"exit","outcome":...,"exit_code":N[,"error":{...}]}. */
 void qcli_connect_json_exit(struct qcli_connect_json *j, int exit_code);
+
+/* connect's log lines (connect_log.c): progress, warnings and errors, timestamped on a stream,
+ * and to syslog (LOG_DAEMON, which the journal reads) when stderr is not a terminal or with
+ * --syslog. Under systemd with stderr already in the journal, or with --syslog, they go to
+ * syslog only. */
+struct qcli_connect_log {
+	FILE *out;          /* the stream for progress lines (warnings and errors: cli->err) */
+	bool to_stream, to_syslog, opened;
+	bool journal;       /* stderr is the journal already */
+};
+void qcli_connect_log_init(struct qcli_connect_log *l, FILE *out, bool syslog_only);
+/* prio: LOG_INFO (progress, on l->out), LOG_WARNING or LOG_ERR (on err, "warning: "/"error: "
+ * prefixed). The device's name goes in front. */
+void qcli_connect_log(struct qcli_connect_log *l, FILE *err, int prio, const char *devname,
+		      const char *text);
+void qcli_connect_log_close(struct qcli_connect_log *l);
 
 /* The state file's contents from c's state and counters (connect_publish.c). */
 void qcli_publish(struct qcli_statefile *sf, struct qconn *c, const char *devname);

@@ -94,21 +94,45 @@ int qcli_statefile_open(struct qcli_statefile *sf, const char *devname, pid_t *h
 			 why ? why : strerror(-ret));
 		goto fail;
 	}
-	/* Readable by all, as the state file is: `status` as another user tests the lock too. */
-	sf->lockfd = openat(sf->dirfd, sf->lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (sf->lockfd < 0) {
-		ret = -errno;
-		snprintf(err, errlen, "couldn't open %s/%s: %s", dir, sf->lock, strerror(-ret));
-		goto fail;
-	}
-	if (fcntl(sf->lockfd, F_SETLK, &fl) < 0) {
-		ret = errno == EACCES || errno == EAGAIN ? -EBUSY : -errno;
-		if (ret == -EBUSY && lock_holder(sf->dirfd, sf->lock, holder) != 1)
-			*holder = 0;
-		snprintf(err, errlen, "couldn't lock %s/%s: %s", dir, sf->lock, strerror(-ret));
+	for (int tries = 0;; tries++) {
+		struct stat held, named;
+
+		/* Readable by all, as the state file is: `status` as another user tests the lock
+		 * too. */
+		sf->lockfd = openat(sf->dirfd, sf->lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+				    0644);
+		if (sf->lockfd < 0) {
+			ret = -errno;
+			snprintf(err, errlen, "couldn't open %s/%s: %s", dir, sf->lock,
+				 strerror(-ret));
+			goto fail;
+		}
+		if (fcntl(sf->lockfd, F_SETLK, &fl) < 0) {
+			ret = errno == EACCES || errno == EAGAIN ? -EBUSY : -errno;
+			if (ret == -EBUSY && lock_holder(sf->dirfd, sf->lock, holder) != 1)
+				*holder = 0;
+			snprintf(err, errlen, "couldn't lock %s/%s: %s", dir, sf->lock,
+				 strerror(-ret));
+			close(sf->lockfd);
+			sf->lockfd = -1; /* not ours: the holder removes it */
+			goto fail;
+		}
+		/* A holder that was ending removed the name between our open and our lock: we
+		 * hold a lock on a file nobody else will open, while a third connect may lock
+		 * the new one. Only the lock on the file the name leads to counts. */
+		if (fstat(sf->lockfd, &held) == 0 &&
+		    fstatat(sf->dirfd, sf->lock, &named, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    held.st_dev == named.st_dev && held.st_ino == named.st_ino)
+			break;
 		close(sf->lockfd);
-		sf->lockfd = -1; /* not ours: the holder removes it */
-		goto fail;
+		sf->lockfd = -1;
+		if (tries == 8) {
+			ret = -EBUSY;
+			*holder = 0;
+			snprintf(err, errlen, "couldn't lock %s/%s: it keeps being replaced", dir,
+				 sf->lock);
+			goto fail;
+		}
 	}
 	return 0;
 fail:

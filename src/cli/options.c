@@ -200,6 +200,60 @@ int qcli_parse_global(struct qcli *cli, int argc, char **argv, int *cmd_index)
 	return -1;
 }
 
+/* The global option tok names (itself, or with "=value"), or NULL. */
+static const struct qcli_optdef *global_named(const char *tok)
+{
+	const struct qcli_optdef *o;
+
+	for (o = global_opts; o->id; o++) {
+		size_t n = o->long_name ? strlen(o->long_name) : 0;
+
+		if (o->id == OPT_HELP || o->id == OPT_VERSION)
+			continue; /* after a command they ask for its help */
+		if (tok[1] == '-' && n && !strncmp(tok + 2, o->long_name, n) &&
+		    (tok[2 + n] == '\0' || (o->has_arg && tok[2 + n] == '=')))
+			return o;
+		if (tok[1] != '-' && o->short_name && tok[1] == o->short_name && !tok[2])
+			return o;
+	}
+	return NULL;
+}
+
+int qcli_parse_global_after(struct qcli *cli, int *argc, char **argv, const char *const *keep)
+{
+	int i, out = 1, ci;
+
+	for (i = 1; i < *argc; i++) {
+		const struct qcli_optdef *o = argv[i][0] == '-' ? global_named(argv[i]) : NULL;
+		char *mini[4] = { argv[0], argv[i], NULL, NULL };
+		bool kept = false;
+		int rc;
+
+		if (!strcmp(argv[i], "--")) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		for (const char *const *k = keep; o && k && *k && !kept; k++)
+			kept = o->long_name && !strcmp(*k, o->long_name);
+		if (!o || kept) {
+			argv[out++] = argv[i];
+			continue;
+		}
+		if (o->has_arg && !strchr(argv[i], '=')) {
+			if (i + 1 >= *argc)
+				return qcli_usage_error(cli, "option '%s' needs a value", argv[i]);
+			mini[2] = argv[++i];
+		}
+		rc = qcli_parse_global(cli, mini[2] ? 3 : 2, mini, &ci);
+		if (rc >= 0)
+			return rc;
+	}
+	argv[out] = NULL;
+	*argc = out;
+	return -1;
+}
+
 int qcli_parse_service(const char *s, uint8_t *svc)
 {
 	unsigned long v;

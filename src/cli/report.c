@@ -119,8 +119,8 @@ void qcli_json_qmi_error(struct qcli *cli, const char *key, uint16_t code)
 	if (!cli->js)
 		return;
 	qcli_json_obj_begin(cli->js, key);
-	qcli_json_uint(cli->js, "code", code);
-	qcli_json_str(cli->js, "name", qmi_error_name(code));
+	qcli_json_uint(cli->js, "error_code", code);
+	qcli_json_str(cli->js, "error_name", qmi_error_name(code));
 	qcli_json_obj_end(cli->js);
 }
 

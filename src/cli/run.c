@@ -26,6 +26,7 @@ static void print_error_object(struct qcli *cli)
 	qcli_json_init(&j, cli->out);
 	cli->js = &j;
 	qcli_json_obj_begin(&j, NULL);
+	qcli_json_str(&j, "command", cli->cmd ? cli->cmd->name : NULL); /* null: none known */
 	qcli_json_error(cli);
 	qcli_json_obj_end(&j);
 	cli->js = NULL;
@@ -110,6 +111,17 @@ int qcli_run(int argc, char **argv, FILE *out, FILE *err, unsigned flags)
 	if (!cli.cmd) {
 		rc = qcli_usage_error(&cli, "unknown command '%s'", argv[ci]);
 		goto done;
+	}
+	{
+		/* The proxy has a -d and a -v of its own. */
+		static const char *const proxy_keeps[] = { "device", "verbose", NULL };
+		int cargc = argc - ci;
+
+		rc = qcli_parse_global_after(&cli, &cargc, argv + ci,
+					     !strcmp(cli.cmd->name, "proxy") ? proxy_keeps : NULL);
+		if (rc >= 0)
+			goto done;
+		argc = ci + cargc;
 	}
 	if (!cli.cmd->own_help && wants_help(argc - ci, argv + ci)) {
 		qcli_print_command_help(cli.out, cli.prog, cli.cmd);

@@ -117,7 +117,7 @@ static void report_kept(struct qcli *cli)
 			qcli_json_obj_begin(cli->js, NULL);
 			qcli_json_str(cli->js, "service",
 				      svc_name(cli->clients[i].svc, nb, sizeof(nb)));
-			qcli_json_uint(cli->js, "cid", cli->clients[i].cid);
+			qcli_json_uint(cli->js, "client_id", cli->clients[i].cid);
 			qcli_json_obj_end(cli->js);
 		}
 		qcli_json_arr_end(cli->js);

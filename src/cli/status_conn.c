@@ -6,6 +6,7 @@
  * Human output in qmicli's style; with --json one member "connection" (an object, or null when
  * nothing runs).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,28 @@ static const struct {
 	{ "modem_rx_packets_dropped", "Modem RX packets dropped", true },
 };
 
+/* "A/prefix" from the state file as connect --json shows an address: {address, prefix,
+ * gateway} (the state file has no gateway: null). */
+static void json_addr(struct qcli_json *js, const char *key, const char *v)
+{
+	char a[64];
+	const char *slash = strchr(v, '/');
+	size_t n = slash ? (size_t)(slash - v) : strlen(v);
+
+	if (n >= sizeof(a))
+		n = sizeof(a) - 1;
+	memcpy(a, v, n);
+	a[n] = '\0';
+	qcli_json_obj_begin(js, key);
+	qcli_json_str(js, "address", a);
+	if (slash)
+		qcli_json_uint(js, "prefix", strtoul(slash + 1, NULL, 10));
+	else
+		qcli_json_null(js, "prefix");
+	qcli_json_null(js, "gateway");
+	qcli_json_obj_end(js);
+}
+
 uint8_t qcli_connection_wds_cid(struct qcli *cli)
 {
 	const struct qmi_transport *tr = cli->dev ? qmi_dev_transport(cli->dev) : NULL;
@@ -96,7 +119,9 @@ int qcli_status_connection(struct qcli *cli)
 
 			if (!v)
 				continue;
-			if (fields[i].number)
+			if (!strcmp(fields[i].key, "ipv4") || !strcmp(fields[i].key, "ipv6"))
+				json_addr(cli->js, fields[i].key, v);
+			else if (fields[i].number)
 				qcli_json_uint(cli->js, fields[i].key, strtoull(v, NULL, 10));
 			else
 				qcli_json_str(cli->js, fields[i].key, v);

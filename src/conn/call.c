@@ -41,7 +41,11 @@ static void addr4(uint32_t host_order, struct in_addr *out)
 
 static void configure(struct qconn *c)
 {
-	struct qnet_ipconf ip = { .routes = !c->o.no_routes, .mtu = 1500 };
+	struct qnet_ipconf ip = { .routes = !c->o.no_routes, .mtu = 1500,
+				  .route_metric = c->o.route_metric,
+				  .dns_mode = (enum qnet_dns_mode)c->o.dns_mode,
+				  .dns_path = c->o.dns_file, .dns_force = c->o.dns_force,
+				  .record_owner = c->o.record_owner };
 	struct qconn_event ev = { .kind = QCONN_EV_UP };
 	struct qconn_up up;
 	char err[256] = "";
@@ -88,12 +92,8 @@ static void configure(struct qconn *c)
 		qconn_fail(c, ret, NULL, true, "couldn't configure %s: %s", c->tun->name, err);
 		return;
 	}
-	if (c->o.dns_file) {
-		int e = qnet_netconf_write_dns(c->o.dns_file, &ip);
-
-		if (e)
-			qconn_warn(c, "couldn't write %s: %s", c->o.dns_file, strerror(-e));
-	}
+	if (ip.dns_note[0])
+		qconn_warn(c, "%s", ip.dns_note);
 	c->addr4[0] = c->addr6[0] = '\0';
 	if (ip.has_v4)
 		snprintf(c->addr4, sizeof(c->addr4), "%s/%u",

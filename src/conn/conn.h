@@ -85,7 +85,11 @@ struct qconn_opts {
 	const char *apn;       /* NULL: none sent, the profile's APN is used */
 	const char *user, *password;
 	const char *ifname;    /* NULL: the kernel picks qmiusb%d */
-	const char *dns_file;  /* NULL: DNS servers are only reported */
+	const char *dns_file;  /* dns_mode QNET_DNS_FILE's path */
+	int dns_mode;          /* enum qnet_dns_mode; 0: DNS servers are only reported */
+	bool dns_force;        /* QNET_DNS_FILE may replace an existing file */
+	unsigned route_metric; /* 0: QNET_ROUTE_METRIC */
+	const char *record_owner; /* see qnet_ipconf: crash records of the changes; NULL: none */
 	unsigned families;     /* QCONN_V4 | QCONN_V6 */
 	int auth;              /* -1: not sent; else a QMI_WDS_AUTH_* mask */
 	int profile;           /* -1: not sent */

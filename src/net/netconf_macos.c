@@ -7,6 +7,7 @@
  * only where none exists (EEXIST is reported, not overridden).
  */
 #include "net/netconf.h"
+#include "net/netconf_int.h"
 #include "net/bsd_msg.h"
 #include "net/macos_sdk.h"
 
@@ -37,7 +38,22 @@ struct qnet_netconf {
 	bool mtu_set, up_set, v4_added, v6_added, route4, route6;
 	unsigned old_mtu;
 	struct in_addr v4;
+	struct qnet_dns_state dns; /* installed when dns_set */
+	bool dns_set;
 };
+
+/* The DNS servers as cfg->dns_mode says (portable: netconf_resolv.c). */
+static void install_dns(struct qnet_netconf *nc, const char *ifname, struct qnet_ipconf *cfg)
+{
+	if (cfg->dns_mode == QNET_DNS_NONE)
+		return;
+	if (qnet_dns_prepare(&nc->dns, ifname, cfg) < 0) {
+		snprintf(cfg->dns_note, sizeof(cfg->dns_note), "unusable DNS file name");
+		return;
+	}
+	if (qnet_dns_install(&nc->dns, cfg->dns_force, cfg->dns_note, sizeof(cfg->dns_note)) == 0)
+		nc->dns_set = cfg->dns_done = true;
+}
 
 static int ifreq_ioctl(unsigned long req, struct ifreq *ifr)
 {
@@ -90,6 +106,8 @@ void qnet_netconf_undo(struct qnet_netconf *nc)
 
 	if (!nc)
 		return;
+	if (nc->dns_set)
+		qnet_dns_remove(&nc->dns);
 	if (nc->route6)
 		route(nc, QNET_RTM_DELETE, true);
 	if (nc->route4)
@@ -120,7 +138,8 @@ void qnet_netconf_undo(struct qnet_netconf *nc)
 	free(nc);
 }
 
-static int apply(struct qnet_netconf *nc, const struct qnet_ipconf *cfg, char *err, size_t errlen)
+static int apply(struct qnet_netconf *nc, struct qnet_ipconf *cfg, char *err,
+		 size_t errlen)
 {
 	uint8_t req[QNET_IN6_ALIASREQ_LEN];
 	struct ifreq ifr;
@@ -173,22 +192,27 @@ static int apply(struct qnet_netconf *nc, const struct qnet_ipconf *cfg, char *e
 		if ((ret = route(nc, QNET_RTM_ADD, false)) < 0)
 			return snprintf(err, errlen, "adding the IPv4 default route"), ret;
 		nc->route4 = true;
+		cfg->routes_added |= QNET_ROUTE_V4;
 	}
 	if (cfg->routes && cfg->has_v6) {
 		if ((ret = route(nc, QNET_RTM_ADD, true)) < 0)
 			return snprintf(err, errlen, "adding the IPv6 default route"), ret;
 		nc->route6 = true;
+		cfg->routes_added |= QNET_ROUTE_V6;
 	}
 	return 0;
 }
 
 int qnet_netconf_apply(struct qnet_netconf **out, int ifindex, const char *ifname,
-		       const struct qnet_ipconf *cfg, FILE *advice, char *err, size_t errlen)
+		       struct qnet_ipconf *cfg, FILE *advice, char *err, size_t errlen)
 {
 	struct qnet_netconf *nc;
 	char what[128] = "";
 	int ret;
 
+	cfg->routes_added = cfg->routes_existed = 0;
+	cfg->dns_done = false;
+	cfg->dns_note[0] = '\0';
 	if (strlen(ifname) >= IFNAMSIZ || ifindex <= 0) {
 		snprintf(err, errlen, "bad interface '%s'", ifname);
 		return -EINVAL;
@@ -206,6 +230,8 @@ int qnet_netconf_apply(struct qnet_netconf **out, int ifindex, const char *ifnam
 		if (advice)
 			qnet_netconf_print_commands(advice, ifname, cfg);
 		*out = calloc(1, sizeof(**out));
+		if (*out)
+			install_dns(*out, ifname, cfg);
 		return *out ? 1 : -ENOMEM;
 	}
 	if (ret < 0) {
@@ -216,6 +242,7 @@ int qnet_netconf_apply(struct qnet_netconf **out, int ifindex, const char *ifnam
 		qnet_netconf_undo(nc);
 		return ret;
 	}
+	install_dns(nc, ifname, cfg);
 	*out = nc;
 	return 0;
 }
@@ -240,4 +267,12 @@ void qnet_netconf_print_commands(FILE *out, const char *ifname, const struct qne
 		fprintf(out, "route -n add -inet default -interface %s\n", ifname);
 	if (cfg->routes && cfg->has_v6)
 		fprintf(out, "route -n add -inet6 default -interface %s\n", ifname);
+}
+
+/* No record is written here (qnet_ipconf's record_owner is ignored): nothing to recover. */
+int qnet_netconf_recover(const char *owner, FILE *report)
+{
+	(void)owner;
+	(void)report;
+	return 0;
 }

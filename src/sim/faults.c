@@ -118,6 +118,7 @@ static int parse_item(struct qsim_faults *f, char *item)
 		{ "qmux-lie", &f->qmux_lie },
 		{ "foreign-cid", &f->foreign_cid },
 		{ "ind-flood", &f->ind_flood },
+		{ "low-power", &f->low_power },
 	};
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		if (strcmp(item, flags[i].name) != 0)
@@ -223,6 +224,7 @@ static int parse_item(struct qsim_faults *f, char *item)
 		{ "seed", UINT32_MAX, 0 },     { "signal-ms", 3600000, 10 },
 		{ "resp-stall", 1000000, 1 },  { "usb-reset", 1000000, 1 },
 		{ "usb-reset-data", 1000000, 1 }, { "flow-control", 3600000, 1 },
+		{ "no-service", 3600000, 1 },
 	};
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		if (strcmp(item, nums[i].name) != 0)
@@ -241,7 +243,8 @@ static int parse_item(struct qsim_faults *f, char *item)
 		case 8: f->resp_stall = (unsigned)v; break;
 		case 9: f->usb_reset_at = (unsigned)v; break;
 		case 10: f->usb_reset_data_at = (unsigned)v; break;
-		default: f->flow_control_ms = (unsigned)v; break;
+		case 11: f->flow_control_ms = (unsigned)v; break;
+		default: f->no_service_ms = (unsigned)v; break;
 		}
 		return 0;
 	}

@@ -46,6 +46,10 @@ void qsim_radio_apply(struct qsim *sim)
 		reg = QSIM_REG_NOT;
 	} else if (uim != QSIM_UIM_READY) {
 		reg = QSIM_REG_SEARCHING;
+	} else if (now < sim->radio_on_since + f->no_service_ms) {
+		reg = QSIM_REG_NOT; /* no network at all: not even searching */
+		next = !next || sim->radio_on_since + f->no_service_ms < next ?
+			       sim->radio_on_since + f->no_service_ms : next;
 	} else if (qsim_pin_locked(sim)) {
 		reg = QSIM_REG_NOT; /* a locked card gives no subscription to register with */
 	} else if (!qsim_pref_can_camp(sim)) {
@@ -53,8 +57,8 @@ void qsim_radio_apply(struct qsim *sim)
 	} else if (f->reg_denied) {
 		reg = QSIM_REG_DENIED;
 	} else {
-		uint64_t at = (sim_ready > sim->radio_on_since ? sim_ready : sim->radio_on_since) +
-			      f->reg_delay_ms;
+		uint64_t svc = sim->radio_on_since + f->no_service_ms;
+		uint64_t at = (sim_ready > svc ? sim_ready : svc) + f->reg_delay_ms;
 
 		if (now < at) {
 			reg = QSIM_REG_SEARCHING;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/loop.h"
+#include "qmi/messages.h"
 
 static const struct {
 	uint8_t id;
@@ -61,7 +62,8 @@ int qsim_new(struct qsim **out, struct qb_loop *loop, const struct qsim_faults *
 	}
 	sim->llp = 1; /* 802.3 until the host asks for raw-ip, as real modems */
 	sim->next_pdh = 0x12340000u + (qsim_rand(sim) & 0xFFFFu);
-	sim->op_mode = 0; /* online */
+	sim->op_mode = sim->faults.low_power ? QMI_DMS_OPERATING_MODE_LOW_POWER
+					     : QMI_DMS_OPERATING_MODE_ONLINE;
 	sim->started_ms = qb_now_ms();
 	qb_timer_init(&sim->outq_timer, loop, outq_fire, sim);
 	qb_timer_init(&sim->flow_timer, loop, qsim_flow_fire, sim);

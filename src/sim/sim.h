@@ -102,6 +102,8 @@ struct qsim_faults {
 	unsigned sim_delay_ms;
 	bool reg_denied;
 	unsigned reg_delay_ms;
+	unsigned no_service_ms; /* no-service=MS: no service at all that long after going online */
+	bool low_power;       /* low-power: the operating mode starts low-power, not online */
 	uint16_t call_fail_reason; /* 0 = calls succeed */
 	uint16_t call_fail_verbose_type;
 	int16_t call_fail_verbose_reason;

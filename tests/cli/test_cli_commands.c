@@ -155,10 +155,11 @@ Test(status, json_keys)
 	assert_jstr(&r, "registration.state", "registered");
 	assert_jstr(&r, "registration.ps", "attached");
 	assert_jstr(&r, "registration.radio_interfaces.0", "lte");
+	/* Strings keeping the leading zeros (the test network is 001/01). */
 	assert_jstr(&r, "registration.mcc", "001");
 	assert_jstr(&r, "registration.mnc", "01");
 	cr_assert_eq(jnum(&r, "registration.tac"), QSIM_LTE_TAC);
-	cr_assert_eq(jnum(&r, "registration.cid"), QSIM_LTE_CELL_ID);
+	cr_assert_eq(jnum(&r, "registration.cell_id"), QSIM_LTE_CELL_ID);
 	assert_jstr(&r, "registration.description", QSIM_NETWORK_NAME);
 	assert_jstr(&r, "packet_service.status", "disconnected");
 	run_free(&r);
@@ -190,7 +191,7 @@ Test(versions, human_and_json)
 
 		if (n && !strcmp(n, "dms")) {
 			dms = true;
-			cr_assert_eq(jq_get(&svcs->kids[i], "id")->num, 2);
+			cr_assert_eq(jq_get(&svcs->kids[i], "service_id")->num, 2);
 		}
 	}
 	cr_assert(dms, "no dms in %s", r.out);
@@ -213,9 +214,9 @@ Test(raw, known_message)
 	cr_assert_eq(r.rc, 0, "rc %d, stderr: %s", r.rc, r.err);
 	assert_json(&r);
 	assert_jstr(&r, "request.service", "dms");
-	cr_assert_eq(jnum(&r, "request.msg_id"), 0x25);
+	cr_assert_eq(jnum(&r, "request.message_id"), 0x25);
 	cr_assert_eq(jnum(&r, "response.message_id"), 0x25);
-	cr_assert_eq(jnum(&r, "result.status"), 0);
+	cr_assert_eq(jnum(&r, "result.status_code"), 0);
 	HAS(r.out, QSIM_IMEI);
 	run_free(&r);
 }
@@ -256,10 +257,10 @@ Test(raw, unknown_message_is_a_qmi_error)
 	r = RUN_JSON("-d", "sim", "raw", "dms", "0x7777");
 	cr_assert_eq(r.rc, QCLI_EXIT_QMI);
 	assert_json(&r);
-	cr_assert_eq(jnum(&r, "result.error"), 71);
-	assert_jstr(&r, "result.name", "InvalidQmiCommand");
+	cr_assert_eq(jnum(&r, "result.error_code"), 71);
+	assert_jstr(&r, "result.error_name", "InvalidQmiCommand");
 	assert_jstr(&r, "error.kind", "qmi");
-	cr_assert_eq(jnum(&r, "error.qmi_error.code"), 71);
+	cr_assert_eq(jnum(&r, "error.qmi_error.error_code"), 71);
 	run_free(&r);
 }
 
@@ -435,7 +436,7 @@ Test(clients, no_release_prints_qmicli_block)
 	cr_assert_eq(r.rc, 0);
 	assert_json(&r);
 	assert_jstr(&r, "client_ids_not_released.0.service", "nas");
-	cr_assert_eq(jnum(&r, "client_ids_not_released.0.cid"), 1);
+	cr_assert_eq(jnum(&r, "client_ids_not_released.0.client_id"), 1);
 	run_free(&r);
 }
 

@@ -90,8 +90,8 @@ Test(faults, sim_absent_info_still_shows_the_device)
 	cr_assert_eq(jq_get(r.json, "imsi")->type, JQ_NULL);
 	cr_assert_str_eq(jq_str(r.json, "sim.card_state"), "absent");
 	cr_assert(!jq_get(r.json, "sim.present")->b);
-	cr_assert(jq_get(r.json, "unavailable.iccid.code"), "%s", r.out);
-	cr_assert(jq_str(r.json, "unavailable.imsi.name"), "%s", r.out);
+	cr_assert(jq_get(r.json, "unavailable.iccid.error_code"), "%s", r.out);
+	cr_assert(jq_str(r.json, "unavailable.imsi.error_name"), "%s", r.out);
 	cr_assert_null(jq_get(r.json, "error"));
 	run_free(&r);
 }

@@ -236,14 +236,21 @@ Test(tun, without_net_admin_prints_the_commands)
 	cr_assert_eq(qnet_tun_open(&tun, "wwtun1", err, sizeof(err)), 0, "%s", err);
 	f = open_memstream(&advice, &advice_len);
 	cr_assert_eq(qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, f, err, sizeof(err)), 1);
-	fclose(f);
+	fflush(f);
 	cr_assert(strstr(advice, "ip link set dev wwtun1 mtu 1400 up\n"), "%s", advice);
 	cr_assert(strstr(advice, "ip addr add 10.64.1.2/30 dev wwtun1\n"), "%s", advice);
 	cr_assert(strstr(advice, "ip -6 addr add 2001:db8:5::2/64 dev wwtun1 nodad\n"), "%s", advice);
 	cr_assert(strstr(advice, "ip route add default dev wwtun1 metric 700\n"), "%s", advice);
 	cr_assert(strstr(advice, "ip -6 route add default dev wwtun1 metric 700\n"), "%s", advice);
 	cr_assert_not(is_up("wwtun1"));
+	/* The teardown tells the user what to undo, in the same stream. */
 	qnet_netconf_undo(nc);
+	fclose(f);
+	cr_assert(strstr(advice, "may not undo the configuration of wwtun1; as root, run:\n"
+				 "ip route del default dev wwtun1 metric 700\n"
+				 "ip -6 route del default dev wwtun1 metric 700\n"
+				 "ip addr del 10.64.1.2/30 dev wwtun1\n"
+				 "ip -6 addr del 2001:db8:5::2/64 dev wwtun1\n"), "%s", advice);
 	qnet_tun_close(tun);
 	free(advice);
 }

@@ -313,3 +313,55 @@ Test(sim_faults, parse_hostile_usb_knobs)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		cr_assert_eq(qsim_faults_parse(&f, bad[i], err, sizeof(err)), -EINVAL, "%s", bad[i]);
 }
+
+static uint8_t reg_state(struct harness *hh, uint8_t nas)
+{
+	struct qmi_nas_get_serving_system_resp ss;
+
+	cr_assert_eq(h_call(hh, &qmi_nas_get_serving_system_req_def, NULL, nas,
+			    &qmi_nas_get_serving_system_resp_def, &ss), 0);
+	return ss.serving_system.registration_state;
+}
+
+/* no-service=MS: nothing at all (not searching) that long, then the modem registers. */
+Test(sim_faults, no_service_then_registration, .fini = teardown)
+{
+	struct qsim_faults f;
+	char err[128];
+	uint8_t nas;
+
+	cr_assert_eq(qsim_faults_parse(&f, "no-service=100,low-power", err, sizeof(err)), 0);
+	cr_assert_eq(f.no_service_ms, 100);
+	cr_assert(f.low_power);
+	cr_assert_neq(qsim_faults_parse(&f, "no-service=0", err, sizeof(err)), 0);
+	cr_assert_neq(qsim_faults_parse(&f, "low-power=1", err, sizeof(err)), 0);
+	h_init(&h, "no-service=100");
+	nas = h_alloc(&h, QMI_SVC_NAS);
+	cr_assert_eq(reg_state(&h, nas), QMI_NAS_REGISTRATION_STATE_NOT_REGISTERED);
+	h_run_for(&h, 250);
+	cr_assert_eq(reg_state(&h, nas), QMI_NAS_REGISTRATION_STATE_REGISTERED);
+}
+
+/* low-power: the operating mode starts low-power and nothing registers until it is online. */
+Test(sim_faults, low_power_start, .fini = teardown)
+{
+	struct qmi_dms_get_operating_mode_resp om;
+	struct qmi_dms_set_operating_mode_req on = { .has_mode = true,
+						      .mode = QMI_DMS_OPERATING_MODE_ONLINE };
+	uint8_t dms, nas;
+
+	h_init(&h, "low-power");
+	dms = h_alloc(&h, QMI_SVC_DMS);
+	nas = h_alloc(&h, QMI_SVC_NAS);
+	cr_assert_eq(h_call(&h, &qmi_dms_get_operating_mode_req_def, NULL, dms,
+			    &qmi_dms_get_operating_mode_resp_def, &om), 0);
+	cr_assert_eq(om.mode, QMI_DMS_OPERATING_MODE_LOW_POWER);
+	h_run_for(&h, 50);
+	cr_assert_neq(reg_state(&h, nas), QMI_NAS_REGISTRATION_STATE_REGISTERED);
+	cr_assert_eq(h_call(&h, &qmi_dms_set_operating_mode_req_def, &on, dms, NULL, NULL), 0);
+	h_run_for(&h, 50);
+	cr_assert_eq(h_call(&h, &qmi_dms_get_operating_mode_req_def, NULL, dms,
+			    &qmi_dms_get_operating_mode_resp_def, &om), 0);
+	cr_assert_eq(om.mode, QMI_DMS_OPERATING_MODE_ONLINE);
+	cr_assert_eq(reg_state(&h, nas), QMI_NAS_REGISTRATION_STATE_REGISTERED);
+}
