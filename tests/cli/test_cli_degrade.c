@@ -35,8 +35,8 @@ Test(degrade, info_names_each_refusal)
 	cr_assert_eq(jq_get(r.json, "model")->type, JQ_NULL);
 	cr_assert_str_eq(jq_str(r.json, "imei"), QSIM_IMEI);
 	cr_assert_eq(jq_get(r.json, "operating_mode")->type, JQ_NULL);
-	cr_assert_str_eq(jq_str(r.json, "unavailable.model.name"), "NotSupported");
-	cr_assert_str_eq(jq_str(r.json, "unavailable.operating_mode.name"), "NotSupported");
+	cr_assert_str_eq(jq_str(r.json, "unavailable.model.error_name"), "NotSupported");
+	cr_assert_str_eq(jq_str(r.json, "unavailable.operating_mode.error_name"), "NotSupported");
 	cr_assert_null(jq_get(r.json, "error"));
 	run_free(&r);
 }
@@ -66,7 +66,7 @@ Test(degrade, signal_without_signal_info)
 	r = RUN_JSON("-d", "sim", "--sim-fault", "refuse=nas:0x4f", "signal");
 	cr_assert_eq(r.rc, 0);
 	cr_assert(r.json, "not JSON: %s", r.out);
-	cr_assert_str_eq(jq_str(r.json, "unavailable.signal_info.name"), "NotSupported");
+	cr_assert_str_eq(jq_str(r.json, "unavailable.signal_info.error_name"), "NotSupported");
 	cr_assert_null(jq_get(r.json, "signal_info"));
 	cr_assert_not_null(jq_get(r.json, "signal_strength"), "%s", r.out);
 	run_free(&r);
@@ -115,7 +115,7 @@ Test(degrade, status_without_packet_service)
 	cr_assert_eq(r.rc, 0, "rc %d: %s", r.rc, r.out);
 	cr_assert(r.json, "not JSON: %s", r.out);
 	cr_assert_eq(jq_get(r.json, "packet_service")->type, JQ_NULL);
-	cr_assert_str_eq(jq_str(r.json, "unavailable.packet_service.name"), "NotSupported");
+	cr_assert_str_eq(jq_str(r.json, "unavailable.packet_service.error_name"), "NotSupported");
 	cr_assert_str_eq(jq_str(r.json, "registration.mnc"), "01");
 	run_free(&r);
 }

@@ -69,7 +69,7 @@ Test(pin, verify_right_and_wrong)
 	cr_assert_eq(r.rc, QCLI_EXIT_QMI);
 	cr_assert(r.json, "not JSON: %s", r.out);
 	jstr_is(&r, "error.kind", "qmi");
-	jstr_is(&r, "error.qmi_error.name", "IncorrectPin");
+	jstr_is(&r, "error.qmi_error.error_name", "IncorrectPin");
 	cr_assert_eq(jnum(&r, "retries.verify"), 2);
 	run_free(&r);
 }
@@ -186,7 +186,7 @@ Test(profile, refusals_and_usage)
 	run_free(&r);
 	r = RUN_JSON("-d", "sim", "profile", "delete", "9");
 	cr_assert_eq(r.rc, QCLI_EXIT_QMI);
-	jstr_is(&r, "error.qmi_error.name", "ExtendedInternal");
+	jstr_is(&r, "error.qmi_error.error_name", "ExtendedInternal");
 	run_free(&r);
 	r = RUN("-d", "sim", "profile", "show");
 	cr_assert_eq(r.rc, QCLI_EXIT_USAGE);
