@@ -38,6 +38,16 @@ Test(json_schema, every_command)
 	OK("-d", "sim", "--json", "raw", "dms", "0x25");
 	OK("-d", "sim", "--json", "--client-no-release-cid", "info");
 	OK("--json", "list");
+	OK("-d", "sim", "--json", "pin", "status");
+	OK("-d", "sim", "--json", "mode");
+	OK("-d", "sim", "--json", "mode", "low-power");
+	OK("-d", "sim", "--json", "profile", "list");
+	OK("-d", "sim", "--json", "profile", "show", "1");
+	OK("-d", "sim", "--json", "profile", "create", "--apn", "x");
+	OK("-d", "sim", "--json", "profile", "modify", "2", "--apn", "y");
+	OK("-d", "sim", "--json", "profile", "delete", "2");
+	OK("-d", "sim", "--json", "radio");
+	OK("-d", "sim", "--json", "radio", "set", "--modes", "lte");
 }
 
 Test(json_schema, failures_are_one_object_too)
@@ -52,6 +62,8 @@ Test(json_schema, failures_are_one_object_too)
 	FAILS("--json", "proxy", "--bogus");
 	FAILS("-d", "sim", "--json", "connect", "--bogus");
 	FAILS("-d", "sim", "--json", "info", "extra");
+	FAILS("-d", "sim", "--sim-fault", "pin=1234", "--json", "pin", "verify", "9999");
+	FAILS("-d", "sim", "--json", "profile", "delete", "1");
 }
 
 /* Unavailable items (the modem's refusals) are walked too. */
