@@ -118,6 +118,7 @@ Test(list, pop_takes_the_front_until_empty)
 	cr_assert_not(qb_list_linked(n), "a popped node is left initialised");
 	cr_assert_eq(ids(&h, got), 2);
 	cr_assert_arr_eq(got, ((int[]){ 1, 2 }), 2 * sizeof(int));
+	cr_assert_eq(it[1].node.prev, &h, "the new front links back to the head");
 	cr_assert_eq(h.prev, &it[2].node, "the tail link survives");
 	cr_assert_eq(qb_list_pop(&h), &it[1].node);
 	cr_assert_eq(qb_list_pop(&h), &it[2].node);
