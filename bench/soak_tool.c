@@ -359,7 +359,7 @@ static int cmd_cids(int argc, char **argv)
 					       0, buf, sizeof(buf), &resp);
 			if (err == 0)
 				err = qmi_result_get(&resp, &r);
-			if (err < 0) {
+			if (err) {
 				fprintf(stderr, "soak_tool cids: %s/%u: %s\n",
 					qmi_service_name(probes[i].svc), cid, strerror(-err));
 				goto out;

@@ -65,6 +65,20 @@ static inline struct qb_list *qb_list_first(const struct qb_list *h)
 	return qb_list_empty(h) ? NULL : h->next;
 }
 
+/* Unlinks and returns the first node, or NULL when the list is empty. The head is updated
+ * directly (not through n->prev), so a reader of h plainly sees n gone before n is freed. */
+static inline struct qb_list *qb_list_pop(struct qb_list *h)
+{
+	struct qb_list *n = h->next;
+
+	if (n == h)
+		return NULL;
+	h->next = n->next;
+	n->next->prev = h;
+	qb_list_init(n);
+	return n;
+}
+
 #define qb_list_entry(node, type, member) qb_container_of(node, type, member)
 
 /* Safe against removal of the current node. */

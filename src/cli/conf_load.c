@@ -119,7 +119,7 @@ static int read_all(int fd, size_t max, char **out, size_t *len)
 
 			qcli_conf_wipe(buf, n);
 			free(buf);
-			return r;
+			return r < 0 ? r : -EIO; /* never 0: callers take 0 as "*out is set" */
 		}
 		if (k == 0)
 			break;

@@ -48,13 +48,15 @@ static int lock_of(const char *conn, char *buf, size_t len)
 	return 0;
 }
 
-/* 1 and *pid when a process holds the lock, 0 when it is free (or absent), -errno. */
+/* 1 and *pid when a process holds the lock, 0 when it is free (or absent), -errno; *pid is 0
+ * unless 1. */
 static int lock_holder(int dirfd, const char *lock, pid_t *pid)
 {
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 	int fd = openat(dirfd, lock, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	int ret;
 
+	*pid = 0;
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
 	ret = fcntl(fd, F_GETLK, &fl) < 0 ? -errno : fl.l_type != F_UNLCK;

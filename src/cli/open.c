@@ -60,7 +60,6 @@ static int open_transport(struct qcli *cli, struct qb_loop *loop, struct qmi_tra
 		return open_sim(cli, loop, tr);
 	}
 
-	err = -ENOTSUP;
 	if (cli->proxy == QCLI_PROXY_AUTO) {
 		err = qcli_open_proxy(cli, dev, tr, cli->open_err, sizeof(cli->open_err));
 		if (!no_proxy_there(err))

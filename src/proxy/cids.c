@@ -161,6 +161,8 @@ void qprx_holds_disown(struct qprx_server *srv, struct qprx_conn *c)
 {
 	struct qprx_hold *h = srv->holds, *next;
 
+	if (!c)
+		return; /* NULL would match the orphans, which have no owner to lose */
 	for (; h; h = next) {
 		next = h->next;
 		if (h->conn != c)

@@ -218,7 +218,7 @@ static int send_request(struct qmi_dev *dev, uint8_t svc, uint8_t cid, uint16_t 
 	r = put_tlvs(&w, tlvs, tlvs_len);
 	if (r == 0)
 		r = qmi_writer_finish(&w, &len);
-	if (r < 0)
+	if (r)
 		goto fail;
 	if (dev->trace && qmi_frame_parse(frame, len, &f, NULL) == 0)
 		trace_frame(dev, ">>>", &f);
@@ -308,7 +308,7 @@ int qmi_dev_call_raw(struct qmi_dev *dev, uint8_t svc, uint8_t cid, uint16_t msg
 	if (!resp_buf || !resp)
 		return -EINVAL;
 	r = send_request(dev, svc, cid, msg_id, tlvs, tlvs_len, timeout_ms, sync_done, &s, &id);
-	if (r < 0)
+	if (r)
 		return r;
 	while (!s.done) {
 		r = qb_loop_run_once(dev->loop, -1);
@@ -350,12 +350,12 @@ int qmi_dev_call(struct qmi_dev *dev, uint8_t cid, const struct qmi_msg_def *req
 	r = qmi_msg_encode(req_def, req, &w);
 	if (r == 0)
 		r = qmi_writer_finish(&w, &len);
-	if (r < 0)
+	if (r)
 		goto out;
 	hdr = qmi_hdr_len(req_def->service);
 	r = qmi_dev_call_raw(dev, req_def->service, cid, req_def->msg_id, req_buf + hdr, len - hdr,
 			     timeout_ms, resp_buf, QMI_FRAME_MAX, &f);
-	if (r < 0)
+	if (r)
 		goto out;
 	r = qmi_result_get(&f, result);
 	if (r < 0) {

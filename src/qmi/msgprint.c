@@ -237,7 +237,8 @@ static int walk_tlvs(struct walker *w, const struct qmi_msg_def *def)
 	}
 	qmi_tlv_iter_init(&it, w->f->tlvs, w->f->tlvs_len);
 	while ((ret = qmi_tlv_next(&it, &tlv)) == 1) {
-		const struct qmi_tlv_def *t = def ? qmi_msgdb_find_tlv(def, tlv.type) : NULL;
+		/* No scratch means a def of size 0, which has no TLVs to find. */
+		const struct qmi_tlv_def *t = scratch ? qmi_msgdb_find_tlv(def, tlv.type) : NULL;
 		int err;
 
 		if (tlv.type == QMI_TLV_RESULT && w->f->kind == QMI_KIND_RESPONSE) {

@@ -181,16 +181,22 @@ static void unlink_txn(struct qmi_txn *x)
 	}
 }
 
-/* Unlinked and freed before the callback, so the callback may start or cancel requests. */
-static void finish(struct qmi_txn *x, int err, const struct qmi_frame *resp)
+/* x is already unlinked; freed before the callback, so the callback may start or cancel
+ * requests. */
+static void deliver(struct qmi_txn *x, int err, const struct qmi_frame *resp)
 {
 	qmi_txn_cb cb = x->cb;
 	void *user = x->user;
 
-	unlink_txn(x);
 	free(x);
 	if (cb)
 		cb(user, err, resp);
+}
+
+static void finish(struct qmi_txn *x, int err, const struct qmi_frame *resp)
+{
+	unlink_txn(x);
+	deliver(x, err, resp);
 }
 
 void qmi_txn_complete(struct qmi_txn *txn, int err)
@@ -277,14 +283,18 @@ size_t qmi_txns_expire(struct qmi_txns *t, uint64_t now)
 	size_t n = 0;
 	struct qmi_txn *x;
 
-	/* Restart the walk after each callback: it may have changed the list. */
+	/* Restart the walk after each callback: it may have changed the list. Unlinking through the
+	 * walk's own link (not x->owner) keeps the list visibly free of x before it is freed. */
 	do {
-		for (x = t->pending; x; x = x->next) {
-			if (x->deadline <= now)
-				break;
-		}
+		struct qmi_txn **pp = &t->pending;
+
+		while (*pp && (*pp)->deadline > now)
+			pp = &(*pp)->next;
+		x = *pp;
 		if (x) {
-			finish(x, x->malformed ? -EBADMSG : -ETIMEDOUT, NULL);
+			*pp = x->next;
+			t->n_pending--;
+			deliver(x, x->malformed ? -EBADMSG : -ETIMEDOUT, NULL);
 			n++;
 		}
 	} while (x);

@@ -67,7 +67,7 @@ static void fetch_fire(void *user)
 
 	/* One fetch per notification, as the host does GET_ENCAPSULATED_RESPONSE per interrupt. */
 	while (t->pending_fetch && !t->closing) {
-		struct qb_list *n = qb_list_first(&t->ctrlq);
+		struct qb_list *n = qb_list_pop(&t->ctrlq);
 		struct ctrl_item *it;
 
 		t->pending_fetch--;
@@ -76,7 +76,6 @@ static void fetch_fire(void *user)
 			continue;
 		}
 		it = qb_list_entry(n, struct ctrl_item, node);
-		qb_list_del(n);
 		t->nframes--;
 		t->cbs->ctrl_rx(t->user, it->frame, it->len);
 		free(it);

@@ -178,6 +178,8 @@ static bool master_of(const struct qusb_config *c, uint8_t slave, uint8_t *maste
 static void set_ctrl(struct qusb_func *f, const struct qusb_alt *a)
 {
 	struct eps e = alt_eps(a);
+	if (!e.notify)
+		return; /* unreachable: callers pass an alt_with() choice, which has it */
 	f->ctrl_iface = a->iface;
 	f->ctrl_alt = a->alt;
 	f->ep_notify = e.notify->addr;
@@ -187,6 +189,8 @@ static void set_ctrl(struct qusb_func *f, const struct qusb_alt *a)
 static void set_data(struct qusb_func *f, const struct qusb_alt *a)
 {
 	struct eps e = alt_eps(a);
+	if (!e.in || !e.out)
+		return; /* unreachable: callers pass an alt_with() choice, which has them */
 	f->data_iface = a->iface;
 	f->data_alt = a->alt;
 	f->ep_in = e.in->addr;

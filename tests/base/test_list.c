@@ -100,3 +100,29 @@ Test(list, for_each_safe_removing)
 		qb_list_del(pos);
 	cr_assert(qb_list_empty(&h));
 }
+
+Test(list, pop_takes_the_front_until_empty)
+{
+	struct item it[3];
+	struct qb_list h, *n;
+	int got[3];
+
+	qb_list_init(&h);
+	cr_assert_null(qb_list_pop(&h));
+	for (int i = 0; i < 3; i++) {
+		it[i].id = i;
+		qb_list_add_tail(&h, &it[i].node);
+	}
+	n = qb_list_pop(&h);
+	cr_assert_eq(n, &it[0].node);
+	cr_assert_not(qb_list_linked(n), "a popped node is left initialised");
+	cr_assert_eq(ids(&h, got), 2);
+	cr_assert_arr_eq(got, ((int[]){ 1, 2 }), 2 * sizeof(int));
+	cr_assert_eq(it[1].node.prev, &h, "the new front links back to the head");
+	cr_assert_eq(h.prev, &it[2].node, "the tail link survives");
+	cr_assert_eq(qb_list_pop(&h), &it[1].node);
+	cr_assert_eq(qb_list_pop(&h), &it[2].node);
+	cr_assert(qb_list_empty(&h));
+	cr_assert_eq(h.prev, &h, "an emptied head links to itself both ways");
+	cr_assert_null(qb_list_pop(&h));
+}

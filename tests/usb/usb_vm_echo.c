@@ -153,7 +153,7 @@ int main(int argc, char **argv)
 	struct qmi_dev_opts dopts = { .timeout_ms = 10000 };
 	struct qmi_open_opts oo = { .version_info_tries = 5, .data_format = 2 };
 	struct qusb_open_opts uo = { .tx_transfers = 4, .rx_transfers = 4 };
-	struct qmi_result res;
+	struct qmi_result res = { 0 }; /* printed even when qmi_dev_new fails before setting it */
 	char err[1024];
 	uint8_t cid;
 	int r, rc = 1;
