@@ -244,7 +244,7 @@ static void remove_file(const struct qnet_dns_state *st)
 	char ours[4 * QNET_DNS_MAX * 64], *old = NULL, *rest = NULL;
 	size_t len;
 
-	if (ns_lines(st, ours, sizeof(ours)) < 0 || read_file(st->path, &old) < 0)
+	if (ns_lines(st, ours, sizeof(ours)) < 0 || read_file(st->path, &old) != 0 || !old)
 		return;
 	rest = malloc(strlen(old) + 1);
 	if (!rest)
