@@ -4,16 +4,19 @@
  * network namespace. `connect --apn internet --apn ims` comes up in QMAP (MAP v5, 32 KB
  * aggregates, by default) with one TUN and mux id per session; each session pings its own
  * gateway and counts its own traffic; a session the network keeps dropping reconnects while
- * the other keeps passing traffic; a raw-IP modem refuses the second session.
+ * the other keeps passing traffic; a raw-IP modem refuses the second session; TCP and UDP
+ * through each session reach a peer in the operator network, every byte compared.
  */
 #include "connect_harness.h"
 #include "netns.h"
 
 #include <net/if.h>
 
-#ifndef QMIUSB_BIN
-#error QMIUSB_BIN must name the qmiusb binary
+#if !defined(QMIUSB_BIN) || !defined(OPNET_PEER_BIN)
+#error QMIUSB_BIN and OPNET_PEER_BIN must name the binaries
 #endif
+
+#define PORT "5202"
 
 static char rundir[64];
 
@@ -206,4 +209,75 @@ Test(connect_pdn, too_many_apns)
 	start(&r, args);
 	cr_assert_eq(child_exit(&r), 2, "%s", r.out);
 	cr_assert(strstr(r.out, "at most 8 --apn"), "%s", r.out);
+}
+
+static char opns[64];
+
+static void opns_del(void)
+{
+	char cmd[128];
+
+	if (opns[0]) {
+		snprintf(cmd, sizeof(cmd), "ip netns del %s 2>/dev/null", opns);
+		system(cmd);
+	}
+}
+
+/* Byte-exact TCP and UDP to the operator network's peer, through whichever session the route
+ * to it names. */
+static void transfer(const char *conn_out)
+{
+	const char *const tcp[] = { OPNET_PEER_BIN, "tcp", "10.64.255.1", PORT, "262144", "7",
+				    NULL };
+	const char *const udp[] = { OPNET_PEER_BIN, "udp", "10.64.255.1", PORT, "50", "1400", "9",
+				    NULL };
+	struct child cl;
+
+	cr_assert_eq(child_run(&cl, tcp), 0, "TCP: %s\nconnect:\n%s", cl.out, conn_out);
+	cr_assert(strstr(cl.out, "tcp: 262144 bytes echoed byte-exact"), "%s", cl.out);
+	cr_assert_eq(child_run(&cl, udp), 0, "UDP: %s\nconnect:\n%s", cl.out, conn_out);
+	cr_assert(strstr(cl.out, "udp: 50 datagrams of 1400 bytes echoed byte-exact"), "%s",
+		  cl.out);
+}
+
+Test(connect_pdn, two_pdns_to_the_operator_network, .timeout = 240, .fini = opns_del)
+{
+	char fault[128], cmd[160], state[16384];
+	const char *const peer_argv[] = { OPNET_PEER_BIN, "serve", PORT, opns, NULL };
+	struct child conn, peer;
+	long long one, two;
+
+	enter_new_netns();
+	if (system("ip -V >/dev/null 2>&1") != 0)
+		cr_skip_test("iproute2 (ip) is missing");
+	snprintf(opns, sizeof(opns), "qmiusb-pdn%d", (int)getpid());
+	snprintf(cmd, sizeof(cmd), "ip netns add %s", opns);
+	cr_assert_eq(system(cmd), 0, "ip netns add failed");
+	snprintf(fault, sizeof(fault), "data=forward,opnet=%s", opns);
+	{
+		const char *const argv[] = { "-d", "sim", "--sim-fault", fault, "connect",
+					     "--apn", "internet", "--apn", "ims",
+					     "--ifname", "wwpdn6,wwpdn7", "--no-share", NULL };
+
+		start(&conn, argv);
+	}
+	cr_assert(child_wait_for(&conn, "[sim pdn1] connected"), "%s", conn.out);
+	cr_assert(child_wait_for(&conn, "[sim pdn2] connected"), "%s", conn.out);
+	child_start(&peer, peer_argv, NULL);
+	cr_assert(child_wait_for(&peer, "listening on " PORT), "peer: %s", peer.out);
+
+	transfer(conn.out); /* the default route: session 1 */
+	one = wait_num(state, sizeof(state), "tun_rx_bytes", 262144 + 50 * 1400);
+	cr_assert_geq(one, 262144 + 50 * 1400, "%s", state);
+	cr_assert_lt(state_num(state, "pdn2.tun_rx_bytes"), 65536, "%s", state);
+
+	cr_assert_eq(system("ip route add 10.64.255.1/32 dev wwpdn7"), 0);
+	transfer(conn.out); /* session 2 */
+	two = wait_num(state, sizeof(state), "pdn2.tun_rx_bytes", 262144 + 50 * 1400);
+	cr_assert_geq(two, 262144 + 50 * 1400, "%s", state);
+	cr_assert_lt(state_num(state, "tun_rx_bytes"), one + 65536, "%s", state);
+	cr_assert_eq(state_num(state, "mux_drop_unknown"), 0, "%s", state);
+
+	cr_expect_eq(child_stop(&peer, SIGTERM), 0, "peer: %s", peer.out);
+	cr_assert_eq(child_stop(&conn, SIGTERM), 0, "%s", conn.out);
 }
