@@ -57,21 +57,24 @@ static const struct qcli_optdef defs[] = {
 static const char help[] =
 	"Usage: %s [global options] connect [--apn APN] [options]\n"
 	"\n"
-	"Sets the raw-IP data format, waits for the SIM and for packet-domain registration,\n"
-	"starts the data call (one WDS client per IP family), configures a TUN device with the\n"
-	"modem's addresses, MTU and default routes, and moves packets until interrupted.\n"
+	"Sets the data format (QMAP when the modem grants it, else raw-IP), waits for the SIM\n"
+	"and for packet-domain registration, starts the data call (one WDS client per IP family),\n"
+	"configures a TUN device with the modem's addresses, MTU and default routes, and moves\n"
+	"packets until interrupted. Each --apn is a session (PDN) of its own: its WDS clients,\n"
+	"QMAP mux id, TUN interface and counters; only the first one gets default routes.\n"
 	"When the network drops the call it reconnects with backoff. SIGINT/SIGTERM stop the\n"
 	"call, undo the interface configuration and release the client ids.\n"
 	"\n"
 	"  --config NAME        read the settings of /etc/qmiusb/NAME.conf (qmiusb.conf(5))\n"
 	"                       first; the command line overrides them\n"
 	"  --apn APN            access point name (default: the one in the modem's profile,\n"
-	"                       --profile or its default one)\n"
-	"  --ip-type 4|6|4v6    IP families (default 4)\n"
+	"                       --profile or its default one); repeat for several PDNs (QMAP)\n"
+	"  --ip-type 4|6|4v6    IP families (default 4), for every session\n"
 	"  --auth none|pap|chap|both   authentication (default: the modem's)\n"
 	"  --user U, --password P      credentials\n"
 	"  --profile N          3GPP profile index\n"
-	"  --ifname NAME        TUN name; an existing persistent TUN you own is attached\n"
+	"  --ifname NAME[,NAME...]  TUN name per session; an existing persistent TUN you own\n"
+	"                       is attached\n"
 	"  --no-routes          no default routes\n"
 	"  --metric N           the default routes' metric (default 700); a default route\n"
 	"                       already there is left alone, and not removed at the end\n"
@@ -84,7 +87,8 @@ static const char help[] =
 	"                       servers are removed from it at the end)\n"
 	"  --sim-timeout S      wait at most S seconds for the SIM (default 30)\n"
 	"  --reg-timeout S      wait at most S seconds for registration (default 60)\n"
-	"  --data-format raw-ip|qmap   raw-ip (default), or QMAP aggregation (raw-ip if refused)\n"
+	"  --data-format auto|qmap|raw-ip   auto (default): QMAP (MAP v5, else v1) if the modem\n"
+	"                       grants it, else raw-IP; qmap: fail instead; raw-ip: never QMAP\n"
 	"  --socket NAME        share the modem on this abstract socket (default:\n"
 	"                       $QMIUSB_PROXY_SOCKET, else qmi-proxy)\n"
 	"  --no-share           don't share the modem\n"
@@ -115,8 +119,17 @@ struct share_opts {
 	bool syslog_only;
 };
 
+#define MAX_PDN 8
+
+/* The sessions asked for: one per --apn (one with the profile's APN without any). */
+struct pdn_opts {
+	const char *apn[MAX_PDN];
+	unsigned n;
+	const char *ifnames; /* --ifname, comma-separated */
+};
+
 static int parse(struct qcli *cli, int argc, char **argv, struct qconn_opts *o,
-		 struct share_opts *sh)
+		 struct share_opts *sh, struct pdn_opts *pdn)
 {
 	struct qcli_optscan s;
 	unsigned long v;
@@ -135,7 +148,9 @@ static int parse(struct qcli *cli, int argc, char **argv, struct qconn_opts *o,
 			fprintf(cli->out, help, cli->prog);
 			return QCLI_EXIT_OK;
 		case O_APN:
-			o->apn = s.arg;
+			if (pdn->n == MAX_PDN)
+				return qcli_usage_error(cli, "connect: at most %d --apn", MAX_PDN);
+			pdn->apn[pdn->n++] = s.arg;
 			break;
 		case O_IPTYPE:
 			if (!strcmp(s.arg, "4"))
@@ -171,7 +186,7 @@ static int parse(struct qcli *cli, int argc, char **argv, struct qconn_opts *o,
 			o->profile = (int)v;
 			break;
 		case O_IFNAME:
-			o->ifname = s.arg;
+			pdn->ifnames = s.arg;
 			break;
 		case O_NOROUTES:
 			o->no_routes = true;
@@ -221,11 +236,14 @@ static int parse(struct qcli *cli, int argc, char **argv, struct qconn_opts *o,
 			break;
 		case O_DATAFORMAT:
 			if (!strcmp(s.arg, "raw-ip"))
-				o->qmap = false;
+				o->data_format = QCONN_FMT_RAW_IP;
 			else if (!strcmp(s.arg, "qmap"))
-				o->qmap = true;
+				o->data_format = QCONN_FMT_QMAP;
+			else if (!strcmp(s.arg, "auto"))
+				o->data_format = QCONN_FMT_AUTO;
 			else
-				return qcli_usage_error(cli, "connect: --data-format is raw-ip or qmap");
+				return qcli_usage_error(cli, "connect: --data-format is auto, qmap or "
+							     "raw-ip");
 			break;
 		default: /* O_CONFIG: read before the command line */
 			break;
@@ -283,13 +301,27 @@ static int open_statefile(struct qcli *cli, struct qcli_statefile *sf)
 	return QCLI_EXIT_OK;
 }
 
+struct front;
+
+/* One session: its manager and how its lines are labelled. */
+struct pdn {
+	struct front *fr;
+	unsigned idx;
+	char label[96]; /* "sim", or "sim pdn2" for the second of several */
+	char ifname[64];
+};
+
 struct front {
 	struct qcli *cli;
 	struct qcli_connect_json js;
 	struct qcli_statefile sf;
 	struct qcli_connect_log log;
 	char down[160];  /* why the connection went down last, for the state that follows */
-	bool over; /* the manager gave up */
+	struct qconn_link *link;
+	struct pdn pdn[MAX_PDN];
+	struct qcli_pdn pub[MAX_PDN]; /* what the state file shows */
+	unsigned n;
+	bool over; /* a manager gave up */
 	int rc;
 };
 
@@ -297,7 +329,7 @@ static int exit_for(const struct qconn_event *ev)
 {
 	if (ev->local || ev->err == -ECONNRESET)
 		return QCLI_EXIT_FAILURE;
-	if (ev->err == -EREMOTEIO || ev->err == -EPROTO)
+	if (ev->err == -EREMOTEIO || ev->err == -EPROTO || ev->err == -EOPNOTSUPP)
 		return QCLI_EXIT_QMI;
 	return qcli_exit_for_errno(ev->err);
 }
@@ -312,14 +344,18 @@ static void print_addr(FILE *o, int family, const void *addr, unsigned prefix, c
 		fprintf(o, "\tIPv%d gateway: %s\n", family, inet_ntop(af, gw, a, sizeof(a)));
 }
 
-static void print_summary(struct front *fr, const struct qconn_up *up)
+static void print_summary(struct pdn *p, const struct qconn_up *up)
 {
+	struct front *fr = p->fr;
 	const struct qnet_ipconf *ip = up->ip;
 	FILE *o = fr->cli->out;
 	char a[INET6_ADDRSTRLEN];
 	unsigned i;
 
-	fprintf(o, "[%s] connected: interface %s\n", fr->cli->devname, up->ifname);
+	fprintf(o, "[%s] connected: interface %s\n", p->label, up->ifname);
+	if (fr->n > 1)
+		fprintf(o, "\tAPN: %s\n", fr->pub[p->idx].apn ? fr->pub[p->idx].apn :
+								   "(the profile's)");
 	if (ip->has_v4)
 		print_addr(o, 4, &ip->v4_addr, ip->v4_prefix, ip->v4_gw.s_addr ? &ip->v4_gw : NULL);
 	if (ip->has_v6)
@@ -331,7 +367,8 @@ static void print_summary(struct front *fr, const struct qconn_up *up)
 		fprintf(o, "\tDNS: %s\n", inet_ntop(AF_INET6, &ip->dns6[i], a, sizeof(a)));
 	fprintf(o, "\tMTU: %u\n", ip->mtu);
 	if (!ip->routes)
-		fprintf(o, "\troutes: none (--no-routes)\n");
+		fprintf(o, "\troutes: %s\n", p->idx ? "none (only the first session's are default routes)" :
+						    "none (--no-routes)");
 	else if (ip->routes_added)
 		fprintf(o, "\troutes: default via the interface (%s), metric %u\n",
 			ip->routes_added == (QNET_ROUTE_V4 | QNET_ROUTE_V6) ? "IPv4 and IPv6" :
@@ -357,20 +394,25 @@ static void print_summary(struct front *fr, const struct qconn_up *up)
 
 static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
 {
-	struct front *fr = user;
+	struct pdn *p = user;
+	struct front *fr = p->fr;
 	struct qcli *cli = fr->cli;
 
+	(void)c;
 	switch (ev->kind) {
 	case QCONN_EV_PROGRESS:
-		qcli_connect_log(&fr->log, cli->err, LOG_INFO, cli->devname, ev->text);
+		qcli_connect_log(&fr->log, cli->err, LOG_INFO, p->label, ev->text);
 		break;
 	case QCONN_EV_WARNING:
-		qcli_connect_log(&fr->log, cli->err, LOG_WARNING, cli->devname, ev->text);
+		qcli_connect_log(&fr->log, cli->err, LOG_WARNING, p->label, ev->text);
 		break;
 	case QCONN_EV_ERROR:
 		if (fr->log.to_syslog && !fr->log.journal) /* qcli_fail() writes stderr */
-			syslog(LOG_DAEMON | LOG_ERR, "[%s] %s", cli->devname, ev->text);
-		fr->rc = qcli_fail(cli, exit_for(ev), "%s", ev->text);
+			syslog(LOG_DAEMON | LOG_ERR, "[%s] %s", p->label, ev->text);
+		if (fr->n > 1)
+			fr->rc = qcli_fail(cli, exit_for(ev), "%s: %s", p->label, ev->text);
+		else
+			fr->rc = qcli_fail(cli, exit_for(ev), "%s", ev->text);
 		/* After qcli_fail(): recording the failure resets the JSON error's QMI part. */
 		if (ev->err == -EREMOTEIO) {
 			cli->error.has_qmi = true;
@@ -382,7 +424,7 @@ static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
 
 		snprintf(line, sizeof(line), "up on %s", ev->up->ifname);
 		qcli_notify_ready(line);
-		print_summary(fr, ev->up);
+		print_summary(p, ev->up);
 		if (cli->json)
 			qcli_connect_json_up(&fr->js, ev->up);
 		break;
@@ -404,14 +446,14 @@ static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
 	case QCONN_EV_TICK:
 		break;
 	}
-	if (ev->state != QCONN_STOPPED) /* the state file goes with the run */
-		qcli_publish(&fr->sf, c, cli->devname);
+	/* The state file goes with the run; a session still starting is not shown yet. */
+	if (ev->state != QCONN_STOPPED && fr->pub[fr->n ? fr->n - 1 : 0].c)
+		qcli_publish(&fr->sf, fr->pub, fr->n, fr->link, cli->devname);
 }
 
 static void set_opts(struct qconn_opts *o, struct front *fr)
 {
 	o->cb = on_event;
-	o->cb_user = fr;
 	o->timeout_ms = fr->cli->timeout_ms;
 	o->advice = fr->cli->err;
 	/* qmicli's --client-no-release-cid: the ids stay, and the session says which. */
@@ -430,16 +472,70 @@ static void report_kept(struct qcli *cli, const struct qconn *c)
 								       .cid = ids[i].cid };
 }
 
+/* Session i's TUN name: the i-th of --ifname's comma-separated names, NULL when unsaid. */
+static const char *ifname_at(const char *list, unsigned i, char *buf, size_t len)
+{
+	const char *p = list;
+
+	for (; p && i; i--) {
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	if (!p || !*p || *p == ',')
+		return NULL;
+	snprintf(buf, len, "%.*s", (int)strcspn(p, ","), p);
+	return buf;
+}
+
+/* Starts every session on one link; 0, or the exit code of the failure. */
+static int start_sessions(struct front *fr, const struct qconn_opts *o,
+			  const struct pdn_opts *pdn)
+{
+	struct qcli *cli = fr->cli;
+	struct qconn_link_opts lo = { .format = o->data_format };
+	unsigned n = pdn->n ? pdn->n : 1;
+
+	if (qconn_link_new(&fr->link, cli->dev, &lo) < 0)
+		return qcli_fail(cli, QCLI_EXIT_FAILURE, "out of memory");
+	for (unsigned i = 0; i < n && !fr->rc && !fr->over; i++) {
+		struct pdn *p = &fr->pdn[i];
+		struct qconn_opts so = *o;
+
+		p->fr = fr;
+		p->idx = i;
+		if (n > 1)
+			snprintf(p->label, sizeof(p->label), "%.80s pdn%u", cli->devname, i + 1);
+		else
+			snprintf(p->label, sizeof(p->label), "%.90s", cli->devname);
+		so.cb_user = p;
+		so.link = fr->link;
+		so.apn = pdn->n ? pdn->apn[i] : NULL;
+		so.ifname = ifname_at(pdn->ifnames, i, p->ifname, sizeof(p->ifname));
+		if (i) { /* one default route, one resolv.conf: the first session's */
+			so.no_routes = true;
+			so.dns_file = NULL;
+			so.dns_mode = QNET_DNS_NONE;
+		}
+		fr->pub[i].apn = so.apn;
+		fr->n = i + 1;
+		if (qconn_start(&fr->pub[i].c, cli->dev, &so) < 0)
+			return qcli_fail(cli, QCLI_EXIT_FAILURE, "out of memory");
+	}
+	return fr->rc;
+}
+
 int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 {
 	struct qconn_opts o;
 	struct share_opts sho = { 0 };
+	struct pdn_opts pdn = { .n = 0 };
 	struct front fr = { .cli = cli, .js = { .cli = cli, .out = cli->out } };
-	struct qconn_cid ids[QCLI_MAX_CLIENTS];
+	struct qconn_cid ids[QCLI_MAX_CLIENTS * 2];
 	struct qcli_share *share = NULL;
-	struct qconn *c = NULL;
 	struct qcli_conf conf = { 0 };
 	const char *sock, *conf_name = qcli_connect_conf_name(argc, argv);
+	unsigned nids = 0;
 	int rc = QCLI_EXIT_OK;
 
 	qconn_opts_init(&o);
@@ -447,7 +543,7 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 	if (conf_name)
 		rc = qcli_connect_conf_apply(cli, &conf, conf_name, &o);
 	if (rc == QCLI_EXIT_OK)
-		rc = parse(cli, argc, argv, &o, &sho);
+		rc = parse(cli, argc, argv, &o, &sho, &pdn);
 	if (rc == QCLI_EXIT_OK)
 		return rc; /* --help */
 	if (cli->json) {
@@ -464,15 +560,20 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 		rc = refuse_proxy(cli, sock);
 	if (!rc)
 		rc = open_statefile(cli, &fr.sf);
-	if (!rc && qconn_start(&c, cli->dev, &o) < 0)
-		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "out of memory");
+	if (!rc)
+		rc = start_sessions(&fr, &o, &pdn);
 	if (!rc)
 		rc = fr.rc;
-	/* After the start: the manager's client ids exist by now and are reserved from the
+	/* After the start: the managers' client ids exist by now and are reserved from the
 	 * clients. */
+	for (unsigned i = 0; !rc && i < fr.n; i++) {
+		unsigned room = (unsigned)(sizeof(ids) / sizeof(ids[0])) - nids;
+		unsigned got = qconn_cids(fr.pub[i].c, ids + nids, room);
+
+		nids += got < room ? got : room;
+	}
 	if (!rc && !sho.off)
-		qcli_share_start(&share, cli, sock, ids, qconn_cids(c, ids, QCLI_MAX_CLIENTS),
-				 &fr.sf);
+		qcli_share_start(&share, cli, sock, ids, nids, &fr.sf);
 	fr.js.share = share;
 	while (!rc && !cli->interrupted && !fr.over) {
 		int n = qb_loop_run_once(cli->loop, -1);
@@ -487,9 +588,14 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 	/* The clients go first: their ids are released while the modem still answers. */
 	qcli_share_stop(share);
 	fr.js.share = NULL;
-	if (c && cli->no_release_cid)
-		report_kept(cli, c);
-	qconn_stop(c);
+	/* In order: the first one's synchronous teardown must not let the others go on. */
+	for (unsigned i = 0; i < fr.n; i++) {
+		if (fr.pub[i].c && cli->no_release_cid)
+			report_kept(cli, fr.pub[i].c);
+		qconn_stop(fr.pub[i].c);
+		fr.pub[i].c = NULL;
+	}
+	qconn_link_free(fr.link);
 	qcli_statefile_close(&fr.sf);
 	/* Stopped by a signal is the normal end of a connection. */
 	if (cli->interrupted && !rc)

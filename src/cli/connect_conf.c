@@ -97,10 +97,11 @@ int qcli_connect_conf_apply(struct qcli *cli, struct qcli_conf *conf, const char
 	 * our default stands then. */
 	if (conf->has_metric)
 		o->route_metric = conf->metric;
-	/* "auto" lets the modem choose: QMAP is asked for, raw IP taken if refused. */
-	if (conf->data_format == QCLI_CONF_FORMAT_QMAP || conf->data_format == QCLI_CONF_FORMAT_AUTO)
-		o->qmap = true;
+	if (conf->data_format == QCLI_CONF_FORMAT_AUTO)
+		o->data_format = QCONN_FMT_AUTO;
+	else if (conf->data_format == QCLI_CONF_FORMAT_QMAP)
+		o->data_format = QCONN_FMT_QMAP;
 	else if (conf->data_format == QCLI_CONF_FORMAT_RAW_IP)
-		o->qmap = false;
+		o->data_format = QCONN_FMT_RAW_IP;
 	return QCLI_EXIT_OK;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The state file as a listener of the connection manager's events: each event (and the
- * manager's once-a-second tick) rewrites it from qconn_get_info(). */
+ * manager's once-a-second tick) rewrites it from qconn_get_info(). The first session's keys
+ * are at the top (as with one session); session N of several repeats them as pdnN.<key>. */
 #include "cli/connect_share.h"
 
 #include <stdio.h>
@@ -29,13 +30,15 @@ static void pump_lines(FILE *f, const struct qconn_info *in)
 	const struct qnet_pump_stats *ps = in->pump;
 
 	fprintf(f, "data_path=%s\n", in->data_path);
-	if (in->data_format[0])
-		fprintf(f, "data_format=%s\n", in->data_format);
-	if (ps->up_aggs || ps->down_aggs)
+	if (in->mux_id && (ps->up_aggs || ps->down_aggs)) /* once traffic moved */
 		fprintf(f, "qmap_up_transfers=%llu\nqmap_down_transfers=%llu\nqmap_commands=%llu\n"
-			   "drop_down_qmap_bad=%llu\ndrop_down_qmap_trunc=%llu\n",
+			   "drop_down_qmap_bad=%llu\ndrop_down_qmap_trunc=%llu\n"
+			   "down_csum_valid=%llu\ndown_csum_unchecked=%llu\nqmap_flow_off=%llu\n"
+			   "qmap_cmd_answers=%llu\nqmap_cmd_answers_lost=%llu\nqmap_cmd_bad=%llu\n",
 			U(ps->up_aggs), U(ps->down_aggs), U(ps->down_qmap_commands),
-			U(ps->drop_down_qmap_bad), U(ps->drop_down_qmap_trunc));
+			U(ps->drop_down_qmap_bad), U(ps->drop_down_qmap_trunc),
+			U(ps->down_csum_valid), U(ps->down_csum_unchecked), U(ps->qmap_flow_off),
+			U(ps->qmap_cmd_answers), U(ps->qmap_cmd_answers_lost), U(ps->qmap_cmd_bad));
 	fprintf(f, "tun_rx_packets=%llu\ntun_rx_bytes=%llu\n", U(ps->up_pkts), U(ps->up_bytes));
 	fprintf(f, "tun_tx_packets=%llu\ntun_tx_bytes=%llu\n", U(ps->down_pkts),
 		U(ps->down_bytes));
@@ -76,23 +79,20 @@ static void modem_lines(FILE *f, const struct qmi_wds_get_packet_statistics_resp
 		fprintf(f, "modem_rx_packets_dropped=%u\n", w->rx_packets_dropped);
 }
 
-void qcli_publish(struct qcli_statefile *sf, struct qconn *c, const char *devname)
+/* One session's keys. */
+static void session_lines(FILE *f, struct qconn *c, const char *apn)
 {
 	struct qconn_info in;
-	char body[3072];
-	FILE *f;
 
-	if (sf->lockfd < 0)
-		return;
 	qconn_get_info(c, &in);
-	f = fmemopen(body, sizeof(body), "w");
-	if (!f)
-		return;
-	/* The pid is for people; readers trust the lock's holder only. */
-	fprintf(f, "pid=%ld\ndevice=%s\ninterface=%s\nstate=%s\nlast=%s\n", (long)getpid(),
-		devname, in.ifname, state_name(&in), in.last);
+	fprintf(f, "interface=%s\nstate=%s\nlast=%s\n", in.ifname, state_name(&in), in.last);
+	fprintf(f, "apn=%s\n", apn ? apn : "");
 	/* Packet service status is per WDS client: `status` through the share asks this one. */
 	fprintf(f, "wds_cid=%u\n", in.wds_cid);
+	if (in.data_format[0])
+		fprintf(f, "data_format=%s\n", in.data_format);
+	if (in.mux_id)
+		fprintf(f, "mux_id=%u\n", in.mux_id);
 	if (in.state == QCONN_UP) {
 		fprintf(f, "uptime_s=%llu\n", U(in.uptime_s));
 		if (in.ipv4[0])
@@ -106,6 +106,59 @@ void qcli_publish(struct qcli_statefile *sf, struct qconn *c, const char *devnam
 	kernel_lines(f, in.ifindex);
 	if (in.modem)
 		modem_lines(f, in.modem);
+}
+
+/* Copies the lines of src to f, each behind prefix. */
+static void prefixed(FILE *f, const char *src, const char *prefix)
+{
+	while (*src) {
+		const char *nl = strchr(src, '\n');
+		size_t n = nl ? (size_t)(nl - src) : strlen(src);
+
+		fprintf(f, "%s%.*s\n", prefix, (int)n, src);
+		src += n + (nl != NULL);
+	}
+}
+
+static void mux_lines(FILE *f, const struct qnet_mux_stats *m)
+{
+	fprintf(f, "mux_down_transfers=%llu\nmux_commands=%llu\n"
+		   "mux_drop_unknown=%llu\nmux_drop_bad=%llu\n"
+		   "mux_drop_trunc=%llu\nmux_cmd_answers=%llu\n"
+		   "mux_cmd_answers_lost=%llu\nmux_cmd_bad=%llu\n",
+		U(m->down_aggs), U(m->down_qmap_commands), U(m->drop_down_unknown),
+		U(m->drop_down_qmap_bad), U(m->drop_down_qmap_trunc), U(m->qmap_cmd_answers),
+		U(m->qmap_cmd_answers_lost), U(m->qmap_cmd_bad));
+}
+
+void qcli_publish(struct qcli_statefile *sf, const struct qcli_pdn *s, unsigned n,
+		  const struct qconn_link *link, const char *devname)
+{
+	char body[QCLI_STATE_BODY], one[3072], pfx[16];
+	const struct qnet_mux_stats *m = link ? qconn_link_mux_stats(link) : NULL;
+	FILE *f;
+
+	if (sf->lockfd < 0 || !n)
+		return;
+	f = fmemopen(body, sizeof(body), "w");
+	if (!f)
+		return;
+	/* The pid is for people; readers trust the lock's holder only. */
+	fprintf(f, "pid=%ld\ndevice=%s\nsessions=%u\n", (long)getpid(), devname, n);
+	if (m)
+		mux_lines(f, m);
+	for (unsigned i = 0; i < n; i++) {
+		FILE *g = fmemopen(one, sizeof(one), "w");
+
+		if (!g)
+			break;
+		session_lines(g, s[i].c, s[i].apn);
+		fputc('\0', g);
+		fclose(g);
+		one[sizeof(one) - 1] = '\0';
+		snprintf(pfx, sizeof(pfx), "pdn%u.", i + 1);
+		prefixed(f, one, i ? pfx : "");
+	}
 	fputc('\0', f);
 	fclose(f);
 	body[sizeof(body) - 1] = '\0';

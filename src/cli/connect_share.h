@@ -14,6 +14,7 @@ struct qcli_share;
 struct qcli_statefile;
 struct qconn;
 struct qconn_cid;
+struct qconn_link;
 struct qconn_up;
 
 /* The proxy socket name: name if given, else $QMIUSB_PROXY_SOCKET, else "qmi-proxy". */
@@ -64,7 +65,14 @@ void qcli_connect_log(struct qcli_connect_log *l, FILE *err, int prio, const cha
 		      const char *text);
 void qcli_connect_log_close(struct qcli_connect_log *l);
 
-/* The state file's contents from c's state and counters (connect_publish.c). */
-void qcli_publish(struct qcli_statefile *sf, struct qconn *c, const char *devname);
+/* One session (PDN) of a connect. */
+struct qcli_pdn {
+	struct qconn *c;
+	const char *apn; /* NULL: the profile's */
+};
+#define QCLI_STATE_BODY 16384 /* the state file's largest size */
+/* The state file's contents from the sessions' state and counters (connect_publish.c). */
+void qcli_publish(struct qcli_statefile *sf, const struct qcli_pdn *s, unsigned n,
+		  const struct qconn_link *link, const char *devname);
 
 #endif

@@ -186,7 +186,7 @@ void qcli_statefile_close(struct qcli_statefile *sf)
 
 static int parse(int dirfd, const char *name, struct qcli_state *st)
 {
-	char line[160];
+	char line[224];
 	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
 

@@ -19,12 +19,12 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define QCLI_STATE_MAX 64 /* keys in one file */
+#define QCLI_STATE_MAX 384 /* keys in one file (each session of several has its own) */
 
 struct qcli_state {
 	unsigned n;
 	char key[QCLI_STATE_MAX][32];
-	char val[QCLI_STATE_MAX][96];
+	char val[QCLI_STATE_MAX][160];
 };
 
 /* The publishing side, held by `connect`. */

@@ -24,6 +24,12 @@ int qcli_open_usb(struct qcli *cli, const char *selector, struct qmi_transport *
 		.no_reattach = cli->usb_no_reattach,
 		.log = cli->err,
 		.usb_config = cli->usb_config,
+		/* A QMAP downlink aggregate per transfer (connect asks for 32 KB ones, as 5G
+		 * modems' vendor drivers do), enough of them in flight to keep the bus busy, and
+		 * uplink aggregates of the same size. */
+		.rx_size = 32768,
+		.rx_transfers = 16,
+		.tx_size = 32768,
 	};
 	const char *sel = selector ? selector : "usb";
 

@@ -4,7 +4,8 @@
  * on the same device publishes (connect_state.h): state, interface, addresses, TUN counters with
  * drops by reason, the TUN's kernel counters (its queue's drops), and the modem's own WDS packet statistics as the connection last read them.
  * Human output in qmicli's style; with --json one member "connection" (an object, or null when
- * nothing runs).
+ * nothing runs). With several sessions (PDNs) the first one's fields are the connection's, as
+ * with one, and "sessions" lists every session's (the state file's pdnN.<key>).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,9 @@ static const struct {
 } fields[] = {
 	{ "state", "State", false },
 	{ "interface", "Interface", false },
+	{ "apn", "APN", false },
+	{ "data_format", "Data format", false },
+	{ "mux_id", "QMAP mux id", true },
 	{ "ipv4", "IPv4 address", false },
 	{ "ipv6", "IPv6 address", false },
 	{ "mtu", "MTU", true },
@@ -40,6 +44,17 @@ static const struct {
 	{ "drop_down_write", "  downlink, TUN write failed", true },
 	{ "backpressure_pauses", "Backpressure pauses", true },
 	{ "tun_read_errors", "TUN read errors", true },
+	{ "qmap_up_transfers", "QMAP uplink transfers", true },
+	{ "qmap_down_transfers", "QMAP downlink transfers", true },
+	{ "qmap_commands", "QMAP command frames", true },
+	{ "drop_down_qmap_bad", "  downlink, malformed QMAP", true },
+	{ "drop_down_qmap_trunc", "  downlink, truncated QMAP", true },
+	{ "down_csum_valid", "Downlink checksums checked by the modem", true },
+	{ "down_csum_unchecked", "Downlink checksums not checked", true },
+	{ "qmap_flow_off", "QMAP flow control pauses", true },
+	{ "qmap_cmd_answers", "QMAP command answers", true },
+	{ "qmap_cmd_answers_lost", "QMAP command answers lost", true },
+	{ "qmap_cmd_bad", "QMAP bad command frames", true },
 	/* The TUN's counters as the kernel keeps them: its TX drops are packets for us that
 	 * waited in the TUN's queue while the pump was busy, which the pump never sees. */
 	{ "kernel_rx_packets", "Kernel: packets sent into the TUN", true },
@@ -78,6 +93,60 @@ static void json_addr(struct qcli_json *js, const char *key, const char *v)
 	qcli_json_obj_end(js);
 }
 
+/* The modem-wide QMAP counters (its one mux). */
+static const struct {
+	const char *key, *label;
+} modem_fields[] = {
+	{ "mux_down_transfers", "QMAP downlink transfers (modem)" },
+	{ "mux_commands", "QMAP command frames (modem)" },
+	{ "mux_drop_unknown", "QMAP frames for no session" },
+	{ "mux_drop_bad", "QMAP malformed frames (modem)" },
+	{ "mux_drop_trunc", "QMAP truncated transfers (modem)" },
+	{ "mux_cmd_answers", "QMAP command answers (modem)" },
+	{ "mux_cmd_answers_lost", "QMAP command answers lost (modem)" },
+	{ "mux_cmd_bad", "QMAP bad command frames (modem)" },
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Session n's value of key (n 1: the unprefixed keys). */
+static const char *session_get(const struct qcli_state *st, unsigned n, const char *key)
+{
+	char k[64];
+
+	if (n == 1)
+		return qcli_state_get(st, key);
+	snprintf(k, sizeof(k), "pdn%u.%s", n, key);
+	return qcli_state_get(st, k);
+}
+
+static void session_json(struct qcli *cli, const struct qcli_state *st, unsigned n)
+{
+	for (unsigned i = 0; i < N(fields); i++) {
+		const char *v = session_get(st, n, fields[i].key);
+
+		if (!v)
+			continue;
+		if (!strcmp(fields[i].key, "ipv4") || !strcmp(fields[i].key, "ipv6"))
+			json_addr(cli->js, fields[i].key, v);
+		else if (fields[i].number)
+			qcli_json_uint(cli->js, fields[i].key, strtoull(v, NULL, 10));
+		else
+			qcli_json_str(cli->js, fields[i].key, v);
+	}
+}
+
+static void session_text(struct qcli *cli, const struct qcli_state *st, unsigned n,
+			 const char *indent)
+{
+	for (unsigned i = 0; i < N(fields); i++) {
+		const char *v = session_get(st, n, fields[i].key);
+
+		if (v)
+			fprintf(cli->out, "%s%s: '%s'\n", indent, fields[i].label, v);
+	}
+}
+
 uint8_t qcli_connection_wds_cid(struct qcli *cli)
 {
 	const struct qmi_transport *tr = cli->dev ? qmi_dev_transport(cli->dev) : NULL;
@@ -101,6 +170,8 @@ int qcli_status_connection(struct qcli *cli)
 {
 	struct qcli_state st;
 	pid_t pid = 0;
+	unsigned long nsess;
+	const char *v;
 	unsigned i;
 
 	if (qcli_state_read(cli->devname, &st, &pid) < 0) {
@@ -111,30 +182,40 @@ int qcli_status_connection(struct qcli *cli)
 				cli->devname);
 		return QCLI_EXIT_OK;
 	}
+	v = qcli_state_get(&st, "sessions");
+	nsess = v ? strtoul(v, NULL, 10) : 1;
+	if (nsess < 1 || nsess > 64)
+		nsess = 1;
 	if (cli->js) {
 		qcli_json_obj_begin(cli->js, "connection");
 		qcli_json_int(cli->js, "pid", pid);
-		for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-			const char *v = qcli_state_get(&st, fields[i].key);
-
-			if (!v)
-				continue;
-			if (!strcmp(fields[i].key, "ipv4") || !strcmp(fields[i].key, "ipv6"))
-				json_addr(cli->js, fields[i].key, v);
-			else if (fields[i].number)
-				qcli_json_uint(cli->js, fields[i].key, strtoull(v, NULL, 10));
-			else
-				qcli_json_str(cli->js, fields[i].key, v);
+		session_json(cli, &st, 1);
+		for (i = 0; i < N(modem_fields); i++) {
+			v = qcli_state_get(&st, modem_fields[i].key);
+			if (v)
+				qcli_json_uint(cli->js, modem_fields[i].key, strtoull(v, NULL, 10));
 		}
+		qcli_json_arr_begin(cli->js, "sessions");
+		for (i = 1; i <= nsess; i++) {
+			qcli_json_obj_begin(cli->js, NULL);
+			qcli_json_uint(cli->js, "session", i);
+			session_json(cli, &st, i);
+			qcli_json_obj_end(cli->js);
+		}
+		qcli_json_arr_end(cli->js);
 		qcli_json_obj_end(cli->js);
 		return QCLI_EXIT_OK;
 	}
 	fprintf(cli->out, "[%s] Connection (qmiusb connect, pid %ld):\n", cli->devname, (long)pid);
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		const char *v = qcli_state_get(&st, fields[i].key);
-
+	session_text(cli, &st, 1, "\t");
+	for (i = 0; i < N(modem_fields); i++) {
+		v = qcli_state_get(&st, modem_fields[i].key);
 		if (v)
-			fprintf(cli->out, "\t%s: '%s'\n", fields[i].label, v);
+			fprintf(cli->out, "\t%s: '%s'\n", modem_fields[i].label, v);
+	}
+	for (i = 2; i <= nsess; i++) {
+		fprintf(cli->out, "\tSession %u (PDN %u):\n", i, i);
+		session_text(cli, &st, i, "\t\t");
 	}
 	return QCLI_EXIT_OK;
 }

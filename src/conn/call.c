@@ -223,12 +223,61 @@ static bool opt_str(char *dst, size_t len, const char *opt)
 	return opt != NULL;
 }
 
+static void start_call(struct qconn_fam *f);
+
+static void on_bind(void *user, int err, const struct qmi_frame *resp)
+{
+	struct qconn_fam *f = user;
+	struct qconn *c = f->c;
+	struct qmi_result r;
+	char eb[96];
+
+	f->busy = false;
+	err = qconn_response(err, resp, NULL, NULL, &r);
+	if (c->st != QCONN_CALL)
+		return;
+	if (err) {
+		qconn_fail(c, err, &r, false, "couldn't bind the IPv%d client to mux id %u: %s",
+			   f->family, c->mux_id, qconn_errtext(err, &r, eb, sizeof(eb)));
+		return;
+	}
+	f->bound = true;
+	start_call(f);
+}
+
+/* Under QMAP a client's call travels on the mux id it is bound to (before its Start Network:
+ * the binding holds while the client lives). */
+static void bind_mux(struct qconn_fam *f)
+{
+	struct qconn *c = f->c;
+	struct qmi_wds_bind_mux_data_port_req q = {
+		.has_endpoint = true,
+		.endpoint = c->link->ep,
+		.has_mux_id = true,
+		.mux_id = c->mux_id,
+	};
+	int err;
+
+	f->busy = true;
+	err = qconn_send_msg(c, f->cid, &qmi_wds_bind_mux_data_port_req_def, &q, 0, on_bind, f);
+	if (err) {
+		f->busy = false;
+		qconn_fail(c, err, NULL, false, "couldn't send Bind Mux Data Port: %s",
+			   strerror(-err));
+	}
+}
+
 static void start_call(struct qconn_fam *f)
 {
 	struct qconn *c = f->c;
-	struct qmi_wds_start_network_req *q = calloc(1, sizeof(*q));
+	struct qmi_wds_start_network_req *q;
 	int err;
 
+	if (c->link->qmap && !f->bound) {
+		bind_mux(f);
+		return;
+	}
+	q = calloc(1, sizeof(*q));
 	if (!q) {
 		qconn_fail(c, -ENOMEM, NULL, true, "out of memory");
 		return;

@@ -246,27 +246,6 @@ static void on_ind(void *user, const struct qmi_frame *ind)
 		qconn_call_ended(f, why);
 }
 
-static void on_closed(void *user, int err)
-{
-	struct qconn *c = user;
-
-	qconn_fail(c, err, NULL, false, "the modem went away: %s", strerror(-err));
-}
-
-static void pump_rx(void *user, const uint8_t *pkt, size_t len)
-{
-	struct qconn *c = user;
-
-	qnet_pump_data_rx(c->pump, pkt, len);
-}
-
-static void pump_tx_ready(void *user)
-{
-	struct qconn *c = user;
-
-	qnet_pump_data_tx_ready(c->pump);
-}
-
 /* ---- start and stop ---- */
 
 void qconn_opts_init(struct qconn_opts *o)
@@ -307,11 +286,6 @@ static int alloc_cid(struct qconn *c, uint8_t svc, uint8_t *cid, bool optional)
 
 static int setup(struct qconn *c)
 {
-	static const struct qmi_dev_data_cbs data_cbs = {
-		.data_rx = pump_rx,
-		.data_tx_ready = pump_tx_ready,
-		.closed = on_closed,
-	};
 	char err[256] = "";
 	unsigned i;
 	int ret;
@@ -323,13 +297,11 @@ static int setup(struct qconn *c)
 	}
 	qconn_progress(c, "TUN device %s %s", c->tun->name,
 		       c->tun->created ? "created" : "attached");
-	ret = qnet_pump_new(&c->pump, c->loop, c->tun->fd, qnet_pump_send_transport,
-			    qmi_dev_transport(c->dev), NULL);
+	ret = qnet_pump_new(&c->pump, c->loop, c->tun->fd, qconn_link_send, c->link, NULL);
 	if (ret < 0) {
 		qconn_fail(c, ret, NULL, true, "couldn't start the data path: %s", strerror(-ret));
 		return ret;
 	}
-	qmi_dev_set_data_cbs(c->dev, &data_cbs, c);
 
 	c->have_wda = alloc_cid(c, QMI_SVC_WDA, &c->wda_cid, true) == 0;
 	c->have_uim = alloc_cid(c, QMI_SVC_UIM, &c->uim_cid, true) == 0;
@@ -356,6 +328,18 @@ int qconn_start(struct qconn **out, struct qmi_dev *dev, const struct qconn_opts
 		return -ENOMEM;
 	c->o = *o;
 	c->dev = dev;
+	c->link = o->link;
+	if (!c->link) {
+		struct qconn_link_opts lo = { .format = o->data_format };
+		int ret = qconn_link_new(&c->link, dev, &lo);
+
+		if (ret < 0) {
+			free(c);
+			*out = NULL;
+			return ret;
+		}
+		c->own_link = true;
+	}
 	c->loop = qmi_dev_loop(dev);
 	c->backoff_ms = o->backoff_min_ms;
 	qb_list_init(&c->reqs);
@@ -367,6 +351,7 @@ int qconn_start(struct qconn **out, struct qmi_dev *dev, const struct qconn_opts
 		c->fam[c->nfam++].family = 6;
 	for (unsigned i = 0; i < c->nfam; i++)
 		c->fam[i].c = c;
+	qconn_link_join(c);
 	qb_timer_start(&c->tick, 1000);
 	if (setup(c) == 0)
 		qconn_go(c, QCONN_FORMAT);
@@ -449,9 +434,12 @@ void qconn_stop(struct qconn *c)
 		c->nc = NULL;
 		qconn_emit(c, QCONN_EV_DOWN, "stopped");
 	}
-	qmi_dev_set_data_cbs(c->dev, NULL, NULL);
+	qconn_link_leave(c); /* the pump is no longer the link's */
 	qnet_pump_free(c->pump);
 	c->pump = NULL;
+	if (c->own_link)
+		qconn_link_free(c->link);
+	c->link = NULL;
 	if (c->tun) {
 		snprintf(line, sizeof(line), "%s %s", c->tun->name,
 			 c->tun->created ? "removed" : "unconfigured");

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The connection manager: a state machine on an open device's loop that sets raw-IP (or QMAP),
- * waits for the SIM and packet-domain registration, starts one WDS call per IP family,
+ * The connection manager: a state machine on an open device's loop that sets the data format
+ * (QMAP when the modem grants it, else raw-IP), waits for the SIM and packet-domain
+ * registration, binds its mux id (QMAP), starts one WDS call per IP family,
  * configures a TUN device with the modem's addresses, runs the data pump, follows Packet Service
  * Status indications and reconnects with backoff.
  *
@@ -28,9 +29,11 @@
 #include "qmi/tlv.h"
 
 struct qb_loop;
+struct qconn_link;
 struct qmi_dev;
 struct qnet_ipconf;
 struct qnet_pump_stats;
+struct qnet_mux_stats;
 struct qconn;
 
 enum { QCONN_V4 = 1, QCONN_V6 = 2 };
@@ -81,7 +84,34 @@ struct qconn_event {
 
 typedef void (*qconn_event_cb)(void *user, struct qconn *c, const struct qconn_event *ev);
 
+/* --data-format: auto asks for QMAP (MAP v5, then v1) and takes raw-IP if refused; qmap
+ * fails where auto would fall back; raw-ip never asks for aggregation. */
+enum qconn_data_format { QCONN_FMT_AUTO, QCONN_FMT_QMAP, QCONN_FMT_RAW_IP };
+
+/*
+ * Several sessions (PDNs) on one modem share its data path: one struct qconn_link per device,
+ * made before the sessions and freed after the last one's qconn_stop(). The first session to
+ * reach its FORMAT step sets the data format for all; each session then gets its own mux id
+ * (QMAP), TUN, pump and counters, and comes up, fails and reconnects on its own. On a raw-IP
+ * modem (no muxing) only one session can carry data: a second one fails with -EOPNOTSUPP.
+ * The link takes the device's data callbacks until it is freed.
+ */
+struct qconn_link_opts {
+	enum qconn_data_format format;
+	size_t rx_max; /* the transport's receive transfer size; 0: 32768 */
+};
+int qconn_link_new(struct qconn_link **out, struct qmi_dev *dev, const struct qconn_link_opts *o);
+void qconn_link_free(struct qconn_link *l); /* accepts NULL */
+/* "" until the format is set; then what was granted (and why raw-IP, if it is). */
+const char *qconn_link_format(const struct qconn_link *l);
+/* The modem-wide QMAP counters; NULL before QMAP is in use. */
+const struct qnet_mux_stats *qconn_link_mux_stats(const struct qconn_link *l);
+
 struct qconn_opts {
+	/* NULL: the session makes its own link (with data_format) and frees it in qconn_stop(). */
+	struct qconn_link *link;
+	enum qconn_data_format data_format;
+	uint8_t mux_id;        /* QMAP: 0 picks the link's next free one (1, 2, ...) */
 	const char *apn;       /* NULL: none sent, the profile's APN is used */
 	const char *user, *password;
 	const char *ifname;    /* NULL: the kernel picks qmiusb%d */
@@ -94,7 +124,6 @@ struct qconn_opts {
 	int auth;              /* -1: not sent; else a QMI_WDS_AUTH_* mask */
 	int profile;           /* -1: not sent */
 	bool no_routes;
-	bool qmap;             /* ask for QMAP aggregation (mux id 0); raw-IP if refused */
 	bool keep_cids;        /* qconn_stop() leaves the client ids allocated */
 	unsigned timeout_ms;   /* per request; 0: the device's default */
 	unsigned call_timeout_ms; /* Start Network; 0: 60 s (it may take long on a network) */
@@ -135,6 +164,7 @@ struct qconn_info {
 	const char *last;        /* the last progress sentence */
 	const char *data_path;   /* NULL without a pump */
 	const char *data_format; /* "" before the format is set */
+	uint8_t mux_id;          /* QMAP: this session's; 0 on raw-IP */
 	const char *ipv4, *ipv6; /* "A/prefix" or "" */
 	unsigned mtu;
 	uint64_t uptime_s;       /* when up */

@@ -17,6 +17,7 @@
 #include "conn/conn.h"
 #include "qmi/device.h"
 #include "qmi/messages.h"
+#include "net/pump.h"
 
 #define QCONN_MAX_CIDS 5
 
@@ -26,6 +27,7 @@ struct qconn_fam {
 	uint8_t cid;
 	bool connected;
 	bool busy; /* a request of this family is in flight */
+	bool bound; /* QMAP: Bind Mux Data Port answered for this client */
 	uint32_t pdh;
 	struct qmi_sub *sub;
 	struct qmi_wds_get_current_settings_resp cs;
@@ -39,8 +41,13 @@ struct qconn {
 	enum qconn_state st;
 	bool ever_up;
 	bool have_wda, have_uim;
-	bool fmt_qmap;      /* the Set Data Format in flight asks for QMAP */
-	char fmt_desc[128]; /* the data format in use */
+	struct qconn_link *link;
+	bool own_link;      /* made by qconn_start(), freed with c */
+	struct qb_list link_node; /* in link->sessions */
+	bool fmt_waiting;   /* in FORMAT, waiting for the link's answer */
+	bool attached;      /* the pump is the link's (mux id, or its one raw-IP pump) */
+	uint8_t mux_id;
+	char fmt_desc[200]; /* the data format in use */
 	uint8_t wda_cid, nas_cid, uim_cid;
 	struct qconn_fam fam[2];
 	unsigned nfam;
@@ -66,6 +73,30 @@ struct qconn {
 	unsigned mtu;
 	uint64_t since_ms;
 };
+
+/* The data path of one modem (format.c). */
+struct qconn_link {
+	struct qmi_dev *dev;
+	struct qconn_link_opts o;
+	enum { QCONN_LINK_NEW, QCONN_LINK_ASKING, QCONN_LINK_SET } st;
+	struct qconn *asker;     /* the session whose WDA client asks */
+	unsigned step;           /* the request in flight: 0 MAP v5, 1 MAP v1, 2 raw-IP */
+	bool qmap;               /* the format granted */
+	struct qnet_pump_qmap grant; /* the QMAP terms every session's pump uses (mux id aside) */
+	uint32_t dl_dgrams, dl_size;
+	struct qmi_data_endpoint ep; /* the claimed data interface, for WDA and Bind Mux Data Port */
+	char desc[160];          /* what was granted, and why raw-IP */
+	struct qnet_mux *mux;
+	struct qnet_pump *raw;   /* raw-IP: the one session's pump */
+	struct qb_list sessions; /* struct qconn.link_node */
+	uint8_t next_mux;
+};
+
+/* format.c: the session joins / leaves its link (the pump exists at join). */
+void qconn_link_join(struct qconn *c);
+void qconn_link_leave(struct qconn *c);
+/* The pumps' qnet_pump_send_fn, ctx = the link. */
+int qconn_link_send(void *link, const uint8_t *pkt, size_t len);
 
 /* Moves to st and runs its entry (the table in conn.c). */
 void qconn_go(struct qconn *c, enum qconn_state st);

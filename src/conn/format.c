@@ -1,139 +1,426 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The data format and the data path one modem's sessions share (struct qconn_link).
+ *
+ * auto and qmap ask with WDA Set Data Format for MAP v5 both ways (the checksum header; 5G
+ * firmware wants it), then for MAP v1 if that is refused; auto then takes raw-IP. The request
+ * names the claimed interface (Endpoint Info, as Bind Mux Data Port does later) and asks for
+ * QCONN_DL_DGRAMS downlink datagrams in aggregates of QCONN_DL_SIZE bytes, the size vendors'
+ * drivers ask of 5G parts; the modem's answer (protocol, uplink limits, downlink size) is what
+ * the pumps then use. Only a downlink grant our receive transfers cannot hold is unusable.
+ *
+ * Under QMAP every session's pump sits behind one struct qnet_mux, on its own mux id (1, 2,
+ * ...); under raw-IP the one session's pump takes the transport's data callbacks directly.
+ */
 #include "conn/conn_int.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "net/pump.h"
 #include "qmi/transport.h"
 
-/*
- * raw-IP by default. With --data-format qmap, WDA Set Data Format asks for QMAP (MAP v1) both
- * ways on the default data port, mux id 0, with no Bind Mux Data Port: the limits asked for are
- * what our transfers hold (QCONN_QMAP_MAX bytes, ModemManager's 32 datagrams), and the modem's
- * answer is what the pump then uses. A modem that refuses (QMI error, or aggregation left
- * disabled) gets the plain raw-IP request, and the run goes on in raw-IP, saying so.
- */
-#define QCONN_QMAP_MAX 16384 /* the USB and sim transports' bulk transfer size */
-#define QCONN_QMAP_DGRAMS 32
+#define QCONN_DL_SIZE 32768
+#define QCONN_DL_DGRAMS 32
+#define QCONN_UL_SIZE 32768 /* our uplink wish: the transports' send transfers hold it */
+#define QCONN_UL_DGRAMS 32
+#define QCONN_RX_MAX 32768 /* what the USB (open_usb.c) and sim transports receive */
 /* Small uplink aggregates in flight: one. The next one packs whatever the TUN delivers while
  * it is on the wire (natural batching, no timer); queued behind it on the same bulk pipe it
  * would not leave sooner. Full aggregates may use every transfer (the transport's rule), so
  * the pipe stays busy at saturation. */
 #define QCONN_QMAP_INFLIGHT 1
 
-/* true when the transport paces (and so reports every completed transfer) */
-static bool set_inflight(struct qconn *c, unsigned max)
+enum { STEP_V5, STEP_V1, STEP_RAW };
+
+/* ---- the data path ---- */
+
+int qconn_link_send(void *link, const uint8_t *pkt, size_t len)
 {
-	struct qmi_transport *t = qmi_dev_transport(c->dev);
+	struct qconn_link *l = link;
+
+	if (l->qmap)
+		return qnet_mux_send(l->mux, pkt, len);
+	return qnet_pump_send_transport(qmi_dev_transport(l->dev), pkt, len);
+}
+
+static void link_rx(void *user, const uint8_t *pkt, size_t len)
+{
+	struct qconn_link *l = user;
+
+	if (l->qmap)
+		qnet_mux_data_rx(l->mux, pkt, len);
+	else if (l->raw)
+		qnet_pump_data_rx(l->raw, pkt, len);
+}
+
+static void link_tx_ready(void *user)
+{
+	struct qconn_link *l = user;
+
+	if (l->qmap)
+		qnet_mux_data_tx_ready(l->mux);
+	else if (l->raw)
+		qnet_pump_data_tx_ready(l->raw);
+}
+
+static void link_closed(void *user, int err)
+{
+	struct qconn_link *l = user;
+	struct qb_list *pos, *tmp;
+
+	qb_list_for_each_safe(pos, tmp, &l->sessions)
+		qconn_fail(qb_list_entry(pos, struct qconn, link_node), err, NULL, false,
+			   "the modem went away: %s", strerror(-err));
+}
+
+/* The claimed interface's number, from the transport's description ("usb:1-1.2:4"); the
+ * software modem ("sim") has one data port and takes any. */
+static uint32_t iface_number(struct qmi_dev *dev)
+{
+	struct qmi_transport *t = qmi_dev_transport(dev);
+	const char *d = t && t->ops && t->ops->describe ? t->ops->describe(t->impl) : NULL;
+	const char *colon = d ? strrchr(d, ':') : NULL;
+	char *end;
+	unsigned long n;
+
+	if (!colon || !colon[1])
+		return 0;
+	n = strtoul(colon + 1, &end, 10);
+	return *end || n > 255 ? 0 : (uint32_t)n;
+}
+
+int qconn_link_new(struct qconn_link **out, struct qmi_dev *dev, const struct qconn_link_opts *o)
+{
+	static const struct qmi_dev_data_cbs cbs = {
+		.data_rx = link_rx,
+		.data_tx_ready = link_tx_ready,
+		.closed = link_closed,
+	};
+	struct qconn_link *l = calloc(1, sizeof(*l));
+	int ret;
+
+	*out = NULL;
+	if (!l)
+		return -ENOMEM;
+	l->dev = dev;
+	l->o = *o;
+	if (!l->o.rx_max)
+		l->o.rx_max = QCONN_RX_MAX;
+	l->next_mux = 1;
+	l->ep = (struct qmi_data_endpoint){ .type = QMI_DATA_ENDPOINT_HSUSB,
+					    .interface_number = iface_number(dev) };
+	qb_list_init(&l->sessions);
+	ret = qnet_mux_new(&l->mux, qnet_pump_send_transport, qmi_dev_transport(dev));
+	if (ret < 0) {
+		free(l);
+		return ret;
+	}
+	qmi_dev_set_data_cbs(dev, &cbs, l);
+	*out = l;
+	return 0;
+}
+
+void qconn_link_free(struct qconn_link *l)
+{
+	if (!l)
+		return;
+	qmi_dev_set_data_cbs(l->dev, NULL, NULL);
+	qnet_mux_free(l->mux);
+	free(l);
+}
+
+const char *qconn_link_format(const struct qconn_link *l)
+{
+	return l->st == QCONN_LINK_SET ? l->desc : "";
+}
+
+const struct qnet_mux_stats *qconn_link_mux_stats(const struct qconn_link *l)
+{
+	return l->st == QCONN_LINK_SET && l->qmap ? qnet_mux_stats(l->mux) : NULL;
+}
+
+static bool mux_used(struct qconn_link *l, unsigned id)
+{
+	struct qb_list *pos, *tmp;
+
+	qb_list_for_each_safe(pos, tmp, &l->sessions) {
+		const struct qconn *o = qb_list_entry(pos, struct qconn, link_node);
+
+		if (o->mux_id == id)
+			return true;
+	}
+	return false;
+}
+
+void qconn_link_join(struct qconn *c)
+{
+	struct qconn_link *l = c->link;
+	unsigned id = c->o.mux_id;
+
+	/* The first free id from next_mux on; an id asked for that is taken fails at attach. */
+	for (unsigned n = 0; !id && n < 254; n++) {
+		unsigned cand = (l->next_mux + n - 1) % 254 + 1;
+
+		if (!mux_used(l, cand)) {
+			id = cand;
+			l->next_mux = (uint8_t)(cand % 254 + 1);
+		}
+	}
+	c->mux_id = (uint8_t)id;
+	qb_list_add_tail(&l->sessions, &c->link_node);
+}
+
+static void ask(struct qconn_link *l, struct qconn *c);
+
+void qconn_link_leave(struct qconn *c)
+{
+	struct qconn_link *l = c->link;
+	struct qb_list *pos, *tmp;
+
+	if (!l || !qb_list_linked(&c->link_node))
+		return;
+	qb_list_del(&c->link_node);
+	if (c->attached && l->qmap)
+		qnet_mux_detach(l->mux, c->mux_id);
+	else if (c->attached && l->raw == c->pump)
+		l->raw = NULL;
+	c->attached = false;
+	if (l->asker != c)
+		return;
+	/* Its answer will not reach anyone: the next waiting session asks again. */
+	l->asker = NULL;
+	l->st = QCONN_LINK_NEW;
+	qb_list_for_each_safe(pos, tmp, &l->sessions) {
+		struct qconn *o = qb_list_entry(pos, struct qconn, link_node);
+
+		if (o->fmt_waiting && !qconn_over(o)) {
+			ask(l, o);
+			break;
+		}
+	}
+}
+
+/* ---- the format each session takes ---- */
+
+/* true when the transport paces (and so reports every completed transfer) */
+static bool set_inflight(struct qconn_link *l, unsigned max)
+{
+	struct qmi_transport *t = qmi_dev_transport(l->dev);
 
 	return t && t->ops && t->ops->data_set_inflight &&
 	       t->ops->data_set_inflight(t->impl, max) == 0;
 }
 
-static void send_format(struct qconn *c, bool qmap);
-
-static int apply_qmap(struct qconn *c, const struct qmi_wda_set_data_format_resp *w, char *desc,
-		      size_t len)
+static void apply(struct qconn_link *l, struct qconn *c)
 {
-	struct qnet_pump_qmap q = { .mux_id = 0 };
 	int ret;
 
-	q.ul = w->has_ul_aggregation_protocol &&
-	       w->ul_aggregation_protocol == QMI_WDA_AGGREGATION_QMAP;
-	q.dl = w->has_dl_aggregation_protocol &&
-	       w->dl_aggregation_protocol == QMI_WDA_AGGREGATION_QMAP;
+	c->fmt_waiting = false;
+	if (qconn_over(c))
+		return;
+	if (!l->qmap) {
+		if (l->raw && l->raw != c->pump) {
+			qconn_fail(c, -EOPNOTSUPP, NULL, false,
+				   "the modem's data format is %s, which carries one session: "
+				   "another PDN needs QMAP", l->desc);
+			return;
+		}
+		qnet_pump_set_qmap(c->pump, NULL);
+		l->raw = c->pump;
+		c->attached = true;
+		snprintf(c->fmt_desc, sizeof(c->fmt_desc), "%s", l->desc);
+	} else {
+		struct qnet_pump_qmap q = l->grant;
+
+		q.mux_id = c->mux_id;
+		ret = qnet_pump_set_qmap(c->pump, &q);
+		if (!ret)
+			ret = qnet_mux_attach(l->mux, c->mux_id, c->pump);
+		if (ret < 0) {
+			qconn_fail(c, ret, NULL, true, "couldn't use mux id %u: %s", c->mux_id,
+				   ret == -EEXIST ? "another session has it" : strerror(-ret));
+			return;
+		}
+		c->attached = true;
+		snprintf(c->fmt_desc, sizeof(c->fmt_desc), "%s, mux id %u", l->desc, c->mux_id);
+	}
+	qconn_progress(c, "data format: %s (%s)", c->fmt_desc,
+		       c->have_wda ? "WDA Set Data Format" : "CTL");
+	qconn_done(c);
+}
+
+static void settle(struct qconn_link *l)
+{
+	struct qb_list *pos, *tmp;
+
+	l->st = QCONN_LINK_SET;
+	l->asker = NULL;
+	qb_list_for_each_safe(pos, tmp, &l->sessions) {
+		struct qconn *c = qb_list_entry(pos, struct qconn, link_node);
+
+		if (c->fmt_waiting)
+			apply(l, c);
+	}
+}
+
+/* Every waiting session fails (the format could not be set); a later one asks again. */
+static void fail_all(struct qconn_link *l, int err, const struct qmi_result *r, const char *why)
+{
+	struct qb_list *pos, *tmp;
+
+	l->st = QCONN_LINK_NEW;
+	l->asker = NULL;
+	qb_list_for_each_safe(pos, tmp, &l->sessions) {
+		struct qconn *c = qb_list_entry(pos, struct qconn, link_node);
+
+		if (c->fmt_waiting) {
+			c->fmt_waiting = false;
+			qconn_fail(c, err, r, false, "%s", why);
+		}
+	}
+}
+
+static const char *proto_name(uint32_t p)
+{
+	return p == QMI_WDA_AGGREGATION_QMAPV5 ? "v5" : "v1";
+}
+
+/* The QMAP terms of a successful answer to a QMAP request: 0, or -errno with why said. */
+static int take_grant(struct qconn_link *l, const struct qmi_wda_set_data_format_resp *w,
+		      char *why, size_t len)
+{
+	uint32_t asked = l->step == STEP_V5 ? QMI_WDA_AGGREGATION_QMAPV5 : QMI_WDA_AGGREGATION_QMAP;
+	uint32_t ul = w->has_ul_aggregation_protocol ? w->ul_aggregation_protocol : 0;
+	uint32_t dl = w->has_dl_aggregation_protocol ? w->dl_aggregation_protocol : 0;
+	struct qnet_pump_qmap q = { 0 };
+
+	if ((ul && ul != asked) || (dl && dl != asked)) {
+		snprintf(why, len, "the modem answered with aggregation protocols %u/%u", ul, dl);
+		return -EPROTO;
+	}
+	if (!ul && !dl) {
+		snprintf(why, len, "the modem left aggregation off");
+		return -ENOTSUP;
+	}
+	if (dl && w->has_dl_max_size && w->dl_max_size > l->o.rx_max) {
+		snprintf(why, len, "its %u-byte downlink aggregates exceed our %zu-byte transfers",
+			 w->dl_max_size, l->o.rx_max);
+		return -EMSGSIZE;
+	}
+	q.ul = ul != 0;
+	q.dl = dl != 0;
+	q.v5 = asked == QMI_WDA_AGGREGATION_QMAPV5;
 	/* Without a granted UL size or count, one packet per transfer stays within any modem's. */
 	q.ul_max_dgrams = w->has_ul_max_datagrams && w->ul_max_datagrams ? w->ul_max_datagrams : 1;
-	q.ul_max_size = w->has_ul_max_size && w->ul_max_size ? w->ul_max_size : 2048 + 4;
-	if (!q.ul && !q.dl) { /* granted nothing: the pump stays on raw IP */
-		snprintf(desc, len, "raw-ip (the modem left aggregation off)");
-		return 0;
-	}
+	q.ul_max_size = w->has_ul_max_size && w->ul_max_size ? w->ul_max_size : 2048 + 8;
 	if (q.ul_max_dgrams > 64)
 		q.ul_max_dgrams = 64;
-	if (q.ul_max_size > QCONN_QMAP_MAX)
-		q.ul_max_size = QCONN_QMAP_MAX;
-	if (q.dl && w->has_dl_max_size && w->dl_max_size > QCONN_QMAP_MAX)
-		return -EMSGSIZE; /* its aggregates would not fit our transfers */
-	q.paced = q.ul && set_inflight(c, QCONN_QMAP_INFLIGHT);
-	ret = qnet_pump_set_qmap(c->pump, &q);
-	if (ret < 0) {
-		set_inflight(c, 0);
-		return ret;
-	}
-	snprintf(desc, len, "qmap, mux id 0 (UL %s: %u x %zu B, DL %s: %u x %u B)",
-		 q.ul ? "aggregated" : "raw-ip", q.ul ? q.ul_max_dgrams : 1,
+	if (q.ul_max_size > QCONN_UL_SIZE)
+		q.ul_max_size = QCONN_UL_SIZE;
+	q.paced = q.ul && set_inflight(l, QCONN_QMAP_INFLIGHT);
+	l->grant = q;
+	l->dl_dgrams = w->has_dl_max_datagrams ? w->dl_max_datagrams : 0;
+	l->dl_size = w->has_dl_max_size ? w->dl_max_size : 0;
+	l->qmap = true;
+	qnet_mux_set_v5(l->mux, q.v5);
+	snprintf(l->desc, sizeof(l->desc), "qmap %s (UL %s: %u x %zu B, DL %s: %u x %u B)",
+		 proto_name(asked), q.ul ? "aggregated" : "raw-ip", q.ul ? q.ul_max_dgrams : 1,
 		 q.ul ? q.ul_max_size : (size_t)0, q.dl ? "aggregated" : "raw-ip",
-		 w->has_dl_max_datagrams ? w->dl_max_datagrams : 0,
-		 w->has_dl_max_size ? w->dl_max_size : 0);
+		 l->dl_dgrams, l->dl_size);
 	return 0;
+}
+
+static void send_format(struct qconn_link *l, struct qconn *c);
+
+/* The QMAP request at this step was refused or is unusable: the next step, or the end. */
+static void next_step(struct qconn_link *l, struct qconn *c, int err, const struct qmi_result *r,
+		      const char *why, bool to_raw)
+{
+	char line[200];
+
+	snprintf(line, sizeof(line), "the modem refused QMAP %s (%s)",
+		 l->step == STEP_V5 ? "v5" : "v1", why);
+	if (l->step == STEP_V5 && !to_raw) {
+		qconn_progress(c, "%s; asking for QMAP v1", line);
+		l->step = STEP_V1;
+	} else if (l->o.format == QCONN_FMT_QMAP) {
+		fail_all(l, err, r, line);
+		return;
+	} else {
+		qconn_progress(c, "%s; falling back to raw-ip", line);
+		snprintf(l->desc, sizeof(l->desc), "raw-ip (the modem refused QMAP: %s)", why);
+		l->step = STEP_RAW;
+	}
+	send_format(l, c);
 }
 
 static void on_format(void *user, int err, const struct qmi_frame *resp)
 {
 	struct qconn *c = user;
+	struct qconn_link *l = c->link;
 	struct qmi_wda_set_data_format_resp w;
 	struct qmi_ctl_set_data_format_resp ctl;
 	struct qmi_result r;
-	char eb[96], desc[128] = "raw-ip";
-	bool asked_qmap = c->fmt_qmap;
+	char eb[96], why[160];
 
-	if (qconn_over(c))
+	if (qconn_over(c) || l->asker != c)
 		return;
-	c->fmt_qmap = false;
-	if (c->have_wda) {
-		err = qconn_response(err, resp, &qmi_wda_set_data_format_resp_def, &w, &r);
-		if (asked_qmap && err == -EREMOTEIO) {
-			qconn_progress(c, "the modem refused QMAP (%s); falling back to raw-ip",
-				       qconn_errtext(err, &r, eb, sizeof(eb)));
-			send_format(c, false);
+	if (!c->have_wda) {
+		err = qconn_response(err, resp, &qmi_ctl_set_data_format_resp_def, &ctl, &r);
+		if (!err && ctl.has_protocol && ctl.protocol != QMI_CTL_LINK_PROTOCOL_RAW_IP) {
+			snprintf(why, sizeof(why), "the modem refused raw-IP: it kept link protocol %u",
+				 ctl.protocol);
+			fail_all(l, -EPROTO, &r, why);
 			return;
 		}
+	} else {
+		err = qconn_response(err, resp, &qmi_wda_set_data_format_resp_def, &w, &r);
 		if (!err && w.has_link_layer_protocol &&
 		    w.link_layer_protocol != QMI_WDA_LINK_LAYER_RAW_IP) {
-			qconn_fail(c, -EPROTO, &r, false,
-				   "the modem refused raw-IP: it kept link layer '%s'",
-				   qconn_name(qmi_wda_link_layer_name(w.link_layer_protocol)));
+			snprintf(why, sizeof(why), "the modem refused raw-IP: it kept link layer '%s'",
+				 qconn_name(qmi_wda_link_layer_name(w.link_layer_protocol)));
+			if (l->step != STEP_RAW) {
+				next_step(l, c, -EPROTO, &r, why, false);
+				return;
+			}
+			fail_all(l, -EPROTO, &r, why);
 			return;
 		}
-		if (!err && asked_qmap) {
-			int ret = apply_qmap(c, &w, desc, sizeof(desc));
+		if (l->step != STEP_RAW && err == -EREMOTEIO) {
+			next_step(l, c, err, &r, qconn_errtext(err, &r, eb, sizeof(eb)), false);
+			return;
+		}
+		if (l->step != STEP_RAW && !err) {
+			int ret = take_grant(l, &w, why, sizeof(why));
 
 			if (ret < 0) {
-				qconn_progress(c, "the modem's QMAP terms are unusable (%s); "
-						  "falling back to raw-ip", strerror(-ret));
-				send_format(c, false);
+				next_step(l, c, ret, &r, why, ret == -EMSGSIZE);
 				return;
 			}
 		}
-	} else {
-		err = qconn_response(err, resp, &qmi_ctl_set_data_format_resp_def, &ctl, &r);
-		if (!err && ctl.has_protocol && ctl.protocol != QMI_CTL_LINK_PROTOCOL_RAW_IP) {
-			qconn_fail(c, -EPROTO, &r, false,
-				   "the modem refused raw-IP: it kept link protocol %u", ctl.protocol);
-			return;
-		}
 	}
 	if (err) {
-		qconn_fail(c, err, &r, false, "couldn't set the raw-IP data format (%s): %s",
-			   c->have_wda ? "WDA" : "CTL", qconn_errtext(err, &r, eb, sizeof(eb)));
+		snprintf(why, sizeof(why), "couldn't set the %s data format (%s): %s",
+			 l->step == STEP_RAW ? "raw-IP" : "QMAP", c->have_wda ? "WDA" : "CTL",
+			 qconn_errtext(err, &r, eb, sizeof(eb)));
+		fail_all(l, err, &r, why);
 		return;
 	}
-	snprintf(c->fmt_desc, sizeof(c->fmt_desc), "%s", desc);
-	qconn_progress(c, "data format: %s (%s)", desc,
-		       c->have_wda ? "WDA Set Data Format" : "CTL");
-	qconn_done(c);
+	settle(l);
 }
 
-static void send_format(struct qconn *c, bool qmap)
+static void send_format(struct qconn_link *l, struct qconn *c)
 {
 	int err;
 
-	c->fmt_qmap = qmap;
 	if (c->have_wda) {
-		uint32_t agg = qmap ? QMI_WDA_AGGREGATION_QMAP : QMI_WDA_AGGREGATION_DISABLED;
+		bool qmap = l->step != STEP_RAW;
+		uint32_t agg = l->step == STEP_V5 ? QMI_WDA_AGGREGATION_QMAPV5 :
+			       l->step == STEP_V1 ? QMI_WDA_AGGREGATION_QMAP :
+						    QMI_WDA_AGGREGATION_DISABLED;
+		uint32_t dl = l->o.rx_max < QCONN_DL_SIZE ? (uint32_t)l->o.rx_max : QCONN_DL_SIZE;
 		struct qmi_wda_set_data_format_req q = {
 			.has_link_layer_protocol = true,
 			.link_layer_protocol = QMI_WDA_LINK_LAYER_RAW_IP,
@@ -142,20 +429,23 @@ static void send_format(struct qconn *c, bool qmap)
 			.has_dl_aggregation_protocol = true,
 			.dl_aggregation_protocol = agg,
 			.has_dl_max_datagrams = qmap,
-			.dl_max_datagrams = QCONN_QMAP_DGRAMS,
+			.dl_max_datagrams = QCONN_DL_DGRAMS,
 			.has_dl_max_size = qmap,
-			.dl_max_size = QCONN_QMAP_MAX,
+			.dl_max_size = dl,
+			.has_endpoint = qmap,
+			.endpoint = l->ep,
 			.has_ul_max_datagrams = qmap,
-			.ul_max_datagrams = QCONN_QMAP_DGRAMS,
+			.ul_max_datagrams = QCONN_UL_DGRAMS,
 			.has_ul_max_size = qmap,
-			.ul_max_size = QCONN_QMAP_MAX,
+			.ul_max_size = QCONN_UL_SIZE,
 		};
 
 		if (!qmap) {
-			qnet_pump_set_qmap(c->pump, NULL);
-			set_inflight(c, 0);
+			l->qmap = false;
+			set_inflight(l, 0);
 		}
-		err = qconn_send_msg(c, c->wda_cid, &qmi_wda_set_data_format_req_def, &q, 0, on_format, c);
+		err = qconn_send_msg(c, c->wda_cid, &qmi_wda_set_data_format_req_def, &q, 0,
+				     on_format, c);
 	} else {
 		struct qmi_ctl_set_data_format_req q = {
 			.has_format = true,
@@ -164,16 +454,46 @@ static void send_format(struct qconn *c, bool qmap)
 			.protocol = QMI_CTL_LINK_PROTOCOL_RAW_IP,
 		};
 
-		c->fmt_qmap = false;
-		err = qconn_send_msg(c, QMI_CID_NONE, &qmi_ctl_set_data_format_req_def, &q, 0, on_format, c);
+		err = qconn_send_msg(c, QMI_CID_NONE, &qmi_ctl_set_data_format_req_def, &q, 0,
+				     on_format, c);
 	}
-	if (err)
-		qconn_fail(c, err, NULL, false, "couldn't send Set Data Format: %s", strerror(-err));
+	if (err) {
+		char why[96];
+
+		snprintf(why, sizeof(why), "couldn't send Set Data Format: %s", strerror(-err));
+		fail_all(l, err, NULL, why);
+	}
+}
+
+static void ask(struct qconn_link *l, struct qconn *c)
+{
+	l->st = QCONN_LINK_ASKING;
+	l->asker = c;
+	l->qmap = false;
+	l->step = l->o.format == QCONN_FMT_RAW_IP ? STEP_RAW : STEP_V5;
+	snprintf(l->desc, sizeof(l->desc), "raw-ip%s",
+		 l->o.format == QCONN_FMT_RAW_IP ? " (--data-format raw-ip)" : "");
+	if (l->step != STEP_RAW && !c->have_wda) {
+		if (l->o.format == QCONN_FMT_QMAP) {
+			c->fmt_waiting = true;
+			fail_all(l, -EOPNOTSUPP, NULL, "QMAP needs WDA, which the modem lacks");
+			return;
+		}
+		qconn_progress(c, "QMAP needs WDA, which the modem lacks; using raw-ip");
+		snprintf(l->desc, sizeof(l->desc), "raw-ip (the modem has no WDA service)");
+		l->step = STEP_RAW;
+	}
+	send_format(l, c);
 }
 
 void qconn_format_enter(struct qconn *c)
 {
-	if (c->o.qmap && !c->have_wda)
-		qconn_progress(c, "QMAP needs WDA, which the modem lacks; using raw-ip");
-	send_format(c, c->o.qmap && c->have_wda);
+	struct qconn_link *l = c->link;
+
+	c->fmt_waiting = true;
+	if (l->st == QCONN_LINK_SET)
+		apply(l, c);
+	else if (l->st == QCONN_LINK_NEW)
+		ask(l, c);
+	/* else: the asking session's answer settles this one too */
 }

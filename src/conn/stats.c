@@ -46,6 +46,7 @@ void qconn_get_info(const struct qconn *c, struct qconn_info *info)
 		.last = c->last,
 		.data_path = c->pump ? qnet_pump_backend(c->pump) : NULL,
 		.data_format = c->fmt_desc,
+		.mux_id = c->attached && c->link && c->link->qmap ? c->mux_id : 0,
 		.ipv4 = c->addr4,
 		.ipv6 = c->addr6,
 		.mtu = c->mtu,

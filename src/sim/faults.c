@@ -156,6 +156,12 @@ static int parse_item(struct qsim_faults *f, char *item)
 		strcpy(f->pin, val);
 		return 0;
 	}
+	if (!strcmp(item, "call-drop-apn")) {
+		if (!val || !*val || strlen(val) >= sizeof(f->call_drop_apn))
+			return -EINVAL;
+		strcpy(f->call_drop_apn, val);
+		return 0;
+	}
 	if (!strcmp(item, "data")) {
 		static const char *const modes[] = { "gateway", "reflect", "forward" };
 

@@ -57,7 +57,7 @@ enum { QSIM_EP_INT, QSIM_EP_BIN, QSIM_EP_BOUT, QSIM_EP_COUNT };
 
 #define QSIM_BIN_XFERS 8
 #define QSIM_BOUT_XFERS 4
-#define QSIM_DATA_BUF 16384 /* one packet per transfer; a multiple of every max packet size */
+#define QSIM_DATA_BUF 32768 /* a packet or a QMAP aggregate; a multiple of every max packet size */
 /* bulk-oversize: longer than the largest bulk IN transfer a host reads (the DATA_BUF above, as
  * qmiusb's default), and not a multiple of any max packet size, so a short packet ends it. */
 #define QSIM_OVERSIZE (QSIM_DATA_BUF + 1000)

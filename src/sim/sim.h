@@ -50,6 +50,7 @@ struct qsim_sel {
  *   call-fail=N              Start Network fails with CallFailed, call end reason N
  *   call-fail-verbose=TYPE:REASON    also send the verbose call end reason
  *   call-drop=MS             the network drops each call MS ms after it connected
+ *   call-drop-apn=NAME       ... only the calls on this APN (the others stay up)
  *   apn=NAME                 only this APN connects (others: call end reason 1, verbose 3GPP 27)
  *   cid-limit=N              client ids per service (default 10, max 254)
  *   seed=N                   signal random walk seed; signal-ms=MS its period (default 1000)
@@ -108,6 +109,7 @@ struct qsim_faults {
 	uint16_t call_fail_verbose_type;
 	int16_t call_fail_verbose_reason;
 	unsigned call_drop_ms; /* 0 = never */
+	char call_drop_apn[64]; /* "" = every call */
 	char apn[64];          /* "" = any APN */
 	char pin[9];           /* pin=CODE: PIN1 enabled with this code; "" = PIN off (code 1234) */
 	unsigned cid_limit;    /* 0 = 10 */

@@ -173,7 +173,7 @@ static int start_network(struct qsim *sim, const struct qmi_frame *req, struct q
 	r.packet_data_handle = c->sess.pdh;
 	qsim_respond(sim, req, 0, &r);
 	send_status(sim, c, true, 0, 0, 0);
-	if (f->call_drop_ms)
+	if (f->call_drop_ms && (!f->call_drop_apn[0] || !strcmp(f->call_drop_apn, c->sess.apn)))
 		qb_timer_start(&c->sess.drop_timer, f->call_drop_ms);
 	return 0;
 }
@@ -349,8 +349,9 @@ static int set_ip_family(struct qsim *sim, const struct qmi_frame *req, struct q
 }
 
 /* QMAP sessions: the client's calls carry their packets on this mux id (1..254; 0 is the
- * default data port, used without binding). One client per mux id; not while connected. The
- * endpoint is taken as given: the modem has one data interface. */
+ * default data port, used without binding). A mux id is one PDN: several clients may bind it
+ * (its IPv4 and its IPv6 call, as hosts do for dual stack); not while connected. The endpoint
+ * is taken as given: the modem has one data interface. */
 static int bind_mux_data_port(struct qsim *sim, const struct qmi_frame *req, struct qsim_client *c)
 {
 	struct qmi_wds_bind_mux_data_port_req q;
@@ -363,8 +364,6 @@ static int bind_mux_data_port(struct qsim *sim, const struct qmi_frame *req, str
 		return qsim_respond(sim, req, QMI_ERR_INVALID_ARGUMENT, NULL);
 	if (c->sess.up)
 		return qsim_respond(sim, req, QMI_ERR_INVALID_OPERATION, NULL);
-	if (c->mux_id != q.mux_id && qsim_mux_bound(sim, q.mux_id))
-		return qsim_respond(sim, req, QMI_ERR_INVALID_ARGUMENT, NULL);
 	c->mux_id = q.mux_id;
 	return qsim_respond(sim, req, 0, NULL);
 }

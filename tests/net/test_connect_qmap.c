@@ -101,7 +101,8 @@ Test(connect_qmap, ping_and_udp_burst_through_aggregates)
 	int s;
 
 	start_up(&r, args);
-	cr_assert(child_wait_for(&r, "data format: qmap, mux id 0 (UL aggregated"), "%s", r.out);
+	cr_assert(child_wait_for(&r, "data format: qmap v5 (UL aggregated: 32 x 32768 B, DL "
+				     "aggregated: 32 x 32768 B), mux id 1"), "%s", r.out);
 	cr_assert(ping4("10.64.0.2", 0x5151, PAYLOAD), "no echo reply through QMAP\n%s", r.out);
 
 	/* A burst: the pump packs what one wakeup reads, the modem what one pass produced. */
@@ -152,17 +153,20 @@ Test(connect_qmap, ping_and_udp_burst_through_aggregates)
 	cr_assert_eq(if_nametoindex("wwqmap0"), 0, "the TUN is gone");
 }
 
-/* A modem that refuses QMAP: connect says so, falls back to raw-IP, and traffic flows. */
+/* A modem that refuses QMAP: connect (auto, the default) says so, falls back to raw-IP, and
+ * traffic flows. */
 Test(connect_qmap, falls_back_to_raw_ip_when_refused)
 {
 	static const char *const args[] = { "-d", "sim", "--sim-fault", "no-qmap", "connect",
 					    "--apn", "internet", "--ifname", "wwqmap1", "--no-routes",
-					    "--data-format", "qmap", NULL };
+					    NULL };
 	struct child r;
 
 	start_up(&r, args);
-	cr_assert(strstr(r.out, "the modem refused QMAP (QMI error"), "%s", r.out);
-	cr_assert(strstr(r.out, "data format: raw-ip (WDA Set Data Format)"), "%s", r.out);
+	cr_assert(strstr(r.out, "the modem refused QMAP v5 (QMI error 48"), "%s", r.out);
+	cr_assert(strstr(r.out, "the modem refused QMAP v1 (QMI error 48"), "%s", r.out);
+	cr_assert(strstr(r.out, "data format: raw-ip (the modem refused QMAP: QMI error 48 "
+				"(InvalidArgument)) (WDA Set Data Format)"), "%s", r.out);
 	cr_assert(ping4("10.64.0.2", 0x5252, PAYLOAD), "no echo reply after the fallback\n%s",
 		  r.out);
 	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);
@@ -176,5 +180,35 @@ Test(connect_qmap, usage_error_for_an_unknown_format)
 
 	start(&r, args);
 	cr_assert_eq(child_exit(&r), 2, "%s", r.out);
-	cr_assert(strstr(r.out, "--data-format is raw-ip or qmap"), "%s", r.out);
+	cr_assert(strstr(r.out, "--data-format is auto, qmap or raw-ip"), "%s", r.out);
+}
+
+/* --data-format qmap insists: a modem that refuses it ends the run, saying why. */
+Test(connect_qmap, qmap_required_fails_when_refused)
+{
+	static const char *const args[] = { "-d", "sim", "--sim-fault", "no-qmap", "connect",
+					    "--apn", "internet", "--ifname", "wwqmap2", "--no-routes",
+					    "--no-share", "--data-format", "qmap", NULL };
+	struct child r;
+
+	enter_new_netns();
+	start(&r, args);
+	cr_assert_eq(child_exit(&r), 4, "%s", r.out);
+	cr_assert(strstr(r.out, "error: the modem refused QMAP v1 (QMI error 48"), "%s", r.out);
+	cr_assert_not(strstr(r.out, "connected"), "%s", r.out);
+}
+
+/* --data-format raw-ip never asks for aggregation, and says it was asked for. */
+Test(connect_qmap, raw_ip_when_asked)
+{
+	static const char *const args[] = { "-d", "sim", "connect", "--apn", "internet",
+					    "--ifname", "wwqmap3", "--no-routes", "--no-share",
+					    "--data-format", "raw-ip", NULL };
+	struct child r;
+
+	start_up(&r, args);
+	cr_assert(strstr(r.out, "data format: raw-ip (--data-format raw-ip) (WDA Set Data Format)"),
+		  "%s", r.out);
+	cr_assert(ping4("10.64.0.2", 0x5353, PAYLOAD), "no echo reply in raw-IP\n%s", r.out);
+	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);
 }

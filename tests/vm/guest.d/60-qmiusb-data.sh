@@ -1,5 +1,5 @@
-# d. qmiusb's own data path over the gadget (qmi_wwan unbound): `qmiusb -d usb:... connect` sets
-# raw-IP, starts the call, configures its TUN and pumps packets between the TUN and the bulk
+# d. qmiusb's own data path over the gadget (qmi_wwan unbound): `qmiusb -d usb:... connect
+# --data-format raw-ip` (QMAP, the default, is 62-qmiusb-qmap.sh's) sets raw-IP, starts the call, configures its TUN and pumps packets between the TUN and the bulk
 # endpoints; pings to the software modem's gateway check every payload byte (ping -p pattern,
 # 512 and 1428-byte packets: the first a multiple of the max packet size, so ZLPs are exercised);
 # SIGTERM must stop the call, remove the TUN and exit 0.
@@ -8,7 +8,7 @@
 name=qmiusb-connect-usb
 vm_need_usb_data $name || exit 0
 out=$VM_STATE/connect.out
-if ! vm_connect_start "$out" wwq0; then
+if ! vm_connect_start "$out" wwq0 --data-format raw-ip; then
 	vm_fail $name "no connection summary" "$out"
 	exit 0
 fi

@@ -1,5 +1,5 @@
 # d2. qmiusb's data path with QMAP aggregation over the gadget: `connect --data-format qmap`
-# negotiates MAP v1 both ways through WDA; byte-checked pings (512 and 1428-byte packets, one at
+# negotiates MAP v5 both ways through WDA with 32 KB aggregates, mux id 1 (Bind Mux Data Port); byte-checked pings (512 and 1428-byte packets, one at
 # a time and 8 in flight so transfers carry several frames) must come back through the aggregates
 # without a drop; SIGTERM must stop the call and remove the TUN.
 . "$(dirname "$0")/../guest-lib.sh"
@@ -12,7 +12,8 @@ if ! vm_connect_start "$out" wwq2 --data-format qmap; then
 	exit 0
 fi
 fail=
-grep -q "data format: qmap, mux id 0 (UL aggregated" "$out" || fail=" format"
+grep -q "data format: qmap v5 (UL aggregated: 32 x 32768 B, DL aggregated: 32 x 32768 B), mux id 1" "$out" ||
+	fail=" format"
 for size in 1400 484; do
 	if ! vm_run qdata-ping-$size ping -c 3 -i 0.2 -W 3 -s $size -p 5aa5c33c0ff0 10.64.0.2 ||
 		! grep -qE "3 (packets )?received" "$VM_STATE/qdata-ping-$size.out" ||

@@ -17,7 +17,8 @@ data_round() { # knob
 		vm_gadget_stop KILL
 		return
 	fi
-	"$QMIUSB" -d "$sel" connect --apn internet --ifname wwh0 > "$out" 2>&1 &
+	# raw-IP: the junk meets the plain packet path (its drops are counted per packet)
+	"$QMIUSB" -d "$sel" connect --apn internet --ifname wwh0 --data-format raw-ip > "$out" 2>&1 &
 	cpid=$!
 	if ! vm_wait 300 grep -q "data path:" "$out"; then
 		kill -TERM $cpid 2>/dev/null
