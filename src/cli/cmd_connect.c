@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/errors.h"
 #include "cli/cli.h"
 #include "cli/connect_share.h"
 #include "cli/connect_state.h"
@@ -244,7 +245,7 @@ static int exit_for(const struct qconn_event *ev)
 {
 	if (ev->local || ev->err == -ECONNRESET)
 		return QCLI_EXIT_FAILURE;
-	if (ev->err == -EREMOTEIO || ev->err == -EPROTO)
+	if (ev->err == -QB_EMODEM || ev->err == -EPROTO)
 		return QCLI_EXIT_QMI;
 	return qcli_exit_for_errno(ev->err);
 }
@@ -303,7 +304,7 @@ static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
 	case QCONN_EV_ERROR:
 		fr->rc = qcli_fail(cli, exit_for(ev), "%s", ev->text);
 		/* After qcli_fail(): recording the failure resets the JSON error's QMI part. */
-		if (ev->err == -EREMOTEIO) {
+		if (ev->err == -QB_EMODEM) {
 			cli->error.has_qmi = true;
 			cli->error.qmi_error = ev->qmi.error;
 		}

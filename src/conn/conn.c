@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/errors.h"
 #include "net/netconf.h"
 #include "net/pump.h"
 #include "net/tun.h"
@@ -202,7 +203,7 @@ int qconn_response(int err, const struct qmi_frame *resp, const struct qmi_msg_d
 		return -EBADMSG;
 	if (def && qmi_msg_decode(def, resp->tlvs, resp->tlvs_len, out) < 0 && !r->status)
 		return -EBADMSG;
-	return r->status ? -EREMOTEIO : 0;
+	return r->status ? -QB_EMODEM : 0;
 }
 
 const char *qconn_qmi_error_str(uint16_t code, char *buf, size_t len)
@@ -213,11 +214,11 @@ const char *qconn_qmi_error_str(uint16_t code, char *buf, size_t len)
 
 const char *qconn_errtext(int err, const struct qmi_result *r, char *buf, size_t len)
 {
-	if (err == -EREMOTEIO)
+	if (err == -QB_EMODEM)
 		return qconn_qmi_error_str(r->error, buf, len);
 	if (err == -ETIMEDOUT)
 		return "no response from the modem";
-	snprintf(buf, len, "%s", strerror(-err));
+	snprintf(buf, len, "%s", qb_strerror(-err));
 	return buf;
 }
 
@@ -250,7 +251,7 @@ static void on_closed(void *user, int err)
 {
 	struct qconn *c = user;
 
-	qconn_fail(c, err, NULL, false, "the modem went away: %s", strerror(-err));
+	qconn_fail(c, err, NULL, false, "the modem went away: %s", qb_strerror(-err));
 }
 
 static void pump_rx(void *user, const uint8_t *pkt, size_t len)
@@ -326,7 +327,7 @@ static int setup(struct qconn *c)
 	ret = qnet_pump_new(&c->pump, c->loop, c->tun->fd, qnet_pump_send_transport,
 			    qmi_dev_transport(c->dev), NULL);
 	if (ret < 0) {
-		qconn_fail(c, ret, NULL, true, "couldn't start the data path: %s", strerror(-ret));
+		qconn_fail(c, ret, NULL, true, "couldn't start the data path: %s", qb_strerror(-ret));
 		return ret;
 	}
 	qmi_dev_set_data_cbs(c->dev, &data_cbs, c);
@@ -397,7 +398,7 @@ static void stop_calls(struct qconn *c)
 		err = qmi_dev_call(c->dev, f->cid, &qmi_wds_stop_network_req_def, &q,
 				   &qmi_wds_stop_network_resp_def, NULL, &r, c->o.timeout_ms);
 		if (!err && r.status)
-			err = -EREMOTEIO;
+			err = -QB_EMODEM;
 		if (err)
 			qconn_warn(c, "couldn't stop the IPv%d call: %s", f->family,
 				   qconn_errtext(err, &r, eb, sizeof(eb)));

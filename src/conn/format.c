@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/errors.h"
 #include "net/pump.h"
 #include "qmi/transport.h"
 
@@ -85,7 +86,7 @@ static void on_format(void *user, int err, const struct qmi_frame *resp)
 	c->fmt_qmap = false;
 	if (c->have_wda) {
 		err = qconn_response(err, resp, &qmi_wda_set_data_format_resp_def, &w, &r);
-		if (asked_qmap && err == -EREMOTEIO) {
+		if (asked_qmap && err == -QB_EMODEM) {
 			qconn_progress(c, "the modem refused QMAP (%s); falling back to raw-ip",
 				       qconn_errtext(err, &r, eb, sizeof(eb)));
 			send_format(c, false);
@@ -103,7 +104,7 @@ static void on_format(void *user, int err, const struct qmi_frame *resp)
 
 			if (ret < 0) {
 				qconn_progress(c, "the modem's QMAP terms are unusable (%s); "
-						  "falling back to raw-ip", strerror(-ret));
+						  "falling back to raw-ip", qb_strerror(-ret));
 				send_format(c, false);
 				return;
 			}
@@ -168,7 +169,7 @@ static void send_format(struct qconn *c, bool qmap)
 		err = qconn_send_msg(c, QMI_CID_NONE, &qmi_ctl_set_data_format_req_def, &q, 0, on_format, c);
 	}
 	if (err)
-		qconn_fail(c, err, NULL, false, "couldn't send Set Data Format: %s", strerror(-err));
+		qconn_fail(c, err, NULL, false, "couldn't send Set Data Format: %s", qb_strerror(-err));
 }
 
 void qconn_format_enter(struct qconn *c)

@@ -5,7 +5,7 @@
  *
  * Errors: functions return 0 or -errno for local failures. The modem's own answer (status and
  * QMI error code) goes to struct qmi_result. Where a function has nothing useful to give back
- * on a modem failure (open, alloc/release CID) it returns -EREMOTEIO and fills *result.
+ * on a modem failure (open, alloc/release CID) it returns -QB_EMODEM and fills *result.
  * Synchronous calls run the loop (qb_loop_run_once) until their answer arrives; they must
  * not be called from a qmi callback of the same device, and qmi_dev_free must not either.
  */
@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/errors.h"
 #include "qmi/qmux.h"
 #include "qmi/tlv.h"
 #include "qmi/transport.h"
@@ -80,7 +81,7 @@ void qmi_dev_set_monitor(struct qmi_dev *dev, qmi_ind_cb cb, void *user);
 
 /* version_info_tries 0 = skip; one try per second. data_format -1 = leave, 1 = 802.3, 2 = raw-ip */
 struct qmi_open_opts { unsigned version_info_tries; bool sync; int data_format; bool qos; };
-/* 0; -ETIMEDOUT (no version info after every try); -EREMOTEIO (*result: the modem's error);
+/* 0; -ETIMEDOUT (no version info after every try); -QB_EMODEM (*result: the modem's error);
  * -EINVAL; or the transport error. result may be NULL. */
 int qmi_dev_open(struct qmi_dev *dev, const struct qmi_open_opts *o, struct qmi_result *result);
 
@@ -89,7 +90,7 @@ struct qmi_svc_version { uint8_t service; uint16_t major, minor; };
 size_t qmi_dev_versions(const struct qmi_dev *dev, const struct qmi_svc_version **list);
 
 /* CTL Allocate/Release CID. Reusing an existing cid or keeping it at exit are the caller's
- * choices: nothing here remembers allocations. 0, -EREMOTEIO (*result), -EBADMSG, or -errno. */
+ * choices: nothing here remembers allocations. 0, -QB_EMODEM (*result), -EBADMSG, or -errno. */
 int qmi_dev_alloc_cid(struct qmi_dev *dev, uint8_t svc, uint8_t *cid, struct qmi_result *result);
 int qmi_dev_release_cid(struct qmi_dev *dev, uint8_t svc, uint8_t cid, struct qmi_result *result);
 
