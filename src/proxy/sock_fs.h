@@ -2,8 +2,8 @@
 /*
  * The proxy's socket where unix sockets have no abstract namespace (macOS, the BSDs): a socket
  * file NAME in a directory the caller has verified (qb_rundir_open), with portable socket calls
- * (no SOCK_NONBLOCK/SOCK_CLOEXEC flags, no accept4). Peer credentials there come from
- * getpeereid (sock_peer_bsd.c). The counterpart of the abstract-address code of sock.c.
+ * (no SOCK_NONBLOCK/SOCK_CLOEXEC flags, no accept4). sock_path.c puts it in the runtime
+ * directory; the counterpart of sock_abstract.c.
  */
 #ifndef QPRX_SOCK_FS_H
 #define QPRX_SOCK_FS_H
@@ -24,7 +24,5 @@ void qprx_fs_unlisten(const char *dir, const char *name);
 int qprx_fs_connect(const char *dir, const char *name);
 /* accept(2) with the result non-blocking and close-on-exec. fd or -errno (-EAGAIN: none). */
 int qprx_fs_accept(int lfd);
-/* The peer's uid/gid (getpeereid) and, where the system tells, its pid (else 0). 0 or -errno. */
-int qprx_fs_peer_cred(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
 
 #endif

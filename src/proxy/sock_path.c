@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The proxy's socket as a file NAME in the runtime directory, where unix sockets have no
+ * abstract namespace. bind() and connect() take a path, not a directory descriptor, so the
+ * directory is checked through a descriptor first (qb_rundir_open) and then named by its path:
+ * nobody but its owner may write in it, so what is checked is what is used.
+ */
+#include "proxy/sock.h"
+
+#include "base/rundir.h"
+#include "base/rundir_sys.h"
+#include "proxy/sock_fs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const bool qprx_abstract = false;
+
+/* Our runtime directory's path into dir, after qb_rundir_open's checks. 0 or -errno. */
+static int own_dir(char *dir, size_t cap, bool create)
+{
+	int fd = qb_rundir_open(create, NULL);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return qb_rundir(dir, cap);
+}
+
+/* Whether root's runtime directory may be trusted by another user: a real directory of root's
+ * that nobody else may write in. */
+static bool root_dir_trusted(void)
+{
+	struct stat st;
+	bool ok;
+	int fd = open(qb_rundir_root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	ok = fstat(fd, &st) == 0 && st.st_uid == 0 && !(st.st_mode & (S_IWGRP | S_IWOTH));
+	close(fd);
+	return ok;
+}
+
+int qprx_listen(const char *name, int backlog)
+{
+	char dir[PATH_MAX];
+	int ret = own_dir(dir, sizeof(dir), true);
+
+	return ret < 0 ? ret : qprx_fs_listen(dir, name, backlog);
+}
+
+void qprx_unlisten(const char *name)
+{
+	char dir[PATH_MAX];
+
+	if (qb_rundir(dir, sizeof(dir)) == 0)
+		qprx_fs_unlisten(dir, name);
+}
+
+int qprx_connect(const char *name)
+{
+	char dir[PATH_MAX];
+	int ret = own_dir(dir, sizeof(dir), false);
+
+	if (ret == 0)
+		ret = qprx_fs_connect(dir, name);
+	/* A proxy run by root serves other users too (--allow-user, --allow-group): its socket is
+	 * in root's directory, which a user's own setting does not name. */
+	if ((ret == -ENOENT || ret == -ECONNREFUSED) && geteuid() != 0 &&
+	    !getenv("QMIUSB_RUNDIR") && root_dir_trusted())
+		ret = qprx_fs_connect(qb_rundir_root, name);
+	return ret;
+}
