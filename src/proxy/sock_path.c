@@ -3,7 +3,8 @@
  * The proxy's socket as a file NAME in the runtime directory, where unix sockets have no
  * abstract namespace. bind() and connect() take a path, not a directory descriptor, so the
  * directory is checked through a descriptor first (qb_rundir_open) and then named by its path:
- * nobody but its owner may write in it, so what is checked is what is used.
+ * nobody but its owner may write in it, so what is checked is what is used. The file is
+ * NAME.sock: NAME itself is where the proxy publishes its device (qprx_publish_path).
  */
 #include "proxy/sock.h"
 
@@ -14,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -46,33 +48,49 @@ static bool root_dir_trusted(void)
 	return ok;
 }
 
+/* The socket file's name for the proxy name. 0, -EINVAL (empty) or -ENAMETOOLONG. */
+static int file_name(char *buf, size_t cap, const char *name)
+{
+	int n;
+
+	if (!name || !*name)
+		return -EINVAL;
+	n = snprintf(buf, cap, "%s.sock", name);
+	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
+}
+
 int qprx_listen(const char *name, int backlog)
 {
-	char dir[PATH_MAX];
-	int ret = own_dir(dir, sizeof(dir), true);
+	char dir[PATH_MAX], file[NAME_MAX + 1];
+	int ret = file_name(file, sizeof(file), name);
 
-	return ret < 0 ? ret : qprx_fs_listen(dir, name, backlog);
+	if (ret == 0)
+		ret = own_dir(dir, sizeof(dir), true);
+	return ret < 0 ? ret : qprx_fs_listen(dir, file, backlog);
 }
 
 void qprx_unlisten(const char *name)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], file[NAME_MAX + 1];
 
-	if (qb_rundir(dir, sizeof(dir)) == 0)
-		qprx_fs_unlisten(dir, name);
+	if (file_name(file, sizeof(file), name) == 0 && qb_rundir(dir, sizeof(dir)) == 0)
+		qprx_fs_unlisten(dir, file);
 }
 
 int qprx_connect(const char *name)
 {
-	char dir[PATH_MAX];
-	int ret = own_dir(dir, sizeof(dir), false);
+	char dir[PATH_MAX], file[NAME_MAX + 1];
+	int ret = file_name(file, sizeof(file), name);
 
+	if (ret < 0)
+		return ret;
+	ret = own_dir(dir, sizeof(dir), false);
 	if (ret == 0)
-		ret = qprx_fs_connect(dir, name);
+		ret = qprx_fs_connect(dir, file);
 	/* A proxy run by root serves other users too (--allow-user, --allow-group): its socket is
 	 * in root's directory, which a user's own setting does not name. */
 	if ((ret == -ENOENT || ret == -ECONNREFUSED) && geteuid() != 0 &&
 	    !getenv("QMIUSB_RUNDIR") && root_dir_trusted())
-		ret = qprx_fs_connect(qb_rundir_root, name);
+		ret = qprx_fs_connect(qb_rundir_root, file);
 	return ret;
 }
