@@ -14,7 +14,8 @@
 
 /* dir/name as a unix address. 0, or -EINVAL (empty name, or one with a '/'), -ENAMETOOLONG. */
 int qprx_fs_addr(const char *dir, const char *name, struct sockaddr_un *sa, socklen_t *len);
-/* A listening, non-blocking, close-on-exec socket at dir/name. A socket file nobody answers on
+/* A listening, non-blocking, close-on-exec socket at dir/name, a file anyone who may enter dir
+ * may connect to (mode 0666: the caller's access policy decides). A socket file nobody answers on
  * (a proxy that died) is replaced; -EADDRINUSE when a live proxy answers there, -EEXIST when
  * dir/name is something other than a socket (left alone). fd or -errno. */
 int qprx_fs_listen(const char *dir, const char *name, int backlog);

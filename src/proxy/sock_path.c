@@ -23,9 +23,9 @@
 const bool qprx_abstract = false;
 
 /* Our runtime directory's path into dir, after qb_rundir_open's checks. 0 or -errno. */
-static int own_dir(char *dir, size_t cap, bool create)
+static int own_dir(char *dir, size_t cap)
 {
-	int fd = qb_rundir_open(create, NULL);
+	int fd = qb_rundir_open(true, NULL);
 
 	if (fd < 0)
 		return fd;
@@ -33,19 +33,20 @@ static int own_dir(char *dir, size_t cap, bool create)
 	return qb_rundir(dir, cap);
 }
 
-/* Whether root's runtime directory may be trusted by another user: a real directory of root's
- * that nobody else may write in. */
-static bool root_dir_trusted(void)
+/* Whether a client may trust the directory dir: a real directory of ours or root's (root is
+ * trusted anyway) that nobody else may write in. 0, -ENOENT (absent: no proxy), or -EPERM. */
+static int dir_trusted(const char *dir)
 {
 	struct stat st;
 	bool ok;
-	int fd = open(qb_rundir_root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 	if (fd < 0)
-		return false;
-	ok = fstat(fd, &st) == 0 && st.st_uid == 0 && !(st.st_mode & (S_IWGRP | S_IWOTH));
+		return errno == ENOENT ? -ENOENT : -EPERM;
+	ok = fstat(fd, &st) == 0 && (st.st_uid == geteuid() || st.st_uid == 0) &&
+	     !(st.st_mode & (S_IWGRP | S_IWOTH));
 	close(fd);
-	return ok;
+	return ok ? 0 : -EPERM;
 }
 
 /* The socket file's name for the proxy name. 0, -EINVAL (empty) or -ENAMETOOLONG. */
@@ -65,7 +66,7 @@ int qprx_listen(const char *name, int backlog)
 	int ret = file_name(file, sizeof(file), name);
 
 	if (ret == 0)
-		ret = own_dir(dir, sizeof(dir), true);
+		ret = own_dir(dir, sizeof(dir));
 	return ret < 0 ? ret : qprx_fs_listen(dir, file, backlog);
 }
 
@@ -84,13 +85,15 @@ int qprx_connect(const char *name)
 
 	if (ret < 0)
 		return ret;
-	ret = own_dir(dir, sizeof(dir), false);
+	ret = qb_rundir(dir, sizeof(dir));
+	if (ret == 0)
+		ret = dir_trusted(dir);
 	if (ret == 0)
 		ret = qprx_fs_connect(dir, file);
 	/* A proxy run by root serves other users too (--allow-user, --allow-group): its socket is
 	 * in root's directory, which a user's own setting does not name. */
 	if ((ret == -ENOENT || ret == -ECONNREFUSED) && geteuid() != 0 &&
-	    !getenv("QMIUSB_RUNDIR") && root_dir_trusted())
+	    !getenv("QMIUSB_RUNDIR") && dir_trusted(qb_rundir_root) == 0)
 		ret = qprx_fs_connect(qb_rundir_root, file);
 	return ret;
 }
