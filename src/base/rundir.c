@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "base/rundir.h"
+#include "base/rundir_sys.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +19,7 @@ int qb_rundir(char *buf, size_t cap)
 	if (dir && *dir)
 		n = snprintf(buf, cap, "%s", dir);
 	else if (geteuid() == 0)
-		n = snprintf(buf, cap, "/run/qmiusb");
+		n = snprintf(buf, cap, "%s", qb_rundir_root);
 	else if (xdg && *xdg)
 		n = snprintf(buf, cap, "%s/qmiusb", xdg);
 	else

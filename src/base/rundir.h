@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The runtime directory for qmiusb's per-device files (a connection's state and lock, the path a
- * proxy publishes): $QMIUSB_RUNDIR; else /run/qmiusb for root, so that a root daemon's files stay
- * reachable by the users it serves; else $XDG_RUNTIME_DIR/qmiusb; else /tmp/qmiusb-<uid>.
+ * proxy publishes): $QMIUSB_RUNDIR; else, for root, /run/qmiusb (/var/run/qmiusb off Linux), so
+ * that a root daemon's files stay reachable by the users it serves; else $XDG_RUNTIME_DIR/qmiusb;
+ * else /tmp/qmiusb-<uid>.
  *
  * Files in it are opened relative to a descriptor from qb_rundir_open(), never by path, and never
  * through a symlink: the /tmp fallback is a directory any user could have created first.

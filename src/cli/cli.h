@@ -146,7 +146,7 @@ void qcli_session_close(struct qcli *cli);
 /* A client id for svc: --client-cid for the command's primary service, else an allocation
  * remembered for release at session close. Returns an exit code; failures are reported. */
 int qcli_client(struct qcli *cli, uint8_t svc, uint8_t *cid);
-/* The same without reporting: 0, -EREMOTEIO (*result: the modem refused), or -errno. */
+/* The same without reporting: 0, -QB_EMODEM (*result: the modem refused), or -errno. */
 int qcli_client_try(struct qcli *cli, uint8_t svc, uint8_t *cid, struct qmi_result *result);
 
 /* One request of a batch (call.c). The caller fills the first block; the batch fills the rest. */

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/errors.h"
 #include "cli/cli.h"
 #include "cli/connect_conf.h"
 #include "cli/connect_parse.h"
@@ -68,7 +69,7 @@ static int open_statefile(struct qcli *cli, struct qcli_statefile *sf)
 	ret = qnet_netconf_recover(cli->devname, cli->err);
 	if (ret < 0)
 		fprintf(cli->err, "warning: couldn't undo a previous connect's leftovers: %s\n",
-			strerror(-ret));
+			qb_strerror(-ret));
 	return QCLI_EXIT_OK;
 }
 
@@ -100,7 +101,7 @@ static int exit_for(const struct qconn_event *ev)
 {
 	if (ev->local || ev->err == -ECONNRESET)
 		return QCLI_EXIT_FAILURE;
-	if (ev->err == -EREMOTEIO || ev->err == -EPROTO || ev->err == -EOPNOTSUPP)
+	if (ev->err == -QB_EMODEM || ev->err == -EPROTO || ev->err == -EOPNOTSUPP)
 		return QCLI_EXIT_QMI;
 	return qcli_exit_for_errno(ev->err);
 }
@@ -185,7 +186,7 @@ static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
 		else
 			fr->rc = qcli_fail(cli, exit_for(ev), "%s", ev->text);
 		/* After qcli_fail(): recording the failure resets the JSON error's QMI part. */
-		if (ev->err == -EREMOTEIO) {
+		if (ev->err == -QB_EMODEM) {
 			cli->error.has_qmi = true;
 			cli->error.qmi_error = ev->qmi.error;
 		}
@@ -352,7 +353,7 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 		int n = qb_loop_run_once(cli->loop, -1);
 
 		if (n < 0 && n != -EINTR) {
-			rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "event loop: %s", strerror(-n));
+			rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "event loop: %s", qb_strerror(-n));
 			break;
 		}
 	}
@@ -406,7 +407,7 @@ static int disconnect(struct qcli *cli, int argc, char **argv, struct qcli_state
 				 cli->device ? " on " : "", cli->device ? cli->device : "");
 	if (pid <= 0 || kill(pid, SIGTERM) < 0)
 		return qcli_fail(cli, QCLI_EXIT_FAILURE, "couldn't stop process %ld: %s", (long)pid,
-				 strerror(pid <= 0 ? ESRCH : errno));
+				 qb_strerror(pid <= 0 ? ESRCH : errno));
 	/* Done when its state is gone (it removes it after undoing the TUN setup). */
 	while (qcli_state_live(name, pid) && waited < cli->timeout_ms) {
 		nanosleep(&nap, NULL);

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "base/errors.h"
 #include "cli/cli.h"
 #include "cli/sim_card.h"
 #include "qmi/messages.h"
@@ -263,7 +264,7 @@ int qcli_cmd_info(struct qcli *cli, int argc, char **argv)
 	memset(&in, 0, sizeof(in));
 	/* A modem without a UIM service still has an identity to show. */
 	err = qcli_client_try(cli, QMI_SVC_UIM, &uim, &in.uim_result);
-	if (err == -EREMOTEIO)
+	if (err == -QB_EMODEM)
 		in.uim_refused = true;
 	else if (err)
 		return qcli_report(cli, "couldn't allocate a uim client", err, NULL);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "base/errors.h"
 #include "cli/online.h"
 #include "cli/sim_card.h"
 #include "qmi/errors.h"
@@ -293,7 +294,7 @@ int qcli_cmd_pin(struct qcli *cli, int argc, char **argv)
 	if (rc)
 		return rc;
 	err = qcli_client_try(cli, QMI_SVC_UIM, &uim, &res);
-	if (err == -EREMOTEIO)
+	if (err == -QB_EMODEM)
 		have_uim = false;
 	else if (err)
 		return qcli_report(cli, "couldn't allocate a uim client", err, NULL);

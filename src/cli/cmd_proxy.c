@@ -9,6 +9,7 @@
  * --empty-timeout S gives qmi-proxy's behaviour (the timer runs at start and whenever the
  * last client leaves; 0 = never exit).
  */
+#include "base/errors.h"
 #include "cli/cli.h"
 #include "cli/optparse.h"
 #include "base/loop.h"
@@ -73,14 +74,14 @@ static int serve(struct qcli *cli, struct qprx_server_opts *o, const char *publi
 
 	ret = qb_loop_new(&loop, QB_LOOP_AUTO);
 	if (ret < 0) {
-		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "proxy: no event loop: %s", strerror(-ret));
+		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "proxy: no event loop: %s", qb_strerror(-ret));
 		goto out;
 	}
 	/* Signals become loop events, so the releases at exit run like everything else. */
 	ret = qcli_sigstop_start(&sig, loop);
 	if (ret < 0) {
 		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "proxy: cannot watch signals: %s",
-			       strerror(-ret));
+			       qb_strerror(-ret));
 		goto out;
 	}
 	/* The proxy is the device's owner: never go through another proxy to reach it. */
@@ -93,7 +94,7 @@ static int serve(struct qcli *cli, struct qprx_server_opts *o, const char *publi
 				    : ret == -EINVAL  ? QCLI_EXIT_USAGE
 						      : QCLI_EXIT_DEVICE,
 			       "proxy: couldn't open %s: %s", cli->device ? cli->device : "a QMI modem",
-			       cli->open_err[0] ? cli->open_err : strerror(-ret));
+			       cli->open_err[0] ? cli->open_err : qb_strerror(-ret));
 		goto out;
 	}
 	if (publish)
@@ -110,7 +111,7 @@ static int serve(struct qcli *cli, struct qprx_server_opts *o, const char *publi
 	ret = qprx_server_new(&srv, loop, dev, o);
 	if (ret < 0) {
 		rc = qcli_fail(cli, ret == -EADDRINUSE ? QCLI_EXIT_DEVICE : QCLI_EXIT_FAILURE,
-			       "proxy: couldn't listen on @%s: %s%s", o->socket_name, strerror(-ret),
+			       "proxy: couldn't listen on @%s: %s%s", o->socket_name, qb_strerror(-ret),
 			       ret == -EADDRINUSE ? " (another proxy runs)" : "");
 		goto out;
 	}
@@ -120,9 +121,9 @@ static int serve(struct qcli *cli, struct qprx_server_opts *o, const char *publi
 	ret = qb_loop_run(loop);
 	if (qmi_dev_closed(dev))
 		rc = qcli_fail(cli, qcli_exit_for_errno(qmi_dev_closed(dev)), "proxy: device lost: %s",
-			       strerror(-qmi_dev_closed(dev)));
+			       qb_strerror(-qmi_dev_closed(dev)));
 	else if (ret < 0)
-		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "proxy: event loop: %s", strerror(-ret));
+		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "proxy: event loop: %s", qb_strerror(-ret));
 	else if (sig.signo)
 		fprintf(cli->err, "qmiusb proxy: %s: releasing client ids and exiting\n",
 			strsignal(sig.signo));

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "base/errors.h"
 #include "cli/online.h"
 #include "cli/optparse.h"
 #include "qmi/messages.h"
@@ -80,7 +81,7 @@ static void unavailable(struct qcli *cli, const char *section, const char *what,
 
 	if (err) {
 		fprintf(cli->err, "[%s] %s not available: %s\n", cli->devname, what,
-			strerror(-err));
+			qb_strerror(-err));
 		return;
 	}
 	fprintf(cli->err, "[%s] %s not available: %s\n", cli->devname, what,

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "base/errors.h"
 #include "cli/cli.h"
 #include "cli/sim_card.h"
 #include "qmi/messages.h"
@@ -300,7 +301,7 @@ int qcli_cmd_status(struct qcli *cli, int argc, char **argv)
 	if (rc)
 		return rc;
 	err = qcli_client_try(cli, QMI_SVC_UIM, &uim, &st.uim_result);
-	if (err == -EREMOTEIO)
+	if (err == -QB_EMODEM)
 		st.uim_refused = true;
 	else if (err)
 		return qcli_report(cli, "couldn't allocate a uim client", err, NULL);

@@ -212,6 +212,9 @@ static const struct key {
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 static void fail(char *err, size_t errlen, const char *path, unsigned line, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void fail(char *err, size_t errlen, const char *path, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
 	int k;

@@ -43,10 +43,12 @@ static void pump_lines(FILE *f, const struct qconn_info *in)
 	fprintf(f, "tun_tx_packets=%llu\ntun_tx_bytes=%llu\n", U(ps->down_pkts),
 		U(ps->down_bytes));
 	fprintf(f, "drops=%llu\n", U(qnet_pump_drops(ps)));
-	fprintf(f, "drop_up_too_big=%llu\ndrop_up_send=%llu\ndrop_down_no_buf=%llu\n"
-		   "drop_down_too_big=%llu\ndrop_down_bad=%llu\ndrop_down_write=%llu\n",
-		U(ps->drop_up_too_big), U(ps->drop_up_send), U(ps->drop_down_no_buf),
-		U(ps->drop_down_too_big), U(ps->drop_down_bad), U(ps->drop_down_write));
+	fprintf(f, "drop_up_too_big=%llu\ndrop_up_bad=%llu\ndrop_up_send=%llu\n"
+		   "drop_down_no_buf=%llu\ndrop_down_too_big=%llu\ndrop_down_bad=%llu\n"
+		   "drop_down_write=%llu\n",
+		U(ps->drop_up_too_big), U(ps->drop_up_bad), U(ps->drop_up_send),
+		U(ps->drop_down_no_buf), U(ps->drop_down_too_big), U(ps->drop_down_bad),
+		U(ps->drop_down_write));
 	fprintf(f, "backpressure_pauses=%llu\n", U(ps->up_paused));
 	fprintf(f, "tun_read_errors=%llu\n", U(ps->up_read_errors));
 }

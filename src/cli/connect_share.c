@@ -5,6 +5,7 @@
  * reach the modem while the data path stays with connect. A separate `qmiusb proxy` could not
  * do this: the data path has to live in the process that owns the USB interface.
  */
+#include "base/errors.h"
 #include "cli/connect_share.h"
 
 #include <errno.h>
@@ -83,7 +84,7 @@ fail:
 			"(other tools can't reach it while connect runs)\n", sock, cli->devname);
 	else
 		fprintf(cli->err, "note: couldn't share %s on @%s: %s; going on without\n",
-			cli->devname, sock, strerror(-ret));
+			cli->devname, sock, qb_strerror(-ret));
 	free(sh);
 }
 

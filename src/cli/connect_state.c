@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "base/errors.h"
 #include "cli/connect_state.h"
 #include "base/rundir.h"
 
@@ -93,7 +94,7 @@ int qcli_statefile_open(struct qcli_statefile *sf, const char *devname, pid_t *h
 	if (sf->dirfd < 0) {
 		ret = sf->dirfd;
 		snprintf(err, errlen, "unusable runtime directory %s: %s", dir,
-			 why ? why : strerror(-ret));
+			 why ? why : qb_strerror(-ret));
 		goto fail;
 	}
 	for (int tries = 0;; tries++) {
@@ -106,7 +107,7 @@ int qcli_statefile_open(struct qcli_statefile *sf, const char *devname, pid_t *h
 		if (sf->lockfd < 0) {
 			ret = -errno;
 			snprintf(err, errlen, "couldn't open %s/%s: %s", dir, sf->lock,
-				 strerror(-ret));
+				 qb_strerror(-ret));
 			goto fail;
 		}
 		if (fcntl(sf->lockfd, F_SETLK, &fl) < 0) {
@@ -114,7 +115,7 @@ int qcli_statefile_open(struct qcli_statefile *sf, const char *devname, pid_t *h
 			if (ret == -EBUSY && lock_holder(sf->dirfd, sf->lock, holder) != 1)
 				*holder = 0;
 			snprintf(err, errlen, "couldn't lock %s/%s: %s", dir, sf->lock,
-				 strerror(-ret));
+				 qb_strerror(-ret));
 			close(sf->lockfd);
 			sf->lockfd = -1; /* not ours: the holder removes it */
 			goto fail;

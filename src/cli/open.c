@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/errors.h"
 #include "cli/cli.h"
 #include "proxy/proxy.h"
 #include "qmi/device.h"
@@ -15,13 +16,13 @@ static int open_sim(struct qcli *cli, struct qb_loop *loop, struct qmi_transport
 	err = qsim_new(&cli->sim, loop, &cli->faults);
 	if (err) {
 		snprintf(cli->open_err, sizeof(cli->open_err), "couldn't create the software modem: %s",
-			 strerror(-err));
+			 qb_strerror(-err));
 		return err;
 	}
 	err = qsim_transport_new(cli->sim, tr);
 	if (err) {
 		snprintf(cli->open_err, sizeof(cli->open_err),
-			 "couldn't attach to the software modem: %s", strerror(-err));
+			 "couldn't attach to the software modem: %s", qb_strerror(-err));
 		qsim_free(cli->sim);
 		cli->sim = NULL;
 	}
@@ -100,7 +101,7 @@ int qcli_open(struct qcli *cli, struct qb_loop *loop, struct qmi_dev **dev)
 	err = qmi_dev_new(dev, loop, tr, &opts);
 	if (err) {
 		snprintf(cli->open_err, sizeof(cli->open_err), "couldn't start the QMI device: %s",
-			 strerror(-err));
+			 qb_strerror(-err));
 		*dev = NULL;
 		qsim_free(cli->sim);
 		cli->sim = NULL;

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "base/errors.h"
 #include "cli/cli.h"
 #include "qmi/errors.h"
 #include "qmi/strdec.h"
@@ -76,7 +77,7 @@ int qcli_report(struct qcli *cli, const char *what, int err, const struct qmi_re
 		snprintf(msg, sizeof(msg), "%s: the modem sent a malformed response", what);
 		break;
 	default:
-		snprintf(msg, sizeof(msg), "%s: %s", what, strerror(-err));
+		snprintf(msg, sizeof(msg), "%s: %s", what, qb_strerror(-err));
 		break;
 	}
 	return record(cli, qcli_exit_for_errno(err), false, 0, msg);

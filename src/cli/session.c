@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "base/errors.h"
 #include "cli/cli.h"
 #include "base/loop.h"
 #include "qmi/device.h"
@@ -29,11 +30,11 @@ int qcli_session_open(struct qcli *cli)
 	err = qb_loop_new(&cli->loop, QB_LOOP_AUTO);
 	if (err)
 		return qcli_fail(cli, QCLI_EXIT_FAILURE, "couldn't create the event loop: %s",
-				 strerror(-err));
+				 qb_strerror(-err));
 	err = qcli_signals_start(cli);
 	if (err)
 		fprintf(cli->err, "warning: signals will not release the client ids: %s\n",
-			strerror(-err));
+			qb_strerror(-err));
 	err = qcli_open(cli, cli->loop, &cli->dev);
 	if (err) {
 		const char *dev = cli->device ? cli->device : "a QMI modem";
@@ -44,7 +45,7 @@ int qcli_session_open(struct qcli *cli)
 					     : QCLI_EXIT_DEVICE;
 
 		return qcli_fail(cli, code, "couldn't open %s: %s", dev,
-				 cli->open_err[0] ? cli->open_err : strerror(-err));
+				 cli->open_err[0] ? cli->open_err : qb_strerror(-err));
 	}
 	if (cli->js)
 		qcli_json_str(cli->js, "device", cli->devname);
@@ -54,7 +55,7 @@ int qcli_session_open(struct qcli *cli)
 	if (!cli->sim)
 		o.version_info_tries = (cli->timeout_ms + 999) / 1000;
 	err = qmi_dev_open(cli->dev, &o, &result);
-	if (err == -EREMOTEIO)
+	if (err == -QB_EMODEM)
 		return qcli_report(cli, "couldn't open the QMI device", 0, &result);
 	if (err)
 		return qcli_report(cli, "couldn't open the QMI device", err, NULL);
@@ -101,7 +102,7 @@ int qcli_client(struct qcli *cli, uint8_t svc, uint8_t *cid)
 	if (!err)
 		return QCLI_EXIT_OK;
 	snprintf(what, sizeof(what), "couldn't allocate a %s client", svc_name(svc, nb, sizeof(nb)));
-	return qcli_report(cli, what, err == -EREMOTEIO ? 0 : err, &result);
+	return qcli_report(cli, what, err == -QB_EMODEM ? 0 : err, &result);
 }
 
 /* qmicli keeps a client id on --client-no-release-cid and says so, for scripts to parse. */
@@ -160,7 +161,7 @@ static void release_all(struct qcli *cli)
 		if (e)
 			fprintf(cli->err, "warning: couldn't release the %s client id %u: %s\n",
 				svc_name(c->svc, nb, sizeof(nb)), c->cid,
-				e == -ETIMEDOUT ? "no response from the modem" : strerror(-e));
+				e == -ETIMEDOUT ? "no response from the modem" : qb_strerror(-e));
 		else if (r[i].result.status)
 			fprintf(cli->err, "warning: couldn't release the %s client id %u: %s\n",
 				svc_name(c->svc, nb, sizeof(nb)), c->cid,

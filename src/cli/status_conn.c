@@ -37,6 +37,7 @@ static const struct {
 	{ "tun_tx_bytes", "TUN bytes written", true },
 	{ "drops", "Drops", true },
 	{ "drop_up_too_big", "  uplink, too big", true },
+	{ "drop_up_bad", "  uplink, framing rejected", true },
 	{ "drop_up_send", "  uplink, refused by the modem side", true },
 	{ "drop_down_no_buf", "  downlink, no buffer", true },
 	{ "drop_down_too_big", "  downlink, too big", true },

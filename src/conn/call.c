@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "base/errors.h"
 #include "conn/conn_int.h"
 
 #include <arpa/inet.h>
@@ -156,7 +157,7 @@ static void get_settings(struct qconn_fam *f)
 	if (err) {
 		f->busy = false;
 		qconn_fail(f->c, err, NULL, false, "couldn't ask for the settings: %s",
-			   strerror(-err));
+			   qb_strerror(-err));
 	}
 }
 
@@ -166,7 +167,7 @@ static void call_failed(struct qconn_fam *f, int err, const struct qmi_result *r
 	struct qconn *c = f->c;
 	char why[200], eb[96];
 
-	if (err == -EREMOTEIO && s->has_call_end_reason) {
+	if (err == -QB_EMODEM && s->has_call_end_reason) {
 		int n = snprintf(why, sizeof(why), "call end reason '%s' (%u)",
 				 qconn_name(qmi_wds_call_end_reason_name(s->call_end_reason)),
 				 s->call_end_reason);
@@ -204,7 +205,7 @@ static void on_start(void *user, int err, const struct qmi_frame *resp)
 	if (c->st != QCONN_CALL)
 		return; /* failed meanwhile, or the other family's failure started a backoff */
 	/* NoEffect: this client's call is already up (a repeated Start); take its handle. */
-	if (err == -EREMOTEIO && r.error == QMI_ERR_NO_EFFECT && s.has_packet_data_handle)
+	if (err == -QB_EMODEM && r.error == QMI_ERR_NO_EFFECT && s.has_packet_data_handle)
 		err = 0;
 	if (err) {
 		call_failed(f, err, &r, &s);
@@ -263,7 +264,7 @@ static void bind_mux(struct qconn_fam *f)
 	if (err) {
 		f->busy = false;
 		qconn_fail(c, err, NULL, false, "couldn't send Bind Mux Data Port: %s",
-			   strerror(-err));
+			   qb_strerror(-err));
 	}
 }
 
@@ -302,7 +303,7 @@ static void start_call(struct qconn_fam *f)
 	free(q);
 	if (err) {
 		f->busy = false;
-		qconn_fail(c, err, NULL, false, "couldn't send Start Network: %s", strerror(-err));
+		qconn_fail(c, err, NULL, false, "couldn't send Start Network: %s", qb_strerror(-err));
 	}
 }
 

@@ -4,6 +4,7 @@
  * and the requests in flight. Each step sends one request with qmi_dev_send() and continues in
  * its response callback; waits are the embedded timer.
  */
+#include "base/errors.h"
 #include "conn/conn_int.h"
 
 #include <errno.h>
@@ -202,7 +203,7 @@ int qconn_response(int err, const struct qmi_frame *resp, const struct qmi_msg_d
 		return -EBADMSG;
 	if (def && qmi_msg_decode(def, resp->tlvs, resp->tlvs_len, out) < 0 && !r->status)
 		return -EBADMSG;
-	return r->status ? -EREMOTEIO : 0;
+	return r->status ? -QB_EMODEM : 0;
 }
 
 const char *qconn_qmi_error_str(uint16_t code, char *buf, size_t len)
@@ -213,11 +214,11 @@ const char *qconn_qmi_error_str(uint16_t code, char *buf, size_t len)
 
 const char *qconn_errtext(int err, const struct qmi_result *r, char *buf, size_t len)
 {
-	if (err == -EREMOTEIO)
+	if (err == -QB_EMODEM)
 		return qconn_qmi_error_str(r->error, buf, len);
 	if (err == -ETIMEDOUT)
 		return "no response from the modem";
-	snprintf(buf, len, "%s", strerror(-err));
+	snprintf(buf, len, "%s", qb_strerror(-err));
 	return buf;
 }
 
@@ -299,7 +300,7 @@ static int setup(struct qconn *c)
 		       c->tun->created ? "created" : "attached");
 	ret = qnet_pump_new(&c->pump, c->loop, c->tun->fd, qconn_link_send, c->link, NULL);
 	if (ret < 0) {
-		qconn_fail(c, ret, NULL, true, "couldn't start the data path: %s", strerror(-ret));
+		qconn_fail(c, ret, NULL, true, "couldn't start the data path: %s", qb_strerror(-ret));
 		return ret;
 	}
 
@@ -382,7 +383,7 @@ static void stop_calls(struct qconn *c)
 		err = qmi_dev_call(c->dev, f->cid, &qmi_wds_stop_network_req_def, &q,
 				   &qmi_wds_stop_network_resp_def, NULL, &r, c->o.timeout_ms);
 		if (!err && r.status)
-			err = -EREMOTEIO;
+			err = -QB_EMODEM;
 		if (err)
 			qconn_warn(c, "couldn't stop the IPv%d call: %s", f->family,
 				   qconn_errtext(err, &r, eb, sizeof(eb)));

@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/errors.h"
 #include "qmi/tlv.h"
 
 struct qb_loop;
@@ -72,7 +73,7 @@ struct qconn_event {
 	enum qconn_event_kind kind;
 	enum qconn_state state; /* the state now */
 	const char *text;       /* PROGRESS, DOWN, WARNING, ERROR; never NULL there */
-	/* ERROR: the cause as a negative errno; -EREMOTEIO when the modem refused (qmi says
+	/* ERROR: the cause as a negative errno; -QB_EMODEM when the modem refused (qmi says
 	 * how; for a call, with its end reason in text), -ETIMEDOUT when a wait ran out,
 	 * -EPROTO when the modem's answer is unusable. local: the failure is this host's (TUN,
 	 * interface configuration, resources), not the modem's. */

@@ -119,7 +119,7 @@ bool qconn_over(const struct qconn *c);
  * first (then never). 0 or -errno. */
 int qconn_send_msg(struct qconn *c, uint8_t cid, const struct qmi_msg_def *def, const void *msg,
 		   unsigned timeout_ms, qmi_resp_cb cb, void *user);
-/* The response's result and decoded body. 0 success; -EREMOTEIO (*r says why, body decoded
+/* The response's result and decoded body. 0 success; -QB_EMODEM (*r says why, body decoded
  * anyway: failures carry call end reasons); else the transport's -errno. */
 int qconn_response(int err, const struct qmi_frame *resp, const struct qmi_msg_def *def, void *out,
 		   struct qmi_result *r);

@@ -12,6 +12,7 @@
  * Under QMAP every session's pump sits behind one struct qnet_mux, on its own mux id (1, 2,
  * ...); under raw-IP the one session's pump takes the transport's data callbacks directly.
  */
+#include "base/errors.h"
 #include "conn/conn_int.h"
 
 #include <errno.h>
@@ -72,7 +73,7 @@ static void link_closed(void *user, int err)
 
 	qb_list_for_each_safe(pos, tmp, &l->sessions)
 		qconn_fail(qb_list_entry(pos, struct qconn, link_node), err, NULL, false,
-			   "the modem went away: %s", strerror(-err));
+			   "the modem went away: %s", qb_strerror(-err));
 }
 
 /* The claimed interface's number, from the transport's description ("usb:1-1.2:4"); the
@@ -240,7 +241,7 @@ static void apply(struct qconn_link *l, struct qconn *c)
 			ret = qnet_mux_attach(l->mux, c->mux_id, c->pump);
 		if (ret < 0) {
 			qconn_fail(c, ret, NULL, true, "couldn't use mux id %u: %s", c->mux_id,
-				   ret == -EEXIST ? "another session has it" : strerror(-ret));
+				   ret == -EEXIST ? "another session has it" : qb_strerror(-ret));
 			return;
 		}
 		c->attached = true;
@@ -388,7 +389,7 @@ static void on_format(void *user, int err, const struct qmi_frame *resp)
 			fail_all(l, -EPROTO, &r, why);
 			return;
 		}
-		if (l->step != STEP_RAW && err == -EREMOTEIO) {
+		if (l->step != STEP_RAW && err == -QB_EMODEM) {
 			next_step(l, c, err, &r, qconn_errtext(err, &r, eb, sizeof(eb)), false);
 			return;
 		}
@@ -460,7 +461,7 @@ static void send_format(struct qconn_link *l, struct qconn *c)
 	if (err) {
 		char why[96];
 
-		snprintf(why, sizeof(why), "couldn't send Set Data Format: %s", strerror(-err));
+		snprintf(why, sizeof(why), "couldn't send Set Data Format: %s", qb_strerror(-err));
 		fail_all(l, err, NULL, why);
 	}
 }

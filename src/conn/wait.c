@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/errors.h"
 #include "base/loop.h"
 
 #define POLL_MS 1000u
@@ -27,7 +28,7 @@ static void ask(struct qconn *c)
 				     on_reg, c);
 	if (err)
 		qconn_fail(c, err, NULL, false, "couldn't ask for the %s: %s",
-			   sim ? "card status" : "serving system", strerror(-err));
+			   sim ? "card status" : "serving system", qb_strerror(-err));
 }
 
 /* Any other error in an answer is one more reason to wait. */
@@ -35,7 +36,7 @@ static bool went_away(struct qconn *c, int err)
 {
 	if (err != -ENODEV && err != -EPIPE)
 		return false;
-	qconn_fail(c, err, NULL, false, "the modem went away: %s", strerror(-err));
+	qconn_fail(c, err, NULL, false, "the modem went away: %s", qb_strerror(-err));
 	return true;
 }
 

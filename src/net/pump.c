@@ -5,6 +5,7 @@
  * the backend's (pump_poll.c, pump_uring.c).
  */
 #include "net/pump_internal.h"
+#include "net/tun_io.h"
 
 #include "qmi/transport.h"
 
@@ -12,7 +13,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 int qnet_pump_send_transport(void *transport, const uint8_t *pkt, size_t len)
@@ -31,8 +31,8 @@ const struct qnet_pump_stats *qnet_pump_stats(const struct qnet_pump *p)
 
 uint64_t qnet_pump_drops(const struct qnet_pump_stats *s)
 {
-	return s->drop_up_too_big + s->drop_up_send + s->drop_down_no_buf + s->drop_down_too_big +
-	       s->drop_down_bad + s->drop_down_write + s->drop_down_qmap_bad +
+	return s->drop_up_too_big + s->drop_up_bad + s->drop_up_send + s->drop_down_no_buf +
+	       s->drop_down_too_big + s->drop_down_bad + s->drop_down_write + s->drop_down_qmap_bad +
 	       s->drop_down_qmap_trunc;
 }
 
@@ -156,21 +156,23 @@ static int set_nonblock(int fd, bool on)
 	return fcntl(fd, F_SETFL, fl) < 0 ? -errno : 0;
 }
 
+#ifdef QMIUSB_HAVE_URING
 /*
  * Whether the file lets io_uring try it without blocking (FMODE_NOWAIT; TUN has it only in
  * newer kernels, Linux 6.1 lacks it). Without it every io_uring read and write on the TUN is
  * handed to a kernel worker thread and blocks there: a thread switch per packet. RWF_NOWAIT
- * asks the same question of preadv2(); on a file that can answer, an empty TUN says EAGAIN, and
- * a waiting packet is read (returned: the caller passes it on, it is not lost).
+ * asks the same question of preadv2() (qnet_tun_read_nowait); on a file that can answer, an
+ * empty TUN says EAGAIN, and a waiting packet is read (returned: the caller passes it on, it is
+ * not lost).
  */
 static ssize_t probe_nowait(struct qnet_pump *p, bool *nowait)
 {
-	struct iovec iov = { p->bufs[0].data, p->buf_size };
-	ssize_t n = preadv2(p->fd, &iov, 1, -1, RWF_NOWAIT);
+	ssize_t n = qnet_tun_read_nowait(p->fd, p->bufs[0].data, p->buf_size);
 
 	*nowait = !(n < 0 && errno == EOPNOTSUPP);
 	return n > 0 ? n : 0;
 }
+#endif
 
 /* A packet the probe read: the first uplink packet. False when it is held. */
 static bool first_packet(struct qnet_pump *p, size_t n)

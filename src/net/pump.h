@@ -47,6 +47,7 @@ struct qnet_pump_stats {
 	int up_last_read_error;         /* -errno of the last one */
 	/* drops, by reason */
 	uint64_t drop_up_too_big;       /* TUN packet as large as the buffer: maybe truncated */
+	uint64_t drop_up_bad;           /* TUN packet the system's framing rejected (EPROTO) */
 	uint64_t drop_up_send;          /* the modem side refused it with another error than -ENOBUFS */
 	uint64_t drop_down_no_buf;      /* every downlink buffer in flight / TUN queue full */
 	uint64_t drop_down_too_big;     /* modem packet larger than a buffer */

@@ -5,10 +5,10 @@
  * once. The TUN is non-blocking, so a spurious wakeup costs one -EAGAIN.
  */
 #include "net/pump_internal.h"
+#include "net/tun_io.h"
 
 #include <errno.h>
 #include <poll.h>
-#include <unistd.h>
 
 static void poll_pass(struct qnet_pump *p)
 {
@@ -20,7 +20,11 @@ static void poll_pass(struct qnet_pump *p)
 
 		if (!dst)
 			break;
-		n = read(p->fd, dst, p->buf_size);
+		n = qnet_tun_read(p->fd, dst, p->buf_size);
+		if (n < 0 && errno == EPROTO) {
+			p->st.drop_up_bad++; /* the framing rejected one packet; the next may be fine */
+			continue;
+		}
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EINTR) {
 				pump_read_error(p, -errno);
@@ -76,7 +80,7 @@ static void poll_pause(struct qnet_pump *p, bool paused)
 static void poll_write(struct qnet_pump *p, const uint8_t *pkt, size_t len)
 {
 	/* A TUN write hands the packet to the stack at once; it only fails, never waits. */
-	ssize_t n = write(p->fd, pkt, len);
+	ssize_t n = qnet_tun_write(p->fd, pkt, len);
 
 	if (n == (ssize_t)len) {
 		p->st.down_pkts++;

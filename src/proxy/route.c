@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/errors.h"
 #include "base/loop.h"
 #include "qmi/device.h"
 #include "qmi/errors.h"
@@ -139,7 +140,7 @@ static void client_fail(struct qprx_pending *p, int err)
 	srv->st.failed++;
 	qprx_log(srv, "%s request 0x%04x (cid %u txn %u) of client %u: %s: answered with an error",
 		 svc_name(p->svc), p->msg_id, p->cid, p->txn, p->conn ? p->conn->id : 0,
-		 strerror(-err));
+		 qb_strerror(-err));
 	if (p->conn)
 		reply_error(p->conn, p->svc, p->cid, p->txn, p->msg_id, 1, QMI_ERR_INTERNAL);
 	qprx_queue_done(p);
@@ -406,7 +407,7 @@ static void release_cb(void *user, int err, const struct qmi_frame *resp)
 	if (srv) {
 		if (err)
 			qprx_log(p->srv, "release of %s/%u: %s", svc_name(p->svc), p->cid,
-				 strerror(-err));
+				 qb_strerror(-err));
 		else if (qmi_result_get(resp, &r) == 0 && r.status)
 			qprx_log(p->srv, "release of %s/%u refused: QMI error %u (%s)",
 				 svc_name(p->svc), p->cid, r.error,
@@ -416,7 +417,7 @@ static void release_cb(void *user, int err, const struct qmi_frame *resp)
 	}
 	/* done belongs to the server (shutdown, an Allocate CID retry): not called without it. */
 	if (srv && p->done)
-		p->done(p->done_user, err ? err : (r.status ? -EREMOTEIO : 0));
+		p->done(p->done_user, err ? err : (r.status ? -QB_EMODEM : 0));
 	qprx_pending_free(p);
 }
 

@@ -2,6 +2,8 @@
 /* The proxy server: accepting connections, the empty timeout, and the server's lifetime. */
 #include "proxy/srv.h"
 
+#include "proxy/sock_fs.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -12,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/errors.h"
 #include "base/loop.h"
 #include "qmi/device.h"
 
@@ -72,7 +75,7 @@ static void accept_one(struct qprx_server *srv, int fd)
 	int ret = qprx_peer_cred(fd, &pid, &uid, &gid);
 
 	if (ret < 0) {
-		qprx_log(srv, "refusing a client: no peer credentials (%s)", strerror(-ret));
+		qprx_log(srv, "refusing a client: no peer credentials (%s)", qb_strerror(-ret));
 		srv->st.refused++;
 		close(fd);
 		return;
@@ -94,7 +97,7 @@ static void accept_one(struct qprx_server *srv, int fd)
 	}
 	ret = qprx_conn_new(srv, fd, pid, uid);
 	if (ret < 0) {
-		qprx_log(srv, "dropping pid %d: %s", (int)pid, strerror(-ret));
+		qprx_log(srv, "dropping pid %d: %s", (int)pid, qb_strerror(-ret));
 		close(fd);
 		return;
 	}
@@ -119,22 +122,22 @@ static void listen_cb(void *user, int lfd, unsigned revents)
 
 	/* Bounded so one burst of connections cannot starve the modem's traffic. */
 	for (int i = 0; i < 64; i++) {
-		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd = qprx_fs_accept(lfd);
 
 		if (fd >= 0) {
 			accept_one(srv, fd);
 			continue;
 		}
-		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+		if (fd == -EMFILE || fd == -ENFILE || fd == -ENOBUFS || fd == -ENOMEM) {
 			/* The pending connection stays readable: without a pause this would
 			 * spin. Clients wait in the backlog meanwhile. */
-			qprx_log(srv, "accept: %s: pausing new clients for 100 ms", strerror(errno));
+			qprx_log(srv, "accept: %s: pausing new clients for 100 ms", qb_strerror(-fd));
 			qb_watch_remove(srv->listen_watch);
 			srv->listen_watch = NULL;
 			qb_timer_start(&srv->listen_pause, 100);
-		} else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-			   errno != ECONNABORTED) {
-			qprx_log(srv, "accept: %s", strerror(errno));
+		} else if (fd != -EAGAIN && fd != -EWOULDBLOCK && fd != -EINTR &&
+			   fd != -ECONNABORTED) {
+			qprx_log(srv, "accept: %s", qb_strerror(-fd));
 		}
 		return;
 	}
@@ -163,7 +166,7 @@ static void dev_closed_cb(void *user, int err)
 {
 	struct qprx_server *srv = user;
 
-	qprx_log(srv, "the modem is gone (%s): closing every client", strerror(-err));
+	qprx_log(srv, "the modem is gone (%s): closing every client", qb_strerror(-err));
 	close_all(srv, "modem gone");
 	qb_loop_stop(srv->loop);
 }
@@ -253,7 +256,7 @@ int qprx_server_new(struct qprx_server **out, struct qb_loop *loop, struct qmi_d
 			ret = -ENOENT;
 		if (ret < 0)
 			qprx_log(srv, "couldn't publish %s (%s): qmicli -d PATH won't find the device",
-				 opts->device_path, why ? why : strerror(-ret));
+				 opts->device_path, why ? why : qb_strerror(-ret));
 	}
 	srv->o.device_path = NULL; /* the caller's string; device_path/published hold it */
 	ret = qb_loop_watch(loop, srv->listen_fd, POLLIN, listen_cb, srv, &srv->listen_watch);
@@ -268,8 +271,10 @@ int qprx_server_new(struct qprx_server **out, struct qb_loop *loop, struct qmi_d
 fail:
 	if (srv->published[0])
 		unlink(srv->published);
-	if (srv->listen_fd >= 0)
+	if (srv->listen_fd >= 0) {
 		close(srv->listen_fd);
+		qprx_unlisten(srv->socket_name);
+	}
 	free(srv);
 	return ret;
 }
@@ -325,8 +330,10 @@ void qprx_server_shutdown(struct qprx_server *srv, bool release, unsigned timeou
 		return;
 	qb_watch_remove(srv->listen_watch);
 	srv->listen_watch = NULL;
-	if (srv->listen_fd >= 0)
+	if (srv->listen_fd >= 0) {
 		close(srv->listen_fd);
+		qprx_unlisten(srv->socket_name);
+	}
 	srv->listen_fd = -1;
 	close_all(srv, "proxy shutting down");
 	qb_timer_stop(&srv->empty_timer);

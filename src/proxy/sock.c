@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* The proxy's access policy; the socket itself is in sock_abstract.c or sock_path.c. */
 #include "proxy/sock.h"
 
 #include <errno.h>
@@ -7,63 +8,6 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-int qprx_abstract_addr(const char *name, struct sockaddr_un *sa, socklen_t *len)
-{
-	size_t n = name ? strlen(name) : 0;
-
-	if (!n)
-		return -EINVAL;
-	if (n + 1 > sizeof(sa->sun_path))
-		return -ENAMETOOLONG;
-	memset(sa, 0, sizeof(*sa));
-	sa->sun_family = AF_UNIX;
-	memcpy(sa->sun_path + 1, name, n);
-	*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
-	return 0;
-}
-
-int qprx_listen(const char *name, int backlog)
-{
-	struct sockaddr_un sa;
-	socklen_t len;
-	int fd, ret;
-
-	ret = qprx_abstract_addr(name, &sa, &len);
-	if (ret < 0)
-		return ret;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa, len) < 0 || listen(fd, backlog) < 0) {
-		ret = -errno;
-		close(fd);
-		return ret;
-	}
-	return fd;
-}
-
-int qprx_connect(const char *name)
-{
-	struct sockaddr_un sa;
-	socklen_t len;
-	int fd, ret;
-
-	ret = qprx_abstract_addr(name, &sa, &len);
-	if (ret < 0)
-		return ret;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&sa, len) < 0) {
-		ret = -errno;
-		close(fd);
-		return ret;
-	}
-	return fd;
-}
 
 static int parse_id(const char *s, unsigned long *out)
 {
@@ -117,36 +61,35 @@ int qprx_parse_group(const char *s, gid_t *out)
 }
 
 /* Supplementary membership comes from the group database, not from the peer process:
- * SO_PEERCRED only carries the primary gid. */
+ * SO_PEERCRED and getpeereid carry only the primary gid. The group's member list is read
+ * through getgrgid_r, which every system has in one form (getgrouplist's differs). */
 static bool user_in_group(uid_t uid, gid_t gid)
 {
-	struct passwd pw, *res = NULL;
-	char buf[4096];
-	gid_t *groups = NULL;
-	int n = 64;
+	struct passwd pw, *pres = NULL;
+	struct group gr, *gres = NULL;
+	char pbuf[4096];
+	char *gbuf = NULL;
+	size_t cap = 16384;
 	bool found = false;
+	int ret = ERANGE;
 
-	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) != 0 || !res)
+	if (getpwuid_r(uid, &pw, pbuf, sizeof(pbuf), &pres) != 0 || !pres)
 		return false;
-	if (res->pw_gid == gid)
+	if (pres->pw_gid == gid)
 		return true;
-	for (int tries = 0; tries < 4 && !found; tries++) {
-		gid_t *g = realloc(groups, (size_t)n * sizeof(*g));
-		int want = n;
+	/* A group with many members needs a larger buffer: grow it a few times, then give up. */
+	for (int tries = 0; tries < 4 && ret == ERANGE; tries++, cap *= 4) {
+		char *b = realloc(gbuf, cap);
 
-		if (!g)
+		if (!b)
 			break;
-		groups = g;
-		if (getgrouplist(res->pw_name, res->pw_gid, groups, &want) >= 0) {
-			for (int i = 0; i < want; i++)
-				found = found || groups[i] == gid;
-			break;
-		}
-		if (want <= n) /* no progress: give up rather than loop */
-			break;
-		n = want; /* too small: want is the size needed */
+		gbuf = b;
+		ret = getgrgid_r(gid, &gr, gbuf, cap, &gres);
 	}
-	free(groups);
+	if (ret == 0 && gres)
+		for (char **m = gres->gr_mem; *m && !found; m++)
+			found = strcmp(*m, pres->pw_name) == 0;
+	free(gbuf);
 	return found;
 }
 
@@ -159,19 +102,4 @@ bool qprx_access_allows(const struct qprx_access *a, uid_t uid, gid_t gid)
 	if (a->has_group && (gid == a->group || user_in_group(uid, a->group)))
 		return true;
 	return false;
-}
-
-int qprx_peer_cred(int fd, pid_t *pid, uid_t *uid, gid_t *gid)
-{
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
-
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
-		return -errno;
-	if (len != sizeof(cred))
-		return -EPROTO;
-	*pid = cred.pid;
-	*uid = cred.uid;
-	*gid = cred.gid;
-	return 0;
 }

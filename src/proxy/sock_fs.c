@@ -101,7 +101,10 @@ int qprx_fs_listen(const char *dir, const char *name, int backlog)
 			goto fail;
 		}
 	}
-	if (listen(fd, backlog) < 0) {
+	/* Connecting needs write permission on the file: like an abstract name, anyone who can
+	 * reach the directory may connect, and the proxy's access policy decides by the peer's
+	 * credentials. */
+	if (chmod(sa.sun_path, 0666) < 0 || listen(fd, backlog) < 0) {
 		ret = -errno;
 		unlink(sa.sun_path);
 		goto fail;

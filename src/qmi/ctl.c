@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/errors.h"
 #include "qmi/device_internal.h"
 #include "qmi/messages.h"
 
@@ -15,10 +16,10 @@
 #define SYNC_TIMEOUT_MS 2000      /* libqmi's SYNC_TIMEOUT_SECS */
 #define SET_FORMAT_TIMEOUT_MS 5000
 
-/* A modem-side failure becomes -EREMOTEIO; the code itself reaches the caller in *result. */
+/* A modem-side failure becomes -QB_EMODEM; the code itself reaches the caller in *result. */
 static int check_result(const struct qmi_result *res)
 {
-	return res->status == 0 ? 0 : -EREMOTEIO;
+	return res->status == 0 ? 0 : -QB_EMODEM;
 }
 
 static int store_versions(struct qmi_dev *dev, const struct qmi_ctl_get_version_info_resp *v)

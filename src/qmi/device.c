@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/errors.h"
 #include "base/loop.h"
 #include "qmi/device_internal.h"
 #include "qmi/msgdb.h"
@@ -113,7 +114,7 @@ static void tr_closed(void *user, int err)
 		return;
 	dev->closed_err = err < 0 ? err : -EPIPE;
 	if (dev->trace)
-		fprintf(dev->trace, "--- transport closed: %s\n", strerror(-dev->closed_err));
+		fprintf(dev->trace, "--- transport closed: %s\n", qb_strerror(-dev->closed_err));
 	qb_timer_stop(&dev->timer);
 	qmi_txns_fail_all(dev->txns, dev->closed_err);
 	if (dev->data.closed)

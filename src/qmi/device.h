@@ -5,7 +5,7 @@
  *
  * Errors: functions return 0 or -errno for local failures. The modem's own answer (status and
  * QMI error code) goes to struct qmi_result. Where a function has nothing useful to give back
- * on a modem failure (open, alloc/release CID) it returns -EREMOTEIO and fills *result.
+ * on a modem failure (open, alloc/release CID) it returns -QB_EMODEM and fills *result.
  * Synchronous calls run the loop (qb_loop_run_once) until their answer arrives; they must
  * not be called from a qmi callback of the same device, and qmi_dev_free must not either.
  */
@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/errors.h"
 #include "qmi/qmux.h"
 #include "qmi/tlv.h"
 #include "qmi/transport.h"
@@ -80,7 +81,7 @@ void qmi_dev_set_monitor(struct qmi_dev *dev, qmi_ind_cb cb, void *user);
 
 /* version_info_tries 0 = skip; one try per second. data_format -1 = leave, 1 = 802.3, 2 = raw-ip */
 struct qmi_open_opts { unsigned version_info_tries; bool sync; int data_format; bool qos; };
-/* 0; -ETIMEDOUT (no answer to Get Version Info after every try); -EREMOTEIO (*result: the
+/* 0; -ETIMEDOUT (no answer to Get Version Info after every try); -QB_EMODEM (*result: the
  * modem's error to Sync or Set Data Format); -EINVAL; or the transport error. result may be
  * NULL. A QMI error to Get Version Info is an answer: the open goes on without versions (see
  * qmi_dev_version_refused). */
@@ -93,7 +94,7 @@ size_t qmi_dev_versions(const struct qmi_dev *dev, const struct qmi_svc_version 
 bool qmi_dev_version_refused(const struct qmi_dev *dev, struct qmi_result *result);
 
 /* CTL Allocate/Release CID. Reusing an existing cid or keeping it at exit are the caller's
- * choices: nothing here remembers allocations. 0, -EREMOTEIO (*result), -EBADMSG, or -errno. */
+ * choices: nothing here remembers allocations. 0, -QB_EMODEM (*result), -EBADMSG, or -errno. */
 int qmi_dev_alloc_cid(struct qmi_dev *dev, uint8_t svc, uint8_t *cid, struct qmi_result *result);
 int qmi_dev_release_cid(struct qmi_dev *dev, uint8_t svc, uint8_t cid, struct qmi_result *result);
 

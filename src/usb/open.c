@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/errors.h"
 #include "usb/scan_internal.h"
 #include "usb/transport_internal.h"
 
@@ -319,7 +320,7 @@ int qusb_transport_open(struct qmi_transport *out, const char *selector,
 	}
 	if (n > 1) {
 		list_all(err, errlen, "several QMI modems match; choose one with -d:", v, n);
-		r = -ENOTUNIQ;
+		r = -QB_ENOTUNIQ;
 		goto out;
 	}
 	r = open_entry(tr, &v[0], devs[0], o, err, errlen);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/errors.h"
 #include "qmi/transport.h"
 #include "usb/desc.h"
 #include "usb/quirks.h"
@@ -34,7 +35,7 @@ struct qusb_open_opts {
 /* Opens the modem chosen by selector (the -d value, "usb..."). On failure err says why and what
  * to do. Returns 0, or:
  *   -ENODEV     no matching QMI modem (the CLI may fall back to the software modem)
- *   -ENOTUNIQ   several match (err lists them)
+ *   -QB_ENOTUNIQ   several match (err lists them)
  *   -EBUSY      a kernel driver holds the interface and detach was not asked (err names it)
  *   -EACCES     no permission on the device node (err names the udev rule)
  *   -EINVAL     bad selector;  other -errno from libusb.

@@ -6,6 +6,7 @@
  */
 #include "conn_harness.h"
 
+#include "base/errors.h"
 #include "qmi/errors.h"
 
 TestSuite(conn, .timeout = 60);
@@ -74,7 +75,7 @@ Test(conn, no_apn_uses_the_profile)
 	cr_assert_not(ch_run_until(&h, QCONN_UP, 10000));
 	e = ch_last(&h, QCONN_EV_ERROR);
 	cr_assert_not_null(e);
-	cr_assert_eq(e->err, -EREMOTEIO);
+	cr_assert_eq(e->err, -QB_EMODEM);
 	ch_fini(&h);
 }
 
@@ -158,7 +159,7 @@ Test(conn, call_failure_with_reason)
 	cr_assert_not(ch_run_until(&h, QCONN_UP, 10000));
 	e = ch_last(&h, QCONN_EV_ERROR);
 	cr_assert_not_null(e);
-	cr_assert_eq(e->err, -EREMOTEIO);
+	cr_assert_eq(e->err, -QB_EMODEM);
 	cr_assert_eq(e->qmi.status, 1);
 	cr_assert_eq(e->qmi.error, QMI_ERR_CALL_FAILED);
 	cr_assert_not(e->local);

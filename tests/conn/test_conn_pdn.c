@@ -4,6 +4,7 @@
  * modem's data format and get a mux id each; a raw-IP modem carries one session only; a session
  * stopped while it was asking for the format leaves the next one to ask again.
  */
+#include "base/errors.h"
 #include "conn_harness.h"
 
 #include "net/pump.h"
@@ -154,7 +155,7 @@ Test(conn_pdn, explicit_formats)
 	cr_assert_not(ch_run_until(&h, QCONN_UP, 10000));
 	e = ch_last(&h, QCONN_EV_ERROR);
 	cr_assert_not_null(e);
-	cr_assert_eq(e->err, -EREMOTEIO);
+	cr_assert_eq(e->err, -QB_EMODEM);
 	cr_assert_eq(e->state, QCONN_FORMAT);
 	cr_assert(strstr(e->text, "the modem refused QMAP v1"), "%s", e->text);
 	ch_fini(&h);

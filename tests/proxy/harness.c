@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +20,26 @@
 #include "qmi/tlv.h"
 
 static unsigned fx_seq;
+static char fx_rundir[64];
+
+static void fx_rundir_remove(void)
+{
+	rmdir(fx_rundir);
+}
+
+/* Where the proxy's name is a socket file, a runtime directory of this test process's own,
+ * which the other users some tests become may enter (the shared one's mode is not ours to
+ * decide). */
+static void fx_rundir_make(void)
+{
+	if (qprx_abstract || fx_rundir[0])
+		return;
+	snprintf(fx_rundir, sizeof(fx_rundir), "/tmp/qmiusb-prx-XXXXXX");
+	cr_assert_not_null(mkdtemp(fx_rundir));
+	cr_assert_eq(chmod(fx_rundir, 0755), 0);
+	setenv("QMIUSB_RUNDIR", fx_rundir, 1);
+	atexit(fx_rundir_remove);
+}
 
 void fx_setup(struct fx *fx, struct qprx_server_opts *o, const char *sim_spec)
 {
@@ -28,6 +49,7 @@ void fx_setup(struct fx *fx, struct qprx_server_opts *o, const char *sim_spec)
 	int ret;
 
 	memset(fx, 0, sizeof(*fx));
+	fx_rundir_make();
 	snprintf(fx->sock, sizeof(fx->sock), "qmiusb-test-%d-%u", (int)getpid(), fx_seq++);
 	snprintf(fx->pub, sizeof(fx->pub), "/tmp/%s.dev", fx->sock);
 	cr_assert_eq(qprx_publish(fx->pub, NULL), 0);

@@ -18,6 +18,7 @@
 
 #include "base/loop.h"
 #include "proxy/proxy.h"
+#include "proxy/sock.h"
 
 #define QMICLI "/usr/bin/qmicli"
 #define GUARD_MS 30000
@@ -31,6 +32,10 @@ struct px {
 
 static void enter_netns(void)
 {
+	/* qmicli -p knows only the abstract name, and a network namespace keeps only abstract
+	 * names apart. */
+	if (!qprx_abstract)
+		cr_skip_test("this build's proxy name is a socket file, which qmicli cannot reach");
 	if (access(QMICLI, X_OK) < 0)
 		cr_skip_test("%s is missing (libqmi-utils)", QMICLI);
 	if (unshare(CLONE_NEWNET) < 0) {

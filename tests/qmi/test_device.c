@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/errors.h"
 #include "base/loop.h"
 #include "qmi/device.h"
 #include "qmi/errors.h"
@@ -310,7 +311,7 @@ Test(device, alloc_cid_modem_error_kept_intact)
 	uint8_t cid = 0;
 
 	fk.alloc_error = QMI_ERR_CLIENT_IDS_EXHAUSTED;
-	cr_assert_eq(qmi_dev_alloc_cid(dev, QMI_SVC_NAS, &cid, &res), -EREMOTEIO);
+	cr_assert_eq(qmi_dev_alloc_cid(dev, QMI_SVC_NAS, &cid, &res), -QB_EMODEM);
 	cr_assert_eq(res.status, 1);
 	cr_assert_eq(res.error, QMI_ERR_CLIENT_IDS_EXHAUSTED);
 	cr_assert_eq(cid, 0);

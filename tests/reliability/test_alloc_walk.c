@@ -7,6 +7,7 @@
  * The allocations of the software modem, the loop and the message database are walked too:
  * they are in the same process and fail the same way.
  */
+#include "base/errors.h"
 #include "reliability/alloc_fail.h"
 
 #include <criterion/criterion.h>
@@ -65,7 +66,7 @@ static void core_down(struct core *c)
 
 static int modem_error(int ret, const struct qmi_result *r)
 {
-	return ret == 0 && r->status ? -EREMOTEIO : ret;
+	return ret == 0 && r->status ? -QB_EMODEM : ret;
 }
 
 static void on_ind(void *user, const struct qmi_frame *ind)
@@ -249,7 +250,7 @@ static int pcl_result(struct pcl *p, struct qb_loop *loop, void *resp,
 	if (ret == 0)
 		ret = qmi_result_get(&p->f, &r);
 	if (ret == 0 && r.status)
-		ret = -EREMOTEIO;
+		ret = -QB_EMODEM;
 	if (ret == 0 && def)
 		ret = qmi_msg_decode(def, p->f.tlvs, p->f.tlvs_len, resp);
 	return ret;

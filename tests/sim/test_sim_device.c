@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "base/errors.h"
 #include "base/loop.h"
 #include "qmi/device.h"
 #include "qmi/errors.h"
@@ -75,7 +76,7 @@ Test(device_sim, cid_exhaustion_reaches_the_caller)
 	cr_assert_eq(qmi_dev_alloc_cid(dev, QMI_SVC_NAS, &a, &res), 0);
 	cr_assert_eq(qmi_dev_alloc_cid(dev, QMI_SVC_NAS, &b, &res), 0);
 	cr_assert_neq(a, b);
-	cr_assert_eq(qmi_dev_alloc_cid(dev, QMI_SVC_NAS, &c, &res), -EREMOTEIO);
+	cr_assert_eq(qmi_dev_alloc_cid(dev, QMI_SVC_NAS, &c, &res), -QB_EMODEM);
 	cr_assert_eq(res.status, 1);
 	cr_assert_eq(res.error, QMI_ERR_CLIENT_IDS_EXHAUSTED);
 	cr_assert_str_eq(qmi_error_name(res.error), "ClientIdsExhausted");
