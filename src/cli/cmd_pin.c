@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "base/wipe.h"
 #include "base/errors.h"
 #include "cli/online.h"
 #include "cli/sim_card.h"
@@ -154,7 +155,7 @@ static int verify_dms(struct qcli *cli, const char *code)
 	snprintf(q.info.pin, sizeof(q.info.pin), "%s", code);
 	err = qcli_call_keep(cli, dms, &qmi_dms_uim_verify_pin_req_def, &q,
 			     &qmi_dms_uim_verify_pin_resp_def, &r, &res);
-	explicit_bzero(&q, sizeof(q));
+	qb_wipe(&q, sizeof(q));
 	if (err || res.status) {
 		rc = qcli_report(cli, ops[OP_VERIFY].what, err, &res);
 		print_retries(cli, !err && r.has_retries,
@@ -261,7 +262,7 @@ static int change(struct qcli *cli, enum op op, bool have_uim, uint8_t uim, char
 		fprintf(cli->out, "[%s] %s\n", cli->devname, ops[op].done);
 	rc = QCLI_EXIT_OK;
 out:
-	explicit_bzero(&q, sizeof(q));
+	qb_wipe(&q, sizeof(q));
 	return rc;
 }
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "base/wipe.h"
 #include "cli/online.h"
 #include "cli/optparse.h"
 #include "qmi/errors.h"
@@ -142,7 +143,7 @@ static int list(struct qcli *cli, uint8_t wds)
 		rc = get_settings(cli, wds, l.profiles[i].index, &s);
 		if (!rc)
 			print_settings(cli, l.profiles[i].index, l.profiles[i].name, &s);
-		explicit_bzero(&s, sizeof(s));
+		qb_wipe(&s, sizeof(s));
 	}
 	if (cli->js)
 		qcli_json_arr_end(cli->js);
@@ -181,7 +182,7 @@ static int show(struct qcli *cli, uint8_t wds, unsigned index)
 		fprintf(cli->out, "Profile settings retrieved:\n");
 		print_settings(cli, index, s.has_profile_name ? s.profile_name : "", &s);
 	}
-	explicit_bzero(&s, sizeof(s));
+	qb_wipe(&s, sizeof(s));
 	return QCLI_EXIT_OK;
 }
 
@@ -221,7 +222,7 @@ static int create(struct qcli *cli, uint8_t wds, const struct settings *st)
 	FILL(q, st);
 	err = qcli_call_keep(cli, wds, &qmi_wds_create_profile_req_def, &q,
 			     &qmi_wds_create_profile_resp_def, &r, &res);
-	explicit_bzero(&q, sizeof(q));
+	qb_wipe(&q, sizeof(q));
 	if (err || res.status)
 		return refused(cli, OP_CREATE, err, &res, !err && r.has_extended_error,
 			       r.extended_error);
@@ -257,7 +258,7 @@ static int modify_or_delete(struct qcli *cli, enum op op, uint8_t wds, unsigned 
 		FILL(m, st);
 		err = qcli_call_keep(cli, wds, &qmi_wds_modify_profile_req_def, &m,
 				     &qmi_wds_modify_profile_resp_def, &r, &res);
-		explicit_bzero(&m, sizeof(m));
+		qb_wipe(&m, sizeof(m));
 	} else {
 		d.profile.type = QMI_WDS_PROFILE_TYPE_3GPP;
 		d.profile.index = (uint8_t)index;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/wipe.h"
 #include "cli/conf.h"
 #include "usb/selector.h"
 
@@ -357,25 +358,16 @@ int qcli_conf_parse(struct qcli_conf *c, const char *text, size_t len, const cha
 	}
 out:
 	if (buf)
-		qcli_conf_wipe(buf, MAX_LINE + 1);
+		qb_wipe(buf, MAX_LINE + 1);
 	free(buf);
 	free(dir);
 	return r;
 }
 
-void qcli_conf_wipe(void *p, size_t n)
-{
-	/* A volatile store the compiler cannot drop as dead (explicit_bzero is not everywhere). */
-	volatile unsigned char *v = p;
-
-	while (n--)
-		*v++ = 0;
-}
-
 static void free_secret(char **s)
 {
 	if (*s) {
-		qcli_conf_wipe(*s, strlen(*s));
+		qb_wipe(*s, strlen(*s));
 		free(*s);
 		*s = NULL;
 	}

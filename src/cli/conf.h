@@ -91,9 +91,6 @@ int qcli_conf_load(struct qcli_conf *c, const char *name, char *err, size_t errl
 /* Frees the strings (wiping the secrets) and resets c to "nothing set". Accepts NULL. */
 void qcli_conf_clear(struct qcli_conf *c);
 
-/* Zeroes n bytes at p in a way the compiler keeps (for secrets about to be freed). */
-void qcli_conf_wipe(void *p, size_t n);
-
 /* The spelling the file uses for each value ("4v6", "chap", "resolved", "raw-ip"; "" unset). */
 const char *qcli_conf_ip_name(enum qcli_conf_ip v);
 const char *qcli_conf_auth_name(enum qcli_conf_auth v);

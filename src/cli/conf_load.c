@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/wipe.h"
 #include "cli/conf.h"
 
 #define MAX_CONF (64 * 1024)
@@ -117,7 +118,7 @@ static int read_all(int fd, size_t max, char **out, size_t *len)
 		if (k < 0) {
 			int r = -errno;
 
-			qcli_conf_wipe(buf, n);
+			qb_wipe(buf, n);
 			free(buf);
 			return r < 0 ? r : -EIO; /* never 0: callers take 0 as "*out is set" */
 		}
@@ -126,7 +127,7 @@ static int read_all(int fd, size_t max, char **out, size_t *len)
 		n += (size_t)k;
 	}
 	if (n > max) {
-		qcli_conf_wipe(buf, n);
+		qb_wipe(buf, n);
 		free(buf);
 		return -EFBIG;
 	}
@@ -181,7 +182,7 @@ static int read_secret(struct qcli_conf *c, const char *key, const char *path, u
 	if (r)
 		snprintf(err, errlen, "%s'%s': %s", where, path, strerror(ENOMEM));
 out:
-	qcli_conf_wipe(buf, len);
+	qb_wipe(buf, len);
 	free(buf);
 	return r;
 }

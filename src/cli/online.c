@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* A request/response exchange that keeps the TLVs of a failure response. */
+#include "base/wipe.h"
 #include "cli/online.h"
 
 #include <errno.h>
@@ -32,7 +33,7 @@ int qcli_call_keep(struct qcli *cli, uint8_t cid, const struct qmi_msg_def *req_
 	if (!err)
 		err = qmi_dev_call_raw(cli->dev, req_def->service, cid, req_def->msg_id, buf + off,
 				       flen - off, cli->timeout_ms, rbuf, QMI_FRAME_MAX, &f);
-	explicit_bzero(buf, QMI_FRAME_MAX);
+	qb_wipe(buf, QMI_FRAME_MAX);
 	if (!err && qmi_result_get(&f, result) < 0)
 		err = -EBADMSG;
 	if (!err && resp && resp_def && resp_def->size) {
