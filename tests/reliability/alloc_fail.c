@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/errors.h"
+
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t m);
 void *__real_realloc(void *p, size_t n);
@@ -189,7 +191,7 @@ static int run_child(int (*run)(void *arg), void *arg, unsigned long n, int *ret
 		if (live != 0) {
 			fprintf(stderr, "  [N=%lu] %ld block(s) still allocated after the run\n", n, live);
 			code = CHILD_LEAK;
-		} else if (ret > 0 || (ret < 0 && ret < -4095)) {
+		} else if (ret > 0 || (ret < -4095 && ret != -QB_EMODEM && ret != -QB_ENOTUNIQ)) {
 			code = CHILD_BAD_RET;
 		} else if (!af_fired()) {
 			code = CHILD_NOT_FIRED;
@@ -270,7 +272,7 @@ unsigned long af_walk(const char *name, int (*run)(void *arg), void *arg,
 				sat += (size_t)snprintf(soaked + sat, sizeof(soaked) - sat, " %lu", n);
 			continue;
 		case CHILD_NOT_FIRED: continue; /* this run made fewer allocations */
-		case CHILD_BAD_RET: why = "returned something other than 0 or -errno"; break;
+		case CHILD_BAD_RET: why = "returned something other than 0, -errno or a QB_E code"; break;
 		case CHILD_LEAK: why = "leaked"; break;
 		default: why = code >= 100 ? "crashed (signal)" : "crashed (sanitizer report)"; break;
 		}
