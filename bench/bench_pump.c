@@ -41,7 +41,11 @@
 #define SLOTS 64
 #define BURST 32
 
-enum dir { UP = 1, DOWN = 2, BOTH = 3 };
+enum dir {
+	UP = 1,
+	DOWN = 2,
+	BOTH = 3
+};
 
 struct endpoint {
 	uint8_t slot[SLOTS][2048];
@@ -112,7 +116,9 @@ static pid_t start_sender(struct in_addr dst, size_t pkt_len)
 
 	if (pid == 0) {
 		cpu_set_t set;
-		struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9), .sin_addr = dst };
+		struct sockaddr_in to = { .sin_family = AF_INET,
+					  .sin_port = htons(9),
+					  .sin_addr = dst };
 		static uint8_t payload[2048];
 		struct mmsghdr msgs[64];
 		struct iovec iov = { payload, pkt_len - 28 };
@@ -137,11 +143,16 @@ static pid_t start_sender(struct in_addr dst, size_t pkt_len)
 
 static unsigned reads; /* -n: the pump's uplink buffers; 0 = its default */
 
-enum variant { V_MULTISHOT, V_FIXED, V_POLL, NVARIANT };
+enum variant {
+	V_MULTISHOT,
+	V_FIXED,
+	V_POLL,
+	NVARIANT
+};
 static const char *const variant_name[] = { "uring-ms", "uring-fix", "poll" };
 
-static int run_one(enum variant v, enum dir dir, size_t size, double secs,
-		   struct qnet_tun *tun, struct in_addr local, struct in_addr peer, struct result *res)
+static int run_one(enum variant v, enum dir dir, size_t size, double secs, struct qnet_tun *tun,
+		   struct in_addr local, struct in_addr peer, struct result *res)
 {
 	static struct endpoint ep;
 	static uint8_t down_pkt[2048];
@@ -159,7 +170,8 @@ static int run_one(enum variant v, enum dir dir, size_t size, double secs,
 	struct qnet_pump_opts po = { .fixed_reads = v == V_FIXED, .reads = reads };
 
 	ret = qnet_pump_new(&ep.pump, loop, tun->fd, ep_send, &ep, &po);
-	if (ret == 0 && v == V_MULTISHOT && strcmp(qnet_pump_backend(ep.pump), "io_uring multishot"))
+	if (ret == 0 && v == V_MULTISHOT &&
+	    strcmp(qnet_pump_backend(ep.pump), "io_uring multishot"))
 		ret = -ENOSYS; /* kernel before 6.7 */
 	if (ret < 0)
 		goto out;
@@ -244,8 +256,10 @@ int main(int argc, char **argv)
 		else if (opt == 'o')
 			out_path = optarg;
 		else {
-			fprintf(stderr, "usage: %s [-t SECONDS] [-r RUNS] [-s SIZE] [-d up|down|both] "
-					"[-n READS] [-o FILE]\n", argv[0]);
+			fprintf(stderr,
+				"usage: %s [-t SECONDS] [-r RUNS] [-s SIZE] [-d up|down|both] "
+				"[-n READS] [-o FILE]\n",
+				argv[0]);
 			return 2;
 		}
 	}
@@ -266,7 +280,8 @@ int main(int argc, char **argv)
 	c.v4_addr = local;
 	ret = qnet_tun_open(&tun, "qbench0", err, sizeof(err));
 	if (ret == 0)
-		ret = qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, stderr, err, sizeof(err));
+		ret = qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, stderr, err,
+					 sizeof(err));
 	if (ret != 0) {
 		fprintf(stderr, "bench_pump: %s\n", err);
 		return 1;
@@ -274,7 +289,8 @@ int main(int argc, char **argv)
 	/* The downlink's destination: bound, never read, so the kernel drops after delivery. */
 	rx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	{
-		struct sockaddr_in me = { .sin_family = AF_INET, .sin_port = htons(5555),
+		struct sockaddr_in me = { .sin_family = AF_INET,
+					  .sin_port = htons(5555),
 					  .sin_addr = local };
 		int small = 4096;
 
@@ -285,21 +301,26 @@ int main(int argc, char **argv)
 	o = open_memstream(&text, &text_len);
 	uname(&u);
 	fprintf(o, "qmiusb host pump benchmark: in-memory endpoint + real TUN, no USB\n");
-	fprintf(o, "kernel %s, %ld CPUs, best of %u runs of %.1f s, endpoint %d slots, downlink "
-		   "bursts of %d\n",
+	fprintf(o,
+		"kernel %s, %ld CPUs, best of %u runs of %.1f s, endpoint %d slots, downlink "
+		"bursts of %d\n",
 		u.release, sysconf(_SC_NPROCESSORS_ONLN), reps, secs, SLOTS, BURST);
-	fprintf(o, "uring-ms: io_uring, multishot TUN read on a provided-buffer ring (Linux 6.7+);\n"
-		   "uring-fix: io_uring, %u fixed reads in flight on registered buffers; poll: poll()\n",
+	fprintf(o,
+		"uring-ms: io_uring, multishot TUN read on a provided-buffer ring (Linux 6.7+);\n"
+		"uring-fix: io_uring, %u fixed reads in flight on registered buffers; poll: poll()\n",
 		reads ? reads : 16);
-	fprintf(o, ""
-		   "uplink load: a separate process sending UDP through the TUN (its CPU not counted)\n"
-		   "cpu us/pkt: user+system time of the pump process per packet moved\n");
+	fprintf(o,
+		""
+		"uplink load: a separate process sending UDP through the TUN (its CPU not counted)\n"
+		"cpu us/pkt: user+system time of the pump process per packet moved\n");
 	{
 		double la[1];
 
 		if (getloadavg(la, 1) == 1)
-			fprintf(o, "load average at start: %.2f (other work on the machine lowers the "
-				   "figures)\n", la[0]);
+			fprintf(o,
+				"load average at start: %.2f (other work on the machine lowers the "
+				"figures)\n",
+				la[0]);
 	}
 #if defined(__SANITIZE_ADDRESS__)
 	fprintf(o, "WARNING: built with AddressSanitizer; figures are not representative\n");
@@ -323,19 +344,20 @@ int main(int argc, char **argv)
 					struct result one;
 
 					memset(&one, 0, sizeof(one));
-					ret = run_one((enum variant)k, dirs[di], sizes[si], secs, tun,
-						      local, peer, &one);
-					if (ret == 0 && one.pps_up + one.pps_down >
-								r[k].pps_up + r[k].pps_down)
+					ret = run_one((enum variant)k, dirs[di], sizes[si], secs,
+						      tun, local, peer, &one);
+					if (ret == 0 &&
+					    one.pps_up + one.pps_down > r[k].pps_up + r[k].pps_down)
 						r[k] = one;
 				}
 				if (ret < 0) {
 					fprintf(o, "%5zu %-5s %-9s not run: %s\n", sizes[si],
-						dir_name[dirs[di]], variant_name[k], strerror(-ret));
+						dir_name[dirs[di]], variant_name[k],
+						strerror(-ret));
 					continue;
 				}
-				fprintf(o, "%5zu %-5s %-9s %12.0f %12.0f %8.3f %11.3f %8llu\n", sizes[si],
-					dir_name[dirs[di]], variant_name[k], r[k].pps_up,
+				fprintf(o, "%5zu %-5s %-9s %12.0f %12.0f %8.3f %11.3f %8llu\n",
+					sizes[si], dir_name[dirs[di]], variant_name[k], r[k].pps_up,
 					r[k].pps_down, r[k].gbit, r[k].us_per_pkt,
 					(unsigned long long)r[k].drops);
 				fflush(o);
@@ -345,7 +367,8 @@ int main(int argc, char **argv)
 				double pp = r[V_POLL].pps_up + r[V_POLL].pps_down;
 
 				if (pu > 0 && pp > 0)
-					fprintf(o, "%5s %-5s %-9s  %s/poll: x%.2f pkt/s, x%.2f cpu/pkt\n",
+					fprintf(o,
+						"%5s %-5s %-9s  %s/poll: x%.2f pkt/s, x%.2f cpu/pkt\n",
 						"", "", "", variant_name[k], pu / pp,
 						r[k].us_per_pkt / r[V_POLL].us_per_pkt);
 			}
@@ -357,7 +380,8 @@ int main(int argc, char **argv)
 		FILE *f = fopen(out_path, "w");
 
 		if (!f || fputs(text, f) < 0 || fclose(f) != 0)
-			fprintf(stderr, "bench_pump: cannot write %s: %s\n", out_path, strerror(errno));
+			fprintf(stderr, "bench_pump: cannot write %s: %s\n", out_path,
+				strerror(errno));
 		else
 			printf("\nwritten to %s\n", out_path);
 	}

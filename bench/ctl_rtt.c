@@ -37,8 +37,8 @@ static unsigned long long busy_jiffies(void)
 	FILE *f = fopen("/proc/stat", "r");
 	int i;
 
-	if (f && fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
-			&v[4], &v[5], &v[6], &v[7]) >= 4)
+	if (f && fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
+			&v[3], &v[4], &v[5], &v[6], &v[7]) >= 4)
 		for (i = 0; i < 8; i++)
 			sum += i == 3 || i == 4 ? 0 : v[i];
 	if (f)
@@ -83,7 +83,8 @@ static int via_cdc_wdm(const char *path, unsigned count, struct meter *m)
 		if (i == 1)
 			meter_start(m);
 		if (qmi_msg_build(&qmi_ctl_get_version_info_req_def, NULL, 0, txn, req, sizeof(req),
-				  &len) < 0 || write(fd, req, len) != (ssize_t)len)
+				  &len) < 0 ||
+		    write(fd, req, len) != (ssize_t)len)
 			return -1;
 		do { /* skip indications and stale answers */
 			n = read(fd, resp, sizeof(resp));
@@ -120,8 +121,8 @@ static int via_usb(const char *sel, unsigned count, struct meter *m)
 	for (i = 0; !ret && i <= count; i++) { /* round 0: the warm-up */
 		if (i == 1)
 			meter_start(m);
-		ret = qmi_dev_call_raw(dev, QMI_SVC_CTL, QMI_CID_NONE, QMI_CTL_GET_VERSION_INFO, NULL,
-				       0, 5000, buf, sizeof(buf), &resp);
+		ret = qmi_dev_call_raw(dev, QMI_SVC_CTL, QMI_CID_NONE, QMI_CTL_GET_VERSION_INFO,
+				       NULL, 0, 5000, buf, sizeof(buf), &resp);
 	}
 	meter_stop(m);
 	if (ret)
@@ -144,8 +145,8 @@ int main(int argc, char **argv)
 	count = (unsigned)atoi(argv[3]);
 	if (!count)
 		return 2;
-	ret = !strcmp(argv[1], "cdc-wdm") ? via_cdc_wdm(argv[2], count, &m) :
-					    via_usb(argv[2], count, &m);
+	ret = !strcmp(argv[1], "cdc-wdm") ? via_cdc_wdm(argv[2], count, &m)
+					  : via_usb(argv[2], count, &m);
 	if (ret)
 		return 1;
 	printf("rtt_per_s=%.0f cpu_us=%.1f\n", (double)count / (m.t1 - m.t0),

@@ -43,10 +43,15 @@
 #include "qmi/errors.h"
 
 #define MAGIC 0x51534f4bu /* "QSOK" */
-#define HDR 8              /* magic + sequence number at the start of every payload */
-#define DRAIN_MS 2000      /* answers later than this after the last request count as lost */
+#define HDR 8             /* magic + sequence number at the start of every payload */
+#define DRAIN_MS 2000     /* answers later than this after the last request count as lost */
 
-enum { ST_NONE, ST_SENT, ST_ANSWERED, ST_SENDERR };
+enum {
+	ST_NONE,
+	ST_SENT,
+	ST_ANSWERED,
+	ST_SENDERR
+};
 
 struct flow {
 	int family, fd;
@@ -234,17 +239,31 @@ static int cmd_load(int argc, char **argv)
 	fl[0].fd = fl[1].fd = -1;
 	while ((opt = getopt(argc, argv, "4:6:r:s:t:l:")) != -1) {
 		switch (opt) {
-		case '4': a4 = optarg; break;
-		case '6': a6 = optarg; break;
-		case 'r': rate = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 's': size = strtoul(optarg, NULL, 10); break;
-		case 't': secs = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'l': lostpath = optarg; break;
-		default: return 2;
+		case '4':
+			a4 = optarg;
+			break;
+		case '6':
+			a6 = optarg;
+			break;
+		case 'r':
+			rate = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		case 's':
+			size = strtoul(optarg, NULL, 10);
+			break;
+		case 't':
+			secs = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		case 'l':
+			lostpath = optarg;
+			break;
+		default:
+			return 2;
 		}
 	}
 	if ((!a4 && !a6) || !rate || rate > 100000 || !secs || size < HDR || size > 1400) {
-		fprintf(stderr, "soak_tool load: -4/-6 ADDR, -r 1..100000, -s 8..1400, -t SECONDS\n");
+		fprintf(stderr,
+			"soak_tool load: -4/-6 ADDR, -r 1..100000, -s 8..1400, -t SECONDS\n");
 		return 2;
 	}
 	signal(SIGTERM, on_signal);
@@ -355,8 +374,8 @@ static int cmd_cids(int argc, char **argv)
 			struct qmi_frame resp;
 			struct qmi_result r;
 
-			err = qmi_dev_call_raw(dev, probes[i].svc, (uint8_t)cid, probes[i].msg, NULL, 0,
-					       0, buf, sizeof(buf), &resp);
+			err = qmi_dev_call_raw(dev, probes[i].svc, (uint8_t)cid, probes[i].msg,
+					       NULL, 0, 0, buf, sizeof(buf), &resp);
 			if (err == 0)
 				err = qmi_result_get(&resp, &r);
 			if (err) {

@@ -120,14 +120,16 @@ int main(int argc, char **argv)
 		if (n < 4)
 			continue;
 		memcpy(&got, in, 4);
-		if ((size_t)n != payload || memcmp(in + 4, pattern + got % PATTERN_SPAN, payload - 4))
+		if ((size_t)n != payload ||
+		    memcmp(in + 4, pattern + got % PATTERN_SPAN, payload - 4))
 			corrupt++;
 		echoes++;
 		fill(out, payload, seq++);
 		send(s, out, payload, 0);
 	}
 	cpu_jiffies(&b1, &t1j);
-	printf("pps=%.0f cpu_us=%.1f echoes=%llu lost=%llu corrupt=%llu\n", (double)echoes / (t - t0),
+	printf("pps=%.0f cpu_us=%.1f echoes=%llu lost=%llu corrupt=%llu\n",
+	       (double)echoes / (t - t0),
 	       echoes ? (double)(b1 - b0) * 1e6 / (double)hz / (double)echoes : 0.0, echoes, lost,
 	       corrupt);
 	return corrupt ? 1 : 0;

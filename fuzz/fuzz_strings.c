@@ -9,16 +9,26 @@
 #include "fuzz_strings.h"
 #include "qmi/strdec.h"
 
-#define CHECK(x) do { if (!(x)) __builtin_trap(); } while (0)
+#define CHECK(x)                                                                                   \
+	do {                                                                                       \
+		if (!(x))                                                                          \
+			__builtin_trap();                                                          \
+	} while (0)
 
 /* An independent UTF-8 check (RFC 3629), deliberately simpler than the escaper's. */
 static bool valid_utf8(const unsigned char *p, size_t n)
 {
 	for (size_t i = 0; i < n;) {
 		unsigned char c = p[i];
-		size_t len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
-			   : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-		uint32_t cp = len == 1 ? c : len == 2 ? c & 0x1fu : len == 3 ? c & 0x0fu : c & 0x07u;
+		size_t len = c < 0x80                 ? 1
+			     : c >= 0xc2 && c <= 0xdf ? 2
+			     : c >= 0xe0 && c <= 0xef ? 3
+			     : c >= 0xf0 && c <= 0xf4 ? 4
+						      : 0;
+		uint32_t cp = len == 1   ? c
+			      : len == 2 ? c & 0x1fu
+			      : len == 3 ? c & 0x0fu
+					 : c & 0x07u;
 
 		if (!len || i + len > n)
 			return false;

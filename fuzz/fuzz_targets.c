@@ -11,10 +11,10 @@
 #include "usb/desc.h"
 #include "usb/quirks.h"
 
-#define CHECK(cond)                      \
-	do {                             \
-		if (!(cond))             \
-			__builtin_trap(); \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			__builtin_trap();                                                          \
 	} while (0)
 
 static void walk_tlvs(const uint8_t *p, size_t len, bool must_be_valid)
@@ -43,11 +43,21 @@ static void cursor_walk(const uint8_t *p, size_t len)
 	while (!c.err) {
 		before = qmi_cursor_left(&c);
 		switch (before % 5) {
-		case 0: (void)qmi_cursor_u8(&c); break;
-		case 1: (void)qmi_cursor_u16(&c); break;
-		case 2: (void)qmi_cursor_u32(&c); break;
-		case 3: (void)qmi_cursor_u64(&c); break;
-		default: (void)qmi_cursor_u16be(&c); break;
+		case 0:
+			(void)qmi_cursor_u8(&c);
+			break;
+		case 1:
+			(void)qmi_cursor_u16(&c);
+			break;
+		case 2:
+			(void)qmi_cursor_u32(&c);
+			break;
+		case 3:
+			(void)qmi_cursor_u64(&c);
+			break;
+		default:
+			(void)qmi_cursor_u16be(&c);
+			break;
 		}
 		CHECK(c.err || qmi_cursor_left(&c) < before);
 		CHECK(qmi_cursor_left(&c) <= before);
@@ -65,7 +75,8 @@ static void roundtrip(const struct qmi_frame *f)
 	size_t len;
 
 	CHECK(buf);
-	qmi_writer_init(&w, buf, QMI_FRAME_MAX, f->service, f->client_id, f->kind, f->txn, f->msg_id);
+	qmi_writer_init(&w, buf, QMI_FRAME_MAX, f->service, f->client_id, f->kind, f->txn,
+			f->msg_id);
 	qmi_writer_set_qmux_flags(&w, f->qmux_flags);
 	qmi_tlv_iter_init(&it, f->tlvs, f->tlvs_len);
 	while (qmi_tlv_next(&it, &t) > 0)
@@ -100,7 +111,8 @@ static void decode_known(const struct qmi_frame *f)
 static void print_all(const struct qmi_frame *f)
 {
 	static const unsigned modes[] = {
-		0, QMI_PRINT_JSON,
+		0,
+		QMI_PRINT_JSON,
 		QMI_PRINT_HIDE_SECRET | QMI_PRINT_HIDE_PERSONAL | QMI_PRINT_TIME | QMI_PRINT_HEX,
 		QMI_PRINT_JSON | QMI_PRINT_HIDE_SECRET | QMI_PRINT_HEX,
 	};

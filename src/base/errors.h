@@ -11,7 +11,8 @@
 #include <string.h>
 
 enum {
-	QB_EMODEM = 10001,   /* the modem answered with a QMI error; the caller's qmi_result says which */
+	QB_EMODEM =
+		10001, /* the modem answered with a QMI error; the caller's qmi_result says which */
 	QB_ENOTUNIQ = 10002, /* a selector matched several devices */
 };
 

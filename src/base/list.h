@@ -82,8 +82,8 @@ static inline struct qb_list *qb_list_pop(struct qb_list *h)
 #define qb_list_entry(node, type, member) qb_container_of(node, type, member)
 
 /* Safe against removal of the current node. */
-#define qb_list_for_each_safe(pos, tmp, head)                                                  \
-	for ((pos) = (head)->next, (tmp) = (pos)->next; (pos) != (head);                       \
+#define qb_list_for_each_safe(pos, tmp, head)                                                      \
+	for ((pos) = (head)->next, (tmp) = (pos)->next; (pos) != (head);                           \
 	     (pos) = (tmp), (tmp) = (pos)->next)
 
 #endif

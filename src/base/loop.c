@@ -138,7 +138,7 @@ enum qb_loop_kind qb_loop_kind(const struct qb_loop *loop)
 }
 
 int qb_loop_watch(struct qb_loop *loop, int fd, unsigned events, qb_watch_cb cb, void *user,
-		    struct qb_watch **out)
+		  struct qb_watch **out)
 {
 	struct qb_watch *w;
 	int ret;

@@ -13,7 +13,7 @@ struct qb_watch {
 	unsigned events;
 	qb_watch_cb cb;
 	void *user;
-	bool dead;             /* removed; freed by a close once no backend operation refers to it */
+	bool dead; /* removed; freed by a close once no backend operation refers to it */
 	unsigned backend_refs; /* io_uring: poll requests still in the ring */
 	bool backend_cancel;   /* io_uring: a poll remove is queued for the request in the ring */
 	struct qb_close close;
@@ -34,7 +34,7 @@ struct qb_loop {
 	const struct qb_loop_backend *backend;
 	void *backend_state;
 	struct qb_watch *watches;
-	struct qb_timer *timers; /* armed ones, sorted by (due_ms, seq) */
+	struct qb_timer *timers;                /* armed ones, sorted by (due_ms, seq) */
 	struct qb_close *closes, **closes_tail; /* FIFO */
 	uint64_t timer_seq;
 	bool stop;

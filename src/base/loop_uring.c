@@ -24,7 +24,11 @@
 #define URING_ENTRIES 256
 #define URING_BATCH 64
 
-enum { TAG_WATCH = 1, TAG_OP = 2, TAG_MASK = 7 };
+enum {
+	TAG_WATCH = 1,
+	TAG_OP = 2,
+	TAG_MASK = 7
+};
 
 struct uring_state {
 	struct io_uring ring;
@@ -128,7 +132,8 @@ static void uring_fini(struct qb_loop *loop)
 	/* Completions still queued may belong to operations whose owners wait for them to free
 	 * their buffers (a pump freed just before the loop): deliver those, run no watches. */
 	io_uring_submit(&st->ring);
-	io_uring_for_each_cqe(&st->ring, head, cqe) {
+	io_uring_for_each_cqe(&st->ring, head, cqe)
+	{
 		handle_cqe(loop, cqe->user_data, cqe->res, cqe->flags, &ran, false);
 		n++;
 	}
@@ -175,8 +180,7 @@ static int uring_watch_changed(struct qb_loop *loop, struct qb_watch *w)
 	return arm(loop, w);
 }
 
-static void handle_watch(struct qb_loop *loop, struct qb_watch *w, int res, int *ran,
-			 bool dispatch)
+static void handle_watch(struct qb_loop *loop, struct qb_watch *w, int res, int *ran, bool dispatch)
 {
 	unsigned revents = 0;
 

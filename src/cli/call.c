@@ -19,7 +19,7 @@
 struct slot {
 	struct batch *b;
 	const struct qmi_msg_def *resp_def;
-	void *resp;          /* resp_def->size bytes */
+	void *resp; /* resp_def->size bytes */
 	bool done;
 	int err;
 	struct qmi_result result;

@@ -60,46 +60,46 @@ struct qcli_command;
 
 struct qcli {
 	/* Global options (strings borrow from argv). */
-	const char *device;       /* -d; NULL = auto: usb, else the built-in sim */
-	bool verbose;             /* -v: decoded QMI trace on cli->err */
-	bool verbose_full;        /* --verbose-full: -v with personal identifiers shown */
-	bool json;                /* --json */
-	unsigned timeout_ms;      /* --timeout, per request */
-	const char *sim_fault;    /* --sim-fault SPEC as given */
-	struct qsim_faults faults;/* parsed --sim-fault */
+	const char *device;        /* -d; NULL = auto: usb, else the built-in sim */
+	bool verbose;              /* -v: decoded QMI trace on cli->err */
+	bool verbose_full;         /* --verbose-full: -v with personal identifiers shown */
+	bool json;                 /* --json */
+	unsigned timeout_ms;       /* --timeout, per request */
+	const char *sim_fault;     /* --sim-fault SPEC as given */
+	struct qsim_faults faults; /* parsed --sim-fault */
 	enum qcli_proxy_mode proxy;
 	bool has_trust_proxy_uid; /* --trust-proxy-user: a proxy of this user is believed too */
 	uid_t trust_proxy_uid;
-	int client_cid;           /* --client-cid; -1 = allocate */
-	bool no_release_cid;      /* --client-no-release-cid */
-	bool usb_detach;          /* --detach: take the USB interface from a kernel driver */
-	bool usb_no_reattach;     /* --no-reattach: leave the kernel driver off on exit */
-	const char *quirks_file;  /* --quirks FILE: extra USB quirks entries */
-	uint8_t usb_config;       /* --usb-config N: use (switch to) USB configuration N; 0 = active */
+	int client_cid;          /* --client-cid; -1 = allocate */
+	bool no_release_cid;     /* --client-no-release-cid */
+	bool usb_detach;         /* --detach: take the USB interface from a kernel driver */
+	bool usb_no_reattach;    /* --no-reattach: leave the kernel driver off on exit */
+	const char *quirks_file; /* --quirks FILE: extra USB quirks entries */
+	uint8_t usb_config; /* --usb-config N: use (switch to) USB configuration N; 0 = active */
 
-	FILE *out, *err;          /* borrowed; stdout/stderr in main() */
-	const char *prog;         /* argv[0] basename, for messages */
+	FILE *out, *err;  /* borrowed; stdout/stderr in main() */
+	const char *prog; /* argv[0] basename, for messages */
 
 	/* Per-run state. */
 	const struct qcli_command *cmd;
-	struct qcli_json *js;     /* non-NULL with --json: the open top-level object */
-	struct qb_loop *loop;   /* owned by the session (qcli_session_open/close) */
-	struct qmi_dev *dev;      /* owned by the session */
-	struct qsim *sim;         /* the in-process sim behind dev, if any; owned by the session */
-	char devname[96];         /* "sim", "usb:1-1.2:4", ...: the [name] in human output */
-	char open_err[1024];       /* why qcli_open() failed, when the backend said */
-	int primary_svc;          /* the service --client-cid applies to; -1 = none */
+	struct qcli_json *js; /* non-NULL with --json: the open top-level object */
+	struct qb_loop *loop; /* owned by the session (qcli_session_open/close) */
+	struct qmi_dev *dev;  /* owned by the session */
+	struct qsim *sim;     /* the in-process sim behind dev, if any; owned by the session */
+	char devname[96];     /* "sim", "usb:1-1.2:4", ...: the [name] in human output */
+	char open_err[1024];  /* why qcli_open() failed, when the backend said */
+	int primary_svc;      /* the service --client-cid applies to; -1 = none */
 	struct qcli_client clients[QCLI_MAX_CLIENTS];
 	unsigned n_clients;
 	/* SIGINT/SIGTERM/SIGHUP through a signalfd (signals.c), only when handle_signals. */
 	bool handle_signals;
-	int sigfd;                /* -1 when not watching */
+	int sigfd; /* -1 when not watching */
 	struct qb_watch *sigwatch;
 	sigset_t old_sigmask;
-	unsigned interrupted;     /* signals received */
-	bool releasing;           /* in the final client id release: one more signal stops it */
-	struct {                  /* the first failure, for the JSON "error" member */
-		int exit_code;        /* 0 = none recorded */
+	unsigned interrupted;  /* signals received */
+	bool releasing;        /* in the final client id release: one more signal stops it */
+	struct {               /* the first failure, for the JSON "error" member */
+		int exit_code; /* 0 = none recorded */
 		bool has_qmi;
 		uint16_t qmi_error;
 		char message[256];
@@ -151,17 +151,17 @@ int qcli_client_try(struct qcli *cli, uint8_t svc, uint8_t *cid, struct qmi_resu
 
 /* One request of a batch (call.c). The caller fills the first block; the batch fills the rest. */
 struct qcli_req {
-	uint8_t svc, cid;                 /* cid 0 for CTL */
+	uint8_t svc, cid; /* cid 0 for CTL */
 	const struct qmi_msg_def *req_def;
-	const void *req;                  /* NULL when the request has no TLVs */
+	const void *req; /* NULL when the request has no TLVs */
 	const struct qmi_msg_def *resp_def;
-	void *resp;                       /* resp_def->size bytes, caller-owned; may be NULL if 0 */
-	bool skip;                        /* leave this one out */
+	void *resp; /* resp_def->size bytes, caller-owned; may be NULL if 0 */
+	bool skip;  /* leave this one out */
 	/* results */
 	bool done;
-	int err;                          /* 0 = answered (see result), else -errno */
+	int err; /* 0 = answered (see result), else -errno */
 	struct qmi_result result;
-	struct qmi_decode_info decoded;   /* optional TLVs dropped as invalid */
+	struct qmi_decode_info decoded; /* optional TLVs dropped as invalid */
 };
 /* Sends every request at once (the modem may answer in any order) and runs the loop until each
  * has its answer, its timeout or the device's end. 0, or -errno when a request could not even
@@ -223,13 +223,13 @@ int qcli_daemon_exit(struct qcli *cli, int rc);
 struct qcli_command {
 	const char *name;
 	int (*run)(struct qcli *cli, int argc, char **argv);
-	const char *args;     /* synopsis after the name, e.g. "SERVICE MSGID [TLVHEX...]" */
-	const char *summary;  /* one line for the global help */
-	const char *help;     /* the body of `qmiusb CMD --help` */
-	uint8_t primary_svc;  /* the service --client-cid applies to; 0xFF none, 0xFE the
+	const char *args;    /* synopsis after the name, e.g. "SERVICE MSGID [TLVHEX...]" */
+	const char *summary; /* one line for the global help */
+	const char *help;    /* the body of `qmiusb CMD --help` */
+	uint8_t primary_svc; /* the service --client-cid applies to; 0xFF none, 0xFE the
 			       * command decides (raw: its SERVICE argument) */
-	bool own_output;      /* the command manages stdout itself (no dispatcher JSON object) */
-	bool own_help;        /* the command prints its own -h/--help (else `help` is shown) */
+	bool own_output;     /* the command manages stdout itself (no dispatcher JSON object) */
+	bool own_help;       /* the command prints its own -h/--help (else `help` is shown) */
 };
 
 const struct qcli_command *qcli_command_find(const char *name);

@@ -43,11 +43,13 @@ static int refuse_proxy(struct qcli *cli, const char *share_sock)
 		return qcli_fail(cli, QCLI_EXIT_DEVICE,
 				 "%s is already connected by `qmiusb connect` (pid %ld), which "
 				 "shares it on @%s: use that connection, or `qmiusb disconnect` "
-				 "first", cli->devname, (long)pid, sock);
+				 "first",
+				 cli->devname, (long)pid, sock);
 	return qcli_fail(cli, QCLI_EXIT_DEVICE,
 			 "%s is served by the proxy on @%s, and connect must own the device for "
 			 "its data path: stop the proxy and run connect alone (it shares the "
-			 "modem on @%s itself)", cli->devname, sock, share_sock);
+			 "modem on @%s itself)",
+			 cli->devname, sock, share_sock);
 }
 
 /* The state file, locked for the whole run: a live connection on the device (USB modems cannot
@@ -62,7 +64,8 @@ static int open_statefile(struct qcli *cli, struct qcli_statefile *sf)
 	if (ret == -EBUSY)
 		return qcli_fail(cli, QCLI_EXIT_DEVICE,
 				 "%s is already connected by `qmiusb connect` (pid %ld): use that "
-				 "connection, or `qmiusb disconnect` first", cli->devname, (long)holder);
+				 "connection, or `qmiusb disconnect` first",
+				 cli->devname, (long)holder);
 	if (ret)
 		return qcli_fail(cli, QCLI_EXIT_FAILURE, "%s", err);
 	/* The lock is ours, so the connect that left records for this device is dead. */
@@ -88,7 +91,7 @@ struct front {
 	struct qcli_connect_json js;
 	struct qcli_statefile sf;
 	struct qcli_connect_log log;
-	char down[160];  /* why the connection went down last, for the state that follows */
+	char down[160]; /* why the connection went down last, for the state that follows */
 	struct qconn_link *link;
 	struct pdn pdn[QCLI_MAX_PDN];
 	struct qcli_pdn pub[QCLI_MAX_PDN]; /* what the state file shows */
@@ -126,8 +129,8 @@ static void print_summary(struct pdn *p, const struct qconn_up *up)
 
 	fprintf(o, "[%s] connected: interface %s\n", p->label, up->ifname);
 	if (fr->n > 1)
-		fprintf(o, "\tAPN: %s\n", fr->pub[p->idx].apn ? fr->pub[p->idx].apn :
-								   "(the profile's)");
+		fprintf(o, "\tAPN: %s\n",
+			fr->pub[p->idx].apn ? fr->pub[p->idx].apn : "(the profile's)");
 	if (ip->has_v4)
 		print_addr(o, 4, &ip->v4_addr, ip->v4_prefix, ip->v4_gw.s_addr ? &ip->v4_gw : NULL);
 	if (ip->has_v6)
@@ -139,17 +142,22 @@ static void print_summary(struct pdn *p, const struct qconn_up *up)
 		fprintf(o, "\tDNS: %s\n", inet_ntop(AF_INET6, &ip->dns6[i], a, sizeof(a)));
 	fprintf(o, "\tMTU: %u\n", ip->mtu);
 	if (!ip->routes)
-		fprintf(o, "\troutes: %s\n", p->idx ? "none (only the first session's are default routes)" :
-						    "none (--no-routes)");
+		fprintf(o, "\troutes: %s\n",
+			p->idx ? "none (only the first session's are default routes)"
+			       : "none (--no-routes)");
 	else if (ip->routes_added)
 		fprintf(o, "\troutes: default via the interface (%s), metric %u\n",
-			ip->routes_added == (QNET_ROUTE_V4 | QNET_ROUTE_V6) ? "IPv4 and IPv6" :
-			ip->routes_added == QNET_ROUTE_V4 ? "IPv4" : "IPv6",
+			ip->routes_added == (QNET_ROUTE_V4 | QNET_ROUTE_V6) ? "IPv4 and IPv6"
+			: ip->routes_added == QNET_ROUTE_V4                 ? "IPv4"
+									    : "IPv6",
 			ip->route_metric ? ip->route_metric : QNET_ROUTE_METRIC);
 	if (ip->routes && ip->routes_existed)
-		fprintf(o, "\troutes: NOT added: the same %s default route was already there "
-			"(not ours: left alone)\n", ip->routes_existed == QNET_ROUTE_V6 ? "IPv6" :
-			ip->routes_existed == QNET_ROUTE_V4 ? "IPv4" : "IPv4 and IPv6");
+		fprintf(o,
+			"\troutes: NOT added: the same %s default route was already there "
+			"(not ours: left alone)\n",
+			ip->routes_existed == QNET_ROUTE_V6   ? "IPv6"
+			: ip->routes_existed == QNET_ROUTE_V4 ? "IPv4"
+							      : "IPv4 and IPv6");
 	else if (ip->routes && !ip->routes_added && !up->needs_root)
 		fprintf(o, "\troutes: none added\n");
 	if (ip->dns_done && ip->dns_mode == QNET_DNS_FILE)
@@ -239,7 +247,8 @@ static void report_kept(struct qcli *cli, const struct qconn *c)
 	struct qconn_cid ids[QCLI_MAX_CLIENTS];
 	unsigned n = qconn_cids(c, ids, QCLI_MAX_CLIENTS);
 
-	for (unsigned i = 0; i < n && i < QCLI_MAX_CLIENTS && cli->n_clients < QCLI_MAX_CLIENTS; i++)
+	for (unsigned i = 0; i < n && i < QCLI_MAX_CLIENTS && cli->n_clients < QCLI_MAX_CLIENTS;
+	     i++)
 		cli->clients[cli->n_clients++] = (struct qcli_client){ .svc = ids[i].svc,
 								       .cid = ids[i].cid };
 }
@@ -414,7 +423,8 @@ static int disconnect(struct qcli *cli, int argc, char **argv, struct qcli_state
 		waited += 50;
 	}
 	if (qcli_state_live(name, pid))
-		return qcli_fail(cli, QCLI_EXIT_TIMEOUT, "process %ld is still stopping", (long)pid);
+		return qcli_fail(cli, QCLI_EXIT_TIMEOUT, "process %ld is still stopping",
+				 (long)pid);
 	*out = st;
 	return QCLI_EXIT_OK;
 }

@@ -17,7 +17,18 @@
 #include "cli/sim_card.h"
 #include "qmi/messages.h"
 
-enum { R_MANUF, R_MODEL, R_REV, R_IDS, R_CARD, R_MSISDN, R_ICCID, R_IMSI, R_OPMODE, R_N };
+enum {
+	R_MANUF,
+	R_MODEL,
+	R_REV,
+	R_IDS,
+	R_CARD,
+	R_MSISDN,
+	R_ICCID,
+	R_IMSI,
+	R_OPMODE,
+	R_N
+};
 
 struct info {
 	struct qmi_dms_get_manufacturer_resp manuf;
@@ -30,16 +41,16 @@ struct info {
 	struct qmi_dms_uim_get_imsi_resp imsi;
 	struct qmi_dms_get_operating_mode_resp opmode;
 	struct qcli_req req[R_N];
-	bool uim_refused;              /* no UIM client: the card state is unknown */
+	bool uim_refused; /* no UIM client: the card state is unknown */
 	struct qmi_result uim_result;
 };
 
 /* qmicli's words for each request ("couldn't get IDs") and the JSON key of each field. */
 static const char *const what[R_N] = {
-	[R_MANUF] = "couldn't get manufacturer", [R_MODEL] = "couldn't get model",
-	[R_REV] = "couldn't get revision", [R_IDS] = "couldn't get IDs",
-	[R_CARD] = "couldn't get card status", [R_MSISDN] = "couldn't get MSISDN",
-	[R_ICCID] = "couldn't get ICCID", [R_IMSI] = "couldn't get IMSI",
+	[R_MANUF] = "couldn't get manufacturer",    [R_MODEL] = "couldn't get model",
+	[R_REV] = "couldn't get revision",          [R_IDS] = "couldn't get IDs",
+	[R_CARD] = "couldn't get card status",      [R_MSISDN] = "couldn't get MSISDN",
+	[R_ICCID] = "couldn't get ICCID",           [R_IMSI] = "couldn't get IMSI",
 	[R_OPMODE] = "couldn't get operating mode",
 };
 
@@ -62,7 +73,8 @@ static void setup(struct info *in, uint8_t dms, uint8_t uim)
 	static const struct {
 		const struct qmi_msg_def *req, *resp;
 	} defs[R_N] = {
-		[R_MANUF] = { &qmi_dms_get_manufacturer_req_def, &qmi_dms_get_manufacturer_resp_def },
+		[R_MANUF] = { &qmi_dms_get_manufacturer_req_def,
+			      &qmi_dms_get_manufacturer_resp_def },
 		[R_MODEL] = { &qmi_dms_get_model_req_def, &qmi_dms_get_model_resp_def },
 		[R_REV] = { &qmi_dms_get_revision_req_def, &qmi_dms_get_revision_resp_def },
 		[R_IDS] = { &qmi_dms_get_ids_req_def, &qmi_dms_get_ids_resp_def },
@@ -75,8 +87,8 @@ static void setup(struct info *in, uint8_t dms, uint8_t uim)
 	};
 	void *resp[R_N] = {
 		[R_MANUF] = &in->manuf, [R_MODEL] = &in->model, [R_REV] = &in->rev,
-		[R_IDS] = &in->ids, [R_CARD] = &in->card, [R_MSISDN] = &in->msisdn,
-		[R_ICCID] = &in->iccid, [R_IMSI] = &in->imsi, [R_OPMODE] = &in->opmode,
+		[R_IDS] = &in->ids,     [R_CARD] = &in->card,   [R_MSISDN] = &in->msisdn,
+		[R_ICCID] = &in->iccid, [R_IMSI] = &in->imsi,   [R_OPMODE] = &in->opmode,
 	};
 
 	for (int i = 0; i < R_N; i++) {
@@ -120,8 +132,9 @@ static void human_card(struct qcli *cli, const struct info *in)
 	if (!ok(r))
 		return;
 	fprintf(cli->out, "[%s] SIM card:\n\tCard state: '%s'\n", cli->devname,
-		qcli_card_state_str(in->card.has_card_status ?
-				    qcli_primary_card(&in->card.card_status) : NULL,
+		qcli_card_state_str(in->card.has_card_status
+					    ? qcli_primary_card(&in->card.card_status)
+					    : NULL,
 				    buf, sizeof(buf)));
 }
 
@@ -148,9 +161,12 @@ static void human(struct qcli *cli, const struct info *in)
 			"\t   IMEI: '%s'\n"
 			"\t   MEID: '%s'\n",
 			cli->devname,
-			qcli_esc(qcli_unknown(in->ids.has_esn, in->ids.esn), esc[0], sizeof(esc[0])),
-			qcli_esc(qcli_unknown(in->ids.has_imei, in->ids.imei), esc[1], sizeof(esc[1])),
-			qcli_esc(qcli_unknown(in->ids.has_meid, in->ids.meid), esc[2], sizeof(esc[2])));
+			qcli_esc(qcli_unknown(in->ids.has_esn, in->ids.esn), esc[0],
+				 sizeof(esc[0])),
+			qcli_esc(qcli_unknown(in->ids.has_imei, in->ids.imei), esc[1],
+				 sizeof(esc[1])),
+			qcli_esc(qcli_unknown(in->ids.has_meid, in->ids.meid), esc[2],
+				 sizeof(esc[2])));
 		if (in->ids.has_imei_sv)
 			fprintf(cli->out, "\tIMEI SV: '%s'\n",
 				qcli_esc(in->ids.imei_sv, esc[0], sizeof(esc[0])));
@@ -167,8 +183,8 @@ static void human(struct qcli *cli, const struct info *in)
 		const struct qmi_dms_get_operating_mode_resp *m = &in->opmode;
 
 		fprintf(cli->out, "[%s] Operating mode retrieved:\n\tMode: '%s'\n", cli->devname,
-			m->has_mode ? QCLI_ENUM(qmi_dms_operating_mode_name(m->mode), m->mode) :
-				      "unknown");
+			m->has_mode ? QCLI_ENUM(qmi_dms_operating_mode_name(m->mode), m->mode)
+				    : "unknown");
 		if (m->has_offline_reason && (m->mode == QMI_DMS_OPERATING_MODE_OFFLINE ||
 					      m->mode == QMI_DMS_OPERATING_MODE_LOW_POWER))
 			fprintf(cli->out, "\tReason: '%s'\n",
@@ -191,9 +207,15 @@ static void json_string(struct qcli *cli, const struct qcli_req *r, const char *
 static void json(struct qcli *cli, const struct info *in)
 {
 	static const char *const keys[R_N] = {
-		[R_MANUF] = "manufacturer", [R_MODEL] = "model", [R_REV] = "revision",
-		[R_IDS] = "ids", [R_CARD] = "sim", [R_MSISDN] = "msisdn", [R_ICCID] = "iccid",
-		[R_IMSI] = "imsi", [R_OPMODE] = "operating_mode",
+		[R_MANUF] = "manufacturer",
+		[R_MODEL] = "model",
+		[R_REV] = "revision",
+		[R_IDS] = "ids",
+		[R_CARD] = "sim",
+		[R_MSISDN] = "msisdn",
+		[R_ICCID] = "iccid",
+		[R_IMSI] = "imsi",
+		[R_OPMODE] = "operating_mode",
 	};
 	const struct qcli_req *r = in->req;
 	struct qcli_json *j = cli->js;
@@ -208,12 +230,14 @@ static void json(struct qcli *cli, const struct info *in)
 	json_string(cli, &r[R_IDS], "meid", in->ids.has_meid, in->ids.meid);
 	json_string(cli, &r[R_IDS], "imei_sv", in->ids.has_imei_sv, in->ids.imei_sv);
 	if (ok(&r[R_CARD])) {
-		const struct qmi_uim_card *card = in->card.has_card_status ?
-			qcli_primary_card(&in->card.card_status) : NULL;
+		const struct qmi_uim_card *card = in->card.has_card_status
+							  ? qcli_primary_card(&in->card.card_status)
+							  : NULL;
 
 		qcli_json_obj_begin(j, "sim");
 		qcli_json_str(j, "card_state", qcli_card_state_str(card, buf, sizeof(buf)));
-		qcli_json_bool(j, "present", card && card->card_state == QMI_UIM_CARD_STATE_PRESENT);
+		qcli_json_bool(j, "present",
+			       card && card->card_state == QMI_UIM_CARD_STATE_PRESENT);
 		qcli_json_obj_end(j);
 	} else {
 		qcli_json_null(j, "sim");

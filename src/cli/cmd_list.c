@@ -88,8 +88,10 @@ int qcli_cmd_list(struct qcli *cli, int argc, char **argv)
 	qusb_quirks_init(&q);
 	r = qusb_quirks_load_default(&q, cli->quirks_file, quirk_err, cli);
 	if (r < 0)
-		fprintf(cli->err, "qmiusb: cannot load the shipped quirks table: %s; using the "
-			"generic rule only%s%s%s\n", strerror(-r), cli->quirks_file ? " (" : "",
+		fprintf(cli->err,
+			"qmiusb: cannot load the shipped quirks table: %s; using the "
+			"generic rule only%s%s%s\n",
+			strerror(-r), cli->quirks_file ? " (" : "",
 			cli->quirks_file ? cli->quirks_file : "",
 			cli->quirks_file ? " not loaded either)" : "");
 	r = qusb_scan(filtered ? &sel : NULL, &q, &v, &n, err, sizeof(err));

@@ -25,7 +25,8 @@ static int show(struct qcli *cli, uint8_t dms)
 	if (cli->js) {
 		qcli_json_obj_begin(cli->js, "operating_mode");
 		qcli_json_str(cli->js, "mode",
-			      m.has_mode ? qmi_enum_name(&qmi_enum_dms_operating_mode, m.mode) : NULL);
+			      m.has_mode ? qmi_enum_name(&qmi_enum_dms_operating_mode, m.mode)
+					 : NULL);
 		if (m.has_offline_reason)
 			qcli_json_str(cli->js, "offline_reason",
 				      qcli_mask_str(&qmi_enum_dms_offline_reason, m.offline_reason,
@@ -65,8 +66,10 @@ int qcli_cmd_mode(struct qcli *cli, int argc, char **argv)
 			if (!strcmp(argv[first], settable[i]))
 				qmi_enum_value(&qmi_enum_dms_operating_mode, settable[i], &mode);
 		if (mode < 0)
-			return qcli_usage_error(cli, "mode: unknown mode '%s' (online, low-power, "
-						"offline, reset)", argv[first]);
+			return qcli_usage_error(cli,
+						"mode: unknown mode '%s' (online, low-power, "
+						"offline, reset)",
+						argv[first]);
 	}
 	rc = qcli_session_open(cli);
 	if (rc)

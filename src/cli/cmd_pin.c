@@ -17,13 +17,20 @@
 #include "qmi/errors.h"
 #include "qmi/messages.h"
 
-enum op { OP_STATUS, OP_VERIFY, OP_UNBLOCK, OP_CHANGE, OP_ENABLE, OP_DISABLE };
+enum op {
+	OP_STATUS,
+	OP_VERIFY,
+	OP_UNBLOCK,
+	OP_CHANGE,
+	OP_ENABLE,
+	OP_DISABLE
+};
 
 static const struct {
 	const char *word;
 	int nargs;
-	const char *what;  /* qmicli's failure phrase */
-	const char *done;  /* qmicli's success line */
+	const char *what; /* qmicli's failure phrase */
+	const char *done; /* qmicli's success line */
 } ops[] = {
 	[OP_STATUS] = { "status", 0, "couldn't get PIN status", NULL },
 	[OP_VERIFY] = { "verify", 1, "couldn't verify PIN", "PIN verified successfully" },
@@ -232,8 +239,8 @@ static int change(struct qcli *cli, enum op op, bool have_uim, uint8_t uim, char
 	/* The session is zeroed: primary GW provisioning, no AID. */
 	if (!have_uim) {
 		rc = op == OP_VERIFY ? verify_dms(cli, args[0])
-				     : qcli_fail(cli, QCLI_EXIT_QMI, "%s: the modem has no UIM service",
-						 ops[op].what);
+				     : qcli_fail(cli, QCLI_EXIT_QMI,
+						 "%s: the modem has no UIM service", ops[op].what);
 		goto out;
 	}
 	if (op == OP_ENABLE || op == OP_DISABLE)
@@ -280,7 +287,7 @@ int qcli_cmd_pin(struct qcli *cli, int argc, char **argv)
 	n = argc - first;
 	if (!n)
 		return qcli_usage_error(cli, "pin: missing operation (status, verify, unblock, "
-					"change, enable, disable)");
+					     "change, enable, disable)");
 	for (op = OP_STATUS; op <= OP_DISABLE; op++)
 		if (!strcmp(argv[first], ops[op].word))
 			break;

@@ -13,12 +13,18 @@
 #include "qmi/errors.h"
 #include "qmi/messages.h"
 
-enum op { OP_LIST, OP_SHOW, OP_CREATE, OP_MODIFY, OP_DELETE };
+enum op {
+	OP_LIST,
+	OP_SHOW,
+	OP_CREATE,
+	OP_MODIFY,
+	OP_DELETE
+};
 
 static const struct {
 	const char *word;
-	bool index;       /* takes a profile number */
-	bool settings;    /* takes --apn etc. */
+	bool index;    /* takes a profile number */
+	bool settings; /* takes --apn etc. */
 	const char *what;
 } ops[] = {
 	[OP_LIST] = { "list", false, false, "couldn't get profile list" },
@@ -39,10 +45,19 @@ struct settings {
 static const char *ds_profile_error(uint16_t e)
 {
 	static const char *const names[] = {
-		"unknown", "fail", "invalid-handle", "invalid-operation", "invalid-profile-type",
-		"invalid-profile-number", "invalid-profile-id", "invalid-argument",
-		"registry-not-initialized", "invalid-parameter-length", "list-end",
-		"invalid-subscription-id", "invalid-profile-family",
+		"unknown",
+		"fail",
+		"invalid-handle",
+		"invalid-operation",
+		"invalid-profile-type",
+		"invalid-profile-number",
+		"invalid-profile-id",
+		"invalid-argument",
+		"registry-not-initialized",
+		"invalid-parameter-length",
+		"list-end",
+		"invalid-subscription-id",
+		"invalid-profile-family",
 	};
 
 	return e < sizeof(names) / sizeof(names[0]) ? names[e] : NULL;
@@ -74,12 +89,15 @@ static void print_settings(struct qcli *cli, unsigned index, const char *name,
 		qcli_json_str(cli->js, "type", "3gpp");
 		qcli_json_str(cli->js, "name", name);
 		qcli_json_str(cli->js, "apn", s->has_apn ? s->apn : NULL);
-		qcli_json_str(cli->js, "pdp_type", s->has_pdp_type ?
-			      qmi_enum_name(&qmi_enum_wds_pdp_type, s->pdp_type) : NULL);
+		qcli_json_str(cli->js, "pdp_type",
+			      s->has_pdp_type ? qmi_enum_name(&qmi_enum_wds_pdp_type, s->pdp_type)
+					      : NULL);
 		qcli_json_str(cli->js, "username", s->has_username ? s->username : NULL);
 		qcli_json_bool(cli->js, "password_set", s->has_password && s->password[0]);
-		qcli_json_str(cli->js, "auth", s->has_auth ?
-			      qcli_mask_str(&qmi_enum_wds_auth, s->auth, buf, sizeof(buf)) : NULL);
+		qcli_json_str(cli->js, "auth",
+			      s->has_auth
+				      ? qcli_mask_str(&qmi_enum_wds_auth, s->auth, buf, sizeof(buf))
+				      : NULL);
 		qcli_json_obj_end(cli->js);
 		return;
 	}
@@ -162,8 +180,10 @@ static int list(struct qcli *cli, uint8_t wds)
 	if (cli->js)
 		qcli_json_uint(cli->js, "default", d.index);
 	else
-		fprintf(cli->out, "Default profile number retrieved:\n"
-			"\tDefault profile number: '%u'\n", d.index);
+		fprintf(cli->out,
+			"Default profile number retrieved:\n"
+			"\tDefault profile number: '%u'\n",
+			d.index);
 	return QCLI_EXIT_OK;
 }
 
@@ -187,28 +207,28 @@ static int show(struct qcli *cli, uint8_t wds, unsigned index)
 }
 
 /* Create and Modify have the same settings TLVs under the same names. */
-#define FILL(q, st)                                                                         \
-	do {                                                                                \
-		if ((st)->name) {                                                           \
-			(q).has_profile_name = true;                                        \
-			snprintf((q).profile_name, sizeof((q).profile_name), "%s", (st)->name); \
-		}                                                                           \
-		if ((st)->apn) {                                                            \
-			(q).has_apn = true;                                                 \
-			snprintf((q).apn, sizeof((q).apn), "%s", (st)->apn);                \
-		}                                                                           \
-		if ((st)->user) {                                                           \
-			(q).has_username = true;                                            \
-			snprintf((q).username, sizeof((q).username), "%s", (st)->user);     \
-		}                                                                           \
-		if ((st)->password) {                                                       \
-			(q).has_password = true;                                            \
-			snprintf((q).password, sizeof((q).password), "%s", (st)->password); \
-		}                                                                           \
-		(q).has_pdp_type = (st)->has_pdp;                                           \
-		(q).pdp_type = (st)->pdp;                                                   \
-		(q).has_auth = (st)->has_auth;                                              \
-		(q).auth = (st)->auth;                                                      \
+#define FILL(q, st)                                                                                \
+	do {                                                                                       \
+		if ((st)->name) {                                                                  \
+			(q).has_profile_name = true;                                               \
+			snprintf((q).profile_name, sizeof((q).profile_name), "%s", (st)->name);    \
+		}                                                                                  \
+		if ((st)->apn) {                                                                   \
+			(q).has_apn = true;                                                        \
+			snprintf((q).apn, sizeof((q).apn), "%s", (st)->apn);                       \
+		}                                                                                  \
+		if ((st)->user) {                                                                  \
+			(q).has_username = true;                                                   \
+			snprintf((q).username, sizeof((q).username), "%s", (st)->user);            \
+		}                                                                                  \
+		if ((st)->password) {                                                              \
+			(q).has_password = true;                                                   \
+			snprintf((q).password, sizeof((q).password), "%s", (st)->password);        \
+		}                                                                                  \
+		(q).has_pdp_type = (st)->has_pdp;                                                  \
+		(q).pdp_type = (st)->pdp;                                                          \
+		(q).has_auth = (st)->has_auth;                                                     \
+		(q).auth = (st)->auth;                                                             \
 	} while (0)
 
 static int create(struct qcli *cli, uint8_t wds, const struct settings *st)
@@ -231,8 +251,8 @@ static int create(struct qcli *cli, uint8_t wds, const struct settings *st)
 				 ops[OP_CREATE].what);
 	if (cli->js) {
 		qcli_json_obj_begin(cli->js, "created");
-		qcli_json_str(cli->js, "type", qmi_enum_name(&qmi_enum_wds_profile_type,
-							     r.profile.type));
+		qcli_json_str(cli->js, "type",
+			      qmi_enum_name(&qmi_enum_wds_profile_type, r.profile.type));
 		qcli_json_uint(cli->js, "index", r.profile.index);
 		qcli_json_obj_end(cli->js);
 		return QCLI_EXIT_OK;
@@ -301,16 +321,24 @@ static int parse_auth(const char *s, uint8_t *out)
 	return 0;
 }
 
-enum { O_HELP = 1, O_NAME, O_APN, O_PDP, O_AUTH, O_USER, O_PASSWORD };
+enum {
+	O_HELP = 1,
+	O_NAME,
+	O_APN,
+	O_PDP,
+	O_AUTH,
+	O_USER,
+	O_PASSWORD
+};
 
 /* Options may come before or after the operands. Returns -1 to go on, else an exit code. */
 static int parse(struct qcli *cli, int argc, char **argv, struct settings *st, char **pos,
 		 int *npos)
 {
 	static const struct qcli_optdef opts[] = {
-		{ 'h', "help", false, O_HELP }, { 0, "name", true, O_NAME },
-		{ 0, "apn", true, O_APN }, { 0, "pdp-type", true, O_PDP },
-		{ 0, "auth", true, O_AUTH }, { 0, "user", true, O_USER },
+		{ 'h', "help", false, O_HELP },      { 0, "name", true, O_NAME },
+		{ 0, "apn", true, O_APN },           { 0, "pdp-type", true, O_PDP },
+		{ 0, "auth", true, O_AUTH },         { 0, "user", true, O_USER },
 		{ 0, "password", true, O_PASSWORD }, { 0, NULL, false, 0 },
 	};
 	struct qcli_optscan s;
@@ -334,20 +362,32 @@ static int parse(struct qcli *cli, int argc, char **argv, struct settings *st, c
 		case O_HELP:
 			qcli_print_command_help(cli->out, cli->prog, cli->cmd);
 			return QCLI_EXIT_OK;
-		case O_NAME: st->name = s.arg; break;
-		case O_APN: st->apn = s.arg; break;
-		case O_USER: st->user = s.arg; break;
-		case O_PASSWORD: st->password = s.arg; break;
+		case O_NAME:
+			st->name = s.arg;
+			break;
+		case O_APN:
+			st->apn = s.arg;
+			break;
+		case O_USER:
+			st->user = s.arg;
+			break;
+		case O_PASSWORD:
+			st->password = s.arg;
+			break;
 		case O_PDP:
 			if (parse_pdp(s.arg, &st->pdp) < 0)
-				return qcli_usage_error(cli, "profile: unknown --pdp-type '%s' (ipv4, "
-							"ipv6, ipv4v6, ppp, non-ip)", s.arg);
+				return qcli_usage_error(cli,
+							"profile: unknown --pdp-type '%s' (ipv4, "
+							"ipv6, ipv4v6, ppp, non-ip)",
+							s.arg);
 			st->has_pdp = true;
 			break;
 		case O_AUTH:
 			if (parse_auth(s.arg, &st->auth) < 0)
-				return qcli_usage_error(cli, "profile: unknown --auth '%s' (none, pap, "
-							"chap, both)", s.arg);
+				return qcli_usage_error(cli,
+							"profile: unknown --auth '%s' (none, pap, "
+							"chap, both)",
+							s.arg);
 			st->has_auth = true;
 			break;
 		default:
@@ -371,25 +411,26 @@ int qcli_cmd_profile(struct qcli *cli, int argc, char **argv)
 		return rc;
 	if (!npos)
 		return qcli_usage_error(cli, "profile: missing operation (list, show, create, "
-					"modify, delete)");
+					     "modify, delete)");
 	for (op = OP_LIST; op <= OP_DELETE; op++)
 		if (!strcmp(pos[0], ops[op].word))
 			break;
 	if (op > OP_DELETE)
 		return qcli_usage_error(cli, "profile: unknown operation '%s'", pos[0]);
 	if (ops[op].index != (npos == 2))
-		return qcli_usage_error(cli, ops[op].index ? "profile %s needs a profile number"
-							   : "profile %s takes no profile number",
+		return qcli_usage_error(cli,
+					ops[op].index ? "profile %s needs a profile number"
+						      : "profile %s takes no profile number",
 					ops[op].word);
 	if (ops[op].index && (qcli_parse_uint(pos[1], 255, &index) < 0 || !index))
 		return qcli_usage_error(cli, "profile: bad profile number '%s'", pos[1]);
-	if (!ops[op].settings && (st.name || st.apn || st.user || st.password || st.has_pdp ||
-				  st.has_auth))
+	if (!ops[op].settings &&
+	    (st.name || st.apn || st.user || st.password || st.has_pdp || st.has_auth))
 		return qcli_usage_error(cli, "profile %s takes no settings", ops[op].word);
-	if (op == OP_MODIFY && !(st.name || st.apn || st.user || st.password || st.has_pdp ||
-				 st.has_auth))
+	if (op == OP_MODIFY &&
+	    !(st.name || st.apn || st.user || st.password || st.has_pdp || st.has_auth))
 		return qcli_usage_error(cli, "profile modify: nothing to change (--apn, --name, "
-					"--pdp-type, --auth, --user, --password)");
+					     "--pdp-type, --auth, --user, --password)");
 	rc = qcli_session_open(cli);
 	if (rc)
 		return rc;

@@ -27,23 +27,26 @@
 #include <unistd.h>
 
 enum {
-	OPT_HELP = 1, OPT_DEV, OPT_SOCKET, OPT_USER, OPT_GROUP, OPT_EMPTY, OPT_NO_EXIT, OPT_GRACE,
-	OPT_KEEP, OPT_PUBLISH, OPT_VERBOSE,
+	OPT_HELP = 1,
+	OPT_DEV,
+	OPT_SOCKET,
+	OPT_USER,
+	OPT_GROUP,
+	OPT_EMPTY,
+	OPT_NO_EXIT,
+	OPT_GRACE,
+	OPT_KEEP,
+	OPT_PUBLISH,
+	OPT_VERBOSE,
 };
 
 static const struct qcli_optdef proxy_opts[] = {
-	{ 'h', "help", false, OPT_HELP },
-	{ 'd', "device", true, OPT_DEV },
-	{ 0, "socket", true, OPT_SOCKET },
-	{ 0, "allow-user", true, OPT_USER },
-	{ 0, "allow-group", true, OPT_GROUP },
-	{ 0, "empty-timeout", true, OPT_EMPTY },
-	{ 0, "no-exit", false, OPT_NO_EXIT },
-	{ 0, "cid-grace", true, OPT_GRACE },
-	{ 0, "keep-cids", false, OPT_KEEP },
-	{ 0, "publish", true, OPT_PUBLISH },
-	{ 'v', "verbose", false, OPT_VERBOSE },
-	{ 0, NULL, false, 0 },
+	{ 'h', "help", false, OPT_HELP },       { 'd', "device", true, OPT_DEV },
+	{ 0, "socket", true, OPT_SOCKET },      { 0, "allow-user", true, OPT_USER },
+	{ 0, "allow-group", true, OPT_GROUP },  { 0, "empty-timeout", true, OPT_EMPTY },
+	{ 0, "no-exit", false, OPT_NO_EXIT },   { 0, "cid-grace", true, OPT_GRACE },
+	{ 0, "keep-cids", false, OPT_KEEP },    { 0, "publish", true, OPT_PUBLISH },
+	{ 'v', "verbose", false, OPT_VERBOSE }, { 0, NULL, false, 0 },
 };
 
 /* "5", "0.2": seconds with up to millisecond precision. */
@@ -74,7 +77,8 @@ static int serve(struct qcli *cli, struct qprx_server_opts *o, const char *publi
 
 	ret = qb_loop_new(&loop, QB_LOOP_AUTO);
 	if (ret < 0) {
-		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "proxy: no event loop: %s", qb_strerror(-ret));
+		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "proxy: no event loop: %s",
+			       qb_strerror(-ret));
 		goto out;
 	}
 	/* Signals become loop events, so the releases at exit run like everything else. */
@@ -90,10 +94,12 @@ static int serve(struct qcli *cli, struct qprx_server_opts *o, const char *publi
 	if (ret < 0) {
 		/* As every command that opens the device: a -d value that names nothing usable is
 		 * a usage error, a modem that is not there a device error (not "unplugged"). */
-		rc = qcli_fail(cli, ret == -ETIMEDOUT ? QCLI_EXIT_TIMEOUT
-				    : ret == -EINVAL  ? QCLI_EXIT_USAGE
-						      : QCLI_EXIT_DEVICE,
-			       "proxy: couldn't open %s: %s", cli->device ? cli->device : "a QMI modem",
+		rc = qcli_fail(cli,
+			       ret == -ETIMEDOUT ? QCLI_EXIT_TIMEOUT
+			       : ret == -EINVAL  ? QCLI_EXIT_USAGE
+						 : QCLI_EXIT_DEVICE,
+			       "proxy: couldn't open %s: %s",
+			       cli->device ? cli->device : "a QMI modem",
 			       cli->open_err[0] ? cli->open_err : qb_strerror(-ret));
 		goto out;
 	}
@@ -111,7 +117,8 @@ static int serve(struct qcli *cli, struct qprx_server_opts *o, const char *publi
 	ret = qprx_server_new(&srv, loop, dev, o);
 	if (ret < 0) {
 		rc = qcli_fail(cli, ret == -EADDRINUSE ? QCLI_EXIT_DEVICE : QCLI_EXIT_FAILURE,
-			       "proxy: couldn't listen on @%s: %s%s", o->socket_name, qb_strerror(-ret),
+			       "proxy: couldn't listen on @%s: %s%s", o->socket_name,
+			       qb_strerror(-ret),
 			       ret == -EADDRINUSE ? " (another proxy runs)" : "");
 		goto out;
 	}
@@ -120,8 +127,8 @@ static int serve(struct qcli *cli, struct qprx_server_opts *o, const char *publi
 	fflush(cli->err);
 	ret = qb_loop_run(loop);
 	if (qmi_dev_closed(dev))
-		rc = qcli_fail(cli, qcli_exit_for_errno(qmi_dev_closed(dev)), "proxy: device lost: %s",
-			       qb_strerror(-qmi_dev_closed(dev)));
+		rc = qcli_fail(cli, qcli_exit_for_errno(qmi_dev_closed(dev)),
+			       "proxy: device lost: %s", qb_strerror(-qmi_dev_closed(dev)));
 	else if (ret < 0)
 		rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "proxy: event loop: %s", qb_strerror(-ret));
 	else if (sig.signo)
@@ -172,7 +179,8 @@ static int proxy_main(struct qcli *cli, int argc, char **argv)
 			break;
 		case OPT_EMPTY:
 			if (parse_secs_ms(s.arg, &ms) < 0)
-				return qcli_usage_error(cli, "proxy: bad --empty-timeout '%s'", s.arg);
+				return qcli_usage_error(cli, "proxy: bad --empty-timeout '%s'",
+							s.arg);
 			o.empty_timeout_ms = ms;
 			break;
 		case OPT_NO_EXIT:

@@ -17,10 +17,14 @@ static const struct {
 	const char *word;
 	uint16_t bit;
 } mode_words[] = {
-	{ "gsm", QMI_NAS_RAT_MODE_PREF_GSM },   { "2g", QMI_NAS_RAT_MODE_PREF_GSM },
-	{ "umts", QMI_NAS_RAT_MODE_PREF_UMTS }, { "3g", QMI_NAS_RAT_MODE_PREF_UMTS },
-	{ "lte", QMI_NAS_RAT_MODE_PREF_LTE },   { "4g", QMI_NAS_RAT_MODE_PREF_LTE },
-	{ "5g", QMI_NAS_RAT_MODE_PREF_5GNR },   { "5gnr", QMI_NAS_RAT_MODE_PREF_5GNR },
+	{ "gsm", QMI_NAS_RAT_MODE_PREF_GSM },
+	{ "2g", QMI_NAS_RAT_MODE_PREF_GSM },
+	{ "umts", QMI_NAS_RAT_MODE_PREF_UMTS },
+	{ "3g", QMI_NAS_RAT_MODE_PREF_UMTS },
+	{ "lte", QMI_NAS_RAT_MODE_PREF_LTE },
+	{ "4g", QMI_NAS_RAT_MODE_PREF_LTE },
+	{ "5g", QMI_NAS_RAT_MODE_PREF_5GNR },
+	{ "5gnr", QMI_NAS_RAT_MODE_PREF_5GNR },
 	{ "cdma-1x", QMI_NAS_RAT_MODE_PREF_CDMA_1X },
 	{ "cdma-1xevdo", QMI_NAS_RAT_MODE_PREF_CDMA_1XEVDO },
 	{ "td-scdma", QMI_NAS_RAT_MODE_PREF_TD_SCDMA },
@@ -101,16 +105,17 @@ static void show_pref(struct qcli *cli,
 	if (cli->js) {
 		qcli_json_obj_begin(cli->js, "preference");
 		if (p->has_mode_preference)
-			qcli_json_str(cli->js, "modes", qcli_mask_str(&qmi_enum_nas_rat_mode_pref,
-								      p->mode_preference, buf,
-								      sizeof(buf)));
+			qcli_json_str(cli->js, "modes",
+				      qcli_mask_str(&qmi_enum_nas_rat_mode_pref, p->mode_preference,
+						    buf, sizeof(buf)));
 		if (p->has_band_preference)
 			qcli_json_str(cli->js, "band_preference",
-				      qcli_mask_str(&qmi_enum_nas_band_pref, p->band_preference, buf,
-						    sizeof(buf)));
+				      qcli_mask_str(&qmi_enum_nas_band_pref, p->band_preference,
+						    buf, sizeof(buf)));
 		if (p->has_roaming_preference)
 			qcli_json_str(cli->js, "roaming_preference",
-				      qmi_enum_name(&qmi_enum_nas_roaming_pref, p->roaming_preference));
+				      qmi_enum_name(&qmi_enum_nas_roaming_pref,
+						    p->roaming_preference));
 		if (p->has_lte_band_preference) {
 			qcli_json_arr_begin(cli->js, "lte_bands");
 			for (unsigned b = 0; b < 64; b++)
@@ -142,7 +147,8 @@ static void show_pref(struct qcli *cli,
 				      sizeof(buf)));
 	if (p->has_roaming_preference)
 		fprintf(cli->out, "\tRoaming preference: '%s'\n",
-			qcli_name(qmi_enum_name(&qmi_enum_nas_roaming_pref, p->roaming_preference)));
+			qcli_name(
+				qmi_enum_name(&qmi_enum_nas_roaming_pref, p->roaming_preference)));
 	if (p->has_network_selection)
 		fprintf(cli->out, "\tNetwork selection preference: '%s'\n",
 			qcli_name(qmi_enum_name(&qmi_enum_nas_network_selection_pref,
@@ -241,19 +247,23 @@ static void show_cell(struct qcli *cli, const struct qmi_nas_get_cell_location_i
 	fprintf(cli->out, "[%s] Successfully got cell location info\n", cli->devname);
 	if (c->has_lte_info) {
 		plmn_str(l->plmn, mcc, mnc);
-		fprintf(cli->out, "Intrafrequency LTE Info\n\tUE In Idle: '%s'\n\tPLMN: '%s%s'\n"
+		fprintf(cli->out,
+			"Intrafrequency LTE Info\n\tUE In Idle: '%s'\n\tPLMN: '%s%s'\n"
 			"\tTracking Area Code: '%u'\n\tGlobal Cell ID: '%u'\n"
 			"\tEUTRA Absolute RF Channel Number: '%u'\n\tServing Cell ID: '%u'\n",
 			l->ue_in_idle ? "yes" : "no", mcc, mnc, l->tac, l->global_cell_id,
 			l->earfcn, l->serving_cell_id);
 		if (l->ue_in_idle)
-			fprintf(cli->out, "\tCell Reselection Priority: '%u'\n"
+			fprintf(cli->out,
+				"\tCell Reselection Priority: '%u'\n"
 				"\tS Non Intra Search Threshold: '%u'\n"
 				"\tServing Cell Low Threshold: '%u'\n"
-				"\tS Intra Search Threshold: '%u'\n", l->reselection_priority,
-				l->s_non_intra_search, l->serving_low_threshold, l->s_intra_search);
+				"\tS Intra Search Threshold: '%u'\n",
+				l->reselection_priority, l->s_non_intra_search,
+				l->serving_low_threshold, l->s_intra_search);
 		for (unsigned i = 0; i < l->n_cells; i++) {
-			fprintf(cli->out, "\tCell [%u]:\n\t\tPhysical Cell ID: '%u'\n"
+			fprintf(cli->out,
+				"\tCell [%u]:\n\t\tPhysical Cell ID: '%u'\n"
 				"\t\tRSRQ: '%.1f' dB\n\t\tRSRP: '%.1f' dBm\n\t\tRSSI: '%.1f' dBm\n",
 				i, l->cells[i].pci, l->cells[i].rsrq * 0.1, l->cells[i].rsrp * 0.1,
 				l->cells[i].rssi * 0.1);
@@ -294,13 +304,19 @@ static int show(struct qcli *cli, uint8_t nas, uint8_t dms)
 	return QCLI_EXIT_OK;
 }
 
-enum { O_HELP = 1, O_MODES, O_LTE_BANDS };
+enum {
+	O_HELP = 1,
+	O_MODES,
+	O_LTE_BANDS
+};
 
 int qcli_cmd_radio(struct qcli *cli, int argc, char **argv)
 {
 	static const struct qcli_optdef opts[] = {
-		{ 'h', "help", false, O_HELP }, { 0, "modes", true, O_MODES },
-		{ 0, "lte-bands", true, O_LTE_BANDS }, { 0, NULL, false, 0 },
+		{ 'h', "help", false, O_HELP },
+		{ 0, "modes", true, O_MODES },
+		{ 0, "lte-bands", true, O_LTE_BANDS },
+		{ 0, NULL, false, 0 },
 	};
 	struct qmi_nas_set_system_selection_preference_req q = { 0 };
 	struct qcli_optscan s;
@@ -329,13 +345,17 @@ int qcli_cmd_radio(struct qcli *cli, int argc, char **argv)
 		}
 		if (id == O_MODES) {
 			if (parse_modes(s.arg, &q.mode_preference) < 0)
-				return qcli_usage_error(cli, "radio: bad --modes '%s' (e.g. lte,5g; "
-							"gsm, umts, lte, 5g)", s.arg);
+				return qcli_usage_error(cli,
+							"radio: bad --modes '%s' (e.g. lte,5g; "
+							"gsm, umts, lte, 5g)",
+							s.arg);
 			q.has_mode_preference = true;
 		} else if (id == O_LTE_BANDS) {
 			if (parse_bands(s.arg, &q.lte_band_preference) < 0)
-				return qcli_usage_error(cli, "radio: bad --lte-bands '%s' (e.g. "
-							"1,3,7,20)", s.arg);
+				return qcli_usage_error(cli,
+							"radio: bad --lte-bands '%s' (e.g. "
+							"1,3,7,20)",
+							s.arg);
 			q.has_lte_band_preference = true;
 		} else {
 			return qcli_usage_error(cli, "radio: %s option '%s'",

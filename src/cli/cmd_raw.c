@@ -83,11 +83,15 @@ int qcli_cmd_raw(struct qcli *cli, int argc, char **argv)
 	if (argc - first < 2)
 		return qcli_usage_error(cli, "raw needs SERVICE and MSGID (e.g. 'raw dms 0x25')");
 	if (qcli_parse_service(argv[first], &svc))
-		return qcli_usage_error(cli, "raw: unknown service '%s' (a name like dms or a "
-					     "number)", argv[first]);
+		return qcli_usage_error(cli,
+					"raw: unknown service '%s' (a name like dms or a "
+					"number)",
+					argv[first]);
 	if (qcli_parse_uint(argv[first + 1], 0xFFFF, &msg_id))
-		return qcli_usage_error(cli, "raw: invalid message id '%s' (0..0xffff, decimal or "
-					     "0x-hex)", argv[first + 1]);
+		return qcli_usage_error(cli,
+					"raw: invalid message id '%s' (0..0xffff, decimal or "
+					"0x-hex)",
+					argv[first + 1]);
 	n = qcli_parse_hex(argv + first + 2, argc - first - 2, tlvs,
 			   sizeof(tlvs) - QMI_SVC_HDR_LEN);
 	if (n == -EMSGSIZE)
@@ -95,8 +99,9 @@ int qcli_cmd_raw(struct qcli *cli, int argc, char **argv)
 	if (n < 0)
 		return qcli_usage_error(cli, "raw: TLVs must be hex bytes, e.g. \"01 01 00 05\"");
 	if (!tlvs_valid(tlvs, (size_t)n))
-		return qcli_usage_error(cli, "raw: the TLV bytes are not well-formed TLVs (type u8, "
-					     "length u16 little-endian, value)");
+		return qcli_usage_error(cli,
+					"raw: the TLV bytes are not well-formed TLVs (type u8, "
+					"length u16 little-endian, value)");
 	snprintf(what, sizeof(what), "%s message 0x%04lx", svc_label(svc, nb, sizeof(nb)), msg_id);
 
 	rc = qcli_session_open(cli);

@@ -9,7 +9,11 @@
 #include "cli/cli.h"
 #include "qmi/messages.h"
 
-enum { R_INFO, R_STRENGTH, R_N };
+enum {
+	R_INFO,
+	R_STRENGTH,
+	R_N
+};
 
 #define NR5G_NONE ((int16_t)0x8000) /* EN-DC: 5G leg not connected */
 
@@ -60,8 +64,9 @@ static void human_info(struct qcli *cli, const struct qmi_nas_get_signal_info_re
 	if (s->has_wcdma_rscp)
 		fprintf(o, "\tRSCP: '%d dBm'\n", -1 * s->wcdma_rscp);
 	if (s->has_lte)
-		fprintf(o, "LTE:\n\tRSSI: '%d dBm'\n\tRSRQ: '%d dB'\n\tRSRP: '%d dBm'\n"
-			   "\tSNR: '%.1f dB'\n",
+		fprintf(o,
+			"LTE:\n\tRSSI: '%d dBm'\n\tRSRQ: '%d dB'\n\tRSRP: '%d dBm'\n"
+			"\tSNR: '%.1f dB'\n",
 			s->lte.rssi, s->lte.rsrq, s->lte.rsrp, 0.1 * s->lte.snr);
 	if (s->has_tdma)
 		fprintf(o, "TDMA:\n\tRSCP: '%d dBm'\n", s->tdma);
@@ -105,14 +110,15 @@ static void human_strength(struct qcli *cli, const struct qmi_nas_get_signal_str
 	if (s->has_rssi_list) {
 		fprintf(o, "RSSI:\n");
 		for (unsigned i = 0; i < s->n_rssi_list; i++)
-			fprintf(o, "\tNetwork '%s': '%d dBm'\n", radio(s->rssi_list[i].radio_interface),
-				-1 * s->rssi_list[i].rssi);
+			fprintf(o, "\tNetwork '%s': '%d dBm'\n",
+				radio(s->rssi_list[i].radio_interface), -1 * s->rssi_list[i].rssi);
 	}
 	if (s->has_ecio_list) {
 		fprintf(o, "ECIO:\n");
 		for (unsigned i = 0; i < s->n_ecio_list; i++)
 			fprintf(o, "\tNetwork '%s': '%.1f dBm'\n",
-				radio(s->ecio_list[i].radio_interface), -0.5 * s->ecio_list[i].ecio);
+				radio(s->ecio_list[i].radio_interface),
+				-0.5 * s->ecio_list[i].ecio);
 	}
 	if (s->has_io)
 		fprintf(o, "IO: '%d dBm'\n", s->io);
@@ -238,15 +244,15 @@ static void json_strength(struct qcli_json *j, const struct qmi_nas_get_signal_s
 	if (s->has_rssi_list) {
 		qcli_json_arr_begin(j, "rssi_list");
 		for (unsigned i = 0; i < s->n_rssi_list; i++)
-			json_radio_dbm(j, s->rssi_list[i].radio_interface, -1.0 * s->rssi_list[i].rssi,
-				       0);
+			json_radio_dbm(j, s->rssi_list[i].radio_interface,
+				       -1.0 * s->rssi_list[i].rssi, 0);
 		qcli_json_arr_end(j);
 	}
 	if (s->has_ecio_list) {
 		qcli_json_arr_begin(j, "ecio_list");
 		for (unsigned i = 0; i < s->n_ecio_list; i++)
-			json_radio_dbm(j, s->ecio_list[i].radio_interface, -0.5 * s->ecio_list[i].ecio,
-				       1);
+			json_radio_dbm(j, s->ecio_list[i].radio_interface,
+				       -0.5 * s->ecio_list[i].ecio, 1);
 		qcli_json_arr_end(j);
 	}
 	if (s->has_io)
@@ -279,8 +285,10 @@ int qcli_cmd_signal(struct qcli *cli, int argc, char **argv)
 	};
 	struct qcli_req r[R_N] = {
 		[R_INFO] = { .req_def = &qmi_nas_get_signal_info_req_def,
-			     .resp_def = &qmi_nas_get_signal_info_resp_def, .resp = &info },
-		[R_STRENGTH] = { .req_def = &qmi_nas_get_signal_strength_req_def, .req = &mask,
+			     .resp_def = &qmi_nas_get_signal_info_resp_def,
+			     .resp = &info },
+		[R_STRENGTH] = { .req_def = &qmi_nas_get_signal_strength_req_def,
+				 .req = &mask,
 				 .resp_def = &qmi_nas_get_signal_strength_resp_def,
 				 .resp = &strength },
 	};

@@ -40,7 +40,14 @@ static const char sim_usage[] =
 	"                    reachable from the host at those addresses. Implies forward.\n";
 
 enum {
-	OPT_HELP = 1, OPT_GADGET, OPT_UDC, OPT_VID, OPT_PID, OPT_DATA_MODE, OPT_OPNET, OPT_LAYOUT,
+	OPT_HELP = 1,
+	OPT_GADGET,
+	OPT_UDC,
+	OPT_VID,
+	OPT_PID,
+	OPT_DATA_MODE,
+	OPT_OPNET,
+	OPT_LAYOUT,
 	OPT_LIST_LAYOUTS,
 };
 
@@ -50,9 +57,11 @@ static int list_layouts(struct qcli *cli)
 	const struct qsim_layout *l = qsim_layouts(&n);
 
 	for (size_t i = 0; i < n; i++) {
-		fprintf(cli->out, "%-11s %04x:%04x  %s\n", l[i].name, l[i].vid, l[i].pid, l[i].title);
+		fprintf(cli->out, "%-11s %04x:%04x  %s\n", l[i].name, l[i].vid, l[i].pid,
+			l[i].title);
 		if (l[i].qmi_iface < 0)
-			fprintf(cli->out, "            (descriptors only: no QMI function to serve)\n");
+			fprintf(cli->out,
+				"            (descriptors only: no QMI function to serve)\n");
 		fprintf(cli->out, "            source: %s\n", l[i].source);
 	}
 	return QCLI_EXIT_OK;
@@ -80,12 +89,14 @@ static int parse_opnet(struct qcli *cli, const char *arg, struct qsim_faults *f)
 	size_t nslen = colon ? (size_t)(colon - arg) : strlen(arg);
 
 	if (nslen == 0 || nslen >= sizeof(f->opnet_ns))
-		return qcli_usage_error(cli, "sim: --opnet needs a namespace (1..%zu characters): "
-					     "'%s'",
+		return qcli_usage_error(cli,
+					"sim: --opnet needs a namespace (1..%zu characters): "
+					"'%s'",
 					sizeof(f->opnet_ns) - 1, arg);
 	if (colon && (!colon[1] || strlen(colon + 1) >= sizeof(f->opnet_if)))
-		return qcli_usage_error(cli, "sim: --opnet interface name must be 1..%zu "
-					     "characters: '%s'",
+		return qcli_usage_error(cli,
+					"sim: --opnet interface name must be 1..%zu "
+					"characters: '%s'",
 					sizeof(f->opnet_if) - 1, arg);
 	memcpy(f->opnet_ns, arg, nslen);
 	f->opnet_ns[nslen] = '\0';
@@ -139,8 +150,12 @@ static int serve(struct qcli *cli, const struct qsim_gadget_opts *gopts,
 		goto out;
 	}
 	fprintf(cli->out, "gadget ready: %04x:%04x on %s\n",
-		gopts->vid ? gopts->vid : gopts->layout ? gopts->layout->vid : QSIM_GADGET_VID,
-		gopts->pid ? gopts->pid : gopts->layout ? gopts->layout->pid : QSIM_GADGET_PID,
+		gopts->vid      ? gopts->vid
+		: gopts->layout ? gopts->layout->vid
+				: QSIM_GADGET_VID,
+		gopts->pid      ? gopts->pid
+		: gopts->layout ? gopts->layout->pid
+				: QSIM_GADGET_PID,
 		qsim_gadget_udc(g));
 	if (faults->opnet_ns[0]) {
 		struct in_addr a4 = { .s_addr = htonl(QSIM_OPNET_ADDR4) };
@@ -163,9 +178,8 @@ static int serve(struct qcli *cli, const struct qsim_gadget_opts *gopts,
 		sig.signo ? " by " : "", sig.signo ? strsignal(sig.signo) : "",
 		(unsigned long long)st.commands, (unsigned long long)st.responses,
 		(unsigned long long)st.empty_responses, (unsigned long long)st.resp_stalls,
-		(unsigned long long)st.notifications,
-		(unsigned long long)st.data_out, (unsigned long long)st.data_in,
-		(unsigned long long)st.data_dropped);
+		(unsigned long long)st.notifications, (unsigned long long)st.data_out,
+		(unsigned long long)st.data_in, (unsigned long long)st.data_dropped);
 out:
 	qsim_gadget_free(g);
 	qsim_free(sim);
@@ -224,19 +238,25 @@ static int sim_main(struct qcli *cli, int argc, char **argv)
 			else if (strcmp(s.arg, "forward") == 0)
 				data_mode = QSIM_DATA_FORWARD;
 			else
-				return qcli_usage_error(cli, "sim: --data-mode is gateway, reflect or "
-							"forward, not '%s'", s.arg);
+				return qcli_usage_error(cli,
+							"sim: --data-mode is gateway, reflect or "
+							"forward, not '%s'",
+							s.arg);
 			break;
 		case OPT_LIST_LAYOUTS:
 			return list_layouts(cli);
 		case OPT_LAYOUT:
 			gopts.layout = qsim_layout_find(s.arg);
 			if (!gopts.layout)
-				return qcli_usage_error(cli, "sim: no layout '%s' (see sim "
-							"--list-layouts)", s.arg);
+				return qcli_usage_error(cli,
+							"sim: no layout '%s' (see sim "
+							"--list-layouts)",
+							s.arg);
 			if (gopts.layout->qmi_iface < 0)
-				return qcli_usage_error(cli, "sim: layout '%s' has no QMI function to "
-							"serve", s.arg);
+				return qcli_usage_error(cli,
+							"sim: layout '%s' has no QMI function to "
+							"serve",
+							s.arg);
 			break;
 		case OPT_OPNET:
 			rc = parse_opnet(cli, s.arg, &faults);
@@ -251,14 +271,16 @@ static int sim_main(struct qcli *cli, int argc, char **argv)
 	if (s.i < argc)
 		return qcli_usage_error(cli, "sim: unexpected argument '%s'", argv[s.i]);
 	if (!gadget)
-		return qcli_usage_error(cli, "sim: only --gadget is available (the in-process modem "
-					     "is -d sim with any command)");
+		return qcli_usage_error(cli,
+					"sim: only --gadget is available (the in-process modem "
+					"is -d sim with any command)");
 	if (data_mode == QSIM_DATA_FORWARD && !faults.opnet_ns[0])
 		return qcli_usage_error(cli, "sim: --data-mode forward needs --opnet NETNS (where "
 					     "the packets go)");
 	if (faults.opnet_ns[0] && data_mode >= 0 && data_mode != QSIM_DATA_FORWARD)
-		return qcli_usage_error(cli, "sim: --opnet forwards; it cannot go with "
-					     "--data-mode %s",
+		return qcli_usage_error(cli,
+					"sim: --opnet forwards; it cannot go with "
+					"--data-mode %s",
 					data_mode == QSIM_DATA_REFLECT ? "reflect" : "gateway");
 	return serve(cli, &gopts, &faults, data_mode);
 }

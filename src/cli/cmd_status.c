@@ -17,7 +17,12 @@
 #include "qmi/messages.h"
 #include "qmi/strdec.h"
 
-enum { R_CARD, R_SERVING, R_PACKET, R_N };
+enum {
+	R_CARD,
+	R_SERVING,
+	R_PACKET,
+	R_N
+};
 
 struct status {
 	struct qmi_uim_get_card_status_resp card;
@@ -28,15 +33,16 @@ struct status {
 	struct qmi_result uim_result;
 };
 
-static const char *const what[R_N] = { "couldn't get card status",
-				       "couldn't get serving system",
+static const char *const what[R_N] = { "couldn't get card status", "couldn't get serving system",
 				       "couldn't get packet service status" };
 
 /* QmiUimCardApplicationPersonalizationState, as qmicli names it. */
 static const char *perso_state(uint8_t v)
 {
-	static const char *const names[] = { "unknown", "in-progress", "ready", "code-required",
-					     "puk-code-required", "permanently-blocked" };
+	static const char *const names[] = {
+		"unknown",       "in-progress",       "ready",
+		"code-required", "puk-code-required", "permanently-blocked"
+	};
 
 	return v < sizeof(names) / sizeof(names[0]) ? names[v] : "unknown";
 }
@@ -87,10 +93,11 @@ static void human_card(struct qcli *cli, const struct qmi_uim_card_status *cs)
 		for (unsigned k = 0; k < c->n_applications; k++) {
 			const struct qmi_uim_app *a = &c->applications[k];
 
-			fprintf(o, "\tApplication [%u]:\n"
-				   "\t\tApplication type:  '%s (%u)'\n"
-				   "\t\tApplication state: '%s'\n"
-				   "\t\tApplication ID:\n\t\t\t",
+			fprintf(o,
+				"\tApplication [%u]:\n"
+				"\t\tApplication type:  '%s (%u)'\n"
+				"\t\tApplication state: '%s'\n"
+				"\t\tApplication ID:\n\t\t\t",
 				k + 1, qcli_name(qmi_enum_name(&qmi_enum_uim_app_type, a->type)),
 				a->type, qcli_name(qmi_uim_app_state_name(a->state)));
 			for (unsigned b = 0; b < a->n_aid; b++)
@@ -99,10 +106,11 @@ static void human_card(struct qcli *cli, const struct qmi_uim_card_status *cs)
 				perso_state(a->personalization_state));
 			fprintf(o, "\t\tUPIN replaces PIN1: '%s'\n",
 				a->upin_replaces_pin1 ? "yes" : "no");
-			fprintf(o, "\t\tPIN1 state: '%s'\n\t\t\tPIN1 retries: '%u'\n"
-				   "\t\t\tPUK1 retries: '%u'\n"
-				   "\t\tPIN2 state: '%s'\n\t\t\tPIN2 retries: '%u'\n"
-				   "\t\t\tPUK2 retries: '%u'\n",
+			fprintf(o,
+				"\t\tPIN1 state: '%s'\n\t\t\tPIN1 retries: '%u'\n"
+				"\t\t\tPUK1 retries: '%u'\n"
+				"\t\tPIN2 state: '%s'\n\t\t\tPIN2 retries: '%u'\n"
+				"\t\t\tPUK2 retries: '%u'\n",
 				pin_state(a->pin1_state), a->pin1_retries, a->puk1_retries,
 				pin_state(a->pin2_state), a->pin2_retries, a->puk2_retries);
 		}
@@ -117,12 +125,15 @@ static void human_serving(struct qcli *cli, const struct qmi_nas_get_serving_sys
 	if (s->has_serving_system) {
 		const struct qmi_nas_serving_system *ss = &s->serving_system;
 
-		fprintf(o, "\tRegistration state: '%s'\n\tCS: '%s'\n\tPS: '%s'\n"
-			   "\tSelected network: '%s'\n\tRadio interfaces: '%u'\n",
+		fprintf(o,
+			"\tRegistration state: '%s'\n\tCS: '%s'\n\tPS: '%s'\n"
+			"\tSelected network: '%s'\n\tRadio interfaces: '%u'\n",
 			QCLI_ENUM(qmi_nas_registration_state_name(ss->registration_state),
 				  ss->registration_state),
-			QCLI_ENUM(qmi_nas_attach_state_name(ss->cs_attach_state), ss->cs_attach_state),
-			QCLI_ENUM(qmi_nas_attach_state_name(ss->ps_attach_state), ss->ps_attach_state),
+			QCLI_ENUM(qmi_nas_attach_state_name(ss->cs_attach_state),
+				  ss->cs_attach_state),
+			QCLI_ENUM(qmi_nas_attach_state_name(ss->ps_attach_state),
+				  ss->ps_attach_state),
 			QCLI_ENUM(qmi_enum_name(&qmi_enum_nas_network_type, ss->selected_network),
 				  ss->selected_network),
 			ss->n_radio_interfaces);
@@ -134,7 +145,8 @@ static void human_serving(struct qcli *cli, const struct qmi_nas_get_serving_sys
 	if (s->has_roaming_indicator)
 		fprintf(o, "\tRoaming status: '%s'\n",
 			QCLI_ENUM(qmi_enum_name(&qmi_enum_nas_roaming_indicator,
-						s->roaming_indicator), s->roaming_indicator));
+						s->roaming_indicator),
+				  s->roaming_indicator));
 	if (s->has_data_service_capability) {
 		fprintf(o, "\tData service capabilities: '%u'\n", s->n_data_service_capability);
 		for (unsigned i = 0; i < s->n_data_service_capability; i++)
@@ -202,7 +214,8 @@ static void json_serving(struct qcli_json *j, const struct qmi_nas_get_serving_s
 			      qmi_enum_name(&qmi_enum_nas_network_type, ss->selected_network));
 		qcli_json_arr_begin(j, "radio_interfaces");
 		for (unsigned i = 0; i < ss->n_radio_interfaces; i++)
-			qcli_json_str(j, NULL, qmi_nas_radio_interface_name(ss->radio_interfaces[i]));
+			qcli_json_str(j, NULL,
+				      qmi_nas_radio_interface_name(ss->radio_interfaces[i]));
 		qcli_json_arr_end(j);
 	}
 	if (s->has_roaming_indicator)
@@ -246,8 +259,10 @@ static void render(struct qcli *cli, const struct status *st)
 			qcli_json_null(cli->js, "packet_service");
 		} else {
 			qcli_json_obj_begin(cli->js, "packet_service");
-			qcli_json_str(cli->js, "status", st->ps.has_connection_status ?
-				      qmi_wds_connection_status_name(conn) : NULL);
+			qcli_json_str(cli->js, "status",
+				      st->ps.has_connection_status
+					      ? qmi_wds_connection_status_name(conn)
+					      : NULL);
 			qcli_json_obj_end(cli->js);
 		}
 		qcli_json_obj_begin(cli->js, "unavailable");
@@ -274,8 +289,9 @@ static void render(struct qcli *cli, const struct status *st)
 			qcli_qmi_error_str(r[R_PACKET].result.error, qe, sizeof(qe)));
 	else
 		fprintf(cli->out, "[%s] Connection status: '%s'\n", cli->devname,
-			st->ps.has_connection_status ?
-			QCLI_ENUM(qmi_wds_connection_status_name(conn), conn) : "unknown");
+			st->ps.has_connection_status
+				? QCLI_ENUM(qmi_wds_connection_status_name(conn), conn)
+				: "unknown");
 }
 
 int qcli_cmd_status(struct qcli *cli, int argc, char **argv)
@@ -307,19 +323,26 @@ int qcli_cmd_status(struct qcli *cli, int argc, char **argv)
 		return qcli_report(cli, "couldn't allocate a uim client", err, NULL);
 
 	st.req[R_CARD] = (struct qcli_req){
-		.svc = QMI_SVC_UIM, .cid = uim, .skip = st.uim_refused,
+		.svc = QMI_SVC_UIM,
+		.cid = uim,
+		.skip = st.uim_refused,
 		.req_def = &qmi_uim_get_card_status_req_def,
-		.resp_def = &qmi_uim_get_card_status_resp_def, .resp = &st.card,
+		.resp_def = &qmi_uim_get_card_status_resp_def,
+		.resp = &st.card,
 	};
 	st.req[R_SERVING] = (struct qcli_req){
-		.svc = QMI_SVC_NAS, .cid = nas,
+		.svc = QMI_SVC_NAS,
+		.cid = nas,
 		.req_def = &qmi_nas_get_serving_system_req_def,
-		.resp_def = &qmi_nas_get_serving_system_resp_def, .resp = &st.ss,
+		.resp_def = &qmi_nas_get_serving_system_resp_def,
+		.resp = &st.ss,
 	};
 	st.req[R_PACKET] = (struct qcli_req){
-		.svc = QMI_SVC_WDS, .cid = wds,
+		.svc = QMI_SVC_WDS,
+		.cid = wds,
 		.req_def = &qmi_wds_get_packet_service_status_req_def,
-		.resp_def = &qmi_wds_get_packet_service_status_resp_def, .resp = &st.ps,
+		.resp_def = &qmi_wds_get_packet_service_status_resp_def,
+		.resp = &st.ps,
 	};
 	err = qcli_batch(cli, st.req, R_N);
 	if (err)

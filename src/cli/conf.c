@@ -18,7 +18,7 @@
 #include "usb/selector.h"
 
 #define MAX_LINE 4096
-#define MAX_APN 100  /* an APN is at most 100 octets (3GPP TS 23.003) */
+#define MAX_APN 100 /* an APN is at most 100 octets (3GPP TS 23.003) */
 #define MAX_USER 127
 #define MAX_IFNAME 15 /* IFNAMSIZ - 1 */
 
@@ -46,8 +46,10 @@ static int set_device(struct qcli_conf *c, const char *v, const char *dir, char 
 	char err[160];
 
 	if (strcmp(v, "sim") && qusb_selector_parse(v, &sel, err, sizeof(err))) {
-		snprintf(why, n, "device: %s (sim, usb, usb:VID:PID[:IFACE], usb:BUS:ADDR, "
-			 "usb:BUS-PORT.PATH or usb:serial=S)", err);
+		snprintf(why, n,
+			 "device: %s (sim, usb, usb:VID:PID[:IFACE], usb:BUS:ADDR, "
+			 "usb:BUS-PORT.PATH or usb:serial=S)",
+			 err);
 		return -EINVAL;
 	}
 	return set_string(&c->device, v);
@@ -56,7 +58,8 @@ static int set_device(struct qcli_conf *c, const char *v, const char *dir, char 
 static int set_apn(struct qcli_conf *c, const char *v, const char *dir, char *why, size_t n)
 {
 	if (strlen(v) > MAX_APN || !printable(v, false)) {
-		snprintf(why, n, "apn: at most %d characters, printable and without spaces", MAX_APN);
+		snprintf(why, n, "apn: at most %d characters, printable and without spaces",
+			 MAX_APN);
 		return -EINVAL;
 	}
 	return set_string(&c->apn, v);
@@ -74,10 +77,12 @@ static int set_user(struct qcli_conf *c, const char *v, const char *dir, char *w
 static int set_ifname(struct qcli_conf *c, const char *v, const char *dir, char *why, size_t n)
 {
 	/* What the kernel accepts as an interface name (dev_valid_name). */
-	if (strlen(v) > MAX_IFNAME || !strcmp(v, ".") || !strcmp(v, "..") ||
-	    strpbrk(v, "/:") || !printable(v, false)) {
-		snprintf(why, n, "ifname: not an interface name (at most %d characters, no '/', ':' "
-			 "or spaces, not '.' or '..')", MAX_IFNAME);
+	if (strlen(v) > MAX_IFNAME || !strcmp(v, ".") || !strcmp(v, "..") || strpbrk(v, "/:") ||
+	    !printable(v, false)) {
+		snprintf(why, n,
+			 "ifname: not an interface name (at most %d characters, no '/', ':' "
+			 "or spaces, not '.' or '..')",
+			 MAX_IFNAME);
 		return -EINVAL;
 	}
 	return set_string(&c->ifname, v);
@@ -198,16 +203,11 @@ static const struct key {
 	const char *name;
 	setter set;
 } keys[] = {
-	{ "device", set_device },
-	{ "apn", set_apn },
-	{ "ip-type", set_ip_type },
-	{ "auth", set_auth },
-	{ "user", set_user },
-	{ "password-file", set_password_file },
-	{ "pin-file", set_pin_file },
-	{ "ifname", set_ifname },
-	{ "metric", set_metric },
-	{ "dns", set_dns },
+	{ "device", set_device },      { "apn", set_apn },
+	{ "ip-type", set_ip_type },    { "auth", set_auth },
+	{ "user", set_user },          { "password-file", set_password_file },
+	{ "pin-file", set_pin_file },  { "ifname", set_ifname },
+	{ "metric", set_metric },      { "dns", set_dns },
 	{ "data-format", set_format },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -257,7 +257,8 @@ static int parse_line(struct qcli_conf *c, char *s, size_t len, unsigned line, u
 	int r;
 
 	if (s[0] == '[') {
-		fail(err, errlen, path, line, "sections such as [pdn] are reserved for several "
+		fail(err, errlen, path, line,
+		     "sections such as [pdn] are reserved for several "
 		     "PDNs and not supported yet; write the keys without a section");
 		return -EINVAL;
 	}
@@ -278,8 +279,10 @@ static int parse_line(struct qcli_conf *c, char *s, size_t len, unsigned line, u
 		;
 	if (i == NKEYS) {
 		if (!strcmp(key, "password") || !strcmp(key, "pin"))
-			fail(err, errlen, path, line, "unknown key '%s': secrets are not written "
-			     "in this file; name a file holding it with %s-file", key, key);
+			fail(err, errlen, path, line,
+			     "unknown key '%s': secrets are not written "
+			     "in this file; name a file holding it with %s-file",
+			     key, key);
 		else
 			fail(err, errlen, path, line, "unknown key '%.40s'", key);
 		return -EINVAL;
@@ -306,8 +309,8 @@ static int parse_line(struct qcli_conf *c, char *s, size_t len, unsigned line, u
 	return r;
 }
 
-int qcli_conf_parse(struct qcli_conf *c, const char *text, size_t len, const char *path,
-		    char *err, size_t errlen)
+int qcli_conf_parse(struct qcli_conf *c, const char *text, size_t len, const char *path, char *err,
+		    size_t errlen)
 {
 	unsigned seen[NKEYS] = { 0 };
 	char *buf = NULL, *dir = NULL, *slash;

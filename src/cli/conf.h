@@ -23,17 +23,30 @@
 /* Enough for "PATH:LINE: message" with a long path. */
 #define QCLI_CONF_ERRLEN 512
 
-enum qcli_conf_ip { QCLI_CONF_IP_UNSET, QCLI_CONF_IP_4, QCLI_CONF_IP_6, QCLI_CONF_IP_4V6 };
+enum qcli_conf_ip {
+	QCLI_CONF_IP_UNSET,
+	QCLI_CONF_IP_4,
+	QCLI_CONF_IP_6,
+	QCLI_CONF_IP_4V6
+};
 enum qcli_conf_auth {
-	QCLI_CONF_AUTH_UNSET, QCLI_CONF_AUTH_NONE, QCLI_CONF_AUTH_PAP, QCLI_CONF_AUTH_CHAP,
+	QCLI_CONF_AUTH_UNSET,
+	QCLI_CONF_AUTH_NONE,
+	QCLI_CONF_AUTH_PAP,
+	QCLI_CONF_AUTH_CHAP,
 	QCLI_CONF_AUTH_BOTH
 };
 enum qcli_conf_dns {
-	QCLI_CONF_DNS_UNSET, QCLI_CONF_DNS_RESOLVCONF, QCLI_CONF_DNS_RESOLVED, QCLI_CONF_DNS_FILE,
+	QCLI_CONF_DNS_UNSET,
+	QCLI_CONF_DNS_RESOLVCONF,
+	QCLI_CONF_DNS_RESOLVED,
+	QCLI_CONF_DNS_FILE,
 	QCLI_CONF_DNS_NONE
 };
 enum qcli_conf_format {
-	QCLI_CONF_FORMAT_UNSET, QCLI_CONF_FORMAT_RAW_IP, QCLI_CONF_FORMAT_QMAP,
+	QCLI_CONF_FORMAT_UNSET,
+	QCLI_CONF_FORMAT_RAW_IP,
+	QCLI_CONF_FORMAT_QMAP,
 	QCLI_CONF_FORMAT_AUTO
 };
 
@@ -43,16 +56,16 @@ enum qcli_conf_format {
  * qcli_conf_clear(); password and pin are wiped there.
  */
 struct qcli_conf {
-	char *path;          /* the file read, for the caller's own messages */
-	char *device;        /* a selector as -d takes: sim, usb, usb:VID:PID, ... */
+	char *path;   /* the file read, for the caller's own messages */
+	char *device; /* a selector as -d takes: sim, usb, usb:VID:PID, ... */
 	char *apn;
 	char *user;
 	char *ifname;
 	char *dns_file;      /* the PATH of dns = file:PATH */
 	char *password_file; /* as resolved: relative names are taken from the file's directory */
 	char *pin_file;
-	char *password;      /* the first line of password_file (qcli_conf_load only) */
-	char *pin;           /* the first line of pin_file: 4 to 8 digits (qcli_conf_load only) */
+	char *password; /* the first line of password_file (qcli_conf_load only) */
+	char *pin;      /* the first line of pin_file: 4 to 8 digits (qcli_conf_load only) */
 	enum qcli_conf_ip ip_type;
 	enum qcli_conf_auth auth;
 	enum qcli_conf_dns dns;
@@ -70,8 +83,8 @@ struct qcli_conf {
  *
  * Returns 0, -EINVAL with "path:line: message" in err, or -ENOMEM. Secrets are not read.
  */
-int qcli_conf_parse(struct qcli_conf *c, const char *text, size_t len, const char *path,
-		    char *err, size_t errlen);
+int qcli_conf_parse(struct qcli_conf *c, const char *text, size_t len, const char *path, char *err,
+		    size_t errlen);
 
 /*
  * qcli_conf_load - reads, checks and parses a configuration file, then reads its secrets

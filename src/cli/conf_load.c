@@ -22,7 +22,10 @@
 #define MAX_PASSWORD 127
 #define MAX_NAME 64
 
-enum kind { CONF_FILE, SECRET_FILE };
+enum kind {
+	CONF_FILE,
+	SECRET_FILE
+};
 
 /* Whoever may write the directory may replace the file in it: the directory must be as safe as
  * the file (a sticky, world-writable one such as /tmp lets only owners rename). */
@@ -42,9 +45,10 @@ static int dir_checked(const char *path, const char *where, char *err, size_t er
 		return 0; /* the open will say what is wrong */
 	if ((st.st_uid != 0 && st.st_uid != geteuid()) ||
 	    ((st.st_mode & 022) && !(st.st_mode & S_ISVTX))) {
-		snprintf(err, errlen, "%s'%s' is in a directory others may change (%s, owner uid "
-			 "%u, mode %04o): refused", where, path, dir, (unsigned)st.st_uid,
-			 (unsigned)(st.st_mode & 07777));
+		snprintf(err, errlen,
+			 "%s'%s' is in a directory others may change (%s, owner uid "
+			 "%u, mode %04o): refused",
+			 where, path, dir, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
 		return -EACCES;
 	}
 	return 0;
@@ -86,16 +90,18 @@ static int open_checked(const char *path, enum kind kind, const char *where, cha
 		return -EACCES;
 	}
 	if (kind == CONF_FILE && (st.st_mode & 022)) {
-		snprintf(err, errlen, "%s'%s' is writable by group or others (mode %04o): "
-			 "refused; run chmod go-w %s", where, path,
-			 (unsigned)(st.st_mode & 07777), path);
+		snprintf(err, errlen,
+			 "%s'%s' is writable by group or others (mode %04o): "
+			 "refused; run chmod go-w %s",
+			 where, path, (unsigned)(st.st_mode & 07777), path);
 		close(fd);
 		return -EACCES;
 	}
 	if (kind == SECRET_FILE && (st.st_mode & 077)) {
-		snprintf(err, errlen, "%s'%s' holds a secret but is open to group or others (mode "
-			 "%04o): refused; run chmod 600 %s", where, path,
-			 (unsigned)(st.st_mode & 07777), path);
+		snprintf(err, errlen,
+			 "%s'%s' holds a secret but is open to group or others (mode "
+			 "%04o): refused; run chmod 600 %s",
+			 where, path, (unsigned)(st.st_mode & 07777), path);
 		close(fd);
 		return -EACCES;
 	}
@@ -166,8 +172,9 @@ static int read_secret(struct qcli_conf *c, const char *key, const char *path, u
 	nl = strchr(buf, '\n');
 	n = nl ? (size_t)(nl - buf) : len;
 	if (nl && strspn(nl, " \t\r\n") != strlen(nl)) {
-		snprintf(err, errlen, "%s'%s' has more than one line: it must hold the secret alone",
-			 where, path);
+		snprintf(err, errlen,
+			 "%s'%s' has more than one line: it must hold the secret alone", where,
+			 path);
 		goto out;
 	}
 	if (n && buf[n - 1] == '\r')
@@ -204,9 +211,10 @@ static int read_secrets(struct qcli_conf *c, char *err, size_t errlen)
 		if (r)
 			return r;
 		if (strlen(c->password) > MAX_PASSWORD) {
-			snprintf(err, errlen, "%s:%u: password-file '%s': the password is longer "
-				 "than %d bytes", c->path, c->password_line, c->password_file,
-				 MAX_PASSWORD);
+			snprintf(err, errlen,
+				 "%s:%u: password-file '%s': the password is longer "
+				 "than %d bytes",
+				 c->path, c->password_line, c->password_file, MAX_PASSWORD);
 			return -EINVAL;
 		}
 	}
@@ -215,8 +223,10 @@ static int read_secrets(struct qcli_conf *c, char *err, size_t errlen)
 		if (r)
 			return r;
 		if (!pin_ok(c->pin)) {
-			snprintf(err, errlen, "%s:%u: pin-file '%s' does not hold a PIN (4 to 8 "
-				 "digits on the first line)", c->path, c->pin_line, c->pin_file);
+			snprintf(err, errlen,
+				 "%s:%u: pin-file '%s' does not hold a PIN (4 to 8 "
+				 "digits on the first line)",
+				 c->path, c->pin_line, c->pin_file);
 			return -EINVAL;
 		}
 	}
@@ -228,8 +238,8 @@ static bool name_ok(const char *name)
 	size_t n = strlen(name);
 
 	return n && n <= MAX_NAME && name[0] != '.' &&
-	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.@:-")
-		       == n;
+	       strspn(name,
+		      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.@:-") == n;
 }
 
 /* The file for a NAME: the first directory that has it, or (-ENOENT) every place looked. */
@@ -244,8 +254,10 @@ static int find(const char *name, char **path, char *err, size_t errlen)
 	if (strchr(name, '/'))
 		return (*path = strdup(name)) ? 0 : -ENOMEM;
 	if (!name_ok(name)) {
-		snprintf(err, errlen, "invalid configuration name '%.*s': use letters, digits and "
-			 "_.@:- (or give a path containing '/')", MAX_NAME, name);
+		snprintf(err, errlen,
+			 "invalid configuration name '%.*s': use letters, digits and "
+			 "_.@:- (or give a path containing '/')",
+			 MAX_NAME, name);
 		return -EINVAL;
 	}
 	if (env && *env) {

@@ -33,10 +33,11 @@ int qcli_connect_conf_apply(struct qcli *cli, struct qcli_conf *conf, const char
 	if (ret)
 		return qcli_fail(cli, QCLI_EXIT_FAILURE, "connect: %s", err);
 	if (conf->pin_file)
-		return qcli_fail(cli, QCLI_EXIT_FAILURE,
-				 "connect: %s:%u: pin-file: unlocking the SIM with a PIN is not "
-				 "supported yet; unlock it once with another tool and remove the key",
-				 conf->path, conf->pin_line);
+		return qcli_fail(
+			cli, QCLI_EXIT_FAILURE,
+			"connect: %s:%u: pin-file: unlocking the SIM with a PIN is not "
+			"supported yet; unlock it once with another tool and remove the key",
+			conf->path, conf->pin_line);
 	if (!cli->device && conf->device)
 		cli->device = conf->device;
 	if (conf->apn)

@@ -53,7 +53,9 @@ void qcli_connect_log(struct qcli_connect_log *l, FILE *err, int prio, const cha
 		if (localtime_r(&now, &tm))
 			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
 		fprintf(f, "%s %s[%s] %s\n", when,
-			prio == LOG_INFO ? "" : prio == LOG_WARNING ? "warning: " : "error: ",
+			prio == LOG_INFO      ? ""
+			: prio == LOG_WARNING ? "warning: "
+					      : "error: ",
 			devname, text);
 		fflush(f);
 	}

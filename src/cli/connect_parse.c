@@ -10,10 +10,28 @@
 #include "net/netconf.h"
 #include "qmi/messages.h"
 
-enum { O_HELP = 1, O_APN, O_IPTYPE, O_AUTH, O_USER, O_PASSWORD, O_PROFILE, O_IFNAME, O_NOROUTES,
-       O_DNSFILE, O_SIMTIMEOUT, O_REGTIMEOUT, O_SOCKET, O_NOSHARE,
-       O_DATAFORMAT, O_METRIC, O_DNS, O_DNSFORCE, O_CONFIG,
-       O_SYSLOG };
+enum {
+	O_HELP = 1,
+	O_APN,
+	O_IPTYPE,
+	O_AUTH,
+	O_USER,
+	O_PASSWORD,
+	O_PROFILE,
+	O_IFNAME,
+	O_NOROUTES,
+	O_DNSFILE,
+	O_SIMTIMEOUT,
+	O_REGTIMEOUT,
+	O_SOCKET,
+	O_NOSHARE,
+	O_DATAFORMAT,
+	O_METRIC,
+	O_DNS,
+	O_DNSFORCE,
+	O_CONFIG,
+	O_SYSLOG
+};
 
 static const struct qcli_optdef defs[] = {
 	{ 'h', "help", false, O_HELP },
@@ -99,7 +117,7 @@ static const char help[] =
 
 /* Sharing the modem while connected (connect_share.c), and where the log lines go. */
 int qcli_connect_parse(struct qcli *cli, int argc, char **argv, struct qconn_opts *o,
-		 struct qcli_share_opts *sh, struct qcli_pdn_opts *pdn)
+		       struct qcli_share_opts *sh, struct qcli_pdn_opts *pdn)
 {
 	struct qcli_optscan s;
 	unsigned long v;
@@ -119,7 +137,8 @@ int qcli_connect_parse(struct qcli *cli, int argc, char **argv, struct qconn_opt
 			return QCLI_EXIT_OK;
 		case O_APN:
 			if (pdn->n == QCLI_MAX_PDN)
-				return qcli_usage_error(cli, "connect: at most %d --apn", QCLI_MAX_PDN);
+				return qcli_usage_error(cli, "connect: at most %d --apn",
+							QCLI_MAX_PDN);
 			pdn->apn[pdn->n++] = s.arg;
 			break;
 		case O_IPTYPE:
@@ -142,7 +161,8 @@ int qcli_connect_parse(struct qcli *cli, int argc, char **argv, struct qconn_opt
 			else if (!strcmp(s.arg, "both"))
 				o->auth = QMI_WDS_AUTH_PAP | QMI_WDS_AUTH_CHAP;
 			else
-				return qcli_usage_error(cli, "connect: --auth is none, pap, chap or both");
+				return qcli_usage_error(
+					cli, "connect: --auth is none, pap, chap or both");
 			break;
 		case O_USER:
 			o->user = s.arg;
@@ -171,8 +191,9 @@ int qcli_connect_parse(struct qcli *cli, int argc, char **argv, struct qconn_opt
 			enum qnet_dns_mode mode;
 
 			if (qnet_dns_mode_parse(s.arg, &mode, &o->dns_file) < 0)
-				return qcli_usage_error(cli, "connect: --dns is resolvconf, resolved, "
-						       "file:PATH or none");
+				return qcli_usage_error(cli,
+							"connect: --dns is resolvconf, resolved, "
+							"file:PATH or none");
 			o->dns_mode = (int)mode;
 			break;
 		}
@@ -187,7 +208,8 @@ int qcli_connect_parse(struct qcli *cli, int argc, char **argv, struct qconn_opt
 		case O_SIMTIMEOUT:
 		case O_REGTIMEOUT:
 			if (qcli_parse_uint(s.arg, 86400, &v))
-				return qcli_usage_error(cli, "connect: timeouts are 0..86400 seconds");
+				return qcli_usage_error(cli,
+							"connect: timeouts are 0..86400 seconds");
 			if (id == O_SIMTIMEOUT)
 				o->sim_timeout_ms = (unsigned)v * 1000u;
 			else
@@ -195,7 +217,8 @@ int qcli_connect_parse(struct qcli *cli, int argc, char **argv, struct qconn_opt
 			break;
 		case O_SOCKET:
 			if (!*s.arg || strlen(s.arg) > 100 || strchr(s.arg, '/'))
-				return qcli_usage_error(cli, "connect: bad socket name '%s'", s.arg);
+				return qcli_usage_error(cli, "connect: bad socket name '%s'",
+							s.arg);
 			sh->socket = s.arg;
 			break;
 		case O_NOSHARE:
@@ -212,8 +235,9 @@ int qcli_connect_parse(struct qcli *cli, int argc, char **argv, struct qconn_opt
 			else if (!strcmp(s.arg, "auto"))
 				o->data_format = QCONN_FMT_AUTO;
 			else
-				return qcli_usage_error(cli, "connect: --data-format is auto, qmap or "
-							     "raw-ip");
+				return qcli_usage_error(cli,
+							"connect: --data-format is auto, qmap or "
+							"raw-ip");
 			break;
 		default: /* O_CONFIG: read before the command line */
 			break;

@@ -31,21 +31,22 @@ static void pump_lines(FILE *f, const struct qconn_info *in)
 
 	fprintf(f, "data_path=%s\n", in->data_path);
 	if (in->mux_id && (ps->up_aggs || ps->down_aggs)) /* once traffic moved */
-		fprintf(f, "qmap_up_transfers=%llu\nqmap_down_transfers=%llu\nqmap_commands=%llu\n"
-			   "drop_down_qmap_bad=%llu\ndrop_down_qmap_trunc=%llu\n"
-			   "down_csum_valid=%llu\ndown_csum_unchecked=%llu\nqmap_flow_off=%llu\n"
-			   "qmap_cmd_answers=%llu\nqmap_cmd_answers_lost=%llu\nqmap_cmd_bad=%llu\n",
+		fprintf(f,
+			"qmap_up_transfers=%llu\nqmap_down_transfers=%llu\nqmap_commands=%llu\n"
+			"drop_down_qmap_bad=%llu\ndrop_down_qmap_trunc=%llu\n"
+			"down_csum_valid=%llu\ndown_csum_unchecked=%llu\nqmap_flow_off=%llu\n"
+			"qmap_cmd_answers=%llu\nqmap_cmd_answers_lost=%llu\nqmap_cmd_bad=%llu\n",
 			U(ps->up_aggs), U(ps->down_aggs), U(ps->down_qmap_commands),
 			U(ps->drop_down_qmap_bad), U(ps->drop_down_qmap_trunc),
 			U(ps->down_csum_valid), U(ps->down_csum_unchecked), U(ps->qmap_flow_off),
 			U(ps->qmap_cmd_answers), U(ps->qmap_cmd_answers_lost), U(ps->qmap_cmd_bad));
 	fprintf(f, "tun_rx_packets=%llu\ntun_rx_bytes=%llu\n", U(ps->up_pkts), U(ps->up_bytes));
-	fprintf(f, "tun_tx_packets=%llu\ntun_tx_bytes=%llu\n", U(ps->down_pkts),
-		U(ps->down_bytes));
+	fprintf(f, "tun_tx_packets=%llu\ntun_tx_bytes=%llu\n", U(ps->down_pkts), U(ps->down_bytes));
 	fprintf(f, "drops=%llu\n", U(qnet_pump_drops(ps)));
-	fprintf(f, "drop_up_too_big=%llu\ndrop_up_bad=%llu\ndrop_up_send=%llu\n"
-		   "drop_down_no_buf=%llu\ndrop_down_too_big=%llu\ndrop_down_bad=%llu\n"
-		   "drop_down_write=%llu\n",
+	fprintf(f,
+		"drop_up_too_big=%llu\ndrop_up_bad=%llu\ndrop_up_send=%llu\n"
+		"drop_down_no_buf=%llu\ndrop_down_too_big=%llu\ndrop_down_bad=%llu\n"
+		"drop_down_write=%llu\n",
 		U(ps->drop_up_too_big), U(ps->drop_up_bad), U(ps->drop_up_send),
 		U(ps->drop_down_no_buf), U(ps->drop_down_too_big), U(ps->drop_down_bad),
 		U(ps->drop_down_write));
@@ -59,10 +60,11 @@ static void kernel_lines(FILE *f, int ifindex)
 
 	if (ifindex <= 0 || qnet_link_stats_get(ifindex, &k) < 0)
 		return;
-	fprintf(f, "kernel_rx_packets=%llu\nkernel_tx_packets=%llu\nkernel_rx_dropped=%llu\n"
-		   "kernel_tx_dropped=%llu\nkernel_rx_errors=%llu\nkernel_tx_errors=%llu\n",
-		U(k.rx_packets), U(k.tx_packets), U(k.rx_dropped), U(k.tx_dropped),
-		U(k.rx_errors), U(k.tx_errors));
+	fprintf(f,
+		"kernel_rx_packets=%llu\nkernel_tx_packets=%llu\nkernel_rx_dropped=%llu\n"
+		"kernel_tx_dropped=%llu\nkernel_rx_errors=%llu\nkernel_tx_errors=%llu\n",
+		U(k.rx_packets), U(k.tx_packets), U(k.rx_dropped), U(k.tx_dropped), U(k.rx_errors),
+		U(k.tx_errors));
 }
 
 static void modem_lines(FILE *f, const struct qmi_wds_get_packet_statistics_resp *w)
@@ -124,10 +126,11 @@ static void prefixed(FILE *f, const char *src, const char *prefix)
 
 static void mux_lines(FILE *f, const struct qnet_mux_stats *m)
 {
-	fprintf(f, "mux_down_transfers=%llu\nmux_commands=%llu\n"
-		   "mux_drop_unknown=%llu\nmux_drop_bad=%llu\n"
-		   "mux_drop_trunc=%llu\nmux_cmd_answers=%llu\n"
-		   "mux_cmd_answers_lost=%llu\nmux_cmd_bad=%llu\n",
+	fprintf(f,
+		"mux_down_transfers=%llu\nmux_commands=%llu\n"
+		"mux_drop_unknown=%llu\nmux_drop_bad=%llu\n"
+		"mux_drop_trunc=%llu\nmux_cmd_answers=%llu\n"
+		"mux_cmd_answers_lost=%llu\nmux_cmd_bad=%llu\n",
 		U(m->down_aggs), U(m->down_qmap_commands), U(m->drop_down_unknown),
 		U(m->drop_down_qmap_bad), U(m->drop_down_qmap_trunc), U(m->qmap_cmd_answers),
 		U(m->qmap_cmd_answers_lost), U(m->qmap_cmd_bad));

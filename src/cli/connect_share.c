@@ -70,8 +70,10 @@ void qcli_share_start(struct qcli_share **out, struct qcli *cli, const char *soc
 	if (qprx_server_path(sh->srv)[0])
 		qcli_statefile_alias(sf, qprx_server_path(sh->srv));
 	if (qprx_server_path(sh->srv)[0])
-		fprintf(cli->out, "[%s] shared on @%s: qmiusb -p, or qmicli -p --device-open-qmi "
-			"-d %s\n", cli->devname, sh->socket, qprx_server_path(sh->srv));
+		fprintf(cli->out,
+			"[%s] shared on @%s: qmiusb -p, or qmicli -p --device-open-qmi "
+			"-d %s\n",
+			cli->devname, sh->socket, qprx_server_path(sh->srv));
 	else
 		fprintf(cli->out, "[%s] shared on @%s: qmiusb -p -d %s\n", cli->devname, sh->socket,
 			cli->devname);
@@ -80,8 +82,10 @@ void qcli_share_start(struct qcli_share **out, struct qcli *cli, const char *soc
 	return;
 fail:
 	if (ret == -EADDRINUSE)
-		fprintf(cli->err, "note: another proxy already listens on @%s: %s is not shared "
-			"(other tools can't reach it while connect runs)\n", sock, cli->devname);
+		fprintf(cli->err,
+			"note: another proxy already listens on @%s: %s is not shared "
+			"(other tools can't reach it while connect runs)\n",
+			sock, cli->devname);
 	else
 		fprintf(cli->err, "note: couldn't share %s on @%s: %s; going on without\n",
 			cli->devname, sock, qb_strerror(-ret));

@@ -37,9 +37,9 @@ const char *qcli_share_path(const struct qcli_share *sh);
 /* connect --json: one object per line on out. */
 struct qcli_connect_json {
 	struct qcli *cli;
-	FILE *out;                       /* the real stdout (cli->out goes to stderr meanwhile) */
-	const struct qcli_share *share;  /* borrowed; NULL when not sharing */
-	unsigned ups;                    /* "up" objects written */
+	FILE *out;                      /* the real stdout (cli->out goes to stderr meanwhile) */
+	const struct qcli_share *share; /* borrowed; NULL when not sharing */
+	unsigned ups;                   /* "up" objects written */
 };
 /* {"command":"connect","event":"up",...}, each time the connection is up. */
 void qcli_connect_json_up(struct qcli_connect_json *j, const struct qconn_up *up);
@@ -54,9 +54,9 @@ void qcli_connect_json_exit(struct qcli_connect_json *j, int exit_code);
  * --syslog. Under systemd with stderr already in the journal, or with --syslog, they go to
  * syslog only. */
 struct qcli_connect_log {
-	FILE *out;          /* the stream for progress lines (warnings and errors: cli->err) */
+	FILE *out; /* the stream for progress lines (warnings and errors: cli->err) */
 	bool to_stream, to_syslog, opened;
-	bool journal;       /* stderr is the journal already */
+	bool journal; /* stderr is the journal already */
 };
 void qcli_connect_log_init(struct qcli_connect_log *l, FILE *out, bool syslog_only);
 /* prio: LOG_INFO (progress, on l->out), LOG_WARNING or LOG_ERR (on err, "warning: "/"error: "

@@ -18,8 +18,8 @@ static void base_name(const char *devname, char *buf, size_t len)
 	size_t i;
 
 	for (i = 0; devname[i] && i + 1 < len; i++)
-		buf[i] = (devname[i] == '/' || devname[i] == ':' || devname[i] == ' ') ? '_' :
-											devname[i];
+		buf[i] = (devname[i] == '/' || devname[i] == ':' || devname[i] == ' ') ? '_'
+										       : devname[i];
 	buf[i] = '\0';
 	if (devname[i])
 		buf[0] = '\0';
@@ -289,8 +289,7 @@ const char *qcli_state_get(const struct qcli_state *st, const char *key)
 	return NULL;
 }
 
-int qcli_state_find(const char *devname, char *name, size_t len, struct qcli_state *st,
-		    pid_t *pid)
+int qcli_state_find(const char *devname, char *name, size_t len, struct qcli_state *st, pid_t *pid)
 {
 	struct qcli_state cur;
 	struct dirent *de;

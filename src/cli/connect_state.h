@@ -29,10 +29,10 @@ struct qcli_state {
 
 /* The publishing side, held by `connect`. */
 struct qcli_statefile {
-	int dirfd, lockfd;  /* -1 when closed */
-	char name[112];     /* <device>.conn */
-	char lock[112];     /* <device>.lock */
-	char alias[112];    /* a second name for the file, or "" */
+	int dirfd, lockfd; /* -1 when closed */
+	char name[112];    /* <device>.conn */
+	char lock[112];    /* <device>.lock */
+	char alias[112];   /* a second name for the file, or "" */
 };
 
 /* Opens (creating) and verifies the runtime directory and takes devname's lock. 0; -EBUSY when
@@ -56,8 +56,7 @@ void qcli_statefile_init(struct qcli_statefile *sf);
 int qcli_state_read(const char *devname, struct qcli_state *st, pid_t *pid);
 /* The same for devname NULL: the only live one. 0, -ENOENT (none), -EEXIST (several). The
  * device's name goes to name. */
-int qcli_state_find(const char *devname, char *name, size_t len, struct qcli_state *st,
-		    pid_t *pid);
+int qcli_state_find(const char *devname, char *name, size_t len, struct qcli_state *st, pid_t *pid);
 /* True while the connect that published name's state (a name from qcli_state_find) still holds
  * its lock with pid *pid. */
 bool qcli_state_live(const char *name, pid_t pid);

@@ -86,10 +86,22 @@ static void close_container(struct qcli_json *j, bool array)
 	put(j, array ? "]" : "}");
 }
 
-void qcli_json_obj_begin(struct qcli_json *j, const char *key) { open_container(j, key, false); }
-void qcli_json_obj_end(struct qcli_json *j) { close_container(j, false); }
-void qcli_json_arr_begin(struct qcli_json *j, const char *key) { open_container(j, key, true); }
-void qcli_json_arr_end(struct qcli_json *j) { close_container(j, true); }
+void qcli_json_obj_begin(struct qcli_json *j, const char *key)
+{
+	open_container(j, key, false);
+}
+void qcli_json_obj_end(struct qcli_json *j)
+{
+	close_container(j, false);
+}
+void qcli_json_arr_begin(struct qcli_json *j, const char *key)
+{
+	open_container(j, key, true);
+}
+void qcli_json_arr_end(struct qcli_json *j)
+{
+	close_container(j, true);
+}
 
 void qcli_json_strn(struct qcli_json *j, const char *key, const char *s, size_t n)
 {

@@ -18,7 +18,7 @@
 #define QCLI_JSON_MAX_DEPTH 32
 
 struct qcli_json {
-	FILE *f;            /* borrowed */
+	FILE *f; /* borrowed */
 	unsigned depth;
 	uint32_t has_items; /* bit n: the container at depth n already has a member */
 	uint32_t is_array;  /* bit n: the container at depth n is an array */

@@ -14,8 +14,8 @@
  * status is one line for `systemctl status` (a newline in it becomes a space); it may be NULL
  * where allowed. It is shown to anyone who may query the unit: never put a secret in it.
  */
-int qcli_notify_ready(const char *status);   /* READY=1, STATUS=status (status may be NULL) */
-int qcli_notify_status(const char *status);  /* STATUS=status */
+int qcli_notify_ready(const char *status);    /* READY=1, STATUS=status (status may be NULL) */
+int qcli_notify_status(const char *status);   /* STATUS=status */
 int qcli_notify_stopping(const char *status); /* STOPPING=1, STATUS=status (may be NULL) */
 
 #endif

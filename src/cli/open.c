@@ -15,8 +15,8 @@ static int open_sim(struct qcli *cli, struct qb_loop *loop, struct qmi_transport
 
 	err = qsim_new(&cli->sim, loop, &cli->faults);
 	if (err) {
-		snprintf(cli->open_err, sizeof(cli->open_err), "couldn't create the software modem: %s",
-			 qb_strerror(-err));
+		snprintf(cli->open_err, sizeof(cli->open_err),
+			 "couldn't create the software modem: %s", qb_strerror(-err));
 		return err;
 	}
 	err = qsim_transport_new(cli->sim, tr);
@@ -43,7 +43,7 @@ static int open_transport(struct qcli *cli, struct qb_loop *loop, struct qmi_tra
 	if (cli->proxy == QCLI_PROXY_ON) {
 		if (cli->sim_fault)
 			fprintf(cli->err, "note: --sim-fault applies to a private software modem "
-				"only; ignored with -p\n");
+					  "only; ignored with -p\n");
 		return qcli_open_proxy(cli, dev, tr, cli->open_err, sizeof(cli->open_err));
 	}
 	/* -d sim means a software modem of this process's own, fresh, with this run's
@@ -55,7 +55,8 @@ static int open_transport(struct qcli *cli, struct qb_loop *loop, struct qmi_tra
 
 		if (cli->proxy == QCLI_PROXY_AUTO &&
 		    qprx_serving(sock && *sock ? sock : QPRX_DEFAULT_SOCKET, "sim"))
-			fprintf(cli->err, "note: a shared software modem is served on @%s; this "
+			fprintf(cli->err,
+				"note: a shared software modem is served on @%s; this "
 				"run uses a private one (-p reaches the shared one)\n",
 				sock && *sock ? sock : QPRX_DEFAULT_SOCKET);
 		return open_sim(cli, loop, tr);
@@ -69,7 +70,8 @@ static int open_transport(struct qcli *cli, struct qb_loop *loop, struct qmi_tra
 	}
 	err = qcli_open_usb(cli, dev, tr, cli->open_err, sizeof(cli->open_err));
 	if (!dev && (err == -ENODEV || err == -ENOTSUP)) {
-		fprintf(cli->err, "no QMI modem found; using the built-in software modem (-d sim)\n");
+		fprintf(cli->err,
+			"no QMI modem found; using the built-in software modem (-d sim)\n");
 		cli->open_err[0] = '\0';
 		return open_sim(cli, loop, tr);
 	}
@@ -95,7 +97,9 @@ int qcli_open(struct qcli *cli, struct qb_loop *loop, struct qmi_dev **dev)
 	if (tr.ops && tr.ops->describe)
 		name = tr.ops->describe(tr.impl);
 	snprintf(cli->devname, sizeof(cli->devname), "%s",
-		 name && *name ? name : cli->device ? cli->device : "sim");
+		 name && *name ? name
+		 : cli->device ? cli->device
+			       : "sim");
 
 	/* qmi_dev_new owns tr from here, on failure too. */
 	err = qmi_dev_new(dev, loop, tr, &opts);

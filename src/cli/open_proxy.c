@@ -45,8 +45,10 @@ int qcli_open_proxy(struct qcli *cli, const char *device, struct qmi_transport *
 			snprintf(who, sizeof(who), "user %s (uid %u)", pw->pw_name, (unsigned)uid);
 		else
 			snprintf(who, sizeof(who), "uid %u", (unsigned)uid);
-		snprintf(err, errlen, "the proxy on @%s is run by %s, which is not trusted: "
-			 "nothing was sent to it (--trust-proxy-user to accept it)", sock, who);
+		snprintf(err, errlen,
+			 "the proxy on @%s is run by %s, which is not trusted: "
+			 "nothing was sent to it (--trust-proxy-user to accept it)",
+			 sock, who);
 		return ret;
 	}
 	/* Not a proxy for this device: the caller opens it directly (unless -p insisted). */
@@ -55,8 +57,10 @@ int qcli_open_proxy(struct qcli *cli, const char *device, struct qmi_transport *
 	/* A hang-up after proxy open is a refusal, or libqmi's qmi-proxy failing to open a
 	 * device it does not know: either way a direct open is worth a try. */
 	if (!forced && ret == -EACCES) {
-		fprintf(cli->err, "note: the proxy on @%s hung up on '%s' (access refused, or not "
-			"its device); opening it directly\n", sock, device);
+		fprintf(cli->err,
+			"note: the proxy on @%s hung up on '%s' (access refused, or not "
+			"its device); opening it directly\n",
+			sock, device);
 		return -ENOENT;
 	}
 	switch (ret) {

@@ -133,14 +133,16 @@ int qcli_parse_global(struct qcli *cli, int argc, char **argv, int *cmd_index)
 			break;
 		case OPT_TIMEOUT:
 			if (parse_timeout(s.arg, &cli->timeout_ms))
-				return qcli_usage_error(cli,
+				return qcli_usage_error(
+					cli,
 					"invalid --timeout '%s' (seconds, greater than 0, e.g. 10 or 0.5)",
 					s.arg);
 			break;
 		case OPT_SIM_FAULT:
 			memset(&cli->faults, 0, sizeof(cli->faults));
 			if (qsim_faults_parse(&cli->faults, s.arg, err, sizeof(err)))
-				return qcli_usage_error(cli, "invalid --sim-fault '%s': %s", s.arg, err);
+				return qcli_usage_error(cli, "invalid --sim-fault '%s': %s", s.arg,
+							err);
 			cli->sim_fault = s.arg;
 			break;
 		case OPT_PROXY:
@@ -149,12 +151,14 @@ int qcli_parse_global(struct qcli *cli, int argc, char **argv, int *cmd_index)
 			if (cli->proxy != (id == OPT_PROXY ? QCLI_PROXY_OFF : QCLI_PROXY_ON))
 				cli->proxy = id == OPT_PROXY ? QCLI_PROXY_ON : QCLI_PROXY_OFF;
 			else
-				return qcli_usage_error(cli, "-p/--proxy and --no-proxy exclude each "
-							     "other");
+				return qcli_usage_error(cli,
+							"-p/--proxy and --no-proxy exclude each "
+							"other");
 			break;
 		case OPT_CLIENT_CID:
 			if (qcli_parse_uint(s.arg, 254, &v) || v == 0)
-				return qcli_usage_error(cli, "invalid --client-cid '%s' (1..254)", s.arg);
+				return qcli_usage_error(cli, "invalid --client-cid '%s' (1..254)",
+							s.arg);
 			cli->client_cid = (int)v;
 			break;
 		case OPT_NO_RELEASE:
@@ -171,13 +175,16 @@ int qcli_parse_global(struct qcli *cli, int argc, char **argv, int *cmd_index)
 			break;
 		case OPT_USB_CONFIG: /* USB backend only */
 			if (qcli_parse_uint(s.arg, 255, &v) || v == 0)
-				return qcli_usage_error(cli, "invalid --usb-config '%s' (a "
-							"bConfigurationValue, 1..255)", s.arg);
+				return qcli_usage_error(cli,
+							"invalid --usb-config '%s' (a "
+							"bConfigurationValue, 1..255)",
+							s.arg);
 			cli->usb_config = (uint8_t)v;
 			break;
 		case OPT_TRUST_PROXY_USER:
 			if (qprx_parse_user(s.arg, &cli->trust_proxy_uid) < 0)
-				return qcli_usage_error(cli, "unknown user '%s' for --trust-proxy-user",
+				return qcli_usage_error(cli,
+							"unknown user '%s' for --trust-proxy-user",
 							s.arg);
 			cli->has_trust_proxy_uid = true;
 			break;

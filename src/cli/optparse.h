@@ -13,16 +13,16 @@ struct qcli_optdef {
 	char short_name;       /* 0 when there is none */
 	const char *long_name; /* without "--"; NULL when there is none */
 	bool has_arg;
-	int id;                /* returned by qcli_opt_next(); must be > 0 */
+	int id; /* returned by qcli_opt_next(); must be > 0 */
 };
 
 struct qcli_optscan {
 	int argc;
 	char **argv;
-	int i;           /* next argument to look at */
+	int i;               /* next argument to look at */
 	const char *cluster; /* rest of a clustered short-option argument, or NULL */
-	const char *arg; /* the current option's value */
-	char bad[64];    /* the offending option text after an error */
+	const char *arg;     /* the current option's value */
+	char bad[64];        /* the offending option text after an error */
 };
 
 void qcli_opt_init(struct qcli_optscan *s, int argc, char **argv, int first);

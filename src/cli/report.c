@@ -71,7 +71,8 @@ int qcli_report(struct qcli *cli, const char *what, int err, const struct qmi_re
 		snprintf(msg, sizeof(msg), "%s: interrupted", what);
 		break;
 	case -EPROTO:
-		snprintf(msg, sizeof(msg), "%s: the modem answered with an unexpected message", what);
+		snprintf(msg, sizeof(msg), "%s: the modem answered with an unexpected message",
+			 what);
 		break;
 	case -EBADMSG:
 		snprintf(msg, sizeof(msg), "%s: the modem sent a malformed response", what);
@@ -128,12 +129,18 @@ void qcli_json_qmi_error(struct qcli *cli, const char *key, uint16_t code)
 static const char *kind_name(int code)
 {
 	switch (code) {
-	case QCLI_EXIT_USAGE: return "usage";
-	case QCLI_EXIT_DEVICE: return "device";
-	case QCLI_EXIT_QMI: return "qmi";
-	case QCLI_EXIT_TIMEOUT: return "timeout";
-	case QCLI_EXIT_UNPLUGGED: return "unplugged";
-	default: return "failure";
+	case QCLI_EXIT_USAGE:
+		return "usage";
+	case QCLI_EXIT_DEVICE:
+		return "device";
+	case QCLI_EXIT_QMI:
+		return "qmi";
+	case QCLI_EXIT_TIMEOUT:
+		return "timeout";
+	case QCLI_EXIT_UNPLUGGED:
+		return "unplugged";
+	default:
+		return "failure";
 	}
 }
 

@@ -101,7 +101,8 @@ int qcli_client(struct qcli *cli, uint8_t svc, uint8_t *cid)
 	err = qcli_client_try(cli, svc, cid, &result);
 	if (!err)
 		return QCLI_EXIT_OK;
-	snprintf(what, sizeof(what), "couldn't allocate a %s client", svc_name(svc, nb, sizeof(nb)));
+	snprintf(what, sizeof(what), "couldn't allocate a %s client",
+		 svc_name(svc, nb, sizeof(nb)));
 	return qcli_report(cli, what, err == -QB_EMODEM ? 0 : err, &result);
 }
 
@@ -125,7 +126,8 @@ static void report_kept(struct qcli *cli)
 		return;
 	}
 	for (unsigned i = 0; i < cli->n_clients; i++)
-		fprintf(cli->out, "[%s] Client ID not released:\n\tService: '%s'\n\t    CID: '%u'\n",
+		fprintf(cli->out,
+			"[%s] Client ID not released:\n\tService: '%s'\n\t    CID: '%u'\n",
 			cli->devname, svc_name(cli->clients[i].svc, nb, sizeof(nb)),
 			cli->clients[i].cid);
 }

@@ -21,7 +21,8 @@ const char *qcli_card_state_str(const struct qmi_uim_card *card, char *buf, size
 		return buf;
 	}
 	if (card->card_state == QMI_UIM_CARD_STATE_ERROR) {
-		snprintf(buf, len, "%s: %s (%u)", qcli_name(qmi_uim_card_state_name(card->card_state)),
+		snprintf(buf, len, "%s: %s (%u)",
+			 qcli_name(qmi_uim_card_state_name(card->card_state)),
 			 qcli_name(qmi_enum_name(&qmi_enum_uim_card_error, card->error_code)),
 			 card->error_code);
 		return buf;

@@ -42,10 +42,12 @@ static void addr4(uint32_t host_order, struct in_addr *out)
 
 static void configure(struct qconn *c)
 {
-	struct qnet_ipconf ip = { .routes = !c->o.no_routes, .mtu = 1500,
+	struct qnet_ipconf ip = { .routes = !c->o.no_routes,
+				  .mtu = 1500,
 				  .route_metric = c->o.route_metric,
 				  .dns_mode = (enum qnet_dns_mode)c->o.dns_mode,
-				  .dns_path = c->o.dns_file, .dns_force = c->o.dns_force,
+				  .dns_path = c->o.dns_file,
+				  .dns_force = c->o.dns_force,
 				  .record_owner = c->o.record_owner };
 	struct qconn_event ev = { .kind = QCONN_EV_UP };
 	struct qconn_up up;
@@ -61,8 +63,9 @@ static void configure(struct qconn *c)
 		if (c->fam[i].family == 4 && s->has_ipv4_address) {
 			ip.has_v4 = true;
 			addr4(s->ipv4_address, &ip.v4_addr);
-			ip.v4_prefix = s->has_ipv4_subnet_mask ?
-				(uint8_t)prefix_of_mask(s->ipv4_subnet_mask) : 32;
+			ip.v4_prefix = s->has_ipv4_subnet_mask
+					       ? (uint8_t)prefix_of_mask(s->ipv4_subnet_mask)
+					       : 32;
 			if (s->has_ipv4_gateway)
 				addr4(s->ipv4_gateway, &ip.v4_gw);
 			if (s->has_ipv4_primary_dns && ip.n_dns4 < QNET_DNS_MAX)
@@ -73,8 +76,9 @@ static void configure(struct qconn *c)
 		if (c->fam[i].family == 6 && s->has_ipv6_address) {
 			ip.has_v6 = true;
 			memcpy(&ip.v6_addr, s->ipv6_address.address, 16);
-			ip.v6_prefix = s->ipv6_address.prefix_length <= 128 ?
-				s->ipv6_address.prefix_length : 64;
+			ip.v6_prefix = s->ipv6_address.prefix_length <= 128
+					       ? s->ipv6_address.prefix_length
+					       : 64;
 			if (s->has_ipv6_gateway)
 				memcpy(&ip.v6_gw, s->ipv6_gateway.address, 16);
 			if (s->has_ipv6_primary_dns && ip.n_dns6 < QNET_DNS_MAX)
@@ -303,7 +307,8 @@ static void start_call(struct qconn_fam *f)
 	free(q);
 	if (err) {
 		f->busy = false;
-		qconn_fail(c, err, NULL, false, "couldn't send Start Network: %s", qb_strerror(-err));
+		qconn_fail(c, err, NULL, false, "couldn't send Start Network: %s",
+			   qb_strerror(-err));
 	}
 }
 
@@ -330,8 +335,8 @@ void qconn_call_enter(struct qconn *c)
 void qconn_backoff_enter(struct qconn *c)
 {
 	qconn_later(c, c->backoff_ms, qconn_done);
-	c->backoff_ms = c->backoff_ms * 2 > c->o.backoff_max_ms ? c->o.backoff_max_ms :
-								c->backoff_ms * 2;
+	c->backoff_ms = c->backoff_ms * 2 > c->o.backoff_max_ms ? c->o.backoff_max_ms
+								: c->backoff_ms * 2;
 }
 
 void qconn_call_ended(struct qconn_fam *f, const char *why)

@@ -121,8 +121,8 @@ void qconn_warn(struct qconn *c, const char *fmt, ...)
 	qconn_emit(c, QCONN_EV_WARNING, line);
 }
 
-void qconn_fail(struct qconn *c, int err, const struct qmi_result *r, bool local,
-		const char *fmt, ...)
+void qconn_fail(struct qconn *c, int err, const struct qmi_result *r, bool local, const char *fmt,
+		...)
 {
 	struct qconn_event ev = { .kind = QCONN_EV_ERROR, .err = err, .local = local };
 	char msg[256];
@@ -232,7 +232,8 @@ static void on_ind(void *user, const struct qmi_frame *ind)
 	char why[128] = "";
 
 	if (ind->msg_id != QMI_WDS_PACKET_SERVICE_STATUS_IND ||
-	    qmi_msg_decode(&qmi_wds_packet_service_status_ind_def, ind->tlvs, ind->tlvs_len, &s) < 0 ||
+	    qmi_msg_decode(&qmi_wds_packet_service_status_ind_def, ind->tlvs, ind->tlvs_len, &s) <
+		    0 ||
 	    !s.has_connection_status)
 		return;
 	if (s.connection_status.status != QMI_WDS_CONNECTION_STATUS_DISCONNECTED || !f->connected)
@@ -278,7 +279,8 @@ static int alloc_cid(struct qconn *c, uint8_t svc, uint8_t *cid, bool optional)
 		return 1;
 	if (err) {
 		qconn_fail(c, err, &r, false, "couldn't allocate a %s client: %s",
-			   qconn_name(qmi_service_name(svc)), qconn_errtext(err, &r, eb, sizeof(eb)));
+			   qconn_name(qmi_service_name(svc)),
+			   qconn_errtext(err, &r, eb, sizeof(eb)));
 		return err;
 	}
 	c->cids[c->ncids++] = (struct qconn_cid){ .svc = svc, .cid = *cid };
@@ -300,7 +302,8 @@ static int setup(struct qconn *c)
 		       c->tun->created ? "created" : "attached");
 	ret = qnet_pump_new(&c->pump, c->loop, c->tun->fd, qconn_link_send, c->link, NULL);
 	if (ret < 0) {
-		qconn_fail(c, ret, NULL, true, "couldn't start the data path: %s", qb_strerror(-ret));
+		qconn_fail(c, ret, NULL, true, "couldn't start the data path: %s",
+			   qb_strerror(-ret));
 		return ret;
 	}
 
@@ -388,8 +391,8 @@ static void stop_calls(struct qconn *c)
 			qconn_warn(c, "couldn't stop the IPv%d call: %s", f->family,
 				   qconn_errtext(err, &r, eb, sizeof(eb)));
 		else
-			qconn_emit(c, QCONN_EV_PROGRESS, f->family == 4 ? "IPv4 call stopped" :
-									  "IPv6 call stopped");
+			qconn_emit(c, QCONN_EV_PROGRESS,
+				   f->family == 4 ? "IPv4 call stopped" : "IPv6 call stopped");
 		f->connected = false;
 	}
 }
@@ -425,7 +428,7 @@ void qconn_stop(struct qconn *c)
 	qb_timer_stop(&c->tick);
 	c->st = QCONN_STOPPED; /* no more steps from late responses */
 	/* Requests still in flight complete without us. */
-	qb_list_for_each_safe(pos, tmp, &c->reqs) {
+	qb_list_for_each_safe (pos, tmp, &c->reqs) {
 		qb_list_entry(pos, struct qconn_req, node)->c = NULL;
 		qb_list_del(pos);
 	}

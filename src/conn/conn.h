@@ -37,7 +37,10 @@ struct qnet_pump_stats;
 struct qnet_mux_stats;
 struct qconn;
 
-enum { QCONN_V4 = 1, QCONN_V6 = 2 };
+enum {
+	QCONN_V4 = 1,
+	QCONN_V6 = 2
+};
 
 enum qconn_state {
 	QCONN_FORMAT,  /* setting the data format */
@@ -87,7 +90,11 @@ typedef void (*qconn_event_cb)(void *user, struct qconn *c, const struct qconn_e
 
 /* --data-format: auto asks for QMAP (MAP v5, then v1) and takes raw-IP if refused; qmap
  * fails where auto would fall back; raw-ip never asks for aggregation. */
-enum qconn_data_format { QCONN_FMT_AUTO, QCONN_FMT_QMAP, QCONN_FMT_RAW_IP };
+enum qconn_data_format {
+	QCONN_FMT_AUTO,
+	QCONN_FMT_QMAP,
+	QCONN_FMT_RAW_IP
+};
 
 /*
  * Several sessions (PDNs) on one modem share its data path: one struct qconn_link per device,
@@ -112,25 +119,25 @@ struct qconn_opts {
 	/* NULL: the session makes its own link (with data_format) and frees it in qconn_stop(). */
 	struct qconn_link *link;
 	enum qconn_data_format data_format;
-	uint8_t mux_id;        /* QMAP: 0 picks the link's next free one (1, 2, ...) */
-	const char *apn;       /* NULL: none sent, the profile's APN is used */
+	uint8_t mux_id;  /* QMAP: 0 picks the link's next free one (1, 2, ...) */
+	const char *apn; /* NULL: none sent, the profile's APN is used */
 	const char *user, *password;
-	const char *ifname;    /* NULL: the kernel picks qmiusb%d */
-	const char *dns_file;  /* dns_mode QNET_DNS_FILE's path */
-	int dns_mode;          /* enum qnet_dns_mode; 0: DNS servers are only reported */
-	bool dns_force;        /* QNET_DNS_FILE may replace an existing file */
-	unsigned route_metric; /* 0: QNET_ROUTE_METRIC */
+	const char *ifname;       /* NULL: the kernel picks qmiusb%d */
+	const char *dns_file;     /* dns_mode QNET_DNS_FILE's path */
+	int dns_mode;             /* enum qnet_dns_mode; 0: DNS servers are only reported */
+	bool dns_force;           /* QNET_DNS_FILE may replace an existing file */
+	unsigned route_metric;    /* 0: QNET_ROUTE_METRIC */
 	const char *record_owner; /* see qnet_ipconf: crash records of the changes; NULL: none */
-	unsigned families;     /* QCONN_V4 | QCONN_V6 */
-	int auth;              /* -1: not sent; else a QMI_WDS_AUTH_* mask */
-	int profile;           /* -1: not sent */
+	unsigned families;        /* QCONN_V4 | QCONN_V6 */
+	int auth;                 /* -1: not sent; else a QMI_WDS_AUTH_* mask */
+	int profile;              /* -1: not sent */
 	bool no_routes;
-	bool keep_cids;        /* qconn_stop() leaves the client ids allocated */
-	unsigned timeout_ms;   /* per request; 0: the device's default */
+	bool keep_cids;           /* qconn_stop() leaves the client ids allocated */
+	unsigned timeout_ms;      /* per request; 0: the device's default */
 	unsigned call_timeout_ms; /* Start Network; 0: 60 s (it may take long on a network) */
 	unsigned sim_timeout_ms, reg_timeout_ms;
 	unsigned backoff_min_ms, backoff_max_ms;
-	FILE *advice;          /* where the ip commands go without CAP_NET_ADMIN; may be NULL */
+	FILE *advice; /* where the ip commands go without CAP_NET_ADMIN; may be NULL */
 	qconn_event_cb cb;
 	void *cb_user;
 };
@@ -168,10 +175,10 @@ struct qconn_info {
 	uint8_t mux_id;          /* QMAP: this session's; 0 on raw-IP */
 	const char *ipv4, *ipv6; /* "A/prefix" or "" */
 	unsigned mtu;
-	uint64_t uptime_s;       /* when up */
-	uint8_t wds_cid;         /* the first family's WDS client (packet service status) */
+	uint64_t uptime_s; /* when up */
+	uint8_t wds_cid;   /* the first family's WDS client (packet service status) */
 	const struct qnet_pump_stats *pump; /* NULL without a pump */
-	int ifindex;             /* 0 before the TUN exists */
+	int ifindex;                        /* 0 before the TUN exists */
 	/* The modem's WDS packet statistics as last read (every 5 s while up). */
 	const struct qmi_wds_get_packet_statistics_resp *modem; /* NULL until read */
 };

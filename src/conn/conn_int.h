@@ -26,7 +26,7 @@ struct qconn_fam {
 	int family; /* 4 or 6 */
 	uint8_t cid;
 	bool connected;
-	bool busy; /* a request of this family is in flight */
+	bool busy;  /* a request of this family is in flight */
 	bool bound; /* QMAP: Bind Mux Data Port answered for this client */
 	uint32_t pdh;
 	struct qmi_sub *sub;
@@ -42,10 +42,10 @@ struct qconn {
 	bool ever_up;
 	bool have_wda, have_uim;
 	struct qconn_link *link;
-	bool own_link;      /* made by qconn_start(), freed with c */
+	bool own_link;            /* made by qconn_start(), freed with c */
 	struct qb_list link_node; /* in link->sessions */
-	bool fmt_waiting;   /* in FORMAT, waiting for the link's answer */
-	bool attached;      /* the pump is the link's (mux id, or its one raw-IP pump) */
+	bool fmt_waiting;         /* in FORMAT, waiting for the link's answer */
+	bool attached;            /* the pump is the link's (mux id, or its one raw-IP pump) */
 	uint8_t mux_id;
 	char fmt_desc[200]; /* the data format in use */
 	uint8_t wda_cid, nas_cid, uim_cid;
@@ -78,14 +78,19 @@ struct qconn {
 struct qconn_link {
 	struct qmi_dev *dev;
 	struct qconn_link_opts o;
-	enum { QCONN_LINK_NEW, QCONN_LINK_ASKING, QCONN_LINK_SET } st;
-	struct qconn *asker;     /* the session whose WDA client asks */
-	unsigned step;           /* the request in flight: 0 MAP v5, 1 MAP v1, 2 raw-IP */
-	bool qmap;               /* the format granted */
+	enum {
+		QCONN_LINK_NEW,
+		QCONN_LINK_ASKING,
+		QCONN_LINK_SET
+	} st;
+	struct qconn *asker;         /* the session whose WDA client asks */
+	unsigned step;               /* the request in flight: 0 MAP v5, 1 MAP v1, 2 raw-IP */
+	bool qmap;                   /* the format granted */
 	struct qnet_pump_qmap grant; /* the QMAP terms every session's pump uses (mux id aside) */
 	uint32_t dl_dgrams, dl_size;
-	struct qmi_data_endpoint ep; /* the claimed data interface, for WDA and Bind Mux Data Port */
-	char desc[160];          /* what was granted, and why raw-IP */
+	struct qmi_data_endpoint
+		ep;     /* the claimed data interface, for WDA and Bind Mux Data Port */
+	char desc[160]; /* what was granted, and why raw-IP */
 	struct qnet_mux *mux;
 	struct qnet_pump *raw;   /* raw-IP: the one session's pump */
 	struct qb_list sessions; /* struct qconn.link_node */
@@ -110,8 +115,8 @@ void qconn_warn(struct qconn *c, const char *fmt, ...) __attribute__((format(pri
 void qconn_emit(struct qconn *c, enum qconn_event_kind kind, const char *text);
 void qconn_emit_ev(struct qconn *c, struct qconn_event *ev); /* fills ev->state */
 /* Final failure: err as in struct qconn_event, r may be NULL. Ignored once failed. */
-void qconn_fail(struct qconn *c, int err, const struct qmi_result *r, bool local,
-		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void qconn_fail(struct qconn *c, int err, const struct qmi_result *r, bool local, const char *fmt,
+		...) __attribute__((format(printf, 5, 6)));
 /* True once failed or stopped: late answers change nothing. */
 bool qconn_over(const struct qconn *c);
 

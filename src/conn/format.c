@@ -33,7 +33,11 @@
  * the pipe stays busy at saturation. */
 #define QCONN_QMAP_INFLIGHT 1
 
-enum { STEP_V5, STEP_V1, STEP_RAW };
+enum {
+	STEP_V5,
+	STEP_V1,
+	STEP_RAW
+};
 
 /* ---- the data path ---- */
 
@@ -71,7 +75,7 @@ static void link_closed(void *user, int err)
 	struct qconn_link *l = user;
 	struct qb_list *pos, *tmp;
 
-	qb_list_for_each_safe(pos, tmp, &l->sessions)
+	qb_list_for_each_safe (pos, tmp, &l->sessions)
 		qconn_fail(qb_list_entry(pos, struct qconn, link_node), err, NULL, false,
 			   "the modem went away: %s", qb_strerror(-err));
 }
@@ -146,7 +150,7 @@ static bool mux_used(struct qconn_link *l, unsigned id)
 {
 	struct qb_list *pos, *tmp;
 
-	qb_list_for_each_safe(pos, tmp, &l->sessions) {
+	qb_list_for_each_safe (pos, tmp, &l->sessions) {
 		const struct qconn *o = qb_list_entry(pos, struct qconn, link_node);
 
 		if (o->mux_id == id)
@@ -193,7 +197,7 @@ void qconn_link_leave(struct qconn *c)
 	/* Its answer will not reach anyone: the next waiting session asks again. */
 	l->asker = NULL;
 	l->st = QCONN_LINK_NEW;
-	qb_list_for_each_safe(pos, tmp, &l->sessions) {
+	qb_list_for_each_safe (pos, tmp, &l->sessions) {
 		struct qconn *o = qb_list_entry(pos, struct qconn, link_node);
 
 		if (o->fmt_waiting && !qconn_over(o)) {
@@ -225,7 +229,8 @@ static void apply(struct qconn_link *l, struct qconn *c)
 		if (l->raw && l->raw != c->pump) {
 			qconn_fail(c, -EOPNOTSUPP, NULL, false,
 				   "the modem's data format is %s, which carries one session: "
-				   "another PDN needs QMAP", l->desc);
+				   "another PDN needs QMAP",
+				   l->desc);
 			return;
 		}
 		qnet_pump_set_qmap(c->pump, NULL);
@@ -258,7 +263,7 @@ static void settle(struct qconn_link *l)
 
 	l->st = QCONN_LINK_SET;
 	l->asker = NULL;
-	qb_list_for_each_safe(pos, tmp, &l->sessions) {
+	qb_list_for_each_safe (pos, tmp, &l->sessions) {
 		struct qconn *c = qb_list_entry(pos, struct qconn, link_node);
 
 		if (c->fmt_waiting)
@@ -273,7 +278,7 @@ static void fail_all(struct qconn_link *l, int err, const struct qmi_result *r, 
 
 	l->st = QCONN_LINK_NEW;
 	l->asker = NULL;
-	qb_list_for_each_safe(pos, tmp, &l->sessions) {
+	qb_list_for_each_safe (pos, tmp, &l->sessions) {
 		struct qconn *c = qb_list_entry(pos, struct qconn, link_node);
 
 		if (c->fmt_waiting) {
@@ -289,8 +294,8 @@ static const char *proto_name(uint32_t p)
 }
 
 /* The QMAP terms of a successful answer to a QMAP request: 0, or -errno with why said. */
-static int take_grant(struct qconn_link *l, const struct qmi_wda_set_data_format_resp *w,
-		      char *why, size_t len)
+static int take_grant(struct qconn_link *l, const struct qmi_wda_set_data_format_resp *w, char *why,
+		      size_t len)
 {
 	uint32_t asked = l->step == STEP_V5 ? QMI_WDA_AGGREGATION_QMAPV5 : QMI_WDA_AGGREGATION_QMAP;
 	uint32_t ul = w->has_ul_aggregation_protocol ? w->ul_aggregation_protocol : 0;
@@ -328,8 +333,8 @@ static int take_grant(struct qconn_link *l, const struct qmi_wda_set_data_format
 	qnet_mux_set_v5(l->mux, q.v5);
 	snprintf(l->desc, sizeof(l->desc), "qmap %s (UL %s: %u x %zu B, DL %s: %u x %u B)",
 		 proto_name(asked), q.ul ? "aggregated" : "raw-ip", q.ul ? q.ul_max_dgrams : 1,
-		 q.ul ? q.ul_max_size : (size_t)0, q.dl ? "aggregated" : "raw-ip",
-		 l->dl_dgrams, l->dl_size);
+		 q.ul ? q.ul_max_size : (size_t)0, q.dl ? "aggregated" : "raw-ip", l->dl_dgrams,
+		 l->dl_size);
 	return 0;
 }
 
@@ -371,7 +376,8 @@ static void on_format(void *user, int err, const struct qmi_frame *resp)
 	if (!c->have_wda) {
 		err = qconn_response(err, resp, &qmi_ctl_set_data_format_resp_def, &ctl, &r);
 		if (!err && ctl.has_protocol && ctl.protocol != QMI_CTL_LINK_PROTOCOL_RAW_IP) {
-			snprintf(why, sizeof(why), "the modem refused raw-IP: it kept link protocol %u",
+			snprintf(why, sizeof(why),
+				 "the modem refused raw-IP: it kept link protocol %u",
 				 ctl.protocol);
 			fail_all(l, -EPROTO, &r, why);
 			return;
@@ -380,7 +386,8 @@ static void on_format(void *user, int err, const struct qmi_frame *resp)
 		err = qconn_response(err, resp, &qmi_wda_set_data_format_resp_def, &w, &r);
 		if (!err && w.has_link_layer_protocol &&
 		    w.link_layer_protocol != QMI_WDA_LINK_LAYER_RAW_IP) {
-			snprintf(why, sizeof(why), "the modem refused raw-IP: it kept link layer '%s'",
+			snprintf(why, sizeof(why),
+				 "the modem refused raw-IP: it kept link layer '%s'",
 				 qconn_name(qmi_wda_link_layer_name(w.link_layer_protocol)));
 			if (l->step != STEP_RAW) {
 				next_step(l, c, -EPROTO, &r, why, false);
@@ -418,9 +425,9 @@ static void send_format(struct qconn_link *l, struct qconn *c)
 
 	if (c->have_wda) {
 		bool qmap = l->step != STEP_RAW;
-		uint32_t agg = l->step == STEP_V5 ? QMI_WDA_AGGREGATION_QMAPV5 :
-			       l->step == STEP_V1 ? QMI_WDA_AGGREGATION_QMAP :
-						    QMI_WDA_AGGREGATION_DISABLED;
+		uint32_t agg = l->step == STEP_V5   ? QMI_WDA_AGGREGATION_QMAPV5
+			       : l->step == STEP_V1 ? QMI_WDA_AGGREGATION_QMAP
+						    : QMI_WDA_AGGREGATION_DISABLED;
 		uint32_t dl = l->o.rx_max < QCONN_DL_SIZE ? (uint32_t)l->o.rx_max : QCONN_DL_SIZE;
 		struct qmi_wda_set_data_format_req q = {
 			.has_link_layer_protocol = true,

@@ -144,8 +144,10 @@ static void on_reg(void *user, int err, const struct qmi_frame *resp)
 	err = qconn_response(err, resp, &qmi_nas_get_serving_system_resp_def, s, &r);
 	if (!err && s->has_serving_system) {
 		const struct qmi_nas_serving_system *ss = &s->serving_system;
-		const char *radio = ss->n_radio_interfaces ?
-			qconn_name(qmi_nas_radio_interface_name(ss->radio_interfaces[0])) : "none";
+		const char *radio = ss->n_radio_interfaces
+					    ? qconn_name(qmi_nas_radio_interface_name(
+						      ss->radio_interfaces[0]))
+					    : "none";
 
 		ok = ss->registration_state == QMI_NAS_REGISTRATION_STATE_REGISTERED &&
 		     ss->ps_attach_state == QMI_NAS_ATTACH_STATE_ATTACHED;

@@ -4,8 +4,9 @@
 #include <errno.h>
 #include <string.h>
 
-const struct qnet_bsd_sys qnet_bsd_macos = { .af_inet = 2, .af_inet6 = 30, .af_link = 18,
-					     .rtm_version = 5 };
+const struct qnet_bsd_sys qnet_bsd_macos = {
+	.af_inet = 2, .af_inet6 = 30, .af_link = 18, .rtm_version = 5
+};
 
 #define IFNAMSIZ_BSD 16
 #define BSD_SIN_LEN 16
@@ -52,8 +53,8 @@ static void prefix_mask(uint8_t *mask, size_t bytes, unsigned prefix)
 		mask[i / 8] |= (uint8_t)(0x80 >> (i % 8));
 }
 
-int qnet_bsd_route_msg(uint8_t *buf, size_t len, const struct qnet_bsd_sys *sys, int type,
-		       bool v6, const void *dst, unsigned prefix, unsigned ifindex, int seq)
+int qnet_bsd_route_msg(uint8_t *buf, size_t len, const struct qnet_bsd_sys *sys, int type, bool v6,
+		       const void *dst, unsigned prefix, unsigned ifindex, int seq)
 {
 	size_t alen = v6 ? 16 : 4, salen = v6 ? BSD_SIN6_LEN : BSD_SIN_LEN;
 	size_t total = QNET_RTM_HDR_LEN + 2 * roundup4(salen) + roundup4(BSD_SDL_LEN);
@@ -65,13 +66,13 @@ int qnet_bsd_route_msg(uint8_t *buf, size_t len, const struct qnet_bsd_sys *sys,
 	if (len < total)
 		return -ENOSPC;
 	memset(buf, 0, total);
-	put16(buf + 0, (uint16_t)total);                                 /* rtm_msglen */
-	buf[2] = sys->rtm_version;                                       /* rtm_version */
-	buf[3] = (uint8_t)type;                                          /* rtm_type */
-	put16(buf + 4, (uint16_t)ifindex);                               /* rtm_index */
-	put32(buf + 8, QNET_RTF_UP | QNET_RTF_STATIC);                   /* rtm_flags */
+	put16(buf + 0, (uint16_t)total);                                     /* rtm_msglen */
+	buf[2] = sys->rtm_version;                                           /* rtm_version */
+	buf[3] = (uint8_t)type;                                              /* rtm_type */
+	put16(buf + 4, (uint16_t)ifindex);                                   /* rtm_index */
+	put32(buf + 8, QNET_RTF_UP | QNET_RTF_STATIC);                       /* rtm_flags */
 	put32(buf + 12, QNET_RTA_DST | QNET_RTA_GATEWAY | QNET_RTA_NETMASK); /* rtm_addrs */
-	put32(buf + 20, (uint32_t)seq);                                  /* rtm_seq */
+	put32(buf + 20, (uint32_t)seq);                                      /* rtm_seq */
 	/* The sockaddrs follow in RTA bit order: destination, gateway, netmask. */
 	p = buf + QNET_RTM_HDR_LEN;
 	p += roundup4(put_sa(p, sys, v6, dst));
@@ -93,8 +94,8 @@ static int put_name(uint8_t *buf, const char *ifname)
 	return 0;
 }
 
-int qnet_bsd_aliasreq4(uint8_t *buf, size_t len, const struct qnet_bsd_sys *sys,
-		       const char *ifname, struct in_addr addr, unsigned prefix, struct in_addr peer)
+int qnet_bsd_aliasreq4(uint8_t *buf, size_t len, const struct qnet_bsd_sys *sys, const char *ifname,
+		       struct in_addr addr, unsigned prefix, struct in_addr peer)
 {
 	uint8_t mask[4];
 
@@ -112,8 +113,8 @@ int qnet_bsd_aliasreq4(uint8_t *buf, size_t len, const struct qnet_bsd_sys *sys,
 	return QNET_IFALIASREQ_LEN;
 }
 
-int qnet_bsd_aliasreq6(uint8_t *buf, size_t len, const struct qnet_bsd_sys *sys,
-		       const char *ifname, const struct in6_addr *addr, unsigned prefix)
+int qnet_bsd_aliasreq6(uint8_t *buf, size_t len, const struct qnet_bsd_sys *sys, const char *ifname,
+		       const struct in6_addr *addr, unsigned prefix)
 {
 	uint8_t mask[16];
 

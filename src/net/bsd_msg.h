@@ -37,15 +37,15 @@ extern const struct qnet_bsd_sys qnet_bsd_macos; /* AF 2, 30, 18; RTM_VERSION 5 
 /* A route to dst/prefix (a struct in_addr or in6_addr by v6) through interface ifindex, its
  * gateway the interface itself (a point-to-point link needs no next hop). type is QNET_RTM_ADD
  * or QNET_RTM_DELETE. Returns the message length, or -EINVAL (bad prefix) / -ENOSPC. */
-int qnet_bsd_route_msg(uint8_t *buf, size_t len, const struct qnet_bsd_sys *sys, int type,
-		       bool v6, const void *dst, unsigned prefix, unsigned ifindex, int seq);
+int qnet_bsd_route_msg(uint8_t *buf, size_t len, const struct qnet_bsd_sys *sys, int type, bool v6,
+		       const void *dst, unsigned prefix, unsigned ifindex, int seq);
 /* SIOCAIFADDR's request: addr/prefix on ifname, with peer as the point-to-point destination.
  * Returns QNET_IFALIASREQ_LEN, or -EINVAL / -ENOSPC. */
-int qnet_bsd_aliasreq4(uint8_t *buf, size_t len, const struct qnet_bsd_sys *sys,
-		       const char *ifname, struct in_addr addr, unsigned prefix, struct in_addr peer);
+int qnet_bsd_aliasreq4(uint8_t *buf, size_t len, const struct qnet_bsd_sys *sys, const char *ifname,
+		       struct in_addr addr, unsigned prefix, struct in_addr peer);
 /* SIOCAIFADDR_IN6's request: addr/prefix on ifname, lifetimes infinite. Returns
  * QNET_IN6_ALIASREQ_LEN, or -EINVAL / -ENOSPC. */
-int qnet_bsd_aliasreq6(uint8_t *buf, size_t len, const struct qnet_bsd_sys *sys,
-		       const char *ifname, const struct in6_addr *addr, unsigned prefix);
+int qnet_bsd_aliasreq6(uint8_t *buf, size_t len, const struct qnet_bsd_sys *sys, const char *ifname,
+		       const struct in6_addr *addr, unsigned prefix);
 
 #endif

@@ -27,8 +27,8 @@ struct qnet_netconf {
 	struct qnet_netrec rec; /* what we changed: rec.items */
 	int dirfd;              /* the runtime directory holding the record; -1: none */
 	char record[160];
-	FILE *advice;           /* set when we could only advise: the undo goes there too */
-	unsigned advised;       /* QNET_REC_*: what the advice said to add */
+	FILE *advice;     /* set when we could only advise: the undo goes there too */
+	unsigned advised; /* QNET_REC_*: what the advice said to add */
 };
 
 /* Writes the record for what is done plus what is about to be (items), before it is. A
@@ -176,8 +176,10 @@ static int add_addr(struct qnet_netconf *nc, int family, char *err, size_t errle
 			ret = 0; /* already there: not ours to remove later */
 		else
 			snprintf(err, errlen, "adding address %s/%u: %s",
-				 inet_ntop(family, family == AF_INET ? (void *)&nc->rec.v4 :
-					   (void *)&nc->rec.v6, txt, sizeof(txt)),
+				 inet_ntop(family,
+					   family == AF_INET ? (void *)&nc->rec.v4
+							     : (void *)&nc->rec.v6,
+					   txt, sizeof(txt)),
 				 family == AF_INET ? nc->rec.p4 : nc->rec.p6, nl_geterror(nle));
 		record(nc, 0);
 	} else {
@@ -325,10 +327,12 @@ int qnet_netconf_apply(struct qnet_netconf **out, int ifindex, const char *ifnam
 		/* rtnetlink refuses changes without CAP_NET_ADMIN; the first step fails, so
 		 * nothing was changed. The user applies the settings instead. */
 		fprintf(advice,
-			"qmiusb may not configure %s (needs CAP_NET_ADMIN); as root, run:\n", ifname);
+			"qmiusb may not configure %s (needs CAP_NET_ADMIN); as root, run:\n",
+			ifname);
 		qnet_netconf_print_commands(advice, ifname, cfg);
 		nc->advice = advice;
-		nc->advised = (cfg->has_v4 ? QNET_REC_ADDR4 : 0) | (cfg->has_v6 ? QNET_REC_ADDR6 : 0);
+		nc->advised = (cfg->has_v4 ? QNET_REC_ADDR4 : 0) |
+			      (cfg->has_v6 ? QNET_REC_ADDR6 : 0);
 		if (cfg->routes)
 			nc->advised |= (cfg->has_v4 ? QNET_REC_ROUTE4 : 0) |
 				       (cfg->has_v6 ? QNET_REC_ROUTE6 : 0);
@@ -440,8 +444,8 @@ static int recover_one(int dirfd, const char *name, FILE *report)
 		return -ENOMEM;
 	text[n > 0 ? n : 0] = '\0';
 	nc->dirfd = -1;
-	if (n <= 0 || qnet_netrec_parse(&nc->rec, text) < 0 ||
-	    !(nc->sock = nl_socket_alloc()) || nl_connect(nc->sock, NETLINK_ROUTE) < 0) {
+	if (n <= 0 || qnet_netrec_parse(&nc->rec, text) < 0 || !(nc->sock = nl_socket_alloc()) ||
+	    nl_connect(nc->sock, NETLINK_ROUTE) < 0) {
 		nl_socket_free(nc->sock);
 		free(nc);
 		unlinkat(dirfd, name, 0); /* unreadable: nothing we could undo by it */
@@ -451,12 +455,16 @@ static int recover_one(int dirfd, const char *name, FILE *report)
 	nc->ifindex = (int)if_nametoindex(nc->rec.ifname);
 	if (report)
 		fprintf(report, "undoing what a previous connect left on %s:%s%s%s%s\n",
-			nc->rec.ifname, nc->rec.items & (QNET_REC_ROUTE4 | QNET_REC_ROUTE6) &&
-			nc->ifindex > 0 ? " default routes" : "",
-			nc->rec.items & (QNET_REC_ADDR4 | QNET_REC_ADDR6) && nc->ifindex > 0 ?
-				" addresses" : "",
-			nc->rec.items & (QNET_REC_MTU | QNET_REC_UP) && nc->ifindex > 0 ?
-				" link settings" : "",
+			nc->rec.ifname,
+			nc->rec.items & (QNET_REC_ROUTE4 | QNET_REC_ROUTE6) && nc->ifindex > 0
+				? " default routes"
+				: "",
+			nc->rec.items & (QNET_REC_ADDR4 | QNET_REC_ADDR6) && nc->ifindex > 0
+				? " addresses"
+				: "",
+			nc->rec.items & (QNET_REC_MTU | QNET_REC_UP) && nc->ifindex > 0
+				? " link settings"
+				: "",
 			nc->rec.items & QNET_REC_DNS ? " DNS" : "");
 	unlinkat(dirfd, name, 0);
 	qnet_netconf_undo(nc);

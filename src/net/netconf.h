@@ -17,10 +17,10 @@
 
 /* Where the modem's DNS servers go (besides the report). */
 enum qnet_dns_mode {
-	QNET_DNS_NONE,      /* only reported */
-	QNET_DNS_FILE,      /* our own resolv.conf-format file, dns_path */
+	QNET_DNS_NONE,       /* only reported */
+	QNET_DNS_FILE,       /* our own resolv.conf-format file, dns_path */
 	QNET_DNS_RESOLVCONF, /* resolvconf -a IF.qmiusb / -d IF.qmiusb */
-	QNET_DNS_RESOLVED,  /* resolvectl dns IF ... / resolvectl revert IF */
+	QNET_DNS_RESOLVED,   /* resolvectl dns IF ... / resolvectl revert IF */
 };
 
 #define QNET_ROUTE_V4 1u
@@ -41,17 +41,17 @@ struct qnet_ipconf {
 	bool routes;           /* add default routes through the interface */
 	unsigned route_metric; /* 0: QNET_ROUTE_METRIC */
 	enum qnet_dns_mode dns_mode;
-	const char *dns_path;  /* QNET_DNS_FILE */
-	bool dns_force;        /* QNET_DNS_FILE: an existing file may be replaced */
+	const char *dns_path; /* QNET_DNS_FILE */
+	bool dns_force;       /* QNET_DNS_FILE: an existing file may be replaced */
 	/* When set, what is about to change is first recorded in <record_owner>.<ifname>.net in
 	 * the runtime directory, so qnet_netconf_recover() can undo it after a crash. */
 	const char *record_owner;
 
 	/* Set by qnet_netconf_apply(): what it did. */
-	unsigned routes_added;  /* QNET_ROUTE_*: the default routes that are ours */
+	unsigned routes_added;   /* QNET_ROUTE_*: the default routes that are ours */
 	unsigned routes_existed; /* QNET_ROUTE_*: already there, so not added (nor removed) */
-	bool dns_done;          /* the servers were installed as dns_mode says */
-	char dns_note[192];     /* why not, when !dns_done and dns_mode is not NONE */
+	bool dns_done;           /* the servers were installed as dns_mode says */
+	char dns_note[192];      /* why not, when !dns_done and dns_mode is not NONE */
 };
 
 /* Less preferred than Ethernet and Wi-Fi defaults, like NetworkManager's wwan. */

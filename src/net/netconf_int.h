@@ -9,8 +9,8 @@
 struct qnet_dns_state {
 	enum qnet_dns_mode mode;
 	char ifname[32];
-	char path[256];    /* QNET_DNS_FILE */
-	bool created;      /* QNET_DNS_FILE: the file did not exist before */
+	char path[256]; /* QNET_DNS_FILE */
+	bool created;   /* QNET_DNS_FILE: the file did not exist before */
 	struct in_addr dns4[QNET_DNS_MAX];
 	unsigned n_dns4;
 	struct in6_addr dns6[QNET_DNS_MAX];
@@ -40,7 +40,7 @@ void qnet_dns_print_undo(FILE *out, const struct qnet_dns_state *st);
 
 struct qnet_netrec {
 	char ifname[32];
-	unsigned items;    /* QNET_REC_* */
+	unsigned items; /* QNET_REC_* */
 	unsigned old_mtu;
 	struct in_addr v4;
 	struct in6_addr v6;

@@ -114,7 +114,8 @@ void qnet_netconf_undo(struct qnet_netconf *nc)
 		route(nc, QNET_RTM_DELETE, false);
 	/* An IPv6 address goes with the utun interface, which closes with the session. */
 	if (nc->v4_added) {
-		struct sockaddr_in sin = { .sin_len = sizeof(sin), .sin_family = AF_INET,
+		struct sockaddr_in sin = { .sin_len = sizeof(sin),
+					   .sin_family = AF_INET,
 					   .sin_addr = nc->v4 };
 		memset(&ifr, 0, sizeof(ifr));
 		memcpy(ifr.ifr_name, nc->ifname, sizeof(ifr.ifr_name));
@@ -138,8 +139,7 @@ void qnet_netconf_undo(struct qnet_netconf *nc)
 	free(nc);
 }
 
-static int apply(struct qnet_netconf *nc, struct qnet_ipconf *cfg, char *err,
-		 size_t errlen)
+static int apply(struct qnet_netconf *nc, struct qnet_ipconf *cfg, char *err, size_t errlen)
 {
 	uint8_t req[QNET_IN6_ALIASREQ_LEN];
 	struct ifreq ifr;
@@ -167,8 +167,8 @@ static int apply(struct qnet_netconf *nc, struct qnet_ipconf *cfg, char *err,
 	if (cfg->has_v4) {
 		struct in_addr peer = cfg->v4_gw.s_addr ? cfg->v4_gw : cfg->v4_addr;
 		struct ifaliasreq ifra;
-		ret = qnet_bsd_aliasreq4(req, sizeof(req), &qnet_bsd_macos, nc->ifname, cfg->v4_addr,
-					 cfg->v4_prefix, peer);
+		ret = qnet_bsd_aliasreq4(req, sizeof(req), &qnet_bsd_macos, nc->ifname,
+					 cfg->v4_addr, cfg->v4_prefix, peer);
 		if (ret < 0)
 			return snprintf(err, errlen, "IPv4 address request"), ret;
 		memcpy(&ifra, req, sizeof(ifra));

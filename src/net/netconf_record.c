@@ -48,12 +48,12 @@ int qnet_netrec_format(const struct qnet_netrec *r, unsigned items, char *buf, s
 	unsigned i;
 	int n;
 
-#define PUT(...)                                                           \
-	do {                                                               \
-		n = snprintf(buf + len, cap - len, __VA_ARGS__);            \
-		if (n < 0 || (size_t)n >= cap - len)                        \
-			return -ENOSPC;                                     \
-		len += (size_t)n;                                           \
+#define PUT(...)                                                                                   \
+	do {                                                                                       \
+		n = snprintf(buf + len, cap - len, __VA_ARGS__);                                   \
+		if (n < 0 || (size_t)n >= cap - len)                                               \
+			return -ENOSPC;                                                            \
+		len += (size_t)n;                                                                  \
 	} while (0)
 	PUT(MAGIC "ifname %s\n", r->ifname);
 	if (items & QNET_REC_UP)
@@ -104,8 +104,8 @@ static int parse_line(struct qnet_netrec *r, const char *key, char *val)
 	} else if (!strcmp(key, "addr4") || !strcmp(key, "addr6")) {
 		bool six = key[4] == '6';
 
-		if (!sp || inet_pton(six ? AF_INET6 : AF_INET, val, six ? (void *)&r->v6 :
-				     (void *)&r->v4) != 1)
+		if (!sp || inet_pton(six ? AF_INET6 : AF_INET, val,
+				     six ? (void *)&r->v6 : (void *)&r->v4) != 1)
 			return -EINVAL;
 		u = strtoul(sp, NULL, 10);
 		if (u > (six ? 128u : 32u))
@@ -175,8 +175,8 @@ int qnet_netrec_parse(struct qnet_netrec *r, const char *text)
 		if (ret < 0)
 			return ret;
 	}
-	if (!r->ifname[0] || (r->items & QNET_REC_DNS && r->dns.mode == QNET_DNS_FILE &&
-			      !r->dns.path[0]))
+	if (!r->ifname[0] ||
+	    (r->items & QNET_REC_DNS && r->dns.mode == QNET_DNS_FILE && !r->dns.path[0]))
 		return -EINVAL;
 	return 0;
 }

@@ -32,8 +32,8 @@ const struct qnet_pump_stats *qnet_pump_stats(const struct qnet_pump *p)
 uint64_t qnet_pump_drops(const struct qnet_pump_stats *s)
 {
 	return s->drop_up_too_big + s->drop_up_bad + s->drop_up_send + s->drop_down_no_buf +
-	       s->drop_down_too_big + s->drop_down_bad + s->drop_down_write + s->drop_down_qmap_bad +
-	       s->drop_down_qmap_trunc;
+	       s->drop_down_too_big + s->drop_down_bad + s->drop_down_write +
+	       s->drop_down_qmap_bad + s->drop_down_qmap_trunc;
 }
 
 const char *qnet_pump_backend(const struct qnet_pump *p)
@@ -234,8 +234,8 @@ static int pump_alloc(struct qnet_pump **out, const struct qnet_pump_opts *opts)
 	return 0;
 }
 
-int qnet_pump_new(struct qnet_pump **out, struct qb_loop *loop, int tun_fd,
-		  qnet_pump_send_fn send, void *send_ctx, const struct qnet_pump_opts *opts)
+int qnet_pump_new(struct qnet_pump **out, struct qb_loop *loop, int tun_fd, qnet_pump_send_fn send,
+		  void *send_ctx, const struct qnet_pump_opts *opts)
 {
 	struct qnet_pump *p = NULL;
 	bool nowait = false, held = false;

@@ -46,19 +46,19 @@ struct qnet_pump_stats {
 	uint64_t up_read_errors;        /* failed TUN reads (not packets) */
 	int up_last_read_error;         /* -errno of the last one */
 	/* drops, by reason */
-	uint64_t drop_up_too_big;       /* TUN packet as large as the buffer: maybe truncated */
-	uint64_t drop_up_bad;           /* TUN packet the system's framing rejected (EPROTO) */
-	uint64_t drop_up_send;          /* the modem side refused it with another error than -ENOBUFS */
-	uint64_t drop_down_no_buf;      /* every downlink buffer in flight / TUN queue full */
-	uint64_t drop_down_too_big;     /* modem packet larger than a buffer */
-	uint64_t drop_down_bad;         /* empty, or neither IPv4 nor IPv6 */
-	uint64_t drop_down_write;       /* the TUN write failed or was short */
+	uint64_t drop_up_too_big;   /* TUN packet as large as the buffer: maybe truncated */
+	uint64_t drop_up_bad;       /* TUN packet the system's framing rejected (EPROTO) */
+	uint64_t drop_up_send;      /* the modem side refused it with another error than -ENOBUFS */
+	uint64_t drop_down_no_buf;  /* every downlink buffer in flight / TUN queue full */
+	uint64_t drop_down_too_big; /* modem packet larger than a buffer */
+	uint64_t drop_down_bad;     /* empty, or neither IPv4 nor IPv6 */
+	uint64_t drop_down_write;   /* the TUN write failed or was short */
 	/* QMAP (qnet_pump_set_qmap) */
-	uint64_t up_aggs;               /* uplink transfers sent (each an aggregate) */
-	uint64_t down_aggs;             /* downlink transfers deaggregated */
-	uint64_t down_qmap_commands;    /* MAP command frames skipped (not a drop) */
-	uint64_t drop_down_qmap_bad;    /* malformed MAP frames, or for another mux id */
-	uint64_t drop_down_qmap_trunc;  /* transfers whose tail was cut (length past the end) */
+	uint64_t up_aggs;              /* uplink transfers sent (each an aggregate) */
+	uint64_t down_aggs;            /* downlink transfers deaggregated */
+	uint64_t down_qmap_commands;   /* MAP command frames skipped (not a drop) */
+	uint64_t drop_down_qmap_bad;   /* malformed MAP frames, or for another mux id */
+	uint64_t drop_down_qmap_trunc; /* transfers whose tail was cut (length past the end) */
 	/* MAP v5 (qnet_pump_qmap.v5): downlink packets by the modem's checksum verdict */
 	uint64_t down_csum_valid, down_csum_unchecked;
 	/* MAP commands (kept by the pump alone, or by its struct qnet_mux when it has one) */
@@ -90,8 +90,8 @@ typedef int (*qnet_pump_send_fn)(void *ctx, const uint8_t *pkt, size_t len);
 
 /* tun_fd stays the caller's (keep it open until qnet_pump_free()); its O_NONBLOCK flag is set
  * to what the backend needs. 0 or -errno. */
-int qnet_pump_new(struct qnet_pump **out, struct qb_loop *loop, int tun_fd,
-		  qnet_pump_send_fn send, void *send_ctx, const struct qnet_pump_opts *opts);
+int qnet_pump_new(struct qnet_pump **out, struct qb_loop *loop, int tun_fd, qnet_pump_send_fn send,
+		  void *send_ctx, const struct qnet_pump_opts *opts);
 /* Stops the pump: from now on it ignores every event. It is freed from the loop (qb_loop_close)
  * once no callback is on the stack and the kernel has let go of its io_uring buffers (at the
  * latest in qb_loop_free()), so it may be called from inside the pump's send(). Accepts NULL. */
@@ -139,10 +139,10 @@ const char *qnet_pump_backend(const struct qnet_pump *p);
 struct qnet_mux;
 
 struct qnet_mux_stats {
-	uint64_t down_aggs;           /* downlink transfers split */
-	uint64_t down_qmap_commands;  /* MAP command frames */
-	uint64_t drop_down_unknown;   /* data frames for a mux id no session has */
-	uint64_t drop_down_qmap_bad;  /* malformed frames */
+	uint64_t down_aggs;          /* downlink transfers split */
+	uint64_t down_qmap_commands; /* MAP command frames */
+	uint64_t drop_down_unknown;  /* data frames for a mux id no session has */
+	uint64_t drop_down_qmap_bad; /* malformed frames */
 	uint64_t drop_down_qmap_trunc;
 	uint64_t qmap_cmd_answers, qmap_cmd_answers_lost, qmap_cmd_bad; /* as in a pump */
 };

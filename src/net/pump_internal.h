@@ -24,8 +24,8 @@ struct pump_buf {
 	struct qnet_pump *p;
 	uint8_t *data; /* buf_size bytes inside qnet_pump.mem */
 	uint32_t len;
-	uint16_t idx;  /* registered buffer index */
-	bool flags_nowait; /* the write in flight asked for RWF_NOWAIT */
+	uint16_t idx;        /* registered buffer index */
+	bool flags_nowait;   /* the write in flight asked for RWF_NOWAIT */
 	struct qb_list node; /* on qnet_pump.held (uplink) or qnet_pump.free_tx (downlink) */
 };
 
@@ -110,8 +110,8 @@ struct qnet_pump {
 	uint8_t *agg_mem;
 	size_t agg_bytes; /* IP bytes in agg */
 	bool agg_held;
-	bool paced;       /* qnet_pump_qmap.paced */
-	bool awaiting;    /* paced: TUN reads wait for the next data_tx_ready */
+	bool paced;    /* qnet_pump_qmap.paced */
+	bool awaiting; /* paced: TUN reads wait for the next data_tx_ready */
 	struct qb_timer agg_timer;
 	bool v5;       /* downlink frames carry the v5 checksum header */
 	bool flow_off; /* the modem disabled this mux id's uplink (MAP flow control) */

@@ -54,7 +54,8 @@ static int qmap_up(struct qnet_pump *p, struct pump_buf *b)
 	if (!qmi_qmap_agg_room(&p->agg, p->buf_size))
 		agg_send(p); /* full: held or not, the packet is in the aggregate */
 	else if (!p->be->passes)
-		qb_timer_start(&p->agg_timer, 0); /* no pass end to wait for: after these completions */
+		qb_timer_start(&p->agg_timer,
+			       0); /* no pass end to wait for: after these completions */
 	return 0;
 }
 

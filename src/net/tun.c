@@ -42,17 +42,19 @@ int qnet_tun_open(struct qnet_tun **out, const char *ifname, char *err, size_t e
 	if (ioctl(tun->fd, TUNSETIFF, &ifr) < 0) {
 		ret = -errno;
 		if (ret == -EPERM && existed)
-			snprintf(err, errlen,
-				 "cannot attach to %s: it is not a TUN owned by this user (create it with "
-				 "'ip tuntap add dev %s mode tun user $USER' as root)",
-				 ifname, ifname);
+			snprintf(
+				err, errlen,
+				"cannot attach to %s: it is not a TUN owned by this user (create it with "
+				"'ip tuntap add dev %s mode tun user $USER' as root)",
+				ifname, ifname);
 		else if (ret == -EPERM)
-			snprintf(err, errlen,
-				 "creating a TUN needs CAP_NET_ADMIN; as root run 'ip tuntap add dev "
-				 "wwtun0 mode tun user $USER' once and pass --ifname wwtun0");
+			snprintf(
+				err, errlen,
+				"creating a TUN needs CAP_NET_ADMIN; as root run 'ip tuntap add dev "
+				"wwtun0 mode tun user $USER' once and pass --ifname wwtun0");
 		else if (ret == -EINVAL && existed)
-			snprintf(err, errlen, "%s exists and is not a TUN (IFF_TUN, no packet info)",
-				 ifname);
+			snprintf(err, errlen,
+				 "%s exists and is not a TUN (IFF_TUN, no packet info)", ifname);
 		else
 			snprintf(err, errlen, "TUNSETIFF %s: %s", ifr.ifr_name, strerror(-ret));
 		goto fail;

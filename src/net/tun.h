@@ -11,10 +11,10 @@
 #include <stddef.h>
 
 struct qnet_tun {
-	int fd;                   /* owned; O_CLOEXEC */
+	int fd; /* owned; O_CLOEXEC */
 	char name[IF_NAMESIZE];
 	int ifindex;
-	bool created;             /* false: an existing persistent TUN we attached to */
+	bool created; /* false: an existing persistent TUN we attached to */
 };
 
 /* ifname NULL or "" lets the kernel pick "qmiusb%d". On failure err says what to do (e.g. that

@@ -3,8 +3,7 @@
 
 #include <errno.h>
 
-static int family_of(const struct qnet_tun_af *af, const uint8_t *pkt, size_t len,
-		     uint32_t *family)
+static int family_of(const struct qnet_tun_af *af, const uint8_t *pkt, size_t len, uint32_t *family)
 {
 	if (len == 0)
 		return -EPROTO;

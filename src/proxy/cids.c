@@ -174,8 +174,10 @@ void qprx_holds_disown(struct qprx_server *srv, struct qprx_conn *c)
 		srv->st.held--;
 		qprx_log(srv, "client id %s/%u of client %u (pid %d) orphaned%s",
 			 qmi_service_name(h->svc) ? qmi_service_name(h->svc) : "?", h->cid, c->id,
-			 (int)c->pid, srv->o.keep_cids ? " (kept)" :
-			 h->has_call ? " (kept while its data session is up)" : "");
+			 (int)c->pid,
+			 srv->o.keep_cids ? " (kept)"
+			 : h->has_call    ? " (kept while its data session is up)"
+					  : "");
 		hold_orphan(srv, h);
 	}
 }

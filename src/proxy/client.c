@@ -98,7 +98,7 @@ static int client_start(void *impl, struct qb_loop *loop, const struct qmi_trans
 	pc->cbs = cbs;
 	pc->user = user;
 	return qb_loop_watch(loop, pc->fd, POLLIN | (pc->len ? POLLOUT : 0), client_cb, pc,
-			       &pc->watch);
+			     &pc->watch);
 }
 
 static int client_ctrl_send(void *impl, const uint8_t *frame, size_t len)
@@ -267,8 +267,8 @@ static int check_proxy(int fd, const struct qprx_trust *trust, uid_t *uid)
 
 	if (ret < 0)
 		return ret;
-	if (*uid == 0 || *uid == geteuid() || (trust && trust->has_trust_uid &&
-					       *uid == trust->trust_uid))
+	if (*uid == 0 || *uid == geteuid() ||
+	    (trust && trust->has_trust_uid && *uid == trust->trust_uid))
 		return 0;
 	return -EPERM;
 }

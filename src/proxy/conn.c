@@ -20,7 +20,7 @@
 void qprx_conn_update_events(struct qprx_conn *c)
 {
 	unsigned pause = c->srv->o.max_waiting < READ_PAUSE_WAITING ? c->srv->o.max_waiting
-								   : READ_PAUSE_WAITING;
+								    : READ_PAUSE_WAITING;
 	unsigned ev;
 
 	c->read_paused = c->n_waiting >= pause;
@@ -108,12 +108,13 @@ static void conn_frames(struct qprx_conn *c, const uint8_t *buf, size_t n)
 			qprx_server_client_frame(c, &f);
 		if (c->closing)
 			return;
-		if (ret == 0 && !took) /* full buffer and still no frame: cannot happen, but never spin */
+		if (ret == 0 &&
+		    !took) /* full buffer and still no frame: cannot happen, but never spin */
 			ret = -EBADMSG;
 		if (ret < 0) {
 			c->srv->st.bad_frames++;
-			qprx_log(c->srv, "client %u (pid %d): invalid frame: %s", c->id, (int)c->pid,
-				 qmi_frame_err_str(why));
+			qprx_log(c->srv, "client %u (pid %d): invalid frame: %s", c->id,
+				 (int)c->pid, qmi_frame_err_str(why));
 			qprx_conn_close(c, "invalid frame");
 			return;
 		}

@@ -39,14 +39,14 @@ struct qprx_server;
 #define QPRX_DEFAULT_GRACE_MS 5000u
 #define QPRX_DEFAULT_QUEUE_MAX (256u * 1024u) /* bytes queued for one slow reader */
 #define QPRX_DEFAULT_MAX_CLIENTS 1024u
-#define QPRX_OPEN_TIMEOUT_MS 5000u /* libqmi's proxy-open timeout */
-#define QPRX_CTL_TIMEOUT_MS 300000u /* qmi-proxy forwards CTL with a 300 s timeout */
-#define QPRX_DEFAULT_INFLIGHT_CLIENT 16u  /* requests of one client at the modem */
-#define QPRX_DEFAULT_INFLIGHT_TOTAL 64u   /* all clients' requests at the modem */
-#define QPRX_DEFAULT_WAITING_MAX 4096u    /* requests queued per client beyond those */
+#define QPRX_OPEN_TIMEOUT_MS 5000u       /* libqmi's proxy-open timeout */
+#define QPRX_CTL_TIMEOUT_MS 300000u      /* qmi-proxy forwards CTL with a 300 s timeout */
+#define QPRX_DEFAULT_INFLIGHT_CLIENT 16u /* requests of one client at the modem */
+#define QPRX_DEFAULT_INFLIGHT_TOTAL 64u  /* all clients' requests at the modem */
+#define QPRX_DEFAULT_WAITING_MAX 4096u   /* requests queued per client beyond those */
 
 struct qprx_server_opts {
-	const char *socket_name;     /* abstract name; NULL = "qmi-proxy" */
+	const char *socket_name; /* abstract name; NULL = "qmi-proxy" */
 	/* A proxy-open naming any of these (after realpath() where the path exists) is ours:
 	 * the published file, and the device selector/description ("sim", "usb:2c7c:0125"). */
 	const char *device_path;
@@ -56,18 +56,18 @@ struct qprx_server_opts {
 	uid_t allow_user;
 	bool has_allow_group;
 	gid_t allow_group;
-	unsigned empty_timeout_ms;   /* 0 = never exit for lack of clients */
-	unsigned cid_grace_ms;       /* 0 = QPRX_DEFAULT_GRACE_MS; see keep_cids */
-	bool release_immediately;    /* grace 0 for real: release as soon as the holder goes */
-	bool keep_cids;              /* never release ids of vanished connections (qmi-proxy) */
-	size_t queue_max;            /* 0 = QPRX_DEFAULT_QUEUE_MAX */
-	unsigned max_clients;        /* 0 = QPRX_DEFAULT_MAX_CLIENTS */
+	unsigned empty_timeout_ms;    /* 0 = never exit for lack of clients */
+	unsigned cid_grace_ms;        /* 0 = QPRX_DEFAULT_GRACE_MS; see keep_cids */
+	bool release_immediately;     /* grace 0 for real: release as soon as the holder goes */
+	bool keep_cids;               /* never release ids of vanished connections (qmi-proxy) */
+	size_t queue_max;             /* 0 = QPRX_DEFAULT_QUEUE_MAX */
+	unsigned max_clients;         /* 0 = QPRX_DEFAULT_MAX_CLIENTS */
 	unsigned max_inflight_client; /* 0 = QPRX_DEFAULT_INFLIGHT_CLIENT */
 	unsigned max_inflight_total;  /* 0 = QPRX_DEFAULT_INFLIGHT_TOTAL */
 	unsigned max_waiting;         /* 0 = QPRX_DEFAULT_WAITING_MAX */
 	unsigned request_timeout_ms;  /* a client's request at the modem; 0 = QPRX_CTL_TIMEOUT_MS */
-	FILE *log;                   /* NULL = stderr */
-	bool verbose;                /* log every connection and cid event, not only problems */
+	FILE *log;                    /* NULL = stderr */
+	bool verbose;                 /* log every connection and cid event, not only problems */
 	/* The caller uses dev itself as well (`qmiusb connect` sharing its modem): the server
 	 * leaves the device's data callbacks to the caller and does not stop the loop when the
 	 * device closes; the caller shuts the server down then. */
@@ -102,19 +102,19 @@ const char *qprx_server_path(const struct qprx_server *srv);
 
 /* Inspection, for logs and tests. */
 struct qprx_stats {
-	unsigned clients;        /* accepted, credential-checked connections */
-	unsigned refused;        /* connections refused by the access policy */
-	unsigned held;           /* (service, cid, connection) holdings */
-	unsigned orphans;        /* ids waiting out their grace period (or kept, keep_cids) */
-	unsigned released;       /* ids the proxy released on the modem itself */
-	unsigned ctl_local;      /* answers the proxy made itself (proxy open, sync, errors) */
-	unsigned bad_frames;     /* connections closed for invalid input */
-	unsigned slow_readers;   /* connections closed because their queue overflowed */
-	unsigned inflight;       /* clients' requests at the modem now */
-	unsigned waiting;        /* clients' requests queued in the proxy now */
-	unsigned pending;        /* request records alive now (the two above and own releases) */
-	unsigned overflows;      /* requests answered with an error: their client's queue was full */
-	unsigned failed;         /* requests answered with an error: timeout or send failure */
+	unsigned clients;      /* accepted, credential-checked connections */
+	unsigned refused;      /* connections refused by the access policy */
+	unsigned held;         /* (service, cid, connection) holdings */
+	unsigned orphans;      /* ids waiting out their grace period (or kept, keep_cids) */
+	unsigned released;     /* ids the proxy released on the modem itself */
+	unsigned ctl_local;    /* answers the proxy made itself (proxy open, sync, errors) */
+	unsigned bad_frames;   /* connections closed for invalid input */
+	unsigned slow_readers; /* connections closed because their queue overflowed */
+	unsigned inflight;     /* clients' requests at the modem now */
+	unsigned waiting;      /* clients' requests queued in the proxy now */
+	unsigned pending;      /* request records alive now (the two above and own releases) */
+	unsigned overflows;    /* requests answered with an error: their client's queue was full */
+	unsigned failed;       /* requests answered with an error: timeout or send failure */
 };
 void qprx_server_stats(const struct qprx_server *srv, struct qprx_stats *out);
 

@@ -48,9 +48,12 @@ void qprx_queue_submit(struct qprx_conn *c, const struct qmi_frame *f, uint8_t a
 
 	if (c->n_waiting >= srv->o.max_waiting) {
 		srv->st.overflows++;
-		qprx_log(srv, "client %u (pid %d): %u requests already waiting: %s request 0x%04x "
-			 "refused", c->id, (int)c->pid, c->n_waiting,
-			 qmi_service_name(f->service) ? qmi_service_name(f->service) : "?", f->msg_id);
+		qprx_log(srv,
+			 "client %u (pid %d): %u requests already waiting: %s request 0x%04x "
+			 "refused",
+			 c->id, (int)c->pid, c->n_waiting,
+			 qmi_service_name(f->service) ? qmi_service_name(f->service) : "?",
+			 f->msg_id);
 		qprx_reply_local(c, f, 1, QMI_ERR_INSUFFICIENT_RESOURCES);
 		return;
 	}
@@ -99,8 +102,8 @@ void qprx_queue_pump(struct qprx_server *srv)
 
 	while (srv->n_inflight < srv->o.max_inflight_total && (n = qb_list_first(&srv->ready))) {
 		struct qprx_conn *c = qb_list_entry(n, struct qprx_conn, ready_node);
-		struct qprx_pending *p =
-			qb_list_entry(qb_list_first(&c->waiting), struct qprx_pending, node);
+		struct qprx_pending *p = qb_list_entry(qb_list_first(&c->waiting),
+						       struct qprx_pending, node);
 		bool resume = c->read_paused;
 
 		/* Back to the end of the line: every connection gets its turn. */
@@ -135,7 +138,7 @@ void qprx_queue_conn_gone(struct qprx_conn *c)
 	struct qb_list *n, *tmp;
 
 	qb_list_del(&c->ready_node);
-	qb_list_for_each_safe(n, tmp, &c->waiting) {
+	qb_list_for_each_safe (n, tmp, &c->waiting) {
 		struct qprx_pending *p = qb_list_entry(n, struct qprx_pending, node);
 
 		srv->n_waiting--;
@@ -143,7 +146,7 @@ void qprx_queue_conn_gone(struct qprx_conn *c)
 	}
 	c->n_waiting = 0;
 	/* Those at the modem keep their slot in the total until it answers. */
-	qb_list_for_each_safe(n, tmp, &srv->pending) {
+	qb_list_for_each_safe (n, tmp, &srv->pending) {
 		struct qprx_pending *p = qb_list_entry(n, struct qprx_pending, node);
 
 		if (p->conn == c)

@@ -185,10 +185,12 @@ static bool alloc_response(struct qprx_pending *p, const struct qmi_frame *resp)
 	cid = a.allocation.cid;
 	if (p->conn) {
 		if (qprx_hold_take(srv, p->conn, svc, cid) == 0)
-			qprx_vlog(srv, "client %u allocated %s/%u", p->conn->id, svc_name(svc), cid);
+			qprx_vlog(srv, "client %u allocated %s/%u", p->conn->id, svc_name(svc),
+				  cid);
 	} else {
 		/* Its requester left before the answer: nobody will ever release it. */
-		qprx_log(srv, "client id %s/%u allocated for a client that left", svc_name(svc), cid);
+		qprx_log(srv, "client id %s/%u allocated for a client that left", svc_name(svc),
+			 cid);
 		qprx_hold_orphan_new(srv, svc, cid);
 	}
 	return false;
@@ -207,15 +209,16 @@ static void track_session(struct qprx_server *srv, const struct qmi_frame *f)
 			qprx_hold_set_call(srv, QMI_SVC_WDS, f->client_id, true);
 		else if (f->msg_id == QMI_WDS_STOP_NETWORK && !r.status)
 			qprx_hold_set_call(srv, QMI_SVC_WDS, f->client_id, false);
-	} else if (f->kind == QMI_KIND_INDICATION && f->msg_id == QMI_WDS_PACKET_SERVICE_STATUS_IND &&
+	} else if (f->kind == QMI_KIND_INDICATION &&
+		   f->msg_id == QMI_WDS_PACKET_SERVICE_STATUS_IND &&
 		   f->client_id != QMI_CID_BROADCAST &&
 		   qmi_msg_decode(&qmi_wds_packet_service_status_ind_def, f->tlvs, f->tlvs_len,
-				  &ind) == 0 && ind.has_connection_status &&
+				  &ind) == 0 &&
+		   ind.has_connection_status &&
 		   ind.connection_status.status == QMI_WDS_CONNECTION_STATUS_DISCONNECTED) {
 		qprx_hold_set_call(srv, QMI_SVC_WDS, f->client_id, false);
 	}
 }
-
 
 /* Implicit tracking: a client using an id it did not allocate (--client-cid=N, or a restarted
  * client) becomes its holder, so it gets its indications and the id is released after it. Only
@@ -252,7 +255,8 @@ static void client_cb(void *user, int err, const struct qmi_frame *resp)
 	if (err) {
 		client_fail(p, err);
 	} else {
-		if (p->svc == QMI_SVC_CTL && p->msg_id == CTL_ALLOCATE_CID && alloc_response(p, resp))
+		if (p->svc == QMI_SVC_CTL && p->msg_id == CTL_ALLOCATE_CID &&
+		    alloc_response(p, resp))
 			return;
 		track_session(srv, resp);
 		track_implicit_hold(p, resp);
@@ -271,7 +275,8 @@ void qprx_route_send(struct qprx_pending *p)
 
 	p->sending = true;
 	ret = qmi_dev_send(srv->dev, p->svc, p->svc == QMI_SVC_CTL ? QMI_CID_NONE : p->cid,
-			   p->msg_id, p->tlvs, p->tlvs_len, srv->o.request_timeout_ms, client_cb, p);
+			   p->msg_id, p->tlvs, p->tlvs_len, srv->o.request_timeout_ms, client_cb,
+			   p);
 	p->sending = false;
 	if (p->done_early)
 		ret = p->early_err;
@@ -298,9 +303,11 @@ static void ctl_request(struct qprx_conn *c, const struct qmi_frame *f)
 			break;
 		if (qprx_reserved(srv, rel.release.service, rel.release.cid)) {
 			/* Releasing it would end the host's own use (connect's data call). */
-			qprx_log(srv, "client %u (pid %d): refusing to release %s/%u, which this "
-				 "process uses itself", c->id, (int)c->pid,
-				 svc_name(rel.release.service), rel.release.cid);
+			qprx_log(srv,
+				 "client %u (pid %d): refusing to release %s/%u, which this "
+				 "process uses itself",
+				 c->id, (int)c->pid, svc_name(rel.release.service),
+				 rel.release.cid);
 			qprx_reply_local(c, f, 1, QMI_ERR_INVALID_CLIENT_ID);
 			return;
 		}
@@ -310,7 +317,8 @@ static void ctl_request(struct qprx_conn *c, const struct qmi_frame *f)
 			  rel.release.cid);
 		break;
 	case CTL_ALLOCATE_CID:
-		if (qmi_msg_decode(&qmi_ctl_allocate_cid_req_def, f->tlvs, f->tlvs_len, &alloc) == 0 &&
+		if (qmi_msg_decode(&qmi_ctl_allocate_cid_req_def, f->tlvs, f->tlvs_len, &alloc) ==
+			    0 &&
 		    alloc.has_service)
 			alloc_svc = alloc.service;
 		break;
@@ -444,8 +452,8 @@ int qprx_release_on_modem(struct qprx_server *srv, uint8_t svc, uint8_t cid,
 	p->done = done;
 	p->done_user = user;
 	p->sending = true;
-	ret = qmi_dev_send(srv->dev, QMI_SVC_CTL, QMI_CID_NONE, CTL_RELEASE_CID, buf + hdr, len - hdr,
-			   QMI_DEV_DEFAULT_TIMEOUT_MS, release_cb, p);
+	ret = qmi_dev_send(srv->dev, QMI_SVC_CTL, QMI_CID_NONE, CTL_RELEASE_CID, buf + hdr,
+			   len - hdr, QMI_DEV_DEFAULT_TIMEOUT_MS, release_cb, p);
 	p->sending = false;
 	if (p->done_early)
 		ret = p->early_err;

@@ -83,8 +83,9 @@ static void accept_one(struct qprx_server *srv, int fd)
 	if (!qprx_access_allows(&srv->access, uid, gid)) {
 		qprx_log(srv, "client not allowed: pid %d uid %u gid %u (allowed: root, uid %u%s)",
 			 (int)pid, (unsigned)uid, (unsigned)gid, (unsigned)srv->access.self_uid,
-			 srv->access.has_user || srv->access.has_group ? ", --allow-user/--allow-group"
-								  : "");
+			 srv->access.has_user || srv->access.has_group
+				 ? ", --allow-user/--allow-group"
+				 : "");
 		srv->st.refused++;
 		close(fd);
 		return;
@@ -110,9 +111,8 @@ static void listen_resume(void *user)
 {
 	struct qprx_server *srv = user;
 
-	if (srv->listen_fd >= 0 &&
-	    qb_loop_watch(srv->loop, srv->listen_fd, POLLIN, listen_cb, srv,
-			    &srv->listen_watch) < 0)
+	if (srv->listen_fd >= 0 && qb_loop_watch(srv->loop, srv->listen_fd, POLLIN, listen_cb, srv,
+						 &srv->listen_watch) < 0)
 		qprx_log(srv, "cannot listen any more: no new clients");
 }
 
@@ -131,7 +131,8 @@ static void listen_cb(void *user, int lfd, unsigned revents)
 		if (fd == -EMFILE || fd == -ENFILE || fd == -ENOBUFS || fd == -ENOMEM) {
 			/* The pending connection stays readable: without a pause this would
 			 * spin. Clients wait in the backlog meanwhile. */
-			qprx_log(srv, "accept: %s: pausing new clients for 100 ms", qb_strerror(-fd));
+			qprx_log(srv, "accept: %s: pausing new clients for 100 ms",
+				 qb_strerror(-fd));
 			qb_watch_remove(srv->listen_watch);
 			srv->listen_watch = NULL;
 			qb_timer_start(&srv->listen_pause, 100);
@@ -247,15 +248,17 @@ int qprx_server_new(struct qprx_server **out, struct qb_loop *loop, struct qmi_d
 	if (opts->publish && opts->device_path) {
 		const char *why = NULL;
 
-		ret = strlen(opts->device_path) < sizeof(srv->published) ?
-			qprx_publish(opts->device_path, &why) : -ENAMETOOLONG;
+		ret = strlen(opts->device_path) < sizeof(srv->published)
+			      ? qprx_publish(opts->device_path, &why)
+			      : -ENAMETOOLONG;
 		if (ret == 0)
 			strcpy(srv->published, opts->device_path);
-		if (ret == 0 && path_real(opts->device_path, srv->device_path,
-					  sizeof(srv->device_path)) < 0)
+		if (ret == 0 &&
+		    path_real(opts->device_path, srv->device_path, sizeof(srv->device_path)) < 0)
 			ret = -ENOENT;
 		if (ret < 0)
-			qprx_log(srv, "couldn't publish %s (%s): qmicli -d PATH won't find the device",
+			qprx_log(srv,
+				 "couldn't publish %s (%s): qmicli -d PATH won't find the device",
 				 opts->device_path, why ? why : qb_strerror(-ret));
 	}
 	srv->o.device_path = NULL; /* the caller's string; device_path/published hold it */
@@ -385,7 +388,7 @@ void qprx_server_free(struct qprx_server *srv)
 	/* Requests still at the device: their callbacks free them and see no server. An Allocate
 	 * CID waiting for an orphan's release is owned by that release's done, which no longer
 	 * runs. */
-	qb_list_for_each_safe(n, tmp, &srv->pending) {
+	qb_list_for_each_safe (n, tmp, &srv->pending) {
 		struct qprx_pending *p = qb_list_entry(n, struct qprx_pending, node);
 
 		qb_list_del(&p->node);

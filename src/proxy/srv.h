@@ -22,16 +22,16 @@ struct qb_watch;
  * closing == true; the memory goes once every callback has returned. */
 struct qprx_conn {
 	struct qprx_server *srv;
-	struct qb_list node;  /* srv->conns */
+	struct qb_list node; /* srv->conns */
 	struct qb_close close;
 	int fd;
 	struct qb_watch *watch;
-	unsigned id;          /* for logs */
+	unsigned id; /* for logs */
 	pid_t pid;
 	uid_t uid;
-	bool opened;          /* a proxy open for our device succeeded */
+	bool opened; /* a proxy open for our device succeeded */
 	bool closing;
-	bool read_paused;     /* too many requests waiting: the socket buffer holds the rest */
+	bool read_paused; /* too many requests waiting: the socket buffer holds the rest */
 	unsigned ind_gen;
 	/* Requests not yet at the modem (struct qprx_pending, owned), oldest first; ready_node
 	 * is on srv->ready while one of them may go. */
@@ -39,7 +39,7 @@ struct qprx_conn {
 	struct qb_list ready_node;
 	unsigned n_waiting, n_inflight;
 	struct qmi_splitter split;
-	uint8_t *out;         /* owned; queued bytes out[out_off..out_len) */
+	uint8_t *out; /* owned; queued bytes out[out_off..out_len) */
 	size_t out_off, out_len, out_cap;
 };
 
@@ -59,8 +59,8 @@ struct qprx_hold {
 };
 
 enum qprx_pending_kind {
-	QPRX_PEND_CLIENT,   /* a client's request: the modem sees the device's txn, the client its own */
-	QPRX_PEND_RELEASE,  /* the proxy's own Release CID */
+	QPRX_PEND_CLIENT, /* a client's request: the modem sees the device's txn, the client its own */
+	QPRX_PEND_RELEASE, /* the proxy's own Release CID */
 };
 
 /* A request on its way. A client's waits on its connection's queue (the connection owns it),
@@ -69,7 +69,7 @@ enum qprx_pending_kind {
 struct qprx_pending {
 	struct qprx_server *srv;
 	enum qprx_pending_kind kind;
-	struct qb_list node;    /* conn->waiting, then srv->pending */
+	struct qb_list node;               /* conn->waiting, then srv->pending */
 	void (*done)(void *user, int err); /* RELEASE */
 	void *done_user;
 	struct qprx_conn *conn; /* NULL once the connection went away */
@@ -78,13 +78,13 @@ struct qprx_pending {
 	bool done_early;        /* ... and it happened; early_err is its error */
 	bool retrying;          /* Allocate CID waiting for an orphan's release (which owns it) */
 	int early_err;
-	uint8_t svc, cid;       /* RELEASE: the id being released */
-	uint16_t txn;           /* the client's */
+	uint8_t svc, cid; /* RELEASE: the id being released */
+	uint16_t txn;     /* the client's */
 	uint16_t msg_id;
-	unsigned retries;       /* Allocate CID re-sent after freeing an orphan */
-	uint8_t alloc_svc;      /* Allocate CID: the service asked for */
+	unsigned retries;  /* Allocate CID re-sent after freeing an orphan */
+	uint8_t alloc_svc; /* Allocate CID: the service asked for */
 	size_t tlvs_len;
-	uint8_t tlvs[];         /* CLIENT: the request's TLVs as they came (re-sent with a new txn) */
+	uint8_t tlvs[]; /* CLIENT: the request's TLVs as they came (re-sent with a new txn) */
 };
 
 struct qprx_server {
@@ -92,34 +92,40 @@ struct qprx_server {
 	struct qmi_dev *dev;
 	struct qprx_server_opts o;
 	char socket_name[108];
-	char device_path[4096];  /* realpath of the published file, "" if none */
+	char device_path[4096]; /* realpath of the published file, "" if none */
 	struct qprx_access access;
 	int listen_fd;
 	struct qb_watch *listen_watch;
 	struct qb_timer empty_timer;
 	struct qb_timer listen_pause; /* accept failed for lack of fds: retry later */
 	struct qb_timer shutdown_timer;
-	bool shutdown_runs;           /* the shutdown runs the loop itself (it was stopped) */
+	bool shutdown_runs; /* the shutdown runs the loop itself (it was stopped) */
 	struct qb_list conns;
 	struct qprx_hold *holds;
 	/* Requests at the device (struct qprx_pending). */
 	struct qb_list pending;
-	unsigned n_pending;             /* request records alive: waiting, at the device, releases */
-	unsigned n_inflight;            /* clients' requests among them */
-	unsigned n_waiting;             /* clients' requests queued on their connections */
-	struct qb_list ready;           /* connections with a request that may go, round robin */
+	unsigned n_pending;   /* request records alive: waiting, at the device, releases */
+	unsigned n_inflight;  /* clients' requests among them */
+	unsigned n_waiting;   /* clients' requests queued on their connections */
+	struct qb_list ready; /* connections with a request that may go, round robin */
 	unsigned next_conn_id;
 	struct qprx_stats st;
-	unsigned ind_gen;               /* dedupes one indication per connection */
-	unsigned releasing;             /* shutdown: releases still unanswered */
-	struct { uint8_t svc, cid; } reserved[QPRX_MAX_RESERVED]; /* the host's own ids */
+	unsigned ind_gen;   /* dedupes one indication per connection */
+	unsigned releasing; /* shutdown: releases still unanswered */
+	struct {
+		uint8_t svc, cid;
+	} reserved[QPRX_MAX_RESERVED]; /* the host's own ids */
 	unsigned n_reserved;
-	char published[4096];           /* o.publish: the FIFO we made, to remove at the end */
+	char published[4096]; /* o.publish: the FIFO we made, to remove at the end */
 	FILE *log;
 };
 
 void qprx_log(struct qprx_server *srv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-#define qprx_vlog(srv, ...) do { if ((srv)->o.verbose) qprx_log(srv, __VA_ARGS__); } while (0)
+#define qprx_vlog(srv, ...)                                                                        \
+	do {                                                                                       \
+		if ((srv)->o.verbose)                                                              \
+			qprx_log(srv, __VA_ARGS__);                                                \
+	} while (0)
 
 /* conn.c */
 int qprx_conn_new(struct qprx_server *srv, int fd, pid_t pid, uid_t uid);

@@ -12,8 +12,8 @@
 #include "qmi/device_internal.h"
 #include "qmi/messages.h"
 
-#define VERSION_INFO_TRY_MS 1000  /* libqmi: 1 s per try, a new transaction each time */
-#define SYNC_TIMEOUT_MS 2000      /* libqmi's SYNC_TIMEOUT_SECS */
+#define VERSION_INFO_TRY_MS 1000 /* libqmi: 1 s per try, a new transaction each time */
+#define SYNC_TIMEOUT_MS 2000     /* libqmi's SYNC_TIMEOUT_SECS */
 #define SET_FORMAT_TIMEOUT_MS 5000
 
 /* A modem-side failure becomes -QB_EMODEM; the code itself reaches the caller in *result. */
@@ -55,7 +55,8 @@ static int version_info(struct qmi_dev *dev, unsigned tries, struct qmi_result *
 	r = -ETIMEDOUT;
 	for (unsigned i = 0; i < tries && r == -ETIMEDOUT; i++) {
 		if (dev->trace && i > 0)
-			fprintf(dev->trace, "--- version info: no answer, try %u of %u\n", i + 1, tries);
+			fprintf(dev->trace, "--- version info: no answer, try %u of %u\n", i + 1,
+				tries);
 		r = qmi_dev_call(dev, QMI_CID_NONE, &qmi_ctl_get_version_info_req_def, NULL,
 				 &qmi_ctl_get_version_info_resp_def, v, res, VERSION_INFO_TRY_MS);
 	}
@@ -65,7 +66,8 @@ static int version_info(struct qmi_dev *dev, unsigned tries, struct qmi_result *
 		 * and serve everything else, so the refusal is remembered, not fatal. */
 		dev->version_refusal = *res;
 		if (dev->trace)
-			fprintf(dev->trace, "--- version info refused (QMI error %u): opening anyway\n",
+			fprintf(dev->trace,
+				"--- version info refused (QMI error %u): opening anyway\n",
 				res->error);
 		memset(res, 0, sizeof(*res));
 		r = store_versions(dev, &(struct qmi_ctl_get_version_info_resp){ 0 });

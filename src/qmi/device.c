@@ -195,8 +195,8 @@ static int put_tlvs(struct qmi_writer *w, const uint8_t *tlvs, size_t len)
  * than by handle afterwards: a transport may fail (and close, completing every request) from
  * inside ctrl_send, after which a handle would dangle. */
 static int send_request(struct qmi_dev *dev, uint8_t svc, uint8_t cid, uint16_t msg_id,
-			const uint8_t *tlvs, size_t tlvs_len, unsigned timeout_ms,
-			qmi_resp_cb cb, void *user, uint16_t *id_out)
+			const uint8_t *tlvs, size_t tlvs_len, unsigned timeout_ms, qmi_resp_cb cb,
+			void *user, uint16_t *id_out)
 {
 	uint8_t frame[QMI_FRAME_MAX];
 	struct qmi_writer w;
@@ -238,8 +238,8 @@ fail:
 }
 
 int qmi_dev_send(struct qmi_dev *dev, uint8_t svc, uint8_t cid, uint16_t msg_id,
-		 const uint8_t *tlvs, size_t tlvs_len, unsigned timeout_ms,
-		 qmi_resp_cb cb, void *user)
+		 const uint8_t *tlvs, size_t tlvs_len, unsigned timeout_ms, qmi_resp_cb cb,
+		 void *user)
 {
 	return send_request(dev, svc, cid, msg_id, tlvs, tlvs_len, timeout_ms, cb, user, NULL);
 }
@@ -299,8 +299,8 @@ static void sync_done(void *user, int err, const struct qmi_frame *resp)
 }
 
 int qmi_dev_call_raw(struct qmi_dev *dev, uint8_t svc, uint8_t cid, uint16_t msg_id,
-		     const uint8_t *tlvs, size_t tlvs_len, unsigned timeout_ms,
-		     uint8_t *resp_buf, size_t resp_cap, struct qmi_frame *resp)
+		     const uint8_t *tlvs, size_t tlvs_len, unsigned timeout_ms, uint8_t *resp_buf,
+		     size_t resp_cap, struct qmi_frame *resp)
 {
 	struct sync_call s = { .buf = resp_buf, .cap = resp_cap, .resp = resp };
 	uint16_t id;
@@ -337,8 +337,9 @@ int qmi_dev_call(struct qmi_dev *dev, uint8_t cid, const struct qmi_msg_def *req
 		goto out;
 	if ((req_def->size && !req) || (resp_def && resp_def->size && !resp))
 		goto out;
-	if (resp_def && (resp_def->kind != QMI_KIND_RESPONSE ||
-			 resp_def->service != req_def->service || resp_def->msg_id != req_def->msg_id))
+	if (resp_def &&
+	    (resp_def->kind != QMI_KIND_RESPONSE || resp_def->service != req_def->service ||
+	     resp_def->msg_id != req_def->msg_id))
 		goto out;
 	r = -ENOMEM;
 	req_buf = malloc(QMI_FRAME_MAX);

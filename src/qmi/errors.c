@@ -4,7 +4,10 @@
 #include "qmi/errors.h"
 
 /* Sparse codes (up to 61445), so a sorted table and a binary search rather than an array. */
-static const struct { uint16_t code; const char *name; } qmi_errors[] = {
+static const struct {
+	uint16_t code;
+	const char *name;
+} qmi_errors[] = {
 	{ QMI_ERR_NONE, "None" },
 	{ QMI_ERR_MALFORMED_MESSAGE, "MalformedMessage" },
 	{ QMI_ERR_NO_MEMORY, "NoMemory" },

@@ -136,6 +136,6 @@ enum qmi_protocol_error {
 	QMI_ERR_CAT_ENVELOPE_COMMAND_FAILED = 61445,
 };
 
-const char *qmi_error_name(uint16_t code);  /* "ClientIdsExhausted"...; NULL if unknown */
+const char *qmi_error_name(uint16_t code); /* "ClientIdsExhausted"...; NULL if unknown */
 
 #endif

@@ -421,7 +421,8 @@ static int encode_field(const struct qmi_field *f, const uint8_t *base, struct q
 		enum qmi_str_enc enc;
 
 		n = strnlen((const char *)src, f->size);
-		if (n == f->size || n > UINT8_MAX || text_enc(f, base, &enc) || enc != QMI_STR_ASCII)
+		if (n == f->size || n > UINT8_MAX || text_enc(f, base, &enc) ||
+		    enc != QMI_STR_ASCII)
 			return -EINVAL;
 		qmi_writer_put_u8(w, (uint8_t)n);
 		return qmi_writer_put_bytes(w, src, n);

@@ -49,27 +49,32 @@ struct qmi_enum_name {
 	const char *name;
 };
 struct qmi_enum {
-	const char *type;   /* "QmiDmsOperatingMode": documentation in traces */
+	const char *type; /* "QmiDmsOperatingMode": documentation in traces */
 	const struct qmi_enum_name *v;
 	size_t n;
-	bool bitmask;       /* printed as "pap|chap" */
+	bool bitmask; /* printed as "pap|chap" */
 };
 
 enum qmi_ftype {
-	QMI_F_U8, QMI_F_U16, QMI_F_U32, QMI_F_U64,
-	QMI_F_I8, QMI_F_I16, QMI_F_I32,
-	QMI_F_STRING,       /* the rest of the TLV / struct, no prefix; C: char x[N], NUL-terminated */
-	QMI_F_STRING8,      /* u8 length prefix; C: char x[N] */
-	QMI_F_STRING16,     /* u16 length prefix; C: char x[N] */
+	QMI_F_U8,
+	QMI_F_U16,
+	QMI_F_U32,
+	QMI_F_U64,
+	QMI_F_I8,
+	QMI_F_I16,
+	QMI_F_I32,
+	QMI_F_STRING,   /* the rest of the TLV / struct, no prefix; C: char x[N], NUL-terminated */
+	QMI_F_STRING8,  /* u8 length prefix; C: char x[N] */
+	QMI_F_STRING16, /* u16 length prefix; C: char x[N] */
 	QMI_F_STRING_FIXED, /* exactly `capacity` bytes, no prefix (MCC "001"); C: char x[cap+1] */
 	QMI_F_BYTES,        /* the rest of the TLV, raw; C: uint16_t n_x; uint8_t x[N] */
-	QMI_F_IPV4,         /* u32 little-endian, printed dotted; C: uint32_t, 10.0.0.1 = 0x0a000001 */
-	QMI_F_IPV6,         /* 16 raw bytes in network order; C: uint8_t x[16] */
-	QMI_F_STRUCT,       /* the fields in `sub` one after another; C: a named struct member */
-	QMI_F_ARRAY8,       /* u8 count + elements; C: uint16_t n_x; elem x[cap] */
-	QMI_F_ARRAY16,      /* u16 count + elements; C: uint16_t n_x; elem x[cap] */
-	QMI_F_ARRAY_FIXED,  /* exactly `capacity` elements, no count; C: elem x[cap] */
-	QMI_F_TEXT8,        /* u8 length + bytes in the encoding a sibling u8 (at count_offset)
+	QMI_F_IPV4,    /* u32 little-endian, printed dotted; C: uint32_t, 10.0.0.1 = 0x0a000001 */
+	QMI_F_IPV6,    /* 16 raw bytes in network order; C: uint8_t x[16] */
+	QMI_F_STRUCT,  /* the fields in `sub` one after another; C: a named struct member */
+	QMI_F_ARRAY8,  /* u8 count + elements; C: uint16_t n_x; elem x[cap] */
+	QMI_F_ARRAY16, /* u16 count + elements; C: uint16_t n_x; elem x[cap] */
+	QMI_F_ARRAY_FIXED, /* exactly `capacity` elements, no count; C: elem x[cap] */
+	QMI_F_TEXT8,       /* u8 length + bytes in the encoding a sibling u8 (at count_offset)
 			     * names, by scheme `capacity` (QMI_TEXT_*); C: char x[N], UTF-8 */
 };
 
@@ -78,41 +83,41 @@ enum qmi_ftype {
 #define QMI_TEXT_NAS_PLMN 2        /* QmiNasPlmnEncodingScheme */
 
 /* Printing hints. */
-#define QMI_FF_HEX 0x01     /* numbers in hex */
-#define QMI_FF_BOOL 0x02    /* numbers as yes/no */
+#define QMI_FF_HEX 0x01  /* numbers in hex */
+#define QMI_FF_BOOL 0x02 /* numbers as yes/no */
 /* Redaction in traces (-v), never in a command's own output. */
 #define QMI_FF_SECRET 0x04   /* passwords, PINs, PUKs: always hidden */
 #define QMI_FF_PERSONAL 0x08 /* IMEI, IMSI, ICCID, MSISDN...: hidden unless asked for in full */
 
 struct qmi_field {
-	const char *name;         /* C member name, used as the key in traces and JSON */
+	const char *name; /* C member name, used as the key in traces and JSON */
 	enum qmi_ftype type;
-	uint8_t flags;            /* QMI_FF_* */
-	uint16_t offset;          /* of the member in the struct that holds it */
-	uint16_t size;            /* sizeof the member (string buffer, number); element size for arrays */
-	uint16_t count_offset;    /* ARRAY8/16, BYTES: offset of the uint16_t n_<x> member */
-	uint16_t capacity;        /* arrays: max elements; BYTES: buffer size; STRING_FIXED: wire length */
-	const struct qmi_field *sub;  /* STRUCT: its fields; arrays: the one element field */
+	uint8_t flags;   /* QMI_FF_* */
+	uint16_t offset; /* of the member in the struct that holds it */
+	uint16_t size;   /* sizeof the member (string buffer, number); element size for arrays */
+	uint16_t count_offset; /* ARRAY8/16, BYTES: offset of the uint16_t n_<x> member */
+	uint16_t capacity; /* arrays: max elements; BYTES: buffer size; STRING_FIXED: wire length */
+	const struct qmi_field *sub; /* STRUCT: its fields; arrays: the one element field */
 	uint8_t n_sub;
 	const struct qmi_enum *names; /* optional, numbers only */
 };
 
 struct qmi_tlv_def {
 	uint8_t id;
-	const char *name;         /* "Packet Data Handle" */
-	uint16_t has_offset;      /* of `bool has_<x>` in the message struct */
-	bool required;            /* invalid: the whole message fails; otherwise it is dropped */
-	struct qmi_field value;   /* offset relative to the message struct */
+	const char *name;       /* "Packet Data Handle" */
+	uint16_t has_offset;    /* of `bool has_<x>` in the message struct */
+	bool required;          /* invalid: the whole message fails; otherwise it is dropped */
+	struct qmi_field value; /* offset relative to the message struct */
 };
 
 struct qmi_msg_def {
 	uint8_t service;
 	uint16_t msg_id;
 	enum qmi_msg_kind kind;
-	const char *name;         /* "Get IDs" */
+	const char *name; /* "Get IDs" */
 	const struct qmi_tlv_def *tlvs;
 	size_t n_tlvs;
-	size_t size;              /* sizeof the C struct; 0 when the message has no TLVs */
+	size_t size; /* sizeof the C struct; 0 when the message has no TLVs */
 };
 
 /* The def for (service, id, kind), or NULL. */

@@ -21,7 +21,7 @@ struct walker {
 	const struct qmi_print_ops *ops;
 	struct qmi_print_ctx *ctx;
 	unsigned flags;
-	bool *mask;         /* per frame byte, or NULL when no hex is printed */
+	bool *mask; /* per frame byte, or NULL when no hex is printed */
 	const struct qmi_frame *f;
 };
 
@@ -34,14 +34,39 @@ static struct qmi_num read_num(const struct qmi_field *f, const uint8_t *p)
 	uint64_t u64;
 
 	switch (f->type) {
-	case QMI_F_U8:  memcpy(&u8, p, 1);  n.u = u8; break;
-	case QMI_F_U16: memcpy(&u16, p, 2); n.u = u16; break;
-	case QMI_F_U32: memcpy(&u32, p, 4); n.u = u32; break;
-	case QMI_F_U64: memcpy(&u64, p, 8); n.u = u64; break;
-	case QMI_F_I8:  memcpy(&u8, p, 1);  n.s = (int8_t)u8; n.is_signed = true; break;
-	case QMI_F_I16: memcpy(&u16, p, 2); n.s = (int16_t)u16; n.is_signed = true; break;
-	case QMI_F_I32: memcpy(&u32, p, 4); n.s = (int32_t)u32; n.is_signed = true; break;
-	default: break;
+	case QMI_F_U8:
+		memcpy(&u8, p, 1);
+		n.u = u8;
+		break;
+	case QMI_F_U16:
+		memcpy(&u16, p, 2);
+		n.u = u16;
+		break;
+	case QMI_F_U32:
+		memcpy(&u32, p, 4);
+		n.u = u32;
+		break;
+	case QMI_F_U64:
+		memcpy(&u64, p, 8);
+		n.u = u64;
+		break;
+	case QMI_F_I8:
+		memcpy(&u8, p, 1);
+		n.s = (int8_t)u8;
+		n.is_signed = true;
+		break;
+	case QMI_F_I16:
+		memcpy(&u16, p, 2);
+		n.s = (int16_t)u16;
+		n.is_signed = true;
+		break;
+	case QMI_F_I32:
+		memcpy(&u32, p, 4);
+		n.s = (int32_t)u32;
+		n.is_signed = true;
+		break;
+	default:
+		break;
 	}
 	if (n.is_signed)
 		n.u = (uint64_t)n.s;

@@ -22,15 +22,21 @@ struct qmi_num {
 };
 
 /* One leaf value. */
-enum qmi_pval_kind { QMI_PV_NUM, QMI_PV_STRING, QMI_PV_TEXT, QMI_PV_HEX, QMI_PV_REDACTED };
+enum qmi_pval_kind {
+	QMI_PV_NUM,
+	QMI_PV_STRING,
+	QMI_PV_TEXT,
+	QMI_PV_HEX,
+	QMI_PV_REDACTED
+};
 struct qmi_pval {
 	enum qmi_pval_kind kind;
-	const struct qmi_field *f;  /* NUM: for its flags, width and names */
+	const struct qmi_field *f; /* NUM: for its flags, width and names */
 	struct qmi_num num;
-	const char *name;           /* NUM: the enum or bitmask name, or NULL */
-	const char *s;              /* STRING (from the modem: escape it), TEXT (ours), REDACTED
+	const char *name;     /* NUM: the enum or bitmask name, or NULL */
+	const char *s;        /* STRING (from the modem: escape it), TEXT (ours), REDACTED
 				     * (the class: "secret" or "personal") */
-	const uint8_t *bytes;       /* HEX */
+	const uint8_t *bytes; /* HEX */
 	size_t n;
 };
 
@@ -68,10 +74,10 @@ extern const struct qmi_print_ops qmi_print_json_ops;
 struct qmi_print_ctx {
 	struct qmi_printer p;
 	int depth;
-	bool first[8];      /* JSON: no comma yet at this depth */
-	bool inline_[8];    /* text: this array prints on one line */
-	size_t index[8];    /* text: next element label at this depth */
-	char label[128];    /* text: the current TLV's label */
+	bool first[8];   /* JSON: no comma yet at this depth */
+	bool inline_[8]; /* text: this array prints on one line */
+	size_t index[8]; /* text: next element label at this depth */
+	char label[128]; /* text: the current TLV's label */
 };
 
 /* "pap|chap", unknown bits as hex; buf always terminated. */

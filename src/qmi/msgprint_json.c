@@ -115,8 +115,7 @@ static void json_tlv_end(void *ctx)
 	c->depth = 0;
 }
 
-static void json_raw(void *ctx, const struct qmi_tlv *tlv, const char *name, int err,
-		     bool dropped)
+static void json_raw(void *ctx, const struct qmi_tlv *tlv, const char *name, int err, bool dropped)
 {
 	struct qmi_print_ctx *c = ctx;
 	FILE *out = c->p.out;
@@ -228,7 +227,14 @@ static void json_end(void *ctx, const uint8_t *raw, size_t len, const bool *mask
 }
 
 const struct qmi_print_ops qmi_print_json_ops = {
-	.header = json_header, .result = json_result, .tlv_begin = json_tlv_begin,
-	.tlv_end = json_tlv_end, .raw = json_raw, .area_error = json_area_error,
-	.leaf = json_leaf, .open = json_open, .close = json_close, .end = json_end,
+	.header = json_header,
+	.result = json_result,
+	.tlv_begin = json_tlv_begin,
+	.tlv_end = json_tlv_end,
+	.raw = json_raw,
+	.area_error = json_area_error,
+	.leaf = json_leaf,
+	.open = json_open,
+	.close = json_close,
+	.end = json_end,
 };

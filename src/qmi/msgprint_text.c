@@ -98,8 +98,7 @@ static void text_tlv_end(void *ctx)
 	(void)ctx;
 }
 
-static void text_raw(void *ctx, const struct qmi_tlv *tlv, const char *name, int err,
-		     bool dropped)
+static void text_raw(void *ctx, const struct qmi_tlv *tlv, const char *name, int err, bool dropped)
 {
 	struct qmi_print_ctx *c = ctx;
 
@@ -202,7 +201,14 @@ static void text_end(void *ctx, const uint8_t *raw, size_t len, const bool *mask
 }
 
 const struct qmi_print_ops qmi_print_text_ops = {
-	.header = text_header, .result = text_result, .tlv_begin = text_tlv_begin,
-	.tlv_end = text_tlv_end, .raw = text_raw, .area_error = text_area_error,
-	.leaf = text_leaf, .open = text_open, .close = text_close, .end = text_end,
+	.header = text_header,
+	.result = text_result,
+	.tlv_begin = text_tlv_begin,
+	.tlv_end = text_tlv_end,
+	.raw = text_raw,
+	.area_error = text_area_error,
+	.leaf = text_leaf,
+	.open = text_open,
+	.close = text_close,
+	.end = text_end,
 };

@@ -40,9 +40,9 @@
 #define QMI_QMAP_V5_HDR_LEN 4
 #define QMI_QMAP_V5_TYPE_CSUM 2
 #define QMI_QMAP_V5_CSUM_FLAG 0x80 /* valid (downlink) / requested (uplink) */
-#define QMI_QMAP_CMD_HDR_LEN 8      /* name, type, reserved, transaction id */
-#define QMI_QMAP_CMD_FLOW_LEN 16    /* with the flow control fields */
-#define QMI_QMAP_CMD_MAX 64         /* longest command payload this codec echoes */
+#define QMI_QMAP_CMD_HDR_LEN 8     /* name, type, reserved, transaction id */
+#define QMI_QMAP_CMD_FLOW_LEN 16   /* with the flow control fields */
+#define QMI_QMAP_CMD_MAX 64        /* longest command payload this codec echoes */
 
 enum qmi_qmap_kind {
 	QMI_QMAP_DATA,    /* an IP packet: pkt/len (padding removed), mux_id */
@@ -52,9 +52,9 @@ enum qmi_qmap_kind {
 
 enum qmi_qmap_bad {
 	QMI_QMAP_BAD_NONE,
-	QMI_QMAP_BAD_EMPTY, /* payload length 0 */
-	QMI_QMAP_BAD_PAD,   /* pad length >= payload length */
-	QMI_QMAP_BAD_NO_V5, /* v5: a data frame without its checksum header */
+	QMI_QMAP_BAD_EMPTY,  /* payload length 0 */
+	QMI_QMAP_BAD_PAD,    /* pad length >= payload length */
+	QMI_QMAP_BAD_NO_V5,  /* v5: a data frame without its checksum header */
 	QMI_QMAP_BAD_V5_HDR, /* v5: a next header of another type, or a chain of them */
 };
 
@@ -63,8 +63,8 @@ struct qmi_qmap_frame {
 	enum qmi_qmap_bad why; /* for QMI_QMAP_BAD */
 	uint8_t mux_id;
 	uint8_t pad;
-	bool csum_hdr;   /* v5: the checksum header was there */
-	bool csum_valid; /* v5: ... and says the modem found the checksum valid */
+	bool csum_hdr;      /* v5: the checksum header was there */
+	bool csum_valid;    /* v5: ... and says the modem found the checksum valid */
 	const uint8_t *pkt; /* into the aggregate; the packet without its padding (a command's
 			     * payload for QMI_QMAP_COMMAND) */
 	size_t len;

@@ -155,16 +155,26 @@ int qmi_frame_peek(const uint8_t *buf, size_t len, struct qmi_frame *out)
 const char *qmi_frame_err_str(enum qmi_frame_err why)
 {
 	switch (why) {
-	case QMI_FRAME_OK: return "valid frame";
-	case QMI_FRAME_SHORT: return "frame shorter than the QMUX header";
-	case QMI_FRAME_BAD_MARKER: return "bad QMUX marker (expected 0x01)";
-	case QMI_FRAME_LEN_MISMATCH: return "QMUX length does not match the frame length";
-	case QMI_FRAME_TRUNC_HEADER: return "QMUX length too short for the QMI header";
-	case QMI_FRAME_TLV_LEN_MISMATCH: return "QMI TLV length does not match the QMUX length";
-	case QMI_FRAME_TLV_TRUNC: return "truncated TLV header";
-	case QMI_FRAME_TLV_OVERRUN: return "TLV length runs past the end of the message";
-	case QMI_FRAME_BAD_KIND: return "both response and indication flags set";
-	case QMI_FRAME_TOO_BIG: return "QMUX length exceeds the largest supported frame";
+	case QMI_FRAME_OK:
+		return "valid frame";
+	case QMI_FRAME_SHORT:
+		return "frame shorter than the QMUX header";
+	case QMI_FRAME_BAD_MARKER:
+		return "bad QMUX marker (expected 0x01)";
+	case QMI_FRAME_LEN_MISMATCH:
+		return "QMUX length does not match the frame length";
+	case QMI_FRAME_TRUNC_HEADER:
+		return "QMUX length too short for the QMI header";
+	case QMI_FRAME_TLV_LEN_MISMATCH:
+		return "QMI TLV length does not match the QMUX length";
+	case QMI_FRAME_TLV_TRUNC:
+		return "truncated TLV header";
+	case QMI_FRAME_TLV_OVERRUN:
+		return "TLV length runs past the end of the message";
+	case QMI_FRAME_BAD_KIND:
+		return "both response and indication flags set";
+	case QMI_FRAME_TOO_BIG:
+		return "QMUX length exceeds the largest supported frame";
 	}
 	return "unknown framing error";
 }
@@ -233,20 +243,23 @@ int qmi_writer_finish(struct qmi_writer *w, size_t *len)
 const char *qmi_service_name(uint8_t svc)
 {
 	/* Ids from libqmi's QmiService (qmi-enums.h), names in the lower case qmicli prints. */
-	static const struct { uint8_t id; const char *name; } svcs[] = {
-		{ 0x00, "ctl" }, { 0x01, "wds" }, { 0x02, "dms" }, { 0x03, "nas" },
-		{ 0x04, "qos" }, { 0x05, "wms" }, { 0x06, "pds" }, { 0x07, "auth" },
-		{ 0x08, "at" }, { 0x09, "voice" }, { 0x0A, "cat2" }, { 0x0B, "uim" },
-		{ 0x0C, "pbm" }, { 0x0D, "qchat" }, { 0x0E, "rmtfs" }, { 0x0F, "test" },
-		{ 0x10, "loc" }, { 0x11, "sar" }, { 0x12, "ims" }, { 0x13, "adc" },
-		{ 0x14, "csd" }, { 0x15, "mfs" }, { 0x16, "time" }, { 0x17, "ts" },
-		{ 0x18, "tmd" }, { 0x19, "sap" }, { 0x1A, "wda" }, { 0x1B, "tsync" },
-		{ 0x1C, "rfsa" }, { 0x1D, "csvt" }, { 0x1E, "qcmap" }, { 0x1F, "imsp" },
-		{ 0x20, "imsvt" }, { 0x21, "imsa" }, { 0x22, "coex" }, { 0x24, "pdc" },
-		{ 0x26, "stx" }, { 0x27, "bit" }, { 0x28, "imsrtp" }, { 0x29, "rfrpe" },
-		{ 0x2A, "dsd" }, { 0x2B, "ssctl" }, { 0x2F, "dpm" }, { 0x32, "uim-rmt" },
-		{ 0x47, "uim-http" }, { 0xE0, "cat" }, { 0xE1, "rms" }, { 0xE2, "oma" },
-		{ 0xE3, "fox" }, { 0xE6, "fota" }, { 0xE7, "gms" }, { 0xE8, "gas" },
+	static const struct {
+		uint8_t id;
+		const char *name;
+	} svcs[] = {
+		{ 0x00, "ctl" },      { 0x01, "wds" },   { 0x02, "dms" },    { 0x03, "nas" },
+		{ 0x04, "qos" },      { 0x05, "wms" },   { 0x06, "pds" },    { 0x07, "auth" },
+		{ 0x08, "at" },       { 0x09, "voice" }, { 0x0A, "cat2" },   { 0x0B, "uim" },
+		{ 0x0C, "pbm" },      { 0x0D, "qchat" }, { 0x0E, "rmtfs" },  { 0x0F, "test" },
+		{ 0x10, "loc" },      { 0x11, "sar" },   { 0x12, "ims" },    { 0x13, "adc" },
+		{ 0x14, "csd" },      { 0x15, "mfs" },   { 0x16, "time" },   { 0x17, "ts" },
+		{ 0x18, "tmd" },      { 0x19, "sap" },   { 0x1A, "wda" },    { 0x1B, "tsync" },
+		{ 0x1C, "rfsa" },     { 0x1D, "csvt" },  { 0x1E, "qcmap" },  { 0x1F, "imsp" },
+		{ 0x20, "imsvt" },    { 0x21, "imsa" },  { 0x22, "coex" },   { 0x24, "pdc" },
+		{ 0x26, "stx" },      { 0x27, "bit" },   { 0x28, "imsrtp" }, { 0x29, "rfrpe" },
+		{ 0x2A, "dsd" },      { 0x2B, "ssctl" }, { 0x2F, "dpm" },    { 0x32, "uim-rmt" },
+		{ 0x47, "uim-http" }, { 0xE0, "cat" },   { 0xE1, "rms" },    { 0xE2, "oma" },
+		{ 0xE3, "fox" },      { 0xE6, "fota" },  { 0xE7, "gms" },    { 0xE8, "gas" },
 		{ 0xED, "atr" },
 	};
 
@@ -260,9 +273,12 @@ const char *qmi_service_name(uint8_t svc)
 const char *qmi_kind_name(enum qmi_msg_kind kind)
 {
 	switch (kind) {
-	case QMI_KIND_REQUEST: return "request";
-	case QMI_KIND_RESPONSE: return "response";
-	case QMI_KIND_INDICATION: return "indication";
+	case QMI_KIND_REQUEST:
+		return "request";
+	case QMI_KIND_RESPONSE:
+		return "response";
+	case QMI_KIND_INDICATION:
+		return "indication";
 	}
 	return "unknown";
 }

@@ -16,8 +16,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { QMI_SVC_CTL = 0x00, QMI_SVC_WDS = 0x01, QMI_SVC_DMS = 0x02, QMI_SVC_NAS = 0x03,
-       QMI_SVC_UIM = 0x0B, QMI_SVC_WDA = 0x1A };
+enum {
+	QMI_SVC_CTL = 0x00,
+	QMI_SVC_WDS = 0x01,
+	QMI_SVC_DMS = 0x02,
+	QMI_SVC_NAS = 0x03,
+	QMI_SVC_UIM = 0x0B,
+	QMI_SVC_WDA = 0x1A
+};
 
 #define QMI_CID_NONE 0x00
 #define QMI_CID_BROADCAST 0xFF
@@ -40,28 +46,32 @@ enum { QMI_SVC_CTL = 0x00, QMI_SVC_WDS = 0x01, QMI_SVC_DMS = 0x02, QMI_SVC_NAS =
 #define QMI_SVC_FLAG_RESPONSE 0x02
 #define QMI_SVC_FLAG_INDICATION 0x04
 
-enum qmi_msg_kind { QMI_KIND_REQUEST, QMI_KIND_RESPONSE, QMI_KIND_INDICATION };
+enum qmi_msg_kind {
+	QMI_KIND_REQUEST,
+	QMI_KIND_RESPONSE,
+	QMI_KIND_INDICATION
+};
 
 /* One distinct reason per violation, so a trace says exactly what the device got wrong. */
 enum qmi_frame_err {
 	QMI_FRAME_OK = 0,
-	QMI_FRAME_SHORT,              /* fewer bytes than marker + QMUX header */
-	QMI_FRAME_BAD_MARKER,         /* first byte is not 0x01 */
-	QMI_FRAME_LEN_MISMATCH,       /* QMUX length != buffer length - 1 */
-	QMI_FRAME_TRUNC_HEADER,       /* QMUX length too small for the CTL/service QMI header */
-	QMI_FRAME_TLV_LEN_MISMATCH,   /* QMI tlv_length != QMUX length - headers */
-	QMI_FRAME_TLV_TRUNC,          /* payload ends inside a TLV header */
-	QMI_FRAME_TLV_OVERRUN,        /* a TLV's length runs past the payload */
-	QMI_FRAME_BAD_KIND,           /* response and indication flags both set */
-	QMI_FRAME_TOO_BIG,            /* QMUX length can never fit QMI_FRAME_MAX (splitter) */
+	QMI_FRAME_SHORT,            /* fewer bytes than marker + QMUX header */
+	QMI_FRAME_BAD_MARKER,       /* first byte is not 0x01 */
+	QMI_FRAME_LEN_MISMATCH,     /* QMUX length != buffer length - 1 */
+	QMI_FRAME_TRUNC_HEADER,     /* QMUX length too small for the CTL/service QMI header */
+	QMI_FRAME_TLV_LEN_MISMATCH, /* QMI tlv_length != QMUX length - headers */
+	QMI_FRAME_TLV_TRUNC,        /* payload ends inside a TLV header */
+	QMI_FRAME_TLV_OVERRUN,      /* a TLV's length runs past the payload */
+	QMI_FRAME_BAD_KIND,         /* response and indication flags both set */
+	QMI_FRAME_TOO_BIG,          /* QMUX length can never fit QMI_FRAME_MAX (splitter) */
 };
 
-struct qmi_frame {           /* validated view into caller-owned bytes */
+struct qmi_frame { /* validated view into caller-owned bytes */
 	const uint8_t *raw;
 	size_t raw_len;
 	uint8_t qmux_flags, service, client_id, qmi_flags;
 	enum qmi_msg_kind kind;
-	uint16_t txn, msg_id;  /* CTL txn is 8-bit on the wire */
+	uint16_t txn, msg_id; /* CTL txn is 8-bit on the wire */
 	const uint8_t *tlvs;
 	size_t tlvs_len;
 };
@@ -89,7 +99,7 @@ struct qmi_writer {
 	size_t len;       /* bytes written so far, headers included */
 	size_t tlv_start; /* offset of the open TLV's header */
 	bool in_tlv;
-	int err;          /* 0 or the first -errno */
+	int err; /* 0 or the first -errno */
 	uint8_t service;
 };
 
@@ -102,7 +112,7 @@ void qmi_writer_set_qmux_flags(struct qmi_writer *w, uint8_t flags);
  * (bad txn, unterminated TLV). len may be NULL. */
 int qmi_writer_finish(struct qmi_writer *w, size_t *len);
 
-const char *qmi_service_name(uint8_t svc);  /* "ctl", "wds", "dms", ...; NULL if unknown */
+const char *qmi_service_name(uint8_t svc);         /* "ctl", "wds", "dms", ...; NULL if unknown */
 const char *qmi_kind_name(enum qmi_msg_kind kind); /* "request", "response", "indication" */
 
 #endif

@@ -122,8 +122,10 @@ int qmi_splitter_next(struct qmi_splitter *s, struct qmi_frame *out, enum qmi_fr
 		if (s->len == 0)
 			break;
 		if (s->resyncing && !plausible(s->buf, s->len)) {
-			note_rejected(s); /* a broken frame right after another one names its request */
-			drop(s, scan(s->buf, s->len), true); /* same garbage run: already reported */
+			note_rejected(
+				s); /* a broken frame right after another one names its request */
+			drop(s, scan(s->buf, s->len),
+			     true); /* same garbage run: already reported */
 			continue;
 		}
 		err = head_err(s->buf, s->len);

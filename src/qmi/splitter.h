@@ -26,12 +26,12 @@ enum qmi_split_mode {
 
 struct qmi_splitter {
 	enum qmi_split_mode mode;
-	bool closed;         /* CLOSE mode after a framing error: every call returns -EPIPE */
-	bool resyncing;      /* inside a garbage run: candidates must look fully plausible */
-	size_t head;         /* bytes at buf[0..head) belong to the frame last handed out */
-	size_t len;          /* valid bytes in buf */
-	uint64_t dropped;    /* bytes discarded while resynchronising (statistics) */
-	uint64_t errors;     /* framing errors reported */
+	bool closed;      /* CLOSE mode after a framing error: every call returns -EPIPE */
+	bool resyncing;   /* inside a garbage run: candidates must look fully plausible */
+	size_t head;      /* bytes at buf[0..head) belong to the frame last handed out */
+	size_t len;       /* valid bytes in buf */
+	uint64_t dropped; /* bytes discarded while resynchronising (statistics) */
+	uint64_t errors;  /* framing errors reported */
 	/* The header of a frame the last qmi_splitter_next() call rejected (reported as -EBADMSG,
 	 * or skipped silently inside a garbage run), when one could be read: has_rejected,
 	 * rejected (no TLVs, raw NULL). */
@@ -52,7 +52,7 @@ int qmi_splitter_next(struct qmi_splitter *s, struct qmi_frame *out, enum qmi_fr
 /* Convenience over push/next: every frame and every error of data, in order. */
 struct qmi_split_cbs {
 	void (*frame)(void *user, const struct qmi_frame *f);
-	void (*error)(void *user, enum qmi_frame_err why);  /* may be NULL */
+	void (*error)(void *user, enum qmi_frame_err why); /* may be NULL */
 	/* A frame was dropped whose header could be read: hdr has its service, client id, kind
 	 * and txn but no TLVs. May be NULL. */
 	void (*rejected)(void *user, const struct qmi_frame *hdr);

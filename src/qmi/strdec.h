@@ -28,8 +28,8 @@ enum qmi_str_enc {
  * number of unused bits in the last byte of packed GSM-7, when the TLV says; other encodings
  * ignore it. 0, -EBADMSG (odd UCS-2 length, a lone surrogate, a septet past the data),
  * -EMSGSIZE (does not fit out; out then holds ""), -EINVAL (unknown enc, cap 0). */
-int qmi_str_decode(enum qmi_str_enc enc, const uint8_t *p, size_t n, unsigned spare_bits,
-		   char *out, size_t cap);
+int qmi_str_decode(enum qmi_str_enc enc, const uint8_t *p, size_t n, unsigned spare_bits, char *out,
+		   size_t cap);
 
 /* The encoding bytes NAS TLVs carry, as libqmi names them: a network description's
  * (QmiNasNetworkDescriptionEncoding: 0 unspecified and 1 ASCII-7 are ASCII, 4 UCS-2LE, 9 GSM-7

@@ -20,7 +20,7 @@ struct qmi_txn_sub {
 	struct qmi_txn_sub *next;
 	struct qmi_txns *owner;
 	uint8_t svc, cid;
-	bool dead;  /* unsubscribed while indications were being delivered */
+	bool dead; /* unsubscribed while indications were being delivered */
 	qmi_txn_ind_cb cb;
 	void *user;
 };
@@ -32,10 +32,10 @@ struct qmi_txn_counter {
 };
 
 struct qmi_txns {
-	struct qmi_txn *pending;   /* unordered; a handful of requests in flight at most */
+	struct qmi_txn *pending; /* unordered; a handful of requests in flight at most */
 	size_t n_pending;
-	struct qmi_txn_sub *subs;  /* in subscription order, so delivery order is stable */
-	unsigned delivering;       /* > 0 while indication callbacks run: unsubscribe defers */
+	struct qmi_txn_sub *subs; /* in subscription order, so delivery order is stable */
+	unsigned delivering;      /* > 0 while indication callbacks run: unsubscribe defers */
 	struct qmi_txn_counter *counters;
 	size_t n_counters, cap_counters;
 };
@@ -155,8 +155,8 @@ int qmi_txns_add(struct qmi_txns *t, uint8_t svc, uint8_t cid, uint16_t txn, uin
 	return 0;
 }
 
-int qmi_txns_begin(struct qmi_txns *t, uint8_t svc, uint8_t cid, uint16_t msg_id,
-		   uint64_t deadline, qmi_txn_cb cb, void *user, uint16_t *txn, struct qmi_txn **out)
+int qmi_txns_begin(struct qmi_txns *t, uint8_t svc, uint8_t cid, uint16_t msg_id, uint64_t deadline,
+		   qmi_txn_cb cb, void *user, uint16_t *txn, struct qmi_txn **out)
 {
 	uint16_t id;
 	int r = qmi_txns_next_id(t, svc, cid, &id);
@@ -340,8 +340,8 @@ size_t qmi_txns_pending(const struct qmi_txns *t)
 	return t->n_pending;
 }
 
-int qmi_txns_subscribe(struct qmi_txns *t, uint8_t svc, uint8_t cid, qmi_txn_ind_cb cb,
-		       void *user, struct qmi_txn_sub **out)
+int qmi_txns_subscribe(struct qmi_txns *t, uint8_t svc, uint8_t cid, qmi_txn_ind_cb cb, void *user,
+		       struct qmi_txn_sub **out)
 {
 	struct qmi_txn_sub *s, **pp;
 

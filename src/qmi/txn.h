@@ -18,8 +18,8 @@
 #include "qmi/qmux.h"
 
 struct qmi_txns;
-struct qmi_txn;      /* one pending request; the engine owns it */
-struct qmi_txn_sub;  /* one indication subscription; the engine owns it */
+struct qmi_txn;     /* one pending request; the engine owns it */
+struct qmi_txn_sub; /* one indication subscription; the engine owns it */
 
 /* err 0: resp is the matched response, valid during the call only. Otherwise resp is NULL and
  * err is -ETIMEDOUT, -EBADMSG (timed out after a response too broken to decode named it), -EPROTO
@@ -42,8 +42,8 @@ int qmi_txns_next_id(struct qmi_txns *t, uint8_t svc, uint8_t cid, uint16_t *txn
 int qmi_txns_add(struct qmi_txns *t, uint8_t svc, uint8_t cid, uint16_t txn, uint16_t msg_id,
 		 uint64_t deadline, qmi_txn_cb cb, void *user, struct qmi_txn **out);
 /* next_id + add in one step. */
-int qmi_txns_begin(struct qmi_txns *t, uint8_t svc, uint8_t cid, uint16_t msg_id,
-		   uint64_t deadline, qmi_txn_cb cb, void *user, uint16_t *txn, struct qmi_txn **out);
+int qmi_txns_begin(struct qmi_txns *t, uint8_t svc, uint8_t cid, uint16_t msg_id, uint64_t deadline,
+		   qmi_txn_cb cb, void *user, uint16_t *txn, struct qmi_txn **out);
 /* The pending request for (svc, cid, txn), or NULL: lets a caller that may have been completed
  * meanwhile (a transport that fails inside ctrl_send) check before touching a handle. */
 struct qmi_txn *qmi_txns_find(const struct qmi_txns *t, uint8_t svc, uint8_t cid, uint16_t txn);
@@ -69,8 +69,8 @@ size_t qmi_txns_pending(const struct qmi_txns *t);
 
 /* Indications for (svc, cid). cid QMI_CID_BROADCAST subscribes to every indication of svc; a
  * unicast subscriber also gets the broadcast (cid 0xFF) indications of its service. */
-int qmi_txns_subscribe(struct qmi_txns *t, uint8_t svc, uint8_t cid, qmi_txn_ind_cb cb,
-		       void *user, struct qmi_txn_sub **out);
+int qmi_txns_subscribe(struct qmi_txns *t, uint8_t svc, uint8_t cid, qmi_txn_ind_cb cb, void *user,
+		       struct qmi_txn_sub **out);
 void qmi_txns_unsubscribe(struct qmi_txn_sub *sub); /* accepts NULL */
 
 #endif

@@ -29,8 +29,9 @@ static int get_version_info(struct qsim *sim, const struct qmi_frame *req)
 
 	r.services[r.n_services++] = (struct qmi_ctl_service_version){ QMI_SVC_CTL, 1, 5 };
 	for (unsigned i = 0; i < QSIM_NSVC; i++)
-		r.services[r.n_services++] = (struct qmi_ctl_service_version){
-			sim->svcs[i].id, sim->svcs[i].major, sim->svcs[i].minor };
+		r.services[r.n_services++] = (struct qmi_ctl_service_version){ sim->svcs[i].id,
+									       sim->svcs[i].major,
+									       sim->svcs[i].minor };
 	return qsim_respond(sim, req, 0, &r);
 }
 

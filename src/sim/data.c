@@ -45,11 +45,11 @@ static uint16_t csum_fold(uint32_t sum)
 
 /* The IP packet inside pkt: validated lengths. */
 struct ip_view {
-	int family;         /* 4 or 6 */
-	uint8_t *p;         /* start of the IP header */
-	size_t len;         /* total length from the header (<= buffer) */
-	size_t hlen;        /* IP header length */
-	uint8_t proto;      /* IPv4 protocol / IPv6 next header */
+	int family;    /* 4 or 6 */
+	uint8_t *p;    /* start of the IP header */
+	size_t len;    /* total length from the header (<= buffer) */
+	size_t hlen;   /* IP header length */
+	uint8_t proto; /* IPv4 protocol / IPv6 next header */
 	bool fragment;
 	uint8_t *src, *dst; /* 4 or 16 bytes */
 };
@@ -311,9 +311,10 @@ void qsim_flow_arm(struct qsim *sim)
 void qsim_flow_fire(void *user)
 {
 	struct qsim *sim = user;
-	struct qmi_qmap_cmd c = { .name = sim->flow_off ? QMI_QMAP_CMD_FLOW_ENABLE :
-							  QMI_QMAP_CMD_FLOW_DISABLE,
-				  .type = QMI_QMAP_CMD_REQUEST, .txn = ++sim->flow_txn };
+	struct qmi_qmap_cmd c = { .name = sim->flow_off ? QMI_QMAP_CMD_FLOW_ENABLE
+							: QMI_QMAP_CMD_FLOW_DISABLE,
+				  .type = QMI_QMAP_CMD_REQUEST,
+				  .txn = ++sim->flow_txn };
 	struct qsim_svc *svc = qsim_svc_by_id(sim, QMI_SVC_WDS);
 	uint8_t frame[QMI_QMAP_HDR_LEN + QMI_QMAP_CMD_FLOW_LEN];
 	bool used[256] = { false }, any;
@@ -451,8 +452,7 @@ static int qmap_in(struct qsim *sim, const uint8_t *agg, size_t len)
 			struct qmi_qmap_cmd c;
 
 			sim->stats.qmap_in_commands++;
-			if (qmi_qmap_cmd_parse(f.pkt, f.len, &c) == 0 &&
-			    c.type == QMI_QMAP_CMD_ACK)
+			if (qmi_qmap_cmd_parse(f.pkt, f.len, &c) == 0 && c.type == QMI_QMAP_CMD_ACK)
 				sim->stats.qmap_in_acks++;
 		} else if (f.kind == QMI_QMAP_BAD || (f.mux_id && !qsim_mux_bound(sim, f.mux_id))) {
 			/* mux id 0 is the default data port; others need WDS Bind Mux Data Port */

@@ -13,8 +13,9 @@
 
 static int get_ids(struct qsim *sim, const struct qmi_frame *req)
 {
-	struct qmi_dms_get_ids_resp r = { .has_esn = true, .has_imei = true, .has_meid = true,
-					  .has_imei_sv = true };
+	struct qmi_dms_get_ids_resp r = {
+		.has_esn = true, .has_imei = true, .has_meid = true, .has_imei_sv = true
+	};
 
 	COPY(r.esn, QSIM_ESN);
 	COPY(r.imei, QSIM_IMEI);

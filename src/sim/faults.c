@@ -224,11 +224,11 @@ static int parse_item(struct qsim_faults *f, char *item)
 		unsigned long max;
 		unsigned long min;
 	} nums[] = {
-		{ "delay", 600000, 0 },        { "sim-delay", 600000, 0 },
-		{ "reg-delay", 600000, 0 },    { "call-fail", UINT16_MAX, 1 },
-		{ "call-drop", 3600000, 1 },   { "cid-limit", 254, 1 },
-		{ "seed", UINT32_MAX, 0 },     { "signal-ms", 3600000, 10 },
-		{ "resp-stall", 1000000, 1 },  { "usb-reset", 1000000, 1 },
+		{ "delay", 600000, 0 },           { "sim-delay", 600000, 0 },
+		{ "reg-delay", 600000, 0 },       { "call-fail", UINT16_MAX, 1 },
+		{ "call-drop", 3600000, 1 },      { "cid-limit", 254, 1 },
+		{ "seed", UINT32_MAX, 0 },        { "signal-ms", 3600000, 10 },
+		{ "resp-stall", 1000000, 1 },     { "usb-reset", 1000000, 1 },
 		{ "usb-reset-data", 1000000, 1 }, { "flow-control", 3600000, 1 },
 		{ "no-service", 3600000, 1 },
 	};
@@ -238,19 +238,45 @@ static int parse_item(struct qsim_faults *f, char *item)
 		if (parse_uint(val, nums[i].max, &v) < 0 || v < nums[i].min)
 			return -EINVAL;
 		switch (i) {
-		case 0: f->delay_ms = (unsigned)v; break;
-		case 1: f->sim_delay_ms = (unsigned)v; break;
-		case 2: f->reg_delay_ms = (unsigned)v; break;
-		case 3: f->call_fail_reason = (uint16_t)v; break;
-		case 4: f->call_drop_ms = (unsigned)v; break;
-		case 5: f->cid_limit = (unsigned)v; break;
-		case 6: f->seed = (uint32_t)v; break;
-		case 7: f->signal_ms = (unsigned)v; break;
-		case 8: f->resp_stall = (unsigned)v; break;
-		case 9: f->usb_reset_at = (unsigned)v; break;
-		case 10: f->usb_reset_data_at = (unsigned)v; break;
-		case 11: f->flow_control_ms = (unsigned)v; break;
-		default: f->no_service_ms = (unsigned)v; break;
+		case 0:
+			f->delay_ms = (unsigned)v;
+			break;
+		case 1:
+			f->sim_delay_ms = (unsigned)v;
+			break;
+		case 2:
+			f->reg_delay_ms = (unsigned)v;
+			break;
+		case 3:
+			f->call_fail_reason = (uint16_t)v;
+			break;
+		case 4:
+			f->call_drop_ms = (unsigned)v;
+			break;
+		case 5:
+			f->cid_limit = (unsigned)v;
+			break;
+		case 6:
+			f->seed = (uint32_t)v;
+			break;
+		case 7:
+			f->signal_ms = (unsigned)v;
+			break;
+		case 8:
+			f->resp_stall = (unsigned)v;
+			break;
+		case 9:
+			f->usb_reset_at = (unsigned)v;
+			break;
+		case 10:
+			f->usb_reset_data_at = (unsigned)v;
+			break;
+		case 11:
+			f->flow_control_ms = (unsigned)v;
+			break;
+		default:
+			f->no_service_ms = (unsigned)v;
+			break;
 		}
 		return 0;
 	}

@@ -139,10 +139,9 @@ static int setup_io(struct qsim_gadget *g, char *err, size_t errlen)
 		g->bin_zlp[i] = (struct qsim_gx){ .ep = QSIM_EP_BIN, .buf = g->zlp_buf };
 	}
 	for (unsigned i = 0; i < QSIM_BOUT_XFERS; i++)
-		g->bout[i] = (struct qsim_gx){
-			.ep = QSIM_EP_BOUT,
-			.buf = g->data_mem + (size_t)(QSIM_BIN_XFERS + i) * QSIM_DATA_BUF
-		};
+		g->bout[i] = (struct qsim_gx){ .ep = QSIM_EP_BOUT,
+					       .buf = g->data_mem + (size_t)(QSIM_BIN_XFERS + i) *
+									    QSIM_DATA_BUF };
 	g->bin_junk = (struct qsim_gx){ .ep = QSIM_EP_BIN,
 					.buf = g->data_mem + slots * QSIM_DATA_BUF };
 
@@ -201,7 +200,8 @@ int qsim_gadget_new(struct qsim_gadget **out, struct qb_loop *loop, struct qsim 
 	if (!ret) {
 		ret = qsim_gep0_timer_init(g);
 		if (ret)
-			snprintf(err, errlen, "cannot create the ep0 stage timer: %s", strerror(-ret));
+			snprintf(err, errlen, "cannot create the ep0 stage timer: %s",
+				 strerror(-ret));
 	}
 	if (ret) {
 		if (!err[0])

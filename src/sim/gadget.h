@@ -35,7 +35,7 @@ struct qsim_gadget_opts {
 	/* A real modem's descriptor set (sim/layout.h): its configuration holding the QMI function,
 	 * with every interface of it, the modem serving the QMI one. NULL: one ff/ff/ff interface. */
 	const struct qsim_layout *layout;
-	FILE *log;         /* state changes and warnings, or NULL */
+	FILE *log; /* state changes and warnings, or NULL */
 };
 
 /*
@@ -55,16 +55,16 @@ void qsim_gadget_free(struct qsim_gadget *g);
 const char *qsim_gadget_udc(const struct qsim_gadget *g);
 
 struct qsim_gadget_stats {
-	uint64_t enables;          /* FUNCTIONFS_ENABLE events (usbnet causes a second one) */
-	uint64_t commands;         /* SendEncapsulatedCommand */
-	uint64_t responses;        /* GetEncapsulatedResponse answered with data */
-	uint64_t empty_responses;  /* ... answered with zero bytes */
-	uint64_t resp_stalls;      /* ... answered with a STALL (resp-stall fault) */
-	uint64_t notifications;    /* RESPONSE_AVAILABLE delivered on interrupt IN */
-	uint64_t data_out, data_in;/* packets on bulk OUT (host->modem) / bulk IN (modem->host) */
-	uint64_t data_dropped;     /* modem->host packets with no free transfer, or not enabled */
-	uint64_t ctrl_dropped;     /* responses dropped because the host never fetched them */
-	uint64_t hostile;          /* hostile acts: junk and lying frames queued, extra and unknown
+	uint64_t enables;           /* FUNCTIONFS_ENABLE events (usbnet causes a second one) */
+	uint64_t commands;          /* SendEncapsulatedCommand */
+	uint64_t responses;         /* GetEncapsulatedResponse answered with data */
+	uint64_t empty_responses;   /* ... answered with zero bytes */
+	uint64_t resp_stalls;       /* ... answered with a STALL (resp-stall fault) */
+	uint64_t notifications;     /* RESPONSE_AVAILABLE delivered on interrupt IN */
+	uint64_t data_out, data_in; /* packets on bulk OUT (host->modem) / bulk IN (modem->host) */
+	uint64_t data_dropped;      /* modem->host packets with no free transfer, or not enabled */
+	uint64_t ctrl_dropped;      /* responses dropped because the host never fetched them */
+	uint64_t hostile;           /* hostile acts: junk and lying frames queued, extra and unknown
 				    * notifications, junk bulk IN transfers delivered, resets */
 };
 void qsim_gadget_get_stats(const struct qsim_gadget *g, struct qsim_gadget_stats *out);

@@ -66,8 +66,7 @@ static int gwrite(const struct qsim_gcfs *c, const char *rel, const char *val, c
 	return ret;
 }
 
-static int gmkdir(const struct qsim_gcfs *c, const char *rel, bool *made, char *err,
-		  size_t errlen)
+static int gmkdir(const struct qsim_gcfs *c, const char *rel, bool *made, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
 	int ret = gpath(c, path, sizeof(path), rel);
@@ -96,8 +95,8 @@ static void grmdir(const struct qsim_gcfs *c, const char *rel, bool *made, int *
 	}
 }
 
-int qsim_gcfs_create(struct qsim_gcfs *c, uint16_t vid, uint16_t pid, uint16_t bcd_usb,
-		     char *err, size_t errlen)
+int qsim_gcfs_create(struct qsim_gcfs *c, uint16_t vid, uint16_t pid, uint16_t bcd_usb, char *err,
+		     size_t errlen)
 {
 	char val[32], path[PATH_MAX], target[PATH_MAX];
 	struct stat st;
@@ -105,8 +104,10 @@ int qsim_gcfs_create(struct qsim_gcfs *c, uint16_t vid, uint16_t pid, uint16_t b
 
 	memset(c, 0, sizeof(*c));
 	if (stat(GADGET_ROOT, &st) < 0) {
-		seterr(err, errlen, "no %s: load libcomposite and usb_f_fs, then mount configfs on "
-		       "/sys/kernel/config", GADGET_ROOT);
+		seterr(err, errlen,
+		       "no %s: load libcomposite and usb_f_fs, then mount configfs on "
+		       "/sys/kernel/config",
+		       GADGET_ROOT);
 		return -ENOENT;
 	}
 	/* Unique per process and per gadget object: two gadgets in one process must not meet. */
@@ -152,7 +153,8 @@ int qsim_gcfs_create(struct qsim_gcfs *c, uint16_t vid, uint16_t pid, uint16_t b
 	snprintf(path, sizeof(path), "functions/ffs.%s", c->inst);
 	ret = gmkdir(c, path, &c->made_func, err, errlen);
 	if (ret) {
-		seterr(err, errlen, "cannot create the FunctionFS function (is usb_f_fs loaded?): %s",
+		seterr(err, errlen,
+		       "cannot create the FunctionFS function (is usb_f_fs loaded?): %s",
 		       strerror(-ret));
 		goto fail;
 	}
@@ -191,8 +193,8 @@ fail:
 }
 
 /* Mounts the FunctionFS of instance name on a fresh directory "<base>-<name>" into mnt. */
-static int mount_ffs(const char *name, char *mnt, size_t len, bool *made, bool *mounted,
-		     char *err, size_t errlen)
+static int mount_ffs(const char *name, char *mnt, size_t len, bool *made, bool *mounted, char *err,
+		     size_t errlen)
 {
 	snprintf(mnt, len, "/run/qmiusb-ffs-%s", name);
 	if (mkdir(mnt, 0700) < 0) {
@@ -285,8 +287,10 @@ int qsim_gcfs_bind(struct qsim_gcfs *c, const char *udc, char *err, size_t errle
 
 	if (!udc) {
 		if (first_udc(name, sizeof(name)) < 0) {
-			seterr(err, errlen, "no USB device controller in %s (modprobe dummy_hcd for a "
-			       "virtual one)", UDC_CLASS);
+			seterr(err, errlen,
+			       "no USB device controller in %s (modprobe dummy_hcd for a "
+			       "virtual one)",
+			       UDC_CLASS);
 			return -ENODEV;
 		}
 		udc = name;

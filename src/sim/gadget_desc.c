@@ -41,8 +41,15 @@ static void put_intf(struct blob *b, int lie)
 {
 	uint8_t n_eps = lie == QSIM_DESC_FEW_EPS ? 2 : lie == QSIM_DESC_MANY_EPS ? 5 : 3;
 	const uint8_t d[USB_DT_INTERFACE_SIZE] = {
-		USB_DT_INTERFACE_SIZE, USB_DT_INTERFACE, 0, 0, n_eps,
-		USB_CLASS_VENDOR_SPEC, 0xff, 0xff, 1 /* iInterface: the strings blob's first */
+		USB_DT_INTERFACE_SIZE,
+		USB_DT_INTERFACE,
+		0,
+		0,
+		n_eps,
+		USB_CLASS_VENDOR_SPEC,
+		0xff,
+		0xff,
+		1 /* iInterface: the strings blob's first */
 	};
 
 	put(b, d, sizeof(d));
@@ -52,7 +59,7 @@ static void put_intf(struct blob *b, int lie)
 static void put_ep(struct blob *b, uint8_t addr, uint8_t attr, uint16_t mps, uint8_t interval)
 {
 	const uint8_t d[USB_DT_ENDPOINT_SIZE] = {
-		USB_DT_ENDPOINT_SIZE, USB_DT_ENDPOINT, addr, attr,
+		USB_DT_ENDPOINT_SIZE,  USB_DT_ENDPOINT,     addr,    attr,
 		(uint8_t)(mps & 0xff), (uint8_t)(mps >> 8), interval
 	};
 
@@ -70,7 +77,10 @@ static void put_speed(struct blob *b, bool high, int lie)
 	/* 8 bytes: exactly one RESPONSE_AVAILABLE notification per packet. Interval: 1 ms at
 	 * full speed; 2^(4-1) microframes = 1 ms at high speed, so notifications are prompt. */
 	put_ep(b, USB_DIR_IN | 1, swap ? USB_ENDPOINT_XFER_BULK : USB_ENDPOINT_XFER_INT,
-	       swap ? (high ? 512 : 64) : 8, swap ? 0 : high ? 4 : 1);
+	       swap ? (high ? 512 : 64) : 8,
+	       swap   ? 0
+	       : high ? 4
+		      : 1);
 	put_ep(b, USB_DIR_IN | 2, USB_ENDPOINT_XFER_BULK, bulk_mps, 0);
 	put_ep(b, USB_DIR_OUT | 3, swap ? USB_ENDPOINT_XFER_INT : USB_ENDPOINT_XFER_BULK,
 	       swap ? 64 : bulk_mps, swap ? (high ? 4 : 1) : 0);
@@ -146,8 +156,15 @@ static unsigned put_layout_speed(struct blob *b, const struct qsim_layout *l, un
 		if (pad && raw[p + 1] == USB_DT_INTERFACE && raw[p + 3] == 0) {
 			for (; next < raw[p + 2]; next++) {
 				const uint8_t empty[USB_DT_INTERFACE_SIZE] = {
-					USB_DT_INTERFACE_SIZE, USB_DT_INTERFACE, (uint8_t)next, 0, 0,
-					USB_CLASS_VENDOR_SPEC, 0, 0, 0
+					USB_DT_INTERFACE_SIZE,
+					USB_DT_INTERFACE,
+					(uint8_t)next,
+					0,
+					0,
+					USB_CLASS_VENDOR_SPEC,
+					0,
+					0,
+					0
 				};
 
 				put(b, empty, sizeof(empty));
@@ -200,8 +217,7 @@ static long layout_blob(const struct qsim_layout *l, unsigned idx, bool pad, uin
 	return (long)b.len;
 }
 
-long qsim_gadget_layout_other(const struct qsim_layout *l, uint8_t *value, uint8_t *buf,
-			      size_t cap)
+long qsim_gadget_layout_other(const struct qsim_layout *l, uint8_t *value, uint8_t *buf, size_t cap)
 {
 	for (unsigned i = 0; i < l->n_configs; i++)
 		if (l->configs[i].value != l->qmi_config) {

@@ -224,8 +224,9 @@ static void on_enable(struct qsim_gadget *g)
 	for (unsigned i = 0; i < QSIM_BOUT_XFERS; i++)
 		g->bout[i].parked = false;
 	qsim_gcfs_speed(&g->cfs, speed, sizeof(speed));
-	g->bulk_in_mps = strncmp(speed, "full", 4) == 0 ? 64 : strncmp(speed, "super", 5) == 0 ? 1024 :
-		512;
+	g->bulk_in_mps = strncmp(speed, "full", 4) == 0    ? 64
+			 : strncmp(speed, "super", 5) == 0 ? 1024
+							   : 512;
 	qsim_glog(g, "enabled (%s)", speed[0] ? speed : "speed unknown");
 	qsim_ghostile_enabled(g);
 	qsim_gio_fill_all(g);

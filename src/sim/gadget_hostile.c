@@ -17,13 +17,13 @@
 #include <string.h>
 
 #define STORM_NOTIFICATIONS 64
-#define RESP_LONG_TAIL 4096    /* junk after each frame: past any host's wLength with it */
+#define RESP_LONG_TAIL 4096 /* junk after each frame: past any host's wLength with it */
 #define FLOOD_PERIOD_MS 2
-#define FLOOD_QUEUE_MAX 8      /* the flood waits while this many frames are unfetched */
+#define FLOOD_QUEUE_MAX 8 /* the flood waits while this many frames are unfetched */
 #define RECONNECT_MS 1000
-#define FOREIGN_CID 0xfe       /* above any client id a host gets from a default modem */
-#define FOREIGN_SVC 0x2b       /* a service this modem does not have */
-#define QMUX_HDR 6             /* marker, length (2), control flags, service, client id */
+#define FOREIGN_CID 0xfe /* above any client id a host gets from a default modem */
+#define FOREIGN_SVC 0x2b /* a service this modem does not have */
+#define QMUX_HDR 6       /* marker, length (2), control flags, service, client id */
 
 static const struct qsim_faults *faults(const struct qsim_gadget *g)
 {
@@ -148,7 +148,7 @@ bool qsim_ghostile_junk_notify(struct qsim_gadget *g, uint8_t *buf)
  * its clients; the CTL Sync fed to it here does that, and its answer is not the host's. */
 static void usb_reset(struct qsim_gadget *g)
 {
-	static const uint8_t sync[] = { 0x01, 11, 0, 0x00, 0x00, 0x00, /* QMUX: CTL */
+	static const uint8_t sync[] = { 0x01, 11,   0,    0x00, 0x00, 0x00, /* QMUX: CTL */
 					0x00, 0xfe, 0x27, 0x00, 0x00, 0x00 /* Sync, no TLVs */ };
 
 	if (!g->cfs.udc[0])
@@ -236,8 +236,10 @@ void qsim_ghostile_before_data(struct qsim_gadget *g)
 static void on_flood(void *user)
 {
 	struct qsim_gadget *g = user;
-	uint8_t ind[] = { 0x01, 12, 0, 0x80, 0x02, 0xff, /* QMUX: from the modem, DMS, broadcast */
-			  0x04, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00 /* indication 0x0001 */ };
+	uint8_t ind[] = {
+		0x01, 12,   0,    0x80, 0x02, 0xff,      /* QMUX: from the modem, DMS, broadcast */
+		0x04, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00 /* indication 0x0001 */
+	};
 
 	if (g->enabled && g->rq_len < FLOOD_QUEUE_MAX) {
 		queue_announced(g, ind, sizeof(ind));

@@ -25,12 +25,12 @@
 /* One configfs gadget with one FunctionFS function, and what of it exists so far, so that a
  * half-built gadget is torn down exactly as far as it got. */
 struct qsim_gcfs {
-	char dir[256];        /* /sys/kernel/config/usb_gadget/<name> */
-	char inst[48];        /* FunctionFS instance: functions/ffs.<inst>, mount source <inst> */
-	char mnt[256];        /* where the FunctionFS is mounted (ep0, ep1, ...) */
-	char udc[64];         /* bound controller, "" while unbound */
-	bool made_dir, made_strings, made_config, made_config_strings, made_func, linked,
-		made_mnt, mounted;
+	char dir[256]; /* /sys/kernel/config/usb_gadget/<name> */
+	char inst[48]; /* FunctionFS instance: functions/ffs.<inst>, mount source <inst> */
+	char mnt[256]; /* where the FunctionFS is mounted (ep0, ep1, ...) */
+	char udc[64];  /* bound controller, "" while unbound */
+	bool made_dir, made_strings, made_config, made_config_strings, made_func, linked, made_mnt,
+		mounted;
 	/* A second configuration (a layout's other one) with a FunctionFS function that never
 	 * answers: configs/c.<value2>, functions/ffs.<inst>x mounted on mnt2. */
 	uint8_t value2;
@@ -39,8 +39,8 @@ struct qsim_gcfs {
 };
 
 /* Creates the gadget, its function and mounts the FunctionFS. 0 or -errno with err filled. */
-int qsim_gcfs_create(struct qsim_gcfs *c, uint16_t vid, uint16_t pid, uint16_t bcd_usb,
-		     char *err, size_t errlen);
+int qsim_gcfs_create(struct qsim_gcfs *c, uint16_t vid, uint16_t pid, uint16_t bcd_usb, char *err,
+		     size_t errlen);
 /* Adds configuration `value` (2..) with its own FunctionFS function, mounted on c->mnt2. */
 int qsim_gcfs_add_config(struct qsim_gcfs *c, uint8_t value, char *err, size_t errlen);
 /* Binds to udc (NULL: the first one in /sys/class/udc). Only after the descriptors are written. */
@@ -53,7 +53,12 @@ int qsim_gcfs_destroy(struct qsim_gcfs *c, char *err, size_t errlen);
 /* "high-speed", "full-speed", ... of the bound controller, into buf ("" if unknown). */
 void qsim_gcfs_speed(const struct qsim_gcfs *c, char *buf, size_t len);
 
-enum { QSIM_EP_INT, QSIM_EP_BIN, QSIM_EP_BOUT, QSIM_EP_COUNT };
+enum {
+	QSIM_EP_INT,
+	QSIM_EP_BIN,
+	QSIM_EP_BOUT,
+	QSIM_EP_COUNT
+};
 
 #define QSIM_BIN_XFERS 8
 #define QSIM_BOUT_XFERS 4
@@ -111,14 +116,14 @@ struct qsim_gadget {
 	bool have_stage_timer;
 
 	/* Hostile modes (gadget_hostile.c). */
-	struct qsim_gx bin_junk;   /* bulk-garbage / bulk-oversize transfers */
-	unsigned junk_notify;      /* notify-unknown notifications owed */
-	unsigned junk_notify_seq;  /* which unknown type comes next */
-	uint32_t rng;              /* junk bytes; per gadget, seeded from the seed knob */
-	unsigned fetches_found;    /* GetEncapsulatedResponse requests that found a response */
-	unsigned packets_out;      /* bulk OUT packets received (usb-reset-data) */
-	bool off_bus;              /* usb-reset: unbound, waiting for the reconnect timer */
-	char reset_udc[64];        /* usb-reset: the controller to bind to again */
+	struct qsim_gx bin_junk;  /* bulk-garbage / bulk-oversize transfers */
+	unsigned junk_notify;     /* notify-unknown notifications owed */
+	unsigned junk_notify_seq; /* which unknown type comes next */
+	uint32_t rng;             /* junk bytes; per gadget, seeded from the seed knob */
+	unsigned fetches_found;   /* GetEncapsulatedResponse requests that found a response */
+	unsigned packets_out;     /* bulk OUT packets received (usb-reset-data) */
+	bool off_bus;             /* usb-reset: unbound, waiting for the reconnect timer */
+	char reset_udc[64];       /* usb-reset: the controller to bind to again */
 	struct qb_timer flood_timer, reconnect_timer;
 };
 

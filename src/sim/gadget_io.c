@@ -69,8 +69,9 @@ void qsim_gio_intr_fill(struct qsim_gadget *g)
 			return;
 		/* RESPONSE_AVAILABLE: bmRequestType A1, bNotification 01, wValue 0, wIndex = our
 		 * interface (0: the only one in the configuration), wLength 0. */
-		const uint8_t n[QSIM_NOTIFY_LEN] = { REQ_IN_CLASS_INTF, CDC_NOTIFY_RESPONSE_AVAILABLE,
-						     0, 0, 0, 0, 0, 0 };
+		const uint8_t n[QSIM_NOTIFY_LEN] = {
+			REQ_IN_CLASS_INTF, CDC_NOTIFY_RESPONSE_AVAILABLE, 0, 0, 0, 0, 0, 0
+		};
 
 		memcpy(g->intr_buf, n, sizeof(n));
 	}
@@ -117,7 +118,8 @@ void qsim_gio_queue_ctrl(struct qsim_gadget *g, const uint8_t *frame, size_t len
 		memcpy(r->data, frame, len);
 	qsim_ghostile_fill(g, r->data + len, tail);
 	if (g->rq_len >= RESP_QUEUE_MAX) { /* a host that never fetches must not grow us */
-		struct qsim_gresp *old = qb_list_entry(qb_list_first(&g->rq), struct qsim_gresp, link);
+		struct qsim_gresp *old = qb_list_entry(qb_list_first(&g->rq), struct qsim_gresp,
+						       link);
 
 		qb_list_del(&old->link);
 		g->rq_len--;
@@ -136,7 +138,7 @@ void qsim_gio_free_queue(struct qsim_gadget *g)
 {
 	struct qb_list *pos, *tmp;
 
-	qb_list_for_each_safe(pos, tmp, &g->rq) {
+	qb_list_for_each_safe (pos, tmp, &g->rq) {
 		qb_list_del(pos);
 		free(qb_list_entry(pos, struct qsim_gresp, link));
 	}
@@ -239,7 +241,7 @@ static void xfer_done(struct qsim_gadget *g, struct qsim_gx *x, long res)
 				qsim_glog(g, "endpoint %d: %s", x->ep + 1, strerror((int)-res));
 			if (++g->errors >= QSIM_ERRORS_MAX) {
 				qsim_glog(g, "too many endpoint errors; waiting for the host to "
-					  "re-enable");
+					     "re-enable");
 				g->enabled = false;
 			}
 		}

@@ -11,8 +11,9 @@ int qsim_gadget_new(struct qsim_gadget **out, struct qb_loop *loop, struct qsim 
 		    const struct qsim_gadget_opts *opts, char *err, size_t errlen)
 {
 	if (err && errlen)
-		snprintf(err, errlen, "the USB gadget needs Linux (configfs and FunctionFS); "
-				      "-d sim works here");
+		snprintf(err, errlen,
+			 "the USB gadget needs Linux (configfs and FunctionFS); "
+			 "-d sim works here");
 	return -ENOTSUP;
 }
 

@@ -13,14 +13,15 @@
 #include <string.h>
 
 #define IFACE(n, alt, eps, c, s, p) 9, 0x04, n, alt, eps, c, s, p, 0
-#define EP(a, attr, mps, ival) 7, 0x05, a, attr, (mps) & 0xff, (mps) >> 8, ival
+#define EP(a, attr, mps, ival) 7, 0x05, a, attr, (mps)&0xff, (mps) >> 8, ival
 #define BULK(a) EP(a, 0x02, 512, 0)
 #define INTR(a, mps, ival) EP(a, 0x03, mps, ival)
 #define IAD(first, count, c, s, p) 8, 0x0b, first, count, c, s, p, 0
 /* The CDC header, call management, ACM and Union descriptors Qualcomm firmware puts on its
  * vendor-class serial interfaces (a Union naming interface 0 twice, which no driver follows). */
-#define QC_SERIAL_CS 5, 0x24, 0x00, 0x10, 0x01, 5, 0x24, 0x01, 0x00, 0x00, \
-	4, 0x24, 0x02, 0x02, 5, 0x24, 0x06, 0x00, 0x00
+#define QC_SERIAL_CS                                                                               \
+	5, 0x24, 0x00, 0x10, 0x01, 5, 0x24, 0x01, 0x00, 0x00, 4, 0x24, 0x02, 0x02, 5, 0x24, 0x06,  \
+		0x00, 0x00
 #define CDC_HEADER 5, 0x24, 0x00, 0x10, 0x01
 #define CDC_UNION(m, s) 5, 0x24, 0x06, m, s
 
@@ -35,11 +36,28 @@
  * Qualcomm-based dumps named at rm500q below.
  */
 static const uint8_t ec25_c1[] = {
-	IFACE(0, 0, 2, 0xff, 0xff, 0xff), BULK(0x81), BULK(0x01),
-	IFACE(1, 0, 3, 0xff, 0x00, 0x00), QC_SERIAL_CS, INTR(0x83, 10, 9), BULK(0x82), BULK(0x02),
-	IFACE(2, 0, 3, 0xff, 0x00, 0x00), QC_SERIAL_CS, INTR(0x85, 10, 9), BULK(0x84), BULK(0x03),
-	IFACE(3, 0, 3, 0xff, 0x00, 0x00), QC_SERIAL_CS, INTR(0x87, 10, 9), BULK(0x86), BULK(0x04),
-	IFACE(4, 0, 3, 0xff, 0xff, 0xff), INTR(0x89, 8, 9), BULK(0x88), BULK(0x05),
+	IFACE(0, 0, 2, 0xff, 0xff, 0xff),
+	BULK(0x81),
+	BULK(0x01),
+	IFACE(1, 0, 3, 0xff, 0x00, 0x00),
+	QC_SERIAL_CS,
+	INTR(0x83, 10, 9),
+	BULK(0x82),
+	BULK(0x02),
+	IFACE(2, 0, 3, 0xff, 0x00, 0x00),
+	QC_SERIAL_CS,
+	INTR(0x85, 10, 9),
+	BULK(0x84),
+	BULK(0x03),
+	IFACE(3, 0, 3, 0xff, 0x00, 0x00),
+	QC_SERIAL_CS,
+	INTR(0x87, 10, 9),
+	BULK(0x86),
+	BULK(0x04),
+	IFACE(4, 0, 3, 0xff, 0xff, 0xff),
+	INTR(0x89, 8, 9),
+	BULK(0x88),
+	BULK(0x05),
 };
 
 /*
@@ -55,23 +73,59 @@ static const uint8_t ec25_c1[] = {
  * wTotalLength are the dump's).
  */
 static const uint8_t mc7455_c1[] = {
-	IFACE(0, 0, 2, 0xff, 0xff, 0xff), BULK(0x81), BULK(0x01),
-	IFACE(2, 0, 3, 0xff, 0x00, 0x00), INTR(0x83, 10, 9), BULK(0x82), BULK(0x02),
-	IFACE(3, 0, 3, 0xff, 0x00, 0x00), INTR(0x85, 10, 9), BULK(0x84), BULK(0x03),
-	IFACE(8, 0, 3, 0xff, 0xff, 0xff), INTR(0x87, 10, 9), BULK(0x86), BULK(0x04),
-	IFACE(10, 0, 3, 0xff, 0xff, 0xff), INTR(0x89, 10, 9), BULK(0x88), BULK(0x05),
+	IFACE(0, 0, 2, 0xff, 0xff, 0xff),
+	BULK(0x81),
+	BULK(0x01),
+	IFACE(2, 0, 3, 0xff, 0x00, 0x00),
+	INTR(0x83, 10, 9),
+	BULK(0x82),
+	BULK(0x02),
+	IFACE(3, 0, 3, 0xff, 0x00, 0x00),
+	INTR(0x85, 10, 9),
+	BULK(0x84),
+	BULK(0x03),
+	IFACE(8, 0, 3, 0xff, 0xff, 0xff),
+	INTR(0x87, 10, 9),
+	BULK(0x86),
+	BULK(0x04),
+	IFACE(10, 0, 3, 0xff, 0xff, 0xff),
+	INTR(0x89, 10, 9),
+	BULK(0x88),
+	BULK(0x05),
 };
 
 static const uint8_t mc7455_c2[] = {
 	IAD(12, 2, 0x02, 0x0e, 0x00),
-	IFACE(12, 0, 1, 0x02, 0x0e, 0x00), CDC_HEADER, CDC_UNION(12, 13),
+	IFACE(12, 0, 1, 0x02, 0x0e, 0x00),
+	CDC_HEADER,
+	CDC_UNION(12, 13),
 	/* MBIM functional: version 1.00, 4096-byte control messages, 32 filters of 128 bytes,
 	 * 1500-byte segments; then MBIM extended: version 1.00, one outstanding command, MTU 1500. */
-	12, 0x24, 0x1b, 0x00, 0x01, 0x00, 0x10, 0x20, 0x80, 0xdc, 0x05, 0x20,
-	8, 0x24, 0x1c, 0x00, 0x01, 0x01, 0xdc, 0x05,
+	12,
+	0x24,
+	0x1b,
+	0x00,
+	0x01,
+	0x00,
+	0x10,
+	0x20,
+	0x80,
+	0xdc,
+	0x05,
+	0x20,
+	8,
+	0x24,
+	0x1c,
+	0x00,
+	0x01,
+	0x01,
+	0xdc,
+	0x05,
 	INTR(0x82, 64, 9),
 	IFACE(13, 0, 0, 0x0a, 0x00, 0x02),
-	IFACE(13, 1, 2, 0x0a, 0x00, 0x02), BULK(0x81), BULK(0x01),
+	IFACE(13, 1, 2, 0x0a, 0x00, 0x02),
+	BULK(0x81),
+	BULK(0x01),
 };
 
 /*
@@ -84,12 +138,26 @@ static const uint8_t mc7455_c2[] = {
  * addresses, sizes and intervals were not in the parts read and are typical Huawei values.
  */
 static const uint8_t e398_c1[] = {
-	IFACE(0, 0, 3, 0xff, 0x01, 0x01), INTR(0x81, 16, 5), BULK(0x82), BULK(0x01),
-	IFACE(1, 0, 2, 0xff, 0x01, 0x02), BULK(0x83), BULK(0x02),
-	IFACE(2, 0, 2, 0xff, 0x01, 0x03), BULK(0x84), BULK(0x03),
-	IFACE(3, 0, 3, 0xff, 0x01, 0x11), INTR(0x85, 16, 5), BULK(0x86), BULK(0x04),
-	IFACE(4, 0, 2, 0x08, 0x06, 0x50), BULK(0x87), BULK(0x05),
-	IFACE(5, 0, 2, 0x08, 0x06, 0x50), BULK(0x88), BULK(0x06),
+	IFACE(0, 0, 3, 0xff, 0x01, 0x01),
+	INTR(0x81, 16, 5),
+	BULK(0x82),
+	BULK(0x01),
+	IFACE(1, 0, 2, 0xff, 0x01, 0x02),
+	BULK(0x83),
+	BULK(0x02),
+	IFACE(2, 0, 2, 0xff, 0x01, 0x03),
+	BULK(0x84),
+	BULK(0x03),
+	IFACE(3, 0, 3, 0xff, 0x01, 0x11),
+	INTR(0x85, 16, 5),
+	BULK(0x86),
+	BULK(0x04),
+	IFACE(4, 0, 2, 0x08, 0x06, 0x50),
+	BULK(0x87),
+	BULK(0x05),
+	IFACE(5, 0, 2, 0x08, 0x06, 0x50),
+	BULK(0x88),
+	BULK(0x06),
 };
 
 /*
@@ -102,15 +170,38 @@ static const uint8_t e398_c1[] = {
  * Reconstructed as e398 above; the Union and CDC Ethernet descriptors are the standard ones.
  */
 static const uint8_t e398_union_c1[] = {
-	IFACE(0, 0, 3, 0xff, 0x01, 0x01), INTR(0x81, 16, 5), BULK(0x82), BULK(0x01),
-	IFACE(1, 0, 2, 0xff, 0x01, 0x02), BULK(0x83), BULK(0x02),
-	IFACE(2, 0, 1, 0xff, 0x01, 0x09), CDC_HEADER, CDC_UNION(2, 3),
+	IFACE(0, 0, 3, 0xff, 0x01, 0x01),
+	INTR(0x81, 16, 5),
+	BULK(0x82),
+	BULK(0x01),
+	IFACE(1, 0, 2, 0xff, 0x01, 0x02),
+	BULK(0x83),
+	BULK(0x02),
+	IFACE(2, 0, 1, 0xff, 0x01, 0x09),
+	CDC_HEADER,
+	CDC_UNION(2, 3),
 	/* CDC Ethernet: MAC address string 5, no statistics, 1514-byte segments. */
-	13, 0x24, 0x0f, 0x05, 0, 0, 0, 0, 0xea, 0x05, 0, 0, 0,
+	13,
+	0x24,
+	0x0f,
+	0x05,
+	0,
+	0,
+	0,
+	0,
+	0xea,
+	0x05,
+	0,
+	0,
+	0,
 	INTR(0x85, 16, 5),
 	IFACE(3, 0, 0, 0x0a, 0x06, 0x00),
-	IFACE(3, 1, 2, 0x0a, 0x06, 0x00), BULK(0x86), BULK(0x04),
-	IFACE(4, 0, 2, 0x08, 0x06, 0x50), BULK(0x87), BULK(0x05),
+	IFACE(3, 1, 2, 0x0a, 0x06, 0x00),
+	BULK(0x86),
+	BULK(0x04),
+	IFACE(4, 0, 2, 0x08, 0x06, 0x50),
+	BULK(0x87),
+	BULK(0x05),
 };
 
 /*
@@ -133,57 +224,111 @@ static const uint8_t e3276_c1[] = {
  * Qualcomm CS descriptors); qmi_wwan: QMI_MATCH_FF_FF_FF(0x2c7c, 0x0800) with the DTR quirk.
  */
 static const uint8_t rm500q_c1[] = {
-	IFACE(0, 0, 2, 0xff, 0xff, 0x30), BULK(0x81), BULK(0x01),
-	IFACE(1, 0, 3, 0xff, 0x00, 0x00), QC_SERIAL_CS, INTR(0x83, 10, 9), BULK(0x82), BULK(0x02),
-	IFACE(2, 0, 3, 0xff, 0x00, 0x00), QC_SERIAL_CS, INTR(0x85, 10, 9), BULK(0x84), BULK(0x03),
-	IFACE(3, 0, 3, 0xff, 0x00, 0x00), QC_SERIAL_CS, INTR(0x87, 10, 9), BULK(0x86), BULK(0x04),
-	IFACE(4, 0, 3, 0xff, 0xff, 0xff), INTR(0x89, 8, 9), BULK(0x88), BULK(0x05),
+	IFACE(0, 0, 2, 0xff, 0xff, 0x30),
+	BULK(0x81),
+	BULK(0x01),
+	IFACE(1, 0, 3, 0xff, 0x00, 0x00),
+	QC_SERIAL_CS,
+	INTR(0x83, 10, 9),
+	BULK(0x82),
+	BULK(0x02),
+	IFACE(2, 0, 3, 0xff, 0x00, 0x00),
+	QC_SERIAL_CS,
+	INTR(0x85, 10, 9),
+	BULK(0x84),
+	BULK(0x03),
+	IFACE(3, 0, 3, 0xff, 0x00, 0x00),
+	QC_SERIAL_CS,
+	INTR(0x87, 10, 9),
+	BULK(0x86),
+	BULK(0x04),
+	IFACE(4, 0, 3, 0xff, 0xff, 0xff),
+	INTR(0x89, 8, 9),
+	BULK(0x88),
+	BULK(0x05),
 };
 
 static const struct qsim_layout layouts[] = {
 	{
-		.name = "ec25", .title = "Quectel EC25: DIAG, NMEA, AT, modem, QMI on 4",
+		.name = "ec25",
+		.title = "Quectel EC25: DIAG, NMEA, AT, modem, QMI on 4",
 		.source = "bacnh.com Quectel troubleshooting; linux-usb msg88367",
-		.vid = 0x2c7c, .pid = 0x0125, .bcd_usb = 0x0200,
-		.active = 1, .qmi_config = 1, .qmi_iface = 4, .n_configs = 1,
+		.vid = 0x2c7c,
+		.pid = 0x0125,
+		.bcd_usb = 0x0200,
+		.active = 1,
+		.qmi_config = 1,
+		.qmi_iface = 4,
+		.n_configs = 1,
 		.configs = { { 1, 0xa0, 250, 5, BODY(ec25_c1) } },
 	},
 	{
 		.name = "mc7455",
-		.title = "Sierra Wireless MC7455: QMI on 8 and 10 in configuration 1, MBIM in 2 (active)",
+		.title =
+			"Sierra Wireless MC7455: QMI on 8 and 10 in configuration 1, MBIM in 2 (active)",
 		.source = "elementary/settings-network#2; 4IceG/luci-app-3ginfo-lite#37",
-		.vid = 0x1199, .pid = 0x9071, .bcd_usb = 0x0210,
-		.active = 2, .qmi_config = 1, .qmi_iface = 8, .n_configs = 2,
+		.vid = 0x1199,
+		.pid = 0x9071,
+		.bcd_usb = 0x0210,
+		.active = 2,
+		.qmi_config = 1,
+		.qmi_iface = 8,
+		.n_configs = 2,
 		.configs = { { 1, 0xe0, 250, 5, BODY(mc7455_c1) },
 			     { 2, 0xe0, 250, 2, BODY(mc7455_c2) } },
 	},
 	{
-		.name = "e398", .title = "Huawei E398 (Windows mode): QMI by class code ff/01/11 on 3",
+		.name = "e398",
+		.title = "Huawei E398 (Windows mode): QMI by class code ff/01/11 on 3",
 		.source = "linux-usb (spinics) msg55323",
-		.vid = 0x12d1, .pid = 0x1506, .bcd_usb = 0x0200,
-		.active = 1, .qmi_config = 1, .qmi_iface = 3, .n_configs = 1,
+		.vid = 0x12d1,
+		.pid = 0x1506,
+		.bcd_usb = 0x0200,
+		.active = 1,
+		.qmi_config = 1,
+		.qmi_iface = 3,
+		.n_configs = 1,
 		.configs = { { 1, 0xa0, 250, 6, BODY(e398_c1) } },
 	},
 	{
 		.name = "e398-union",
 		.title = "Huawei E398 (Linux mode): QMI control ff/01/09 on 2, CDC Union data on 3",
 		.source = "LKML 1303.0/02135 (Bjorn Mork); linux-usb (spinics) msg55323",
-		.vid = 0x12d1, .pid = 0x1506, .bcd_usb = 0x0200,
-		.active = 1, .qmi_config = 1, .qmi_iface = 2, .n_configs = 1,
+		.vid = 0x12d1,
+		.pid = 0x1506,
+		.bcd_usb = 0x0200,
+		.active = 1,
+		.qmi_config = 1,
+		.qmi_iface = 2,
+		.n_configs = 1,
 		.configs = { { 1, 0xa0, 250, 5, BODY(e398_union_c1) } },
 	},
 	{
-		.name = "e3276-diag", .title = "Huawei E3276 (12d1:1401): two DIAG-shaped ff/ff/ff, no QMI",
+		.name = "e3276-diag",
+		.title = "Huawei E3276 (12d1:1401): two DIAG-shaped ff/ff/ff, no QMI",
 		.source = "libqmi-devel 2013-February/000513",
-		.vid = 0x12d1, .pid = 0x1401, .bcd_usb = 0x0200,
-		.active = 1, .qmi_config = 1, .qmi_iface = -1, .n_configs = 1,
+		.vid = 0x12d1,
+		.pid = 0x1401,
+		.bcd_usb = 0x0200,
+		.active = 1,
+		.qmi_config = 1,
+		.qmi_iface = -1,
+		.n_configs = 1,
 		.configs = { { 1, 0x80, 250, 2, BODY(e3276_c1) } },
 	},
 	{
-		.name = "rm500q", .title = "Quectel RM500Q-GL (5G, SuperSpeed): DIAG ff/ff/30, QMI on 4",
-		.source = "Kodo-kakaku/luci-app-gpoint#23; geerlingguy/raspberry-pi-pcie-devices#442",
-		.vid = 0x2c7c, .pid = 0x0800, .bcd_usb = 0x0320, .superspeed = true,
-		.active = 1, .qmi_config = 1, .qmi_iface = 4, .n_configs = 1,
+		.name = "rm500q",
+		.title = "Quectel RM500Q-GL (5G, SuperSpeed): DIAG ff/ff/30, QMI on 4",
+		.source =
+			"Kodo-kakaku/luci-app-gpoint#23; geerlingguy/raspberry-pi-pcie-devices#442",
+		.vid = 0x2c7c,
+		.pid = 0x0800,
+		.bcd_usb = 0x0320,
+		.superspeed = true,
+		.active = 1,
+		.qmi_config = 1,
+		.qmi_iface = 4,
+		.n_configs = 1,
 		.configs = { { 1, 0xa0, 112, 5, BODY(rm500q_c1) } },
 	},
 };
@@ -220,13 +365,12 @@ long qsim_layout_config_bytes(const struct qsim_layout *l, unsigned idx, enum qs
 	if (idx >= l->n_configs)
 		return -EINVAL;
 	const struct qsim_layout_config *c = &l->configs[idx];
-	const uint8_t head[9] = { 9, 0x02, 0, 0, c->n_ifaces, c->value, 0, c->attributes,
-				  c->max_power };
+	const uint8_t head[9] = { 9, 0x02,          0,           0, c->n_ifaces, c->value,
+				  0, c->attributes, c->max_power };
 	struct out o = { buf, 0, cap };
 
 	put(&o, head, sizeof(head));
-	for (size_t pos = 0; pos + 2 <= c->body_len && c->body[pos] >= 2;
-	     pos += c->body[pos]) {
+	for (size_t pos = 0; pos + 2 <= c->body_len && c->body[pos] >= 2; pos += c->body[pos]) {
 		const uint8_t *d = c->body + pos;
 
 		if (d[1] != 0x05 || d[0] != 7) {
@@ -252,7 +396,9 @@ long qsim_layout_config_bytes(const struct qsim_layout *l, unsigned idx, enum qs
 		if (speed == QSIM_SUPER_SPEED) {
 			/* No bursts or streams; an interrupt endpoint's bytes per interval are its
 			 * packet size. */
-			const uint8_t comp[6] = { 6, 0x30, 0, 0, bulk ? 0 : ep[4], bulk ? 0 : ep[5] };
+			const uint8_t comp[6] = {
+				6, 0x30, 0, 0, bulk ? 0 : ep[4], bulk ? 0 : ep[5]
+			};
 			put(&o, comp, sizeof(comp));
 		}
 	}

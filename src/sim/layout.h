@@ -13,7 +13,11 @@
 
 #define QSIM_LAYOUT_MAX_CONFIGS 2
 
-enum qsim_speed { QSIM_FULL_SPEED, QSIM_HIGH_SPEED, QSIM_SUPER_SPEED };
+enum qsim_speed {
+	QSIM_FULL_SPEED,
+	QSIM_HIGH_SPEED,
+	QSIM_SUPER_SPEED
+};
 
 struct qsim_layout_config {
 	uint8_t value;      /* bConfigurationValue */

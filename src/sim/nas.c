@@ -15,42 +15,41 @@ static bool camped(const struct qsim *sim)
 }
 
 /* Response and indication share their members (not their TLV ids): one filler for both. */
-#define FILL_SERVING_SYSTEM(sim, r)                                                            \
-	do {                                                                                   \
-		bool reg_ = (sim)->reg == QSIM_REG_REGISTERED;                                 \
-		(r)->has_serving_system = true;                                                \
-		(r)->serving_system.registration_state = (uint8_t)(sim)->reg;                  \
-		(r)->serving_system.cs_attach_state = reg_ ? QMI_NAS_ATTACH_STATE_ATTACHED     \
-							   : QMI_NAS_ATTACH_STATE_DETACHED;    \
-		(r)->serving_system.ps_attach_state = (r)->serving_system.cs_attach_state;     \
-		(r)->serving_system.selected_network =                                         \
-			camped(sim) ? QMI_NAS_NETWORK_TYPE_3GPP : QMI_NAS_NETWORK_TYPE_UNKNOWN; \
-		if (camped(sim))                                                               \
-			(r)->serving_system.radio_interfaces[(r)->serving_system               \
-								     .n_radio_interfaces++] = \
-				QMI_NAS_RADIO_INTERFACE_LTE;                                   \
-		if (reg_) {                                                                    \
-			(r)->has_roaming_indicator = true;                                     \
-			(r)->roaming_indicator = 1; /* off: home network */                    \
-			(r)->has_data_service_capability = true;                               \
-			(r)->data_service_capability[(r)->n_data_service_capability++] = 11;   \
-			(r)->has_current_plmn = true;                                          \
-			(r)->current_plmn.mcc = QSIM_MCC;                                      \
-			(r)->current_plmn.mnc = QSIM_MNC;                                      \
-			snprintf((r)->current_plmn.description,                                \
-				 sizeof((r)->current_plmn.description), "%s",                  \
-				 QSIM_NETWORK_NAME);                                           \
-			(r)->has_lac = true;                                                   \
-			(r)->lac = QSIM_LAC;                                                   \
-			(r)->has_cid = true;                                                   \
-			(r)->cid = QSIM_LTE_CELL_ID;                                           \
-			(r)->has_lte_tac = true;                                               \
-			(r)->lte_tac = QSIM_LTE_TAC;                                           \
-			(r)->has_mnc_pcs_digit = true;                                         \
-			(r)->mnc_pcs_digit.mcc = QSIM_MCC;                                     \
-			(r)->mnc_pcs_digit.mnc = QSIM_MNC;                                     \
-			(r)->mnc_pcs_digit.includes_pcs_digit = 0;                             \
-		}                                                                              \
+#define FILL_SERVING_SYSTEM(sim, r)                                                                \
+	do {                                                                                       \
+		bool reg_ = (sim)->reg == QSIM_REG_REGISTERED;                                     \
+		(r)->has_serving_system = true;                                                    \
+		(r)->serving_system.registration_state = (uint8_t)(sim)->reg;                      \
+		(r)->serving_system.cs_attach_state = reg_ ? QMI_NAS_ATTACH_STATE_ATTACHED         \
+							   : QMI_NAS_ATTACH_STATE_DETACHED;        \
+		(r)->serving_system.ps_attach_state = (r)->serving_system.cs_attach_state;         \
+		(r)->serving_system.selected_network = camped(sim) ? QMI_NAS_NETWORK_TYPE_3GPP     \
+								   : QMI_NAS_NETWORK_TYPE_UNKNOWN; \
+		if (camped(sim))                                                                   \
+			(r)->serving_system                                                        \
+				.radio_interfaces[(r)->serving_system.n_radio_interfaces++] =      \
+				QMI_NAS_RADIO_INTERFACE_LTE;                                       \
+		if (reg_) {                                                                        \
+			(r)->has_roaming_indicator = true;                                         \
+			(r)->roaming_indicator = 1; /* off: home network */                        \
+			(r)->has_data_service_capability = true;                                   \
+			(r)->data_service_capability[(r)->n_data_service_capability++] = 11;       \
+			(r)->has_current_plmn = true;                                              \
+			(r)->current_plmn.mcc = QSIM_MCC;                                          \
+			(r)->current_plmn.mnc = QSIM_MNC;                                          \
+			snprintf((r)->current_plmn.description,                                    \
+				 sizeof((r)->current_plmn.description), "%s", QSIM_NETWORK_NAME);  \
+			(r)->has_lac = true;                                                       \
+			(r)->lac = QSIM_LAC;                                                       \
+			(r)->has_cid = true;                                                       \
+			(r)->cid = QSIM_LTE_CELL_ID;                                               \
+			(r)->has_lte_tac = true;                                                   \
+			(r)->lte_tac = QSIM_LTE_TAC;                                               \
+			(r)->has_mnc_pcs_digit = true;                                             \
+			(r)->mnc_pcs_digit.mcc = QSIM_MCC;                                         \
+			(r)->mnc_pcs_digit.mnc = QSIM_MNC;                                         \
+			(r)->mnc_pcs_digit.includes_pcs_digit = 0;                                 \
+		}                                                                                  \
 	} while (0)
 
 void qsim_nas_send_serving_system(struct qsim *sim)
@@ -62,7 +61,8 @@ void qsim_nas_send_serving_system(struct qsim *sim)
 	FILL_SERVING_SYSTEM(sim, &ind);
 	for (unsigned c = 1; c <= QSIM_MAX_CIDS; c++)
 		if (nas->clients[c].used && nas->clients[c].ind_serving_system)
-			qsim_indicate(sim, QMI_SVC_NAS, (uint8_t)c, QMI_NAS_SERVING_SYSTEM_IND, &ind);
+			qsim_indicate(sim, QMI_SVC_NAS, (uint8_t)c, QMI_NAS_SERVING_SYSTEM_IND,
+				      &ind);
 }
 
 static int register_indications(struct qsim *sim, const struct qmi_frame *req)
@@ -171,8 +171,8 @@ static int get_system_info(struct qsim *sim, const struct qmi_frame *req)
 	li->cid = QSIM_LTE_CELL_ID;
 	if (sim->reg == QSIM_REG_DENIED) {
 		li->reject_info_valid = 1;
-		li->reject_domain = 2;  /* ps */
-		li->reject_cause = 7;   /* EPS services not allowed */
+		li->reject_domain = 2; /* ps */
+		li->reject_cause = 7;  /* EPS services not allowed */
 	}
 	li->network_id_valid = 1;
 	snprintf(li->mcc, sizeof(li->mcc), "%03u", QSIM_MCC);

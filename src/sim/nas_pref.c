@@ -13,15 +13,16 @@
 #include "qmi/errors.h"
 #include "qmi/messages.h"
 
-#define CAP_MODES (QMI_NAS_RAT_MODE_PREF_GSM | QMI_NAS_RAT_MODE_PREF_UMTS | \
-		   QMI_NAS_RAT_MODE_PREF_LTE | QMI_NAS_RAT_MODE_PREF_5GNR)
+#define CAP_MODES                                                                                  \
+	(QMI_NAS_RAT_MODE_PREF_GSM | QMI_NAS_RAT_MODE_PREF_UMTS | QMI_NAS_RAT_MODE_PREF_LTE |      \
+	 QMI_NAS_RAT_MODE_PREF_5GNR)
 /* GSM 850/900/1800/1900 and WCDMA I, II, V, VIII in the QmiDmsBandCapability bit layout. */
 #define CAP_BANDS 0x0002000000E80380ull
-#define LTE_BAND(n) (1ull << ((n) - 1))
-#define CAP_LTE_BANDS (LTE_BAND(1) | LTE_BAND(2) | LTE_BAND(3) | LTE_BAND(4) | LTE_BAND(5) | \
-		       LTE_BAND(7) | LTE_BAND(8) | LTE_BAND(12) | LTE_BAND(13) |             \
-		       LTE_BAND(17) | LTE_BAND(20) | LTE_BAND(25) | LTE_BAND(26) |           \
-		       LTE_BAND(28) | LTE_BAND(38) | LTE_BAND(40) | LTE_BAND(41))
+#define LTE_BAND(n) (1ull << ((n)-1))
+#define CAP_LTE_BANDS                                                                              \
+	(LTE_BAND(1) | LTE_BAND(2) | LTE_BAND(3) | LTE_BAND(4) | LTE_BAND(5) | LTE_BAND(7) |       \
+	 LTE_BAND(8) | LTE_BAND(12) | LTE_BAND(13) | LTE_BAND(17) | LTE_BAND(20) | LTE_BAND(25) |  \
+	 LTE_BAND(26) | LTE_BAND(28) | LTE_BAND(38) | LTE_BAND(40) | LTE_BAND(41))
 static const uint16_t nr5g_bands[] = { 1, 3, 7, 28, 41, 77, 78 };
 
 #define SERVING_BAND 3
@@ -45,9 +46,12 @@ bool qsim_pref_can_camp(const struct qsim *sim)
 static int get_pref(struct qsim *sim, const struct qmi_frame *req)
 {
 	struct qmi_nas_get_system_selection_preference_resp r = {
-		.has_emergency_mode = true, .has_mode_preference = true,
-		.has_band_preference = true, .has_roaming_preference = true,
-		.has_lte_band_preference = true, .has_network_selection = true,
+		.has_emergency_mode = true,
+		.has_mode_preference = true,
+		.has_band_preference = true,
+		.has_roaming_preference = true,
+		.has_lte_band_preference = true,
+		.has_network_selection = true,
 	};
 
 	r.mode_preference = sim->pref.modes;
@@ -138,8 +142,10 @@ int qsim_nas_pref_handle(struct qsim *sim, const struct qmi_frame *req)
 int qsim_dms_bands_handle(struct qsim *sim, const struct qmi_frame *req)
 {
 	struct qmi_dms_get_band_capabilities_resp r = {
-		.has_band_capability = true, .has_lte_band_capability = true,
-		.has_extended_lte_bands = true, .has_nr5g_bands = true,
+		.has_band_capability = true,
+		.has_lte_band_capability = true,
+		.has_extended_lte_bands = true,
+		.has_nr5g_bands = true,
 	};
 
 	r.band_capability = CAP_BANDS;

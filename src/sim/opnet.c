@@ -126,8 +126,8 @@ static int tun_configure(struct qsim_opnet *o, int ifindex, const char *ifname)
 		o->nc4 = NULL;
 		ret = -EPERM;
 	}
-	if (ret == 0 && qnet_netconf_apply(&o->nc6, ifindex, ifname, &c6, sink, err,
-					   sizeof(err)) != 0) {
+	if (ret == 0 &&
+	    qnet_netconf_apply(&o->nc6, ifindex, ifname, &c6, sink, err, sizeof(err)) != 0) {
 		/* IPv6 may be disabled in that namespace: the operator network is IPv4 then. */
 		qnet_netconf_undo(o->nc6);
 		o->nc6 = NULL;

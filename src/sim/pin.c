@@ -77,7 +77,12 @@ static uint16_t wrong(uint8_t *left, uint16_t last_error)
 	return *left ? QMI_ERR_INCORRECT_PIN : last_error;
 }
 
-enum pin_op { OP_VERIFY, OP_UNBLOCK, OP_CHANGE, OP_PROTECT };
+enum pin_op {
+	OP_VERIFY,
+	OP_UNBLOCK,
+	OP_CHANGE,
+	OP_PROTECT
+};
 
 /*
  * The card's side of one operation. code is the PIN (or the PUK to unblock with); new_code the
@@ -147,10 +152,18 @@ static int uim_pin(struct qsim *sim, const struct qmi_frame *req)
 	uint16_t err;
 
 	switch (req->msg_id) {
-	case QMI_UIM_VERIFY_PIN: def = &qmi_uim_verify_pin_req_def; break;
-	case QMI_UIM_UNBLOCK_PIN: def = &qmi_uim_unblock_pin_req_def; break;
-	case QMI_UIM_CHANGE_PIN: def = &qmi_uim_change_pin_req_def; break;
-	default: def = &qmi_uim_set_pin_protection_req_def; break;
+	case QMI_UIM_VERIFY_PIN:
+		def = &qmi_uim_verify_pin_req_def;
+		break;
+	case QMI_UIM_UNBLOCK_PIN:
+		def = &qmi_uim_unblock_pin_req_def;
+		break;
+	case QMI_UIM_CHANGE_PIN:
+		def = &qmi_uim_change_pin_req_def;
+		break;
+	default:
+		def = &qmi_uim_set_pin_protection_req_def;
+		break;
 	}
 	if (qmi_msg_decode(def, req->tlvs, req->tlvs_len, &q) < 0)
 		return qsim_respond(sim, req, QMI_ERR_MALFORMED_MESSAGE, NULL);

@@ -48,8 +48,9 @@ void qsim_radio_apply(struct qsim *sim)
 		reg = QSIM_REG_SEARCHING;
 	} else if (now < sim->radio_on_since + f->no_service_ms) {
 		reg = QSIM_REG_NOT; /* no network at all: not even searching */
-		next = !next || sim->radio_on_since + f->no_service_ms < next ?
-			       sim->radio_on_since + f->no_service_ms : next;
+		next = !next || sim->radio_on_since + f->no_service_ms < next
+			       ? sim->radio_on_since + f->no_service_ms
+			       : next;
 	} else if (qsim_pin_locked(sim)) {
 		reg = QSIM_REG_NOT; /* a locked card gives no subscription to register with */
 	} else if (!qsim_pref_can_camp(sim)) {

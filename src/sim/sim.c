@@ -13,10 +13,8 @@ static const struct {
 	uint8_t id;
 	uint16_t major, minor;
 } svc_versions[QSIM_NSVC] = {
-	[QSIM_SVC_WDS] = { QMI_SVC_WDS, 1, 67 },
-	[QSIM_SVC_DMS] = { QMI_SVC_DMS, 1, 14 },
-	[QSIM_SVC_NAS] = { QMI_SVC_NAS, 1, 25 },
-	[QSIM_SVC_UIM] = { QMI_SVC_UIM, 1, 46 },
+	[QSIM_SVC_WDS] = { QMI_SVC_WDS, 1, 67 }, [QSIM_SVC_DMS] = { QMI_SVC_DMS, 1, 14 },
+	[QSIM_SVC_NAS] = { QMI_SVC_NAS, 1, 25 }, [QSIM_SVC_UIM] = { QMI_SVC_UIM, 1, 46 },
 	[QSIM_SVC_WDA] = { QMI_SVC_WDA, 1, 16 },
 };
 
@@ -71,11 +69,13 @@ int qsim_new(struct qsim **out, struct qb_loop *loop, const struct qsim_faults *
 	qsim_profiles_init(sim);
 	qsim_pref_init(sim);
 	qsim_radio_init(sim);
-	if (sim->faults.data_mode >= QSIM_DATA_GATEWAY && sim->faults.data_mode <= QSIM_DATA_FORWARD)
+	if (sim->faults.data_mode >= QSIM_DATA_GATEWAY &&
+	    sim->faults.data_mode <= QSIM_DATA_FORWARD)
 		sim->data_mode = (enum qsim_data_mode)sim->faults.data_mode;
 	if (sim->faults.opnet_ns[0]) {
 		int ret = qsim_opnet_open(sim, sim->faults.opnet_ns,
-					  sim->faults.opnet_if[0] ? sim->faults.opnet_if : "qsimop0");
+					  sim->faults.opnet_if[0] ? sim->faults.opnet_if
+								  : "qsimop0");
 
 		if (ret < 0) {
 			qsim_free(sim);
@@ -175,7 +175,11 @@ static void deliver(struct qsim *sim, const uint8_t *frame, size_t len, bool zer
 	}
 }
 
-enum { OUT_ZERO = 1, OUT_DUP = 2, OUT_HOLD = 4 };
+enum {
+	OUT_ZERO = 1,
+	OUT_DUP = 2,
+	OUT_HOLD = 4
+};
 
 static void outq_arm(struct qsim *sim);
 
@@ -300,7 +304,8 @@ char qsim_luhn_digit(const char *s)
 		if (c < '0' || c > '9')
 			return 0;
 		d = (unsigned)(c - '0');
-		if (i % 2 == 0) { /* rightmost body digit is doubled once the check digit is appended */
+		if (i % 2 ==
+		    0) { /* rightmost body digit is doubled once the check digit is appended */
 			d *= 2;
 			if (d > 9)
 				d -= 9;

@@ -104,31 +104,34 @@ struct qsim_faults {
 	bool reg_denied;
 	unsigned reg_delay_ms;
 	unsigned no_service_ms; /* no-service=MS: no service at all that long after going online */
-	bool low_power;       /* low-power: the operating mode starts low-power, not online */
+	bool low_power;         /* low-power: the operating mode starts low-power, not online */
 	uint16_t call_fail_reason; /* 0 = calls succeed */
 	uint16_t call_fail_verbose_type;
 	int16_t call_fail_verbose_reason;
-	unsigned call_drop_ms; /* 0 = never */
+	unsigned call_drop_ms;  /* 0 = never */
 	char call_drop_apn[64]; /* "" = every call */
-	char apn[64];          /* "" = any APN */
-	char pin[9];           /* pin=CODE: PIN1 enabled with this code; "" = PIN off (code 1234) */
-	unsigned cid_limit;    /* 0 = 10 */
-	uint32_t seed;         /* 0 = 1 */
-	unsigned signal_ms;    /* 0 = 1000 */
+	char apn[64];           /* "" = any APN */
+	char pin[9];        /* pin=CODE: PIN1 enabled with this code; "" = PIN off (code 1234) */
+	unsigned cid_limit; /* 0 = 10 */
+	uint32_t seed;      /* 0 = 1 */
+	unsigned signal_ms; /* 0 = 1000 */
 	bool signal_static;
-	bool no_qmap;         /* no-qmap: WDA Set Data Format refuses QMAP aggregation */
+	bool no_qmap;             /* no-qmap: WDA Set Data Format refuses QMAP aggregation */
 	unsigned flow_control_ms; /* flow-control=MS: 0 = never */
-	int data_mode;        /* enum qsim_data_mode */
-	char opnet_ns[128];   /* "" = no operator network */
-	char opnet_if[16];    /* "" = qsimop0 */
-	unsigned resp_stall;  /* resp-stall=N: fetches the gadget stalls (0 = none) */
-	bool resp_stall_silent; /* resp-stall-silent: no new RESPONSE_AVAILABLE after a stall */
-	int usb_desc_lie;       /* enum qsim_desc_lie */
+	int data_mode;            /* enum qsim_data_mode */
+	char opnet_ns[128];       /* "" = no operator network */
+	char opnet_if[16];        /* "" = qsimop0 */
+	unsigned resp_stall;      /* resp-stall=N: fetches the gadget stalls (0 = none) */
+	bool resp_stall_silent;   /* resp-stall-silent: no new RESPONSE_AVAILABLE after a stall */
+	int usb_desc_lie;         /* enum qsim_desc_lie */
 	bool resp_long, resp_babble, notify_storm, notify_unknown;
 	bool bulk_garbage, bulk_oversize, qmux_lie, foreign_cid, ind_flood;
-	unsigned usb_reset_at;  /* usb-reset=N (0 = never) */
+	unsigned usb_reset_at;      /* usb-reset=N (0 = never) */
 	unsigned usb_reset_data_at; /* usb-reset-data=N (0 = never) */
-	struct { uint8_t svc; uint16_t msg_id; } refuse[QSIM_MAX_REFUSE]; /* refuse=SVC:MSG */
+	struct {
+		uint8_t svc;
+		uint16_t msg_id;
+	} refuse[QSIM_MAX_REFUSE]; /* refuse=SVC:MSG */
 	unsigned n_refuse;
 };
 
@@ -137,9 +140,10 @@ int qsim_faults_parse(struct qsim_faults *f, const char *spec, char *err, size_t
 
 /* Where the modem's bytes go. Buffers are the modem's and valid only during the call. */
 struct qsim_output {
-	void (*ctrl)(void *user, const uint8_t *frame, size_t len); /* a frame waits to be fetched */
-	void (*notify)(void *user);                                 /* RESPONSE_AVAILABLE */
-	void (*data)(void *user, const uint8_t *pkt, size_t len);   /* an IP packet to the host */
+	void (*ctrl)(void *user, const uint8_t *frame,
+		     size_t len);                                 /* a frame waits to be fetched */
+	void (*notify)(void *user);                               /* RESPONSE_AVAILABLE */
+	void (*data)(void *user, const uint8_t *pkt, size_t len); /* an IP packet to the host */
 	/* Optional: true while no data transfer toward the host can start. With QMAP the modem
 	 * then keeps packing packets into its pending aggregate (up to the granted limits) and
 	 * sends it from qsim_data_flush(), which the transport calls when a transfer frees. */
@@ -174,7 +178,7 @@ int qsim_data_in(struct qsim *sim, const uint8_t *pkt, size_t len);
  * pass over its completed transfers in one) they accumulate and go out at the end, or as soon as
  * an aggregate is full. Outside a batch each packet goes at once. No timers: packing only
  * happens for packets that are already waiting. Without QMAP these are no-ops. */
-#define QSIM_QMAP_MAX_SIZE 32768 /* the largest QMAP aggregate the modem grants, each way */
+#define QSIM_QMAP_MAX_SIZE 32768    /* the largest QMAP aggregate the modem grants, each way */
 #define QSIM_DATA_MAX_DEFAULT 16384 /* qsim_output.data_max when unsaid */
 #define QSIM_QMAP_MAX_DGRAMS 32
 void qsim_data_batch_begin(struct qsim *sim);
@@ -191,9 +195,10 @@ int qsim_transport_new(struct qsim *sim, struct qmi_transport *out);
 
 /* ---- the data side as a network ---- */
 enum qsim_data_mode {
-	QSIM_DATA_GATEWAY = 0, /* answer ICMP/ICMPv6 echo at gateway and DNS addresses, drop the rest */
-	QSIM_DATA_REFLECT,     /* send every packet back with addresses (and UDP/TCP ports) swapped */
-	QSIM_DATA_FORWARD,     /* echo at the gateway; everything else goes to the forward hook */
+	QSIM_DATA_GATEWAY =
+		0,         /* answer ICMP/ICMPv6 echo at gateway and DNS addresses, drop the rest */
+	QSIM_DATA_REFLECT, /* send every packet back with addresses (and UDP/TCP ports) swapped */
+	QSIM_DATA_FORWARD, /* echo at the gateway; everything else goes to the forward hook */
 };
 typedef void (*qsim_forward_cb)(void *user, const uint8_t *pkt, size_t len);
 void qsim_set_data_mode(struct qsim *sim, enum qsim_data_mode mode);
@@ -210,7 +215,7 @@ int qsim_net_in(struct qsim *sim, const uint8_t *pkt, size_t len);
  * listening in that namespace is reachable at once (IPv6 is skipped where the namespace has it
  * disabled). 0 or -errno (-EPERM: no CAP_NET_ADMIN there).
  */
-#define QSIM_OPNET_ADDR4 0x0A40FF01u       /* 10.64.255.1/16 */
+#define QSIM_OPNET_ADDR4 0x0A40FF01u /* 10.64.255.1/16 */
 #define QSIM_OPNET_PREFIX4 16
 #define QSIM_OPNET_ADDR6 "2001:db8:ffff::1" /* /32 */
 #define QSIM_OPNET_PREFIX6 32
@@ -226,21 +231,21 @@ void qsim_signal_step(struct qsim *sim);
 
 struct qsim_stats {
 	uint64_t requests, responses, indications;
-	uint64_t invalid_frames;      /* ignored: unparsable or not a request */
-	uint64_t dropped_responses;   /* by the drop knob */
-	uint64_t data_in, data_out;   /* packets host->modem and modem->host */
-	uint64_t data_in_dropped;     /* no call, not IP, not ours */
+	uint64_t invalid_frames;    /* ignored: unparsable or not a request */
+	uint64_t dropped_responses; /* by the drop knob */
+	uint64_t data_in, data_out; /* packets host->modem and modem->host */
+	uint64_t data_in_dropped;   /* no call, not IP, not ours */
 	uint64_t echo_replies;
-	uint64_t forwarded;           /* to the operator network */
-	uint64_t qmap_in_aggs;        /* QMAP aggregates from the host */
-	uint64_t qmap_in_bad;         /* malformed or truncated MAP frames, wrong mux id */
-	uint64_t qmap_in_commands;    /* MAP command frames (skipped) */
-	uint64_t qmap_out_aggs;       /* aggregates sent toward the host */
-	uint64_t qmap_out_dropped;    /* packets dropped: aggregate full and transport busy */
-	uint64_t qmap_out_commands;   /* MAP flow control commands sent (flow-control=MS) */
-	uint64_t qmap_in_acks;        /* the host's acks to them */
-	uint64_t qmap_in_flow_off;    /* data frames the host sent while its flow was off */
-	uint64_t qmap_in_csum_req;    /* v5 frames asking the modem to compute the checksum */
+	uint64_t forwarded;         /* to the operator network */
+	uint64_t qmap_in_aggs;      /* QMAP aggregates from the host */
+	uint64_t qmap_in_bad;       /* malformed or truncated MAP frames, wrong mux id */
+	uint64_t qmap_in_commands;  /* MAP command frames (skipped) */
+	uint64_t qmap_out_aggs;     /* aggregates sent toward the host */
+	uint64_t qmap_out_dropped;  /* packets dropped: aggregate full and transport busy */
+	uint64_t qmap_out_commands; /* MAP flow control commands sent (flow-control=MS) */
+	uint64_t qmap_in_acks;      /* the host's acks to them */
+	uint64_t qmap_in_flow_off;  /* data frames the host sent while its flow was off */
+	uint64_t qmap_in_csum_req;  /* v5 frames asking the modem to compute the checksum */
 };
 void qsim_get_stats(const struct qsim *sim, struct qsim_stats *out);
 

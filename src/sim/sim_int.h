@@ -21,16 +21,21 @@ struct qmi_frame;
 
 /* The services the modem answers, in the order of the version list. */
 enum qsim_svc_idx {
-	QSIM_SVC_WDS, QSIM_SVC_DMS, QSIM_SVC_NAS, QSIM_SVC_UIM, QSIM_SVC_WDA, QSIM_NSVC
+	QSIM_SVC_WDS,
+	QSIM_SVC_DMS,
+	QSIM_SVC_NAS,
+	QSIM_SVC_UIM,
+	QSIM_SVC_WDA,
+	QSIM_NSVC
 };
 
 struct qsim_session {
 	struct qsim *owner; /* for the drop timer */
 	bool up;
 	uint32_t pdh;
-	uint8_t family;   /* 4 or 6 */
-	unsigned slot;    /* address block index */
-	uint8_t mux_id;   /* its QMAP mux id (the client's binding when the call started) */
+	uint8_t family; /* 4 or 6 */
+	unsigned slot;  /* address block index */
+	uint8_t mux_id; /* its QMAP mux id (the client's binding when the call started) */
 	char apn[128];
 	struct qb_timer drop_timer; /* call-drop fault; initialised when the call starts */
 	uint64_t tx_pkts, rx_pkts, tx_bytes, rx_bytes, tx_dropped, rx_dropped;
@@ -64,18 +69,26 @@ struct qsim_out_item {
 };
 
 /* Registration state, as NAS reports it. */
-enum qsim_reg { QSIM_REG_NOT = 0, QSIM_REG_REGISTERED = 1, QSIM_REG_SEARCHING = 2,
-		QSIM_REG_DENIED = 3 };
+enum qsim_reg {
+	QSIM_REG_NOT = 0,
+	QSIM_REG_REGISTERED = 1,
+	QSIM_REG_SEARCHING = 2,
+	QSIM_REG_DENIED = 3
+};
 
-enum qsim_uim { QSIM_UIM_ABSENT, QSIM_UIM_INITIALISING, QSIM_UIM_READY };
+enum qsim_uim {
+	QSIM_UIM_ABSENT,
+	QSIM_UIM_INITIALISING,
+	QSIM_UIM_READY
+};
 
 /* The SIM's PIN1 and its unblock key (pin.c). */
 #define QSIM_PIN_TRIES 3
 #define QSIM_PUK_TRIES 10
 struct qsim_pin {
-	bool enabled;          /* PIN protection on */
-	bool verified;         /* since the card was powered */
-	char code[9];          /* 4 to 8 digits */
+	bool enabled;  /* PIN protection on */
+	bool verified; /* since the card was powered */
+	char code[9];  /* 4 to 8 digits */
 	char puk[9];
 	uint8_t pin_left, puk_left;
 };
@@ -90,7 +103,7 @@ struct qsim_profile {
 
 /* System selection preference (NAS). */
 struct qsim_radio_pref {
-	uint16_t modes;        /* QmiNasRatModePreference */
+	uint16_t modes; /* QmiNasRatModePreference */
 	uint64_t bands, lte_bands;
 	uint16_t roaming;
 };
@@ -103,7 +116,7 @@ struct qsim {
 	struct qsim_stats stats;
 
 	/* radio and subscription */
-	uint8_t op_mode;       /* QmiDmsOperatingMode */
+	uint8_t op_mode; /* QmiDmsOperatingMode */
 	enum qsim_uim uim;
 	enum qsim_reg reg;
 	uint64_t started_ms, radio_on_since;
@@ -125,13 +138,13 @@ struct qsim {
 	 * transfer from the host is an aggregate. DL: packets for the host are framed and packed
 	 * into dl_agg while a batch runs or the transport is busy, then sent as one transfer. */
 	bool qmap_ul, qmap_dl;
-	size_t data_max;               /* qsim_set_data_max */
-	bool qmap_v5;                  /* aggregation protocol 9: checksum headers both ways */
-	bool flow_off;                 /* flow-control=MS: the host's uplink is disabled now */
+	size_t data_max; /* qsim_set_data_max */
+	bool qmap_v5;    /* aggregation protocol 9: checksum headers both ways */
+	bool flow_off;   /* flow-control=MS: the host's uplink is disabled now */
 	uint32_t flow_txn;
 	struct qb_timer flow_timer;
 	uint32_t ul_max_dgrams, ul_max_size, dl_max_dgrams, dl_max_size;
-	unsigned data_batch;           /* nesting of qsim_data_batch_begin() */
+	unsigned data_batch; /* nesting of qsim_data_batch_begin() */
 	struct qmi_qmap_agg dl_agg;
 	uint8_t dl_agg_buf[QSIM_QMAP_MAX_SIZE];
 
@@ -139,11 +152,11 @@ struct qsim {
 	uint32_t next_pdh;
 
 	/* control output pipeline */
-	unsigned resp_seq;             /* responses produced so far (fault selectors) */
-	struct qsim_out_item **outq;   /* FIFO of frames waiting for their due time */
+	unsigned resp_seq;           /* responses produced so far (fault selectors) */
+	struct qsim_out_item **outq; /* FIFO of frames waiting for their due time */
 	unsigned outq_head, outq_len;
 	struct qb_timer outq_timer;
-	struct qsim_out_item *held;    /* out-of-order: waits for the next response */
+	struct qsim_out_item *held; /* out-of-order: waits for the next response */
 
 	/* data side */
 	struct qsim_session *last_sess; /* lookup cache; points into svcs[], checked before use */
@@ -192,7 +205,7 @@ void qsim_nas_send_serving_system(struct qsim *sim);
 void qsim_pin_init(struct qsim *sim);
 /* The card answers queries of its files: present, initialised, and not PIN-locked. */
 bool qsim_sim_unlocked(const struct qsim *sim);
-bool qsim_pin_locked(const struct qsim *sim); /* PIN1 enabled and not verified, or blocked */
+bool qsim_pin_locked(const struct qsim *sim);    /* PIN1 enabled and not verified, or blocked */
 uint8_t qsim_pin1_state(const struct qsim *sim); /* QmiUimPinState */
 /* Card power cycle (reset): PIN verification is lost. */
 void qsim_pin_power_cycle(struct qsim *sim);

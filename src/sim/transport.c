@@ -199,7 +199,7 @@ static void tr_free(struct qb_close *c)
 	struct sim_tr *t = qb_container_of(c, struct sim_tr, close);
 	struct qb_list *n, *tmp;
 
-	qb_list_for_each_safe(n, tmp, &t->ctrlq)
+	qb_list_for_each_safe (n, tmp, &t->ctrlq)
 		free(qb_list_entry(n, struct ctrl_item, node));
 	free(t->slots);
 	free(t);

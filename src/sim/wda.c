@@ -54,10 +54,14 @@ static bool agg_ok(bool has, uint32_t proto)
  * (-EINVAL), as both directions share one framing here. */
 static int want_v5(const struct qmi_wda_set_data_format_req *q, bool was)
 {
-	bool ul5 = q->has_ul_aggregation_protocol && q->ul_aggregation_protocol == QMI_WDA_AGGREGATION_QMAPV5;
-	bool dl5 = q->has_dl_aggregation_protocol && q->dl_aggregation_protocol == QMI_WDA_AGGREGATION_QMAPV5;
-	bool ul1 = q->has_ul_aggregation_protocol && q->ul_aggregation_protocol == QMI_WDA_AGGREGATION_QMAP;
-	bool dl1 = q->has_dl_aggregation_protocol && q->dl_aggregation_protocol == QMI_WDA_AGGREGATION_QMAP;
+	bool ul5 = q->has_ul_aggregation_protocol &&
+		   q->ul_aggregation_protocol == QMI_WDA_AGGREGATION_QMAPV5;
+	bool dl5 = q->has_dl_aggregation_protocol &&
+		   q->dl_aggregation_protocol == QMI_WDA_AGGREGATION_QMAPV5;
+	bool ul1 = q->has_ul_aggregation_protocol &&
+		   q->ul_aggregation_protocol == QMI_WDA_AGGREGATION_QMAP;
+	bool dl1 = q->has_dl_aggregation_protocol &&
+		   q->dl_aggregation_protocol == QMI_WDA_AGGREGATION_QMAP;
 
 	if ((ul5 || dl5) && (ul1 || dl1))
 		return -EINVAL;
@@ -92,9 +96,8 @@ static int set_data_format(struct qsim *sim, const struct qmi_frame *req)
 	    (q.has_qos_format && q.qos_format))
 		return qsim_respond(sim, req, QMI_ERR_INVALID_ARGUMENT, NULL);
 	llp = q.has_link_layer_protocol ? q.link_layer_protocol : sim->llp;
-	if (sim->faults.no_qmap &&
-	    ((q.has_ul_aggregation_protocol && q.ul_aggregation_protocol) ||
-	     (q.has_dl_aggregation_protocol && q.dl_aggregation_protocol)))
+	if (sim->faults.no_qmap && ((q.has_ul_aggregation_protocol && q.ul_aggregation_protocol) ||
+				    (q.has_dl_aggregation_protocol && q.dl_aggregation_protocol)))
 		return qsim_respond(sim, req, QMI_ERR_INVALID_ARGUMENT, NULL);
 	v5 = want_v5(&q, sim->qmap_v5);
 	ul = q.has_ul_aggregation_protocol ? q.ul_aggregation_protocol != 0 : sim->qmap_ul;
@@ -102,8 +105,9 @@ static int set_data_format(struct qsim *sim, const struct qmi_frame *req)
 	/* QMAP carries IP packets only */
 	if (v5 < 0 || ((ul || dl) && llp != QMI_WDA_LINK_LAYER_RAW_IP))
 		return qsim_respond(sim, req, QMI_ERR_INVALID_ARGUMENT, NULL);
-	max = sim->data_max && sim->data_max < QSIM_QMAP_MAX_SIZE ? (uint32_t)sim->data_max :
-		sim->data_max ? QSIM_QMAP_MAX_SIZE : QSIM_DATA_MAX_DEFAULT;
+	max = sim->data_max && sim->data_max < QSIM_QMAP_MAX_SIZE ? (uint32_t)sim->data_max
+	      : sim->data_max                                     ? QSIM_QMAP_MAX_SIZE
+								  : QSIM_DATA_MAX_DEFAULT;
 
 	qsim_data_flush(sim); /* what was packed under the old format goes out under it */
 	qmi_qmap_agg_reset(&sim->dl_agg);

@@ -39,8 +39,8 @@ static void send_status(struct qsim *sim, struct qsim_client *c, bool up, uint16
 
 	memset(&ind, 0, sizeof(ind));
 	ind.has_connection_status = true;
-	ind.connection_status.status =
-		up ? QMI_WDS_CONNECTION_STATUS_CONNECTED : QMI_WDS_CONNECTION_STATUS_DISCONNECTED;
+	ind.connection_status.status = up ? QMI_WDS_CONNECTION_STATUS_CONNECTED
+					  : QMI_WDS_CONNECTION_STATUS_DISCONNECTED;
 	ind.connection_status.reconfiguration_required = 0;
 	if (!up) {
 		ind.has_call_end_reason = true;
@@ -53,7 +53,8 @@ static void send_status(struct qsim *sim, struct qsim_client *c, bool up, uint16
 	}
 	ind.has_ip_family = true;
 	ind.ip_family = c->sess.family;
-	qsim_indicate(sim, QMI_SVC_WDS, client_cid(sim, c), QMI_WDS_PACKET_SERVICE_STATUS_IND, &ind);
+	qsim_indicate(sim, QMI_SVC_WDS, client_cid(sim, c), QMI_WDS_PACKET_SERVICE_STATUS_IND,
+		      &ind);
 }
 
 /* Ends a session; notify says whether the client hears about it (not when it is released). */
@@ -107,8 +108,8 @@ static bool slot_used(struct qsim *sim, unsigned slot)
 	return false;
 }
 
-static int call_failed(struct qsim *sim, const struct qmi_frame *req, uint16_t cer,
-		       uint16_t vtype, int16_t vreason)
+static int call_failed(struct qsim *sim, const struct qmi_frame *req, uint16_t cer, uint16_t vtype,
+		       int16_t vreason)
 {
 	struct qmi_wds_start_network_resp r;
 
@@ -217,15 +218,16 @@ static int get_packet_statistics(struct qsim *sim, const struct qmi_frame *req,
 	struct qmi_wds_get_packet_statistics_resp r;
 	const struct qsim_session *s = &c->sess;
 
-	if (qmi_msg_decode(&qmi_wds_get_packet_statistics_req_def, req->tlvs, req->tlvs_len, &q) < 0)
+	if (qmi_msg_decode(&qmi_wds_get_packet_statistics_req_def, req->tlvs, req->tlvs_len, &q) <
+	    0)
 		return qsim_respond(sim, req, QMI_ERR_MALFORMED_MESSAGE, NULL);
 	if (!q.has_mask)
 		return qsim_respond(sim, req, QMI_ERR_MISSING_ARGUMENT, NULL);
 	memset(&r, 0, sizeof(r));
-#define STAT(bit, field, val)                                                                  \
-	if (q.mask & (bit)) {                                                                  \
-		r.has_##field = true;                                                          \
-		r.field = (val);                                                               \
+#define STAT(bit, field, val)                                                                      \
+	if (q.mask & (bit)) {                                                                      \
+		r.has_##field = true;                                                              \
+		r.field = (val);                                                                   \
 	}
 	STAT(QMI_WDS_STATS_TX_PACKETS_OK, tx_packets_ok, clamp32(s->tx_pkts));
 	STAT(QMI_WDS_STATS_RX_PACKETS_OK, rx_packets_ok, clamp32(s->rx_pkts));

@@ -122,8 +122,10 @@ static int get_settings(struct qsim *sim, const struct qmi_frame *req)
 		return qsim_respond(sim, req, QMI_ERR_MISSING_ARGUMENT, NULL);
 	p = lookup(sim, q.profile.type, q.profile.index);
 	if (!p)
-		return refuse(sim, req, q.profile.type != QMI_WDS_PROFILE_TYPE_3GPP
-					? PROFILE_ERR_INVALID_TYPE : PROFILE_ERR_INVALID_NUMBER);
+		return refuse(sim, req,
+			      q.profile.type != QMI_WDS_PROFILE_TYPE_3GPP
+				      ? PROFILE_ERR_INVALID_TYPE
+				      : PROFILE_ERR_INVALID_NUMBER);
 	memset(&r, 0, sizeof(r));
 	r.has_profile_name = r.has_pdp_type = r.has_apn = r.has_auth = true;
 	COPY(r.profile_name, p->name);
@@ -165,9 +167,12 @@ static void settings_apply(struct qsim_profile *p, const struct settings *s)
 		p->auth = *s->auth;
 }
 
-#define SETTINGS(q) { &(q).has_profile_name, &(q).has_pdp_type, &(q).has_apn, &(q).has_username, \
-		      &(q).has_password, &(q).has_auth, (q).profile_name, (q).apn, (q).username,  \
-		      (q).password, &(q).pdp_type, &(q).auth }
+#define SETTINGS(q)                                                                                \
+	{                                                                                          \
+		&(q).has_profile_name, &(q).has_pdp_type, &(q).has_apn, &(q).has_username,         \
+			&(q).has_password, &(q).has_auth, (q).profile_name, (q).apn, (q).username, \
+			(q).password, &(q).pdp_type, &(q).auth                                     \
+	}
 
 static int create(struct qsim *sim, const struct qmi_frame *req)
 {
@@ -210,8 +215,10 @@ static int modify(struct qsim *sim, const struct qmi_frame *req)
 		return qsim_respond(sim, req, QMI_ERR_MISSING_ARGUMENT, NULL);
 	p = lookup(sim, q.profile.type, q.profile.index);
 	if (!p)
-		return refuse(sim, req, q.profile.type != QMI_WDS_PROFILE_TYPE_3GPP
-					? PROFILE_ERR_INVALID_TYPE : PROFILE_ERR_INVALID_NUMBER);
+		return refuse(sim, req,
+			      q.profile.type != QMI_WDS_PROFILE_TYPE_3GPP
+				      ? PROFILE_ERR_INVALID_TYPE
+				      : PROFILE_ERR_INVALID_NUMBER);
 	if (!settings_valid(&s))
 		return qsim_respond(sim, req, QMI_ERR_INVALID_ARGUMENT, NULL);
 	settings_apply(p, &s);
@@ -219,7 +226,7 @@ static int modify(struct qsim *sim, const struct qmi_frame *req)
 	return qsim_respond(sim, req, 0, NULL);
 }
 
-static int delete(struct qsim *sim, const struct qmi_frame *req)
+static int delete (struct qsim *sim, const struct qmi_frame *req)
 {
 	struct qmi_wds_delete_profile_req q;
 	struct qsim_profile *p;
@@ -230,8 +237,10 @@ static int delete(struct qsim *sim, const struct qmi_frame *req)
 		return qsim_respond(sim, req, QMI_ERR_MISSING_ARGUMENT, NULL);
 	p = lookup(sim, q.profile.type, q.profile.index);
 	if (!p)
-		return refuse(sim, req, q.profile.type != QMI_WDS_PROFILE_TYPE_3GPP
-					? PROFILE_ERR_INVALID_TYPE : PROFILE_ERR_INVALID_NUMBER);
+		return refuse(sim, req,
+			      q.profile.type != QMI_WDS_PROFILE_TYPE_3GPP
+				      ? PROFILE_ERR_INVALID_TYPE
+				      : PROFILE_ERR_INVALID_NUMBER);
 	/* Firmware keeps the default profile: deleting it fails. */
 	if (q.profile.index == sim->default_profile)
 		return refuse(sim, req, PROFILE_ERR_FAIL);
@@ -267,7 +276,7 @@ int qsim_wds_profile_handle(struct qsim *sim, const struct qmi_frame *req)
 	case QMI_WDS_MODIFY_PROFILE:
 		return modify(sim, req);
 	case QMI_WDS_DELETE_PROFILE:
-		return delete(sim, req);
+		return delete (sim, req);
 	case QMI_WDS_GET_DEFAULT_PROFILE_NUMBER:
 		return get_default(sim, req);
 	}

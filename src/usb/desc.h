@@ -14,25 +14,31 @@
 
 #include "usb/quirks.h"
 
-#define QUSB_MAX_ALTS 64 /* interface/alt-setting pairs per configuration */
-#define QUSB_MAX_EPS 16  /* endpoints per alternate setting (15 non-control + slack) */
+#define QUSB_MAX_ALTS 64   /* interface/alt-setting pairs per configuration */
+#define QUSB_MAX_EPS 16    /* endpoints per alternate setting (15 non-control + slack) */
 #define QUSB_EXTRA_MAX 256 /* class-specific bytes kept per alternate setting */
 
-enum { QUSB_EP_CONTROL = 0, QUSB_EP_ISO = 1, QUSB_EP_BULK = 2, QUSB_EP_INTR = 3 };
+enum {
+	QUSB_EP_CONTROL = 0,
+	QUSB_EP_ISO = 1,
+	QUSB_EP_BULK = 2,
+	QUSB_EP_INTR = 3
+};
 
 struct qusb_ep {
-	uint8_t addr; /* bit 7 set = IN */
-	uint8_t type; /* QUSB_EP_* (bmAttributes & 3) */
+	uint8_t addr;        /* bit 7 set = IN */
+	uint8_t type;        /* QUSB_EP_* (bmAttributes & 3) */
 	uint16_t max_packet; /* wMaxPacketSize & 0x7ff */
 };
 
 struct qusb_alt {
 	uint8_t iface, alt;
 	uint8_t cls, subcls, proto;
-	uint8_t n_eps; /* bNumEndpoints as declared */
+	uint8_t n_eps;    /* bNumEndpoints as declared */
 	uint8_t n_parsed; /* endpoint descriptors actually present (<= QUSB_MAX_EPS) */
 	struct qusb_ep eps[QUSB_MAX_EPS];
-	uint8_t extra[QUSB_EXTRA_MAX]; /* class-specific descriptors after the interface descriptor */
+	uint8_t extra
+		[QUSB_EXTRA_MAX]; /* class-specific descriptors after the interface descriptor */
 	uint16_t extra_len;
 };
 
@@ -54,8 +60,8 @@ int qusb_config_parse(const uint8_t *raw, size_t len, struct qusb_config *out);
 bool qusb_ep_duplicate(uint16_t owner[256], uint8_t iface, uint8_t addr);
 
 enum qusb_why {
-	QUSB_WHY_QUIRK = 1,   /* a quirks entry matched */
-	QUSB_WHY_GENERIC,     /* vendor ff/ff/ff interface with interrupt IN + bulk IN + bulk OUT */
+	QUSB_WHY_QUIRK = 1, /* a quirks entry matched */
+	QUSB_WHY_GENERIC,   /* vendor ff/ff/ff interface with interrupt IN + bulk IN + bulk OUT */
 };
 
 struct qusb_func {
@@ -65,7 +71,7 @@ struct qusb_func {
 	uint8_t data_iface, data_alt; /* == ctrl_* for a combined interface */
 	uint8_t ep_in, ep_out;        /* bulk addresses */
 	uint16_t bulk_mps;
-	bool cdc_union;               /* control and data found through a CDC Union descriptor */
+	bool cdc_union; /* control and data found through a CDC Union descriptor */
 	enum qusb_why why;
 	const struct qusb_quirk *quirk; /* the deciding entry for QUSB_WHY_QUIRK, else NULL */
 	unsigned flags;                 /* QUSB_QUIRK_* from the entry */

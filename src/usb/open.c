@@ -56,19 +56,21 @@ static int take_from_kernel(struct qusb_tr *tr, const struct qusb_entry *e, uint
 		snprintf(drv, sizeof(drv), "a kernel driver");
 	if (!detach && !qusb_sys_knows_drivers()) {
 		/* No sysfs: no unbind file to point at, and libusb may need root to detach. */
-		snprintf(err, errlen,
-			 "%s: interface %u is held by a kernel driver; run with --detach (given back "
-			 "on exit; taking a device from the system may need root)",
-			 tr->desc, iface);
+		snprintf(
+			err, errlen,
+			"%s: interface %u is held by a kernel driver; run with --detach (given back "
+			"on exit; taking a device from the system may need root)",
+			tr->desc, iface);
 		return -EBUSY;
 	}
 	if (!detach) {
 		/* Short enough for one line of the CLI's error report. */
-		snprintf(err, errlen,
-			 "%s: interface %u is held by kernel driver %s; run with --detach (given "
-			 "back on exit) or unbind it: echo %s:%u.%u > /sys/bus/usb/drivers/%s/unbind",
-			 tr->desc, iface, drv, e->path, e->config, iface,
-			 strcmp(drv, "a kernel driver") ? drv : "DRIVER");
+		snprintf(
+			err, errlen,
+			"%s: interface %u is held by kernel driver %s; run with --detach (given "
+			"back on exit) or unbind it: echo %s:%u.%u > /sys/bus/usb/drivers/%s/unbind",
+			tr->desc, iface, drv, e->path, e->config, iface,
+			strcmp(drv, "a kernel driver") ? drv : "DRIVER");
 		return -EBUSY;
 	}
 	r = libusb_detach_kernel_driver(tr->h, iface);
@@ -79,8 +81,10 @@ static int take_from_kernel(struct qusb_tr *tr, const struct qusb_entry *e, uint
 	}
 	tr->detached[which] = r == 0;
 	if (r == 0)
-		fprintf(tr->log ? tr->log : stderr, "qmiusb: %s: detached kernel driver %s from "
-			"interface %u\n", tr->desc, drv, iface);
+		fprintf(tr->log ? tr->log : stderr,
+			"qmiusb: %s: detached kernel driver %s from "
+			"interface %u\n",
+			tr->desc, drv, iface);
 	return 0;
 }
 
@@ -98,8 +102,8 @@ static int claim(struct qusb_tr *tr, const struct qusb_entry *e, const struct qu
 			return r;
 		r = libusb_claim_interface(tr->h, ifs[i]);
 		if (r != 0) {
-			snprintf(err, errlen, "%s: cannot claim interface %u: %s%s", tr->desc, ifs[i],
-				 libusb_strerror(r),
+			snprintf(err, errlen, "%s: cannot claim interface %u: %s%s", tr->desc,
+				 ifs[i], libusb_strerror(r),
 				 r == LIBUSB_ERROR_BUSY ? " (another program has it open)" : "");
 			return qusb_errno(r);
 		}
@@ -107,9 +111,10 @@ static int claim(struct qusb_tr *tr, const struct qusb_entry *e, const struct qu
 		if (alts[i] != 0) {
 			r = libusb_set_interface_alt_setting(tr->h, ifs[i], alts[i]);
 			if (r != 0) {
-				snprintf(err, errlen, "%s: cannot select alternate setting %u of "
-					 "interface %u: %s", tr->desc, alts[i], ifs[i],
-					 libusb_strerror(r));
+				snprintf(err, errlen,
+					 "%s: cannot select alternate setting %u of "
+					 "interface %u: %s",
+					 tr->desc, alts[i], ifs[i], libusb_strerror(r));
 				return qusb_errno(r);
 			}
 		}
@@ -117,8 +122,9 @@ static int claim(struct qusb_tr *tr, const struct qusb_entry *e, const struct qu
 	/* qmi_wwan asserts DTR for quirk-flagged devices and for every bcdUSB >= 0x0201 device;
 	 * some modems answer nothing on the QMI channel until it is set. */
 	if ((tr->func.flags & QUSB_QUIRK_DTR) || e->bcd_usb >= 0x0201) {
-		r = libusb_control_transfer(tr->h, LIBUSB_ENDPOINT_OUT | LIBUSB_REQUEST_TYPE_CLASS |
-						   LIBUSB_RECIPIENT_INTERFACE,
+		r = libusb_control_transfer(tr->h,
+					    LIBUSB_ENDPOINT_OUT | LIBUSB_REQUEST_TYPE_CLASS |
+						    LIBUSB_RECIPIENT_INTERFACE,
 					    0x22 /* SET_CONTROL_LINE_STATE */, 1 /* DTR */,
 					    tr->func.ctrl_iface, NULL, 0, QUSB_CTRL_TIMEOUT_MS);
 		if (r < 0)
@@ -149,9 +155,10 @@ static int switch_config(struct qusb_tr *tr, libusb_device *dev, const struct qu
 				continue;
 			r = libusb_detach_kernel_driver(tr->h, n);
 			if (r != 0 && r != LIBUSB_ERROR_NOT_FOUND) {
-				snprintf(err, errlen, "%s: cannot detach the kernel driver of interface "
-					 "%u of configuration %u: %s", tr->desc, n, e->active,
-					 libusb_strerror(r));
+				snprintf(err, errlen,
+					 "%s: cannot detach the kernel driver of interface "
+					 "%u of configuration %u: %s",
+					 tr->desc, n, e->active, libusb_strerror(r));
 				libusb_free_config_descriptor(cd);
 				return qusb_errno(r);
 			}
@@ -187,10 +194,11 @@ static int open_entry(struct qusb_tr *tr, const struct qusb_entry *e, libusb_dev
 	if (r != 0) {
 		tr->h = NULL;
 		if (r == LIBUSB_ERROR_ACCESS)
-			snprintf(err, errlen,
-				 "%s: no permission to open /dev/bus/usb/%03u/%03u. Run as root, or "
-				 "install the udev rules from udev/ (see udev/README.md) and replug",
-				 tr->desc, e->bus, e->addr);
+			snprintf(
+				err, errlen,
+				"%s: no permission to open /dev/bus/usb/%03u/%03u. Run as root, or "
+				"install the udev rules from udev/ (see udev/README.md) and replug",
+				tr->desc, e->bus, e->addr);
 		else
 			snprintf(err, errlen, "%s: cannot open: %s", tr->desc, libusb_strerror(r));
 		return qusb_errno(r);
@@ -251,9 +259,11 @@ int qusb_transport_open(struct qmi_transport *out, const char *selector,
 		r = qusb_quirks_load_default(&own, o->quirks_file, quirk_err, &ql);
 		if (r < 0) {
 			/* Without the shipped table the generic rule still finds most modems. */
-			fprintf(ql.f, "qmiusb: cannot load the shipped quirks table: %s; using the "
-				"generic rule only%s%s%s\n", strerror(-r),
-				o->quirks_file ? " (" : "", o->quirks_file ? o->quirks_file : "",
+			fprintf(ql.f,
+				"qmiusb: cannot load the shipped quirks table: %s; using the "
+				"generic rule only%s%s%s\n",
+				strerror(-r), o->quirks_file ? " (" : "",
+				o->quirks_file ? o->quirks_file : "",
 				o->quirks_file ? " not loaded either)" : "");
 		}
 		quirks = &own;
@@ -282,7 +292,8 @@ int qusb_transport_open(struct qmi_transport *out, const char *selector,
 		tr->ctx = NULL;
 		/* No USB stack at all (a container, a host without usbfs): no modem to be had, which
 		 * lets a plain `qmiusb` fall back to the software modem. */
-		snprintf(err, errlen, "USB is not available here (libusb_init: %s)", libusb_strerror(r));
+		snprintf(err, errlen, "USB is not available here (libusb_init: %s)",
+			 libusb_strerror(r));
 		r = -ENODEV;
 		goto out;
 	}
@@ -295,12 +306,15 @@ int qusb_transport_open(struct qmi_transport *out, const char *selector,
 	n = keep_config(v, devs, n, o->usb_config, &other, &active);
 	if (n == 0 && all > 0 && !o->usb_config) {
 		if (active)
-			snprintf(err, errlen, "%s: QMI in configuration %u; active: %u. Run with "
-				 "--usb-config %u to switch the device to it", selector, other, active,
-				 other);
+			snprintf(err, errlen,
+				 "%s: QMI in configuration %u; active: %u. Run with "
+				 "--usb-config %u to switch the device to it",
+				 selector, other, active, other);
 		else
-			snprintf(err, errlen, "%s: QMI in configuration %u of an unconfigured device. "
-				 "Run with --usb-config %u to configure it", selector, other, other);
+			snprintf(err, errlen,
+				 "%s: QMI in configuration %u of an unconfigured device. "
+				 "Run with --usb-config %u to configure it",
+				 selector, other, other);
 		r = -ENODEV;
 		goto out;
 	}
@@ -314,7 +328,8 @@ int qusb_transport_open(struct qmi_transport *out, const char *selector,
 		if (sel.kind == QUSB_SEL_ANY)
 			snprintf(err, errlen, "no QMI modem found on USB (see `qmiusb list`)");
 		else
-			snprintf(err, errlen, "no QMI modem matches %s (see `qmiusb list`)", selector);
+			snprintf(err, errlen, "no QMI modem matches %s (see `qmiusb list`)",
+				 selector);
 		r = -ENODEV;
 		goto out;
 	}

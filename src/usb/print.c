@@ -33,8 +33,9 @@ void qusb_print_entries(FILE *f, const struct qusb_entry *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const struct qusb_entry *e = &v[i];
 		const struct qusb_func *fn = &e->func;
-		fprintf(f, "usb:%s:%u  %04x:%04x  bus %03u addr %03u  %s %s\n", e->path, fn->ctrl_iface,
-			e->vid, e->pid, e->bus, e->addr, or_dash(e->manufacturer), or_dash(e->product));
+		fprintf(f, "usb:%s:%u  %04x:%04x  bus %03u addr %03u  %s %s\n", e->path,
+			fn->ctrl_iface, e->vid, e->pid, e->bus, e->addr, or_dash(e->manufacturer),
+			or_dash(e->product));
 		fprintf(f, "  serial:    %s\n", or_dash(e->serial));
 		fprintf(f, "  interface: %u (notify 0x%02x, mps %u)", fn->ctrl_iface, fn->ep_notify,
 			fn->notify_mps);
@@ -42,13 +43,17 @@ void qusb_print_entries(FILE *f, const struct qusb_entry *v, size_t n)
 			fprintf(f, ", data interface %u alt %u", fn->data_iface, fn->data_alt);
 		fprintf(f, ", bulk in 0x%02x out 0x%02x\n", fn->ep_in, fn->ep_out);
 		if (e->config != e->active && e->active)
-			fprintf(f, "  config:    QMI in configuration %u; active: %u (--usb-config %u "
-				"switches)\n", e->config, e->active, e->config);
+			fprintf(f,
+				"  config:    QMI in configuration %u; active: %u (--usb-config %u "
+				"switches)\n",
+				e->config, e->active, e->config);
 		else if (e->config != e->active)
-			fprintf(f, "  config:    QMI in configuration %u; the device is unconfigured "
-				"(--usb-config %u configures it)\n", e->config, e->config);
-		fprintf(f, "  matched:   %s%s\n", e->why, (fn->flags & QUSB_QUIRK_DTR) ? " (dtr)" : "");
+			fprintf(f,
+				"  config:    QMI in configuration %u; the device is unconfigured "
+				"(--usb-config %u configures it)\n",
+				e->config, e->config);
+		fprintf(f, "  matched:   %s%s\n", e->why,
+			(fn->flags & QUSB_QUIRK_DTR) ? " (dtr)" : "");
 		fprintf(f, "  driver:    %s\n", driver_text(e));
 	}
 }
-

@@ -61,8 +61,9 @@ static bool hex_field(const char *s, size_t len, size_t digits, unsigned *out)
 	for (size_t i = 0; i < len; i++) {
 		if (!isxdigit((unsigned char)s[i]))
 			return false;
-		v = v * 16 + (unsigned)(isdigit((unsigned char)s[i]) ? s[i] - '0'
-								   : (tolower((unsigned char)s[i]) - 'a' + 10));
+		v = v * 16 + (unsigned)(isdigit((unsigned char)s[i])
+						? s[i] - '0'
+						: (tolower((unsigned char)s[i]) - 'a' + 10));
 	}
 	*out = v;
 	return true;
@@ -130,7 +131,8 @@ static const char *parse_class(const char *s, size_t len, struct qusb_quirk *e)
 	if (!c)
 		return "class= wants CC/SS/PP";
 	unsigned x, y, z;
-	if (!hex_field(a, (size_t)(b - a), 0, &x) || !hex_field(b + 1, (size_t)(c - b - 1), 0, &y) ||
+	if (!hex_field(a, (size_t)(b - a), 0, &x) ||
+	    !hex_field(b + 1, (size_t)(c - b - 1), 0, &y) ||
 	    !hex_field(c + 1, len - (size_t)(c + 1 - s), 0, &z))
 		return "class= values must be hex bytes";
 	e->has_class = true;
@@ -195,7 +197,8 @@ int qusb_quirks_parse(struct qusb_quirks *q, const char *text, size_t len, const
 		lineno++;
 		struct qusb_quirk e = { .file = file, .line = lineno };
 		bool blank;
-		const char *why = memchr(p, '\0', ll) ? "NUL byte in line" : parse_line(p, ll, &e, &blank);
+		const char *why = memchr(p, '\0', ll) ? "NUL byte in line"
+						      : parse_line(p, ll, &e, &blank);
 		if (why) {
 			bad++;
 			if (err)
@@ -274,7 +277,8 @@ static bool entry_matches(const struct qusb_quirk *e, uint16_t vid, uint16_t pid
 }
 
 const struct qusb_quirk *qusb_quirks_match(const struct qusb_quirks *q, uint16_t vid, uint16_t pid,
-					   uint8_t iface, uint8_t cls, uint8_t subcls, uint8_t proto)
+					   uint8_t iface, uint8_t cls, uint8_t subcls,
+					   uint8_t proto)
 {
 	if (!q)
 		return NULL;

@@ -59,8 +59,8 @@ int qusb_quirks_load_file(struct qusb_quirks *q, const char *path, qusb_quirk_er
  * table cannot be read (or memory ran out): q is then left empty, the generic rule alone applies.
  * A quirks.d file or extra_file that cannot be read or gives no entries is reported through err
  * with line 0 (see qusb_quirks_file_problem) and skipped. */
-int qusb_quirks_load_default(struct qusb_quirks *q, const char *extra_file,
-			     qusb_quirk_err_cb err, void *user);
+int qusb_quirks_load_default(struct qusb_quirks *q, const char *extra_file, qusb_quirk_err_cb err,
+			     void *user);
 
 /* Why a file was skipped, for a load error r (-errno): "is a directory", "no entries (binary
  * file)", or strerror's text. */
@@ -70,7 +70,8 @@ const char *qusb_quirks_file_problem(int r);
  * NULL. An entry whose flags include QUSB_QUIRK_IGNORE is returned too: the caller must honour
  * it. */
 const struct qusb_quirk *qusb_quirks_match(const struct qusb_quirks *q, uint16_t vid, uint16_t pid,
-					   uint8_t iface, uint8_t cls, uint8_t subcls, uint8_t proto);
+					   uint8_t iface, uint8_t cls, uint8_t subcls,
+					   uint8_t proto);
 
 /* Writes "file:line" for messages and `qmiusb list` (basename of the file). */
 void qusb_quirk_origin(const struct qusb_quirk *e, char *buf, size_t len);

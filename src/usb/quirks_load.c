@@ -118,8 +118,8 @@ static int load_all(struct qusb_quirks *q, const char *extra_file, qusb_quirk_er
 	return total;
 }
 
-int qusb_quirks_load_default(struct qusb_quirks *q, const char *extra_file,
-			     qusb_quirk_err_cb err, void *user)
+int qusb_quirks_load_default(struct qusb_quirks *q, const char *extra_file, qusb_quirk_err_cb err,
+			     void *user)
 {
 	int r = load_all(q, extra_file, err, user);
 

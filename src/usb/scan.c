@@ -12,20 +12,34 @@
 int qusb_errno(int e)
 {
 	switch (e) {
-	case LIBUSB_SUCCESS: return 0;
-	case LIBUSB_ERROR_IO: return -EIO;
-	case LIBUSB_ERROR_INVALID_PARAM: return -EINVAL;
-	case LIBUSB_ERROR_ACCESS: return -EACCES;
-	case LIBUSB_ERROR_NO_DEVICE: return -ENODEV;
-	case LIBUSB_ERROR_NOT_FOUND: return -ENOENT;
-	case LIBUSB_ERROR_BUSY: return -EBUSY;
-	case LIBUSB_ERROR_TIMEOUT: return -ETIMEDOUT;
-	case LIBUSB_ERROR_OVERFLOW: return -EOVERFLOW;
-	case LIBUSB_ERROR_PIPE: return -EPIPE;
-	case LIBUSB_ERROR_INTERRUPTED: return -EINTR;
-	case LIBUSB_ERROR_NO_MEM: return -ENOMEM;
-	case LIBUSB_ERROR_NOT_SUPPORTED: return -ENOTSUP;
-	default: return -EIO;
+	case LIBUSB_SUCCESS:
+		return 0;
+	case LIBUSB_ERROR_IO:
+		return -EIO;
+	case LIBUSB_ERROR_INVALID_PARAM:
+		return -EINVAL;
+	case LIBUSB_ERROR_ACCESS:
+		return -EACCES;
+	case LIBUSB_ERROR_NO_DEVICE:
+		return -ENODEV;
+	case LIBUSB_ERROR_NOT_FOUND:
+		return -ENOENT;
+	case LIBUSB_ERROR_BUSY:
+		return -EBUSY;
+	case LIBUSB_ERROR_TIMEOUT:
+		return -ETIMEDOUT;
+	case LIBUSB_ERROR_OVERFLOW:
+		return -EOVERFLOW;
+	case LIBUSB_ERROR_PIPE:
+		return -EPIPE;
+	case LIBUSB_ERROR_INTERRUPTED:
+		return -EINTR;
+	case LIBUSB_ERROR_NO_MEM:
+		return -ENOMEM;
+	case LIBUSB_ERROR_NOT_SUPPORTED:
+		return -ENOTSUP;
+	default:
+		return -EIO;
 	}
 }
 
@@ -196,9 +210,14 @@ static int scan_config(libusb_device *dev, const struct libusb_device_descriptor
 		if (e.config != e.active)
 			e.driver_active = 0; /* nothing binds to an inactive configuration */
 		struct qusb_devid id = {
-			.vid = e.vid, .pid = e.pid, .bus = e.bus, .addr = e.addr,
-			.ports = e.ports, .n_ports = e.n_ports,
-			.serial = e.serial[0] ? e.serial : NULL, .iface = f[k].ctrl_iface,
+			.vid = e.vid,
+			.pid = e.pid,
+			.bus = e.bus,
+			.addr = e.addr,
+			.ports = e.ports,
+			.n_ports = e.n_ports,
+			.serial = e.serial[0] ? e.serial : NULL,
+			.iface = f[k].ctrl_iface,
 		};
 		if (sel && !qusb_selector_match(sel, &id))
 			continue;
@@ -291,7 +310,8 @@ int qusb_scan(const struct qusb_selector *sel, const struct qusb_quirks *quirks,
 	libusb_context *ctx = NULL;
 	int r = libusb_init(&ctx);
 	if (r != 0) {
-		snprintf(err, errlen, "USB is not available here (libusb_init: %s)", libusb_strerror(r));
+		snprintf(err, errlen, "USB is not available here (libusb_init: %s)",
+			 libusb_strerror(r));
 		return -ENODEV;
 	}
 	r = qusb_scan_ctx(ctx, sel, quirks, out, n, NULL, err, errlen);

@@ -62,7 +62,8 @@ static int parse_path(const char *full, const char *p, struct qusb_selector *o, 
 		if (o->n_ports == QUSB_MAX_PORTS)
 			return fail(err, errlen, full, "port path deeper than 7 hubs");
 		if (!dec_u8(q, (size_t)(pe - q), &port) || port == 0)
-			return fail(err, errlen, full, "port numbers must be 1..255, separated by '.'");
+			return fail(err, errlen, full,
+				    "port numbers must be 1..255, separated by '.'");
 		o->ports[o->n_ports++] = port;
 		if (!dot)
 			break;
@@ -71,7 +72,8 @@ static int parse_path(const char *full, const char *p, struct qusb_selector *o, 
 	if (colon) {
 		uint8_t ifn;
 		if (!dec_u8(colon + 1, strlen(colon + 1), &ifn))
-			return fail(err, errlen, full, "interface after the port path must be decimal");
+			return fail(err, errlen, full,
+				    "interface after the port path must be decimal");
 		o->iface = ifn;
 	}
 	o->kind = QUSB_SEL_PATH;
@@ -121,8 +123,9 @@ int qusb_selector_parse(const char *s, struct qusb_selector *out, char *err, siz
 		q = c + 1;
 	}
 	if (nf < 2)
-		return fail(err, errlen, s,
-			    "expected usb:VID:PID[:IFACE], usb:BUS:ADDR, usb:BUS-PORT.PATH or usb:serial=S");
+		return fail(
+			err, errlen, s,
+			"expected usb:VID:PID[:IFACE], usb:BUS:ADDR, usb:BUS-PORT.PATH or usb:serial=S");
 	if (n[0] == 4 && n[1] == 4 && all(f[0], 4, isxdigit) && all(f[1], 4, isxdigit)) {
 		out->kind = QUSB_SEL_IDS;
 		out->vid = (uint16_t)num(f[0], 4, 16);
@@ -142,8 +145,9 @@ int qusb_selector_parse(const char *s, struct qusb_selector *out, char *err, siz
 		out->kind = QUSB_SEL_BUSADDR;
 		return 0;
 	}
-	return fail(err, errlen, s,
-		    "IDs are 4 hex digits (usb:2c7c:0125), bus/address up to 3 decimal digits (usb:1:5)");
+	return fail(
+		err, errlen, s,
+		"IDs are 4 hex digits (usb:2c7c:0125), bus/address up to 3 decimal digits (usb:1:5)");
 }
 
 bool qusb_selector_match(const struct qusb_selector *sel, const struct qusb_devid *d)
@@ -180,6 +184,7 @@ char *qusb_port_path(uint8_t bus, const uint8_t *ports, uint8_t n_ports, char *b
 		o += (size_t)w;
 	}
 	if (n_ports == 0 && o > 0)
-		buf[o - 1] = '\0'; /* a root hub has no port path: "usb1" style is not ours to print */
+		buf[o - 1] =
+			'\0'; /* a root hub has no port path: "usb1" style is not ours to print */
 	return buf;
 }

@@ -16,7 +16,13 @@
 
 #define QUSB_MAX_PORTS 7 /* USB allows hubs 7 tiers deep */
 
-enum qusb_sel_kind { QUSB_SEL_ANY, QUSB_SEL_IDS, QUSB_SEL_BUSADDR, QUSB_SEL_PATH, QUSB_SEL_SERIAL };
+enum qusb_sel_kind {
+	QUSB_SEL_ANY,
+	QUSB_SEL_IDS,
+	QUSB_SEL_BUSADDR,
+	QUSB_SEL_PATH,
+	QUSB_SEL_SERIAL
+};
 
 struct qusb_selector {
 	enum qusb_sel_kind kind;

@@ -78,8 +78,7 @@ static int add_watch(struct qusb_tr *tr, int fd, short events)
 			return qb_watch_set_events(tr->watch[i], (unsigned)events);
 	if (tr->n_watches == QUSB_MAX_WATCHES)
 		return -ENOSPC;
-	int r = qb_loop_watch(tr->loop, fd, (unsigned)events, on_fd, tr,
-				&tr->watch[tr->n_watches]);
+	int r = qb_loop_watch(tr->loop, fd, (unsigned)events, on_fd, tr, &tr->watch[tr->n_watches]);
 	if (r < 0)
 		return r;
 	tr->watch_fd[tr->n_watches++] = fd;
@@ -199,13 +198,20 @@ bool qusb_tr_completed(struct qusb_slot *s)
 const char *qusb_status_name(enum libusb_transfer_status st)
 {
 	switch (st) {
-	case LIBUSB_TRANSFER_COMPLETED: return "completed";
-	case LIBUSB_TRANSFER_ERROR: return "transfer error";
-	case LIBUSB_TRANSFER_TIMED_OUT: return "timed out";
-	case LIBUSB_TRANSFER_CANCELLED: return "cancelled";
-	case LIBUSB_TRANSFER_STALL: return "stalled";
-	case LIBUSB_TRANSFER_NO_DEVICE: return "device gone";
-	case LIBUSB_TRANSFER_OVERFLOW: return "overflow";
+	case LIBUSB_TRANSFER_COMPLETED:
+		return "completed";
+	case LIBUSB_TRANSFER_ERROR:
+		return "transfer error";
+	case LIBUSB_TRANSFER_TIMED_OUT:
+		return "timed out";
+	case LIBUSB_TRANSFER_CANCELLED:
+		return "cancelled";
+	case LIBUSB_TRANSFER_STALL:
+		return "stalled";
+	case LIBUSB_TRANSFER_NO_DEVICE:
+		return "device gone";
+	case LIBUSB_TRANSFER_OVERFLOW:
+		return "overflow";
 	}
 	return "unknown status";
 }
@@ -282,9 +288,9 @@ static int tr_start(void *impl, struct qb_loop *loop, const struct qmi_transport
 	libusb_set_pollfd_notifiers(tr->ctx, pollfd_added, pollfd_removed, tr);
 
 	if (libusb_has_capability(LIBUSB_CAP_HAS_HOTPLUG) &&
-	    libusb_hotplug_register_callback(tr->ctx, LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT, 0,
-					     tr->vid, tr->pid, LIBUSB_HOTPLUG_MATCH_ANY,
-					     hotplug_left, tr, &tr->hotplug) == 0)
+	    libusb_hotplug_register_callback(tr->ctx, LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT, 0, tr->vid,
+					     tr->pid, LIBUSB_HOTPLUG_MATCH_ANY, hotplug_left, tr,
+					     &tr->hotplug) == 0)
 		tr->hotplug_registered = true;
 
 	tr->state = QUSB_ST_STARTED;
@@ -319,10 +325,13 @@ static void release_device(struct qusb_tr *tr)
 		if (tr->detached[i] && tr->reattach) {
 			int r = libusb_attach_kernel_driver(tr->h, ifs[i]);
 			if (r == 0)
-				qusb_tr_note(tr, "interface %u given back to the kernel driver", ifs[i]);
+				qusb_tr_note(tr, "interface %u given back to the kernel driver",
+					     ifs[i]);
 			else if (r != LIBUSB_ERROR_NO_DEVICE)
-				qusb_tr_note(tr, "could not reattach the kernel driver to interface %u: %s",
-				     ifs[i], libusb_strerror(r));
+				qusb_tr_note(
+					tr,
+					"could not reattach the kernel driver to interface %u: %s",
+					ifs[i], libusb_strerror(r));
 		}
 	}
 }

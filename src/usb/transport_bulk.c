@@ -60,8 +60,7 @@ int qusb_bulk_send(void *impl, const uint8_t *pkt, size_t len)
 		return -EMSGSIZE;
 	/* The in-flight limit paces small transfers only: one of at least half the transfer size
 	 * (a full aggregate, at saturation) may use any free transfer to keep the pipe busy. */
-	if (!tr->n_tx_free ||
-	    (tr->n_tx - tr->n_tx_free >= tr->tx_limit && len < tr->tx_size / 2)) {
+	if (!tr->n_tx_free || (tr->n_tx - tr->n_tx_free >= tr->tx_limit && len < tr->tx_size / 2)) {
 		tr->want_tx_ready = true;
 		return -ENOBUFS;
 	}

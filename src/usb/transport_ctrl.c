@@ -52,8 +52,9 @@ static int submit_ctrl(struct qusb_slot *s)
 static void submit_get_response(struct qusb_tr *tr)
 {
 	struct qusb_slot *s = &tr->slots[QUSB_SLOT_RESP];
-	libusb_fill_control_setup(tr->resp_buf, LIBUSB_ENDPOINT_IN | LIBUSB_REQUEST_TYPE_CLASS |
-							 LIBUSB_RECIPIENT_INTERFACE,
+	libusb_fill_control_setup(tr->resp_buf,
+				  LIBUSB_ENDPOINT_IN | LIBUSB_REQUEST_TYPE_CLASS |
+					  LIBUSB_RECIPIENT_INTERFACE,
 				  0x01 /* GET_ENCAPSULATED_RESPONSE */, 0, tr->func.ctrl_iface,
 				  QUSB_RESP_MAX);
 	/* fill_control_transfer takes the length from the setup packet: refill on every reuse. */
@@ -132,8 +133,9 @@ static void notify_cb(struct libusb_transfer *t)
 static int send_now(struct qusb_tr *tr, const uint8_t *frame, size_t len)
 {
 	struct qusb_slot *s = &tr->slots[QUSB_SLOT_CMD];
-	libusb_fill_control_setup(tr->cmd_buf, LIBUSB_ENDPOINT_OUT | LIBUSB_REQUEST_TYPE_CLASS |
-						       LIBUSB_RECIPIENT_INTERFACE,
+	libusb_fill_control_setup(tr->cmd_buf,
+				  LIBUSB_ENDPOINT_OUT | LIBUSB_REQUEST_TYPE_CLASS |
+					  LIBUSB_RECIPIENT_INTERFACE,
 				  0x00 /* SEND_ENCAPSULATED_COMMAND */, 0, tr->func.ctrl_iface,
 				  (uint16_t)len);
 	memcpy(tr->cmd_buf + LIBUSB_CONTROL_SETUP_SIZE, frame, len);
@@ -150,7 +152,9 @@ static void send_queued(struct qusb_tr *tr)
 		tr->q_count--;
 		if (send_now(tr, tr->q_buf + (size_t)i * QUSB_CMD_MAX, tr->q_len[i]) < 0 &&
 		    qusb_tr_live(tr))
-			qusb_tr_note(tr, "SendEncapsulatedCommand could not be submitted; frame dropped");
+			qusb_tr_note(
+				tr,
+				"SendEncapsulatedCommand could not be submitted; frame dropped");
 	}
 }
 

@@ -15,9 +15,9 @@
 #include "base/loop.h"
 #include "usb/usb.h"
 
-#define QUSB_RESP_MAX 4096   /* GET_ENCAPSULATED_RESPONSE buffer, as cdc-wdm under qmi_wwan */
-#define QUSB_CMD_MAX 8192    /* one QMUX frame (QMI_FRAME_MAX) */
-#define QUSB_CMD_QUEUE 16    /* frames waiting behind the one in flight */
+#define QUSB_RESP_MAX 4096 /* GET_ENCAPSULATED_RESPONSE buffer, as cdc-wdm under qmi_wwan */
+#define QUSB_CMD_MAX 8192  /* one QMUX frame (QMI_FRAME_MAX) */
+#define QUSB_CMD_QUEUE 16  /* frames waiting behind the one in flight */
 /* Generous: a busy modem (or a starved VM) can take seconds on ep0, and a timed-out
  * SendEncapsulatedCommand loses its frame. The QMI core keeps its own per-request timeout. */
 #define QUSB_CTRL_TIMEOUT_MS 30000
@@ -29,7 +29,12 @@
 #define QUSB_RETRY_MS 50          /* pause before resubmitting after an error */
 #define QUSB_MAX_WATCHES 16
 
-enum { QUSB_SLOT_NOTIFY, QUSB_SLOT_RESP, QUSB_SLOT_CMD, QUSB_SLOT_RX0 };
+enum {
+	QUSB_SLOT_NOTIFY,
+	QUSB_SLOT_RESP,
+	QUSB_SLOT_CMD,
+	QUSB_SLOT_RX0
+};
 
 enum qusb_state {
 	QUSB_ST_OPEN,    /* claimed, not started */
@@ -52,13 +57,13 @@ struct qusb_slot {
 };
 
 struct qusb_tr {
-	libusb_context *ctx;        /* owned: one per transport */
-	libusb_device_handle *h;    /* owned */
-	libusb_device *dev;         /* referenced */
+	libusb_context *ctx;     /* owned: one per transport */
+	libusb_device_handle *h; /* owned */
+	libusb_device *dev;      /* referenced */
 	uint16_t vid, pid;
-	struct qusb_func func;      /* func.quirk is cleared: the quirks table does not outlive open */
-	char desc[48];              /* "usb:1-1.2:4" */
-	char path[32];              /* "1-1.2": the device in /sys/bus/usb/devices */
+	struct qusb_func func; /* func.quirk is cleared: the quirks table does not outlive open */
+	char desc[48];         /* "usb:1-1.2:4" */
+	char path[32];         /* "1-1.2": the device in /sys/bus/usb/devices */
 	FILE *log;
 	bool claimed[2], detached[2]; /* [0] control interface, [1] data interface if separate */
 	bool reattach;
@@ -72,19 +77,19 @@ struct qusb_tr {
 	struct qb_timer tmo_timer;     /* libusb's next timeout, where its fds do not carry it */
 	struct qb_timer closed_timer;  /* delivers the closed callback */
 	struct qb_timer ctrl_watchdog; /* armed while a control transfer is in flight */
-	struct qb_close close;         /* destroy(): reaping and freeing, once libusb has returned */
+	struct qb_close close; /* destroy(): reaping and freeing, once libusb has returned */
 	libusb_hotplug_callback_handle hotplug;
 	bool hotplug_registered;
 
 	struct qusb_slot *slots; /* NOTIFY, RESP, CMD, rx[n_rx], tx[n_tx] */
 	size_t n_slots;
 	size_t n_rx, n_tx, rx_size, tx_size;
-	uint8_t *bulk_mem;  /* rx buffers then tx buffers, owned, reused for the whole session */
+	uint8_t *bulk_mem; /* rx buffers then tx buffers, owned, reused for the whole session */
 	size_t bulk_len;
-	bool bulk_dev_mem;  /* bulk_mem is usbfs-mapped (libusb_dev_mem_alloc): no kernel copy */
-	unsigned *tx_free;  /* stack of free tx slot indexes */
+	bool bulk_dev_mem; /* bulk_mem is usbfs-mapped (libusb_dev_mem_alloc): no kernel copy */
+	unsigned *tx_free; /* stack of free tx slot indexes */
 	unsigned n_tx_free;
-	unsigned tx_limit;  /* transfers in flight at most (data_set_inflight), <= n_tx */
+	unsigned tx_limit; /* transfers in flight at most (data_set_inflight), <= n_tx */
 	bool want_tx_ready;
 
 	uint8_t *notify_buf; /* func.notify_mps bytes */
@@ -93,7 +98,7 @@ struct qusb_tr {
 	uint8_t *q_buf;      /* QUSB_CMD_QUEUE * QUSB_CMD_MAX */
 	size_t q_len[QUSB_CMD_QUEUE];
 	unsigned q_head, q_count;
-	unsigned resp_owed;  /* RESPONSE_AVAILABLE notifications not yet answered by a read */
+	unsigned resp_owed;      /* RESPONSE_AVAILABLE notifications not yet answered by a read */
 	unsigned resp_refetches; /* own fetches since the last one that completed */
 	unsigned errors_in_row;
 	uint64_t first_error_ms;
@@ -122,13 +127,17 @@ bool qusb_tr_completed(struct qusb_slot *s);
 const char *qusb_status_name(enum libusb_transfer_status st);
 
 /* What to do with an interrupt or bulk transfer after a completion that was not a success. */
-enum qusb_verdict { QUSB_AGAIN_NOW, QUSB_AGAIN_LATER, QUSB_STOP };
+enum qusb_verdict {
+	QUSB_AGAIN_NOW,
+	QUSB_AGAIN_LATER,
+	QUSB_STOP
+};
 enum qusb_verdict qusb_tr_judge(struct qusb_tr *tr, struct libusb_transfer *t, const char *what);
 void qusb_tr_resubmit(struct qusb_slot *s, enum qusb_verdict v);
 
 /* transport_ctrl.c */
-void qusb_ctrl_setup(struct qusb_tr *tr);  /* at allocation: the control slots */
-void qusb_ctrl_start(struct qusb_tr *tr);  /* at start, before any submission: its timers */
+void qusb_ctrl_setup(struct qusb_tr *tr);       /* at allocation: the control slots */
+void qusb_ctrl_start(struct qusb_tr *tr);       /* at start, before any submission: its timers */
 void qusb_ctrl_send_queued(struct qusb_tr *tr); /* what ctrl_send queued before the start */
 int qusb_ctrl_send(void *impl, const uint8_t *frame, size_t len);
 

@@ -51,12 +51,12 @@ struct qusb_entry {
 	char path[32]; /* "1-1.2" */
 	uint16_t vid, pid, bcd_usb;
 	char manufacturer[128], product[128], serial[128]; /* "" when unknown */
-	uint8_t config;     /* bConfigurationValue of the configuration holding the function */
-	uint8_t active;     /* bConfigurationValue of the active configuration, 0 if unconfigured */
+	uint8_t config; /* bConfigurationValue of the configuration holding the function */
+	uint8_t active; /* bConfigurationValue of the active configuration, 0 if unconfigured */
 	struct qusb_func func;
 	char why[160];
-	char driver[64];    /* kernel driver bound to the control interface, "" if none */
-	int driver_active;  /* libusb_kernel_driver_active(): 1, 0, or -1 when it could not ask */
+	char driver[64];   /* kernel driver bound to the control interface, "" if none */
+	int driver_active; /* libusb_kernel_driver_active(): 1, 0, or -1 when it could not ask */
 };
 
 /* Every QMI function on the bus that matches sel (NULL = all), in every configuration of each

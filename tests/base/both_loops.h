@@ -22,8 +22,14 @@ static inline struct qb_loop *new_loop(enum qb_loop_kind kind)
 }
 
 /* t_<name>(kind) once on poll() and once on io_uring. */
-#define BOTH(suite, name)                                                                    \
-	Test(suite##_poll, name) { t_##name(QB_LOOP_POLL); }                                 \
-	Test(suite##_uring, name) { t_##name(QB_LOOP_URING); }
+#define BOTH(suite, name)                                                                          \
+	Test(suite##_poll, name)                                                                   \
+	{                                                                                          \
+		t_##name(QB_LOOP_POLL);                                                            \
+	}                                                                                          \
+	Test(suite##_uring, name)                                                                  \
+	{                                                                                          \
+		t_##name(QB_LOOP_URING);                                                           \
+	}
 
 #endif

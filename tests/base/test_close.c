@@ -17,7 +17,7 @@ struct obj {
 	int *log, *n; /* shared order log */
 	int id;
 	bool closed;
-	bool in_cb;   /* one of its callbacks is running */
+	bool in_cb;        /* one of its callbacks is running */
 	struct obj *chain; /* queued from this close callback */
 	struct qb_watch *watch;
 };

@@ -86,7 +86,7 @@ Test(list, for_each_safe_removing)
 		it[i].id = i;
 		qb_list_add_tail(&h, &it[i].node);
 	}
-	qb_list_for_each_safe(pos, tmp, &h) {
+	qb_list_for_each_safe (pos, tmp, &h) {
 		struct item *x = qb_container_of(pos, struct item, node);
 
 		seen++;
@@ -96,7 +96,7 @@ Test(list, for_each_safe_removing)
 	cr_assert_eq(seen, 6);
 	cr_assert_eq(ids(&h, got), 3);
 	cr_assert_arr_eq(got, ((int[]){ 0, 2, 4 }), 3 * sizeof(int));
-	qb_list_for_each_safe(pos, tmp, &h)
+	qb_list_for_each_safe (pos, tmp, &h)
 		qb_list_del(pos);
 	cr_assert(qb_list_empty(&h));
 }

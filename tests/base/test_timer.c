@@ -13,9 +13,9 @@ struct tt {
 	struct qb_timer t;
 	struct log *log;
 	int id;
-	struct qb_timer *stop;    /* stopped from this callback */
-	struct qb_timer *start;   /* started (delay 0) from this callback */
-	int restarts;             /* times the callback re-arms its own timer, then stops it */
+	struct qb_timer *stop;  /* stopped from this callback */
+	struct qb_timer *start; /* started (delay 0) from this callback */
+	int restarts;           /* times the callback re-arms its own timer, then stops it */
 };
 
 static void tt_cb(void *user)

@@ -12,10 +12,10 @@
 
 struct run {
 	int rc;
-	char *out, *err;   /* NUL-terminated captures, owned */
+	char *out, *err; /* NUL-terminated captures, owned */
 	size_t out_len, err_len;
-	struct jq *json;   /* out parsed as JSON when asked for; NULL otherwise or if invalid */
-	const char *why;   /* the JSON parser's complaint */
+	struct jq *json; /* out parsed as JSON when asked for; NULL otherwise or if invalid */
+	const char *why; /* the JSON parser's complaint */
 };
 
 static inline struct run run_argv(const char **args, int want_json)

@@ -57,8 +57,9 @@ static bool hex4(struct p *p, uint32_t *v)
 
 		if (!isxdigit((unsigned char)c))
 			return fail(p, "bad \\u escape");
-		*v = *v << 4 | (uint32_t)(isdigit((unsigned char)c) ? c - '0' :
-					  (tolower((unsigned char)c) - 'a' + 10));
+		*v = *v << 4 |
+		     (uint32_t)(isdigit((unsigned char)c) ? c - '0'
+							  : (tolower((unsigned char)c) - 'a' + 10));
 	}
 	p->s += 4;
 	return true;
@@ -100,14 +101,30 @@ static bool string(struct p *p, char **out)
 		}
 		c = (unsigned char)*p->s++;
 		switch (c) {
-		case '"': *w++ = '"'; break;
-		case '\\': *w++ = '\\'; break;
-		case '/': *w++ = '/'; break;
-		case 'b': *w++ = '\b'; break;
-		case 'f': *w++ = '\f'; break;
-		case 'n': *w++ = '\n'; break;
-		case 'r': *w++ = '\r'; break;
-		case 't': *w++ = '\t'; break;
+		case '"':
+			*w++ = '"';
+			break;
+		case '\\':
+			*w++ = '\\';
+			break;
+		case '/':
+			*w++ = '/';
+			break;
+		case 'b':
+			*w++ = '\b';
+			break;
+		case 'f':
+			*w++ = '\f';
+			break;
+		case 'n':
+			*w++ = '\n';
+			break;
+		case 'r':
+			*w++ = '\r';
+			break;
+		case 't':
+			*w++ = '\t';
+			break;
 		case 'u': {
 			uint32_t cp, lo;
 
@@ -236,9 +253,13 @@ static bool value(struct p *p, struct jq *out)
 {
 	ws(p);
 	switch (*p->s) {
-	case '{': return container(p, out, true);
-	case '[': return container(p, out, false);
-	case '"': out->type = JQ_STR; return string(p, &out->str);
+	case '{':
+		return container(p, out, true);
+	case '[':
+		return container(p, out, false);
+	case '"':
+		out->type = JQ_STR;
+		return string(p, &out->str);
 	case 't':
 		if (strncmp(p->s, "true", 4))
 			return fail(p, "bad literal");

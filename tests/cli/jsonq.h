@@ -9,15 +9,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum jq_type { JQ_NULL, JQ_BOOL, JQ_NUM, JQ_STR, JQ_ARR, JQ_OBJ };
+enum jq_type {
+	JQ_NULL,
+	JQ_BOOL,
+	JQ_NUM,
+	JQ_STR,
+	JQ_ARR,
+	JQ_OBJ
+};
 
 struct jq {
 	enum jq_type type;
 	bool b;
 	double num;
-	char *str;          /* JQ_STR: decoded UTF-8; also the member name for object members */
-	char *key;          /* member name when inside an object */
-	struct jq *kids;    /* array elements / object members */
+	char *str;       /* JQ_STR: decoded UTF-8; also the member name for object members */
+	char *key;       /* member name when inside an object */
+	struct jq *kids; /* array elements / object members */
 	size_t n;
 };
 

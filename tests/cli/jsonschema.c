@@ -127,7 +127,8 @@ void schema_check(const char *schema_path, const char *what, const char *text)
 			v = jq_parse(line, &why);
 			cr_assert_not_null(v, "%s: not JSON (%s): %s", what, why, line);
 			cr_assert_eq(v->type, JQ_OBJ, "%s: not an object: %s", what, line);
-			cr_assert_not_null(jq_get(v, "command"), "%s: no \"command\": %s", what, line);
+			cr_assert_not_null(jq_get(v, "command"), "%s: no \"command\": %s", what,
+					   line);
 			walk(what, "", v);
 			jq_free(v);
 			objects++;

@@ -99,7 +99,8 @@ Test(binary, exit_codes_and_streams)
 	free(err);
 
 	cr_assert_eq(run((const char *[]){ QMIUSB_BIN, "--json", "-d", "sim", "status", NULL },
-			 &out, &err), 0);
+			 &out, &err),
+		     0);
 	v = jq_parse(out, NULL);
 	cr_assert(v, "stdout is not exactly one JSON value: %s", out);
 	cr_assert_str_eq(jq_str(v, "registration.state"), "registered");
@@ -114,13 +115,16 @@ Test(binary, exit_codes_and_streams)
 	free(err);
 
 	cr_assert_eq(run((const char *[]){ QMIUSB_BIN, "-d", "sim", "raw", "dms", "0x7777", NULL },
-			 &out, &err), 4);
+			 &out, &err),
+		     4);
 	HAS(err, "QMI error 71 (InvalidQmiCommand)");
 	free(out);
 	free(err);
 
 	cr_assert_eq(run((const char *[]){ QMIUSB_BIN, "-d", "sim", "--timeout", "0.2",
-					   "--sim-fault", "drop", "versions", NULL }, &out, &err), 5);
+					   "--sim-fault", "drop", "versions", NULL },
+			 &out, &err),
+		     5);
 	free(out);
 	free(err);
 }

@@ -11,7 +11,7 @@
 #include "sim/sim.h"
 
 #define HAS(hay, needle) cr_assert(strstr((hay), (needle)), "missing <%s> in:\n%s", (needle), (hay))
-#define HASNT(hay, needle) \
+#define HASNT(hay, needle)                                                                         \
 	cr_assert(!strstr((hay), (needle)), "unexpected <%s> in:\n%s", (needle), (hay))
 
 static void assert_json(const struct run *r)
@@ -43,7 +43,8 @@ Test(info, human_has_every_identity)
 	struct run r = RUN("-d", "sim", "info");
 
 	cr_assert_eq(r.rc, 0, "rc %d, stderr: %s", r.rc, r.err);
-	HAS(r.out, "[sim] Device manufacturer retrieved:\n\tManufacturer: '" QSIM_MANUFACTURER "'\n");
+	HAS(r.out,
+	    "[sim] Device manufacturer retrieved:\n\tManufacturer: '" QSIM_MANUFACTURER "'\n");
 	HAS(r.out, "[sim] Device model retrieved:\n\tModel: '" QSIM_MODEL "'\n");
 	HAS(r.out, "[sim] Device revision retrieved:\n\tRevision: '");
 	HAS(r.out, "[sim] Device IDs retrieved:\n"
@@ -134,8 +135,9 @@ Test(status, human_layout)
 	HAS(r.out, "\tPS: 'attached'\n");
 	HAS(r.out, "\t\t[0]: 'lte'\n");
 	/* MCC 001, MNC 01: the digits are kept, a two-digit MNC stays two digits. */
-	HAS(r.out, "\tCurrent PLMN:\n\t\tMCC: '001'\n\t\tMNC: '01'\n\t\tDescription: '"
-		   QSIM_NETWORK_NAME "'\n");
+	HAS(r.out,
+	    "\tCurrent PLMN:\n\t\tMCC: '001'\n\t\tMNC: '01'\n\t\tDescription: '" QSIM_NETWORK_NAME
+	    "'\n");
 	snprintf(line, sizeof(line), "\tLTE tracking area code: '%u'\n", QSIM_LTE_TAC);
 	HAS(r.out, line);
 	snprintf(line, sizeof(line), "\t3GPP cell ID: '%u'\n", QSIM_LTE_CELL_ID);
@@ -267,19 +269,20 @@ Test(raw, unknown_message_is_a_qmi_error)
 Test(raw, usage_errors)
 {
 	static const char *const bad[][4] = {
-		{ "raw", "dms", NULL, NULL },               /* no message id */
-		{ "raw", "bogus", "0x25", NULL },           /* unknown service */
-		{ "raw", "dms", "0x10000", NULL },          /* id too big */
-		{ "raw", "dms", "25x", NULL },              /* not a number */
-		{ "raw", "dms", "0x25", "0 1" },            /* separator inside a byte */
-		{ "raw", "dms", "0x25", "010" },            /* odd digit count */
-		{ "raw", "dms", "0x25", "zz" },             /* not hex */
-		{ "raw", "dms", "0x25", "01 05 00 01" },    /* TLV length runs past the end */
+		{ "raw", "dms", NULL, NULL },            /* no message id */
+		{ "raw", "bogus", "0x25", NULL },        /* unknown service */
+		{ "raw", "dms", "0x10000", NULL },       /* id too big */
+		{ "raw", "dms", "25x", NULL },           /* not a number */
+		{ "raw", "dms", "0x25", "0 1" },         /* separator inside a byte */
+		{ "raw", "dms", "0x25", "010" },         /* odd digit count */
+		{ "raw", "dms", "0x25", "zz" },          /* not hex */
+		{ "raw", "dms", "0x25", "01 05 00 01" }, /* TLV length runs past the end */
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct run r = run_argv((const char *[]){ "qmiusb", "-d", "sim", bad[i][0],
-							  bad[i][1], bad[i][2], bad[i][3], NULL }, 0);
+							  bad[i][1], bad[i][2], bad[i][3], NULL },
+					0);
 
 		cr_assert_eq(r.rc, QCLI_EXIT_USAGE, "case %zu: rc %d (%s)", i, r.rc, r.err);
 		HAS(r.err, "qmiusb: raw");
@@ -294,26 +297,27 @@ Test(raw, usage_errors)
 Test(usage, errors_exit_2_with_a_message)
 {
 	static const char *const bad[][4] = {
-		{ NULL },                                   /* no command */
-		{ "frobnicate", NULL },                     /* unknown command */
-		{ "--frob", "info", NULL },                 /* unknown option */
-		{ "-x", "info", NULL },                     /* unknown short option */
+		{ NULL },                   /* no command */
+		{ "frobnicate", NULL },     /* unknown command */
+		{ "--frob", "info", NULL }, /* unknown option */
+		{ "-x", "info", NULL },     /* unknown short option */
 		{ "--timeout", "abc", "info", NULL },
 		{ "--timeout", "0", "info", NULL },
-		{ "--timeout", NULL },                      /* missing value */
+		{ "--timeout", NULL }, /* missing value */
 		{ "--sim-fault", "bogus=1", "info", NULL },
-		{ "-d", "usb", "--sim-fault", "drop" },     /* faults only on the sim */
+		{ "-d", "usb", "--sim-fault", "drop" }, /* faults only on the sim */
 		{ "--client-cid", "0", "info", NULL },
 		{ "--client-cid", "300", "info", NULL },
-		{ "--json=yes", "info", NULL },             /* a flag with a value */
-		{ "-d", "sim", "info", "extra" },           /* operand to a command without any */
-		{ "-d", "sim", "info", "--bogus" },         /* unknown command option */
+		{ "--json=yes", "info", NULL },     /* a flag with a value */
+		{ "-d", "sim", "info", "extra" },   /* operand to a command without any */
+		{ "-d", "sim", "info", "--bogus" }, /* unknown command option */
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		/* run_argv stops at the first NULL. */
 		struct run r = run_argv((const char *[]){ "qmiusb", bad[i][0], bad[i][1], bad[i][2],
-							  bad[i][3], NULL }, 0);
+							  bad[i][3], NULL },
+					0);
 
 		cr_assert_eq(r.rc, QCLI_EXIT_USAGE, "case %zu: rc %d (%s)", i, r.rc, r.err);
 		HAS(r.err, "qmiusb: ");
@@ -328,7 +332,8 @@ Test(usage, a_malformed_device_is_the_users_error)
 	static const char *const bad[] = { "bogus", "usb:zz", "usb:2c7c", "usb:serial=" };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct run r = run_argv((const char *[]){ "qmiusb", "-d", bad[i], "info", NULL }, 0);
+		struct run r = run_argv((const char *[]){ "qmiusb", "-d", bad[i], "info", NULL },
+					0);
 
 		cr_assert_eq(r.rc, QCLI_EXIT_USAGE, "-d %s: rc %d (%s)", bad[i], r.rc, r.err);
 		HAS(r.err, bad[i]);

@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *const connect_args[] = { QMIUSB_BIN, "-d", "sim", "connect", "--apn",
-					    "internet", "--no-share", NULL };
+static const char *const connect_args[] = { QMIUSB_BIN, "-d",       "sim",        "connect",
+					    "--apn",    "internet", "--no-share", NULL };
 
 static char rundir[] = "/tmp/qmiusb-cli-XXXXXX";
 
@@ -78,7 +78,8 @@ static void wait_connected(pid_t pid)
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			cr_assert_fail("qmiusb died before connecting: %s %d",
 				       WIFSIGNALED(status) ? "signal" : "exit",
-				       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+				       WIFSIGNALED(status) ? WTERMSIG(status)
+							   : WEXITSTATUS(status));
 		nanosleep(&tick, NULL);
 	}
 	cr_assert(has_address(pid, "10.64.0.1"), "no connection within 20 s");
@@ -90,7 +91,8 @@ static void terminate_ok(pid_t pid)
 
 	kill(pid, SIGTERM);
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
-	cr_assert(WIFEXITED(status), "killed by signal %d", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	cr_assert(WIFEXITED(status), "killed by signal %d",
+		  WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 	cr_assert_eq(WEXITSTATUS(status), 0, "SIGTERM teardown exits 0");
 }
 
@@ -141,7 +143,8 @@ Test(connect_proc, a_second_sim_connect_is_refused)
 	n = read(pe[0], err, sizeof(err) - 1);
 	close(pe[0]);
 	err[n > 0 ? n : 0] = '\0';
-	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 3, "second connect: status %#x", status);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 3, "second connect: status %#x",
+		  status);
 	cr_assert(strstr(err, "already connected"), "stderr: %s", err);
 	cr_assert_eq(kill(first, 0), 0, "the first connection lives on");
 	terminate_ok(first);

@@ -13,7 +13,7 @@
 #include "sim/sim.h"
 
 #define HAS(hay, needle) cr_assert(strstr((hay), (needle)), "missing <%s> in:\n%s", (needle), (hay))
-#define HASNT(hay, needle) \
+#define HASNT(hay, needle)                                                                         \
 	cr_assert(!strstr((hay), (needle)), "unexpected <%s> in:\n%s", (needle), (hay))
 
 /* DMS Get Model 0x0022, Get Operating Mode 0x002D: refused, the rest shown, exit 0. */
@@ -139,8 +139,7 @@ Test(degrade, unknown_values_and_hostile_strings_on_the_terminal)
 	cr_assert_str_eq(QCLI_ENUM(NULL, 66), "66");
 	cr_assert_str_eq(QCLI_ENUM(NULL, -1), "-1");
 	cr_assert_str_eq(QCLI_ENUM("registered", 1), "registered");
-	cr_assert_str_eq(qcli_esc("Op\x1b[2J\xff\"", buf, sizeof(buf)),
-			 "Op\\u001b[2J\\u00ff\\\"");
+	cr_assert_str_eq(qcli_esc("Op\x1b[2J\xff\"", buf, sizeof(buf)), "Op\\u001b[2J\\u00ff\\\"");
 	/* Cut short, still terminated, still escaped. */
 	cr_assert_str_eq(qcli_esc("\x1b\x1b\x1b", small, sizeof(small)), "\\u001b");
 }

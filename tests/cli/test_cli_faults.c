@@ -6,7 +6,7 @@
 #include "sim/sim.h"
 
 #define HAS(hay, needle) cr_assert(strstr((hay), (needle)), "missing <%s> in:\n%s", (needle), (hay))
-#define HASNT(hay, needle) \
+#define HASNT(hay, needle)                                                                         \
 	cr_assert(!strstr((hay), (needle)), "unexpected <%s> in:\n%s", (needle), (hay))
 
 /* The identity block must be intact: every value in its own field. */
@@ -192,9 +192,8 @@ Test(faults, out_of_order_responses_land_in_the_right_fields)
 
 Test(faults, combined_knobs)
 {
-	struct run r = RUN("-d", "sim", "--timeout", "5",
-			   "--sim-fault", "delay=20,dup-notify,zero-length-every=2,out-of-order-every=5",
-			   "info");
+	struct run r = RUN("-d", "sim", "--timeout", "5", "--sim-fault",
+			   "delay=20,dup-notify,zero-length-every=2,out-of-order-every=5", "info");
 
 	assert_info_ok(&r);
 	run_free(&r);

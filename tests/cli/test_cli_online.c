@@ -7,7 +7,7 @@
 #include "sim/sim.h"
 
 #define HAS(hay, needle) cr_assert(strstr((hay), (needle)), "missing <%s> in:\n%s", (needle), (hay))
-#define HASNT(hay, needle) \
+#define HASNT(hay, needle)                                                                         \
 	cr_assert(!strstr((hay), (needle)), "unexpected <%s> in:\n%s", (needle), (hay))
 
 static double jnum(const struct run *r, const char *path)

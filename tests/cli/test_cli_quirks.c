@@ -8,7 +8,7 @@
 #include "cli_run.h"
 
 #define HAS(hay, needle) cr_assert(strstr((hay), (needle)), "missing <%s> in:\n%s", (needle), (hay))
-#define HASNT(hay, needle) \
+#define HASNT(hay, needle)                                                                         \
 	cr_assert(!strstr((hay), (needle)), "unexpected <%s> in:\n%s", (needle), (hay))
 
 #define STILL "; the shipped table and the generic rules still apply\n"
@@ -20,8 +20,9 @@ static void check(const char *file, const char *why)
 
 	snprintf(want, sizeof(want), "qmiusb: %s: %s" STILL, file, why);
 	for (size_t i = 0; i < 2; i++) {
-		struct run r = cmds[i][1] ? RUN("--quirks", file, cmds[i][0], cmds[i][1], cmds[i][2])
-					  : RUN("--quirks", file, cmds[i][0]);
+		struct run r = cmds[i][1]
+				       ? RUN("--quirks", file, cmds[i][0], cmds[i][1], cmds[i][2])
+				       : RUN("--quirks", file, cmds[i][0]);
 
 		HAS(r.err, want);
 		HASNT(r.err, "generic rule only");

@@ -25,7 +25,10 @@ static char *with_json(void (*fill)(struct qcli_json *j), int *err)
 static void fill_hostile(struct qcli_json *j)
 {
 	/* Bytes a broken or hostile modem could put in a string TLV. */
-	static const char nasty[] = "a\"b\\c\n\t\x01\x1f\x7f" "\xff\xc3(" "\xe2\x82\xac" "\xed\xa0\x80";
+	static const char nasty[] = "a\"b\\c\n\t\x01\x1f\x7f"
+				    "\xff\xc3("
+				    "\xe2\x82\xac"
+				    "\xed\xa0\x80";
 
 	qcli_json_obj_begin(j, NULL);
 	qcli_json_strn(j, "s", nasty, sizeof(nasty) - 1);
@@ -54,9 +57,10 @@ Test(json, hostile_strings_stay_valid_json)
 	/* Quote, backslash, controls escaped; each byte that is not UTF-8 escaped as its Latin-1
 	 * code point (the one rule of qmi_str_escape, shared with the terminal output); valid
 	 * UTF-8 kept. */
-	cr_assert_str_eq(jq_str(v, "s"),
-			 "a\"b\\c\n\t\x01\x1f\x7f" "\xc3\xbf\xc3\x83(" "\xe2\x82\xac"
-			 "\xc3\xad\xc2\xa0\xc2\x80");
+	cr_assert_str_eq(jq_str(v, "s"), "a\"b\\c\n\t\x01\x1f\x7f"
+					 "\xc3\xbf\xc3\x83("
+					 "\xe2\x82\xac"
+					 "\xc3\xad\xc2\xa0\xc2\x80");
 	cr_assert_eq(jq_get(v, "null")->type, JQ_NULL);
 	cr_assert_eq(jq_get(v, "neg")->num, -5);
 	cr_assert(strstr(s, "\"big\":18446744073709551615"));
@@ -183,8 +187,8 @@ Test(parse, option_scanner_forms)
 		{ 'p', "proxy", false, 3 },
 		{ 0, NULL, false, 0 },
 	};
-	static const char *const good[] = { "x", "-vp", "-dsim", "--device=usb", "--device", "a",
-					    "-d", "b", "--", "-v", NULL };
+	static const char *const good[] = { "x",  "-vp", "-dsim", "--device=usb", "--device", "a",
+					    "-d", "b",   "--",    "-v",           NULL };
 	static const char *const bad[] = { "x", "--verbose=1", "--nope", "-d", NULL };
 	struct qcli_optscan s;
 	int argc;

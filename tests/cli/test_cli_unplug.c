@@ -25,7 +25,7 @@ struct unplug {
 	unsigned sends, unplug_after;
 	bool gone;
 	unsigned sends_after_gone;
-	unsigned *report;  /* the test's counter, written when the transport is destroyed */
+	unsigned *report; /* the test's counter, written when the transport is destroyed */
 };
 
 static void fwd_ctrl(void *user, const uint8_t *buf, size_t len)
@@ -125,8 +125,8 @@ static const struct qmi_transport_ops unplug_ops = {
 };
 
 /* A session whose device goes away after `after` control messages, then `cmd`. */
-static int run_unplugged(unsigned after, int (*cmd)(struct qcli *, int, char **),
-			 const char *name, bool json, char **out, char **err, unsigned *after_gone)
+static int run_unplugged(unsigned after, int (*cmd)(struct qcli *, int, char **), const char *name,
+			 bool json, char **out, char **err, unsigned *after_gone)
 {
 	struct qcli cli;
 	struct qcli_json j;

@@ -13,7 +13,7 @@
 #include "cli/conf.h"
 
 #define HAS(hay, needle) cr_assert(strstr((hay), (needle)), "missing <%s> in:\n%s", (needle), (hay))
-#define HASNT(hay, needle) \
+#define HASNT(hay, needle)                                                                         \
 	cr_assert(!strstr((hay), (needle)), "unexpected <%s> in:\n%s", (needle), (hay))
 
 static struct qcli_conf conf;
@@ -124,8 +124,8 @@ Test(conf, each_enumerated_value)
 
 Test(conf, devices_as_d_takes_them)
 {
-	const char *ok[] = { "sim", "usb", "usb:2c7c:0125:4", "usb:001:005", "usb:1-1.2",
-			     "usb:serial=ABC123" };
+	const char *ok[] = { "sim",         "usb",       "usb:2c7c:0125:4",
+			     "usb:001:005", "usb:1-1.2", "usb:serial=ABC123" };
 
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		char text[64];
@@ -156,7 +156,8 @@ Test(conf, bad_values_name_file_line_and_rule)
 	refused("ifname = a/b", "t.conf:1: ifname: not an interface name");
 	refused("ifname = wwan:0", "t.conf:1: ifname: not an interface name");
 	refused("ifname = ww an", "t.conf:1: ifname: not an interface name");
-	refused("apn = my apn", "t.conf:1: apn: at most 100 characters, printable and without spaces");
+	refused("apn = my apn",
+		"t.conf:1: apn: at most 100 characters, printable and without spaces");
 	refused("apn = caf\xc3\xa9", "t.conf:1: apn: at most 100");
 	refused("user = a\tb", "t.conf:1: user: at most 127 printable characters");
 	cr_assert_eq(parse("ifname = 123456789012345"), 0, "%s", err); /* 15: the limit */
@@ -192,14 +193,14 @@ Test(conf, syntax_errors)
 Test(conf, sections_are_reserved_for_pdns)
 {
 	refused("apn = a\n[pdn]\napn = b\n", "t.conf:2: sections such as [pdn] are reserved for "
-		"several PDNs and not supported yet");
+					     "several PDNs and not supported yet");
 	refused("  [main]", "t.conf:1: sections such as [pdn]");
 }
 
 Test(conf, secrets_are_never_written_in_the_file_nor_quoted)
 {
 	refused("password = hunter2", "t.conf:1: unknown key 'password': secrets are not written "
-		"in this file; name a file holding it with password-file");
+				      "in this file; name a file holding it with password-file");
 	HASNT(err, "hunter2");
 	refused("pin = 1234", "name a file holding it with pin-file");
 	HASNT(err, "1234");

@@ -70,7 +70,8 @@ Test(json_schema, failures_are_one_object_too)
 Test(json_schema, refusals)
 {
 	struct run r = run_argv((const char *[]){ "qmiusb", "--sim-fault", "sim-absent", "--json",
-						  "info", NULL }, 1);
+						  "info", NULL },
+				1);
 
 	cr_assert_not_null(r.json, "%s", r.out);
 	cr_assert_not_null(jq_get(r.json, "unavailable.imsi.error_code"), "%s", r.out);
@@ -90,7 +91,8 @@ Test(json_schema, global_options_after_the_command)
 	cr_assert_str_eq(jq_str(r.json, "device"), "sim");
 	run_free(&r);
 	r = run_argv((const char *[]){ "qmiusb", "-d", "sim", "status", "--timeout", "5", "--json",
-				       NULL }, 1);
+				       NULL },
+		     1);
 	cr_assert_eq(r.rc, 0, "%s%s", r.out, r.err);
 	cr_assert_str_eq(jq_str(r.json, "registration.mcc"), "001");
 	run_free(&r);

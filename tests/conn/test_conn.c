@@ -36,8 +36,8 @@ Test(conn, up_ipv4_and_stop)
 /* The states in the order the table gives them, each announced once. */
 Test(conn, states_in_order)
 {
-	static const enum qconn_state want[] = { QCONN_FORMAT, QCONN_SIM, QCONN_REG, QCONN_CALL,
-						 QCONN_UP, QCONN_STOPPED };
+	static const enum qconn_state want[] = { QCONN_FORMAT, QCONN_SIM, QCONN_REG,
+						 QCONN_CALL,   QCONN_UP,  QCONN_STOPPED };
 	enum qconn_state seen[16];
 	unsigned n = 0, i;
 	struct ch h;

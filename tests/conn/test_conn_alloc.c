@@ -73,8 +73,8 @@ static unsigned long lifecycle(unsigned long n, bool *up)
 	if (h.n_ev && !strncmp(h.ev[0].text, "TUN device ", 11))
 		sscanf(h.ev[0].text, "TUN device %15s", ifname);
 	/* Up, or failed with its reason: never stuck half-way without a word. */
-	cr_assert(*up || (h.st == QCONN_FAILED && h.errors == 1), "N=%lu: state %s, %u errors",
-		  n, qconn_state_name(h.st), h.errors);
+	cr_assert(*up || (h.st == QCONN_FAILED && h.errors == 1), "N=%lu: state %s, %u errors", n,
+		  qconn_state_name(h.st), h.errors);
 	qconn_stop(h.c);
 	armed = false;
 	made = count;

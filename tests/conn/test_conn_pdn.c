@@ -25,8 +25,7 @@ static bool run_until2(struct ch *a, struct ch *b, enum qconn_state st, unsigned
 {
 	uint64_t end = qb_now_ms() + ms;
 
-	while ((qconn_get_state(a->c) != st || qconn_get_state(b->c) != st) &&
-	       qb_now_ms() < end)
+	while ((qconn_get_state(a->c) != st || qconn_get_state(b->c) != st) && qb_now_ms() < end)
 		qb_loop_run_once(a->loop, 50);
 	return qconn_get_state(a->c) == st && qconn_get_state(b->c) == st;
 }
@@ -58,8 +57,8 @@ Test(conn_pdn, two_sessions_one_link)
 	second(&b, &a, "ims");
 	ch_start(&a);
 	ch_start(&b);
-	cr_assert(run_until2(&a, &b, QCONN_UP, 10000), "states %s, %s",
-		  qconn_state_name(a.st), qconn_state_name(b.st));
+	cr_assert(run_until2(&a, &b, QCONN_UP, 10000), "states %s, %s", qconn_state_name(a.st),
+		  qconn_state_name(b.st));
 	qconn_get_info(a.c, &ia);
 	qconn_get_info(b.c, &ib);
 	cr_assert_eq(ia.mux_id, 1);

@@ -21,7 +21,7 @@
 
 struct child {
 	pid_t pid;
-	int fd;          /* the child's stdout (and stderr unless it went to a file) */
+	int fd; /* the child's stdout (and stderr unless it went to a file) */
 	char out[32768];
 	size_t len;
 };
@@ -37,8 +37,8 @@ static inline void child_start(struct child *c, const char *const *argv, const c
 	c->pid = fork();
 	cr_assert_geq(c->pid, 0);
 	if (c->pid == 0) {
-		int e = errfile ? open(errfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) :
-				  p[1];
+		int e = errfile ? open(errfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)
+				: p[1];
 
 		dup2(p[1], 1);
 		dup2(e < 0 ? p[1] : e, 2);

@@ -12,11 +12,11 @@
 #define FAKE_PKT 2048
 
 struct fake_modem {
-	unsigned cap;    /* slots before -ENOBUFS; 0 = FAKE_SLOTS */
-	int fail_with;   /* when set, every send fails with it */
+	unsigned cap;  /* slots before -ENOBUFS; 0 = FAKE_SLOTS */
+	int fail_with; /* when set, every send fails with it */
 	uint8_t pkt[FAKE_SLOTS][FAKE_PKT];
 	size_t len[FAKE_SLOTS];
-	unsigned count;  /* queued, in order */
+	unsigned count; /* queued, in order */
 	unsigned refused;
 };
 

@@ -15,7 +15,8 @@ static inline void enter_new_netns(void)
 {
 	if (unshare(CLONE_NEWNET) < 0) {
 		if (errno == EPERM)
-			cr_skip_test("no CAP_SYS_ADMIN for a network namespace: %s", strerror(errno));
+			cr_skip_test("no CAP_SYS_ADMIN for a network namespace: %s",
+				     strerror(errno));
 		cr_assert_fail("unshare(CLONE_NEWNET): %s", strerror(errno));
 	}
 	if (access("/dev/net/tun", R_OK | W_OK) < 0)

@@ -30,7 +30,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define STALL_MS 10000  /* no progress for this long: the path is broken */
+#define STALL_MS 10000   /* no progress for this long: the path is broken */
 #define UDP_WAIT_MS 1000 /* a datagram not echoed by then is sent again */
 #define UDP_TRIES 5
 #define MAX_CONNS 16
@@ -88,7 +88,7 @@ static int enter_netns(const char *ns)
 /* ---- serve ---- */
 
 struct conn {
-	int fd;          /* -1: free slot */
+	int fd; /* -1: free slot */
 	uint8_t buf[CONN_BUF];
 	size_t off, len; /* echo bytes not yet written back */
 	bool eof;
@@ -96,7 +96,8 @@ struct conn {
 
 static int listen_on(int type, unsigned port)
 {
-	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port),
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6,
+				  .sin6_port = htons((uint16_t)port),
 				  .sin6_addr = IN6ADDR_ANY_INIT };
 	int one = 1, zero = 0;
 	int fd = socket(AF_INET6, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -165,7 +166,8 @@ static int serve(unsigned port)
 	lfd = listen_on(SOCK_STREAM, port);
 	ufd = listen_on(SOCK_DGRAM, port);
 	if (sfd < 0 || lfd < 0 || ufd < 0) {
-		fprintf(stderr, "opnet-peer: cannot listen on port %u: %s\n", port, strerror(errno));
+		fprintf(stderr, "opnet-peer: cannot listen on port %u: %s\n", port,
+			strerror(errno));
 		return 1;
 	}
 	for (int i = 0; i < MAX_CONNS; i++)
@@ -203,7 +205,8 @@ static int serve(unsigned port)
 			struct sockaddr_storage from;
 			socklen_t flen = sizeof(from);
 			uint8_t dg[65536];
-			ssize_t len = recvfrom(ufd, dg, sizeof(dg), 0, (struct sockaddr *)&from, &flen);
+			ssize_t len = recvfrom(ufd, dg, sizeof(dg), 0, (struct sockaddr *)&from,
+					       &flen);
 
 			if (len >= 0)
 				sendto(ufd, dg, (size_t)len, 0, (struct sockaddr *)&from, flen);
@@ -225,7 +228,8 @@ static int serve(unsigned port)
 
 static int connect_to(const char *addr, const char *port, int type)
 {
-	struct addrinfo hints = { .ai_socktype = type, .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV };
+	struct addrinfo hints = { .ai_socktype = type,
+				  .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV };
 	struct addrinfo *ai;
 	int fd, ret;
 
@@ -266,7 +270,8 @@ static int tcp_client(const char *addr, const char *port, size_t total, uint64_t
 			pfd.events |= POLLOUT;
 		n = poll(&pfd, 1, STALL_MS);
 		if (n == 0) {
-			fprintf(stderr, "opnet-peer: tcp stalled: %zu of %zu bytes sent, %zu echoed\n",
+			fprintf(stderr,
+				"opnet-peer: tcp stalled: %zu of %zu bytes sent, %zu echoed\n",
 				sent, total, got);
 			goto out;
 		}
@@ -290,14 +295,16 @@ static int tcp_client(const char *addr, const char *port, size_t total, uint64_t
 		if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
 			n = read(fd, in, sizeof(in));
 			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-				fprintf(stderr, "opnet-peer: tcp connection ended after %zu of %zu "
-						"echoed bytes: %s\n",
+				fprintf(stderr,
+					"opnet-peer: tcp connection ended after %zu of %zu "
+					"echoed bytes: %s\n",
 					got, total, n ? strerror(errno) : "EOF");
 				goto out;
 			}
 			if (n > 0) {
 				if (got + (size_t)n > total) {
-					fprintf(stderr, "opnet-peer: tcp: more bytes echoed than sent\n");
+					fprintf(stderr,
+						"opnet-peer: tcp: more bytes echoed than sent\n");
 					goto out;
 				}
 				prng_fill(&rx, want, (size_t)n);
@@ -379,8 +386,8 @@ static int udp_client(const char *addr, const char *port, unsigned long count, s
 			goto out;
 		}
 	}
-	printf("udp: %lu datagrams of %zu bytes echoed byte-exact (%lu sent again)\n", count,
-	       size, resent);
+	printf("udp: %lu datagrams of %zu bytes echoed byte-exact (%lu sent again)\n", count, size,
+	       resent);
 	rc = 0;
 out:
 	close(fd);

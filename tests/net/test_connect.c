@@ -73,8 +73,9 @@ static bool has_addr(const char *ifname, int family, const char *prefix)
 
 		if (!i->ifa_addr || i->ifa_addr->sa_family != family || strcmp(i->ifa_name, ifname))
 			continue;
-		a = family == AF_INET ? (const void *)&((struct sockaddr_in *)i->ifa_addr)->sin_addr :
-					(const void *)&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
+		a = family == AF_INET
+			    ? (const void *)&((struct sockaddr_in *)i->ifa_addr)->sin_addr
+			    : (const void *)&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
 		inet_ntop(family, a, buf, sizeof(buf));
 		if (!strncmp(buf, prefix, strlen(prefix)))
 			found = true;
@@ -85,8 +86,8 @@ static bool has_addr(const char *ifname, int family, const char *prefix)
 
 Test(connect, ping_then_sigterm_tears_down)
 {
-	static const char *const args[] = { "connect", "--apn", "internet", "--ifname", "wwtest0",
-					    NULL };
+	static const char *const args[] = { "connect",  "--apn",   "internet",
+					    "--ifname", "wwtest0", NULL };
 	struct child r;
 
 	start_up(&r, args);
@@ -107,8 +108,8 @@ Test(connect, ping_then_sigterm_tears_down)
 
 Test(connect, dual_stack)
 {
-	static const char *const args[] = { "connect", "--apn", "internet", "--ip-type", "4v6",
-					    "--ifname", "wwtest1", NULL };
+	static const char *const args[] = { "connect", "--apn",    "internet", "--ip-type",
+					    "4v6",     "--ifname", "wwtest1",  NULL };
 	struct child r;
 
 	start_up(&r, args);
@@ -123,7 +124,7 @@ Test(connect, dual_stack)
 
 Test(connect, ipv6_only)
 {
-	static const char *const args[] = { "connect", "--apn", "internet", "--ip-type", "6",
+	static const char *const args[] = { "connect",  "--apn",   "internet",    "--ip-type", "6",
 					    "--ifname", "wwtest2", "--no-routes", NULL };
 	struct child r;
 
@@ -137,7 +138,7 @@ Test(connect, ipv6_only)
 Test(connect, network_drop_and_reconnect)
 {
 	static const char *const args[] = { "--sim-fault", "call-drop=300", "connect", "--apn",
-					    "internet", "--ifname", "wwtest3", NULL };
+					    "internet",    "--ifname",      "wwtest3", NULL };
 	struct child r;
 
 	enter_new_netns();
@@ -152,8 +153,8 @@ Test(connect, network_drop_and_reconnect)
 
 Test(connect, sim_not_ready_times_out)
 {
-	static const char *const args[] = { "--sim-fault", "sim-absent", "connect", "--apn",
-					    "internet", "--sim-timeout", "1", NULL };
+	static const char *const args[] = { "--sim-fault", "sim-absent",    "connect", "--apn",
+					    "internet",    "--sim-timeout", "1",       NULL };
 	struct child r;
 
 	enter_new_netns();
@@ -168,8 +169,10 @@ Test(connect, sigterm_with_a_sim_question_in_flight)
 	/* Answers take 1 s and the SIM is asked about every 1 s: from 1 s to 2 s after an answer
 	 * the next question is in flight, and SIGTERM cancels it. Its callback must free what it
 	 * allocated (LeakSanitizer turns a leak into a failed exit in the sanitizer build). */
-	static const char *const args[] = { "--sim-fault", "sim-absent,delay=1000", "connect",
-					    "--apn", "internet", "--sim-timeout", "60", NULL };
+	static const char *const args[] = { "--sim-fault", "sim-absent,delay=1000",
+					    "connect",     "--apn",
+					    "internet",    "--sim-timeout",
+					    "60",          NULL };
 	struct timespec mid = { 1, 500000000 };
 	struct child r;
 
@@ -183,8 +186,8 @@ Test(connect, sigterm_with_a_sim_question_in_flight)
 
 Test(connect, registration_times_out)
 {
-	static const char *const args[] = { "--sim-fault", "reg-denied", "connect", "--apn",
-					    "internet", "--reg-timeout", "1", NULL };
+	static const char *const args[] = { "--sim-fault", "reg-denied",    "connect", "--apn",
+					    "internet",    "--reg-timeout", "1",       NULL };
 	struct child r;
 
 	enter_new_netns();
@@ -195,8 +198,8 @@ Test(connect, registration_times_out)
 
 Test(connect, call_failure_names_the_reason)
 {
-	static const char *const args[] = { "--sim-fault", "apn=corporate", "connect", "--apn",
-					    "internet", NULL };
+	static const char *const args[] = { "--sim-fault", "apn=corporate", "connect",
+					    "--apn",       "internet",      NULL };
 	struct child r;
 
 	enter_new_netns();
@@ -219,8 +222,8 @@ Test(connect, usage_errors)
 
 Test(connect, status_and_disconnect_from_another_process)
 {
-	static const char *const args[] = { "connect", "--apn", "internet", "--ifname", "wwtest4",
-					    NULL };
+	static const char *const args[] = { "connect",  "--apn",   "internet",
+					    "--ifname", "wwtest4", NULL };
 	static const char *const status_args[] = { "status", NULL };
 	static const char *const disc_args[] = { "disconnect", NULL };
 	struct child r, s, d;
@@ -252,8 +255,8 @@ Test(connect, without_net_admin_prints_the_settings)
 {
 	static const char *const nocap[] = { "setpriv", "--inh-caps=-net_admin",
 					     "--bounding-set=-net_admin", NULL };
-	static const char *const args[] = { "connect", "--apn", "internet", "--ifname", "wwuser0",
-					    NULL };
+	static const char *const args[] = { "connect",  "--apn",   "internet",
+					    "--ifname", "wwuser0", NULL };
 	struct child r;
 
 	enter_new_netns();

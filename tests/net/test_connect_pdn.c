@@ -93,7 +93,7 @@ static unsigned pings(const char *dst, uint16_t id, unsigned n)
 
 Test(connect_pdn, qmap_v5_by_default)
 {
-	static const char *const args[] = { "-d", "sim", "connect", "--apn", "internet",
+	static const char *const args[] = { "-d",       "sim",    "connect",    "--apn", "internet",
 					    "--ifname", "wwpdn9", "--no-share", NULL };
 	struct child r;
 
@@ -101,7 +101,8 @@ Test(connect_pdn, qmap_v5_by_default)
 	start(&r, args);
 	child_wait_up(&r);
 	cr_assert(strstr(r.out, "data format: qmap v5 (UL aggregated: 32 x 32768 B, DL aggregated: "
-				"32 x 32768 B), mux id 1"), "%s", r.out);
+				"32 x 32768 B), mux id 1"),
+		  "%s", r.out);
 	cr_assert(pings("10.64.0.2", 0x6000, 1) == 1, "%s", r.out);
 	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);
 }
@@ -110,8 +111,9 @@ Test(connect_pdn, qmap_v5_by_default)
  * which session carried what (the replies are the only downlink packets). */
 Test(connect_pdn, two_pdns_each_with_its_own_traffic)
 {
-	static const char *const args[] = { "-d", "sim", "connect", "--apn", "internet",
-					    "--apn", "ims", "--ifname", "wwpdn0,wwpdn1",
+	static const char *const args[] = { "-d",         "sim",      "connect",
+					    "--apn",      "internet", "--apn",
+					    "ims",        "--ifname", "wwpdn0,wwpdn1",
 					    "--no-share", NULL };
 	static const char *const st_args[] = { "-d", "sim", "--json", "status", NULL };
 	char state[16384];
@@ -124,8 +126,8 @@ Test(connect_pdn, two_pdns_each_with_its_own_traffic)
 	cr_assert(strstr(r.out, "mux id 1\n"), "%s", r.out);
 	cr_assert(strstr(r.out, "mux id 2\n"), "%s", r.out);
 	cr_assert(strstr(r.out, "\tAPN: ims\n\tIPv4 address: 10.64.0.5/30"), "%s", r.out);
-	cr_assert(strstr(r.out, "routes: none (only the first session's are default routes)"),
-		  "%s", r.out);
+	cr_assert(strstr(r.out, "routes: none (only the first session's are default routes)"), "%s",
+		  r.out);
 	cr_assert_neq(if_nametoindex("wwpdn0"), 0);
 	cr_assert_neq(if_nametoindex("wwpdn1"), 0);
 
@@ -156,10 +158,12 @@ Test(connect_pdn, two_pdns_each_with_its_own_traffic)
  * own, again and again, while the internet session stays up and passes traffic. */
 Test(connect_pdn, one_dropped_the_other_goes_on)
 {
-	static const char *const args[] = { "-d", "sim", "--sim-fault",
-					    "call-drop=1500,call-drop-apn=ims", "connect",
-					    "--apn", "internet", "--apn", "ims",
-					    "--ifname", "wwpdn2,wwpdn3", "--no-share", NULL };
+	static const char *const args[] = {
+		"-d",      "sim",      "--sim-fault",   "call-drop=1500,call-drop-apn=ims",
+		"connect", "--apn",    "internet",      "--apn",
+		"ims",     "--ifname", "wwpdn2,wwpdn3", "--no-share",
+		NULL
+	};
 	unsigned ok = 0;
 	struct child r;
 
@@ -184,9 +188,10 @@ Test(connect_pdn, one_dropped_the_other_goes_on)
 /* Without QMAP there is no muxing: the second session is a clear error, and the run ends. */
 Test(connect_pdn, raw_ip_modem_refuses_a_second_pdn)
 {
-	static const char *const args[] = { "-d", "sim", "--sim-fault", "no-qmap", "connect",
-					    "--apn", "internet", "--apn", "ims",
-					    "--ifname", "wwpdn4,wwpdn5", "--no-share", NULL };
+	static const char *const args[] = { "-d",      "sim",      "--sim-fault",   "no-qmap",
+					    "connect", "--apn",    "internet",      "--apn",
+					    "ims",     "--ifname", "wwpdn4,wwpdn5", "--no-share",
+					    NULL };
 	struct child r;
 
 	enter_new_netns();
@@ -194,16 +199,18 @@ Test(connect_pdn, raw_ip_modem_refuses_a_second_pdn)
 	cr_assert_eq(child_exit(&r), 4, "%s", r.out);
 	cr_assert(strstr(r.out, "error: sim pdn2: the modem's data format is raw-ip (the modem "
 				"refused QMAP: QMI error 48 (InvalidArgument)), which carries one "
-				"session: another PDN needs QMAP"), "%s", r.out);
+				"session: another PDN needs QMAP"),
+		  "%s", r.out);
 	cr_assert_eq(if_nametoindex("wwpdn4"), 0);
 	cr_assert_eq(if_nametoindex("wwpdn5"), 0);
 }
 
 Test(connect_pdn, too_many_apns)
 {
-	static const char *const args[] = { "-d", "sim", "connect", "--apn", "a", "--apn", "b",
-					    "--apn", "c", "--apn", "d", "--apn", "e", "--apn", "f",
-					    "--apn", "g", "--apn", "h", "--apn", "i", NULL };
+	static const char *const args[] = { "-d", "sim",   "connect", "--apn", "a", "--apn",
+					    "b",  "--apn", "c",       "--apn", "d", "--apn",
+					    "e",  "--apn", "f",       "--apn", "g", "--apn",
+					    "h",  "--apn", "i",       NULL };
 	struct child r;
 
 	start(&r, args);
@@ -227,10 +234,11 @@ static void opns_del(void)
  * to it names. */
 static void transfer(const char *conn_out)
 {
-	const char *const tcp[] = { OPNET_PEER_BIN, "tcp", "10.64.255.1", PORT, "262144", "7",
-				    NULL };
-	const char *const udp[] = { OPNET_PEER_BIN, "udp", "10.64.255.1", PORT, "50", "1400", "9",
-				    NULL };
+	const char *const tcp[] = {
+		OPNET_PEER_BIN, "tcp", "10.64.255.1", PORT, "262144", "7", NULL
+	};
+	const char *const udp[] = { OPNET_PEER_BIN, "udp",  "10.64.255.1", PORT,
+				    "50",           "1400", "9",           NULL };
 	struct child cl;
 
 	cr_assert_eq(child_run(&cl, tcp), 0, "TCP: %s\nconnect:\n%s", cl.out, conn_out);
@@ -255,9 +263,10 @@ Test(connect_pdn, two_pdns_to_the_operator_network, .timeout = 240, .fini = opns
 	cr_assert_eq(system(cmd), 0, "ip netns add failed");
 	snprintf(fault, sizeof(fault), "data=forward,opnet=%s", opns);
 	{
-		const char *const argv[] = { "-d", "sim", "--sim-fault", fault, "connect",
-					     "--apn", "internet", "--apn", "ims",
-					     "--ifname", "wwpdn6,wwpdn7", "--no-share", NULL };
+		const char *const argv[] = { "-d",      "sim",      "--sim-fault",   fault,
+					     "connect", "--apn",    "internet",      "--apn",
+					     "ims",     "--ifname", "wwpdn6,wwpdn7", "--no-share",
+					     NULL };
 
 		start(&conn, argv);
 	}

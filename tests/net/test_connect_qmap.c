@@ -29,7 +29,8 @@ static void start(struct child *c, const char *const *args)
 	int n = 0;
 
 	if (!getenv("QMIUSB_TEST_RUNDIR")) { /* `status` must find this test's connection only */
-		rundir_make(rundir, sizeof(rundir), "/tmp/qmiusb-qmap-XXXXXX", "QMIUSB_TEST_RUNDIR");
+		rundir_make(rundir, sizeof(rundir), "/tmp/qmiusb-qmap-XXXXXX",
+			    "QMIUSB_TEST_RUNDIR");
 		atexit(remove_rundir);
 	}
 	argv[n++] = QMIUSB_BIN;
@@ -87,12 +88,17 @@ static void read_state(char *buf, size_t len)
 
 Test(connect_qmap, ping_and_udp_burst_through_aggregates)
 {
-	static const char *const args[] = { "-d", "sim", "--sim-fault", "data=reflect", "connect",
-					    "--apn", "internet", "--ifname", "wwqmap0", "--no-routes",
-					    "--data-format", "qmap", NULL };
+	static const char *const args[] = {
+		"-d",       "sim",      "--sim-fault", "data=reflect", "connect",       "--apn",
+		"internet", "--ifname", "wwqmap0",     "--no-routes",  "--data-format", "qmap",
+		NULL
+	};
 	struct sockaddr_in me = { .sin_family = AF_INET, .sin_port = htons(40000) };
 	struct sockaddr_in peer = { .sin_family = AF_INET, .sin_port = htons(40001) };
-	enum { N = 24, SIZE = 1400 };
+	enum {
+		N = 24,
+		SIZE = 1400
+	};
 	uint8_t out[SIZE], in[2048];
 	bool got[N] = { false };
 	char state[4096], v[64];
@@ -102,7 +108,8 @@ Test(connect_qmap, ping_and_udp_burst_through_aggregates)
 
 	start_up(&r, args);
 	cr_assert(child_wait_for(&r, "data format: qmap v5 (UL aggregated: 32 x 32768 B, DL "
-				     "aggregated: 32 x 32768 B), mux id 1"), "%s", r.out);
+				     "aggregated: 32 x 32768 B), mux id 1"),
+		  "%s", r.out);
 	cr_assert(ping4("10.64.0.2", 0x5151, PAYLOAD), "no echo reply through QMAP\n%s", r.out);
 
 	/* A burst: the pump packs what one wakeup reads, the modem what one pass produced. */
@@ -157,16 +164,17 @@ Test(connect_qmap, ping_and_udp_burst_through_aggregates)
  * traffic flows. */
 Test(connect_qmap, falls_back_to_raw_ip_when_refused)
 {
-	static const char *const args[] = { "-d", "sim", "--sim-fault", "no-qmap", "connect",
-					    "--apn", "internet", "--ifname", "wwqmap1", "--no-routes",
-					    NULL };
+	static const char *const args[] = { "-d",      "sim",         "--sim-fault", "no-qmap",
+					    "connect", "--apn",       "internet",    "--ifname",
+					    "wwqmap1", "--no-routes", NULL };
 	struct child r;
 
 	start_up(&r, args);
 	cr_assert(strstr(r.out, "the modem refused QMAP v5 (QMI error 48"), "%s", r.out);
 	cr_assert(strstr(r.out, "the modem refused QMAP v1 (QMI error 48"), "%s", r.out);
 	cr_assert(strstr(r.out, "data format: raw-ip (the modem refused QMAP: QMI error 48 "
-				"(InvalidArgument)) (WDA Set Data Format)"), "%s", r.out);
+				"(InvalidArgument)) (WDA Set Data Format)"),
+		  "%s", r.out);
 	cr_assert(ping4("10.64.0.2", 0x5252, PAYLOAD), "no echo reply after the fallback\n%s",
 		  r.out);
 	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);
@@ -174,8 +182,8 @@ Test(connect_qmap, falls_back_to_raw_ip_when_refused)
 
 Test(connect_qmap, usage_error_for_an_unknown_format)
 {
-	static const char *const args[] = { "-d", "sim", "connect", "--apn", "internet",
-					    "--data-format", "mbim", NULL };
+	static const char *const args[] = { "-d",       "sim",           "connect", "--apn",
+					    "internet", "--data-format", "mbim",    NULL };
 	struct child r;
 
 	start(&r, args);
@@ -186,9 +194,11 @@ Test(connect_qmap, usage_error_for_an_unknown_format)
 /* --data-format qmap insists: a modem that refuses it ends the run, saying why. */
 Test(connect_qmap, qmap_required_fails_when_refused)
 {
-	static const char *const args[] = { "-d", "sim", "--sim-fault", "no-qmap", "connect",
-					    "--apn", "internet", "--ifname", "wwqmap2", "--no-routes",
-					    "--no-share", "--data-format", "qmap", NULL };
+	static const char *const args[] = { "-d",          "sim",        "--sim-fault",
+					    "no-qmap",     "connect",    "--apn",
+					    "internet",    "--ifname",   "wwqmap2",
+					    "--no-routes", "--no-share", "--data-format",
+					    "qmap",        NULL };
 	struct child r;
 
 	enter_new_netns();
@@ -201,9 +211,9 @@ Test(connect_qmap, qmap_required_fails_when_refused)
 /* --data-format raw-ip never asks for aggregation, and says it was asked for. */
 Test(connect_qmap, raw_ip_when_asked)
 {
-	static const char *const args[] = { "-d", "sim", "connect", "--apn", "internet",
-					    "--ifname", "wwqmap3", "--no-routes", "--no-share",
-					    "--data-format", "raw-ip", NULL };
+	static const char *const args[] = { "-d",         "sim",           "connect", "--apn",
+					    "internet",   "--ifname",      "wwqmap3", "--no-routes",
+					    "--no-share", "--data-format", "raw-ip",  NULL };
 	struct child r;
 
 	start_up(&r, args);

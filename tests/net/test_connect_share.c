@@ -73,8 +73,8 @@ static bool abstract_listening(const char *name)
 
 static void start_connect(struct child *c, const char *ifname, const char *extra)
 {
-	const char *argv[] = { QMIUSB_BIN, "-d", "sim", "connect", "--apn", "internet",
-			       "--ifname", ifname, extra, NULL };
+	const char *argv[] = { QMIUSB_BIN, "-d",       "sim",  "connect", "--apn",
+			       "internet", "--ifname", ifname, extra,     NULL };
 
 	child_start(c, argv, NULL);
 	child_wait_up(c);
@@ -92,15 +92,22 @@ Test(connect_share, other_tools_reach_the_modem_while_connected)
 	const char *status_p[] = { QMIUSB_BIN, "-p", "-d", "sim", "status", NULL };
 	const char *status_auto[] = { QMIUSB_BIN, "status", NULL };
 	const char *private_info[] = { QMIUSB_BIN, "-d", "sim", "info", NULL };
-	const char *again[] = { QMIUSB_BIN, "-p", "-d", "sim", "connect", "--apn", "internet",
-				"--ifname", "wwshare9", NULL };
-	const char *ids[] = { QMICLI, "-p", "--device-open-qmi", "-d", devpath, "--dms-get-ids",
+	const char *again[] = { QMIUSB_BIN, "-p",       "-d",       "sim",      "connect",
+				"--apn",    "internet", "--ifname", "wwshare9", NULL };
+	const char *ids[] = { QMICLI,          "-p", "--device-open-qmi", "-d", devpath,
+			      "--dms-get-ids", NULL };
+	const char *pss[] = { QMICLI, "-p",    "--device-open-qmi",
+			      "-d",   devpath, "--wds-get-packet-service-status",
 			      NULL };
-	const char *pss[] = { QMICLI, "-p", "--device-open-qmi", "-d", devpath,
-			      "--wds-get-packet-service-status", NULL };
 	/* connect's own WDS client (the modem's first): a client may use it, not release it. */
-	const char *pss1[] = { QMICLI, "-p", "--device-open-qmi", "-d", devpath,
-			       "--wds-get-packet-service-status", "--client-cid=1", NULL };
+	const char *pss1[] = { QMICLI,
+			       "-p",
+			       "--device-open-qmi",
+			       "-d",
+			       devpath,
+			       "--wds-get-packet-service-status",
+			       "--client-cid=1",
+			       NULL };
 	struct child c, t;
 
 	need_abstract();
@@ -160,10 +167,10 @@ Test(connect_share, other_tools_reach_the_modem_while_connected)
 Test(connect_share, a_device_served_by_a_proxy_is_refused)
 {
 	const char *proxy[] = { QMIUSB_BIN, "-d", "sim", "proxy", NULL };
-	const char *forced[] = { QMIUSB_BIN, "-p", "-d", "sim", "connect", "--apn", "internet",
-				 "--ifname", "wwshare1", NULL };
-	const char *autom[] = { QMIUSB_BIN, "connect", "--apn", "internet", "--ifname", "wwshare1",
-				NULL };
+	const char *forced[] = { QMIUSB_BIN, "-p",       "-d",       "sim",      "connect",
+				 "--apn",    "internet", "--ifname", "wwshare1", NULL };
+	const char *autom[] = { QMIUSB_BIN, "connect",  "--apn", "internet",
+				"--ifname", "wwshare1", NULL };
 	const char *info[] = { QMIUSB_BIN, "-p", "-d", "sim", "info", NULL };
 	struct child p, t;
 
@@ -277,8 +284,8 @@ static struct jq *json_event(const char *text, const char **rest)
 
 Test(connect_share, json_objects)
 {
-	const char *argv[] = { QMIUSB_BIN, "--json", "-d", "sim", "connect", "--apn", "internet",
-			       "--ifname", "wwshare5", NULL };
+	const char *argv[] = { QMIUSB_BIN, "--json",   "-d",       "sim",      "connect",
+			       "--apn",    "internet", "--ifname", "wwshare5", NULL };
 	char err[128];
 	const char *rest;
 	struct child c;
@@ -321,8 +328,8 @@ Test(connect_share, json_objects)
 
 Test(connect_share, json_failure)
 {
-	const char *argv[] = { QMIUSB_BIN, "--json", "-d", "sim", "--sim-fault", "apn=corporate",
-			       "connect", "--apn", "internet", NULL };
+	const char *argv[] = { QMIUSB_BIN,      "--json",  "-d",    "sim",      "--sim-fault",
+			       "apn=corporate", "connect", "--apn", "internet", NULL };
 	char err[128];
 	const char *rest;
 	struct child c;

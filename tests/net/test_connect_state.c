@@ -188,7 +188,8 @@ Test(connect_state, foreign_runtime_directory_is_refused)
 	run_sim(&r, args);
 	cr_assert_eq(child_exit(&r), 1, "%s", r.out);
 	cr_assert(strstr(r.out, "unusable runtime directory") &&
-		  strstr(r.out, "owned by another user"), "%s", r.out);
+			  strstr(r.out, "owned by another user"),
+		  "%s", r.out);
 	cr_assert_not(strstr(r.out, "TUN device"), "it went on: %s", r.out);
 }
 

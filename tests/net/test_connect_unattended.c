@@ -71,11 +71,13 @@ Test(unattended, existing_route_reported_and_kept)
 	 * address, whoever removes it). */
 	cr_assert_eq(system("ip tuntap add dev wwex0 mode tun && ip link set dev wwex0 up && "
 			    "ip addr add 192.0.2.9/32 dev wwex0 && "
-			    "ip route add default dev wwex0 metric 700"), 0);
+			    "ip route add default dev wwex0 metric 700"),
+		     0);
 	run_sim(&r, args);
 	child_wait_up(&r);
 	cr_assert(strstr(r.out, "routes: NOT added: the same IPv4 default route was already "
-				"there"), "%s", r.out);
+				"there"),
+		  "%s", r.out);
 	cr_assert_not(strstr(r.out, "routes: default via the interface"), "%s", r.out);
 	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);
 	cr_assert(strstr(sh(out, sizeof(out), "ip route show default dev wwex0"), "metric 700"),
@@ -84,8 +86,8 @@ Test(unattended, existing_route_reported_and_kept)
 
 Test(unattended, metric_option)
 {
-	static const char *const args[] = { "connect", "--ifname", "wwmet0", "--no-share",
-					     "--metric", "4242", NULL };
+	static const char *const args[] = { "connect",  "--ifname", "wwmet0", "--no-share",
+					    "--metric", "4242",     NULL };
 	struct child r;
 	char out[512];
 
@@ -102,8 +104,9 @@ Test(unattended, metric_option)
 Test(unattended, sigkill_leftovers_undone_by_next_connect)
 {
 	char dns[128], dnsopt[160], out[512];
-	const char *args[] = { "connect", "--ifname", "wwkill0", "--no-share", "--dns", dnsopt,
-			       NULL };
+	const char *args[] = {
+		"connect", "--ifname", "wwkill0", "--no-share", "--dns", dnsopt, NULL
+	};
 	struct child r;
 
 	enter_new_netns();
@@ -123,7 +126,8 @@ Test(unattended, sigkill_leftovers_undone_by_next_connect)
 	run_sim(&r, args);
 	child_wait_up(&r);
 	cr_assert(strstr(r.out, "undoing what a previous connect left on wwkill0: default routes "
-				"addresses link settings DNS"), "%s", r.out);
+				"addresses link settings DNS"),
+		  "%s", r.out);
 	cr_assert(strstr(r.out, "DNS written to"), "%s", r.out);
 	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);
 	cr_assert_str_eq(sh(out, sizeof(out), "ip route show default dev wwkill0"), "");
@@ -186,8 +190,8 @@ static void notified(int sock, char *buf, size_t cap)
  * manager hears READY=1 once up, the states before, and STOPPING=1 at the end. */
 Test(unattended, config_file_and_service_manager)
 {
-	static const char *const args[] = { "connect", "--config", "home", "--no-share",
-					     "--metric", "555", NULL };
+	static const char *const args[] = { "connect",  "--config", "home", "--no-share",
+					    "--metric", "555",      NULL };
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char out[512], told[2048] = "";
 	struct child r;
@@ -204,8 +208,8 @@ Test(unattended, config_file_and_service_manager)
 	run_sim(&r, args);
 	child_wait_up(&r);
 	cr_assert(strstr(r.out, "connected: interface wwconf0"), "%s", r.out);
-	cr_assert(strstr(sh(out, sizeof(out), "ip route show default dev wwconf0"),
-			 "metric 555"), "%s", out);
+	cr_assert(strstr(sh(out, sizeof(out), "ip route show default dev wwconf0"), "metric 555"),
+		  "%s", out);
 	notified(sock, told, sizeof(told));
 	cr_assert(strstr(told, "READY=1\nSTATUS=up on wwconf0|"), "%s", told);
 	cr_assert(strstr(told, "STATUS=registration|"), "%s", told);
@@ -245,9 +249,9 @@ Test(unattended, json_state_events_and_timestamps)
 {
 	static const char *const args[] = { "--json", "connect", "--no-share", NULL };
 	static const char *const quiet[] = { "connect", "--no-share", "--syslog", NULL };
-	static const char *const order[] = { "\"state\":\"format\"", "\"state\":\"sim\"",
+	static const char *const order[] = { "\"state\":\"format\"",       "\"state\":\"sim\"",
 					     "\"state\":\"registration\"", "\"state\":\"call\"",
-					     "\"state\":\"up\"", "\"event\":\"up\"" };
+					     "\"state\":\"up\"",           "\"event\":\"up\"" };
 	const char *p;
 	struct child r;
 	unsigned i;
@@ -282,7 +286,7 @@ Test(unattended, json_state_events_and_timestamps)
 Test(unattended, json_schema_of_a_connection)
 {
 	static const char *const args[] = { "--sim-fault", "call-drop=400", "--json", "connect",
-					     NULL };
+					    NULL };
 	static const char *const status[] = { "--json", "status", NULL };
 	static const char *const disc[] = { "--json", "disconnect", NULL };
 	char errfile[160];
@@ -292,8 +296,8 @@ Test(unattended, json_schema_of_a_connection)
 	make_dir();
 	snprintf(errfile, sizeof(errfile), "%s/stderr", dir);
 	{
-		const char *argv[] = { QMIUSB_BIN, "-d", "sim", args[0], args[1], args[2], args[3],
-				       NULL };
+		const char *argv[] = { QMIUSB_BIN, "-d",    "sim",   args[0],
+				       args[1],    args[2], args[3], NULL };
 
 		child_start(&r, argv, errfile);
 	}
@@ -305,8 +309,7 @@ Test(unattended, json_schema_of_a_connection)
 	}
 	cr_assert_eq(child_exit(&s), 0, "%s", s.out);
 	cr_assert(strstr(s.out, "\"connection\":{"), "%s", s.out);
-	cr_assert(strstr(s.out, "\"ipv4\":{\"address\":\"10.64.0.1\",\"prefix\":30"), "%s",
-		  s.out);
+	cr_assert(strstr(s.out, "\"ipv4\":{\"address\":\"10.64.0.1\",\"prefix\":30"), "%s", s.out);
 	schema_check(QMIUSB_JSON_SCHEMA, "status with a connection", s.out);
 	{
 		const char *argv[] = { QMIUSB_BIN, "-d", "sim", disc[0], disc[1], NULL };

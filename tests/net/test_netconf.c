@@ -113,9 +113,10 @@ Test(netconf, existing_route_is_not_ours)
 	/* The user's own address too: the kernel drops a device's IPv4 routes with its last
 	 * address, which is not what this test is about. */
 	cr_assert_eq(system("ip link set dev qtest0 up && ip addr add 192.0.2.9/32 dev qtest0 && "
-			    "ip route add default dev qtest0 metric 700"), 0);
-	cr_assert_eq(qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, stderr, err,
-					sizeof(err)), 0, "%s", err);
+			    "ip route add default dev qtest0 metric 700"),
+		     0);
+	cr_assert_eq(qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, stderr, err, sizeof(err)),
+		     0, "%s", err);
 	cr_assert_eq(c.routes_added, 0u);
 	cr_assert_eq(c.routes_existed, QNET_ROUTE_V4);
 	cr_assert(strstr(sh(out, sizeof(out), "ip route show default dev qtest0"), "metric 700"),
@@ -134,8 +135,8 @@ Test(netconf, metric_is_used_and_route_removed)
 	char err[256] = "", out[512];
 
 	c.route_metric = 1234;
-	cr_assert_eq(qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, stderr, err,
-					sizeof(err)), 0, "%s", err);
+	cr_assert_eq(qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, stderr, err, sizeof(err)),
+		     0, "%s", err);
 	cr_assert_eq(c.routes_added, QNET_ROUTE_V4);
 	cr_assert(strstr(sh(out, sizeof(out), "ip route show default dev qtest0"), "metric 1234"),
 		  "%s", out);
@@ -203,7 +204,8 @@ Test(netconf, recover_after_kill)
 	cr_assert_eq(qnet_netconf_recover("sim", report), 1);
 	fclose(report);
 	cr_assert(strstr(rep, "undoing what a previous connect left on wwkill: default routes "
-			      "addresses link settings DNS"), "%s", rep);
+			      "addresses link settings DNS"),
+		  "%s", rep);
 	cr_assert_str_eq(sh(out, sizeof(out), "ip route show default dev wwkill"), "");
 	cr_assert_not(strstr(sh(out, sizeof(out), "ip addr show dev wwkill"), "10.64.1.2"));
 	cr_assert_neq(access(dns, F_OK), 0, "the DNS file we created is still there");
@@ -218,9 +220,8 @@ static void fake(const char *name)
 	char path[600], script[800];
 
 	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	snprintf(script, sizeof(script),
-		 "#!/bin/sh\necho \"%s $*\" >> '%s/log'\n%s",
-		 name, tmpdir, strcmp(name, "resolvconf") ? "" : "cat >> \"$(dirname $0)/log\"\n");
+	snprintf(script, sizeof(script), "#!/bin/sh\necho \"%s $*\" >> '%s/log'\n%s", name, tmpdir,
+		 strcmp(name, "resolvconf") ? "" : "cat >> \"$(dirname $0)/log\"\n");
 	spit(path, script);
 	cr_assert_eq(chmod(path, 0755), 0);
 	snprintf(path, sizeof(path), "%s:%s", tmpdir, getenv("PATH"));
@@ -236,8 +237,8 @@ Test(netconf, dns_resolvconf)
 
 	fake("resolvconf");
 	c.dns_mode = QNET_DNS_RESOLVCONF;
-	cr_assert_eq(qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, stderr, err,
-					sizeof(err)), 0, "%s", err);
+	cr_assert_eq(qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, stderr, err, sizeof(err)),
+		     0, "%s", err);
 	cr_assert(c.dns_done, "%s", c.dns_note);
 	snprintf(log, sizeof(log), "%s/log", tmpdir);
 	slurp(log, text, sizeof(text));
@@ -258,8 +259,8 @@ Test(netconf, dns_resolved)
 
 	fake("resolvectl");
 	c.dns_mode = QNET_DNS_RESOLVED;
-	cr_assert_eq(qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, stderr, err,
-					sizeof(err)), 0, "%s", err);
+	cr_assert_eq(qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, stderr, err, sizeof(err)),
+		     0, "%s", err);
 	cr_assert(c.dns_done, "%s", c.dns_note);
 	qnet_netconf_undo(nc);
 	snprintf(log, sizeof(log), "%s/log", tmpdir);
@@ -278,8 +279,8 @@ Test(netconf, dns_tool_missing)
 
 	setenv("PATH", tmpdir, 1); /* nothing in it */
 	c.dns_mode = QNET_DNS_RESOLVED;
-	cr_assert_eq(qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, stderr, err,
-					sizeof(err)), 0, "%s", err);
+	cr_assert_eq(qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, stderr, err, sizeof(err)),
+		     0, "%s", err);
 	cr_assert_not(c.dns_done);
 	cr_assert_str_eq(c.dns_note, "resolvectl dns qtest0 failed: resolvectl is not installed");
 	qnet_netconf_undo(nc);
@@ -299,8 +300,8 @@ Test(netconf, dns_file_existing)
 	spit(path, user);
 	c.dns_mode = QNET_DNS_FILE;
 	c.dns_path = path;
-	cr_assert_eq(qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, stderr, err,
-					sizeof(err)), 0, "%s", err);
+	cr_assert_eq(qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, stderr, err, sizeof(err)),
+		     0, "%s", err);
 	cr_assert_not(c.dns_done);
 	snprintf(note, sizeof(note), "%s exists: not overwritten (--dns-force replaces it)", path);
 	cr_assert_str_eq(c.dns_note, note);
@@ -311,8 +312,8 @@ Test(netconf, dns_file_existing)
 	cr_assert_str_eq(text, user);
 
 	c.dns_force = true;
-	cr_assert_eq(qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, stderr, err,
-					sizeof(err)), 0, "%s", err);
+	cr_assert_eq(qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, stderr, err, sizeof(err)),
+		     0, "%s", err);
 	cr_assert(c.dns_done, "%s", c.dns_note);
 	slurp(path, text, sizeof(text));
 	cr_assert_str_eq(text, "# written by qmiusb connect\nnameserver 10.64.0.53\n"
@@ -332,8 +333,8 @@ Test(netconf, dns_file_unwritable)
 
 	c.dns_mode = QNET_DNS_FILE;
 	c.dns_path = "/nonexistent-dir/resolv.conf";
-	cr_assert_eq(qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, stderr, err,
-					sizeof(err)), 0, "%s", err);
+	cr_assert_eq(qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, stderr, err, sizeof(err)),
+		     0, "%s", err);
 	cr_assert_not(c.dns_done);
 	cr_assert_str_eq(c.dns_note,
 			 "couldn't write /nonexistent-dir/resolv.conf: No such file or directory");

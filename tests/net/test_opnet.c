@@ -74,21 +74,21 @@ Test(opnet, tcp_and_udp_through_connect_reach_a_peer_in_the_operator_namespace, 
 	char fault[128], addrs[2048];
 	struct child conn, peer, cl;
 	const char *const peer_argv[] = { OPNET_PEER_BIN, "serve", PORT, opns, NULL };
-	const char *const tcp4[] = { OPNET_PEER_BIN, "tcp", "10.64.255.1", PORT, "1048576", "7",
-				     NULL };
-	const char *const udp4[] = { OPNET_PEER_BIN, "udp", "10.64.255.1", PORT, "200", "1400",
-				     "9", NULL };
+	const char *const tcp4[] = { OPNET_PEER_BIN, "tcp", "10.64.255.1", PORT,
+				     "1048576",      "7",   NULL };
+	const char *const udp4[] = { OPNET_PEER_BIN, "udp",  "10.64.255.1", PORT,
+				     "200",          "1400", "9",           NULL };
 	const char *const tcp6[] = { OPNET_PEER_BIN, "tcp", "2001:db8:ffff::1", PORT, "262144",
-				     "11", NULL };
+				     "11",           NULL };
 	const char *const udp6[] = { OPNET_PEER_BIN, "udp", "2001:db8:ffff::1", PORT, "50", "1200",
-				     "13", NULL };
+				     "13",           NULL };
 	int rc;
 
 	snprintf(fault, sizeof(fault), "data=forward,opnet=%s", opns);
 	{
-		const char *const argv[] = { QMIUSB_BIN, "-d", "sim", "--sim-fault", fault,
-					     "connect", "--apn", "internet", "--ip-type", "4v6",
-					     NULL };
+		const char *const argv[] = { QMIUSB_BIN,  "-d",      "sim",   "--sim-fault",
+					     fault,       "connect", "--apn", "internet",
+					     "--ip-type", "4v6",     NULL };
 
 		child_start(&conn, argv, NULL);
 	}
@@ -124,9 +124,15 @@ Test(opnet, tcp_and_udp_through_connect_reach_a_peer_in_the_operator_namespace, 
 Test(opnet, missing_operator_namespace_fails_clearly)
 {
 	struct child c;
-	const char *const argv[] = { QMIUSB_BIN, "-d", "sim", "--sim-fault",
-				     "data=forward,opnet=qmiusb-no-such-ns", "connect", "--apn",
-				     "internet", NULL };
+	const char *const argv[] = { QMIUSB_BIN,
+				     "-d",
+				     "sim",
+				     "--sim-fault",
+				     "data=forward,opnet=qmiusb-no-such-ns",
+				     "connect",
+				     "--apn",
+				     "internet",
+				     NULL };
 	int rc = run(&c, argv);
 
 	cr_assert_neq(rc, 0, "%s", c.out);
@@ -144,8 +150,8 @@ Test(opnet, client_fails_without_a_peer)
 
 	snprintf(fault, sizeof(fault), "data=forward,opnet=%s", opns);
 	{
-		const char *const argv[] = { QMIUSB_BIN, "-d", "sim", "--sim-fault", fault,
-					     "connect", "--apn", "internet", NULL };
+		const char *const argv[] = { QMIUSB_BIN, "-d",    "sim",      "--sim-fault", fault,
+					     "connect",  "--apn", "internet", NULL };
 
 		child_start(&conn, argv, NULL);
 	}
@@ -167,8 +173,8 @@ Test(opnet, persistent_tun_keeps_only_what_the_user_set)
 	cr_assert_eq(system(cmd), 0);
 	snprintf(fault, sizeof(fault), "data=forward,opnet=/run/netns/%s:qsimop7", opns);
 	{
-		const char *const argv[] = { QMIUSB_BIN, "-d", "sim", "--sim-fault", fault,
-					     "connect", "--apn", "internet", NULL };
+		const char *const argv[] = { QMIUSB_BIN, "-d",    "sim",      "--sim-fault", fault,
+					     "connect",  "--apn", "internet", NULL };
 
 		child_start(&conn, argv, NULL);
 	}

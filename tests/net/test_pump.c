@@ -46,7 +46,7 @@ struct rig {
 	struct qb_loop *loop;
 	struct qnet_pump *pump;
 	struct fake_modem modem;
-	int sv[2]; /* sv[0]: the pump's "TUN"; sv[1]: the kernel's side of it */
+	int sv[2];           /* sv[0]: the pump's "TUN"; sv[1]: the kernel's side of it */
 	unsigned free_after; /* > 0: the pump is freed from inside its send() of that packet */
 	unsigned sends;
 };
@@ -141,8 +141,8 @@ static void t_up_order(enum qb_loop_kind kind)
 			kernel_send(&r, seq, 60 + (seq % 1400));
 		settle(&r);
 		for (i = 0; i < r.modem.count; i++) {
-			cr_assert_eq(pktseq(r.modem.pkt[i]), next, "got %u want %u", pktseq(r.modem.pkt[i]),
-				     next);
+			cr_assert_eq(pktseq(r.modem.pkt[i]), next, "got %u want %u",
+				     pktseq(r.modem.pkt[i]), next);
 			cr_assert_eq(r.modem.len[i], 60 + (next % 1400));
 			next++;
 		}
@@ -301,8 +301,7 @@ static void t_no_alloc_per_packet(enum qb_loop_kind kind)
 		while (read(r.sv[1], in, sizeof(in)) > 0)
 			;
 	}
-	cr_assert_eq(allocs - before, 0, "%lu allocations for 2000 packets",
-		     allocs - before);
+	cr_assert_eq(allocs - before, 0, "%lu allocations for 2000 packets", allocs - before);
 	cr_assert_eq(st(&r)->up_pkts, 1200);
 	cr_assert_eq(st(&r)->down_pkts, 1200);
 	rig_down(&r);
@@ -383,10 +382,19 @@ Test(pump, bad_args)
 	qb_loop_free(loop);
 }
 
-#define BOTH(name)                                                    \
-	Test(pump_poll, name) { t_##name(QB_LOOP_POLL); }           \
-	Test(pump_uring, name) { t_##name(QB_LOOP_URING); }        \
-	Test(pump_uring_fixed, name) { t_##name(FIXED); }
+#define BOTH(name)                                                                                 \
+	Test(pump_poll, name)                                                                      \
+	{                                                                                          \
+		t_##name(QB_LOOP_POLL);                                                            \
+	}                                                                                          \
+	Test(pump_uring, name)                                                                     \
+	{                                                                                          \
+		t_##name(QB_LOOP_URING);                                                           \
+	}                                                                                          \
+	Test(pump_uring_fixed, name)                                                               \
+	{                                                                                          \
+		t_##name(FIXED);                                                                   \
+	}
 
 BOTH(up_order)
 BOTH(backpressure)

@@ -98,9 +98,13 @@ static void rig_up(struct rig *r, enum qb_loop_kind kind, unsigned sessions, boo
 	}
 	r->n = sessions;
 	for (unsigned i = 0; i < sessions; i++) {
-		struct qnet_pump_qmap q = { .ul = true, .dl = true, .mux_id = mux_ids[i],
-					    .ul_max_dgrams = 8, .ul_max_size = 16384,
-					    .v5 = true, .ul_csum_req = csum_req };
+		struct qnet_pump_qmap q = { .ul = true,
+					    .dl = true,
+					    .mux_id = mux_ids[i],
+					    .ul_max_dgrams = 8,
+					    .ul_max_size = 16384,
+					    .v5 = true,
+					    .ul_csum_req = csum_req };
 
 		cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sv[i]), 0);
 		cr_assert_eq(fcntl(r->sv[i][1], F_SETFL, O_NONBLOCK), 0);
@@ -298,8 +302,14 @@ static void t_v5_single(enum qb_loop_kind kind)
 	rig_down(&r);
 }
 
-Test(pump_mux, v5_single_poll) { t_v5_single(QB_LOOP_POLL); }
-Test(pump_mux, v5_single_uring) { t_v5_single(QB_LOOP_URING); }
+Test(pump_mux, v5_single_poll)
+{
+	t_v5_single(QB_LOOP_POLL);
+}
+Test(pump_mux, v5_single_uring)
+{
+	t_v5_single(QB_LOOP_URING);
+}
 
 /* A 32 KB downlink transfer of v5 frames (what a 5G modem's grant allows): every packet reaches
  * the TUN whole and in order, each checksum verdict counted. */
@@ -328,8 +338,14 @@ static void t_down_32k(enum qb_loop_kind kind)
 	rig_down(&r);
 }
 
-Test(pump_mux, down_32k_v5_poll) { t_down_32k(QB_LOOP_POLL); }
-Test(pump_mux, down_32k_v5_uring) { t_down_32k(QB_LOOP_URING); }
+Test(pump_mux, down_32k_v5_poll)
+{
+	t_down_32k(QB_LOOP_POLL);
+}
+Test(pump_mux, down_32k_v5_uring)
+{
+	t_down_32k(QB_LOOP_URING);
+}
 
 /* Two sessions: downlink split by mux id into each one's TUN and counters; flow control off
  * for mux id 1 holds its uplink only, while mux id 2's keeps flowing. */
@@ -391,8 +407,14 @@ static void t_two_sessions(enum qb_loop_kind kind)
 	rig_down(&r);
 }
 
-Test(pump_mux, two_sessions_poll) { t_two_sessions(QB_LOOP_POLL); }
-Test(pump_mux, two_sessions_uring) { t_two_sessions(QB_LOOP_URING); }
+Test(pump_mux, two_sessions_poll)
+{
+	t_two_sessions(QB_LOOP_POLL);
+}
+Test(pump_mux, two_sessions_uring)
+{
+	t_two_sessions(QB_LOOP_URING);
+}
 
 /* A command answer the transport refused waits, goes first at data_tx_ready, and holds data
  * back until it has left. */
@@ -471,5 +493,11 @@ static void t_no_allocation(enum qb_loop_kind kind)
 	rig_down(&r);
 }
 
-Test(pump_mux, no_allocation_per_packet_poll) { t_no_allocation(QB_LOOP_POLL); }
-Test(pump_mux, no_allocation_per_packet_uring) { t_no_allocation(QB_LOOP_URING); }
+Test(pump_mux, no_allocation_per_packet_poll)
+{
+	t_no_allocation(QB_LOOP_POLL);
+}
+Test(pump_mux, no_allocation_per_packet_uring)
+{
+	t_no_allocation(QB_LOOP_URING);
+}

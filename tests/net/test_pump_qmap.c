@@ -157,8 +157,9 @@ static size_t mixed_size(uint32_t seq)
 
 static void t_up_aggregates(enum qb_loop_kind kind)
 {
-	const struct qnet_pump_qmap q = { .ul = true, .dl = true, .mux_id = 0,
-					  .ul_max_dgrams = 11, .ul_max_size = 8192 };
+	const struct qnet_pump_qmap q = {
+		.ul = true, .dl = true, .mux_id = 0, .ul_max_dgrams = 11, .ul_max_size = 8192
+	};
 	struct rig r;
 	uint32_t seq = 0, next = 0;
 
@@ -177,8 +178,14 @@ static void t_up_aggregates(enum qb_loop_kind kind)
 	rig_down(&r);
 }
 
-Test(pump_qmap, up_aggregates_poll) { t_up_aggregates(QB_LOOP_POLL); }
-Test(pump_qmap, up_aggregates_uring) { t_up_aggregates(QB_LOOP_URING); }
+Test(pump_qmap, up_aggregates_poll)
+{
+	t_up_aggregates(QB_LOOP_POLL);
+}
+Test(pump_qmap, up_aggregates_uring)
+{
+	t_up_aggregates(QB_LOOP_URING);
+}
 
 static size_t fixed_size(uint32_t seq)
 {
@@ -196,8 +203,9 @@ static size_t fixed_size_500(uint32_t seq)
  * packets behind it), the rest waits in the "TUN"; nothing is lost or reordered. */
 static void t_up_backpressure(enum qb_loop_kind kind)
 {
-	const struct qnet_pump_qmap q = { .ul = true, .mux_id = 3, .ul_max_dgrams = 4,
-					  .ul_max_size = 16384 };
+	const struct qnet_pump_qmap q = {
+		.ul = true, .mux_id = 3, .ul_max_dgrams = 4, .ul_max_size = 16384
+	};
 	const struct qnet_pump_opts o = { .reads = 8 };
 	struct rig r;
 	uint32_t next = 0;
@@ -224,8 +232,14 @@ static void t_up_backpressure(enum qb_loop_kind kind)
 	rig_down(&r);
 }
 
-Test(pump_qmap, up_backpressure_poll) { t_up_backpressure(QB_LOOP_POLL); }
-Test(pump_qmap, up_backpressure_uring) { t_up_backpressure(QB_LOOP_URING); }
+Test(pump_qmap, up_backpressure_poll)
+{
+	t_up_backpressure(QB_LOOP_POLL);
+}
+Test(pump_qmap, up_backpressure_uring)
+{
+	t_up_backpressure(QB_LOOP_URING);
+}
 
 static size_t put_frame(uint8_t *at, uint8_t b0, uint8_t mux, const uint8_t *pkt, size_t len,
 			size_t pad)
@@ -254,13 +268,13 @@ static void t_down_mixed(enum qb_loop_kind kind)
 	mkpkt(pkt, 100, 1);
 	n += put_frame(agg + n, 0, 0, pkt, 100, 0);
 	mkpkt(pkt, 61, 2);
-	n += put_frame(agg + n, 0, 0, pkt, 61, 3);                 /* padded */
-	n += put_frame(agg + n, 0x80, 0, pkt, 8, 0);               /* command: skipped */
+	n += put_frame(agg + n, 0, 0, pkt, 61, 3);   /* padded */
+	n += put_frame(agg + n, 0x80, 0, pkt, 8, 0); /* command: skipped */
 	mkpkt(pkt, 200, 99);
-	n += put_frame(agg + n, 0, 7, pkt, 200, 0);                /* another mux id */
-	n += put_frame(agg + n, 0, 0, pkt, 0, 0);                  /* empty */
+	n += put_frame(agg + n, 0, 7, pkt, 200, 0); /* another mux id */
+	n += put_frame(agg + n, 0, 0, pkt, 0, 0);   /* empty */
 	pkt[0] = 0x00;
-	n += put_frame(agg + n, 0, 0, pkt, 50, 0);                 /* not IP */
+	n += put_frame(agg + n, 0, 0, pkt, 50, 0); /* not IP */
 	mkpkt(pkt, 1400, 3);
 	n += put_frame(agg + n, 0, 0, pkt, 1400, 0);
 	qnet_pump_data_rx(r.pump, agg, n);
@@ -275,7 +289,10 @@ static void t_down_mixed(enum qb_loop_kind kind)
 	while ((len = read(r.sv[1], in, sizeof(in))) > 0) {
 		cr_assert_lt(got, 4);
 		cr_assert_eq(pktseq(in), want[got]);
-		cr_assert_eq((size_t)len, got == 0 ? 100u : got == 1 ? 61u : got == 2 ? 1400u : 300u);
+		cr_assert_eq((size_t)len, got == 0   ? 100u
+					  : got == 1 ? 61u
+					  : got == 2 ? 1400u
+						     : 300u);
 		got++;
 	}
 	cr_assert_eq(got, 4);
@@ -289,8 +306,14 @@ static void t_down_mixed(enum qb_loop_kind kind)
 	rig_down(&r);
 }
 
-Test(pump_qmap, down_mixed_poll) { t_down_mixed(QB_LOOP_POLL); }
-Test(pump_qmap, down_mixed_uring) { t_down_mixed(QB_LOOP_URING); }
+Test(pump_qmap, down_mixed_poll)
+{
+	t_down_mixed(QB_LOOP_POLL);
+}
+Test(pump_qmap, down_mixed_uring)
+{
+	t_down_mixed(QB_LOOP_URING);
+}
 
 Test(pump_qmap, set_qmap_validates)
 {
@@ -315,8 +338,9 @@ Test(pump_qmap, set_qmap_validates)
  * a held aggregate released by data_tx_ready, and deaggregating downlink allocate nothing. */
 static void t_no_allocation_per_packet(enum qb_loop_kind kind, bool fixed)
 {
-	const struct qnet_pump_qmap q = { .ul = true, .dl = true, .ul_max_dgrams = 8,
-					  .ul_max_size = 16384 };
+	const struct qnet_pump_qmap q = {
+		.ul = true, .dl = true, .ul_max_dgrams = 8, .ul_max_size = 16384
+	};
 	const struct qnet_pump_opts o = { .fixed_reads = fixed };
 	uint8_t agg[XFER], in[FAKE_PKT];
 	struct qmi_qmap_agg a;
@@ -365,7 +389,10 @@ static void t_no_allocation_per_packet(enum qb_loop_kind kind, bool fixed)
 	rig_down(&r);
 }
 
-Test(pump_qmap, no_allocation_per_packet_poll) { t_no_allocation_per_packet(QB_LOOP_POLL, false); }
+Test(pump_qmap, no_allocation_per_packet_poll)
+{
+	t_no_allocation_per_packet(QB_LOOP_POLL, false);
+}
 Test(pump_qmap, no_allocation_per_packet_uring)
 {
 	t_no_allocation_per_packet(QB_LOOP_URING, false);
@@ -380,8 +407,9 @@ Test(pump_qmap, no_allocation_per_packet_uring_fixed)
  * transfer; with nothing waiting it watches the TUN again. */
 Test(pump_qmap, paced_packs_what_arrives_while_a_transfer_is_out)
 {
-	const struct qnet_pump_qmap q = { .ul = true, .ul_max_dgrams = 32, .ul_max_size = 16384,
-					  .paced = true };
+	const struct qnet_pump_qmap q = {
+		.ul = true, .ul_max_dgrams = 32, .ul_max_size = 16384, .paced = true
+	};
 	struct rig r;
 	uint32_t next = 0;
 

@@ -41,8 +41,8 @@ struct rig {
 	struct qmi_wda_set_data_format_resp grant;
 };
 
-static void call_ok(struct rig *r, uint8_t cid, const struct qmi_msg_def *req_def,
-		    const void *req, const struct qmi_msg_def *resp_def, void *resp)
+static void call_ok(struct rig *r, uint8_t cid, const struct qmi_msg_def *req_def, const void *req,
+		    const struct qmi_msg_def *resp_def, void *resp)
 {
 	struct qmi_result res;
 	int ret = qmi_dev_call(r->dev, cid, req_def, req, resp_def, resp, &res, 5000);
@@ -58,16 +58,22 @@ static void negotiate(struct rig *r)
 	const struct qmi_data_endpoint ep = { .type = QMI_DATA_ENDPOINT_HSUSB,
 					      .interface_number = 4 };
 	struct qmi_wda_set_data_format_req f = {
-		.has_link_layer_protocol = true, .link_layer_protocol = QMI_WDA_LINK_LAYER_RAW_IP,
+		.has_link_layer_protocol = true,
+		.link_layer_protocol = QMI_WDA_LINK_LAYER_RAW_IP,
 		.has_ul_aggregation_protocol = true,
 		.ul_aggregation_protocol = QMI_WDA_AGGREGATION_QMAPV5,
 		.has_dl_aggregation_protocol = true,
 		.dl_aggregation_protocol = QMI_WDA_AGGREGATION_QMAPV5,
-		.has_dl_max_datagrams = true, .dl_max_datagrams = 32,
-		.has_dl_max_size = true, .dl_max_size = 32768,
-		.has_endpoint = true, .endpoint = ep,
-		.has_ul_max_datagrams = true, .ul_max_datagrams = 16,
-		.has_ul_max_size = true, .ul_max_size = 16384,
+		.has_dl_max_datagrams = true,
+		.dl_max_datagrams = 32,
+		.has_dl_max_size = true,
+		.dl_max_size = 32768,
+		.has_endpoint = true,
+		.endpoint = ep,
+		.has_ul_max_datagrams = true,
+		.ul_max_datagrams = 16,
+		.has_ul_max_size = true,
+		.ul_max_size = 16384,
 	};
 	struct qmi_result res;
 	uint8_t wda;
@@ -79,7 +85,8 @@ static void negotiate(struct rig *r)
 	cr_assert_eq(r->grant.dl_max_size, 32768);
 	for (unsigned i = 0; i < 2; i++) {
 		struct session *s = &r->s[i];
-		struct qmi_wds_bind_mux_data_port_req b = { .has_endpoint = true, .endpoint = ep,
+		struct qmi_wds_bind_mux_data_port_req b = { .has_endpoint = true,
+							    .endpoint = ep,
 							    .has_mux_id = true };
 		struct qmi_wds_start_network_req sn = { .has_apn = true };
 		struct qmi_wds_start_network_resp snr;
@@ -99,19 +106,24 @@ static void negotiate(struct rig *r)
 
 static void session_up(struct rig *r, struct session *s, unsigned i)
 {
-	struct qnet_ipconf c = { .has_v4 = true, .v4_addr = s->host, .v4_prefix = 30,
-				 .mtu = 1500 };
-	struct qnet_pump_qmap q = { .ul = true, .dl = true, .mux_id = s->mux_id, .v5 = true,
+	struct qnet_ipconf c = { .has_v4 = true, .v4_addr = s->host, .v4_prefix = 30, .mtu = 1500 };
+	struct qnet_pump_qmap q = { .ul = true,
+				    .dl = true,
+				    .mux_id = s->mux_id,
+				    .v5 = true,
 				    .ul_max_dgrams = r->grant.ul_max_datagrams,
 				    .ul_max_size = r->grant.ul_max_size };
-	struct sockaddr_in me = { .sin_family = AF_INET, .sin_port = htons(5000), .sin_addr = s->host };
+	struct sockaddr_in me = { .sin_family = AF_INET,
+				  .sin_port = htons(5000),
+				  .sin_addr = s->host };
 	char name[16], err[256] = "";
 	int ret;
 
 	snprintf(name, sizeof(name), "qsess%u", i);
 	cr_assert_eq(qnet_tun_open(&s->tun, name, err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(qnet_netconf_apply(&s->nc, s->tun->ifindex, s->tun->name, &c, stderr, err,
-					sizeof(err)), 0, "%s", err);
+					sizeof(err)),
+		     0, "%s", err);
 	ret = qnet_pump_new(&s->pump, r->loop, s->tun->fd, qnet_mux_send, r->mux, NULL);
 	cr_assert_eq(ret, 0, "qnet_pump_new: %s", strerror(-ret));
 	cr_assert_eq(qnet_pump_set_qmap(s->pump, &q), 0);
@@ -178,8 +190,8 @@ static void collect(struct rig *r)
 		uint8_t buf[2048];
 		ssize_t n;
 
-		while ((n = recvfrom(s->sock, buf, sizeof(buf), 0, (struct sockaddr *)&from,
-				     &fl)) > 0) {
+		while ((n = recvfrom(s->sock, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl)) >
+		       0) {
 			cr_assert_eq(n, 300);
 			cr_assert_eq(from.sin_addr.s_addr, s->gw.s_addr, "session %u: from %s", i,
 				     inet_ntoa(from.sin_addr));
@@ -200,7 +212,8 @@ static void t_two_sessions(enum qb_loop_kind kind)
 	for (unsigned k = 0; k < K; k++) {
 		for (unsigned i = 0; i < 2; i++) {
 			struct session *s = &r.s[i];
-			struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9),
+			struct sockaddr_in to = { .sin_family = AF_INET,
+						  .sin_port = htons(9),
 						  .sin_addr = s->gw };
 			uint8_t buf[300];
 
@@ -208,7 +221,8 @@ static void t_two_sessions(enum qb_loop_kind kind)
 			buf[0] = (uint8_t)('A' + i);
 			buf[1] = (uint8_t)k;
 			cr_assert_eq(sendto(s->sock, buf, sizeof(buf), 0, (struct sockaddr *)&to,
-					    sizeof(to)), 300, "sendto: %s", strerror(errno));
+					    sizeof(to)),
+				     300, "sendto: %s", strerror(errno));
 		}
 	}
 	while ((r.s[0].got < K || r.s[1].got < K) && guard++ < 2000) {
@@ -230,5 +244,11 @@ static void t_two_sessions(enum qb_loop_kind kind)
 	rig_down(&r);
 }
 
-Test(pump_sessions, two_pdns_poll) { t_two_sessions(QB_LOOP_POLL); }
-Test(pump_sessions, two_pdns_uring) { t_two_sessions(QB_LOOP_URING); }
+Test(pump_sessions, two_pdns_poll)
+{
+	t_two_sessions(QB_LOOP_POLL);
+}
+Test(pump_sessions, two_pdns_uring)
+{
+	t_two_sessions(QB_LOOP_URING);
+}

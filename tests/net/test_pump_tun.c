@@ -42,7 +42,8 @@ static void tunrig_up(struct tunrig *r, enum qb_loop_kind kind, bool fixed)
 	c.v4_addr = r->local;
 	cr_assert_eq(qnet_tun_open(&r->tun, "qpump0", err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(qnet_netconf_apply(&r->nc, r->tun->ifindex, r->tun->name, &c, stderr, err,
-					sizeof(err)), 0, "%s", err);
+					sizeof(err)),
+		     0, "%s", err);
 	cr_assert_eq(qnet_pump_new(&r->pump, r->loop, r->tun->fd, fake_send, &r->modem, &po), 0);
 }
 
@@ -131,6 +132,15 @@ static void t_udp_both_ways(enum qb_loop_kind kind, bool fixed)
 	tunrig_down(&r);
 }
 
-Test(pump_tun_poll, udp_both_ways) { t_udp_both_ways(QB_LOOP_POLL, false); }
-Test(pump_tun_uring, udp_both_ways) { t_udp_both_ways(QB_LOOP_URING, false); }
-Test(pump_tun_uring_fixed, udp_both_ways) { t_udp_both_ways(QB_LOOP_URING, true); }
+Test(pump_tun_poll, udp_both_ways)
+{
+	t_udp_both_ways(QB_LOOP_POLL, false);
+}
+Test(pump_tun_uring, udp_both_ways)
+{
+	t_udp_both_ways(QB_LOOP_URING, false);
+}
+Test(pump_tun_uring_fixed, udp_both_ways)
+{
+	t_udp_both_ways(QB_LOOP_URING, true);
+}

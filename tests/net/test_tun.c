@@ -82,7 +82,8 @@ static bool has_default_route(const char *ifname, int family)
 			char dst[33];
 			unsigned plen;
 
-			if (sscanf(line, "%32s %x %*s %*x %*s %*x %*x %*x %*x %16s", dst, &plen, dev) == 3 &&
+			if (sscanf(line, "%32s %x %*s %*x %*s %*x %*x %*x %*x %16s", dst, &plen,
+				   dev) == 3 &&
 			    !strcmp(dev, ifname) && plen == 0 &&
 			    !strcmp(dst, "00000000000000000000000000000000"))
 				found = true;
@@ -94,8 +95,12 @@ static bool has_default_route(const char *ifname, int family)
 
 static struct qnet_ipconf sample_conf(void)
 {
-	struct qnet_ipconf c = { .has_v4 = true, .v4_prefix = 30, .has_v6 = true, .v6_prefix = 64,
-				 .mtu = 1400, .routes = true };
+	struct qnet_ipconf c = { .has_v4 = true,
+				 .v4_prefix = 30,
+				 .has_v6 = true,
+				 .v6_prefix = 64,
+				 .mtu = 1400,
+				 .routes = true };
 
 	inet_pton(AF_INET, "10.64.1.2", &c.v4_addr);
 	inet_pton(AF_INET, "10.64.1.1", &c.v4_gw);
@@ -158,8 +163,8 @@ Test(tun, no_routes_and_kernel_picked_name)
 	c.routes = false;
 	c.has_v6 = false;
 	c.mtu = 0;
-	cr_assert_eq(qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, stderr, err, sizeof(err)), 0,
-		     "%s", err);
+	cr_assert_eq(qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, stderr, err, sizeof(err)),
+		     0, "%s", err);
 	cr_assert(has_addr(tun->name, AF_INET, "10.64.1.2"));
 	cr_assert_not(has_default_route(tun->name, AF_INET));
 	cr_assert_eq(mtu_of(tun->name), 1500);
@@ -195,8 +200,8 @@ Test(tun, persistent_keeps_what_the_user_set)
 	cr_assert_eq(system("ip link set dev wwtun0 up && ip addr add 10.64.1.2/30 dev wwtun0"), 0);
 	cr_assert_eq(qnet_tun_open(&tun, "wwtun0", err, sizeof(err)), 0, "%s", err);
 	cr_assert_not(tun->created);
-	cr_assert_eq(qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, stderr, err, sizeof(err)), 0,
-		     "%s", err);
+	cr_assert_eq(qnet_netconf_apply(&nc, tun->ifindex, tun->name, &c, stderr, err, sizeof(err)),
+		     0, "%s", err);
 	cr_assert(has_addr("wwtun0", AF_INET6, "2001:db8:5::2"));
 	qnet_netconf_undo(nc);
 	cr_assert(is_up("wwtun0"));
@@ -239,7 +244,8 @@ Test(tun, without_net_admin_prints_the_commands)
 	fflush(f);
 	cr_assert(strstr(advice, "ip link set dev wwtun1 mtu 1400 up\n"), "%s", advice);
 	cr_assert(strstr(advice, "ip addr add 10.64.1.2/30 dev wwtun1\n"), "%s", advice);
-	cr_assert(strstr(advice, "ip -6 addr add 2001:db8:5::2/64 dev wwtun1 nodad\n"), "%s", advice);
+	cr_assert(strstr(advice, "ip -6 addr add 2001:db8:5::2/64 dev wwtun1 nodad\n"), "%s",
+		  advice);
 	cr_assert(strstr(advice, "ip route add default dev wwtun1 metric 700\n"), "%s", advice);
 	cr_assert(strstr(advice, "ip -6 route add default dev wwtun1 metric 700\n"), "%s", advice);
 	cr_assert_not(is_up("wwtun1"));
@@ -250,7 +256,8 @@ Test(tun, without_net_admin_prints_the_commands)
 				 "ip route del default dev wwtun1 metric 700\n"
 				 "ip -6 route del default dev wwtun1 metric 700\n"
 				 "ip addr del 10.64.1.2/30 dev wwtun1\n"
-				 "ip -6 addr del 2001:db8:5::2/64 dev wwtun1\n"), "%s", advice);
+				 "ip -6 addr del 2001:db8:5::2/64 dev wwtun1\n"),
+		  "%s", advice);
 	qnet_tun_close(tun);
 	free(advice);
 }
@@ -327,7 +334,8 @@ Test(tun, bad_names)
 	char err[256] = "";
 
 	enter_new_netns();
-	cr_assert_eq(qnet_tun_open(&tun, "a-name-far-too-long-for-linux", err, sizeof(err)), -EINVAL);
+	cr_assert_eq(qnet_tun_open(&tun, "a-name-far-too-long-for-linux", err, sizeof(err)),
+		     -EINVAL);
 	cr_assert(strstr(err, "longer"), "%s", err);
 	cr_assert_eq(qnet_tun_open(&tun, "lo", err, sizeof(err)), -EINVAL);
 	cr_assert(strstr(err, "not a TUN"), "%s", err);

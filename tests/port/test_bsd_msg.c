@@ -34,7 +34,8 @@ Test(bsd_msg, ipv4_default_route_through_the_interface)
 	cr_assert_eq(m[2], 5, "RTM_VERSION");
 	cr_assert_eq(m[3], QNET_RTM_ADD);
 	cr_assert_eq(get16(m + 4), 7, "rtm_index");
-	cr_assert_eq(get32(m + 8), QNET_RTF_UP | QNET_RTF_STATIC, "no RTF_GATEWAY: an interface route");
+	cr_assert_eq(get32(m + 8), QNET_RTF_UP | QNET_RTF_STATIC,
+		     "no RTF_GATEWAY: an interface route");
 	cr_assert_eq(get32(m + 12), QNET_RTA_DST | QNET_RTA_GATEWAY | QNET_RTA_NETMASK);
 	cr_assert_eq(get32(m + 20), 3, "rtm_seq");
 	/* destination 0.0.0.0 */
@@ -54,7 +55,8 @@ Test(bsd_msg, ipv6_route_layout_and_a_partial_mask_byte)
 	int n;
 
 	inet_pton(AF_INET6, "2001:db8::", &dst);
-	n = qnet_bsd_route_msg(m, sizeof(m), &qnet_bsd_macos, QNET_RTM_DELETE, true, &dst, 33, 2, 1);
+	n = qnet_bsd_route_msg(m, sizeof(m), &qnet_bsd_macos, QNET_RTM_DELETE, true, &dst, 33, 2,
+			       1);
 	cr_assert_eq(n, 92 + 28 + 20 + 28);
 	cr_assert_eq(m[3], QNET_RTM_DELETE);
 	cr_assert_eq(m[92], 28);
@@ -71,10 +73,12 @@ Test(bsd_msg, route_rejects_bad_input_without_writing)
 	struct in_addr any = { 0 };
 
 	cr_assert_eq(qnet_bsd_route_msg(m, sizeof(m), &qnet_bsd_macos, QNET_RTM_ADD, false, &any,
-					33, 1, 1), -EINVAL);
+					33, 1, 1),
+		     -EINVAL);
 	cr_assert_eq(qnet_bsd_route_msg(m, sizeof(m), &qnet_bsd_macos, 9, false, &any, 0, 1, 1),
 		     -EINVAL);
-	cr_assert_eq(qnet_bsd_route_msg(m, 100, &qnet_bsd_macos, QNET_RTM_ADD, false, &any, 0, 1, 1),
+	cr_assert_eq(qnet_bsd_route_msg(m, 100, &qnet_bsd_macos, QNET_RTM_ADD, false, &any, 0, 1,
+					1),
 		     -ENOSPC);
 	cr_assert_eq(m[0], 0xaa);
 }
@@ -92,7 +96,8 @@ Test(bsd_msg, ipv4_alias_request)
 	cr_assert_arr_eq(r + 32, ((uint8_t[]){ 16, 2, 0, 0, 10, 1, 2, 1 }), 8);
 	cr_assert_arr_eq(r + 48, ((uint8_t[]){ 16, 2, 0, 0, 255, 255, 255, 0 }), 8);
 	cr_assert_eq(qnet_bsd_aliasreq4(r, sizeof(r), &qnet_bsd_macos, "a-name-too-long-x", a, 24,
-					p), -EINVAL);
+					p),
+		     -EINVAL);
 	cr_assert_eq(qnet_bsd_aliasreq4(r, sizeof(r), &qnet_bsd_macos, "utun4", a, 40, p), -EINVAL);
 }
 
@@ -109,8 +114,8 @@ Test(bsd_msg, ipv6_alias_request_lives_forever)
 	cr_assert_arr_eq(r + 24, &a, 16);
 	cr_assert_eq(r[44], 0, "no destination address");
 	cr_assert_eq(r[72], 28);
-	cr_assert_arr_eq(r + 80, ((uint8_t[]){ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0 }),
-			 10);
+	cr_assert_arr_eq(r + 80,
+			 ((uint8_t[]){ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0 }), 10);
 	cr_assert_eq(get32(r + 120), 0xffffffffu, "valid lifetime infinite");
 	cr_assert_eq(get32(r + 124), 0xffffffffu, "preferred lifetime infinite");
 	cr_assert_eq(qnet_bsd_aliasreq6(r, 100, &qnet_bsd_macos, "utun0", &a, 64), -ENOSPC);

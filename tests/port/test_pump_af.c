@@ -72,7 +72,7 @@ Test(port_pump_af, uplink_strips_the_family_and_skips_a_rejected_packet)
 
 	rig_up(&r);
 	kernel_send(&r, AF_INET, 0);
-	kernel_send(&r, 0x7777, 1); /* no such family: this packet alone is lost */
+	kernel_send(&r, 0x7777, 1);   /* no such family: this packet alone is lost */
 	kernel_send(&r, AF_INET6, 2); /* says IPv6, carries IPv4: rejected too */
 	kernel_send(&r, AF_INET, 3);
 	settle(&r);

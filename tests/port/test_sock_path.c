@@ -37,10 +37,10 @@ static void teardown(void)
 TestSuite(sock_path, .init = setup, .fini = teardown);
 
 /* Each test starts with it, so every test reports the skip. */
-#define NEED_PATH()                                                                \
-	do {                                                                       \
-		if (qprx_abstract)                                                 \
-			cr_skip_test("this build's proxy names are abstract"); \
+#define NEED_PATH()                                                                                \
+	do {                                                                                       \
+		if (qprx_abstract)                                                                 \
+			cr_skip_test("this build's proxy names are abstract");                     \
 	} while (0)
 
 Test(sock_path, the_name_is_a_file_in_the_runtime_directory_until_unlisten)

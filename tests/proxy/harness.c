@@ -136,7 +136,8 @@ void rc_send(struct fx *fx, struct rc *c, const uint8_t *bytes, size_t len)
 			off += (size_t)n;
 			continue;
 		}
-		cr_assert(n < 0 && (errno == EAGAIN || errno == EINTR), "send: %s", strerror(errno));
+		cr_assert(n < 0 && (errno == EAGAIN || errno == EINTR), "send: %s",
+			  strerror(errno));
 		cr_assert(qb_now_ms() < until, "hung sending");
 		qb_loop_run_once(fx->loop, 5);
 	}
@@ -383,9 +384,8 @@ void kid_spawn_alloc(struct fx *fx, struct kid *k, uint8_t svc)
 						  sizeof(resp), &f);
 			if (!rep.status && qmi_result_get(&f, &r) == 0 && r.status)
 				rep.status = r.error ? r.error : 0xFFFF;
-			else if (!rep.status &&
-				 qmi_msg_decode(&qmi_ctl_allocate_cid_resp_def, f.tlvs, f.tlvs_len,
-						&a) == 0)
+			else if (!rep.status && qmi_msg_decode(&qmi_ctl_allocate_cid_resp_def,
+							       f.tlvs, f.tlvs_len, &a) == 0)
 				rep.cid = a.allocation.cid;
 		}
 		if (write(p[1], &rep, sizeof(rep)) != (ssize_t)sizeof(rep))

@@ -26,8 +26,8 @@ struct fx {
 	struct qmi_dev *dev;
 	struct qprx_server *srv;
 	char sock[64];
-	char pub[128];  /* published device file */
-	FILE *log;      /* the proxy's log: /dev/null unless QMIUSB_TEST_LOG is set */
+	char pub[128]; /* published device file */
+	FILE *log;     /* the proxy's log: /dev/null unless QMIUSB_TEST_LOG is set */
 };
 
 void fx_setup(struct fx *fx, struct qprx_server_opts *o, const char *sim_spec);
@@ -75,8 +75,8 @@ int blk_exchange(int fd, const uint8_t *req, size_t len, uint8_t *out, size_t ca
 /* A forked child that allocates a client id of svc and then waits to be killed. */
 struct kid {
 	pid_t pid;
-	int rfd;        /* pipe: the child's report */
-	int status;     /* 0 = got a cid; else -errno or the QMI error (positive) */
+	int rfd;    /* pipe: the child's report */
+	int status; /* 0 = got a cid; else -errno or the QMI error (positive) */
 	uint8_t cid;
 };
 void kid_spawn_alloc(struct fx *fx, struct kid *k, uint8_t svc);

@@ -22,12 +22,12 @@
 
 /* A proxy open as libqmi sends it: client txn 7, path /dev/pts/0. */
 static const uint8_t golden_open[] = {
-	0x01, 0x18, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0xff, 0x0d, 0x00,
-	0x01, 0x0a, 0x00, '/', 'd', 'e', 'v', '/', 'p', 't', 's', '/', '0',
+	0x01, 0x18, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0xff, 0x0d, 0x00, 0x01,
+	0x0a, 0x00, '/',  'd',  'e',  'v',  '/',  'p',  't',  's',  '/',  '0',
 };
 static const uint8_t golden_open_resp[] = {
-	0x01, 0x12, 0x00, 0x80, 0x00, 0x00, 0x01, 0x07, 0x00, 0xff, 0x07, 0x00,
-	0x02, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x01, 0x12, 0x00, 0x80, 0x00, 0x00, 0x01, 0x07, 0x00, 0xff,
+	0x07, 0x00, 0x02, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00,
 };
 
 Test(proxy, open_golden_bytes)
@@ -268,7 +268,8 @@ Test(proxy, client_that_stops_reading_is_disconnected)
 			      QMI_DMS_GET_IDS);
 	/* Requests keep coming, answers are never read: the socket fills, then the queue. */
 	while (!slow_reader_gone(&fx, NULL)) {
-		cr_assert(rounds++ < 4000, "the proxy never gave up on a client that does not read");
+		cr_assert(rounds++ < 4000,
+			  "the proxy never gave up on a client that does not read");
 		if (send(slow.fd, batch, len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
 			cr_assert(errno == EAGAIN || errno == EPIPE || errno == ECONNRESET);
 		qb_loop_run_once(fx.loop, 1);
@@ -293,7 +294,8 @@ static uint8_t nas_register_signal(struct fx *fx, struct rc *c, uint8_t cid)
 	size_t len;
 
 	cr_assert_eq(qmi_msg_build(&qmi_nas_register_indications_req_def, &q, cid, 40, buf,
-				   sizeof(buf), &len), 0);
+				   sizeof(buf), &len),
+		     0);
 	rc_send(fx, c, buf, len);
 	cr_assert(rc_recv(fx, c, buf, sizeof(buf), &f));
 	cr_assert_eq(f.txn, 40);
@@ -326,8 +328,8 @@ Test(proxy, indications_reach_only_their_holder_broadcast_every_holder)
 	cr_assert_eq(f.msg_id, QMI_NAS_SIGNAL_INFO_IND);
 	cr_assert_eq(f.client_id, ca);
 	/* b's next frame is the answer to its next request: the indication never came. */
-	rc_send(&fx, &b, buf, mk_req(buf, sizeof(buf), QMI_SVC_NAS, cb, 77,
-				      QMI_NAS_GET_SIGNAL_STRENGTH));
+	rc_send(&fx, &b, buf,
+		mk_req(buf, sizeof(buf), QMI_SVC_NAS, cb, 77, QMI_NAS_GET_SIGNAL_STRENGTH));
 	cr_assert(rc_recv(&fx, &b, buf, sizeof(buf), &f));
 	cr_assert_eq(f.kind, QMI_KIND_RESPONSE, "an indication for a's id reached b");
 	cr_assert_eq(f.txn, 77);
@@ -348,8 +350,8 @@ Test(proxy, indications_reach_only_their_holder_broadcast_every_holder)
 	cr_assert_eq(qmi_writer_finish(&w, &len), 0);
 	cr_assert_eq(qmi_frame_parse(ind, len, &bf, NULL), 0);
 	qprx_server_modem_frame(fx.srv, &bf);
-	rc_send(&fx, &a, buf, mk_req(buf, sizeof(buf), QMI_SVC_NAS, ca, 78,
-				      QMI_NAS_GET_SIGNAL_STRENGTH));
+	rc_send(&fx, &a, buf,
+		mk_req(buf, sizeof(buf), QMI_SVC_NAS, ca, 78, QMI_NAS_GET_SIGNAL_STRENGTH));
 	cr_assert(rc_recv(&fx, &a, buf, sizeof(buf), &f));
 	cr_assert_eq(f.txn, 78, "a DMS broadcast reached a NAS-only client");
 	rc_close(&a);
@@ -359,7 +361,9 @@ Test(proxy, indications_reach_only_their_holder_broadcast_every_holder)
 
 Test(proxy, hundred_concurrent_clients)
 {
-	enum { N = 100 };
+	enum {
+		N = 100
+	};
 	struct qprx_server_opts o = { 0 };
 	struct fx fx;
 	static struct rc c[N];
@@ -381,14 +385,15 @@ Test(proxy, hundred_concurrent_clients)
 		cr_assert(rc_recv(&fx, &c[i], buf, sizeof(buf), &f));
 		cr_assert_eq(f.msg_id, QMI_CTL_ALLOCATE_CID);
 		cr_assert_eq(f.txn, 2);
-		cr_assert_eq(qmi_msg_decode(&qmi_ctl_allocate_cid_resp_def, f.tlvs, f.tlvs_len, &a), 0);
+		cr_assert_eq(qmi_msg_decode(&qmi_ctl_allocate_cid_resp_def, f.tlvs, f.tlvs_len, &a),
+			     0);
 		cid[i] = a.allocation.cid;
 	}
 	cr_assert_eq(qsim_cid_count(fx.sim, QMI_SVC_DMS), N);
 	cr_assert_eq(fx_stats(&fx).clients, N);
 	for (int i = 0; i < N; i++)
-		rc_send(&fx, &c[i], buf, mk_req(buf, sizeof(buf), QMI_SVC_DMS, cid[i], 300,
-						 QMI_DMS_GET_IDS));
+		rc_send(&fx, &c[i], buf,
+			mk_req(buf, sizeof(buf), QMI_SVC_DMS, cid[i], 300, QMI_DMS_GET_IDS));
 	for (int i = 0; i < N; i++) {
 		cr_assert(rc_recv(&fx, &c[i], buf, sizeof(buf), &f));
 		cr_assert_eq(f.client_id, cid[i], "client %d got another client's answer", i);
@@ -424,7 +429,8 @@ static int client_transport_session(struct fx *fx, void *arg)
 	if (qmi_dev_alloc_cid(dev, QMI_SVC_DMS, &cid, &res) < 0)
 		rc = 6;
 	else if (qmi_dev_call(dev, cid, &qmi_dms_get_ids_req_def, NULL, &qmi_dms_get_ids_resp_def,
-			      &ids, &res, 5000) < 0 || res.status || strcmp(ids.imei, QSIM_IMEI))
+			      &ids, &res, 5000) < 0 ||
+		 res.status || strcmp(ids.imei, QSIM_IMEI))
 		rc = 7;
 	else if (qmi_dev_release_cid(dev, QMI_SVC_DMS, cid, &res) < 0)
 		rc = 8;

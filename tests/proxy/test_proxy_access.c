@@ -21,7 +21,6 @@
 #include "qmi/msgdb.h"
 #include "qmi/tlv.h"
 
-
 struct user_try {
 	uid_t uid;
 	gid_t gid;
@@ -91,7 +90,8 @@ static void bind_over(const char *file, const char *extra_line)
 	fprintf(out, "%s\n", extra_line);
 	fclose(in);
 	fclose(out);
-	cr_assert_eq(mount(tmp, file, NULL, MS_BIND, NULL), 0, "bind %s: %s", file, strerror(errno));
+	cr_assert_eq(mount(tmp, file, NULL, MS_BIND, NULL), 0, "bind %s: %s", file,
+		     strerror(errno));
 	unlink(tmp); /* the mount keeps it alive */
 }
 

@@ -21,7 +21,6 @@
 #include "qmi/msgdb.h"
 #include "qmi/tlv.h"
 
-
 static bool orphaned(struct fx *fx, void *user)
 {
 	return fx_stats(fx).orphans == *(unsigned *)user;
@@ -73,8 +72,9 @@ Test(proxy_cids, two_hundred_kills_never_exhaust_client_ids)
 		kid_spawn_alloc(&fx, &k, QMI_SVC_WDS);
 		kid_wait_report(&fx, &k);
 		cr_assert_eq(k.status, 0, "kill %d: allocation failed with %d (%s)", i, k.status,
-			     k.status > 0 && qmi_error_name((uint16_t)k.status) ?
-				     qmi_error_name((uint16_t)k.status) : "-errno");
+			     k.status > 0 && qmi_error_name((uint16_t)k.status)
+				     ? qmi_error_name((uint16_t)k.status)
+				     : "-errno");
 		kid_kill(&k);
 	}
 	cr_assert_leq(qsim_cid_count(fx.sim, QMI_SVC_WDS), 10);
@@ -120,8 +120,8 @@ Test(proxy_cids, orphan_adopted_by_client_cid_is_kept)
 	/* qmicli --client-cid=N: uses the id without allocating it. */
 	rc_connect(&fx, &c);
 	cr_assert_eq(rc_open(&fx, &c, fx.pub), 0);
-	rc_send(&fx, &c, buf, mk_req(buf, sizeof(buf), QMI_SVC_WDS, k.cid, 1,
-				      QMI_WDS_GET_PACKET_SERVICE_STATUS));
+	rc_send(&fx, &c, buf,
+		mk_req(buf, sizeof(buf), QMI_SVC_WDS, k.cid, 1, QMI_WDS_GET_PACKET_SERVICE_STATUS));
 	cr_assert(rc_recv(&fx, &c, buf, sizeof(buf), &f));
 	cr_assert_eq(f.client_id, k.cid);
 	cr_assert_eq(fx_stats(&fx).orphans, 0);
@@ -163,7 +163,8 @@ static uint32_t wds_start(struct fx *fx, struct rc *c, uint8_t cid)
 	size_t len;
 
 	cr_assert_eq(qmi_msg_build(&qmi_wds_start_network_req_def, &q, cid, 50, buf, sizeof(buf),
-				   &len), 0);
+				   &len),
+		     0);
 	rc_send(fx, c, buf, len);
 	cr_assert(rc_recv(fx, c, buf, sizeof(buf), &f));
 	cr_assert_eq(f.msg_id, QMI_WDS_START_NETWORK);
@@ -183,7 +184,8 @@ static void wds_stop(struct fx *fx, struct rc *c, uint8_t cid, uint32_t pdh)
 	size_t len;
 
 	cr_assert_eq(qmi_msg_build(&qmi_wds_stop_network_req_def, &q, cid, 51, buf, sizeof(buf),
-				   &len), 0);
+				   &len),
+		     0);
 	rc_send(fx, c, buf, len);
 	cr_assert(rc_recv(fx, c, buf, sizeof(buf), &f));
 	cr_assert_eq(f.msg_id, QMI_WDS_STOP_NETWORK);

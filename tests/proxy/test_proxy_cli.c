@@ -142,11 +142,12 @@ static void fake_serve(int lfd, int wfd)
 		n = recv(fd, in, sizeof(in), 0);
 		got = n > 0 ? (int)n : 0;
 		if (n > 0 && qmi_frame_parse(in, (size_t)n, &f, NULL) == 0) {
-			qmi_writer_init(&w, out, sizeof(out), QMI_SVC_CTL, 0, QMI_KIND_RESPONSE, f.txn,
-					QMI_CTL_INTERNAL_PROXY_OPEN);
+			qmi_writer_init(&w, out, sizeof(out), QMI_SVC_CTL, 0, QMI_KIND_RESPONSE,
+					f.txn, QMI_CTL_INTERNAL_PROXY_OPEN);
 			qmi_writer_set_qmux_flags(&w, QMI_QMUX_FLAG_SERVICE);
 			qmi_writer_result(&w, 0, 0);
-			if (qmi_writer_finish(&w, &len) == 0 && send(fd, out, len, MSG_NOSIGNAL) < 0)
+			if (qmi_writer_finish(&w, &len) == 0 &&
+			    send(fd, out, len, MSG_NOSIGNAL) < 0)
 				_exit(4);
 		}
 		if (write(wfd, &got, sizeof(got)) != (ssize_t)sizeof(got))
@@ -320,8 +321,8 @@ Test(proxy_cli, sigterm_with_a_client_id_held_releases_it_and_exits_cleanly)
 {
 	char dir[64], log[96], out[8192];
 	uint64_t until = qb_now_ms() + GUARD_MS;
-	const char *raw[] = { QMIUSB_BIN, "-p", "-d", "sim", "--client-no-release-cid", "raw", "dms",
-			      "0x25", NULL };
+	const char *raw[] = { QMIUSB_BIN, "-p",  "-d",   "sim", "--client-no-release-cid",
+			      "raw",      "dms", "0x25", NULL };
 	pid_t pid;
 	int st = 0, rc;
 

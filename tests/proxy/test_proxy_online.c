@@ -167,7 +167,8 @@ Test(online, mode_profiles_and_radio_are_shared)
 	HAS("\"mode\":\"online\"");
 
 	cr_assert_eq(QMIUSB("profile", "create", "--name", "corp", "--apn", "corp.example",
-			    "--password", "hunter2", "--auth", "pap"), 0, "%s", out);
+			    "--password", "hunter2", "--auth", "pap"),
+		     0, "%s", out);
 	HAS("Profile index: '3'");
 	cr_assert_eq(qmicli(&px, "--wds-get-profile-list=3gpp", NULL), 0, "%s", out);
 	HAS("[3] 3gpp - corp");

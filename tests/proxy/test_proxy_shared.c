@@ -51,8 +51,8 @@ Test(proxy_shared, host_ids_are_reserved)
 	cr_assert_neq(mine, 0, "QMI error %u", err);
 
 	/* Requests on the host's id are forwarded... */
-	rc_send(&fx, &c, buf, mk_req(buf, sizeof(buf), QMI_SVC_WDS, host, 9,
-				     QMI_WDS_GET_PACKET_SERVICE_STATUS));
+	rc_send(&fx, &c, buf,
+		mk_req(buf, sizeof(buf), QMI_SVC_WDS, host, 9, QMI_WDS_GET_PACKET_SERVICE_STATUS));
 	cr_assert(rc_recv(&fx, &c, buf, sizeof(buf), &f));
 	cr_assert_eq(f.client_id, host);
 	cr_assert_eq(f.txn, 9);

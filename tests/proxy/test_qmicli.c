@@ -169,7 +169,8 @@ Test(qmicli, start_network_no_release_then_stop_with_client_cid)
 	enter_netns();
 	px_start(&px, "--no-exit");
 	cr_assert_eq(qmicli(&px, out, sizeof(out), "--wds-start-network=apn=internet",
-			    "--client-no-release-cid", NULL), 0, "%s", out);
+			    "--client-no-release-cid", NULL),
+		     0, "%s", out);
 	p = strstr(out, "Packet data handle: '");
 	cr_assert(p, "%s", out);
 	pdh = strtoul(p + strlen("Packet data handle: '"), NULL, 10);
@@ -180,7 +181,8 @@ Test(qmicli, start_network_no_release_then_stop_with_client_cid)
 	snprintf(cidopt, sizeof(cidopt), "--client-cid=%lu", cid);
 	/* Well past the default 5 s grace would also work: the id owns a data session. */
 	cr_assert_eq(qmicli(&px, out, sizeof(out), "--wds-get-packet-service-status", cidopt,
-			    "--client-no-release-cid"), 0, "%s", out);
+			    "--client-no-release-cid"),
+		     0, "%s", out);
 	cr_assert(strstr(out, "Connection status: 'connected'"), "%s", out);
 	snprintf(stopopt, sizeof(stopopt), "--wds-stop-network=%lu", pdh);
 	cr_assert_eq(qmicli(&px, out, sizeof(out), stopopt, cidopt, NULL), 0, "%s", out);
@@ -190,7 +192,9 @@ Test(qmicli, start_network_no_release_then_stop_with_client_cid)
 
 Test(qmicli, twenty_at_once)
 {
-	enum { N = 20 };
+	enum {
+		N = 20
+	};
 	struct px px;
 	pid_t pids[N];
 	char path[N][160];

@@ -25,18 +25,18 @@ struct fake {
 	uint8_t sent[MAX_SENT][256];
 	size_t sent_len[MAX_SENT];
 	size_t n_sent;
-	size_t done;               /* requests answered (or dropped) so far */
-	int drop_version_info;     /* drop this many Get Version Info requests */
-	bool silent;               /* never answer */
-	bool split;                /* deliver each reply in 1-byte pieces, with a zero-length read */
-	bool garbage;              /* junk before each reply */
-	bool wrong_msg_id;         /* answer DMS with a different message id */
-	bool malformed;            /* non-CTL replies: the QMI TLV length is off by one */
-	uint16_t alloc_error;      /* Allocate CID fails with this QMI error */
-	uint16_t version_error;    /* Get Version Info fails with this QMI error */
-	bool die_in_send;          /* ctrl_send reports the unplug, then fails */
+	size_t done;            /* requests answered (or dropped) so far */
+	int drop_version_info;  /* drop this many Get Version Info requests */
+	bool silent;            /* never answer */
+	bool split;             /* deliver each reply in 1-byte pieces, with a zero-length read */
+	bool garbage;           /* junk before each reply */
+	bool wrong_msg_id;      /* answer DMS with a different message id */
+	bool malformed;         /* non-CTL replies: the QMI TLV length is off by one */
+	uint16_t alloc_error;   /* Allocate CID fails with this QMI error */
+	uint16_t version_error; /* Get Version Info fails with this QMI error */
+	bool die_in_send;       /* ctrl_send reports the unplug, then fails */
 	bool *destroyed;
-	struct qb_timer answer;    /* answers from the loop, never from inside ctrl_send */
+	struct qb_timer answer; /* answers from the loop, never from inside ctrl_send */
 };
 
 static void reply(struct fake *fk, const uint8_t *req, size_t req_len)
@@ -77,7 +77,8 @@ static void reply(struct fake *fk, const uint8_t *req, size_t req_len)
 		qmi_writer_put_u16(&w, 1);
 		qmi_writer_put_u16(&w, 67);
 		qmi_writer_tlv_end(&w);
-	} else if (f.service == QMI_SVC_CTL && f.msg_id == QMI_CTL_ALLOCATE_CID && !fk->alloc_error) {
+	} else if (f.service == QMI_SVC_CTL && f.msg_id == QMI_CTL_ALLOCATE_CID &&
+		   !fk->alloc_error) {
 		struct qmi_tlv t;
 
 		cr_assert_eq(qmi_tlv_find(f.tlvs, f.tlvs_len, 0x01, &t), 0);
@@ -216,8 +217,9 @@ static struct qmi_frame sent_frame(size_t i)
 
 Test(device, open_set_data_format_golden_bytes)
 {
-	static const uint8_t golden[] = { 0x01, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x26,
-		0x00, 0x09, 0x00, 0x10, 0x02, 0x00, 0x02, 0x00, 0x01, 0x01, 0x00, 0x00 };
+	static const uint8_t golden[] = { 0x01, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00,
+					  0x01, 0x26, 0x00, 0x09, 0x00, 0x10, 0x02,
+					  0x00, 0x02, 0x00, 0x01, 0x01, 0x00, 0x00 };
 	struct qmi_open_opts o = { .version_info_tries = 0, .data_format = 2, .qos = false };
 	struct qmi_result res;
 
@@ -325,7 +327,8 @@ Test(device, call_decodes_through_msgdb_with_pieces_and_garbage)
 	fk.split = true;
 	fk.garbage = true;
 	cr_assert_eq(qmi_dev_call(dev, 3, &qmi_dms_get_ids_req_def, NULL, &qmi_dms_get_ids_resp_def,
-				  &ids, &res, 0), 0);
+				  &ids, &res, 0),
+		     0);
 	cr_assert_eq(res.status, 0);
 	cr_assert(ids.has_imei);
 	cr_assert_str_eq(ids.imei, "359072061234567");
@@ -341,7 +344,8 @@ Test(device, call_raw_and_trace)
 	struct qmi_frame f;
 
 	cr_assert_eq(qmi_dev_call_raw(dev, QMI_SVC_DMS, 1, QMI_DMS_GET_IDS, NULL, 0, 0, buf,
-				      sizeof(buf), &f), 0);
+				      sizeof(buf), &f),
+		     0);
 	cr_assert_eq(f.raw, buf);
 	cr_assert_eq(f.msg_id, QMI_DMS_GET_IDS);
 	cr_assert_eq(f.kind, QMI_KIND_RESPONSE);
@@ -350,7 +354,8 @@ Test(device, call_raw_and_trace)
 	cr_assert_not_null(strstr(trace_buf, "<<< "), "trace: %s", trace_buf);
 	/* Too small a response buffer is reported, not overrun. */
 	cr_assert_eq(qmi_dev_call_raw(dev, QMI_SVC_DMS, 1, QMI_DMS_GET_IDS, NULL, 0, 0, buf, 20,
-				      &f), -EMSGSIZE);
+				      &f),
+		     -EMSGSIZE);
 	/* Malformed caller TLVs never reach the modem. */
 	cr_assert_eq(qmi_dev_call_raw(dev, QMI_SVC_DMS, 1, QMI_DMS_GET_IDS,
 				      (const uint8_t *)"\x01\x05\x00", 3, 0, buf, sizeof(buf), &f),
@@ -358,7 +363,8 @@ Test(device, call_raw_and_trace)
 	cr_assert_eq(fk.n_sent, 2);
 	/* Services other than CTL need a real client id. */
 	cr_assert_eq(qmi_dev_call_raw(dev, QMI_SVC_DMS, 0, QMI_DMS_GET_IDS, NULL, 0, 0, buf,
-				      sizeof(buf), &f), -EINVAL);
+				      sizeof(buf), &f),
+		     -EINVAL);
 }
 
 Test(device, wrong_message_id_is_eproto)
@@ -368,7 +374,8 @@ Test(device, wrong_message_id_is_eproto)
 
 	fk.wrong_msg_id = true;
 	cr_assert_eq(qmi_dev_call_raw(dev, QMI_SVC_DMS, 1, QMI_DMS_GET_IDS, NULL, 0, 0, buf,
-				      sizeof(buf), &f), -EPROTO);
+				      sizeof(buf), &f),
+		     -EPROTO);
 }
 
 Test(device, timeout_when_nobody_answers)
@@ -378,10 +385,14 @@ Test(device, timeout_when_nobody_answers)
 
 	fk.silent = true;
 	cr_assert_eq(qmi_dev_call_raw(dev, QMI_SVC_DMS, 1, QMI_DMS_GET_IDS, NULL, 0, 50, buf,
-				      sizeof(buf), &f), -ETIMEDOUT);
+				      sizeof(buf), &f),
+		     -ETIMEDOUT);
 }
 
-struct async { int calls; int err; };
+struct async {
+	int calls;
+	int err;
+};
 
 static void async_done(void *user, int err, const struct qmi_frame *resp)
 {
@@ -405,15 +416,18 @@ Test(device, malformed_response_without_a_valid_one_times_out_as_malformed)
 	fk.malformed = true;
 	/* Only broken answers come: the timeout says so instead of reporting silence. */
 	cr_assert_eq(qmi_dev_call_raw(dev, QMI_SVC_DMS, 1, QMI_DMS_GET_IDS, NULL, 0, 200, buf,
-				      sizeof(buf), &f), -EBADMSG);
+				      sizeof(buf), &f),
+		     -EBADMSG);
 	cr_assert_eq(qmi_dev_send(dev, QMI_SVC_DMS, 1, QMI_DMS_GET_IDS, NULL, 0, 200, async_done,
-				  &a), 0);
+				  &a),
+		     0);
 	while (!a.calls)
 		cr_assert_geq(qb_loop_run_once(loop, 1000), 0);
 	cr_assert_eq(a.err, -EBADMSG);
 	fk.malformed = false;
 	cr_assert_eq(qmi_dev_call_raw(dev, QMI_SVC_DMS, 1, QMI_DMS_GET_IDS, NULL, 0, 60000, buf,
-				      sizeof(buf), &f), 0, "the stream is still in step");
+				      sizeof(buf), &f),
+		     0, "the stream is still in step");
 	fflush(trace);
 	cr_assert_not_null(strstr(trace_buf, "<<< dropped"), "the trace says why: %s", trace_buf);
 }
@@ -435,7 +449,8 @@ Test(device, transport_close_fails_pending_requests)
 	qb_timer_start(&unplug_soon, 1);
 	/* The synchronous call is pending too when the unplug happens. */
 	cr_assert_eq(qmi_dev_call_raw(dev, QMI_SVC_DMS, 1, QMI_DMS_GET_IDS, NULL, 0, 0, buf,
-				      sizeof(buf), &f), -ENODEV);
+				      sizeof(buf), &f),
+		     -ENODEV);
 	cr_assert_eq(a.calls, 1);
 	cr_assert_eq(a.err, -ENODEV);
 	cr_assert_eq(b.calls, 1);
@@ -458,11 +473,15 @@ Test(device, transport_dying_inside_send)
 	cr_assert_eq(a.err, -ENODEV);
 	cr_assert_eq(qmi_dev_closed(dev), -ENODEV);
 	cr_assert_eq(qmi_dev_call_raw(dev, QMI_SVC_DMS, 1, QMI_DMS_GET_IDS, NULL, 0, 0, buf,
-				      sizeof(buf), &f), -ENODEV);
+				      sizeof(buf), &f),
+		     -ENODEV);
 	cr_assert_eq(a.calls, 1);
 }
 
-struct ind_log { int calls; uint8_t cid; };
+struct ind_log {
+	int calls;
+	uint8_t cid;
+};
 
 static void on_ind(void *user, const struct qmi_frame *f)
 {

@@ -29,8 +29,8 @@ static uint64_t next_rand(uint64_t *s)
 /* A valid frame of random service, kind and TLVs. */
 static size_t valid_frame(uint64_t *rs, uint8_t *buf, size_t cap)
 {
-	static const uint8_t svcs[] = { QMI_SVC_CTL, QMI_SVC_WDS, QMI_SVC_DMS, QMI_SVC_NAS,
-					QMI_SVC_UIM, QMI_SVC_WDA };
+	static const uint8_t svcs[] = { QMI_SVC_CTL, QMI_SVC_WDS, QMI_SVC_DMS,
+					QMI_SVC_NAS, QMI_SVC_UIM, QMI_SVC_WDA };
 	static const uint16_t ids[] = { 0x0020, 0x0021, 0x0022, 0x0023, 0x0024, 0x0025, 0x0026,
 					0x0027, 0x002D, 0x002F, 0x004D, 0x004F, 0x0051, 0xFF00 };
 	uint8_t svc = svcs[next_rand(rs) % sizeof(svcs)];
@@ -43,7 +43,8 @@ static size_t valid_frame(uint64_t *rs, uint8_t *buf, size_t cap)
 			(enum qmi_msg_kind)(next_rand(rs) % 3), txn,
 			ids[next_rand(rs) % (sizeof(ids) / sizeof(ids[0]))]);
 	if (next_rand(rs) & 1)
-		qmi_writer_result(&w, (uint16_t)(next_rand(rs) & 1), (uint16_t)(next_rand(rs) % 120));
+		qmi_writer_result(&w, (uint16_t)(next_rand(rs) & 1),
+				  (uint16_t)(next_rand(rs) % 120));
 	for (unsigned i = 0; i < n; i++) {
 		uint8_t val[64];
 		size_t vlen = (size_t)(next_rand(rs) % sizeof(val));
@@ -153,8 +154,8 @@ Test(fuzz_smoke, seeds_replay)
 
 /* Every file of fuzz/seeds/<dir>, read whole into *bufs (caller frees each and the array) and
  * replayed through target. */
-static size_t load_seeds(const char *dir, int (*target)(const uint8_t *, size_t),
-			 uint8_t ***bufs, size_t **lens)
+static size_t load_seeds(const char *dir, int (*target)(const uint8_t *, size_t), uint8_t ***bufs,
+			 size_t **lens)
 {
 	char path[512];
 	struct dirent *de;

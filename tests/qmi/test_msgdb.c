@@ -48,12 +48,21 @@ static void fill_field(const struct qmi_field *f, uint8_t *base, struct rng *r)
 	size_t n;
 
 	switch (f->type) {
-	case QMI_F_U8: case QMI_F_I8: case QMI_F_U16: case QMI_F_I16: case QMI_F_U32:
-	case QMI_F_I32: case QMI_F_U64: case QMI_F_IPV4: case QMI_F_IPV6:
+	case QMI_F_U8:
+	case QMI_F_I8:
+	case QMI_F_U16:
+	case QMI_F_I16:
+	case QMI_F_U32:
+	case QMI_F_I32:
+	case QMI_F_U64:
+	case QMI_F_IPV4:
+	case QMI_F_IPV6:
 		for (size_t i = 0; i < f->size; i++)
 			p[i] = (uint8_t)(rnd(r) | 1); /* never all zero: a lost value shows */
 		break;
-	case QMI_F_STRING: case QMI_F_STRING8: case QMI_F_STRING16:
+	case QMI_F_STRING:
+	case QMI_F_STRING8:
+	case QMI_F_STRING16:
 		n = 1 + rnd(r) % (f->size - 1 < FILL_MAX_STR ? f->size - 1 : FILL_MAX_STR);
 		for (size_t i = 0; i < n; i++)
 			p[i] = (uint8_t)('a' + rnd(r) % 26);
@@ -84,13 +93,16 @@ static void fill_field(const struct qmi_field *f, uint8_t *base, struct rng *r)
 		for (size_t i = 0; i < f->n_sub; i++)
 			fill_field(&f->sub[i], p, r);
 		break;
-	case QMI_F_ARRAY8: case QMI_F_ARRAY16: case QMI_F_ARRAY_FIXED: {
+	case QMI_F_ARRAY8:
+	case QMI_F_ARRAY16:
+	case QMI_F_ARRAY_FIXED: {
 		struct qmi_field e = elem_of(f);
 		uint16_t c = f->capacity;
 
 		if (f->type != QMI_F_ARRAY_FIXED) {
-			c = (uint16_t)(1 + rnd(r) % (f->capacity < FILL_MAX_ELEMS ? f->capacity
-										  : FILL_MAX_ELEMS));
+			c = (uint16_t)(1 + rnd(r) % (f->capacity < FILL_MAX_ELEMS
+							     ? f->capacity
+							     : FILL_MAX_ELEMS));
 			memcpy(base + f->count_offset, &c, 2);
 		}
 		for (size_t i = 0; i < c; i++)
@@ -129,7 +141,9 @@ static void check_field(const struct qmi_field *f, size_t container, const char 
 	cr_assert_leq((size_t)f->offset + f->size, container, "%s.%s out of its struct", where,
 		      f->name);
 	switch (f->type) {
-	case QMI_F_STRING: case QMI_F_STRING8: case QMI_F_STRING16:
+	case QMI_F_STRING:
+	case QMI_F_STRING8:
+	case QMI_F_STRING16:
 		cr_assert_geq(f->size, 2, "%s.%s: string buffer too small", where, f->name);
 		break;
 	case QMI_F_STRING_FIXED:
@@ -140,7 +154,9 @@ static void check_field(const struct qmi_field *f, size_t container, const char 
 		for (size_t i = 0; i < f->n_sub; i++)
 			check_field(&f->sub[i], f->size, where);
 		break;
-	case QMI_F_ARRAY8: case QMI_F_ARRAY16: case QMI_F_ARRAY_FIXED: {
+	case QMI_F_ARRAY8:
+	case QMI_F_ARRAY16:
+	case QMI_F_ARRAY_FIXED: {
 		struct qmi_field e = elem_of(f);
 
 		cr_assert_eq(f->n_sub, 1);
@@ -171,7 +187,8 @@ Test(msgdb, table_is_consistent)
 		cr_assert_eq(d->n_tlvs == 0, d->size == 0, "%s: size/TLVs mismatch", d->name);
 		for (size_t j = i + 1; (o = qmi_msgdb_get(j)); j++)
 			cr_assert(!(o->service == d->service && o->msg_id == d->msg_id &&
-				    o->kind == d->kind), "%s listed twice", d->name);
+				    o->kind == d->kind),
+				  "%s listed twice", d->name);
 		for (size_t t = 0; t < d->n_tlvs; t++) {
 			const struct qmi_tlv_def *tv = &d->tlvs[t];
 
@@ -180,8 +197,8 @@ Test(msgdb, table_is_consistent)
 					      d->name);
 			cr_assert_lt(tv->has_offset, d->size);
 			for (size_t u = t + 1; u < d->n_tlvs; u++)
-				cr_assert_neq(tv->id, d->tlvs[u].id, "%s: TLV 0x%02x twice", d->name,
-					      tv->id);
+				cr_assert_neq(tv->id, d->tlvs[u].id, "%s: TLV 0x%02x twice",
+					      d->name, tv->id);
 			check_field(&tv->value, d->size, d->name);
 		}
 	}
@@ -208,7 +225,8 @@ Test(msgdb, enum_names)
 	int64_t v;
 
 	cr_assert_str_eq(qmi_dms_operating_mode_name(0), "online");
-	cr_assert_str_eq(qmi_dms_operating_mode_name(QMI_DMS_OPERATING_MODE_LOW_POWER), "low-power");
+	cr_assert_str_eq(qmi_dms_operating_mode_name(QMI_DMS_OPERATING_MODE_LOW_POWER),
+			 "low-power");
 	cr_assert_str_eq(qmi_wds_call_end_reason_name(1013), "gsm-wcdma-unknown-apn");
 	cr_assert_str_eq(qmi_wds_verbose_cer_type_name(6), "3gpp");
 	cr_assert_str_eq(qmi_wds_verbose_call_end_reason_name(6, 27), "unknown-apn");
@@ -304,12 +322,14 @@ Test(msgdb, round_trip_full_capacity_array)
 
 	for (unsigned i = 0; i < 64; i++)
 		in.services[i] = (struct qmi_ctl_service_version){ (uint8_t)i, (uint16_t)(i * 3),
-								    (uint16_t)(1000 + i) };
+								   (uint16_t)(1000 + i) };
 	cr_assert_eq(qmi_msg_build(&qmi_ctl_get_version_info_resp_def, &in, 0, 1, buf, sizeof(buf),
-				   &len), 0);
+				   &len),
+		     0);
 	cr_assert_eq(qmi_frame_parse(buf, len, &f, NULL), 0);
 	cr_assert_eq(f.tlvs_len, 3 + 1 + 64 * 5);
-	cr_assert_eq(qmi_msg_decode(&qmi_ctl_get_version_info_resp_def, f.tlvs, f.tlvs_len, &out), 0);
+	cr_assert_eq(qmi_msg_decode(&qmi_ctl_get_version_info_resp_def, f.tlvs, f.tlvs_len, &out),
+		     0);
 	cr_assert_eq(memcmp(&in, &out, sizeof(in)), 0);
 }
 
@@ -318,13 +338,14 @@ Test(msgdb, round_trip_full_capacity_array)
 Test(msgdb_decode, unknown_tlvs_skipped)
 {
 	static const uint8_t tlvs[] = {
-		0x7f, 0x03, 0x00, 0xde, 0xad, 0xbe,   /* unknown */
-		0x01, 0x01, 0x00, 0x03,               /* Mode offline */
-		0x55, 0x00, 0x00,                     /* unknown, empty */
+		0x7f, 0x03, 0x00, 0xde, 0xad, 0xbe, /* unknown */
+		0x01, 0x01, 0x00, 0x03,             /* Mode offline */
+		0x55, 0x00, 0x00,                   /* unknown, empty */
 	};
 	struct qmi_dms_get_operating_mode_resp r;
 
-	cr_assert_eq(qmi_msg_decode(&qmi_dms_get_operating_mode_resp_def, tlvs, sizeof(tlvs), &r), 0);
+	cr_assert_eq(qmi_msg_decode(&qmi_dms_get_operating_mode_resp_def, tlvs, sizeof(tlvs), &r),
+		     0);
 	cr_assert(r.has_mode);
 	cr_assert_eq(r.mode, QMI_DMS_OPERATING_MODE_OFFLINE);
 	cr_assert(!r.has_offline_reason && !r.has_hw_restricted);
@@ -332,10 +353,10 @@ Test(msgdb_decode, unknown_tlvs_skipped)
 
 Test(msgdb_decode, short_and_overlong_known_tlvs)
 {
-	static const uint8_t shrt[] = { 0x10, 0x01, 0x00, 0x01 };           /* u16 in 1 byte */
-	static const uint8_t empty[] = { 0x01, 0x00, 0x00 };                /* u8 in 0 bytes */
-	static const uint8_t lng[] = { 0x01, 0x02, 0x00, 0x00, 0x00 };      /* u8 in 2 bytes */
-	static const uint8_t struct_short[] = { 0x01, 0x01, 0x00, 0x02 };   /* {u8,u8} in 1 */
+	static const uint8_t shrt[] = { 0x10, 0x01, 0x00, 0x01 };         /* u16 in 1 byte */
+	static const uint8_t empty[] = { 0x01, 0x00, 0x00 };              /* u8 in 0 bytes */
+	static const uint8_t lng[] = { 0x01, 0x02, 0x00, 0x00, 0x00 };    /* u8 in 2 bytes */
+	static const uint8_t struct_short[] = { 0x01, 0x01, 0x00, 0x02 }; /* {u8,u8} in 1 */
 	struct qmi_dms_get_operating_mode_resp r;
 	struct qmi_ctl_allocate_cid_resp a;
 
@@ -343,7 +364,8 @@ Test(msgdb_decode, short_and_overlong_known_tlvs)
 
 	/* An optional TLV (0x10 and up) that is short is dropped on its own ... */
 	cr_assert_eq(qmi_msg_decode_ex(&qmi_dms_get_operating_mode_resp_def, shrt, sizeof(shrt), &r,
-				       &info), 0);
+				       &info),
+		     0);
 	cr_assert(!r.has_offline_reason);
 	cr_assert_eq(info.n_invalid, 1);
 	cr_assert(qmi_decode_dropped(&qmi_dms_get_operating_mode_resp_def, &info, 0x10));
@@ -354,7 +376,8 @@ Test(msgdb_decode, short_and_overlong_known_tlvs)
 	cr_assert_eq(qmi_msg_decode(&qmi_dms_get_operating_mode_resp_def, lng, sizeof(lng), &r),
 		     -EBADMSG);
 	cr_assert_eq(qmi_msg_decode(&qmi_ctl_allocate_cid_resp_def, struct_short,
-				    sizeof(struct_short), &a), -EBADMSG);
+				    sizeof(struct_short), &a),
+		     -EBADMSG);
 }
 
 Test(msgdb_decode, malformed_tlv_area)
@@ -364,9 +387,11 @@ Test(msgdb_decode, malformed_tlv_area)
 	struct qmi_dms_get_operating_mode_resp r;
 
 	cr_assert_eq(qmi_msg_decode(&qmi_dms_get_operating_mode_resp_def, trunc_hdr,
-				    sizeof(trunc_hdr), &r), -EBADMSG);
+				    sizeof(trunc_hdr), &r),
+		     -EBADMSG);
 	cr_assert_eq(qmi_msg_decode(&qmi_dms_get_operating_mode_resp_def, overrun, sizeof(overrun),
-				    &r), -EBADMSG);
+				    &r),
+		     -EBADMSG);
 }
 
 Test(msgdb_decode, string_longer_than_buffer)
@@ -398,15 +423,16 @@ Test(msgdb_decode, prefixed_string_errors)
 	struct qmi_wds_get_profile_list_resp r;
 
 	cr_assert_eq(qmi_msg_decode(&qmi_wds_get_profile_list_resp_def, past_end, sizeof(past_end),
-				    &r), -EBADMSG);
+				    &r),
+		     -EBADMSG);
 	memset(big, 'x', sizeof(big));
 	big[0] = 0x01;
 	big[1] = (uint8_t)(sizeof(big) - 3);
 	big[2] = 0;
-	big[3] = 1;     /* one entry */
+	big[3] = 1; /* one entry */
 	big[4] = 0;
 	big[5] = 1;
-	big[6] = 100;   /* name length 100 > 63 */
+	big[6] = 100; /* name length 100 > 63 */
 	cr_assert_eq(qmi_msg_decode(&qmi_wds_get_profile_list_resp_def, big, sizeof(big), &r),
 		     -EMSGSIZE);
 }
@@ -436,7 +462,8 @@ Test(msgdb_decode, duplicate_tlv_last_wins)
 	static const uint8_t tlvs[] = { 0x01, 0x01, 0x00, 0x01, 0x01, 0x01, 0x00, 0x03 };
 	struct qmi_dms_get_operating_mode_resp r;
 
-	cr_assert_eq(qmi_msg_decode(&qmi_dms_get_operating_mode_resp_def, tlvs, sizeof(tlvs), &r), 0);
+	cr_assert_eq(qmi_msg_decode(&qmi_dms_get_operating_mode_resp_def, tlvs, sizeof(tlvs), &r),
+		     0);
 	cr_assert_eq(r.mode, 3);
 }
 
@@ -456,14 +483,13 @@ Test(msgdb_decode, result_tlv_not_in_struct_and_zeroing)
 Test(msgdb_decode, signed_values_and_fixed_strings)
 {
 	static const uint8_t sig[] = {
-		0x14, 0x06, 0x00, 0xb5, 0xf6, 0xa6, 0xff, 0x64, 0x00,   /* LTE -75 -10 -90 100 */
-		0x17, 0x04, 0x00, 0x9c, 0xff, 0x0a, 0x00,               /* 5G rsrp -100, snr 10 */
+		0x14, 0x06, 0x00, 0xb5, 0xf6, 0xa6, 0xff, 0x64, 0x00, /* LTE -75 -10 -90 100 */
+		0x17, 0x04, 0x00, 0x9c, 0xff, 0x0a, 0x00,             /* 5G rsrp -100, snr 10 */
 	};
 	static const uint8_t sys[] = {
-		0x19, 0x1d, 0x00,
-		0x01, 0x02, 0x01, 0x02, 0x01, 0x00, 0x00, 0x00, 0x01, 0x34, 0x12,
-		0x01, 0x78, 0x56, 0x34, 0x12, 0x00, 0x00, 0x00, 0x01, '2', '4', '2', '0', '1', 0x00,
-		0x01, 0xcd, 0xab,
+		0x19, 0x1d, 0x00, 0x01, 0x02, 0x01, 0x02, 0x01, 0x00, 0x00, 0x00,
+		0x01, 0x34, 0x12, 0x01, 0x78, 0x56, 0x34, 0x12, 0x00, 0x00, 0x00,
+		0x01, '2',  '4',  '2',  '0',  '1',  0x00, 0x01, 0xcd, 0xab,
 	};
 	struct qmi_nas_get_signal_info_resp s;
 	struct qmi_nas_get_system_info_resp y;
@@ -510,24 +536,27 @@ Test(msgdb_decode, random_tlvs_never_crash)
 
 				if (len + 3 + vl > sizeof(tlvs))
 					break;
-				tlvs[len++] = d->n_tlvs && (rnd(&r) % 4) ? d->tlvs[rnd(&r) % d->n_tlvs].id
-									  : (uint8_t)rnd(&r);
+				tlvs[len++] = d->n_tlvs && (rnd(&r) % 4)
+						      ? d->tlvs[rnd(&r) % d->n_tlvs].id
+						      : (uint8_t)rnd(&r);
 				tlvs[len++] = (uint8_t)vl;
 				tlvs[len++] = 0;
 				for (size_t b = 0; b < vl; b++)
-					tlvs[len++] = (uint8_t)(rnd(&r) % 4 ? rnd(&r) % 4 : rnd(&r));
+					tlvs[len++] = (uint8_t)(rnd(&r) % 4 ? rnd(&r) % 4
+									    : rnd(&r));
 			}
 			if (rnd(&r) % 8 == 0 && len)
 				len -= 1 + rnd(&r) % len; /* cut anywhere */
 			err = qmi_msg_decode(d, tlvs, len, d->size ? msg : NULL);
-			cr_assert(err == 0 || err == -EBADMSG || err == -EMSGSIZE, "%s: %d", d->name,
-				  err);
+			cr_assert(err == 0 || err == -EBADMSG || err == -EMSGSIZE, "%s: %d",
+				  d->name, err);
 			if (err == 0) {
 				size_t flen;
 
 				seen_ok++;
 				cr_assert_eq(qmi_msg_build(d, d->size ? msg : NULL, 1, 1, buf,
-							   sizeof(buf), &flen), 0, "%s", d->name);
+							   sizeof(buf), &flen),
+					     0, "%s", d->name);
 			} else {
 				seen_bad++;
 			}

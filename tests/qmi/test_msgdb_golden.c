@@ -51,11 +51,12 @@ Test(msgdb_golden, wds_start_network_ip_family_and_apn)
 {
 	/* qmicli 1.32.2 sent `19 01 00 04 | 14 08 00 "internet"` (a captured exchange); TLV
 	 * order carries no meaning, so decoding that order must give both values. */
-	static const uint8_t qmicli[] = { 0x19, 0x01, 0x00, 0x04, 0x14, 0x08, 0x00,
-					  'i', 'n', 't', 'e', 'r', 'n', 'e', 't' };
+	static const uint8_t qmicli[] = { 0x19, 0x01, 0x00, 0x04, 0x14, 0x08, 0x00, 'i',
+					  'n',  't',  'e',  'r',  'n',  'e',  't' };
 	struct qmi_wds_start_network_req req;
 
-	cr_assert_eq(qmi_msg_decode(&qmi_wds_start_network_req_def, qmicli, sizeof(qmicli), &req), 0);
+	cr_assert_eq(qmi_msg_decode(&qmi_wds_start_network_req_def, qmicli, sizeof(qmicli), &req),
+		     0);
 	cr_assert(req.has_ip_family && req.has_apn);
 	cr_assert_eq(req.ip_family, QMI_WDS_IP_FAMILY_IPV4);
 	cr_assert_str_eq(req.apn, "internet");
@@ -66,9 +67,10 @@ Test(msgdb_golden, wds_get_current_settings_request)
 	static const uint8_t want[] = { 0x10, 0x04, 0x00, 0x30, 0xe3, 0x00, 0x00 };
 	struct qmi_wds_get_current_settings_req req = {
 		.has_requested_settings = true,
-		.requested_settings = QMI_WDS_REQUESTED_DNS_ADDRESS | QMI_WDS_REQUESTED_GRANTED_QOS |
-				      QMI_WDS_REQUESTED_IP_ADDRESS | QMI_WDS_REQUESTED_GATEWAY_INFO |
-				      QMI_WDS_REQUESTED_MTU | QMI_WDS_REQUESTED_DOMAIN_NAME_LIST |
+		.requested_settings = QMI_WDS_REQUESTED_DNS_ADDRESS |
+				      QMI_WDS_REQUESTED_GRANTED_QOS | QMI_WDS_REQUESTED_IP_ADDRESS |
+				      QMI_WDS_REQUESTED_GATEWAY_INFO | QMI_WDS_REQUESTED_MTU |
+				      QMI_WDS_REQUESTED_DOMAIN_NAME_LIST |
 				      QMI_WDS_REQUESTED_IP_FAMILY,
 	};
 	uint8_t buf[64];
@@ -82,19 +84,20 @@ Test(msgdb_golden, wds_get_current_settings_request)
 Test(msgdb_golden, wds_get_current_settings_response_addresses)
 {
 	static const uint8_t tlvs[] = {
-		0x02, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00,
-		0x1e, 0x04, 0x00, 0x01, 0x00, 0x40, 0x0a,             /* 10.64.0.1, LE u32 */
-		0x21, 0x04, 0x00, 0xfc, 0xff, 0xff, 0xff,             /* 255.255.255.252 */
-		0x25, 0x11, 0x00, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,
-		0x40,                                                 /* 2001:db8::1/64 */
-		0x29, 0x04, 0x00, 0xdc, 0x05, 0x00, 0x00,             /* MTU 1500 */
-		0x2a, 0x0c, 0x00, 0x02, 0x03, 0x00, 'a', '.', 'b', 0x04, 0x00, 'c', '.', 'd', 'e',
-		0x2b, 0x01, 0x00, 0x04,
+		0x02, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x1e, 0x04, 0x00,
+		0x01, 0x00, 0x40, 0x0a,                   /* 10.64.0.1, LE u32 */
+		0x21, 0x04, 0x00, 0xfc, 0xff, 0xff, 0xff, /* 255.255.255.252 */
+		0x25, 0x11, 0x00, 0x20, 0x01, 0x0d, 0xb8, 0,    0,    0,
+		0,    0,    0,    0,    0,    0,    0,    0,    0x01, 0x40, /* 2001:db8::1/64 */
+		0x29, 0x04, 0x00, 0xdc, 0x05, 0x00, 0x00,                   /* MTU 1500 */
+		0x2a, 0x0c, 0x00, 0x02, 0x03, 0x00, 'a',  '.',  'b',  0x04,
+		0x00, 'c',  '.',  'd',  'e',  0x2b, 0x01, 0x00, 0x04,
 	};
 	static const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x01 };
 	struct qmi_wds_get_current_settings_resp r;
 
-	cr_assert_eq(qmi_msg_decode(&qmi_wds_get_current_settings_resp_def, tlvs, sizeof(tlvs), &r), 0);
+	cr_assert_eq(qmi_msg_decode(&qmi_wds_get_current_settings_resp_def, tlvs, sizeof(tlvs), &r),
+		     0);
 	cr_assert(r.has_ipv4_address && r.has_ipv4_subnet_mask && r.has_ipv6_address);
 	cr_assert_eq(r.ipv4_address, 0x0a400001u);
 	cr_assert_eq(r.ipv4_subnet_mask, 0xfffffffcu);
@@ -111,8 +114,8 @@ Test(msgdb_golden, wds_get_current_settings_response_addresses)
 Test(msgdb_golden, ctl_internal_proxy_open)
 {
 	static const uint8_t want[] = {
-		0x01, 0x18, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0xff, 0x0d, 0x00,
-		0x01, 0x0a, 0x00, 0x2f, 0x64, 0x65, 0x76, 0x2f, 0x70, 0x74, 0x73, 0x2f, 0x30,
+		0x01, 0x18, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0xff, 0x0d, 0x00, 0x01,
+		0x0a, 0x00, 0x2f, 0x64, 0x65, 0x76, 0x2f, 0x70, 0x74, 0x73, 0x2f, 0x30,
 	};
 	struct qmi_ctl_internal_proxy_open_req req = { .has_device_path = true,
 						       .device_path = "/dev/pts/0" };
@@ -126,12 +129,14 @@ Test(msgdb_golden, ctl_internal_proxy_open)
 Test(msgdb_golden, ctl_set_data_format_raw_ip)
 {
 	/* qmicli's raw-ip + no-qos request, TLV 0x10 before 0x01, as it opens a device. */
-	static const uint8_t want[] = { 0x01, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x26,
-					0x00, 0x09, 0x00, 0x10, 0x02, 0x00, 0x02, 0x00, 0x01,
-					0x01, 0x00, 0x00 };
+	static const uint8_t want[] = { 0x01, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00,
+					0x01, 0x26, 0x00, 0x09, 0x00, 0x10, 0x02,
+					0x00, 0x02, 0x00, 0x01, 0x01, 0x00, 0x00 };
 	struct qmi_ctl_set_data_format_req req = {
-		.has_format = true, .format = QMI_CTL_DATA_FORMAT_QOS_ABSENT,
-		.has_protocol = true, .protocol = QMI_CTL_LINK_PROTOCOL_RAW_IP,
+		.has_format = true,
+		.format = QMI_CTL_DATA_FORMAT_QOS_ABSENT,
+		.has_protocol = true,
+		.protocol = QMI_CTL_LINK_PROTOCOL_RAW_IP,
 	};
 	uint8_t buf[64];
 	size_t len = build(&qmi_ctl_set_data_format_req_def, &req, 0, 1, buf, sizeof(buf));
@@ -142,14 +147,12 @@ Test(msgdb_golden, ctl_set_data_format_raw_ip)
 
 Test(msgdb_golden, dms_get_ids_exchange)
 {
-	static const uint8_t req_want[] = { 0x01, 0x0c, 0x00, 0x00, 0x02, 0x01,
-					    0x00, 0x01, 0x00, 0x25, 0x00, 0x00, 0x00 };
+	static const uint8_t req_want[] = { 0x01, 0x0c, 0x00, 0x00, 0x02, 0x01, 0x00,
+					    0x01, 0x00, 0x25, 0x00, 0x00, 0x00 };
 	static const uint8_t resp_tlvs[] = {
-		0x02, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00,
-		0x10, 0x01, 0x00, '0',
-		0x11, 0x0f, 0x00, '3', '5', '9', '0', '7', '2', '0', '6', '1', '2', '3', '4', '5',
-		'6', '7',
-		0x13, 0x02, 0x00, '0', '9',
+		0x02, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x01, 0x00, '0', 0x11,
+		0x0f, 0x00, '3',  '5',  '9',  '0',  '7',  '2',  '0',  '6',  '1', '2',
+		'3',  '4',  '5',  '6',  '7',  0x13, 0x02, 0x00, '0',  '9',
 	};
 	struct qmi_dms_get_ids_resp r;
 	uint8_t buf[64];
@@ -157,7 +160,8 @@ Test(msgdb_golden, dms_get_ids_exchange)
 
 	cr_assert_eq(len, sizeof(req_want));
 	cr_assert_eq(memcmp(buf, req_want, len), 0);
-	cr_assert_eq(qmi_msg_decode(&qmi_dms_get_ids_resp_def, resp_tlvs, sizeof(resp_tlvs), &r), 0);
+	cr_assert_eq(qmi_msg_decode(&qmi_dms_get_ids_resp_def, resp_tlvs, sizeof(resp_tlvs), &r),
+		     0);
 	cr_assert(r.has_esn && r.has_imei && !r.has_meid && r.has_imei_sv);
 	cr_assert_str_eq(r.esn, "0");
 	cr_assert_str_eq(r.imei, "359072061234567");
@@ -167,23 +171,26 @@ Test(msgdb_golden, dms_get_ids_exchange)
 Test(msgdb_golden, wda_set_data_format_asymmetry)
 {
 	static const uint8_t req_want[] = {
-		0x11, 0x04, 0x00, 0x02, 0x00, 0x00, 0x00,                        /* raw-ip */
+		0x11, 0x04, 0x00, 0x02, 0x00, 0x00, 0x00,                         /* raw-ip */
 		0x17, 0x08, 0x00, 0x02, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, /* hsusb, 4 */
-		0x1b, 0x04, 0x00, 0x20, 0x00, 0x00, 0x00,                        /* UL datagrams */
-		0x1c, 0x04, 0x00, 0x00, 0x40, 0x00, 0x00,                        /* UL size */
+		0x1b, 0x04, 0x00, 0x20, 0x00, 0x00, 0x00,                         /* UL datagrams */
+		0x1c, 0x04, 0x00, 0x00, 0x40, 0x00, 0x00,                         /* UL size */
 	};
 	static const uint8_t resp_tlvs[] = {
-		0x02, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00,
-		0x11, 0x04, 0x00, 0x02, 0x00, 0x00, 0x00,
-		0x17, 0x04, 0x00, 0x20, 0x00, 0x00, 0x00,   /* response: UL max datagrams */
-		0x18, 0x04, 0x00, 0x00, 0x40, 0x00, 0x00,   /* response: UL max size */
-		0x1b, 0x01, 0x00, 0x01,                     /* response: flow control */
+		0x02, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x11, 0x04, 0x00, 0x02,
+		0x00, 0x00, 0x00, 0x17, 0x04, 0x00, 0x20, 0x00, 0x00, 0x00, /* response: UL max datagrams */
+		0x18, 0x04, 0x00, 0x00, 0x40, 0x00, 0x00, /* response: UL max size */
+		0x1b, 0x01, 0x00, 0x01,                   /* response: flow control */
 	};
 	struct qmi_wda_set_data_format_req req = {
-		.has_link_layer_protocol = true, .link_layer_protocol = QMI_WDA_LINK_LAYER_RAW_IP,
-		.has_endpoint = true, .endpoint = { QMI_DATA_ENDPOINT_HSUSB, 4 },
-		.has_ul_max_datagrams = true, .ul_max_datagrams = 32,
-		.has_ul_max_size = true, .ul_max_size = 16384,
+		.has_link_layer_protocol = true,
+		.link_layer_protocol = QMI_WDA_LINK_LAYER_RAW_IP,
+		.has_endpoint = true,
+		.endpoint = { QMI_DATA_ENDPOINT_HSUSB, 4 },
+		.has_ul_max_datagrams = true,
+		.ul_max_datagrams = 32,
+		.has_ul_max_size = true,
+		.ul_max_size = 16384,
 	};
 	struct qmi_wda_set_data_format_resp r;
 	struct qmi_wda_get_data_format_resp g;
@@ -193,19 +200,22 @@ Test(msgdb_golden, wda_set_data_format_asymmetry)
 
 	assert_tlvs(buf, len, req_want, sizeof(req_want));
 	cr_assert_eq(qmi_msg_decode(&qmi_wda_set_data_format_resp_def, resp_tlvs, sizeof(resp_tlvs),
-				    &r), 0);
+				    &r),
+		     0);
 	cr_assert(r.has_ul_max_datagrams && r.has_ul_max_size && r.has_flow_control);
 	cr_assert_eq(r.ul_max_datagrams, 32);
 	cr_assert_eq(r.ul_max_size, 16384);
 	cr_assert_eq(r.flow_control, 1);
 	cr_assert_eq(r.link_layer_protocol, QMI_WDA_LINK_LAYER_RAW_IP);
 	cr_assert_eq(qmi_msg_decode(&qmi_wda_get_data_format_resp_def, resp_tlvs, sizeof(resp_tlvs),
-				    &g), 0);
+				    &g),
+		     0);
 	cr_assert_eq(g.ul_max_size, 16384);
 	/* The request's 0x17 (8 bytes) is not the response's 0x17 (4 bytes): dropped on its own,
 	 * the rest still decodes. */
 	cr_assert_eq(qmi_msg_decode_ex(&qmi_wda_set_data_format_resp_def, req_want,
-				       sizeof(req_want), &r, &info), 0);
+				       sizeof(req_want), &r, &info),
+		     0);
 	cr_assert(!r.has_ul_max_datagrams);
 	cr_assert(qmi_decode_dropped(&qmi_wda_set_data_format_resp_def, &info, 0x17));
 	/* So is 0x1B, flow control (u8) there, 4 bytes here. */
@@ -219,17 +229,17 @@ Test(msgdb_golden, wda_set_data_format_asymmetry)
 Test(msgdb_golden, nas_serving_system_shifted_ids)
 {
 	static const uint8_t ind[] = {
-		0x01, 0x06, 0x00, 0x01, 0x01, 0x01, 0x02, 0x01, 0x08,   /* registered, lte */
-		0x12, 0x08, 0x00, 0xf2, 0x00, 0x01, 0x00, 0x03, 'F', 'o', 'o',
-		0x1d, 0x02, 0x00, 0x34, 0x12,                           /* ind: LAC */
-		0x1e, 0x04, 0x00, 0x78, 0x56, 0x34, 0x12,               /* ind: CID */
-		0x25, 0x02, 0x00, 0xcd, 0xab,                           /* ind: LTE TAC */
+		0x01, 0x06, 0x00, 0x01, 0x01, 0x01, 0x02, 0x01, 0x08, /* registered, lte */
+		0x12, 0x08, 0x00, 0xf2, 0x00, 0x01, 0x00, 0x03, 'F',
+		'o',  'o',  0x1d, 0x02, 0x00, 0x34, 0x12, /* ind: LAC */
+		0x1e, 0x04, 0x00, 0x78, 0x56, 0x34, 0x12, /* ind: CID */
+		0x25, 0x02, 0x00, 0xcd, 0xab,             /* ind: LTE TAC */
 	};
 	static const uint8_t resp[] = {
 		0x02, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00,
-		0x1c, 0x02, 0x00, 0x34, 0x12,                           /* resp: LAC */
-		0x1d, 0x04, 0x00, 0x78, 0x56, 0x34, 0x12,               /* resp: CID */
-		0x24, 0x02, 0x00, 0xcd, 0xab,                           /* resp: LTE TAC */
+		0x1c, 0x02, 0x00, 0x34, 0x12,             /* resp: LAC */
+		0x1d, 0x04, 0x00, 0x78, 0x56, 0x34, 0x12, /* resp: CID */
+		0x24, 0x02, 0x00, 0xcd, 0xab,             /* resp: LTE TAC */
 	};
 	struct qmi_nas_serving_system_ind i;
 	struct qmi_nas_get_serving_system_resp r;
@@ -250,14 +260,16 @@ Test(msgdb_golden, nas_serving_system_shifted_ids)
 	cr_assert_eq(i.cid, 0x12345678);
 	cr_assert_eq(i.lte_tac, 0xabcd);
 
-	cr_assert_eq(qmi_msg_decode(&qmi_nas_get_serving_system_resp_def, resp, sizeof(resp), &r), 0);
+	cr_assert_eq(qmi_msg_decode(&qmi_nas_get_serving_system_resp_def, resp, sizeof(resp), &r),
+		     0);
 	cr_assert_eq(r.lac, 0x1234);
 	cr_assert_eq(r.cid, 0x12345678);
 	cr_assert_eq(r.lte_tac, 0xabcd);
 	/* The indication's ids given to the response def: 0x1D is CID (u32) there, 2 bytes is
 	 * short, so that TLV alone is dropped. */
 	cr_assert_eq(qmi_msg_decode_ex(&qmi_nas_get_serving_system_resp_def, ind, sizeof(ind), &r,
-				       &info), 0);
+				       &info),
+		     0);
 	cr_assert(!r.has_cid);
 	cr_assert(qmi_decode_dropped(&qmi_nas_get_serving_system_resp_def, &info, 0x1d));
 	cr_assert(r.has_serving_system && r.has_current_plmn);
@@ -267,15 +279,14 @@ Test(msgdb_golden, nas_serving_system_shifted_ids)
 Test(msgdb_golden, uim_card_status_nested_arrays)
 {
 	static const uint8_t tlvs[] = {
-		0x10, 0x25, 0x00,
-		0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,   /* indexes */
-		0x01,                                             /* 1 card */
-		0x01, 0x00, 0x03, 0x0a, 0x00,                     /* present, upin, retries */
-		0x01,                                             /* 1 application */
-		0x02, 0x07, 0x00, 0x00, 0x00, 0x00,               /* usim, ready */
-		0x04, 0xa0, 0x00, 0x00, 0x00,                     /* AID */
-		0x00, 0x02, 0x03, 0x0a, 0x00, 0x03, 0x0a,         /* pins */
-		0x00, 0x00, 0x00, 0x00,                           /* trailing: overlong! */
+		0x10, 0x25, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, /* indexes */
+		0x01,                                                             /* 1 card */
+		0x01, 0x00, 0x03, 0x0a, 0x00,             /* present, upin, retries */
+		0x01,                                     /* 1 application */
+		0x02, 0x07, 0x00, 0x00, 0x00, 0x00,       /* usim, ready */
+		0x04, 0xa0, 0x00, 0x00, 0x00,             /* AID */
+		0x00, 0x02, 0x03, 0x0a, 0x00, 0x03, 0x0a, /* pins */
+		0x00, 0x00, 0x00, 0x00,                   /* trailing: overlong! */
 	};
 	struct qmi_uim_get_card_status_resp r;
 	uint8_t ok[sizeof(tlvs) - 4];
@@ -321,7 +332,8 @@ Test(msgdb_encode, array_count_over_capacity)
 	size_t len;
 
 	cr_assert_eq(qmi_msg_build(&qmi_ctl_get_version_info_resp_def, &r, 0, 1, buf, sizeof(buf),
-				   &len), -EINVAL);
+				   &len),
+		     -EINVAL);
 }
 
 Test(msgdb_encode, buffer_too_small)
@@ -331,7 +343,8 @@ Test(msgdb_encode, buffer_too_small)
 	size_t len;
 
 	memset(r.revision, 'r', 100);
-	cr_assert_eq(qmi_msg_build(&qmi_dms_get_revision_resp_def, &r, 1, 1, buf, sizeof(buf), &len),
+	cr_assert_eq(qmi_msg_build(&qmi_dms_get_revision_resp_def, &r, 1, 1, buf, sizeof(buf),
+				   &len),
 		     -EMSGSIZE);
 }
 
@@ -346,4 +359,3 @@ Test(msgdb_encode, absent_tlvs_not_written)
 
 	assert_tlvs(buf, len, want, sizeof(want));
 }
-

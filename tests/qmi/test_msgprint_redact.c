@@ -39,8 +39,10 @@ static void assert_no_trace_of(const char *s, const char *secret)
 	for (size_t i = 0; secret[i]; i++) {
 		unsigned b = (unsigned char)secret[i];
 
-		snprintf(colon + strlen(colon), sizeof(colon) - strlen(colon), "%s%02x", i ? ":" : "", b);
-		snprintf(space + strlen(space), sizeof(space) - strlen(space), "%s%02x", i ? " " : "", b);
+		snprintf(colon + strlen(colon), sizeof(colon) - strlen(colon), "%s%02x",
+			 i ? ":" : "", b);
+		snprintf(space + strlen(space), sizeof(space) - strlen(space), "%s%02x",
+			 i ? " " : "", b);
 		snprintf(plain + strlen(plain), sizeof(plain) - strlen(plain), "%02x", b);
 	}
 	cr_assert_null(strstr(s, colon), "%s in hex:\n%s", secret, s);
@@ -51,14 +53,19 @@ static void assert_no_trace_of(const char *s, const char *secret)
 static struct qmi_frame start_network(void)
 {
 	struct qmi_wds_start_network_req q = {
-		.has_apn = true, .apn = "internet", .has_username = true, .username = "user",
-		.has_password = true, .password = PASSWORD,
+		.has_apn = true,
+		.apn = "internet",
+		.has_username = true,
+		.username = "user",
+		.has_password = true,
+		.password = PASSWORD,
 	};
 	struct qmi_frame f;
 	size_t len;
 
 	cr_assert_eq(qmi_msg_build(&qmi_wds_start_network_req_def, &q, 1, 7, buf, sizeof(buf),
-				   &len), 0);
+				   &len),
+		     0);
 	cr_assert_eq(qmi_frame_parse(buf, len, &f, NULL), 0);
 	return f;
 }
@@ -69,7 +76,8 @@ static struct qmi_frame get_ids(void)
 	struct qmi_frame f;
 	size_t len;
 
-	qmi_writer_init(&w, buf, sizeof(buf), QMI_SVC_DMS, 1, QMI_KIND_RESPONSE, 4, QMI_DMS_GET_IDS);
+	qmi_writer_init(&w, buf, sizeof(buf), QMI_SVC_DMS, 1, QMI_KIND_RESPONSE, 4,
+			QMI_DMS_GET_IDS);
 	qmi_writer_result(&w, 0, 0);
 	qmi_writer_tlv(&w, 0x10, "0", 1);
 	qmi_writer_tlv(&w, 0x11, IMEI, strlen(IMEI));
@@ -97,8 +105,8 @@ Test(redact, password_never_in_a_trace)
 
 Test(redact, a_malformed_password_shows_no_bytes)
 {
-	static const char *long_pw = PASSWORD PASSWORD PASSWORD PASSWORD PASSWORD PASSWORD
-		PASSWORD PASSWORD PASSWORD PASSWORD PASSWORD PASSWORD PASSWORD PASSWORD PASSWORD;
+	static const char *long_pw = PASSWORD PASSWORD PASSWORD PASSWORD PASSWORD PASSWORD PASSWORD
+		PASSWORD PASSWORD PASSWORD PASSWORD PASSWORD PASSWORD PASSWORD PASSWORD;
 	struct qmi_writer w;
 	struct qmi_frame f;
 	size_t len;

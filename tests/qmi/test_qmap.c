@@ -28,7 +28,7 @@ Test(qmap, header_bytes)
 	cr_assert_eq(qmi_qmap_put_hdr(h, true, 1, 0, 8), 0);
 	cr_assert_eq(h[0], 0x80);
 	cr_assert_eq(qmi_qmap_put_hdr(h, false, 1, 64, 100), -EINVAL); /* pad is 6 bits */
-	cr_assert_eq(qmi_qmap_put_hdr(h, false, 1, 4, 4), -EINVAL);   /* pad >= length */
+	cr_assert_eq(qmi_qmap_put_hdr(h, false, 1, 4, 4), -EINVAL);    /* pad >= length */
 	cr_assert_eq(qmi_qmap_put_hdr(h, false, 1, 0, 0), -EINVAL);
 	cr_assert_eq(qmi_qmap_put_hdr(h, false, 1, 0, 0x10000), -EINVAL);
 }
@@ -49,7 +49,7 @@ Test(qmap, aggregate_and_split_with_padding)
 	cr_assert_eq(qmi_qmap_agg_add(&agg, c, sizeof(c)), 0);
 	cr_assert_eq(agg.frames, 3);
 	cr_assert_eq(agg.len, 4 + 64 + 4 + 40 + 4 + 4);
-	cr_assert_eq(buf[0], 3);              /* 61 bytes + 3 pad */
+	cr_assert_eq(buf[0], 3); /* 61 bytes + 3 pad */
 	cr_assert_eq(buf[2] << 8 | buf[3], 64);
 
 	qmi_qmap_iter_init(&it, buf, agg.len);
@@ -98,12 +98,12 @@ Test(qmap, limits_by_frames_and_bytes)
 Test(qmap, deaggregate_skips_bad_frames_and_flags_truncation)
 {
 	uint8_t t[] = {
-		0x00, 0x00, 0x00, 0x04, 0x45, 0x01, 0x02, 0x03,   /* data, 4 bytes */
-		0x80, 0x00, 0x00, 0x04, 0x01, 0x00, 0x00, 0x00,   /* command */
-		0x00, 0x00, 0x00, 0x00,                           /* empty */
-		0x04, 0x00, 0x00, 0x04, 0x60, 0, 0, 0,            /* pad 4 >= length 4 */
-		0x02, 0x03, 0x00, 0x04, 0x46, 0x09, 0xEE, 0xEE,   /* data 2 bytes + 2 pad, mux 3 */
-		0x00, 0x00, 0x00, 0x40, 0x45, 0x00,               /* length 64: past the end */
+		0x00, 0x00, 0x00, 0x04, 0x45, 0x01, 0x02, 0x03, /* data, 4 bytes */
+		0x80, 0x00, 0x00, 0x04, 0x01, 0x00, 0x00, 0x00, /* command */
+		0x00, 0x00, 0x00, 0x00,                         /* empty */
+		0x04, 0x00, 0x00, 0x04, 0x60, 0,    0,    0,    /* pad 4 >= length 4 */
+		0x02, 0x03, 0x00, 0x04, 0x46, 0x09, 0xEE, 0xEE, /* data 2 bytes + 2 pad, mux 3 */
+		0x00, 0x00, 0x00, 0x40, 0x45, 0x00,             /* length 64: past the end */
 	};
 	struct qmi_qmap_iter it;
 	struct qmi_qmap_frame f;

@@ -8,22 +8,24 @@
 #include "qmi/tlv.h"
 
 /* qmicli's CTL Set Data Format, raw-ip + no QoS, txn 1, as sent when it opens a device. */
-static const uint8_t set_data_format[] = { 0x01, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
-	0x26, 0x00, 0x09, 0x00, 0x10, 0x02, 0x00, 0x02, 0x00, 0x01, 0x01, 0x00, 0x00 };
+static const uint8_t set_data_format[] = { 0x01, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00,
+					   0x01, 0x26, 0x00, 0x09, 0x00, 0x10, 0x02,
+					   0x00, 0x02, 0x00, 0x01, 0x01, 0x00, 0x00 };
 /* Internal Proxy Open request and response, txn 7 (§3.3). */
-static const uint8_t proxy_open_req[] = { 0x01, 0x18, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07,
-	0x00, 0xff, 0x0d, 0x00, 0x01, 0x0a, 0x00, '/', 'd', 'e', 'v', '/', 'p', 't', 's', '/', '0' };
-static const uint8_t proxy_open_resp[] = { 0x01, 0x12, 0x00, 0x80, 0x00, 0x00, 0x01, 0x07,
-	0x00, 0xff, 0x07, 0x00, 0x02, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00 };
+static const uint8_t proxy_open_req[] = { 0x01, 0x18, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00,
+					  0xff, 0x0d, 0x00, 0x01, 0x0a, 0x00, '/',  'd',  'e',
+					  'v',  '/',  'p',  't',  's',  '/',  '0' };
+static const uint8_t proxy_open_resp[] = { 0x01, 0x12, 0x00, 0x80, 0x00, 0x00, 0x01,
+					   0x07, 0x00, 0xff, 0x07, 0x00, 0x02, 0x04,
+					   0x00, 0x00, 0x00, 0x00, 0x00 };
 /* DMS Get IDs on cid 1, txn 2: request and a response with ESN, IMEI and IMEI SV. */
-static const uint8_t get_ids_req[] = { 0x01, 0x0c, 0x00, 0x00, 0x02, 0x01, 0x00, 0x02, 0x00,
-	0x25, 0x00, 0x00, 0x00 };
-static const uint8_t get_ids_resp[] = { 0x01, 0x2e, 0x00, 0x80, 0x02, 0x01, 0x02, 0x02, 0x00,
-	0x25, 0x00, 0x22, 0x00,
-	0x02, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00,
-	0x10, 0x01, 0x00, '0',
-	0x11, 0x0f, 0x00, '3', '5', '9', '0', '7', '2', '0', '6', '1', '2', '3', '4', '5', '6', '7',
-	0x13, 0x02, 0x00, '0', '9' };
+static const uint8_t get_ids_req[] = { 0x01, 0x0c, 0x00, 0x00, 0x02, 0x01, 0x00,
+				       0x02, 0x00, 0x25, 0x00, 0x00, 0x00 };
+static const uint8_t get_ids_resp[] = { 0x01, 0x2e, 0x00, 0x80, 0x02, 0x01, 0x02, 0x02, 0x00, 0x25,
+					0x00, 0x22, 0x00, 0x02, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00,
+					0x10, 0x01, 0x00, '0',  0x11, 0x0f, 0x00, '3',  '5',  '9',
+					'0',  '7',  '2',  '0',  '6',  '1',  '2',  '3',  '4',  '5',
+					'6',  '7',  0x13, 0x02, 0x00, '0',  '9' };
 
 Test(qmux, golden_set_data_format_written)
 {
@@ -190,8 +192,8 @@ Test(qmux, every_validation_error)
 	cr_assert_eq(parse_err(b, sizeof(set_data_format)), QMI_FRAME_TLV_OVERRUN);
 	{
 		/* Payload of exactly two bytes: a truncated TLV header. */
-		static const uint8_t trunc[] = { 0x01, 0x0d, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
-			0x21, 0x00, 0x02, 0x00, 0x01, 0x00 };
+		static const uint8_t trunc[] = { 0x01, 0x0d, 0x00, 0x00, 0x00, 0x00, 0x00,
+						 0x01, 0x21, 0x00, 0x02, 0x00, 0x01, 0x00 };
 		cr_assert_eq(parse_err(trunc, sizeof(trunc)), QMI_FRAME_TLV_TRUNC);
 	}
 
@@ -230,8 +232,11 @@ Test(qmux, kinds_and_flags)
 
 Test(qmux, roundtrip_every_kind_and_txn_width)
 {
-	static const struct { uint8_t svc; uint16_t txn; } cases[] = {
-		{ QMI_SVC_CTL, 1 }, { QMI_SVC_CTL, 0xFF }, { QMI_SVC_WDS, 0x1234 },
+	static const struct {
+		uint8_t svc;
+		uint16_t txn;
+	} cases[] = {
+		{ QMI_SVC_CTL, 1 },      { QMI_SVC_CTL, 0xFF }, { QMI_SVC_WDS, 0x1234 },
 		{ QMI_SVC_NAS, 0xFFFF }, { QMI_SVC_WDA, 1 },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -374,27 +379,67 @@ Test(qmux, names)
 Test(errors, names_from_reference_table)
 {
 	/* Every code the protocol defines (libqmi's QmiProtocolError). */
-	static const struct { uint16_t code; const char *name; } t[] = {
-		{ 0, "None" }, { 1, "MalformedMessage" }, { 2, "NoMemory" }, { 3, "Internal" },
-		{ 4, "Aborted" }, { 5, "ClientIdsExhausted" }, { 6, "UnabortableTransaction" },
-		{ 7, "InvalidClientId" }, { 8, "NoThresholdsProvided" }, { 9, "InvalidHandle" },
-		{ 10, "InvalidProfile" }, { 11, "InvalidPinId" }, { 12, "IncorrectPin" },
-		{ 13, "NoNetworkFound" }, { 14, "CallFailed" }, { 15, "OutOfCall" },
-		{ 16, "NotProvisioned" }, { 17, "MissingArgument" }, { 19, "ArgumentTooLong" },
-		{ 22, "InvalidTransactionId" }, { 23, "DeviceInUse" }, { 24, "NetworkUnsupported" },
-		{ 25, "DeviceUnsupported" }, { 26, "NoEffect" }, { 27, "NoFreeProfile" },
-		{ 28, "InvalidPdpType" }, { 29, "InvalidTechnologyPreference" },
-		{ 30, "InvalidProfileType" }, { 34, "AuthenticationFailed" }, { 35, "PinBlocked" },
-		{ 36, "PinAlwaysBlocked" }, { 37, "UimUninitialized" }, { 45, "InvalidDataFormat" },
-		{ 46, "GeneralError" }, { 47, "UnknownError" }, { 48, "InvalidArgument" },
-		{ 49, "InvalidIndex" }, { 50, "NoEntry" }, { 51, "DeviceStorageFull" },
-		{ 52, "DeviceNotReady" }, { 53, "NetworkNotReady" }, { 60, "InvalidTransition" },
-		{ 65, "SessionInactive" }, { 68, "InsufficientResources" }, { 69, "Disabled" },
-		{ 70, "InvalidOperation" }, { 71, "InvalidQmiCommand" },
-		{ 74, "InformationUnavailable" }, { 82, "AccessDenied" }, { 90, "IncompatibleState" },
-		{ 94, "NotSupported" }, { 102, "NoSim" }, { 118, "OperationInProgress" },
-		{ 388, "FwWriteFailed" }, { 402, "FwUpdateFailed" },
-		{ 61441, "CatEventRegistrationFailed" }, { 61445, "CatEnvelopeCommandFailed" },
+	static const struct {
+		uint16_t code;
+		const char *name;
+	} t[] = {
+		{ 0, "None" },
+		{ 1, "MalformedMessage" },
+		{ 2, "NoMemory" },
+		{ 3, "Internal" },
+		{ 4, "Aborted" },
+		{ 5, "ClientIdsExhausted" },
+		{ 6, "UnabortableTransaction" },
+		{ 7, "InvalidClientId" },
+		{ 8, "NoThresholdsProvided" },
+		{ 9, "InvalidHandle" },
+		{ 10, "InvalidProfile" },
+		{ 11, "InvalidPinId" },
+		{ 12, "IncorrectPin" },
+		{ 13, "NoNetworkFound" },
+		{ 14, "CallFailed" },
+		{ 15, "OutOfCall" },
+		{ 16, "NotProvisioned" },
+		{ 17, "MissingArgument" },
+		{ 19, "ArgumentTooLong" },
+		{ 22, "InvalidTransactionId" },
+		{ 23, "DeviceInUse" },
+		{ 24, "NetworkUnsupported" },
+		{ 25, "DeviceUnsupported" },
+		{ 26, "NoEffect" },
+		{ 27, "NoFreeProfile" },
+		{ 28, "InvalidPdpType" },
+		{ 29, "InvalidTechnologyPreference" },
+		{ 30, "InvalidProfileType" },
+		{ 34, "AuthenticationFailed" },
+		{ 35, "PinBlocked" },
+		{ 36, "PinAlwaysBlocked" },
+		{ 37, "UimUninitialized" },
+		{ 45, "InvalidDataFormat" },
+		{ 46, "GeneralError" },
+		{ 47, "UnknownError" },
+		{ 48, "InvalidArgument" },
+		{ 49, "InvalidIndex" },
+		{ 50, "NoEntry" },
+		{ 51, "DeviceStorageFull" },
+		{ 52, "DeviceNotReady" },
+		{ 53, "NetworkNotReady" },
+		{ 60, "InvalidTransition" },
+		{ 65, "SessionInactive" },
+		{ 68, "InsufficientResources" },
+		{ 69, "Disabled" },
+		{ 70, "InvalidOperation" },
+		{ 71, "InvalidQmiCommand" },
+		{ 74, "InformationUnavailable" },
+		{ 82, "AccessDenied" },
+		{ 90, "IncompatibleState" },
+		{ 94, "NotSupported" },
+		{ 102, "NoSim" },
+		{ 118, "OperationInProgress" },
+		{ 388, "FwWriteFailed" },
+		{ 402, "FwUpdateFailed" },
+		{ 61441, "CatEventRegistrationFailed" },
+		{ 61445, "CatEnvelopeCommandFailed" },
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		const char *n = qmi_error_name(t[i].code);

@@ -9,7 +9,12 @@
 
 /* What a feed produced, in order: frames by (service, txn, length) and errors by reason. */
 struct seen {
-	struct { uint8_t svc; uint16_t txn; size_t len; uint8_t first_tlv; } f[64];
+	struct {
+		uint8_t svc;
+		uint16_t txn;
+		size_t len;
+		uint8_t first_tlv;
+	} f[64];
 	size_t n;
 	enum qmi_frame_err err[64];
 	size_t n_err;
@@ -161,8 +166,9 @@ Test(splitter, resync_after_garbage)
 		memset(&s, 0, sizeof(s));
 		qmi_splitter_init(&sp, QMI_SPLIT_RESYNC);
 		for (size_t i = 0; i < off; i += chunk)
-			cr_assert_eq(qmi_splitter_feed(&sp, buf + i, i + chunk > off ? off - i : chunk,
-						       &cbs, &s), 0);
+			cr_assert_eq(qmi_splitter_feed(&sp, buf + i,
+						       i + chunk > off ? off - i : chunk, &cbs, &s),
+				     0);
 		cr_assert_eq(s.n, 12, "chunk %zu: got %zu frames", chunk, s.n);
 		for (int i = 0; i < 12; i++)
 			cr_assert_eq(s.f[i].txn, i % 6 + 1);

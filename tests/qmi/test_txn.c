@@ -115,7 +115,8 @@ Test(txn, out_of_order_responses)
 
 	for (int i = 0; i < 3; i++)
 		cr_assert_eq(qmi_txns_begin(t, QMI_SVC_NAS, 4, 0x20, 1000, on_done, &d[i], &id[i],
-					    NULL), 0);
+					    NULL),
+			     0);
 	cr_assert_eq(qmi_txns_pending(t), 3);
 	/* Answer 3, then 1, then 2. */
 	mk(buf, sizeof(buf), &f, QMI_SVC_NAS, 4, QMI_KIND_RESPONSE, id[2], 0x20);
@@ -302,7 +303,10 @@ Test(txn, unsubscribe_inside_callback)
 }
 
 /* A callback that starts the next request, as a retry loop does. */
-struct chain { struct qmi_txns *t; int calls; };
+struct chain {
+	struct qmi_txns *t;
+	int calls;
+};
 
 static void chain_cb(void *user, int err, const struct qmi_frame *resp)
 {
@@ -310,7 +314,8 @@ static void chain_cb(void *user, int err, const struct qmi_frame *resp)
 
 	if (++c->calls < 3)
 		cr_assert_eq(qmi_txns_begin(c->t, QMI_SVC_CTL, 0, 0x21, 100 * (uint64_t)c->calls,
-					    chain_cb, c, NULL, NULL), 0);
+					    chain_cb, c, NULL, NULL),
+			     0);
 }
 
 Test(txn, callbacks_may_start_requests)
@@ -329,7 +334,8 @@ Test(txn, ids_run_out_only_when_all_are_in_flight)
 	uint16_t id;
 
 	for (int i = 0; i < 0xFF; i++)
-		cr_assert_eq(qmi_txns_begin(t, QMI_SVC_CTL, 0, 0x21, 100, on_done, &d, &id, NULL), 0);
+		cr_assert_eq(qmi_txns_begin(t, QMI_SVC_CTL, 0, 0x21, 100, on_done, &d, &id, NULL),
+			     0);
 	cr_assert_eq(qmi_txns_next_id(t, QMI_SVC_CTL, 0, &id), -EBUSY);
 	/* Free txn 77: it is the only one left, and the counter finds it. */
 	{

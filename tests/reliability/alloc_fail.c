@@ -163,7 +163,13 @@ long af_live(void)
 	return af.overflow ? -1 : af.live;
 }
 
-enum { CHILD_OK = 0, CHILD_ABSORBED = 10, CHILD_BAD_RET = 11, CHILD_LEAK = 12, CHILD_NOT_FIRED = 13 };
+enum {
+	CHILD_OK = 0,
+	CHILD_ABSORBED = 10,
+	CHILD_BAD_RET = 11,
+	CHILD_LEAK = 12,
+	CHILD_NOT_FIRED = 13
+};
 
 /* One run in a forked child, so that a crash (a sanitizer report, a signal) is a finding for
  * that N and not the end of the walk. The child leaves with _exit: the count of live blocks
@@ -189,7 +195,8 @@ static int run_child(int (*run)(void *arg), void *arg, unsigned long n, int *ret
 		if (write(pfd[1], &ret, sizeof(ret)) != (ssize_t)sizeof(ret))
 			_exit(99);
 		if (live != 0) {
-			fprintf(stderr, "  [N=%lu] %ld block(s) still allocated after the run\n", n, live);
+			fprintf(stderr, "  [N=%lu] %ld block(s) still allocated after the run\n", n,
+				live);
 			code = CHILD_LEAK;
 		} else if (ret > 0 || (ret < -4095 && ret != -QB_EMODEM && ret != -QB_ENOTUNIQ)) {
 			code = CHILD_BAD_RET;
@@ -265,28 +272,39 @@ unsigned long af_walk(const char *name, int (*run)(void *arg), void *arg,
 		const char *k;
 
 		switch (code) {
-		case CHILD_OK: clean++; continue;
+		case CHILD_OK:
+			clean++;
+			continue;
 		case CHILD_ABSORBED:
 			absorbed++;
 			if (sat < sizeof(soaked) - 16)
-				sat += (size_t)snprintf(soaked + sat, sizeof(soaked) - sat, " %lu", n);
+				sat += (size_t)snprintf(soaked + sat, sizeof(soaked) - sat, " %lu",
+							n);
 			continue;
-		case CHILD_NOT_FIRED: continue; /* this run made fewer allocations */
-		case CHILD_BAD_RET: why = "returned something other than 0, -errno or a QB_E code"; break;
-		case CHILD_LEAK: why = "leaked"; break;
-		default: why = code >= 100 ? "crashed (signal)" : "crashed (sanitizer report)"; break;
+		case CHILD_NOT_FIRED:
+			continue; /* this run made fewer allocations */
+		case CHILD_BAD_RET:
+			why = "returned something other than 0, -errno or a QB_E code";
+			break;
+		case CHILD_LEAK:
+			why = "leaked";
+			break;
+		default:
+			why = code >= 100 ? "crashed (signal)" : "crashed (sanitizer report)";
+			break;
 		}
 		k = known(known_bad, n_known, n);
 		if (k) {
 			known_hit++;
-			cr_log_warn("%s: N=%lu %s (ret %d) -- KNOWN BUG, not fixed here: %s", name, n,
-				    why, ret, k);
+			cr_log_warn("%s: N=%lu %s (ret %d) -- KNOWN BUG, not fixed here: %s", name,
+				    n, why, ret, k);
 			continue;
 		}
 		bad++;
 		if (at < sizeof(summary) - 128)
 			at += (size_t)snprintf(summary + at, sizeof(summary) - at,
-					       "\n  N=%lu: %s (ret %d, exit code %d)", n, why, ret, code);
+					       "\n  N=%lu: %s (ret %d, exit code %d)", n, why, ret,
+					       code);
 	}
 	cr_log_info("%s: %lu allocations; %lu failed cleanly with -errno, %lu absorbed (the run "
 		    "succeeded:%s), %lu known bugs, %lu new problems",

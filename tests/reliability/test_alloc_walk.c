@@ -101,7 +101,8 @@ static int qmi_scenario(void *arg)
 		ret = modem_error(qmi_dev_alloc_cid(c.dev, QMI_SVC_DMS, &dms, &r), &r);
 	if (ret == 0)
 		ret = modem_error(qmi_dev_call(c.dev, dms, &qmi_dms_get_ids_req_def, NULL,
-					       &qmi_dms_get_ids_resp_def, &ids, &r, 0), &r);
+					       &qmi_dms_get_ids_resp_def, &ids, &r, 0),
+				  &r);
 	if (ret == 0 && strcmp(ids.imei, "352099001761481") != 0)
 		ret = -EBADMSG;
 	if (ret == 0)
@@ -110,7 +111,8 @@ static int qmi_scenario(void *arg)
 		ret = qmi_dev_subscribe(c.dev, QMI_SVC_WDS, wds, on_ind, &inds, &sub);
 	if (ret == 0)
 		ret = modem_error(qmi_dev_call(c.dev, wds, &qmi_wds_start_network_req_def, &start,
-					       &qmi_wds_start_network_resp_def, &started, &r, 0), &r);
+					       &qmi_wds_start_network_resp_def, &started, &r, 0),
+				  &r);
 	until = qb_now_ms() + STEP_MS;
 	while (ret == 0 && !inds && qb_now_ms() < until)
 		qb_loop_run_once(c.loop, 50);
@@ -119,7 +121,8 @@ static int qmi_scenario(void *arg)
 	stop.packet_data_handle = started.packet_data_handle;
 	if (ret == 0)
 		ret = modem_error(qmi_dev_call(c.dev, wds, &qmi_wds_stop_network_req_def, &stop,
-					       &qmi_wds_stop_network_resp_def, NULL, &r, 0), &r);
+					       &qmi_wds_stop_network_resp_def, NULL, &r, 0),
+				  &r);
 	if (ret == 0)
 		ret = modem_error(qmi_dev_release_cid(c.dev, QMI_SVC_WDS, wds, &r), &r);
 	if (ret == 0)
@@ -266,8 +269,8 @@ static int pcl_connect(struct pcl *p, const char *name)
 	if (p->fd < 0)
 		return -errno;
 	memcpy(a.sun_path + 1, name, n);
-	if (connect(p->fd, (struct sockaddr *)&a, (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
-							      1 + n)) < 0)
+	if (connect(p->fd, (struct sockaddr *)&a,
+		    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n)) < 0)
 		return -errno;
 	return 0;
 }

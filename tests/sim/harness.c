@@ -167,7 +167,8 @@ uint8_t h_alloc(struct harness *h, uint8_t svc)
 	struct qmi_ctl_allocate_cid_resp r;
 
 	cr_assert_eq(h_call(h, &qmi_ctl_allocate_cid_req_def, &q, 0, &qmi_ctl_allocate_cid_resp_def,
-			    &r), 0);
+			    &r),
+		     0);
 	cr_assert(r.has_allocation);
 	cr_assert_eq(r.allocation.service, svc);
 	return r.allocation.cid;

@@ -15,7 +15,11 @@
 #include "qmi/tlv.h"
 #include "sim/sim.h"
 
-enum h_kind { H_CTRL, H_NOTIFY, H_DATA };
+enum h_kind {
+	H_CTRL,
+	H_NOTIFY,
+	H_DATA
+};
 
 struct h_event {
 	enum h_kind kind;

@@ -21,7 +21,8 @@ Test(sim_ctl, version_info_lists_services, .fini = teardown)
 
 	h_init(&h, NULL);
 	cr_assert_eq(h_call(&h, &qmi_ctl_get_version_info_req_def, NULL, 0,
-			    &qmi_ctl_get_version_info_resp_def, &r), 0);
+			    &qmi_ctl_get_version_info_resp_def, &r),
+		     0);
 	cr_assert(r.has_services);
 	cr_assert_geq(r.n_services, 6);
 	for (unsigned i = 0; i < r.n_services; i++) {
@@ -47,7 +48,8 @@ Test(sim_ctl, cid_exhaustion_default_limit, .fini = teardown)
 	}
 	cr_assert_eq(qsim_cid_count(h.sim, QMI_SVC_NAS), 10);
 	cr_assert_eq(h_call(&h, &qmi_ctl_allocate_cid_req_def, &q, 0,
-			    &qmi_ctl_allocate_cid_resp_def, &r), QMI_ERR_CLIENT_IDS_EXHAUSTED);
+			    &qmi_ctl_allocate_cid_resp_def, &r),
+		     QMI_ERR_CLIENT_IDS_EXHAUSTED);
 	/* Other services have their own table. */
 	cr_assert_neq(h_alloc(&h, QMI_SVC_WDS), 0);
 	/* Releasing one frees a slot. */
@@ -57,7 +59,8 @@ Test(sim_ctl, cid_exhaustion_default_limit, .fini = teardown)
 		struct qmi_ctl_release_cid_resp rr;
 
 		cr_assert_eq(h_call(&h, &qmi_ctl_release_cid_req_def, &rq, 0,
-				    &qmi_ctl_release_cid_resp_def, &rr), 0);
+				    &qmi_ctl_release_cid_resp_def, &rr),
+			     0);
 		cr_assert(rr.has_release);
 		cr_assert_eq(rr.release.cid, seen[3]);
 	}
@@ -92,7 +95,8 @@ Test(sim_ctl, release_unknown_and_unallocated_use, .fini = teardown)
 		     QMI_ERR_INVALID_SERVICE_TYPE);
 	cid = h_alloc(&h, QMI_SVC_DMS);
 	cr_assert_eq(h_call(&h, &qmi_dms_get_ids_req_def, NULL, cid, &qmi_dms_get_ids_resp_def,
-			    &ids), 0);
+			    &ids),
+		     0);
 	/* A released id is dead: the next request on it is refused. */
 	rq.release.cid = cid;
 	cr_assert_eq(h_call(&h, &qmi_ctl_release_cid_req_def, &rq, 0, NULL, NULL), 0);
@@ -119,13 +123,15 @@ Test(sim_ctl, sync_releases_everything_and_indicates, .fini = teardown)
 
 Test(sim_ctl, set_data_format, .fini = teardown)
 {
-	struct qmi_ctl_set_data_format_req q = { .has_format = true, .format = 0,
-						 .has_protocol = true, .protocol = 2 };
+	struct qmi_ctl_set_data_format_req q = {
+		.has_format = true, .format = 0, .has_protocol = true, .protocol = 2
+	};
 	struct qmi_ctl_set_data_format_resp r;
 
 	h_init(&h, NULL);
 	cr_assert_eq(h_call(&h, &qmi_ctl_set_data_format_req_def, &q, 0,
-			    &qmi_ctl_set_data_format_resp_def, &r), 0);
+			    &qmi_ctl_set_data_format_resp_def, &r),
+		     0);
 	cr_assert(r.has_protocol);
 	cr_assert_eq(r.protocol, 2);
 	q.protocol = 7;

@@ -18,7 +18,8 @@ static uint8_t connect_family(struct harness *hh, uint8_t family)
 {
 	struct qmi_wds_set_ip_family_req fam = { .has_preference = true, .preference = family };
 	struct qmi_wds_start_network_req sn = { .has_apn = true, .apn = "internet" };
-	struct qmi_ctl_set_data_format_req df = { .has_format = true, .has_protocol = true,
+	struct qmi_ctl_set_data_format_req df = { .has_format = true,
+						  .has_protocol = true,
 						  .protocol = 2 };
 	uint8_t wds;
 
@@ -74,7 +75,8 @@ Test(sim_data, icmp4_echo_at_gateway, .fini = teardown)
 	cr_assert_eq(qsim_data_in(h.sim, pkt, len), -ENETDOWN);
 	/* Packet statistics come from the data side. */
 	cr_assert_eq(h_call(&h, &qmi_wds_get_packet_statistics_req_def, &sq, wds,
-			    &qmi_wds_get_packet_statistics_resp_def, &sr), 0);
+			    &qmi_wds_get_packet_statistics_resp_def, &sr),
+		     0);
 	cr_assert(sr.has_tx_packets_ok && sr.has_rx_packets_ok);
 	/* The packet to 8.8.8.8 was dropped by the network: dropped, not OK as well. */
 	cr_assert_eq(sr.tx_packets_ok, 2);
@@ -135,7 +137,8 @@ Test(sim_data, counters_under_load_add_up, .fini = teardown)
 	cr_assert_eq(refused, 0);
 	cr_assert_eq(delivered, total / 2, "%u replies reached the host", delivered);
 	cr_assert_eq(h_call(&h, &qmi_wds_get_packet_statistics_req_def, &sq, wds,
-			    &qmi_wds_get_packet_statistics_resp_def, &sr), 0);
+			    &qmi_wds_get_packet_statistics_resp_def, &sr),
+		     0);
 	cr_assert(sr.has_tx_packets_ok && sr.has_tx_packets_dropped);
 	cr_assert(sr.has_rx_packets_ok && sr.has_rx_packets_dropped);
 	cr_assert_eq(sr.tx_packets_ok, delivered, "TX OK %u, delivered %u", sr.tx_packets_ok,
@@ -175,7 +178,8 @@ Test(sim_data, no_call_no_traffic, .fini = teardown)
 	uint8_t pkt[128];
 	size_t len = h_icmp4_echo(pkt, 0x0A400001, 0x0A400002, 1, 1, 8);
 
-	struct qmi_ctl_set_data_format_req df = { .has_format = true, .has_protocol = true,
+	struct qmi_ctl_set_data_format_req df = { .has_format = true,
+						  .has_protocol = true,
 						  .protocol = 2 };
 
 	h_init(&h, NULL);
@@ -248,7 +252,8 @@ Test(sim_data, ethernet_framing_in_802_3, .fini = teardown)
 	uint8_t frame[300];
 	size_t len;
 	const struct h_event *e;
-	struct qmi_ctl_set_data_format_req q = { .has_format = true, .has_protocol = true,
+	struct qmi_ctl_set_data_format_req q = { .has_format = true,
+						 .has_protocol = true,
 						 .protocol = 1 };
 
 	h_init(&h, NULL);

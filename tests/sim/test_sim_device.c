@@ -51,7 +51,8 @@ Test(device_sim, open_alloc_call_release)
 	cr_assert_eq(qmi_dev_alloc_cid(dev, QMI_SVC_DMS, &cid, &res), 0);
 	cr_assert_eq(qsim_cid_count(sim, QMI_SVC_DMS), 1);
 	cr_assert_eq(qmi_dev_call(dev, cid, &qmi_dms_get_ids_req_def, NULL,
-				  &qmi_dms_get_ids_resp_def, &ids, &res, 0), 0);
+				  &qmi_dms_get_ids_resp_def, &ids, &res, 0),
+		     0);
 	cr_assert_eq(res.status, 0);
 	cr_assert(ids.has_imei);
 	cr_assert_eq(strlen(ids.imei), 15);
@@ -92,12 +93,18 @@ Test(device_sim, zero_length_and_duplicate_notifications_are_harmless)
 	cr_assert_eq(qmi_dev_alloc_cid(dev, QMI_SVC_DMS, &cid, &res), 0);
 	for (int i = 0; i < 3; i++) {
 		cr_assert_eq(qmi_dev_call(dev, cid, &qmi_dms_get_ids_req_def, NULL,
-					  &qmi_dms_get_ids_resp_def, &ids, &res, 0), 0);
+					  &qmi_dms_get_ids_resp_def, &ids, &res, 0),
+			     0);
 		cr_assert(ids.has_imei);
 	}
 }
 
-struct async { int calls; int err; uint16_t txn; int order; };
+struct async {
+	int calls;
+	int err;
+	uint16_t txn;
+	int order;
+};
 
 static int completed;
 
@@ -119,9 +126,11 @@ Test(device_sim, out_of_order_responses_match_their_requests)
 	start("out-of-order=1");
 	/* Response 1 is held back until response 2 has gone out. */
 	cr_assert_eq(qmi_dev_send(dev, QMI_SVC_CTL, 0, QMI_CTL_GET_VERSION_INFO, NULL, 0, 0,
-				  async_done, &a), 0);
+				  async_done, &a),
+		     0);
 	cr_assert_eq(qmi_dev_send(dev, QMI_SVC_CTL, 0, QMI_CTL_GET_VERSION_INFO, NULL, 0, 0,
-				  async_done, &b), 0);
+				  async_done, &b),
+		     0);
 	while (a.calls + b.calls < 2)
 		cr_assert_geq(qb_loop_run_once(loop, 1000), 0);
 	cr_assert_eq(a.err, 0);
@@ -142,9 +151,11 @@ Test(device_sim, malformed_response_fails_cleanly)
 	/* The first response is broken: dropped by the splitter, its request fails as malformed
 	 * at once (the timeout is far away) ... */
 	cr_assert_eq(qmi_dev_call_raw(dev, QMI_SVC_CTL, 0, QMI_CTL_GET_VERSION_INFO, NULL, 0, 60000,
-				      buf, sizeof(buf), &f), -EBADMSG);
+				      buf, sizeof(buf), &f),
+		     -EBADMSG);
 	/* ... and the next one works. */
 	cr_assert_eq(qmi_dev_alloc_cid(dev, QMI_SVC_DMS, &cid, &res), 0);
 	cr_assert_eq(qmi_dev_call_raw(dev, QMI_SVC_DMS, cid, QMI_DMS_GET_IDS, NULL, 0, 0, buf,
-				      sizeof(buf), &f), 0);
+				      sizeof(buf), &f),
+		     0);
 }

@@ -20,19 +20,22 @@ Test(sim_faults, parse_full_spec)
 	char err[128];
 
 	cr_assert_eq(qsim_faults_parse(&f, "delay=200,drop=2,sim-absent,call-fail=27", err,
-				       sizeof(err)), 0);
+				       sizeof(err)),
+		     0);
 	cr_assert_eq(f.delay_ms, 200);
 	cr_assert_eq(f.drop.first, 2);
 	cr_assert_eq(f.drop.every, 0);
 	cr_assert(f.sim_absent);
 	cr_assert_eq(f.call_fail_reason, 27);
 	cr_assert(!f.resp_stall_silent);
-	cr_assert_eq(qsim_faults_parse(&f, "drop-every=3,dup-notify,zero-length=1,out-of-order-every=2,"
+	cr_assert_eq(qsim_faults_parse(&f,
+				       "drop-every=3,dup-notify,zero-length=1,out-of-order-every=2,"
 				       "malformed=4,reg-denied,reg-delay=10,sim-delay=5,apn=x,"
 				       "cid-limit=3,seed=9,signal-ms=100,call-drop=20,"
 				       "call-fail-verbose=6:-1,signal-static,resp-stall=3,"
-				       "resp-stall-silent", err,
-				       sizeof(err)), 0);
+				       "resp-stall-silent",
+				       err, sizeof(err)),
+		     0);
 	cr_assert_eq(f.drop.every, 3);
 	cr_assert_eq(f.dup_notify.every, 1);
 	cr_assert_eq(f.zero_length.first, 1);
@@ -51,7 +54,8 @@ Test(sim_faults, parse_full_spec)
 	cr_assert_eq(f.resp_stall, 3);
 	cr_assert(f.resp_stall_silent);
 	cr_assert_eq(qsim_faults_parse(&f, "data=reflect,opnet=/run/netns/op:op0", err,
-				       sizeof(err)), 0);
+				       sizeof(err)),
+		     0);
 	cr_assert_eq(f.data_mode, QSIM_DATA_REFLECT);
 	cr_assert_str_eq(f.opnet_ns, "/run/netns/op");
 	cr_assert_str_eq(f.opnet_if, "op0");
@@ -63,15 +67,31 @@ Test(sim_faults, parse_errors_name_the_item)
 {
 	struct qsim_faults f;
 	char err[128];
-	const char *bad[] = { "bogus", "delay", "delay=-1", "delay=x", "drop=0", "cid-limit=255",
-			      "call-fail=0", "sim-absent=1", "drop-every", "call-fail-verbose=6",
-			      "delay=5,frobnicate", "data=fast", "opnet=", "opnet=/x:",
-			      "opnet=/x:waytoolonginterfacename", "resp-stall", "resp-stall=0",
-			      "resp-stall=x", "resp-stall=1000001", "resp-stall-silent=1" };
+	const char *bad[] = { "bogus",
+			      "delay",
+			      "delay=-1",
+			      "delay=x",
+			      "drop=0",
+			      "cid-limit=255",
+			      "call-fail=0",
+			      "sim-absent=1",
+			      "drop-every",
+			      "call-fail-verbose=6",
+			      "delay=5,frobnicate",
+			      "data=fast",
+			      "opnet=",
+			      "opnet=/x:",
+			      "opnet=/x:waytoolonginterfacename",
+			      "resp-stall",
+			      "resp-stall=0",
+			      "resp-stall=x",
+			      "resp-stall=1000001",
+			      "resp-stall-silent=1" };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = 0;
-		cr_assert_eq(qsim_faults_parse(&f, bad[i], err, sizeof(err)), -EINVAL, "%s", bad[i]);
+		cr_assert_eq(qsim_faults_parse(&f, bad[i], err, sizeof(err)), -EINVAL, "%s",
+			     bad[i]);
 		cr_assert_neq(err[0], 0);
 	}
 	qsim_faults_parse(&f, "delay=5,frobnicate", err, sizeof(err));
@@ -235,7 +255,8 @@ Test(sim_faults, sim_delay, .fini = teardown)
 	cr_assert_eq(h_call(&h, &qmi_dms_uim_get_imsi_req_def, NULL, dms, NULL, NULL),
 		     QMI_ERR_UIM_UNINITIALIZED);
 	cr_assert_eq(h_call(&h, &qmi_uim_get_card_status_req_def, NULL, uim,
-			    &qmi_uim_get_card_status_resp_def, &cs), 0);
+			    &qmi_uim_get_card_status_resp_def, &cs),
+		     0);
 	cr_assert_eq(cs.card_status.cards[0].applications[0].state, QMI_UIM_APP_STATE_DETECTED);
 	h_run_for(&h, 250);
 	cr_assert_eq(h_call(&h, &qmi_dms_uim_get_imsi_req_def, NULL, dms, NULL, NULL), 0);
@@ -260,7 +281,8 @@ Test(sim_faults, call_fail_verbose_alone_fails_the_call, .fini = teardown)
 	h_init(&h, "call-fail-verbose=3:2");
 	wds = h_alloc(&h, QMI_SVC_WDS);
 	cr_assert_eq(h_call(&h, &qmi_wds_start_network_req_def, &sn, wds,
-			    &qmi_wds_start_network_resp_def, &r), QMI_ERR_CALL_FAILED);
+			    &qmi_wds_start_network_resp_def, &r),
+		     QMI_ERR_CALL_FAILED);
 	cr_assert(r.has_call_end_reason);
 	cr_assert_eq(r.call_end_reason, QSIM_CALL_END_UNSPECIFIED);
 	cr_assert(r.has_verbose_call_end_reason);
@@ -278,7 +300,8 @@ Test(sim_faults, empty_items_are_errors)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = 0;
-		cr_assert_eq(qsim_faults_parse(&f, bad[i], err, sizeof(err)), -EINVAL, "%s", bad[i]);
+		cr_assert_eq(qsim_faults_parse(&f, bad[i], err, sizeof(err)), -EINVAL, "%s",
+			     bad[i]);
 		cr_assert(strstr(err, "empty"), "%s: %s", bad[i], err);
 	}
 }
@@ -291,9 +314,12 @@ Test(sim_faults, parse_hostile_usb_knobs)
 	const int want[] = { QSIM_DESC_FEW_EPS, QSIM_DESC_MANY_EPS, QSIM_DESC_MPS0,
 			     QSIM_DESC_EP_TYPE };
 
-	cr_assert_eq(qsim_faults_parse(&f, "resp-long,resp-babble,notify-storm,notify-unknown,"
+	cr_assert_eq(qsim_faults_parse(&f,
+				       "resp-long,resp-babble,notify-storm,notify-unknown,"
 				       "bulk-garbage,bulk-oversize,qmux-lie,foreign-cid,ind-flood,"
-				       "usb-reset=3,usb-reset-data=7", err, sizeof(err)), 0, "%s", err);
+				       "usb-reset=3,usb-reset-data=7",
+				       err, sizeof(err)),
+		     0, "%s", err);
 	cr_assert(f.resp_long && f.resp_babble && f.notify_storm && f.notify_unknown);
 	cr_assert(f.bulk_garbage && f.bulk_oversize && f.qmux_lie && f.foreign_cid && f.ind_flood);
 	cr_assert_eq(f.usb_reset_at, 3);
@@ -306,12 +332,13 @@ Test(sim_faults, parse_hostile_usb_knobs)
 		cr_assert_eq(qsim_faults_parse(&f, spec, err, sizeof(err)), 0, "%s", spec);
 		cr_assert_eq(f.usb_desc_lie, want[i], "%s", spec);
 	}
-	const char *bad[] = { "usb-desc", "usb-desc=", "usb-desc=lies", "resp-long=1",
-			      "ind-flood=2", "usb-reset", "usb-reset=0", "usb-reset=x",
+	const char *bad[] = { "usb-desc",       "usb-desc=",       "usb-desc=lies", "resp-long=1",
+			      "ind-flood=2",    "usb-reset",       "usb-reset=0",   "usb-reset=x",
 			      "usb-reset-data", "usb-reset-data=0" };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		cr_assert_eq(qsim_faults_parse(&f, bad[i], err, sizeof(err)), -EINVAL, "%s", bad[i]);
+		cr_assert_eq(qsim_faults_parse(&f, bad[i], err, sizeof(err)), -EINVAL, "%s",
+			     bad[i]);
 }
 
 static uint8_t reg_state(struct harness *hh, uint8_t nas)
@@ -319,7 +346,8 @@ static uint8_t reg_state(struct harness *hh, uint8_t nas)
 	struct qmi_nas_get_serving_system_resp ss;
 
 	cr_assert_eq(h_call(hh, &qmi_nas_get_serving_system_req_def, NULL, nas,
-			    &qmi_nas_get_serving_system_resp_def, &ss), 0);
+			    &qmi_nas_get_serving_system_resp_def, &ss),
+		     0);
 	return ss.serving_system.registration_state;
 }
 
@@ -347,21 +375,23 @@ Test(sim_faults, low_power_start, .fini = teardown)
 {
 	struct qmi_dms_get_operating_mode_resp om;
 	struct qmi_dms_set_operating_mode_req on = { .has_mode = true,
-						      .mode = QMI_DMS_OPERATING_MODE_ONLINE };
+						     .mode = QMI_DMS_OPERATING_MODE_ONLINE };
 	uint8_t dms, nas;
 
 	h_init(&h, "low-power");
 	dms = h_alloc(&h, QMI_SVC_DMS);
 	nas = h_alloc(&h, QMI_SVC_NAS);
 	cr_assert_eq(h_call(&h, &qmi_dms_get_operating_mode_req_def, NULL, dms,
-			    &qmi_dms_get_operating_mode_resp_def, &om), 0);
+			    &qmi_dms_get_operating_mode_resp_def, &om),
+		     0);
 	cr_assert_eq(om.mode, QMI_DMS_OPERATING_MODE_LOW_POWER);
 	h_run_for(&h, 50);
 	cr_assert_neq(reg_state(&h, nas), QMI_NAS_REGISTRATION_STATE_REGISTERED);
 	cr_assert_eq(h_call(&h, &qmi_dms_set_operating_mode_req_def, &on, dms, NULL, NULL), 0);
 	h_run_for(&h, 50);
 	cr_assert_eq(h_call(&h, &qmi_dms_get_operating_mode_req_def, NULL, dms,
-			    &qmi_dms_get_operating_mode_resp_def, &om), 0);
+			    &qmi_dms_get_operating_mode_resp_def, &om),
+		     0);
 	cr_assert_eq(om.mode, QMI_DMS_OPERATING_MODE_ONLINE);
 	cr_assert_eq(reg_state(&h, nas), QMI_NAS_REGISTRATION_STATE_REGISTERED);
 }

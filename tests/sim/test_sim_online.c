@@ -37,7 +37,8 @@ static int unblock(uint8_t uim, const char *puk, const char *pin)
 static const struct qmi_uim_app *app(struct qmi_uim_get_card_status_resp *cs, uint8_t uim)
 {
 	cr_assert_eq(h_call(&h, &qmi_uim_get_card_status_req_def, NULL, uim,
-			    &qmi_uim_get_card_status_resp_def, cs), 0);
+			    &qmi_uim_get_card_status_resp_def, cs),
+		     0);
 	cr_assert(cs->has_card_status && cs->card_status.n_cards == 1);
 	return &cs->card_status.cards[0].applications[0];
 }
@@ -47,7 +48,8 @@ static uint8_t reg_state(uint8_t nas)
 	struct qmi_nas_get_serving_system_resp ss;
 
 	cr_assert_eq(h_call(&h, &qmi_nas_get_serving_system_req_def, NULL, nas,
-			    &qmi_nas_get_serving_system_resp_def, &ss), 0);
+			    &qmi_nas_get_serving_system_resp_def, &ss),
+		     0);
 	return ss.serving_system.registration_state;
 }
 
@@ -69,9 +71,11 @@ Test(sim_pin, locked_card_refuses_subscriber_data_until_verified, .fini = teardo
 	cr_assert_eq(a->state, QMI_UIM_APP_STATE_PIN1_OR_UPIN_REQUIRED);
 	cr_assert_eq(a->pin1_retries, 3);
 	cr_assert_eq(h_call(&h, &qmi_dms_uim_get_imsi_req_def, NULL, dms,
-			    &qmi_dms_uim_get_imsi_resp_def, &imsi), QMI_ERR_PIN_RESTRICTION);
+			    &qmi_dms_uim_get_imsi_resp_def, &imsi),
+		     QMI_ERR_PIN_RESTRICTION);
 	cr_assert_eq(h_call(&h, &qmi_dms_uim_get_iccid_req_def, NULL, dms,
-			    &qmi_dms_uim_get_iccid_resp_def, &iccid), 0);
+			    &qmi_dms_uim_get_iccid_resp_def, &iccid),
+		     0);
 	cr_assert_neq(reg_state(nas), QMI_NAS_REGISTRATION_STATE_REGISTERED);
 
 	cr_assert_eq(verify(uim, "1111", &r), QMI_ERR_INCORRECT_PIN);
@@ -84,7 +88,8 @@ Test(sim_pin, locked_card_refuses_subscriber_data_until_verified, .fini = teardo
 	cr_assert_eq(a->pin1_retries, 3, "a right PIN restores the tries");
 	cr_assert_eq(a->state, QMI_UIM_APP_STATE_READY);
 	cr_assert_eq(h_call(&h, &qmi_dms_uim_get_imsi_req_def, NULL, dms,
-			    &qmi_dms_uim_get_imsi_resp_def, &imsi), 0);
+			    &qmi_dms_uim_get_imsi_resp_def, &imsi),
+		     0);
 	cr_assert_str_eq(imsi.imsi, QSIM_IMSI);
 	cr_assert_eq(reg_state(nas), QMI_NAS_REGISTRATION_STATE_REGISTERED);
 }
@@ -141,34 +146,41 @@ Test(sim_pin, change_protection_and_dms_share_one_card, .fini = teardown)
 	uim = h_alloc(&h, QMI_SVC_UIM);
 	dms = h_alloc(&h, QMI_SVC_DMS);
 	cr_assert_eq(h_call(&h, &qmi_dms_uim_get_pin_status_req_def, NULL, dms,
-			    &qmi_dms_uim_get_pin_status_resp_def, &st), 0);
+			    &qmi_dms_uim_get_pin_status_resp_def, &st),
+		     0);
 	cr_assert_eq(st.pin1.status, QMI_DMS_UIM_PIN_STATUS_DISABLED);
 
 	p.info.pin_id = QMI_UIM_PIN_ID_PIN1;
 	p.info.enabled = 1;
 	snprintf(p.info.pin, sizeof(p.info.pin), "1234");
 	cr_assert_eq(h_call(&h, &qmi_uim_set_pin_protection_req_def, &p, uim,
-			    &qmi_uim_set_pin_protection_resp_def, &pr), 0);
+			    &qmi_uim_set_pin_protection_resp_def, &pr),
+		     0);
 	c.info.pin_id = QMI_UIM_PIN_ID_PIN1;
 	snprintf(c.info.old_pin, sizeof(c.info.old_pin), "1234");
 	snprintf(c.info.new_pin, sizeof(c.info.new_pin), "97531");
-	cr_assert_eq(h_call(&h, &qmi_uim_change_pin_req_def, &c, uim,
-			    &qmi_uim_change_pin_resp_def, &cr), 0);
+	cr_assert_eq(h_call(&h, &qmi_uim_change_pin_req_def, &c, uim, &qmi_uim_change_pin_resp_def,
+			    &cr),
+		     0);
 	/* A reset powers the card down: the PIN must be given again. */
 	cr_assert_eq(h_call(&h, &qmi_dms_set_operating_mode_req_def, &reset, dms, NULL, NULL), 0);
 	cr_assert_eq(h_call(&h, &qmi_dms_uim_get_pin_status_req_def, NULL, dms,
-			    &qmi_dms_uim_get_pin_status_resp_def, &st), 0);
+			    &qmi_dms_uim_get_pin_status_resp_def, &st),
+		     0);
 	cr_assert_eq(st.pin1.status, QMI_DMS_UIM_PIN_STATUS_ENABLED_NOT_VERIFIED);
 	dv.info.pin_id = QMI_DMS_UIM_PIN_ID_PIN;
 	snprintf(dv.info.pin, sizeof(dv.info.pin), "1234");
 	cr_assert_eq(h_call(&h, &qmi_dms_uim_verify_pin_req_def, &dv, dms,
-			    &qmi_dms_uim_verify_pin_resp_def, &dr), QMI_ERR_INCORRECT_PIN);
+			    &qmi_dms_uim_verify_pin_resp_def, &dr),
+		     QMI_ERR_INCORRECT_PIN);
 	cr_assert(dr.has_retries && dr.retries.verify_left == 2);
 	snprintf(dv.info.pin, sizeof(dv.info.pin), "97531");
 	cr_assert_eq(h_call(&h, &qmi_dms_uim_verify_pin_req_def, &dv, dms,
-			    &qmi_dms_uim_verify_pin_resp_def, &dr), 0);
+			    &qmi_dms_uim_verify_pin_resp_def, &dr),
+		     0);
 	cr_assert_eq(h_call(&h, &qmi_dms_uim_get_pin_status_req_def, NULL, dms,
-			    &qmi_dms_uim_get_pin_status_resp_def, &st), 0);
+			    &qmi_dms_uim_get_pin_status_resp_def, &st),
+		     0);
 	cr_assert_eq(st.pin1.status, QMI_DMS_UIM_PIN_STATUS_ENABLED_VERIFIED);
 	cr_assert_eq(st.pin1.verify_left, 3);
 }
@@ -197,7 +209,8 @@ static uint8_t get_mode(uint8_t dms)
 	struct qmi_dms_get_operating_mode_resp r;
 
 	cr_assert_eq(h_call(&h, &qmi_dms_get_operating_mode_req_def, NULL, dms,
-			    &qmi_dms_get_operating_mode_resp_def, &r), 0);
+			    &qmi_dms_get_operating_mode_resp_def, &r),
+		     0);
 	return r.mode;
 }
 
@@ -219,8 +232,9 @@ Test(sim_mode, offline_is_left_only_by_reset, .fini = teardown)
 
 Test(sim_profile, create_modify_delete, .fini = teardown)
 {
-	struct qmi_wds_create_profile_req c = { .has_profile_type = true, .has_apn = true,
-						.has_password = true, .has_auth = true };
+	struct qmi_wds_create_profile_req c = {
+		.has_profile_type = true, .has_apn = true, .has_password = true, .has_auth = true
+	};
 	struct qmi_wds_create_profile_resp cr;
 	struct qmi_wds_modify_profile_req m = { .has_profile = true, .has_apn = true };
 	struct qmi_wds_modify_profile_resp mr;
@@ -237,30 +251,36 @@ Test(sim_profile, create_modify_delete, .fini = teardown)
 	snprintf(c.password, sizeof(c.password), "s3cret");
 	c.auth = QMI_WDS_AUTH_CHAP;
 	cr_assert_eq(h_call(&h, &qmi_wds_create_profile_req_def, &c, wds,
-			    &qmi_wds_create_profile_resp_def, &cr), 0);
+			    &qmi_wds_create_profile_resp_def, &cr),
+		     0);
 	cr_assert(cr.has_profile);
 	cr_assert_eq(cr.profile.index, 3);
 
 	m.profile.index = 3;
 	snprintf(m.apn, sizeof(m.apn), "corp2.example");
 	cr_assert_eq(h_call(&h, &qmi_wds_modify_profile_req_def, &m, wds,
-			    &qmi_wds_modify_profile_resp_def, &mr), 0);
+			    &qmi_wds_modify_profile_resp_def, &mr),
+		     0);
 	g.profile.index = 3;
 	cr_assert_eq(h_call(&h, &qmi_wds_get_profile_settings_req_def, &g, wds,
-			    &qmi_wds_get_profile_settings_resp_def, &gr), 0);
+			    &qmi_wds_get_profile_settings_resp_def, &gr),
+		     0);
 	cr_assert_str_eq(gr.apn, "corp2.example");
 	cr_assert_str_eq(gr.password, "s3cret");
 	cr_assert_eq(gr.auth, QMI_WDS_AUTH_CHAP);
 
 	d.profile.index = 3;
 	cr_assert_eq(h_call(&h, &qmi_wds_delete_profile_req_def, &d, wds,
-			    &qmi_wds_delete_profile_resp_def, &dr), 0);
+			    &qmi_wds_delete_profile_resp_def, &dr),
+		     0);
 	cr_assert_eq(h_call(&h, &qmi_wds_delete_profile_req_def, &d, wds,
-			    &qmi_wds_delete_profile_resp_def, &dr), QMI_ERR_EXTENDED_INTERNAL);
+			    &qmi_wds_delete_profile_resp_def, &dr),
+		     QMI_ERR_EXTENDED_INTERNAL);
 	cr_assert(dr.has_extended_error);
 	cr_assert_eq(dr.extended_error, 5, "invalid-profile-number");
 	cr_assert_eq(h_call(&h, &qmi_wds_get_profile_list_req_def, NULL, wds,
-			    &qmi_wds_get_profile_list_resp_def, &l), 0);
+			    &qmi_wds_get_profile_list_resp_def, &l),
+		     0);
 	cr_assert_eq(l.n_profiles, 2);
 }
 
@@ -275,26 +295,32 @@ Test(sim_radio, preference_without_the_serving_band_deregisters, .fini = teardow
 	nas = h_alloc(&h, QMI_SVC_NAS);
 	cr_assert_eq(reg_state(nas), QMI_NAS_REGISTRATION_STATE_REGISTERED);
 	cr_assert_eq(h_call(&h, &qmi_nas_get_cell_location_info_req_def, NULL, nas,
-			    &qmi_nas_get_cell_location_info_resp_def, &cell), 0);
+			    &qmi_nas_get_cell_location_info_resp_def, &cell),
+		     0);
 	cr_assert(cell.has_lte_info);
 	cr_assert_eq(cell.lte_info.plmn[1], 0xF1, "MCC 001 with a two-digit MNC");
 
 	q.lte_band_preference = 1ull << 6; /* band 7 only: the cell is on band 3 */
 	cr_assert_eq(h_call(&h, &qmi_nas_set_system_selection_preference_req_def, &q, nas, NULL,
-			    NULL), 0);
+			    NULL),
+		     0);
 	cr_assert_eq(h_call(&h, &qmi_nas_get_system_selection_preference_req_def, NULL, nas,
-			    &qmi_nas_get_system_selection_preference_resp_def, &p), 0);
+			    &qmi_nas_get_system_selection_preference_resp_def, &p),
+		     0);
 	cr_assert_eq(p.lte_band_preference, 1ull << 6);
 	cr_assert_eq(reg_state(nas), QMI_NAS_REGISTRATION_STATE_SEARCHING);
 	cr_assert_eq(h_call(&h, &qmi_nas_get_cell_location_info_req_def, NULL, nas,
-			    &qmi_nas_get_cell_location_info_resp_def, &cell), 0);
+			    &qmi_nas_get_cell_location_info_resp_def, &cell),
+		     0);
 	cr_assert_not(cell.has_lte_info);
 
 	q.lte_band_preference = 1ull << 63; /* not a band this hardware has */
 	cr_assert_eq(h_call(&h, &qmi_nas_set_system_selection_preference_req_def, &q, nas, NULL,
-			    NULL), QMI_ERR_INVALID_ARGUMENT);
+			    NULL),
+		     QMI_ERR_INVALID_ARGUMENT);
 	q.lte_band_preference = (1ull << 2) | (1ull << 6);
 	cr_assert_eq(h_call(&h, &qmi_nas_set_system_selection_preference_req_def, &q, nas, NULL,
-			    NULL), 0);
+			    NULL),
+		     0);
 	cr_assert_eq(reg_state(nas), QMI_NAS_REGISTRATION_STATE_REGISTERED);
 }

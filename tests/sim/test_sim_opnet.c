@@ -36,7 +36,8 @@ Test(sim_opnet, kernel_peer_answers_through_the_modem, .fini = ns_down)
 	char path[128];
 	uint8_t pkt[256];
 	size_t len;
-	struct qmi_ctl_set_data_format_req df = { .has_format = true, .has_protocol = true,
+	struct qmi_ctl_set_data_format_req df = { .has_format = true,
+						  .has_protocol = true,
 						  .protocol = 2 };
 	struct qmi_wds_start_network_req sn = { .has_apn = true, .apn = "internet" };
 	const struct h_event *reply = NULL;

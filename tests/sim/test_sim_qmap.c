@@ -33,8 +33,16 @@ static void teardown(void)
 	free(cap);
 }
 
-static void cap_ctrl(void *user, const uint8_t *f, size_t len) { (void)user; (void)f; (void)len; }
-static void cap_notify(void *user) { (void)user; }
+static void cap_ctrl(void *user, const uint8_t *f, size_t len)
+{
+	(void)user;
+	(void)f;
+	(void)len;
+}
+static void cap_notify(void *user)
+{
+	(void)user;
+}
 
 static void cap_data(void *user, const uint8_t *pkt, size_t len)
 {
@@ -56,7 +64,8 @@ static void set_format(const struct qmi_wda_set_data_format_req *q,
 	uint8_t wda = h_alloc(&h, QMI_SVC_WDA);
 
 	cr_assert_eq(h_call(&h, &qmi_wda_set_data_format_req_def, q, wda,
-			    &qmi_wda_set_data_format_resp_def, r), want_err);
+			    &qmi_wda_set_data_format_resp_def, r),
+		     want_err);
 }
 
 static void start_call(void)
@@ -70,17 +79,24 @@ static void start_call(void)
 /* With call: a call on the default data port, and our data output installed (no more control
  * calls then); without: neither. */
 static struct qmi_wda_set_data_format_resp setup_qmap_with(uint32_t dl_dgrams, uint32_t dl_size,
-							     uint32_t proto, const char *faults,
-							     bool call)
+							   uint32_t proto, const char *faults,
+							   bool call)
 {
 	struct qmi_wda_set_data_format_req q = {
-		.has_link_layer_protocol = true, .link_layer_protocol = 2,
-		.has_ul_aggregation_protocol = true, .ul_aggregation_protocol = proto,
-		.has_dl_aggregation_protocol = true, .dl_aggregation_protocol = proto,
-		.has_dl_max_datagrams = true, .dl_max_datagrams = dl_dgrams,
-		.has_dl_max_size = true, .dl_max_size = dl_size,
-		.has_ul_max_datagrams = true, .ul_max_datagrams = 32,
-		.has_ul_max_size = true, .ul_max_size = dl_size,
+		.has_link_layer_protocol = true,
+		.link_layer_protocol = 2,
+		.has_ul_aggregation_protocol = true,
+		.ul_aggregation_protocol = proto,
+		.has_dl_aggregation_protocol = true,
+		.dl_aggregation_protocol = proto,
+		.has_dl_max_datagrams = true,
+		.dl_max_datagrams = dl_dgrams,
+		.has_dl_max_size = true,
+		.dl_max_size = dl_size,
+		.has_ul_max_datagrams = true,
+		.ul_max_datagrams = 32,
+		.has_ul_max_size = true,
+		.ul_max_size = dl_size,
 	};
 	struct qmi_wda_set_data_format_resp r;
 
@@ -105,13 +121,20 @@ static void setup_qmap(uint32_t dl_dgrams, uint32_t dl_size)
 Test(sim_qmap, grants_within_its_limits, .fini = teardown)
 {
 	struct qmi_wda_set_data_format_req q = {
-		.has_link_layer_protocol = true, .link_layer_protocol = 2,
-		.has_ul_aggregation_protocol = true, .ul_aggregation_protocol = 5,
-		.has_dl_aggregation_protocol = true, .dl_aggregation_protocol = 5,
-		.has_dl_max_datagrams = true, .dl_max_datagrams = 1000,
-		.has_dl_max_size = true, .dl_max_size = 65536,
-		.has_ul_max_datagrams = true, .ul_max_datagrams = 11,
-		.has_ul_max_size = true, .ul_max_size = 8192,
+		.has_link_layer_protocol = true,
+		.link_layer_protocol = 2,
+		.has_ul_aggregation_protocol = true,
+		.ul_aggregation_protocol = 5,
+		.has_dl_aggregation_protocol = true,
+		.dl_aggregation_protocol = 5,
+		.has_dl_max_datagrams = true,
+		.dl_max_datagrams = 1000,
+		.has_dl_max_size = true,
+		.dl_max_size = 65536,
+		.has_ul_max_datagrams = true,
+		.ul_max_datagrams = 11,
+		.has_ul_max_size = true,
+		.ul_max_size = 8192,
 	};
 	struct qmi_wda_set_data_format_resp r;
 	struct qmi_wda_get_data_format_resp g;
@@ -122,13 +145,14 @@ Test(sim_qmap, grants_within_its_limits, .fini = teardown)
 	cr_assert_eq(r.ul_aggregation_protocol, 5);
 	cr_assert_eq(r.dl_aggregation_protocol, 5);
 	cr_assert_eq(r.dl_max_datagrams, QSIM_QMAP_MAX_DGRAMS); /* capped */
-	cr_assert_eq(r.dl_max_size, QSIM_DATA_MAX_DEFAULT); /* what this output carries */
+	cr_assert_eq(r.dl_max_size, QSIM_DATA_MAX_DEFAULT);     /* what this output carries */
 	cr_assert(r.has_ul_max_datagrams && r.has_ul_max_size);
 	cr_assert_eq(r.ul_max_datagrams, 11); /* the host's wish, within the modem's */
 	cr_assert_eq(r.ul_max_size, 8192);
 	wda = h_alloc(&h, QMI_SVC_WDA);
 	cr_assert_eq(h_call(&h, &qmi_wda_get_data_format_req_def, NULL, wda,
-			    &qmi_wda_get_data_format_resp_def, &g), 0);
+			    &qmi_wda_get_data_format_resp_def, &g),
+		     0);
 	cr_assert_eq(g.dl_aggregation_protocol, 5);
 	/* QMAP over 802.3, and aggregation protocols it does not speak, are refused. */
 	q.link_layer_protocol = 1;
@@ -358,9 +382,10 @@ Test(sim_qmap, flow_control_knob, .fini = teardown)
 static uint16_t bind_mux(uint8_t wds, uint8_t mux_id)
 {
 	struct qmi_wds_bind_mux_data_port_req b = {
-		.has_endpoint = true, .endpoint = { .type = QMI_DATA_ENDPOINT_HSUSB,
-						    .interface_number = 4 },
-		.has_mux_id = true, .mux_id = mux_id,
+		.has_endpoint = true,
+		.endpoint = { .type = QMI_DATA_ENDPOINT_HSUSB, .interface_number = 4 },
+		.has_mux_id = true,
+		.mux_id = mux_id,
 	};
 
 	return (uint16_t)h_call(&h, &qmi_wds_bind_mux_data_port_req_def, &b, wds, NULL, NULL);
@@ -403,8 +428,10 @@ Test(sim_qmap, bind_mux_data_port_sessions, .fini = teardown)
 	cr_assert_eq(h_call(&h, &qmi_wds_bind_mux_data_port_req_def,
 			    &(struct qmi_wds_bind_mux_data_port_req){ 0 }, c, NULL, NULL),
 		     QMI_ERR_MISSING_ARGUMENT);
-	cr_assert_eq(h_call(&h, &qmi_wds_start_network_req_def, &sn, a, NULL, NULL), 0); /* slot 0 */
-	cr_assert_eq(h_call(&h, &qmi_wds_start_network_req_def, &sn, b, NULL, NULL), 0); /* slot 1 */
+	cr_assert_eq(h_call(&h, &qmi_wds_start_network_req_def, &sn, a, NULL, NULL),
+		     0); /* slot 0 */
+	cr_assert_eq(h_call(&h, &qmi_wds_start_network_req_def, &sn, b, NULL, NULL),
+		     0);                                         /* slot 1 */
 	cr_assert_eq(bind_mux(a, 3), QMI_ERR_INVALID_OPERATION); /* not while connected */
 	qsim_set_output(h.sim, &cap->out, cap);
 
@@ -424,8 +451,8 @@ Test(sim_qmap, bind_mux_data_port_sessions, .fini = teardown)
 	}
 	cr_assert_eq(got, 2);
 	qsim_get_stats(h.sim, &st);
-	cr_assert_eq(st.qmap_in_bad, 1);         /* mux id 3 */
-	cr_assert_eq(st.data_in_dropped, 2);     /* 103 and 105 */
+	cr_assert_eq(st.qmap_in_bad, 1);     /* mux id 3 */
+	cr_assert_eq(st.data_in_dropped, 2); /* 103 and 105 */
 }
 
 struct want_resp {
@@ -446,47 +473,52 @@ static bool got_resp(struct harness *hh, void *arg)
 Test(sim_qmap, negotiation_bytes, .fini = teardown)
 {
 	static const uint8_t req_tlvs[] = {
-		0x11, 0x04, 0x00, 0x02, 0x00, 0x00, 0x00,       /* raw IP */
-		0x12, 0x04, 0x00, 0x09, 0x00, 0x00, 0x00,       /* uplink: QMAPv5 */
-		0x13, 0x04, 0x00, 0x09, 0x00, 0x00, 0x00,       /* downlink: QMAPv5 */
-		0x15, 0x04, 0x00, 0x20, 0x00, 0x00, 0x00,       /* 32 datagrams */
-		0x16, 0x04, 0x00, 0x00, 0x80, 0x00, 0x00,       /* 32768 bytes */
+		0x11, 0x04, 0x00, 0x02, 0x00, 0x00, 0x00, /* raw IP */
+		0x12, 0x04, 0x00, 0x09, 0x00, 0x00, 0x00, /* uplink: QMAPv5 */
+		0x13, 0x04, 0x00, 0x09, 0x00, 0x00, 0x00, /* downlink: QMAPv5 */
+		0x15, 0x04, 0x00, 0x20, 0x00, 0x00, 0x00, /* 32 datagrams */
+		0x16, 0x04, 0x00, 0x00, 0x80, 0x00, 0x00, /* 32768 bytes */
 		0x17, 0x08, 0x00, 0x02, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, /* HSUSB, if 4 */
-		0x1B, 0x04, 0x00, 0x10, 0x00, 0x00, 0x00,       /* uplink: 16 datagrams */
-		0x1C, 0x04, 0x00, 0x00, 0x40, 0x00, 0x00,       /* 16384 bytes */
+		0x1B, 0x04, 0x00, 0x10, 0x00, 0x00, 0x00, /* uplink: 16 datagrams */
+		0x1C, 0x04, 0x00, 0x00, 0x40, 0x00, 0x00, /* 16384 bytes */
 	};
-	static const uint8_t grant_tlvs[] = {
-		0x02, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00,       /* success */
-		0x10, 0x01, 0x00, 0x00,
-		0x11, 0x04, 0x00, 0x02, 0x00, 0x00, 0x00,
-		0x12, 0x04, 0x00, 0x09, 0x00, 0x00, 0x00,
-		0x13, 0x04, 0x00, 0x09, 0x00, 0x00, 0x00,
-		0x14, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00,
-		0x15, 0x04, 0x00, 0x20, 0x00, 0x00, 0x00,
-		0x16, 0x04, 0x00, 0x00, 0x80, 0x00, 0x00,
-		0x17, 0x04, 0x00, 0x10, 0x00, 0x00, 0x00,       /* response ids: UL datagrams */
-		0x18, 0x04, 0x00, 0x00, 0x40, 0x00, 0x00,       /* UL size */
-	};
+	static const uint8_t
+		grant_tlvs[] = {
+			0x02, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, /* success */
+			0x10, 0x01, 0x00, 0x00, 0x11, 0x04, 0x00, 0x02, 0x00, 0x00, 0x00,
+			0x12, 0x04, 0x00, 0x09, 0x00, 0x00, 0x00, 0x13, 0x04, 0x00, 0x09,
+			0x00, 0x00, 0x00, 0x14, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x15,
+			0x04, 0x00, 0x20, 0x00, 0x00, 0x00, 0x16, 0x04, 0x00, 0x00, 0x80,
+			0x00, 0x00, 0x17, 0x04, 0x00, 0x10, 0x00, 0x00, 0x00, /* response ids: UL datagrams */
+			0x18, 0x04, 0x00, 0x00, 0x40, 0x00, 0x00,             /* UL size */
+		};
 	static const uint8_t bind_tlvs[] = {
-		0x10, 0x08, 0x00, 0x02, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00,
-		0x11, 0x01, 0x00, 0x01,
+		0x10, 0x08, 0x00, 0x02, 0x00, 0x00, 0x00, 0x04,
+		0x00, 0x00, 0x00, 0x11, 0x01, 0x00, 0x01,
 	};
 	const struct qmi_data_endpoint ep = { .type = QMI_DATA_ENDPOINT_HSUSB,
 					      .interface_number = 4 };
 	struct qmi_wda_set_data_format_req q = {
-		.has_link_layer_protocol = true, .link_layer_protocol = QMI_WDA_LINK_LAYER_RAW_IP,
+		.has_link_layer_protocol = true,
+		.link_layer_protocol = QMI_WDA_LINK_LAYER_RAW_IP,
 		.has_ul_aggregation_protocol = true,
 		.ul_aggregation_protocol = QMI_WDA_AGGREGATION_QMAPV5,
 		.has_dl_aggregation_protocol = true,
 		.dl_aggregation_protocol = QMI_WDA_AGGREGATION_QMAPV5,
-		.has_dl_max_datagrams = true, .dl_max_datagrams = 32,
-		.has_dl_max_size = true, .dl_max_size = 32768,
-		.has_endpoint = true, .endpoint = ep,
-		.has_ul_max_datagrams = true, .ul_max_datagrams = 16,
-		.has_ul_max_size = true, .ul_max_size = 16384,
+		.has_dl_max_datagrams = true,
+		.dl_max_datagrams = 32,
+		.has_dl_max_size = true,
+		.dl_max_size = 32768,
+		.has_endpoint = true,
+		.endpoint = ep,
+		.has_ul_max_datagrams = true,
+		.ul_max_datagrams = 16,
+		.has_ul_max_size = true,
+		.ul_max_size = 16384,
 	};
-	struct qmi_wds_bind_mux_data_port_req b = { .has_endpoint = true, .endpoint = ep,
-						    .has_mux_id = true, .mux_id = 1 };
+	struct qmi_wds_bind_mux_data_port_req b = {
+		.has_endpoint = true, .endpoint = ep, .has_mux_id = true, .mux_id = 1
+	};
 	uint8_t frame[256];
 	struct qmi_frame f;
 	struct want_resp w = { .svc = QMI_SVC_WDA };
@@ -497,7 +529,8 @@ Test(sim_qmap, negotiation_bytes, .fini = teardown)
 	qsim_set_data_max(h.sim, QSIM_QMAP_MAX_SIZE);
 	wda = h_alloc(&h, QMI_SVC_WDA);
 	cr_assert_eq(qmi_msg_build(&qmi_wda_set_data_format_req_def, &q, wda, 0x0102, frame,
-				   sizeof(frame), &len), 0);
+				   sizeof(frame), &len),
+		     0);
 	cr_assert_eq(qmi_frame_parse(frame, len, &f, NULL), 0);
 	cr_assert_eq(f.msg_id, 0x0020);
 	cr_assert_eq(f.tlvs_len, sizeof(req_tlvs));
@@ -508,7 +541,8 @@ Test(sim_qmap, negotiation_bytes, .fini = teardown)
 	cr_assert_arr_eq(w.f.tlvs, grant_tlvs, sizeof(grant_tlvs));
 	wds = h_alloc(&h, QMI_SVC_WDS);
 	cr_assert_eq(qmi_msg_build(&qmi_wds_bind_mux_data_port_req_def, &b, wds, 1, frame,
-				   sizeof(frame), &len), 0);
+				   sizeof(frame), &len),
+		     0);
 	cr_assert_eq(qmi_frame_parse(frame, len, &f, NULL), 0);
 	cr_assert_eq(f.msg_id, 0x00A2);
 	cr_assert_eq(f.tlvs_len, sizeof(bind_tlvs));

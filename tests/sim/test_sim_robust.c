@@ -19,8 +19,9 @@ Test(sim_robust, mutated_requests)
 {
 	struct harness h;
 	uint32_t seed = 12345;
-	struct qmi_wds_start_network_req sn = { .has_apn = true, .apn = "internet",
-						.has_username = true, .username = "u" };
+	struct qmi_wds_start_network_req sn = {
+		.has_apn = true, .apn = "internet", .has_username = true, .username = "u"
+	};
 	struct qmi_nas_register_indications_req ri = { .has_signal_info = true, .signal_info = 1 };
 	struct qmi_ctl_release_cid_req rel = { .has_release = true, .release = { 1, 1 } };
 	struct {
@@ -40,8 +41,9 @@ Test(sim_robust, mutated_requests)
 		size_t len;
 		unsigned k = rnd(&seed) % 3, flips = 1 + rnd(&seed) % 4;
 
-		cr_assert_eq(qmi_msg_build(base[k].def, base[k].msg, 1, (uint16_t)(1 + i % 200), buf,
-					   sizeof(buf), &len), 0);
+		cr_assert_eq(qmi_msg_build(base[k].def, base[k].msg, 1, (uint16_t)(1 + i % 200),
+					   buf, sizeof(buf), &len),
+			     0);
 		for (unsigned f = 0; f < flips; f++)
 			buf[rnd(&seed) % len] ^= (uint8_t)(1u << (rnd(&seed) % 8));
 		if (rnd(&seed) % 4 == 0)
@@ -54,7 +56,8 @@ Test(sim_robust, mutated_requests)
 
 				if (h.ev[e].kind == H_CTRL && h.ev[e].len)
 					cr_assert_eq(qmi_frame_parse(h.ev[e].buf, h.ev[e].len, &fr,
-								     NULL), 0);
+								     NULL),
+						     0);
 			}
 			h_clear(&h);
 		}
@@ -67,7 +70,8 @@ Test(sim_robust, random_packets)
 	struct harness h;
 	uint32_t seed = 777;
 	struct qmi_wds_start_network_req sn = { 0 };
-	struct qmi_ctl_set_data_format_req df = { .has_format = true, .has_protocol = true,
+	struct qmi_ctl_set_data_format_req df = { .has_format = true,
+						  .has_protocol = true,
 						  .protocol = 2 };
 	uint8_t wds;
 

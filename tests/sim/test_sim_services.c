@@ -26,22 +26,27 @@ Test(sim_dms, identities_are_valid, .fini = teardown)
 	h_init(&h, NULL);
 	cid = h_alloc(&h, QMI_SVC_DMS);
 	cr_assert_eq(h_call(&h, &qmi_dms_get_ids_req_def, NULL, cid, &qmi_dms_get_ids_resp_def,
-			    &ids), 0);
+			    &ids),
+		     0);
 	cr_assert(ids.has_imei && ids.has_esn && ids.has_meid);
 	cr_assert_eq(strlen(ids.imei), 15);
 	cr_assert(qsim_luhn_ok(ids.imei), "IMEI %s fails Luhn", ids.imei);
 	cr_assert_eq(strlen(ids.meid), 14);
 	cr_assert_eq(h_call(&h, &qmi_dms_get_manufacturer_req_def, NULL, cid,
-			    &qmi_dms_get_manufacturer_resp_def, &man), 0);
+			    &qmi_dms_get_manufacturer_resp_def, &man),
+		     0);
 	cr_assert_str_eq(man.manufacturer, "qmiusb");
 	cr_assert_eq(h_call(&h, &qmi_dms_uim_get_iccid_req_def, NULL, cid,
-			    &qmi_dms_uim_get_iccid_resp_def, &iccid), 0);
+			    &qmi_dms_uim_get_iccid_resp_def, &iccid),
+		     0);
 	cr_assert(qsim_luhn_ok(iccid.iccid));
 	cr_assert_eq(h_call(&h, &qmi_dms_uim_get_imsi_req_def, NULL, cid,
-			    &qmi_dms_uim_get_imsi_resp_def, &imsi), 0);
+			    &qmi_dms_uim_get_imsi_resp_def, &imsi),
+		     0);
 	cr_assert_eq(strncmp(imsi.imsi, "00101", 5), 0, "IMSI must start with MCC/MNC 001/01");
 	cr_assert_eq(h_call(&h, &qmi_dms_get_msisdn_req_def, NULL, cid,
-			    &qmi_dms_get_msisdn_resp_def, &msisdn), 0);
+			    &qmi_dms_get_msisdn_resp_def, &msisdn),
+		     0);
 	cr_assert_str_eq(msisdn.msisdn, QSIM_MSISDN);
 }
 
@@ -58,7 +63,8 @@ static uint8_t nas_reg_state(uint8_t nas)
 	struct qmi_nas_get_serving_system_resp ss;
 
 	cr_assert_eq(h_call(&h, &qmi_nas_get_serving_system_req_def, NULL, nas,
-			    &qmi_nas_get_serving_system_resp_def, &ss), 0);
+			    &qmi_nas_get_serving_system_resp_def, &ss),
+		     0);
 	cr_assert(ss.has_serving_system);
 	return ss.serving_system.registration_state;
 }
@@ -78,12 +84,14 @@ Test(sim_dms, operating_mode_drops_registration_and_calls, .fini = teardown)
 	wds = h_alloc(&h, QMI_SVC_WDS);
 	cr_assert_eq(nas_reg_state(nas), QMI_NAS_REGISTRATION_STATE_REGISTERED);
 	cr_assert_eq(h_call(&h, &qmi_wds_start_network_req_def, &sn, wds,
-			    &qmi_wds_start_network_resp_def, &snr), 0);
+			    &qmi_wds_start_network_resp_def, &snr),
+		     0);
 	h_clear(&h);
 	cr_assert_eq(h_call(&h, &qmi_dms_set_operating_mode_req_def, &lp, dms, NULL, NULL), 0);
 	h_run_for(&h, 0);
 	cr_assert_eq(h_call(&h, &qmi_dms_get_operating_mode_req_def, NULL, dms,
-			    &qmi_dms_get_operating_mode_resp_def, &om), 0);
+			    &qmi_dms_get_operating_mode_resp_def, &om),
+		     0);
 	cr_assert_eq(om.mode, 1);
 	cr_assert_eq(nas_reg_state(nas), QMI_NAS_REGISTRATION_STATE_NOT_REGISTERED);
 	cr_assert(h_last_ind(&h, QMI_SVC_WDS, wds, QMI_WDS_PACKET_SERVICE_STATUS_IND, &ind));
@@ -91,7 +99,8 @@ Test(sim_dms, operating_mode_drops_registration_and_calls, .fini = teardown)
 	cr_assert(ind.has_call_end_reason);
 	/* No registration: calls fail with "no service". */
 	cr_assert_eq(h_call(&h, &qmi_wds_start_network_req_def, &sn, wds,
-			    &qmi_wds_start_network_resp_def, &snr), QMI_ERR_CALL_FAILED);
+			    &qmi_wds_start_network_resp_def, &snr),
+		     QMI_ERR_CALL_FAILED);
 	cr_assert_eq(snr.call_end_reason, 3);
 	/* Back online: registered again. */
 	lp.mode = 0;
@@ -121,7 +130,8 @@ Test(sim_uim, sim_absent, .fini = teardown)
 	cr_assert_eq(h_call(&h, &qmi_dms_uim_get_imsi_req_def, NULL, dms, NULL, NULL),
 		     QMI_ERR_UIM_UNINITIALIZED);
 	cr_assert_eq(h_call(&h, &qmi_uim_get_card_status_req_def, NULL, uim,
-			    &qmi_uim_get_card_status_resp_def, &cs), 0);
+			    &qmi_uim_get_card_status_resp_def, &cs),
+		     0);
 	cr_assert(cs.has_card_status);
 	cr_assert_eq(cs.card_status.n_cards, 1);
 	cr_assert_eq(cs.card_status.cards[0].card_state, QMI_UIM_CARD_STATE_ABSENT);
@@ -138,7 +148,8 @@ Test(sim_uim, card_ready, .fini = teardown)
 	h_init(&h, NULL);
 	uim = h_alloc(&h, QMI_SVC_UIM);
 	cr_assert_eq(h_call(&h, &qmi_uim_get_card_status_req_def, NULL, uim,
-			    &qmi_uim_get_card_status_resp_def, &cs), 0);
+			    &qmi_uim_get_card_status_resp_def, &cs),
+		     0);
 	cr_assert_eq(cs.card_status.cards[0].card_state, QMI_UIM_CARD_STATE_PRESENT);
 	cr_assert_eq(cs.card_status.cards[0].n_applications, 1);
 	cr_assert_eq(cs.card_status.cards[0].applications[0].state, QMI_UIM_APP_STATE_READY);
@@ -157,11 +168,13 @@ Test(sim_nas, registration_denied, .fini = teardown)
 	wds = h_alloc(&h, QMI_SVC_WDS);
 	cr_assert_eq(nas_reg_state(nas), QMI_NAS_REGISTRATION_STATE_DENIED);
 	cr_assert_eq(h_call(&h, &qmi_nas_get_system_info_req_def, NULL, nas,
-			    &qmi_nas_get_system_info_resp_def, &si), 0);
+			    &qmi_nas_get_system_info_resp_def, &si),
+		     0);
 	cr_assert(si.has_lte_service_status);
 	cr_assert_eq(si.lte_service_status.service_status, QMI_NAS_SERVICE_STATUS_LIMITED);
 	cr_assert_eq(h_call(&h, &qmi_wds_start_network_req_def, &sn, wds,
-			    &qmi_wds_start_network_resp_def, &snr), QMI_ERR_CALL_FAILED);
+			    &qmi_wds_start_network_resp_def, &snr),
+		     QMI_ERR_CALL_FAILED);
 	cr_assert(snr.has_call_end_reason);
 }
 
@@ -203,7 +216,8 @@ Test(sim_nas, serving_system_and_signal, .fini = teardown)
 	h_init(&h, "seed=7");
 	nas = h_alloc(&h, QMI_SVC_NAS);
 	cr_assert_eq(h_call(&h, &qmi_nas_get_serving_system_req_def, NULL, nas,
-			    &qmi_nas_get_serving_system_resp_def, &ss), 0);
+			    &qmi_nas_get_serving_system_resp_def, &ss),
+		     0);
 	cr_assert_eq(ss.serving_system.n_radio_interfaces, 1);
 	cr_assert_eq(ss.serving_system.radio_interfaces[0], QMI_NAS_RADIO_INTERFACE_LTE);
 	cr_assert_eq(ss.serving_system.ps_attach_state, QMI_NAS_ATTACH_STATE_ATTACHED);
@@ -212,16 +226,19 @@ Test(sim_nas, serving_system_and_signal, .fini = teardown)
 	cr_assert(ss.has_lac);
 	cr_assert_eq(ss.lac, QSIM_LAC);
 	cr_assert_eq(h_call(&h, &qmi_nas_get_signal_strength_req_def, &sq, nas,
-			    &qmi_nas_get_signal_strength_resp_def, &st), 0);
+			    &qmi_nas_get_signal_strength_resp_def, &st),
+		     0);
 	cr_assert(st.has_signal_strength && st.has_lte_rsrp && st.has_rsrq && st.has_lte_snr);
 	cr_assert(st.signal_strength.strength <= -51 && st.signal_strength.strength >= -100);
 	cr_assert_eq(h_call(&h, &qmi_nas_get_signal_info_req_def, NULL, nas,
-			    &qmi_nas_get_signal_info_resp_def, &si1), 0);
+			    &qmi_nas_get_signal_info_resp_def, &si1),
+		     0);
 	cr_assert(si1.has_lte);
 	for (int i = 0; i < 10 && !changed; i++) {
 		qsim_signal_step(h.sim);
 		cr_assert_eq(h_call(&h, &qmi_nas_get_signal_info_req_def, NULL, nas,
-				    &qmi_nas_get_signal_info_resp_def, &si2), 0);
+				    &qmi_nas_get_signal_info_resp_def, &si2),
+			     0);
 		changed = memcmp(&si1.lte, &si2.lte, sizeof(si1.lte)) != 0;
 		cr_assert(si2.lte.rsrp >= -125 && si2.lte.rsrp <= -70);
 	}
@@ -262,7 +279,8 @@ static uint8_t wds_start(uint8_t wds, uint32_t *pdh)
 	struct qmi_wds_start_network_resp r;
 
 	cr_assert_eq(h_call(&h, &qmi_wds_start_network_req_def, &sn, wds,
-			    &qmi_wds_start_network_resp_def, &r), 0);
+			    &qmi_wds_start_network_resp_def, &r),
+		     0);
 	cr_assert(r.has_packet_data_handle);
 	cr_assert_neq(r.packet_data_handle, 0);
 	*pdh = r.packet_data_handle;
@@ -271,8 +289,9 @@ static uint8_t wds_start(uint8_t wds, uint32_t *pdh)
 
 Test(sim_wds, session_lifecycle, .fini = teardown)
 {
-	struct qmi_wds_get_current_settings_req cq = { .has_requested_settings = true,
-						       .requested_settings = QMI_WDS_REQUESTED_QMICLI };
+	struct qmi_wds_get_current_settings_req cq = {
+		.has_requested_settings = true, .requested_settings = QMI_WDS_REQUESTED_QMICLI
+	};
 	struct qmi_wds_get_current_settings_resp cs;
 	struct qmi_wds_packet_service_status_ind ind;
 	struct qmi_wds_get_packet_service_status_resp ps;
@@ -294,16 +313,20 @@ Test(sim_wds, session_lifecycle, .fini = teardown)
 	cr_assert_eq(ind.connection_status.status, QMI_WDS_CONNECTION_STATUS_CONNECTED);
 	cr_assert_eq(h_count_ind(&h, QMI_SVC_WDS, b, QMI_WDS_PACKET_SERVICE_STATUS_IND), 0);
 	cr_assert_eq(h_call(&h, &qmi_wds_start_network_req_def, &sn, a,
-			    &qmi_wds_start_network_resp_def, &again), QMI_ERR_NO_EFFECT);
+			    &qmi_wds_start_network_resp_def, &again),
+		     QMI_ERR_NO_EFFECT);
 	cr_assert_eq(again.packet_data_handle, pdh);
 	cr_assert_eq(h_call(&h, &qmi_wds_get_packet_service_status_req_def, NULL, a,
-			    &qmi_wds_get_packet_service_status_resp_def, &ps), 0);
+			    &qmi_wds_get_packet_service_status_resp_def, &ps),
+		     0);
 	cr_assert_eq(ps.connection_status, QMI_WDS_CONNECTION_STATUS_CONNECTED);
 	cr_assert_eq(h_call(&h, &qmi_wds_get_packet_service_status_req_def, NULL, b,
-			    &qmi_wds_get_packet_service_status_resp_def, &ps), 0);
+			    &qmi_wds_get_packet_service_status_resp_def, &ps),
+		     0);
 	cr_assert_eq(ps.connection_status, QMI_WDS_CONNECTION_STATUS_DISCONNECTED);
 	cr_assert_eq(h_call(&h, &qmi_wds_get_current_settings_req_def, &cq, a,
-			    &qmi_wds_get_current_settings_resp_def, &cs), 0);
+			    &qmi_wds_get_current_settings_resp_def, &cs),
+		     0);
 	cr_assert(cs.has_ipv4_address && cs.has_ipv4_gateway && cs.has_ipv4_subnet_mask);
 	cr_assert_eq(cs.ipv4_address, 0x0A400001u);
 	cr_assert_eq(cs.ipv4_gateway, 0x0A400002u);
@@ -345,9 +368,11 @@ Test(sim_wds, ipv6_and_dual_stack, .fini = teardown)
 	wds_start(v6, &p6);
 	cr_assert_neq(p4, p6);
 	cr_assert_eq(h_call(&h, &qmi_wds_get_current_settings_req_def, NULL, v4,
-			    &qmi_wds_get_current_settings_resp_def, &c4), 0);
+			    &qmi_wds_get_current_settings_resp_def, &c4),
+		     0);
 	cr_assert_eq(h_call(&h, &qmi_wds_get_current_settings_req_def, NULL, v6,
-			    &qmi_wds_get_current_settings_resp_def, &c6), 0);
+			    &qmi_wds_get_current_settings_resp_def, &c6),
+		     0);
 	cr_assert(c4.has_ipv4_address);
 	cr_assert(c6.has_ipv6_address && c6.has_ipv6_gateway && c6.has_ipv6_primary_dns);
 	cr_assert_not(c6.has_ipv4_address);
@@ -369,7 +394,8 @@ Test(sim_wds, call_failure_reason, .fini = teardown)
 	h_init(&h, "call-fail=27,call-fail-verbose=6:33");
 	wds = h_alloc(&h, QMI_SVC_WDS);
 	cr_assert_eq(h_call(&h, &qmi_wds_start_network_req_def, &sn, wds,
-			    &qmi_wds_start_network_resp_def, &r), QMI_ERR_CALL_FAILED);
+			    &qmi_wds_start_network_resp_def, &r),
+		     QMI_ERR_CALL_FAILED);
 	cr_assert(r.has_call_end_reason);
 	cr_assert_eq(r.call_end_reason, 27);
 	cr_assert(r.has_verbose_call_end_reason);
@@ -388,7 +414,8 @@ Test(sim_wds, apn_restriction, .fini = teardown)
 	h_init(&h, "apn=internet");
 	wds = h_alloc(&h, QMI_SVC_WDS);
 	cr_assert_eq(h_call(&h, &qmi_wds_start_network_req_def, &sn, wds,
-			    &qmi_wds_start_network_resp_def, &r), QMI_ERR_CALL_FAILED);
+			    &qmi_wds_start_network_resp_def, &r),
+		     QMI_ERR_CALL_FAILED);
 	cr_assert_eq(r.verbose_call_end_reason.type, 6);
 	cr_assert_eq(r.verbose_call_end_reason.reason, 27);
 	wds_start(wds, &pdh);
@@ -429,7 +456,8 @@ Test(sim_wds, profile_list, .fini = teardown)
 	h_init(&h, NULL);
 	wds = h_alloc(&h, QMI_SVC_WDS);
 	cr_assert_eq(h_call(&h, &qmi_wds_get_profile_list_req_def, &q, wds,
-			    &qmi_wds_get_profile_list_resp_def, &r), 0);
+			    &qmi_wds_get_profile_list_resp_def, &r),
+		     0);
 	cr_assert_eq(r.n_profiles, 2);
 	cr_assert_str_eq(r.profiles[0].name, "internet");
 	cr_assert_eq(r.profiles[0].index, 1);
@@ -446,14 +474,17 @@ Test(sim_wda, data_format_state, .fini = teardown)
 	h_init(&h, NULL);
 	wda = h_alloc(&h, QMI_SVC_WDA);
 	cr_assert_eq(h_call(&h, &qmi_wda_get_data_format_req_def, NULL, wda,
-			    &qmi_wda_get_data_format_resp_def, &gr), 0);
+			    &qmi_wda_get_data_format_resp_def, &gr),
+		     0);
 	cr_assert_eq(gr.link_layer_protocol, 1);
 	cr_assert_eq(h_call(&h, &qmi_wda_set_data_format_req_def, &q, wda,
-			    &qmi_wda_set_data_format_resp_def, &sr), 0);
+			    &qmi_wda_set_data_format_resp_def, &sr),
+		     0);
 	cr_assert_eq(sr.link_layer_protocol, 2);
 	cr_assert_eq(sr.dl_aggregation_protocol, 0);
 	cr_assert_eq(h_call(&h, &qmi_wda_get_data_format_req_def, NULL, wda,
-			    &qmi_wda_get_data_format_resp_def, &gr), 0);
+			    &qmi_wda_get_data_format_resp_def, &gr),
+		     0);
 	cr_assert_eq(gr.link_layer_protocol, 2);
 	/* QMAP is refused and changes nothing. */
 	q.link_layer_protocol = 1;
@@ -462,6 +493,7 @@ Test(sim_wda, data_format_state, .fini = teardown)
 	cr_assert_eq(h_call(&h, &qmi_wda_set_data_format_req_def, &q, wda, NULL, NULL),
 		     QMI_ERR_INVALID_ARGUMENT);
 	cr_assert_eq(h_call(&h, &qmi_wda_get_data_format_req_def, NULL, wda,
-			    &qmi_wda_get_data_format_resp_def, &gr), 0);
+			    &qmi_wda_get_data_format_resp_def, &gr),
+		     0);
 	cr_assert_eq(gr.link_layer_protocol, 2);
 }

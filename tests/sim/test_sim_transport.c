@@ -211,7 +211,8 @@ Test(sim_transport, destroyed_from_inside_its_own_delivery)
 	cr_assert_eq(tr.ops->start(tr.impl, loop, &k_cbs, &k), 0);
 	for (uint16_t i = 1; i <= 3; i++) {
 		cr_assert_eq(qmi_msg_build(&qmi_ctl_get_version_info_req_def, NULL, 0, i, buf,
-					   sizeof(buf), &len), 0);
+					   sizeof(buf), &len),
+			     0);
 		cr_assert_eq(tr.ops->ctrl_send(tr.impl, buf, len), 0);
 	}
 	for (unsigned i = 0; i < 20 && !k.frames; i++)
@@ -220,7 +221,8 @@ Test(sim_transport, destroyed_from_inside_its_own_delivery)
 	cr_assert_null(tr.ops, "destroy() did not run");
 	/* The modem goes on answering; its output no longer leads anywhere. */
 	cr_assert_eq(qmi_msg_build(&qmi_ctl_get_version_info_req_def, NULL, 0, 4, buf, sizeof(buf),
-				   &len), 0);
+				   &len),
+		     0);
 	qsim_ctrl_in(sim, buf, len);
 	for (unsigned i = 0; i < 5; i++)
 		qb_loop_run_once(loop, 5);
@@ -241,7 +243,8 @@ static void dev_init(struct devrig *d, const char *spec)
 {
 	struct qsim_faults f;
 	struct qmi_transport tr;
-	struct qmi_dev_opts o = { .trace = getenv("SIM_TRACE") ? stderr : NULL, .timeout_ms = 2000 };
+	struct qmi_dev_opts o = { .trace = getenv("SIM_TRACE") ? stderr : NULL,
+				  .timeout_ms = 2000 };
 
 	memset(d, 0, sizeof(*d));
 	cr_assert_eq(qsim_faults_parse(&f, spec, NULL, 0), 0);
@@ -336,8 +339,8 @@ Test(sim_dev, malformed_response_fails_its_request_then_recovers)
 
 	dev_init(&d, "malformed-every=2");
 	cr_assert_eq(qmi_dev_alloc_cid(d.dev, QMI_SVC_DMS, &cid, &res), 0); /* response 1 */
-	cr_assert_eq(get_ids(&d, cid, &ids, 300), -EBADMSG);            /* response 2 */
-	cr_assert_eq(get_ids(&d, cid, &ids, 2000), 0);                     /* response 3 */
+	cr_assert_eq(get_ids(&d, cid, &ids, 300), -EBADMSG);                /* response 2 */
+	cr_assert_eq(get_ids(&d, cid, &ids, 2000), 0);                      /* response 3 */
 	dev_fini(&d);
 }
 
@@ -357,7 +360,8 @@ Test(sim_dev, call_failure_reason_reaches_core)
 	dev_init(&d, "call-fail=27");
 	cr_assert_eq(qmi_dev_alloc_cid(d.dev, QMI_SVC_WDS, &cid, &res), 0);
 	cr_assert_eq(qmi_dev_call(d.dev, cid, &qmi_wds_start_network_req_def, &q, def, &r, &res,
-				  2000), 0);
+				  2000),
+		     0);
 	cr_assert_eq(res.error, QMI_ERR_CALL_FAILED);
 	/* The call end reason rides on the failed response: read it from the raw frame. */
 	qmi_writer_init(&w, tlvs, sizeof(tlvs), QMI_SVC_WDS, cid, QMI_KIND_REQUEST, 1,
@@ -366,7 +370,8 @@ Test(sim_dev, call_failure_reason_reaches_core)
 	cr_assert_eq(qmi_writer_finish(&w, &len), 0);
 	cr_assert_eq(qmi_dev_call_raw(d.dev, QMI_SVC_WDS, cid, QMI_WDS_START_NETWORK,
 				      tlvs + QMI_SVC_HDR_LEN, len - QMI_SVC_HDR_LEN, 2000, buf,
-				      sizeof(buf), &f), 0);
+				      sizeof(buf), &f),
+		     0);
 	cr_assert_eq(qmi_msg_decode(def, f.tlvs, f.tlvs_len, &r), 0);
 	cr_assert(r.has_call_end_reason);
 	cr_assert_eq(r.call_end_reason, 27);
@@ -401,7 +406,8 @@ Test(sim_dev, indications_through_the_core)
 	cr_assert_eq(qmi_dev_subscribe(d.dev, QMI_SVC_NAS, a, on_ind, &ia, &sa), 0);
 	cr_assert_eq(qmi_dev_subscribe(d.dev, QMI_SVC_NAS, b, on_ind, &ib, &sb), 0);
 	cr_assert_eq(qmi_dev_call(d.dev, a, &qmi_nas_register_indications_req_def, &ri,
-				  &qmi_nas_register_indications_resp_def, NULL, &res, 2000), 0);
+				  &qmi_nas_register_indications_resp_def, NULL, &res, 2000),
+		     0);
 	cr_assert_eq(res.status, 0);
 	qsim_signal_step(d.sim);
 	for (int i = 0; i < 10 && !ia.n; i++)
@@ -426,14 +432,15 @@ Test(sim_dev, ping_the_gateway_through_the_transport)
 	struct fake_core fc = { 0 };
 	struct qmi_dev_data_cbs dcb = { fc_data_rx, fc_tx_ready, NULL };
 	/* 10.64.0.1 -> 10.64.0.2, ICMP echo id 1 seq 1, no payload; checksums precomputed. */
-	uint8_t ping[28] = { 0x45, 0, 0, 28, 0, 1, 0, 0, 64, 1, 0x66, 0x5e, 10, 64, 0, 1,
-			     10,   64, 0, 2, 8, 0, 0xf7, 0xfd, 0, 1, 0, 1 };
+	uint8_t ping[28] = { 0x45, 0, 0,  28, 0, 1, 0, 0, 64,   1,    0x66, 0x5e, 10, 64,
+			     0,    1, 10, 64, 0, 2, 8, 0, 0xf7, 0xfd, 0,    1,    0,  1 };
 
 	dev_init(&d, NULL);
 	cr_assert_eq(qmi_dev_open(d.dev, &oo, &res), 0);
 	cr_assert_eq(qmi_dev_alloc_cid(d.dev, QMI_SVC_WDS, &cid, &res), 0);
 	cr_assert_eq(qmi_dev_call(d.dev, cid, &qmi_wds_start_network_req_def, &q,
-				  &qmi_wds_start_network_resp_def, &r, &res, 2000), 0);
+				  &qmi_wds_start_network_resp_def, &r, &res, 2000),
+		     0);
 	cr_assert_eq(res.status, 0);
 	qmi_dev_set_data_cbs(d.dev, &dcb, &fc);
 	tr = qmi_dev_transport(d.dev);
@@ -471,11 +478,13 @@ Test(sim_dev, two_sims_one_loop)
 	cr_assert_eq(qmi_dev_alloc_cid(d1, QMI_SVC_DMS, &c1, &res), 0);
 	cr_assert_eq(qmi_dev_alloc_cid(d2, QMI_SVC_DMS, &c2, &res), 0);
 	cr_assert_eq(qmi_dev_call(d1, c1, &qmi_dms_uim_get_iccid_req_def, NULL,
-				  &qmi_dms_uim_get_iccid_resp_def, &ic, &res, 2000), 0);
+				  &qmi_dms_uim_get_iccid_resp_def, &ic, &res, 2000),
+		     0);
 	cr_assert_eq(res.status, 0);
 	cr_assert_str_eq(ic.iccid, QSIM_ICCID);
 	cr_assert_eq(qmi_dev_call(d2, c2, &qmi_dms_uim_get_iccid_req_def, NULL,
-				  &qmi_dms_uim_get_iccid_resp_def, &ic, &res, 2000), 0);
+				  &qmi_dms_uim_get_iccid_resp_def, &ic, &res, 2000),
+		     0);
 	cr_assert_eq(res.error, QMI_ERR_UIM_UNINITIALIZED);
 	cr_assert_eq(qsim_cid_count(s1, QMI_SVC_DMS), 1);
 	cr_assert_eq(qsim_cid_count(s2, QMI_SVC_DMS), 1);
@@ -519,9 +528,11 @@ Test(sim_dev, out_of_order_responses_still_match)
 	cr_assert_eq(qmi_dev_alloc_cid(d.dev, QMI_SVC_DMS, &cid, &res), 0); /* response 1 */
 	/* Response 2 (first request) is held until response 3 has gone out. */
 	cr_assert_eq(qmi_dev_send(d.dev, QMI_SVC_DMS, cid, QMI_DMS_GET_IDS, NULL, 0, 2000, resp0,
-				  &a), 0);
+				  &a),
+		     0);
 	cr_assert_eq(qmi_dev_send(d.dev, QMI_SVC_DMS, cid, QMI_DMS_GET_MODEL, NULL, 0, 2000, resp1,
-				  &a), 0);
+				  &a),
+		     0);
 	for (int i = 0; i < 50 && a.n < 2; i++)
 		qb_loop_run_once(d.loop, 20);
 	cr_assert_eq(a.n, 2);

@@ -8,7 +8,7 @@
 
 #define CFG(nif) 9, 0x02, 0, 0, nif, 1, 0, 0x80, 250
 #define IF(num, alt, neps, c, s, p) 9, 0x04, num, alt, neps, c, s, p, 0
-#define EP(addr, attr, mps, ival) 7, 0x05, addr, attr, (mps) & 0xff, (mps) >> 8, ival
+#define EP(addr, attr, mps, ival) 7, 0x05, addr, attr, (mps)&0xff, (mps) >> 8, ival
 #define INTR_IN(a, mps) EP(a, 0x03, mps, 9)
 #define BULK(a, mps) EP(a, 0x02, mps, 0)
 #define CDC_HEADER 5, 0x24, 0x00, 0x10, 0x01
@@ -41,11 +41,7 @@ static void quirks_from(struct qusb_quirks *q, const char *text)
 /* The software modem's FunctionFS gadget as dummy_hcd enumerates it (high speed): one vendor
  * interface; the UDC picked 0x81 / 0x86 / 0x02, not the placeholders the gadget wrote. */
 static uint8_t gadget[] = {
-	CFG(1),
-	IF(0, 0, 3, 0xff, 0xff, 0xff),
-	INTR_IN(0x81, 8),
-	BULK(0x86, 512),
-	BULK(0x02, 512),
+	CFG(1), IF(0, 0, 3, 0xff, 0xff, 0xff), INTR_IN(0x81, 8), BULK(0x86, 512), BULK(0x02, 512),
 };
 
 Test(desc, gadget_generic_rule)
@@ -87,11 +83,25 @@ Test(desc, gadget_quirk_with_dtr)
  * with their own interrupt endpoints) and QMI on interface 4. */
 static uint8_t ec25[] = {
 	CFG(5),
-	IF(0, 0, 2, 0xff, 0xff, 0xff), BULK(0x81, 512), BULK(0x01, 512),
-	IF(1, 0, 3, 0xff, 0x00, 0x00), INTR_IN(0x83, 10), BULK(0x82, 512), BULK(0x02, 512),
-	IF(2, 0, 3, 0xff, 0x00, 0x00), INTR_IN(0x85, 10), BULK(0x84, 512), BULK(0x03, 512),
-	IF(3, 0, 3, 0xff, 0x00, 0x00), INTR_IN(0x87, 10), BULK(0x86, 512), BULK(0x04, 512),
-	IF(4, 0, 3, 0xff, 0xff, 0xff), INTR_IN(0x89, 8), BULK(0x88, 512), BULK(0x05, 512),
+	IF(0, 0, 2, 0xff, 0xff, 0xff),
+	BULK(0x81, 512),
+	BULK(0x01, 512),
+	IF(1, 0, 3, 0xff, 0x00, 0x00),
+	INTR_IN(0x83, 10),
+	BULK(0x82, 512),
+	BULK(0x02, 512),
+	IF(2, 0, 3, 0xff, 0x00, 0x00),
+	INTR_IN(0x85, 10),
+	BULK(0x84, 512),
+	BULK(0x03, 512),
+	IF(3, 0, 3, 0xff, 0x00, 0x00),
+	INTR_IN(0x87, 10),
+	BULK(0x86, 512),
+	BULK(0x04, 512),
+	IF(4, 0, 3, 0xff, 0xff, 0xff),
+	INTR_IN(0x89, 8),
+	BULK(0x88, 512),
+	BULK(0x05, 512),
 };
 
 Test(desc, diag_interface_rejected)
@@ -149,10 +159,14 @@ Test(desc, fixed_interface_quirk_picks_serial_shaped_interface)
 static uint8_t cdc_union_dev[] = {
 	CFG(2),
 	IF(0, 0, 1, 0x02, 0x06, 0x00),
-	CDC_HEADER, CDC_UNION(0, 1), CDC_ETHER,
+	CDC_HEADER,
+	CDC_UNION(0, 1),
+	CDC_ETHER,
 	INTR_IN(0x83, 64),
 	IF(1, 0, 0, 0x0a, 0x00, 0x00),
-	IF(1, 1, 2, 0x0a, 0x00, 0x00), BULK(0x82, 512), BULK(0x01, 512),
+	IF(1, 1, 2, 0x0a, 0x00, 0x00),
+	BULK(0x82, 512),
+	BULK(0x01, 512),
 };
 
 Test(desc, cdc_union_with_alt_settings)
@@ -188,8 +202,13 @@ Test(desc, cdc_union_standard_class_not_generic)
  * endpoints: would look like DIAG on its own). Found once, through either side. */
 static uint8_t vendor_union[] = {
 	CFG(2),
-	IF(0, 0, 1, 0xff, 0xff, 0xff), CDC_HEADER, CDC_UNION(0, 1), INTR_IN(0x81, 16),
-	IF(1, 0, 2, 0xff, 0xff, 0xff), BULK(0x82, 64), BULK(0x03, 64),
+	IF(0, 0, 1, 0xff, 0xff, 0xff),
+	CDC_HEADER,
+	CDC_UNION(0, 1),
+	INTR_IN(0x81, 16),
+	IF(1, 0, 2, 0xff, 0xff, 0xff),
+	BULK(0x82, 64),
+	BULK(0x03, 64),
 };
 
 Test(desc, vendor_union_found_once)
@@ -209,8 +228,13 @@ Test(desc, vendor_union_found_once)
 static uint8_t alt_combined[] = {
 	CFG(1),
 	IF(0, 0, 0, 0xff, 0xff, 0xff),
-	IF(0, 1, 3, 0xff, 0xff, 0xff), BULK(0x02, 512), INTR_IN(0x83, 8), BULK(0x84, 512),
-	IF(0, 2, 2, 0xff, 0xff, 0xff), BULK(0x05, 512), BULK(0x86, 512),
+	IF(0, 1, 3, 0xff, 0xff, 0xff),
+	BULK(0x02, 512),
+	INTR_IN(0x83, 8),
+	BULK(0x84, 512),
+	IF(0, 2, 2, 0xff, 0xff, 0xff),
+	BULK(0x05, 512),
+	BULK(0x86, 512),
 };
 
 Test(desc, alternate_setting_with_endpoints)
@@ -230,8 +254,13 @@ Test(desc, interface_number_quirk_needs_vendor_class)
 	/* qmi_wwan: the same number can be another function (here a CDC ACM port). */
 	static uint8_t acm[] = {
 		CFG(2),
-		IF(0, 0, 1, 0x02, 0x02, 0x01), CDC_HEADER, CDC_UNION(0, 1), INTR_IN(0x81, 16),
-		IF(1, 0, 2, 0x0a, 0x00, 0x00), BULK(0x82, 64), BULK(0x03, 64),
+		IF(0, 0, 1, 0x02, 0x02, 0x01),
+		CDC_HEADER,
+		CDC_UNION(0, 1),
+		INTR_IN(0x81, 16),
+		IF(1, 0, 2, 0x0a, 0x00, 0x00),
+		BULK(0x82, 64),
+		BULK(0x03, 64),
 	};
 	struct qusb_quirks q;
 	struct qusb_func f[4];
@@ -269,7 +298,7 @@ Test(desc, malformed_sets_rejected)
 Test(desc, interface_without_bulk_pair_ignored)
 {
 	static uint8_t half[] = {
-		CFG(1), IF(0, 0, 3, 0xff, 0xff, 0xff), INTR_IN(0x81, 8), BULK(0x82, 512),
+		CFG(1),          IF(0, 0, 3, 0xff, 0xff, 0xff), INTR_IN(0x81, 8), BULK(0x82, 512),
 		BULK(0x83, 512), /* two IN, no OUT */
 	};
 	struct qusb_func f[2];
@@ -290,9 +319,9 @@ Test(desc, short_output_gets_the_lowest_control_interfaces)
 {
 	/* Two generic functions, the higher interface number first in the descriptors. */
 	static uint8_t two[] = {
-		CFG(2),
-		IF(5, 0, 3, 0xff, 0xff, 0xff), INTR_IN(0x85, 8), BULK(0x84, 512), BULK(0x04, 512),
-		IF(2, 0, 3, 0xff, 0xff, 0xff), INTR_IN(0x83, 8), BULK(0x82, 512), BULK(0x02, 512),
+		CFG(2),          IF(5, 0, 3, 0xff, 0xff, 0xff), INTR_IN(0x85, 8), BULK(0x84, 512),
+		BULK(0x04, 512), IF(2, 0, 3, 0xff, 0xff, 0xff), INTR_IN(0x83, 8), BULK(0x82, 512),
+		BULK(0x02, 512),
 	};
 	struct qusb_func f[2];
 	cr_assert_eq(analyse(two, sizeof(two), 0x1234, 0x0003, NULL, f, 1), 2);

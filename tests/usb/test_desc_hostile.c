@@ -14,7 +14,7 @@
 
 #define CFG(nif) 9, 0x02, 0, 0, nif, 1, 0, 0x80, 250
 #define IF(num, alt, neps, c, s, p) 9, 0x04, num, alt, neps, c, s, p, 0
-#define EP(addr, attr, mps, ival) 7, 0x05, addr, attr, (mps) & 0xff, (mps) >> 8, ival
+#define EP(addr, attr, mps, ival) 7, 0x05, addr, attr, (mps)&0xff, (mps) >> 8, ival
 #define INTR_IN(a, mps) EP(a, 0x03, mps, 9)
 #define BULK(a, mps) EP(a, 0x02, mps, 0)
 #define CDC_HEADER 5, 0x24, 0x00, 0x10, 0x01
@@ -38,8 +38,17 @@ static int qmi_functions(uint8_t *raw, size_t len, struct qusb_func *f)
 
 Test(desc_hostile, endpoint_length_past_the_end)
 {
-	uint8_t raw[] = { CFG(1), IF(0, 0, 3, 0xff, 0xff, 0xff), INTR_IN(0x81, 8),
-			  BULK(0x82, 512), 40, 0x05, 0x03, 0x02, 0x00, 0x02, 0 };
+	uint8_t raw[] = { CFG(1),
+			  IF(0, 0, 3, 0xff, 0xff, 0xff),
+			  INTR_IN(0x81, 8),
+			  BULK(0x82, 512),
+			  40,
+			  0x05,
+			  0x03,
+			  0x02,
+			  0x00,
+			  0x02,
+			  0 };
 
 	cr_assert_eq(qusb_config_parse(raw, total(raw, sizeof(raw)), &cfg), -EBADMSG);
 }
@@ -53,8 +62,8 @@ Test(desc_hostile, interface_length_past_the_end)
 
 Test(desc_hostile, total_length_past_the_buffer)
 {
-	uint8_t raw[] = { CFG(1), IF(0, 0, 3, 0xff, 0xff, 0xff), INTR_IN(0x81, 8),
-			  BULK(0x82, 512), BULK(0x03, 512) };
+	uint8_t raw[] = { CFG(1), IF(0, 0, 3, 0xff, 0xff, 0xff), INTR_IN(0x81, 8), BULK(0x82, 512),
+			  BULK(0x03, 512) };
 
 	total(raw, sizeof(raw) + 64);
 	cr_assert_eq(qusb_config_parse(raw, sizeof(raw), &cfg), -EBADMSG);
@@ -93,8 +102,8 @@ Test(desc_hostile, union_names_a_missing_master)
 {
 	uint8_t missing[] = { CFG(1), IF(1, 0, 2, 0xff, 0xff, 0xff), CDC_UNION(7, 1),
 			      BULK(0x82, 512), BULK(0x03, 512) };
-	uint8_t self[] = { CFG(1), IF(1, 0, 2, 0xff, 0xff, 0xff), CDC_UNION(1, 1),
-			   BULK(0x82, 512), BULK(0x03, 512) };
+	uint8_t self[] = { CFG(1), IF(1, 0, 2, 0xff, 0xff, 0xff), CDC_UNION(1, 1), BULK(0x82, 512),
+			   BULK(0x03, 512) };
 	struct qusb_func f[1];
 
 	cr_assert_eq(qmi_functions(missing, sizeof(missing), f), 0);
@@ -104,8 +113,15 @@ Test(desc_hostile, union_names_a_missing_master)
 /* A Union descriptor cut short (bLength 4, or past the end of the class-specific bytes). */
 Test(desc_hostile, union_cut_short)
 {
-	uint8_t cut[] = { CFG(2), IF(0, 0, 1, 0xff, 0xff, 0xff), 4, 0x24, 0x06, 0,
-			  INTR_IN(0x81, 8), IF(1, 0, 2, 0xff, 0xff, 0xff), BULK(0x82, 512),
+	uint8_t cut[] = { CFG(2),
+			  IF(0, 0, 1, 0xff, 0xff, 0xff),
+			  4,
+			  0x24,
+			  0x06,
+			  0,
+			  INTR_IN(0x81, 8),
+			  IF(1, 0, 2, 0xff, 0xff, 0xff),
+			  BULK(0x82, 512),
 			  BULK(0x03, 512) };
 	struct qusb_func f[1];
 
@@ -116,8 +132,8 @@ Test(desc_hostile, union_cut_short)
  * the generic rule, so the declared count decides and nothing is claimed. */
 Test(desc_hostile, fewer_endpoints_declared_than_present)
 {
-	uint8_t raw[] = { CFG(1), IF(0, 0, 2, 0xff, 0xff, 0xff), INTR_IN(0x81, 8),
-			  BULK(0x82, 512), BULK(0x03, 512) };
+	uint8_t raw[] = { CFG(1), IF(0, 0, 2, 0xff, 0xff, 0xff), INTR_IN(0x81, 8), BULK(0x82, 512),
+			  BULK(0x03, 512) };
 	struct qusb_func f[1];
 
 	cr_assert_eq(qmi_functions(raw, sizeof(raw), f), 0);
@@ -128,8 +144,8 @@ Test(desc_hostile, fewer_endpoints_declared_than_present)
 /* bNumEndpoints 5 with three present: the endpoints that are there are the ones used. */
 Test(desc_hostile, more_endpoints_declared_than_present)
 {
-	uint8_t raw[] = { CFG(1), IF(0, 0, 5, 0xff, 0xff, 0xff), INTR_IN(0x81, 8),
-			  BULK(0x82, 512), BULK(0x03, 512) };
+	uint8_t raw[] = { CFG(1), IF(0, 0, 5, 0xff, 0xff, 0xff), INTR_IN(0x81, 8), BULK(0x82, 512),
+			  BULK(0x03, 512) };
 	struct qusb_func f[1];
 
 	cr_assert_eq(qmi_functions(raw, sizeof(raw), f), 1);
@@ -163,8 +179,8 @@ Test(desc_hostile, endpoints_of_the_wrong_type)
  * rather than allocating a zero-byte buffer); it is never replaced by a guess. */
 Test(desc_hostile, max_packet_zero)
 {
-	uint8_t raw[] = { CFG(1), IF(0, 0, 3, 0xff, 0xff, 0xff), INTR_IN(0x81, 0),
-			  BULK(0x82, 0), BULK(0x03, 0) };
+	uint8_t raw[] = { CFG(1), IF(0, 0, 3, 0xff, 0xff, 0xff), INTR_IN(0x81, 0), BULK(0x82, 0),
+			  BULK(0x03, 0) };
 	struct qusb_func f[1];
 
 	cr_assert_eq(qmi_functions(raw, sizeof(raw), f), 1);

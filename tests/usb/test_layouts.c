@@ -188,7 +188,8 @@ Test(layouts, every_layout_serves_the_picked_interface)
 				/* A DIAG-shaped interface (two endpoints, no interrupt) is never
 				 * a QMI function. */
 				cr_assert_neq(f[j].ep_notify, 0, "%s", l->name);
-				if (l->configs[c].value == l->qmi_config && f[j].ctrl_iface == l->qmi_iface)
+				if (l->configs[c].value == l->qmi_config &&
+				    f[j].ctrl_iface == l->qmi_iface)
 					seen++;
 			}
 		}
@@ -223,7 +224,8 @@ Test(layouts, gadget_blob_keeps_interface_numbers)
 {
 	static uint8_t blob[2048];
 	int eps[3];
-	long n = qsim_gadget_layout_descriptors(qsim_layout_find("mc7455"), blob, sizeof(blob), eps);
+	long n = qsim_gadget_layout_descriptors(qsim_layout_find("mc7455"), blob, sizeof(blob),
+						eps);
 	int expect = 0;
 
 	cr_assert(n > 0);
@@ -236,7 +238,8 @@ Test(layouts, gadget_blob_keeps_interface_numbers)
 	for (; p < (size_t)n; p += blob[p])
 		if (blob[p + 1] == 0x04) {
 			cr_assert_eq(blob[p + 2], expect, "interface %d out of place", expect);
-			if (expect != 0 && expect != 2 && expect != 3 && expect != 8 && expect != 10)
+			if (expect != 0 && expect != 2 && expect != 3 && expect != 8 &&
+			    expect != 10)
 				cr_assert_eq(blob[p + 4], 0, "padding %d has endpoints", expect);
 			expect++;
 		}
@@ -249,7 +252,8 @@ Test(layouts, gadget_blob_superspeed_and_union)
 {
 	static uint8_t blob[2048];
 	int eps[3];
-	long n = qsim_gadget_layout_descriptors(qsim_layout_find("rm500q"), blob, sizeof(blob), eps);
+	long n = qsim_gadget_layout_descriptors(qsim_layout_find("rm500q"), blob, sizeof(blob),
+						eps);
 
 	cr_assert(n > 0);
 	cr_assert(blob[8] & 4, "SuperSpeed descriptors announced");
@@ -257,9 +261,11 @@ Test(layouts, gadget_blob_superspeed_and_union)
 	/* The union layout's QMI control interface has only the interrupt endpoint: the modem's
 	 * bulk pair is on the data interface, alternate setting 1, which the gadget cannot serve. */
 	cr_assert_eq(qsim_gadget_layout_descriptors(qsim_layout_find("e398-union"), blob,
-						    sizeof(blob), eps), -EINVAL);
+						    sizeof(blob), eps),
+		     -EINVAL);
 	cr_assert_eq(qsim_gadget_layout_descriptors(qsim_layout_find("e3276-diag"), blob,
-						    sizeof(blob), eps), -EINVAL);
+						    sizeof(blob), eps),
+		     -EINVAL);
 }
 
 /* An endpoint address used again by a later interface is skipped, as the kernel does ("has a
@@ -267,12 +273,11 @@ Test(layouts, gadget_blob_superspeed_and_union)
 Test(layouts, duplicate_endpoint_address_is_skipped)
 {
 	static uint8_t dup[] = {
-		9, 0x02, 0, 0, 2, 1, 0, 0x80, 250,
-		9, 0x04, 0, 0, 2, 0xff, 0xff, 0xff, 0,
-		7, 0x05, 0x81, 0x02, 0x00, 0x02, 0, 7, 0x05, 0x01, 0x02, 0x00, 0x02, 0,
-		9, 0x04, 1, 0, 3, 0xff, 0xff, 0xff, 0,
-		7, 0x05, 0x82, 0x03, 8, 0, 9,
-		7, 0x05, 0x81, 0x02, 0x00, 0x02, 0, 7, 0x05, 0x02, 0x02, 0x00, 0x02, 0,
+		9,    0x02, 0,    0,    2,    1,    0,    0x80, 250,  9,    0x04, 0,    0,
+		2,    0xff, 0xff, 0xff, 0,    7,    0x05, 0x81, 0x02, 0x00, 0x02, 0,    7,
+		0x05, 0x01, 0x02, 0x00, 0x02, 0,    9,    0x04, 1,    0,    3,    0xff, 0xff,
+		0xff, 0,    7,    0x05, 0x82, 0x03, 8,    0,    9,    7,    0x05, 0x81, 0x02,
+		0x00, 0x02, 0,    7,    0x05, 0x02, 0x02, 0x00, 0x02, 0,
 	};
 	struct qusb_func f[2];
 

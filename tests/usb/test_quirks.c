@@ -71,15 +71,15 @@ Test(quirks, malformed_lines_reported_rest_loads)
 	struct errs e = { 0 };
 	qusb_quirks_init(&q);
 	int bad = parse(&q,
-			"2c7c:0125:4 dtr\n"  /* 1 ok */
-			"2c7c-0125\n"        /* 2 no colon */
-			"2c7:0125:4\n"       /* 3 short vid */
-			"2c7c:0125:x\n"      /* 4 bad iface */
-			"2c7c:0125:256\n"    /* 5 iface range */
-			"2c7c:0125:4 dtx\n"  /* 6 unknown flag */
-			"2c7c:0125:4 class=ff/ff\n" /* 7 bad class */
+			"2c7c:0125:4 dtr\n"             /* 1 ok */
+			"2c7c-0125\n"                   /* 2 no colon */
+			"2c7:0125:4\n"                  /* 3 short vid */
+			"2c7c:0125:x\n"                 /* 4 bad iface */
+			"2c7c:0125:256\n"               /* 5 iface range */
+			"2c7c:0125:4 dtx\n"             /* 6 unknown flag */
+			"2c7c:0125:4 class=ff/ff\n"     /* 7 bad class */
 			"2c7c:0125:4 class=fff/ff/ff\n" /* 8 bad class byte */
-			"1199:9071:8 dtr\n", /* 9 ok */
+			"1199:9071:8 dtr\n",            /* 9 ok */
 			"user.conf", &e);
 	cr_assert_eq(bad, 7);
 	cr_assert_eq(e.n, 7);
@@ -171,8 +171,8 @@ static void extra_file_problem(const char *path, const char *want)
 	cr_assert_eq(q.n, shipped_only.n, "the shipped table must stay loaded");
 	cr_assert_eq(e.n, 1);
 	cr_assert_eq(e.lines[0], 0);
-	snprintf(line, sizeof(line), "%s:0: %s; the shipped table and the generic rules still apply",
-		 path, want);
+	snprintf(line, sizeof(line),
+		 "%s:0: %s; the shipped table and the generic rules still apply", path, want);
 	cr_assert_str_eq(e.last, line);
 	qusb_quirks_clear(&q);
 	qusb_quirks_clear(&shipped_only);
@@ -263,13 +263,15 @@ static bool covered(const struct qusb_quirks *q, const struct alias *a)
 {
 	for (size_t i = 0; i < q->n; i++) {
 		const struct qusb_quirk *e = &q->v[i];
-		if (e->vid != a->vid || e->any_pid != a->any_pid || (!a->any_pid && e->pid != a->pid))
+		if (e->vid != a->vid || e->any_pid != a->any_pid ||
+		    (!a->any_pid && e->pid != a->pid))
 			continue;
 		if (e->any_iface != a->any_iface || (!a->any_iface && e->iface != a->iface))
 			continue;
 		if (e->has_class != a->has_class)
 			continue;
-		if (a->has_class && (e->cls != a->cls || e->subcls != a->sub || e->proto != a->proto))
+		if (a->has_class &&
+		    (e->cls != a->cls || e->subcls != a->sub || e->proto != a->proto))
 			continue;
 		return !(e->flags & QUSB_QUIRK_IGNORE);
 	}
@@ -286,7 +288,8 @@ static bool kernel_alias_path(char *path, size_t len, char *why, size_t wlen)
 	}
 	const char *info = getenv("QMIUSB_KERNEL_INFO");
 	if (!info) {
-		snprintf(why, wlen, "neither QMIUSB_MODULES_ALIAS nor QMIUSB_KERNEL_INFO is set "
+		snprintf(why, wlen,
+			 "neither QMIUSB_MODULES_ALIAS nor QMIUSB_KERNEL_INFO is set "
 			 "(run through ctest, which fetches the kernel first)");
 		return false;
 	}
@@ -301,7 +304,8 @@ static bool kernel_alias_path(char *path, size_t len, char *why, size_t wlen)
 	fclose(f);
 	line[strcspn(line, "\n")] = '\0';
 	if (strncmp(line, "FAILED", 6) == 0) {
-		snprintf(why, wlen, "scripts/fetch-kernel could not get the Debian kernel: %s", line);
+		snprintf(why, wlen, "scripts/fetch-kernel could not get the Debian kernel: %s",
+			 line);
 		return false;
 	}
 	char *sp = strrchr(line, ' ');

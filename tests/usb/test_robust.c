@@ -23,15 +23,10 @@ static uint32_t next(void)
 }
 
 static const uint8_t seed[] = {
-	9, 2, 0, 0, 2, 1, 0, 0x80, 250,
-	9, 4, 0, 0, 1, 0xff, 0xff, 0xff, 0,
-	5, 0x24, 0x00, 0x10, 0x01,
-	5, 0x24, 0x06, 0, 1,
-	7, 5, 0x81, 3, 8, 0, 9,
-	9, 4, 1, 0, 0, 0xff, 0xff, 0xff, 0,
-	9, 4, 1, 1, 2, 0xff, 0xff, 0xff, 0,
-	7, 5, 0x82, 2, 0, 2, 0,
-	7, 5, 0x02, 2, 0, 2, 0,
+	9,    2, 0,    0,    2,    1,    0,    0x80, 250,  9, 4, 0,    0, 1,    0xff, 0xff, 0xff,
+	0,    5, 0x24, 0x00, 0x10, 0x01, 5,    0x24, 0x06, 0, 1, 7,    5, 0x81, 3,    8,    0,
+	9,    9, 4,    1,    0,    0,    0xff, 0xff, 0xff, 0, 9, 4,    1, 1,    2,    0xff, 0xff,
+	0xff, 0, 7,    5,    0x82, 2,    0,    2,    0,    7, 5, 0x02, 2, 0,    2,    0,
 };
 
 static bool has_ep(const struct qusb_config *c, uint8_t iface, uint8_t alt, uint8_t addr)

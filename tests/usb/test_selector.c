@@ -72,10 +72,28 @@ Test(selector, serial)
 Test(selector, rejects)
 {
 	static const char *bad[] = {
-		"", "sim", "usbx", "usb:", "usb:2c7c", "usb:2c7c:125", "usb:2c7g:0125",
-		"usb:2c7c:0125:x", "usb:2c7c:0125:256", "usb:2c7c:0125:1:2", "usb:0:5",
-		"usb:1:0", "usb:1:128", "usb:1000:1", "usb:1-", "usb:1-1.", "usb:1-1..2",
-		"usb:-1", "usb:1-0", "usb:1-1.2.3.4.5.6.7.8", "usb:1-1:x", "usb:serial=",
+		"",
+		"sim",
+		"usbx",
+		"usb:",
+		"usb:2c7c",
+		"usb:2c7c:125",
+		"usb:2c7g:0125",
+		"usb:2c7c:0125:x",
+		"usb:2c7c:0125:256",
+		"usb:2c7c:0125:1:2",
+		"usb:0:5",
+		"usb:1:0",
+		"usb:1:128",
+		"usb:1000:1",
+		"usb:1-",
+		"usb:1-1.",
+		"usb:1-1..2",
+		"usb:-1",
+		"usb:1-0",
+		"usb:1-1.2.3.4.5.6.7.8",
+		"usb:1-1:x",
+		"usb:serial=",
 		"usb:a-1",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -89,8 +107,14 @@ Test(selector, match)
 {
 	uint8_t ports[] = { 1, 2 };
 	struct qusb_devid d = {
-		.vid = 0x2c7c, .pid = 0x0125, .bus = 1, .addr = 5, .ports = ports, .n_ports = 2,
-		.serial = "SN1", .iface = 4,
+		.vid = 0x2c7c,
+		.pid = 0x0125,
+		.bus = 1,
+		.addr = 5,
+		.ports = ports,
+		.n_ports = 2,
+		.serial = "SN1",
+		.iface = 4,
 	};
 	cr_assert_eq(parse("usb"), 0);
 	cr_assert(qusb_selector_match(&s, &d));

@@ -91,7 +91,8 @@ static void check_reply(struct echo *e, const uint8_t *p, size_t len)
 	size_t wl = build(e, seq, want);
 	if (wl != len || memcmp(p + 12, want + 16, 4) != 0 || memcmp(p + 16, want + 12, 4) != 0 ||
 	    memcmp(p + 28, want + 28, len - 28) != 0 || csum(p + 20, len - 20) != 0) {
-		fprintf(stderr, "echo: reply %u (%zu bytes) does not match its request\n", seq, len);
+		fprintf(stderr, "echo: reply %u (%zu bytes) does not match its request\n", seq,
+			len);
 		e->bad++;
 		return;
 	}
@@ -181,7 +182,8 @@ int main(int argc, char **argv)
 	r = qmi_dev_call(e.dev, cid, &qmi_wds_start_network_req_def, &sreq,
 			 &qmi_wds_start_network_resp_def, &sresp, &res, 10000);
 	if (r < 0 || res.status) {
-		fprintf(stderr, "echo: start network: %s / QMI error %u\n", strerror(-r), res.error);
+		fprintf(stderr, "echo: start network: %s / QMI error %u\n", strerror(-r),
+			res.error);
 		goto out;
 	}
 	struct qmi_wds_get_current_settings_req greq = {
@@ -192,13 +194,15 @@ int main(int argc, char **argv)
 	r = qmi_dev_call(e.dev, cid, &qmi_wds_get_current_settings_req_def, &greq,
 			 &qmi_wds_get_current_settings_resp_def, &gresp, &res, 10000);
 	if (r < 0 || res.status || !gresp.has_ipv4_address || !gresp.has_ipv4_gateway) {
-		fprintf(stderr, "echo: current settings: %s / QMI error %u\n", strerror(-r), res.error);
+		fprintf(stderr, "echo: current settings: %s / QMI error %u\n", strerror(-r),
+			res.error);
 		goto out;
 	}
 	e.host = gresp.ipv4_address;
 	e.gw = gresp.ipv4_gateway;
 
-	struct qmi_dev_data_cbs cbs = { .data_rx = on_rx, .data_tx_ready = on_tx_ready,
+	struct qmi_dev_data_cbs cbs = { .data_rx = on_rx,
+					.data_tx_ready = on_tx_ready,
 					.closed = on_closed };
 	qmi_dev_set_data_cbs(e.dev, &cbs, &e);
 	qb_timer_init(&e.deadline, e.loop, on_timeout, &e);
@@ -206,7 +210,8 @@ int main(int argc, char **argv)
 	pump(&e);
 	qb_loop_run(e.loop);
 	printf("echo: %u sent, %u replied, %u bad, ENOBUFS seen %u times%s%s\n", e.sent, e.replied,
-	       e.bad, e.enobufs, e.timed_out ? ", TIMED OUT" : "", e.closed ? ", device closed" : "");
+	       e.bad, e.enobufs, e.timed_out ? ", TIMED OUT" : "",
+	       e.closed ? ", device closed" : "");
 	rc = (e.replied == e.count && !e.bad) ? 0 : 1;
 out:
 	qb_timer_stop(&e.deadline);

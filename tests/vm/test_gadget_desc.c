@@ -29,7 +29,9 @@ static void check_speed(const uint8_t *b, size_t len, size_t *off, uint16_t bulk
 	cr_assert_eq(d[7], 0xff);
 	d += USB_DT_INTERFACE_SIZE;
 
-	static const struct { uint8_t dir, type; } want[3] = {
+	static const struct {
+		uint8_t dir, type;
+	} want[3] = {
 		{ USB_DIR_IN, USB_ENDPOINT_XFER_INT },
 		{ USB_DIR_IN, USB_ENDPOINT_XFER_BULK },
 		{ USB_DIR_OUT, USB_ENDPOINT_XFER_BULK },
@@ -40,7 +42,8 @@ static void check_speed(const uint8_t *b, size_t len, size_t *off, uint16_t bulk
 		cr_assert_eq(d[0], USB_DT_ENDPOINT_SIZE);
 		cr_assert_eq(d[1], USB_DT_ENDPOINT);
 		cr_assert_eq(d[2] & USB_ENDPOINT_DIR_MASK, want[i].dir, "endpoint %d direction", i);
-		cr_assert_eq(d[3] & USB_ENDPOINT_XFERTYPE_MASK, want[i].type, "endpoint %d type", i);
+		cr_assert_eq(d[3] & USB_ENDPOINT_XFERTYPE_MASK, want[i].type, "endpoint %d type",
+			     i);
 		if (want[i].type == USB_ENDPOINT_XFER_INT) {
 			cr_assert_eq(mps, 8, "one 8-byte notification per packet");
 			cr_assert_gt(d[6], 0, "an interrupt endpoint needs an interval");
@@ -103,7 +106,9 @@ Test(gadget_desc, lies)
 		cr_assert_eq(qsim_gadget_descriptors_lie(b, sizeof(b), lie), n, "lie %d", lie);
 		for (size_t set = fs; set <= hs; set += hs - fs) {
 			const uint8_t *d = b + set;
-			uint8_t neps = lie == QSIM_DESC_FEW_EPS ? 2 : lie == QSIM_DESC_MANY_EPS ? 5 : 3;
+			uint8_t neps = lie == QSIM_DESC_FEW_EPS    ? 2
+				       : lie == QSIM_DESC_MANY_EPS ? 5
+								   : 3;
 
 			cr_assert_eq(d[4], neps, "lie %d bNumEndpoints", lie);
 			for (int e = 0; e < 3; e++) {
