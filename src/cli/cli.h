@@ -146,6 +146,8 @@ void qcli_session_close(struct qcli *cli);
 /* A client id for svc: --client-cid for the command's primary service, else an allocation
  * remembered for release at session close. Returns an exit code; failures are reported. */
 int qcli_client(struct qcli *cli, uint8_t svc, uint8_t *cid);
+/* qcli_session_open() and then qcli_client(): most commands' first two steps. */
+int qcli_session_client(struct qcli *cli, uint8_t svc, uint8_t *cid);
 /* The same without reporting: 0, -QB_EMODEM (*result: the modem refused), or -errno. */
 int qcli_client_try(struct qcli *cli, uint8_t svc, uint8_t *cid, struct qmi_result *result);
 

@@ -279,10 +279,7 @@ int qcli_cmd_info(struct qcli *cli, int argc, char **argv)
 	rc = qcli_command_noargs(cli, argc, argv);
 	if (rc >= 0)
 		return rc;
-	rc = qcli_session_open(cli);
-	if (rc)
-		return rc;
-	rc = qcli_client(cli, QMI_SVC_DMS, &dms);
+	rc = qcli_session_client(cli, QMI_SVC_DMS, &dms);
 	if (rc)
 		return rc;
 	memset(&in, 0, sizeof(in));

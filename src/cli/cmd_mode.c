@@ -71,10 +71,7 @@ int qcli_cmd_mode(struct qcli *cli, int argc, char **argv)
 						"offline, reset)",
 						argv[first]);
 	}
-	rc = qcli_session_open(cli);
-	if (rc)
-		return rc;
-	rc = qcli_client(cli, QMI_SVC_DMS, &dms);
+	rc = qcli_session_client(cli, QMI_SVC_DMS, &dms);
 	if (rc)
 		return rc;
 	if (mode < 0)

@@ -431,10 +431,7 @@ int qcli_cmd_profile(struct qcli *cli, int argc, char **argv)
 	    !(st.name || st.apn || st.user || st.password || st.has_pdp || st.has_auth))
 		return qcli_usage_error(cli, "profile modify: nothing to change (--apn, --name, "
 					     "--pdp-type, --auth, --user, --password)");
-	rc = qcli_session_open(cli);
-	if (rc)
-		return rc;
-	rc = qcli_client(cli, QMI_SVC_WDS, &wds);
+	rc = qcli_session_client(cli, QMI_SVC_WDS, &wds);
 	if (rc)
 		return rc;
 	switch (op) {

@@ -369,10 +369,7 @@ int qcli_cmd_radio(struct qcli *cli, int argc, char **argv)
 		return qcli_usage_error(cli, "radio: --modes and --lte-bands go with 'set'");
 	if (set && !q.has_mode_preference && !q.has_lte_band_preference)
 		return qcli_usage_error(cli, "radio set: nothing to set (--modes, --lte-bands)");
-	rc = qcli_session_open(cli);
-	if (rc)
-		return rc;
-	rc = qcli_client(cli, QMI_SVC_NAS, &nas);
+	rc = qcli_session_client(cli, QMI_SVC_NAS, &nas);
 	if (rc)
 		return rc;
 	if (!set) {

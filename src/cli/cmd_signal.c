@@ -303,10 +303,7 @@ int qcli_cmd_signal(struct qcli *cli, int argc, char **argv)
 	rc = qcli_command_noargs(cli, argc, argv);
 	if (rc >= 0)
 		return rc;
-	rc = qcli_session_open(cli);
-	if (rc)
-		return rc;
-	rc = qcli_client(cli, QMI_SVC_NAS, &nas);
+	rc = qcli_session_client(cli, QMI_SVC_NAS, &nas);
 	if (rc)
 		return rc;
 	for (int i = 0; i < R_N; i++) {

@@ -92,6 +92,13 @@ int qcli_client_try(struct qcli *cli, uint8_t svc, uint8_t *cid, struct qmi_resu
 	return 0;
 }
 
+int qcli_session_client(struct qcli *cli, uint8_t svc, uint8_t *cid)
+{
+	int rc = qcli_session_open(cli);
+
+	return rc ? rc : qcli_client(cli, svc, cid);
+}
+
 int qcli_client(struct qcli *cli, uint8_t svc, uint8_t *cid)
 {
 	struct qmi_result result = { 0 };
