@@ -12,16 +12,16 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
-#include <stddef.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "base/loop.h"
 #include "proxy/proxy.h"
+#include "proxy/sock.h"
 #include "qmi/device.h"
 #include "qmi/messages.h"
 #include "qmi/msgdb.h"
@@ -261,18 +261,12 @@ static int pcl_result(struct pcl *p, struct qb_loop *loop, void *resp,
 
 static int pcl_connect(struct pcl *p, const char *name)
 {
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	size_t n = strlen(name);
-
 	qmi_splitter_init(&p->split, QMI_SPLIT_CLOSE);
-	p->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	/* The proxy's own seam: an abstract name, or the socket file of a portable build. */
+	p->fd = qprx_connect(name);
 	if (p->fd < 0)
-		return -errno;
-	memcpy(a.sun_path + 1, name, n);
-	if (connect(p->fd, (struct sockaddr *)&a,
-		    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n)) < 0)
-		return -errno;
-	return 0;
+		return p->fd;
+	return fcntl(p->fd, F_SETFL, O_NONBLOCK) < 0 ? -errno : 0;
 }
 
 struct proxy_arg {
