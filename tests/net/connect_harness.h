@@ -31,6 +31,36 @@ static inline void rundir_remove(const char *dir)
 	rmdir(dir);
 }
 
+/* A runtime directory of the test's own (what it planted included), removed at exit. */
+static char test_rundir[64];
+
+static void test_rundir_remove_all(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", test_rundir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "couldn't remove %s\n", test_rundir);
+}
+
+static inline void test_rundir_make(const char *tmpl)
+{
+	rundir_make(test_rundir, sizeof(test_rundir), tmpl, "QMIUSB_TEST_RUNDIR");
+	atexit(test_rundir_remove_all);
+}
+
+/* Starts `qmiusb -d sim ARGS...` (args NULL-terminated) as child c. */
+static inline void child_start_sim(struct child *c, const char *const *args)
+{
+	const char *argv[24] = { QMIUSB_BIN, "-d", "sim" };
+	int n = 3;
+
+	while (*args && n < 23)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	child_start(c, argv, NULL);
+}
+
 /* Waits until the connect child c printed its summary ("data path:" ends it), i.e. it is up. */
 static inline void child_wait_up(struct child *c)
 {

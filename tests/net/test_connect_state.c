@@ -20,35 +20,6 @@
 
 TestSuite(connect_state, .timeout = 60);
 
-static char dir[64];
-
-static void remove_dir(void)
-{
-	char cmd[128];
-
-	/* What a test planted stays; the directory is the test's own. */
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "couldn't remove %s\n", dir);
-}
-
-static void make_dir(void)
-{
-	rundir_make(dir, sizeof(dir), "/tmp/qmiusb-state-XXXXXX", "QMIUSB_TEST_RUNDIR");
-	atexit(remove_dir);
-}
-
-static void run_sim(struct child *c, const char *const *args)
-{
-	const char *argv[24] = { QMIUSB_BIN, "-d", "sim" };
-	int n = 3;
-
-	while (*args && n < 23)
-		argv[n++] = *args++;
-	argv[n] = NULL;
-	child_start(c, argv, NULL);
-}
-
 static void write_file(const char *path, const char *body)
 {
 	FILE *f = fopen(path, "w");
@@ -95,13 +66,13 @@ Test(connect_state, stale_file_naming_a_live_process)
 	pid_t victim, w;
 	int st;
 
-	make_dir();
+	test_rundir_make("/tmp/qmiusb-state-XXXXXX");
 	victim = spawn_sleep();
-	snprintf(path, sizeof(path), "%s/sim.conn", dir);
+	snprintf(path, sizeof(path), "%s/sim.conn", test_rundir);
 	snprintf(body, sizeof(body), "pid=%ld\ndevice=sim\ninterface=wwghost\nstate=up\n",
 		 (long)victim);
 	write_file(path, body);
-	run_sim(&d, disc);
+	child_start_sim(&d, disc);
 	cr_assert_eq(child_exit(&d), 1, "%s", d.out);
 	cr_assert(strstr(d.out, "no qmiusb connection is running"), "%s", d.out);
 	w = waitpid(victim, &st, WNOHANG);
@@ -109,7 +80,7 @@ Test(connect_state, stale_file_naming_a_live_process)
 	cr_assert_eq(access(path, F_OK), -1, "the stale file stays");
 
 	write_file(path, body);
-	run_sim(&s, status);
+	child_start_sim(&s, status);
 	cr_assert_eq(child_exit(&s), 0, "%s", s.out);
 	cr_assert(strstr(s.out, "No qmiusb connection running on this device"), "%s", s.out);
 	cr_assert_not(strstr(s.out, "wwghost"), "%s", s.out);
@@ -129,13 +100,13 @@ Test(connect_state, live_connection_found_beside_a_stale_file)
 	int st;
 
 	enter_new_netns();
-	make_dir();
+	test_rundir_make("/tmp/qmiusb-state-XXXXXX");
 	victim = spawn_sleep();
-	snprintf(path, sizeof(path), "%s/usb_1-1_4.conn", dir);
+	snprintf(path, sizeof(path), "%s/usb_1-1_4.conn", test_rundir);
 	snprintf(body, sizeof(body), "pid=%ld\ndevice=usb:1-1:4\ninterface=wwghost\n",
 		 (long)victim);
 	write_file(path, body);
-	run_sim(&r, args);
+	child_start_sim(&r, args);
 	child_wait_up(&r);
 	child_start(&d, disc, NULL);
 	cr_assert_eq(child_exit(&d), 0, "%s", d.out);
@@ -158,18 +129,18 @@ Test(connect_state, planted_symlinks_are_not_followed)
 	int fd;
 
 	enter_new_netns();
-	make_dir();
+	test_rundir_make("/tmp/qmiusb-state-XXXXXX");
 	fd = mkstemp(victim);
 	cr_assert_geq(fd, 0);
 	cr_assert_eq(write(fd, "precious\n", 9), 9);
 	close(fd);
-	snprintf(link1, sizeof(link1), "%s/sim.conn", dir);
-	snprintf(link2, sizeof(link2), "%s/sim.conn.tmp", dir);
+	snprintf(link1, sizeof(link1), "%s/sim.conn", test_rundir);
+	snprintf(link2, sizeof(link2), "%s/sim.conn.tmp", test_rundir);
 	cr_assert_eq(symlink(victim, link1), 0);
 	cr_assert_eq(symlink(victim, link2), 0);
-	run_sim(&r, args);
+	child_start_sim(&r, args);
 	child_wait_up(&r);
-	run_sim(&s, status);
+	child_start_sim(&s, status);
 	cr_assert_eq(child_exit(&s), 0, "%s", s.out);
 	cr_assert(strstr(s.out, "Interface: 'wwsym0'"), "%s", s.out);
 	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);
@@ -183,9 +154,9 @@ Test(connect_state, foreign_runtime_directory_is_refused)
 	struct child r;
 
 	enter_new_netns();
-	make_dir();
-	cr_assert_eq(chown(dir, 65534, 65534), 0, "%s", strerror(errno));
-	run_sim(&r, args);
+	test_rundir_make("/tmp/qmiusb-state-XXXXXX");
+	cr_assert_eq(chown(test_rundir, 65534, 65534), 0, "%s", strerror(errno));
+	child_start_sim(&r, args);
 	cr_assert_eq(child_exit(&r), 1, "%s", r.out);
 	cr_assert(strstr(r.out, "unusable runtime directory") &&
 			  strstr(r.out, "owned by another user"),
@@ -208,8 +179,8 @@ Test(connect_state, kernel_drops_reach_status)
 	int sk;
 
 	enter_new_netns();
-	make_dir();
-	run_sim(&r, args);
+	test_rundir_make("/tmp/qmiusb-state-XXXXXX");
+	child_start_sim(&r, args);
 	child_wait_up(&r);
 	cr_assert_eq(system("ip link set dev wwdrop0 txqueuelen 8"), 0);
 	inet_pton(AF_INET, "10.64.0.2", &to.sin_addr);
@@ -221,13 +192,13 @@ Test(connect_state, kernel_drops_reach_status)
 	close(sk);
 	kill(r.pid, SIGCONT);
 	nanosleep(&second, NULL); /* the state file is rewritten every second */
-	run_sim(&s, status);
+	child_start_sim(&s, status);
 	cr_assert_eq(child_exit(&s), 0, "%s", s.out);
 	p = strstr(s.out, "Kernel: TX drops (TUN queue full): '");
 	cr_assert_not_null(p, "%s", s.out);
 	drops = strtoull(p + strlen("Kernel: TX drops (TUN queue full): '"), NULL, 10);
 	cr_assert_gt(drops, 0, "%s", s.out);
-	run_sim(&s, json_status);
+	child_start_sim(&s, json_status);
 	cr_assert_eq(child_exit(&s), 0, "%s", s.out);
 	cr_assert(strstr(s.out, "\"kernel_tx_dropped\":") && strstr(s.out, "\"drops\":"), "%s",
 		  s.out);
@@ -254,13 +225,13 @@ Test(connect_state, apn_is_optional)
 	static const char *const args[] = { "connect", "--ifname", "wwapn0", "--no-share", NULL };
 	struct child r;
 
-	run_sim(&r, help);
+	child_start_sim(&r, help);
 	cr_assert_eq(child_exit(&r), 0, "%s", r.out);
 	cr_assert(strstr(r.out, "connect [--apn APN] [options]"), "%s", r.out);
 	cr_assert(strstr(r.out, "default: the one in the modem's profile"), "%s", r.out);
 	enter_new_netns();
-	make_dir();
-	run_sim(&r, args);
+	test_rundir_make("/tmp/qmiusb-state-XXXXXX");
+	child_start_sim(&r, args);
 	child_wait_up(&r);
 	cr_assert(strstr(r.out, "(the profile's APN)"), "%s", r.out);
 	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);

@@ -19,34 +19,6 @@
 
 TestSuite(unattended, .timeout = 120);
 
-static char dir[64];
-
-static void remove_dir(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "couldn't remove %s\n", dir);
-}
-
-static void make_dir(void)
-{
-	rundir_make(dir, sizeof(dir), "/tmp/qmiusb-unatt-XXXXXX", "QMIUSB_TEST_RUNDIR");
-	atexit(remove_dir);
-}
-
-static void run_sim(struct child *c, const char *const *args)
-{
-	const char *argv[24] = { QMIUSB_BIN, "-d", "sim" };
-	int n = 3;
-
-	while (*args && n < 23)
-		argv[n++] = *args++;
-	argv[n] = NULL;
-	child_start(c, argv, NULL);
-}
-
 static const char *sh(char *buf, size_t cap, const char *cmd)
 {
 	FILE *p = popen(cmd, "r");
@@ -66,14 +38,14 @@ Test(unattended, existing_route_reported_and_kept)
 	char out[512];
 
 	enter_new_netns();
-	make_dir();
+	test_rundir_make("/tmp/qmiusb-unatt-XXXXXX");
 	/* The user's route and address (the kernel drops a device's IPv4 routes with its last
 	 * address, whoever removes it). */
 	cr_assert_eq(system("ip tuntap add dev wwex0 mode tun && ip link set dev wwex0 up && "
 			    "ip addr add 192.0.2.9/32 dev wwex0 && "
 			    "ip route add default dev wwex0 metric 700"),
 		     0);
-	run_sim(&r, args);
+	child_start_sim(&r, args);
 	child_wait_up(&r);
 	cr_assert(strstr(r.out, "routes: NOT added: the same IPv4 default route was already "
 				"there"),
@@ -92,8 +64,8 @@ Test(unattended, metric_option)
 	char out[512];
 
 	enter_new_netns();
-	make_dir();
-	run_sim(&r, args);
+	test_rundir_make("/tmp/qmiusb-unatt-XXXXXX");
+	child_start_sim(&r, args);
 	child_wait_up(&r);
 	cr_assert(strstr(r.out, "routes: default via the interface (IPv4), metric 4242"), "%s",
 		  r.out);
@@ -110,11 +82,11 @@ Test(unattended, sigkill_leftovers_undone_by_next_connect)
 	struct child r;
 
 	enter_new_netns();
-	make_dir();
-	snprintf(dns, sizeof(dns), "%s/resolv.conf", dir);
+	test_rundir_make("/tmp/qmiusb-unatt-XXXXXX");
+	snprintf(dns, sizeof(dns), "%s/resolv.conf", test_rundir);
 	snprintf(dnsopt, sizeof(dnsopt), "file:%s", dns);
 	cr_assert_eq(system("ip tuntap add dev wwkill0 mode tun"), 0);
-	run_sim(&r, args);
+	child_start_sim(&r, args);
 	child_wait_up(&r);
 	cr_assert(strstr(r.out, "DNS written to"), "%s", r.out);
 	kill(r.pid, SIGKILL);
@@ -123,7 +95,7 @@ Test(unattended, sigkill_leftovers_undone_by_next_connect)
 	cr_assert_eq(access(dns, F_OK), 0);
 
 	/* Not in the way of the next one (its own file is refused otherwise), and said. */
-	run_sim(&r, args);
+	child_start_sim(&r, args);
 	child_wait_up(&r);
 	cr_assert(strstr(r.out, "undoing what a previous connect left on wwkill0: default routes "
 				"addresses link settings DNS"),
@@ -140,13 +112,13 @@ Test(unattended, two_connects_at_once)
 	static const char *const args[] = { "connect", "--no-share", NULL };
 
 	enter_new_netns();
-	make_dir();
+	test_rundir_make("/tmp/qmiusb-unatt-XXXXXX");
 	for (int round = 0; round < 4; round++) {
 		struct child a, b, *loser;
 		bool a_up, b_up;
 
-		run_sim(&a, args);
-		run_sim(&b, args);
+		child_start_sim(&a, args);
+		child_start_sim(&b, args);
 		/* The refused one ends by itself; the one that runs gets up. */
 		a_up = child_wait_for(&a, "data path:") ||
 		       !strstr(a.out, "already connected by `qmiusb connect`");
@@ -164,13 +136,13 @@ static void write_conf(const char *name, const char *body)
 	char path[160];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s.conf", dir, name);
+	snprintf(path, sizeof(path), "%s/%s.conf", test_rundir, name);
 	f = fopen(path, "w");
 	cr_assert_not_null(f);
 	fputs(body, f);
 	cr_assert_eq(fclose(f), 0);
 	cr_assert_eq(chmod(path, 0600), 0);
-	setenv("QMIUSB_CONFDIR", dir, 1);
+	setenv("QMIUSB_CONFDIR", test_rundir, 1);
 }
 
 /* Everything the manager was told so far, datagrams joined by '|'. */
@@ -198,14 +170,14 @@ Test(unattended, config_file_and_service_manager)
 	int sock;
 
 	enter_new_netns();
-	make_dir();
+	test_rundir_make("/tmp/qmiusb-unatt-XXXXXX");
 	write_conf("home", "ifname = wwconf0\nmetric = 333\nip-type = 4\n");
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/notify", dir);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/notify", test_rundir);
 	sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	cr_assert_geq(sock, 0);
 	cr_assert_eq(bind(sock, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	setenv("NOTIFY_SOCKET", sa.sun_path, 1);
-	run_sim(&r, args);
+	child_start_sim(&r, args);
 	child_wait_up(&r);
 	cr_assert(strstr(r.out, "connected: interface wwconf0"), "%s", r.out);
 	cr_assert(strstr(sh(out, sizeof(out), "ip route show default dev wwconf0"), "metric 555"),
@@ -225,8 +197,8 @@ Test(unattended, config_pin_file_refused)
 	char conf[256];
 	struct child r;
 
-	make_dir();
-	snprintf(conf, sizeof(conf), "%s/pin", dir);
+	test_rundir_make("/tmp/qmiusb-unatt-XXXXXX");
+	snprintf(conf, sizeof(conf), "%s/pin", test_rundir);
 	{
 		FILE *f = fopen(conf, "w");
 
@@ -235,9 +207,9 @@ Test(unattended, config_pin_file_refused)
 		fclose(f);
 		chmod(conf, 0600);
 	}
-	snprintf(conf, sizeof(conf), "pin-file = %s/pin\n", dir);
+	snprintf(conf, sizeof(conf), "pin-file = %s/pin\n", test_rundir);
 	write_conf("pin", conf);
-	run_sim(&r, args);
+	child_start_sim(&r, args);
 	cr_assert_eq(child_exit(&r), 1, "%s", r.out);
 	cr_assert(strstr(r.out, "pin-file: unlocking the SIM with a PIN is not supported yet"),
 		  "%s", r.out);
@@ -258,8 +230,8 @@ Test(unattended, json_state_events_and_timestamps)
 	int y, mo, d, h, mi, s;
 
 	enter_new_netns();
-	make_dir();
-	run_sim(&r, args);
+	test_rundir_make("/tmp/qmiusb-unatt-XXXXXX");
+	child_start_sim(&r, args);
 	cr_assert(child_wait_for(&r, "\"event\":\"up\""), "%s", r.out);
 	for (i = 0, p = r.out; i < sizeof(order) / sizeof(order[0]); i++) {
 		p = strstr(p, order[i]);
@@ -275,7 +247,7 @@ Test(unattended, json_state_events_and_timestamps)
 	cr_assert(strstr(r.out, "\"event\":\"state\",\"state\":\"stopped\""), "%s", r.out);
 	cr_assert(strstr(r.out, "\"event\":\"exit\""), "%s", r.out);
 
-	run_sim(&r, quiet);
+	child_start_sim(&r, quiet);
 	child_wait_up(&r);
 	cr_assert_not(strstr(r.out, "SIM: ready"), "%s", r.out);
 	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);
@@ -293,8 +265,8 @@ Test(unattended, json_schema_of_a_connection)
 	struct child r, s;
 
 	enter_new_netns();
-	make_dir();
-	snprintf(errfile, sizeof(errfile), "%s/stderr", dir);
+	test_rundir_make("/tmp/qmiusb-unatt-XXXXXX");
+	snprintf(errfile, sizeof(errfile), "%s/stderr", test_rundir);
 	{
 		const char *argv[] = { QMIUSB_BIN, "-d",    "sim",   args[0],
 				       args[1],    args[2], args[3], NULL };
