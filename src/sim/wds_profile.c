@@ -77,6 +77,14 @@ static int refuse(struct qsim *sim, const struct qmi_frame *req, uint16_t ext)
 	return qsim_respond(sim, req, QMI_ERR_EXTENDED_INTERNAL, &r);
 }
 
+/* The refusal for a profile lookup() did not find: the type, or else the number, is wrong. */
+static int refuse_missing(struct qsim *sim, const struct qmi_frame *req, uint8_t type)
+{
+	return refuse(sim, req,
+		      type != QMI_WDS_PROFILE_TYPE_3GPP ? PROFILE_ERR_INVALID_TYPE
+							: PROFILE_ERR_INVALID_NUMBER);
+}
+
 static struct qsim_profile *lookup(struct qsim *sim, uint8_t type, uint8_t index)
 {
 	if (type != QMI_WDS_PROFILE_TYPE_3GPP || index < 1 || index > QSIM_MAX_PROFILES)
@@ -122,10 +130,7 @@ static int get_settings(struct qsim *sim, const struct qmi_frame *req)
 		return qsim_respond(sim, req, QMI_ERR_MISSING_ARGUMENT, NULL);
 	p = lookup(sim, q.profile.type, q.profile.index);
 	if (!p)
-		return refuse(sim, req,
-			      q.profile.type != QMI_WDS_PROFILE_TYPE_3GPP
-				      ? PROFILE_ERR_INVALID_TYPE
-				      : PROFILE_ERR_INVALID_NUMBER);
+		return refuse_missing(sim, req, q.profile.type);
 	memset(&r, 0, sizeof(r));
 	r.has_profile_name = r.has_pdp_type = r.has_apn = r.has_auth = true;
 	COPY(r.profile_name, p->name);
@@ -215,10 +220,7 @@ static int modify(struct qsim *sim, const struct qmi_frame *req)
 		return qsim_respond(sim, req, QMI_ERR_MISSING_ARGUMENT, NULL);
 	p = lookup(sim, q.profile.type, q.profile.index);
 	if (!p)
-		return refuse(sim, req,
-			      q.profile.type != QMI_WDS_PROFILE_TYPE_3GPP
-				      ? PROFILE_ERR_INVALID_TYPE
-				      : PROFILE_ERR_INVALID_NUMBER);
+		return refuse_missing(sim, req, q.profile.type);
 	if (!settings_valid(&s))
 		return qsim_respond(sim, req, QMI_ERR_INVALID_ARGUMENT, NULL);
 	settings_apply(p, &s);
@@ -237,10 +239,7 @@ static int delete (struct qsim *sim, const struct qmi_frame *req)
 		return qsim_respond(sim, req, QMI_ERR_MISSING_ARGUMENT, NULL);
 	p = lookup(sim, q.profile.type, q.profile.index);
 	if (!p)
-		return refuse(sim, req,
-			      q.profile.type != QMI_WDS_PROFILE_TYPE_3GPP
-				      ? PROFILE_ERR_INVALID_TYPE
-				      : PROFILE_ERR_INVALID_NUMBER);
+		return refuse_missing(sim, req, q.profile.type);
 	/* Firmware keeps the default profile: deleting it fails. */
 	if (q.profile.index == sim->default_profile)
 		return refuse(sim, req, PROFILE_ERR_FAIL);
