@@ -104,4 +104,17 @@ static inline bool ping4(const char *dst, uint16_t id, const char *payload)
 	return false;
 }
 
+/* What the shell command cmd printed on stdout (up to cap - 1 bytes) into buf. */
+static inline const char *cmd_output(char *buf, size_t cap, const char *cmd)
+{
+	FILE *p = popen(cmd, "r");
+	size_t n;
+
+	cr_assert_not_null(p);
+	n = fread(buf, 1, cap - 1, p);
+	buf[n] = '\0';
+	pclose(p);
+	return buf;
+}
+
 #endif
