@@ -85,28 +85,37 @@ static void set_count(uint8_t *base, const struct qmi_field *f, uint16_t n)
 
 static int decode_field(const struct qmi_field *f, struct qmi_cursor *c, uint8_t *base);
 
+/* How many elements (or bytes) a field holds: its length prefix, what is left of the TLV for an
+ * unprefixed string, or the capacity of a fixed one. */
+static size_t decode_count(const struct qmi_field *f, struct qmi_cursor *c)
+{
+	switch (f->type) {
+	case QMI_F_STRING:
+		return qmi_cursor_left(c);
+	case QMI_F_STRING8:
+	case QMI_F_ARRAY8:
+	case QMI_F_TEXT8:
+		return qmi_cursor_u8(c);
+	case QMI_F_STRING16:
+	case QMI_F_ARRAY16:
+		return qmi_cursor_u16(c);
+	default: /* QMI_F_STRING_FIXED, QMI_F_ARRAY_FIXED */
+		return f->capacity;
+	}
+}
+
+/* The bytes of a counted value, NULL when the TLV is shorter than the count says. */
+static const uint8_t *decode_bytes(const struct qmi_field *f, struct qmi_cursor *c, size_t *n)
+{
+	*n = decode_count(f, c);
+	return qmi_cursor_take(c, *n); /* NULL on an earlier error too */
+}
+
 static int decode_string(const struct qmi_field *f, struct qmi_cursor *c, uint8_t *dst)
 {
 	size_t n;
-	const uint8_t *p;
+	const uint8_t *p = decode_bytes(f, c, &n);
 
-	switch (f->type) {
-	case QMI_F_STRING:
-		n = qmi_cursor_left(c);
-		break;
-	case QMI_F_STRING8:
-		n = qmi_cursor_u8(c);
-		break;
-	case QMI_F_STRING16:
-		n = qmi_cursor_u16(c);
-		break;
-	default: /* QMI_F_STRING_FIXED */
-		n = f->capacity;
-		break;
-	}
-	if (c->err || n > qmi_cursor_left(c))
-		return -EBADMSG;
-	p = qmi_cursor_take(c, n);
 	if (!p)
 		return -EBADMSG;
 	n = qmi_str_len(p, n); /* what follows a NUL, and 0xFF padding, is not the value */
@@ -130,12 +139,9 @@ static int text_enc(const struct qmi_field *f, const uint8_t *base, enum qmi_str
 static int decode_text(const struct qmi_field *f, struct qmi_cursor *c, uint8_t *base)
 {
 	enum qmi_str_enc enc;
-	size_t n = qmi_cursor_u8(c);
-	const uint8_t *p;
+	size_t n;
+	const uint8_t *p = decode_bytes(f, c, &n);
 
-	if (c->err || n > qmi_cursor_left(c))
-		return -EBADMSG;
-	p = qmi_cursor_take(c, n);
 	if (!p || text_enc(f, base, &enc))
 		return -EBADMSG;
 	return qmi_str_decode(enc, p, n, 0, (char *)base + f->offset, f->size);
@@ -145,20 +151,9 @@ static int decode_array(const struct qmi_field *f, struct qmi_cursor *c, uint8_t
 {
 	struct qmi_field e = array_elem(f);
 	uint8_t *dst = base + f->offset;
-	size_t n;
+	size_t n = decode_count(f, c);
 	int err;
 
-	switch (f->type) {
-	case QMI_F_ARRAY8:
-		n = qmi_cursor_u8(c);
-		break;
-	case QMI_F_ARRAY16:
-		n = qmi_cursor_u16(c);
-		break;
-	default: /* QMI_F_ARRAY_FIXED */
-		n = f->capacity;
-		break;
-	}
 	if (c->err)
 		return -EBADMSG;
 	if (n > f->capacity)
@@ -314,33 +309,40 @@ bool qmi_decode_dropped(const struct qmi_msg_def *def, const struct qmi_decode_i
 
 static int encode_field(const struct qmi_field *f, const uint8_t *base, struct qmi_writer *w);
 
+/* A field's length prefix, for the kinds that have one; -EINVAL when n does not fit in it. */
+static int encode_count(const struct qmi_field *f, size_t n, struct qmi_writer *w)
+{
+	switch (f->type) {
+	case QMI_F_STRING8:
+	case QMI_F_ARRAY8:
+	case QMI_F_TEXT8:
+		return n > UINT8_MAX ? -EINVAL : qmi_writer_put_u8(w, (uint8_t)n);
+	case QMI_F_STRING16:
+	case QMI_F_ARRAY16:
+		return n > UINT16_MAX ? -EINVAL : qmi_writer_put_u16(w, (uint16_t)n);
+	default:
+		return 0;
+	}
+}
+
 static int encode_string(const struct qmi_field *f, const uint8_t *src, struct qmi_writer *w)
 {
 	size_t n = strnlen((const char *)src, f->size);
 	static const uint8_t pad[8];
+	int err;
 
 	if (n == f->size)
 		return -EINVAL; /* no terminator: the caller overran its own buffer */
-	switch (f->type) {
-	case QMI_F_STRING8:
-		if (n > UINT8_MAX)
-			return -EINVAL;
-		qmi_writer_put_u8(w, (uint8_t)n);
-		break;
-	case QMI_F_STRING16:
-		if (n > UINT16_MAX)
-			return -EINVAL;
-		qmi_writer_put_u16(w, (uint16_t)n);
-		break;
-	case QMI_F_STRING_FIXED:
+	if (f->type == QMI_F_STRING_FIXED) {
 		/* Shorter values are padded with NULs, which decode back to the same string. */
 		if (n > f->capacity || f->capacity - n > sizeof(pad))
 			return -EINVAL;
 		qmi_writer_put_bytes(w, src, n);
 		return qmi_writer_put_bytes(w, pad, f->capacity - n);
-	default:
-		break;
 	}
+	err = encode_count(f, n, w);
+	if (err)
+		return err;
 	return qmi_writer_put_bytes(w, src, n);
 }
 
@@ -353,13 +355,9 @@ static int encode_array(const struct qmi_field *f, const uint8_t *base, struct q
 
 	if (n > f->capacity)
 		return -EINVAL;
-	if (f->type == QMI_F_ARRAY8) {
-		if (n > UINT8_MAX)
-			return -EINVAL;
-		qmi_writer_put_u8(w, (uint8_t)n);
-	} else if (f->type == QMI_F_ARRAY16) {
-		qmi_writer_put_u16(w, (uint16_t)n);
-	}
+	err = encode_count(f, n, w);
+	if (err)
+		return err;
 	for (size_t i = 0; i < n; i++) {
 		err = encode_field(&e, src + i * f->size, w);
 		if (err)
@@ -420,12 +418,9 @@ static int encode_field(const struct qmi_field *f, const uint8_t *base, struct q
 		/* Only what goes out as it is stored: ASCII (the software modem's names). */
 		enum qmi_str_enc enc;
 
-		n = strnlen((const char *)src, f->size);
-		if (n == f->size || n > UINT8_MAX || text_enc(f, base, &enc) ||
-		    enc != QMI_STR_ASCII)
+		if (text_enc(f, base, &enc) || enc != QMI_STR_ASCII)
 			return -EINVAL;
-		qmi_writer_put_u8(w, (uint8_t)n);
-		return qmi_writer_put_bytes(w, src, n);
+		return encode_string(f, src, w);
 	}
 	default:
 		return -EINVAL;
