@@ -2,6 +2,7 @@
 /* The --sim-fault spec parser: "delay=200,drop=2,sim-absent,call-fail=27". */
 #include "sim/sim.h"
 #include "qmi/msgdb.h"
+#include "qmi/pin.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -149,9 +150,7 @@ static int parse_item(struct qsim_faults *f, char *item)
 		return 0;
 	}
 	if (!strcmp(item, "pin")) {
-		size_t n = val ? strlen(val) : 0;
-
-		if (n < 4 || n > 8 || strspn(val, "0123456789") != n)
+		if (!qmi_pin_valid(val))
 			return -EINVAL;
 		strcpy(f->pin, val);
 		return 0;
