@@ -200,12 +200,7 @@ static int verify_dms(struct qcli *cli, const char *code)
 /* Verify, unblock, change and set protection share their response layout. */
 static int change(struct qcli *cli, enum op op, bool have_uim, uint8_t uim, char **args)
 {
-	union {
-		struct qmi_uim_verify_pin_req v;
-		struct qmi_uim_unblock_pin_req u;
-		struct qmi_uim_change_pin_req c;
-		struct qmi_uim_set_pin_protection_req s;
-	} q;
+	union qmi_uim_pin_req q;
 	struct qmi_uim_verify_pin_resp r;
 	struct qmi_uim_set_pin_protection_resp rs;
 	const struct qmi_msg_def *def, *rdef = &qmi_uim_verify_pin_resp_def;

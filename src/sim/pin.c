@@ -152,12 +152,7 @@ static int answer(struct qsim *sim, const struct qmi_frame *req, uint16_t err, c
 
 static int uim_pin(struct qsim *sim, const struct qmi_frame *req)
 {
-	union {
-		struct qmi_uim_verify_pin_req v;
-		struct qmi_uim_unblock_pin_req u;
-		struct qmi_uim_change_pin_req c;
-		struct qmi_uim_set_pin_protection_req s;
-	} q;
+	union qmi_uim_pin_req q;
 	struct qmi_uim_verify_pin_resp r = { 0 };
 	const struct qmi_msg_def *def;
 	uint8_t pin_id;
