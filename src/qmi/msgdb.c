@@ -81,9 +81,50 @@ static void set_count(uint8_t *base, const struct qmi_field *f, uint16_t n)
 	memcpy(base + f->count_offset, &n, sizeof(n));
 }
 
+/* The bytes of the integer kinds, the same in the struct (host order) and on the wire (little
+ * endian); 0 for the other kinds. */
+static size_t int_size(enum qmi_ftype t)
+{
+	switch (t) {
+	case QMI_F_U8:
+	case QMI_F_I8:
+		return 1;
+	case QMI_F_U16:
+	case QMI_F_I16:
+		return 2;
+	case QMI_F_U32:
+	case QMI_F_I32:
+	case QMI_F_IPV4:
+		return 4;
+	case QMI_F_U64:
+		return 8;
+	default:
+		return 0;
+	}
+}
+
+/* Where the n bytes of a host-order integer of that size sit in a uint64_t of the same value. */
+static size_t int_offset(size_t n)
+{
+	return __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? sizeof(uint64_t) - n : 0;
+}
+
 /* ---- decoding */
 
 static int decode_field(const struct qmi_field *f, struct qmi_cursor *c, uint8_t *base);
+
+static int decode_int(struct qmi_cursor *c, uint8_t *dst, size_t n)
+{
+	const uint8_t *p = qmi_cursor_take(c, n);
+	uint64_t v = 0;
+
+	if (!p)
+		return -EBADMSG;
+	for (size_t i = n; i-- > 0;)
+		v = (v << 8) | p[i];
+	memcpy(dst, (const uint8_t *)&v + int_offset(n), n);
+	return 0;
+}
 
 /* How many elements (or bytes) a field holds: its length prefix, what is left of the TLV for an
  * unprefixed string, or the capacity of a fixed one. */
@@ -171,34 +212,12 @@ static int decode_array(const struct qmi_field *f, struct qmi_cursor *c, uint8_t
 static int decode_field(const struct qmi_field *f, struct qmi_cursor *c, uint8_t *base)
 {
 	uint8_t *dst = base + f->offset;
-	uint8_t v8;
-	uint16_t v16;
-	uint32_t v32;
-	uint64_t v64;
-	size_t n;
+	size_t n = int_size(f->type);
 	int err;
 
+	if (n)
+		return decode_int(c, dst, n);
 	switch (f->type) {
-	case QMI_F_U8:
-	case QMI_F_I8:
-		v8 = qmi_cursor_u8(c);
-		memcpy(dst, &v8, 1);
-		break;
-	case QMI_F_U16:
-	case QMI_F_I16:
-		v16 = qmi_cursor_u16(c);
-		memcpy(dst, &v16, 2);
-		break;
-	case QMI_F_U32:
-	case QMI_F_I32:
-	case QMI_F_IPV4:
-		v32 = qmi_cursor_u32(c);
-		memcpy(dst, &v32, 4);
-		break;
-	case QMI_F_U64:
-		v64 = qmi_cursor_u64(c);
-		memcpy(dst, &v64, 8);
-		break;
 	case QMI_F_IPV6:
 		qmi_cursor_bytes(c, dst, 16);
 		break;
@@ -309,6 +328,17 @@ bool qmi_decode_dropped(const struct qmi_msg_def *def, const struct qmi_decode_i
 
 static int encode_field(const struct qmi_field *f, const uint8_t *base, struct qmi_writer *w);
 
+static int encode_int(const uint8_t *src, size_t n, struct qmi_writer *w)
+{
+	uint8_t le[sizeof(uint64_t)];
+	uint64_t v = 0;
+
+	memcpy((uint8_t *)&v + int_offset(n), src, n);
+	for (size_t i = 0; i < n; i++, v >>= 8)
+		le[i] = (uint8_t)v;
+	return qmi_writer_put_bytes(w, le, n);
+}
+
 /* A field's length prefix, for the kinds that have one; -EINVAL when n does not fit in it. */
 static int encode_count(const struct qmi_field *f, size_t n, struct qmi_writer *w)
 {
@@ -369,28 +399,12 @@ static int encode_array(const struct qmi_field *f, const uint8_t *base, struct q
 static int encode_field(const struct qmi_field *f, const uint8_t *base, struct qmi_writer *w)
 {
 	const uint8_t *src = base + f->offset;
-	uint16_t v16;
-	uint32_t v32;
-	uint64_t v64;
-	size_t n;
+	size_t n = int_size(f->type);
 	int err;
 
+	if (n)
+		return encode_int(src, n, w);
 	switch (f->type) {
-	case QMI_F_U8:
-	case QMI_F_I8:
-		return qmi_writer_put_u8(w, src[0]);
-	case QMI_F_U16:
-	case QMI_F_I16:
-		memcpy(&v16, src, 2);
-		return qmi_writer_put_u16(w, v16);
-	case QMI_F_U32:
-	case QMI_F_I32:
-	case QMI_F_IPV4:
-		memcpy(&v32, src, 4);
-		return qmi_writer_put_u32(w, v32);
-	case QMI_F_U64:
-		memcpy(&v64, src, 8);
-		return qmi_writer_put_u64(w, v64);
 	case QMI_F_IPV6:
 		return qmi_writer_put_bytes(w, src, 16);
 	case QMI_F_STRING:
