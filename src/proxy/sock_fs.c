@@ -38,9 +38,10 @@ static int set_flags(int fd, bool nonblock)
 	return 0;
 }
 
-static int new_socket(bool nonblock)
+/* fd as socket(2) or accept(2) just returned it, with its flags set. fd or -errno (closed). */
+static int flagged(int fd, bool nonblock)
 {
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0), ret;
+	int ret;
 
 	if (fd < 0)
 		return -errno;
@@ -50,6 +51,11 @@ static int new_socket(bool nonblock)
 		return ret;
 	}
 	return fd;
+}
+
+static int new_socket(bool nonblock)
+{
+	return flagged(socket(AF_UNIX, SOCK_STREAM, 0), nonblock);
 }
 
 int qprx_sock_connect_addr(const struct sockaddr_un *sa, socklen_t len)
@@ -146,14 +152,5 @@ int qprx_fs_connect(const char *dir, const char *name)
 
 int qprx_fs_accept(int lfd)
 {
-	int fd = accept(lfd, NULL, NULL), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = set_flags(fd, true);
-	if (ret < 0) {
-		close(fd);
-		return ret;
-	}
-	return fd;
+	return flagged(accept(lfd, NULL, NULL), true);
 }

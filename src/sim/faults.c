@@ -92,22 +92,13 @@ static int parse_item(struct qsim_faults *f, char *item)
 		if (ret < 0 || matched)
 			return ret;
 	}
-	if (!strcmp(item, "sim-absent") || !strcmp(item, "reg-denied") ||
-	    !strcmp(item, "signal-static")) {
-		if (val)
-			return -EINVAL;
-		if (item[0] == 's' && item[1] == 'i' && item[2] == 'm')
-			f->sim_absent = true;
-		else if (item[0] == 'r')
-			f->reg_denied = true;
-		else
-			f->signal_static = true;
-		return 0;
-	}
 	struct {
 		const char *name;
 		bool *flag;
 	} flags[] = {
+		{ "sim-absent", &f->sim_absent },
+		{ "reg-denied", &f->reg_denied },
+		{ "signal-static", &f->signal_static },
 		{ "no-qmap", &f->no_qmap }, /* a modem without QMAP: Set Data Format refuses it */
 		{ "resp-stall-silent", &f->resp_stall_silent },
 		{ "resp-long", &f->resp_long },
