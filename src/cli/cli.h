@@ -244,6 +244,9 @@ void qcli_print_command_help(FILE *f, const char *prog, const struct qcli_comman
 int qcli_command_args(struct qcli *cli, int argc, char **argv, int *first_arg);
 /* The same for a command without operands. */
 int qcli_command_noargs(struct qcli *cli, int argc, char **argv);
+/* qcli_command_noargs() and then qcli_session_open(): -1 to go on with the session open, else
+ * an exit code to return. */
+int qcli_command_open(struct qcli *cli, int argc, char **argv);
 
 int qcli_cmd_info(struct qcli *cli, int argc, char **argv);
 int qcli_cmd_signal(struct qcli *cli, int argc, char **argv);

@@ -16,6 +16,7 @@
 #include "cli/sim_card.h"
 #include "qmi/errors.h"
 #include "qmi/messages.h"
+#include "qmi/pin.h"
 
 enum op {
 	OP_STATUS,
@@ -64,18 +65,30 @@ static void print_pin(struct qcli *cli, const char *source, const char *state, u
 		state, verify, unblock);
 }
 
+/*
+ * A request through DMS, the path of modems without UIM. 0 with *err (of the call) and *res
+ * filled, or the exit code of a DMS client that could not be had (reported).
+ */
+static int dms_call(struct qcli *cli, const struct qmi_msg_def *req_def, const void *req,
+		    const struct qmi_msg_def *resp_def, void *resp, struct qmi_result *res,
+		    int *err)
+{
+	uint8_t dms;
+	int rc = qcli_client(cli, QMI_SVC_DMS, &dms);
+
+	*err = rc ? 0 : qcli_call_keep(cli, dms, req_def, req, resp_def, resp, res);
+	return rc;
+}
+
 static int status_dms(struct qcli *cli)
 {
 	struct qmi_dms_uim_get_pin_status_resp r;
 	struct qmi_result res;
-	uint8_t dms;
-	int rc, err;
+	int err, rc = dms_call(cli, &qmi_dms_uim_get_pin_status_req_def, NULL,
+			       &qmi_dms_uim_get_pin_status_resp_def, &r, &res, &err);
 
-	rc = qcli_client(cli, QMI_SVC_DMS, &dms);
 	if (rc)
 		return rc;
-	err = qcli_call_keep(cli, dms, &qmi_dms_uim_get_pin_status_req_def, NULL,
-			     &qmi_dms_uim_get_pin_status_resp_def, &r, &res);
 	if (err || res.status)
 		return qcli_report(cli, ops[OP_STATUS].what, err, &res);
 	if (!r.has_pin1)
@@ -121,13 +134,14 @@ static int status(struct qcli *cli, bool have_uim, uint8_t uim)
 	return QCLI_EXIT_OK;
 }
 
-/* Copies a code into a request field; a code that does not fit is a usage error. */
+/* Copies a PIN into a request field; a malformed one is a usage error. -1 when copied. */
 static int set_code(struct qcli *cli, char *dst, size_t cap, const char *code, const char *what)
 {
 	size_t n = strlen(code);
 
-	if (n < 4 || n > 8 || strspn(code, "0123456789") != n || n >= cap)
-		return qcli_usage_error(cli, "pin: the %s must be 4 to 8 digits", what);
+	if (!qmi_pin_valid(code) || n >= cap)
+		return qcli_usage_error(cli, "pin: the %s must be %d to %d digits", what,
+					QMI_PIN_MIN, QMI_PIN_MAX);
 	memcpy(dst, code, n + 1);
 	return -1;
 }
@@ -147,45 +161,46 @@ static void print_retries(struct qcli *cli, bool has, const struct qmi_uim_retri
 		r->verify_left, r->unblock_left);
 }
 
+/* How an operation that changes the card ended: the failure and the tries left, or success. */
+static int finish(struct qcli *cli, enum op op, int err, const struct qmi_result *res,
+		  bool has_retries, const struct qmi_uim_retries *retries)
+{
+	int rc;
+
+	if (err || res->status) {
+		rc = qcli_report(cli, ops[op].what, err, res);
+		print_retries(cli, !err && has_retries, retries);
+		return rc;
+	}
+	if (cli->js)
+		qcli_json_str(cli->js, "result", ops[op].done);
+	else
+		fprintf(cli->out, "[%s] %s\n", cli->devname, ops[op].done);
+	return QCLI_EXIT_OK;
+}
+
 static int verify_dms(struct qcli *cli, const char *code)
 {
 	struct qmi_dms_uim_verify_pin_req q = { .has_info = true };
 	struct qmi_dms_uim_verify_pin_resp r;
 	struct qmi_result res;
-	uint8_t dms;
 	int rc, err;
 
-	rc = qcli_client(cli, QMI_SVC_DMS, &dms);
-	if (rc)
-		return rc;
 	q.info.pin_id = QMI_DMS_UIM_PIN_ID_PIN;
 	snprintf(q.info.pin, sizeof(q.info.pin), "%s", code);
-	err = qcli_call_keep(cli, dms, &qmi_dms_uim_verify_pin_req_def, &q,
-			     &qmi_dms_uim_verify_pin_resp_def, &r, &res);
+	rc = dms_call(cli, &qmi_dms_uim_verify_pin_req_def, &q, &qmi_dms_uim_verify_pin_resp_def,
+		      &r, &res, &err);
 	qb_wipe(&q, sizeof(q));
-	if (err || res.status) {
-		rc = qcli_report(cli, ops[OP_VERIFY].what, err, &res);
-		print_retries(cli, !err && r.has_retries,
-			      &(struct qmi_uim_retries){ r.retries.verify_left,
-							 r.retries.unblock_left });
+	if (rc)
 		return rc;
-	}
-	if (cli->js)
-		qcli_json_str(cli->js, "result", ops[OP_VERIFY].done);
-	else
-		fprintf(cli->out, "[%s] %s\n", cli->devname, ops[OP_VERIFY].done);
-	return QCLI_EXIT_OK;
+	return finish(cli, OP_VERIFY, err, &res, r.has_retries,
+		      &(struct qmi_uim_retries){ r.retries.verify_left, r.retries.unblock_left });
 }
 
 /* Verify, unblock, change and set protection share their response layout. */
 static int change(struct qcli *cli, enum op op, bool have_uim, uint8_t uim, char **args)
 {
-	union {
-		struct qmi_uim_verify_pin_req v;
-		struct qmi_uim_unblock_pin_req u;
-		struct qmi_uim_change_pin_req c;
-		struct qmi_uim_set_pin_protection_req s;
-	} q;
+	union qmi_uim_pin_req q;
 	struct qmi_uim_verify_pin_resp r;
 	struct qmi_uim_set_pin_protection_resp rs;
 	const struct qmi_msg_def *def, *rdef = &qmi_uim_verify_pin_resp_def;
@@ -207,10 +222,10 @@ static int change(struct qcli *cli, enum op op, bool have_uim, uint8_t uim, char
 		rdef = &qmi_uim_unblock_pin_resp_def;
 		q.u.has_session = q.u.has_info = true;
 		q.u.info.pin_id = QMI_UIM_PIN_ID_PIN1;
-		if (strlen(args[0]) != 8 || strspn(args[0], "0123456789") != 8)
-			rc = qcli_usage_error(cli, "pin: the PUK must be 8 digits");
+		if (!qmi_puk_valid(args[0]))
+			rc = qcli_usage_error(cli, "pin: the PUK must be %d digits", QMI_PUK_LEN);
 		else
-			memcpy(q.u.info.puk, args[0], 9);
+			memcpy(q.u.info.puk, args[0], QMI_PUK_LEN + 1);
 		if (rc < 0)
 			rc = set_code(cli, q.u.info.new_pin, sizeof(q.u.info.new_pin), args[1],
 				      "new PIN");
@@ -258,16 +273,7 @@ static int change(struct qcli *cli, enum op op, bool have_uim, uint8_t uim, char
 		rc = verify_dms(cli, args[0]);
 		goto out;
 	}
-	if (err || res.status) {
-		rc = qcli_report(cli, ops[op].what, err, &res);
-		print_retries(cli, !err && has_retries, &retries);
-		goto out;
-	}
-	if (cli->js)
-		qcli_json_str(cli->js, "result", ops[op].done);
-	else
-		fprintf(cli->out, "[%s] %s\n", cli->devname, ops[op].done);
-	rc = QCLI_EXIT_OK;
+	rc = finish(cli, op, err, &res, has_retries, &retries);
 out:
 	qb_wipe(&q, sizeof(q));
 	return rc;

@@ -9,16 +9,6 @@
 #include "qmi/errors.h"
 #include "qmi/msgdb.h"
 
-static const char *svc_label(uint8_t svc, char *buf, size_t len)
-{
-	const char *n = qmi_service_name(svc);
-
-	if (n)
-		return n;
-	snprintf(buf, len, "0x%02x", svc);
-	return buf;
-}
-
 /* The TLV area must be well-formed: the frame's lengths are derived from it. */
 static bool tlvs_valid(const uint8_t *p, size_t n)
 {
@@ -38,7 +28,7 @@ static void json_request(struct qcli *cli, uint8_t svc, uint16_t msg_id, const u
 	char nb[8];
 
 	qcli_json_obj_begin(cli->js, "request");
-	qcli_json_str(cli->js, "service", svc_label(svc, nb, sizeof(nb)));
+	qcli_json_str(cli->js, "service", qmi_service_label(svc, nb, sizeof(nb)));
 	qcli_json_uint(cli->js, "service_id", svc);
 	qcli_json_uint(cli->js, "message_id", msg_id);
 	qcli_json_str(cli->js, "message_name", qmi_msgdb_msg_name(svc, msg_id));
@@ -102,7 +92,8 @@ int qcli_cmd_raw(struct qcli *cli, int argc, char **argv)
 		return qcli_usage_error(cli,
 					"raw: the TLV bytes are not well-formed TLVs (type u8, "
 					"length u16 little-endian, value)");
-	snprintf(what, sizeof(what), "%s message 0x%04lx", svc_label(svc, nb, sizeof(nb)), msg_id);
+	snprintf(what, sizeof(what), "%s message 0x%04lx", qmi_service_label(svc, nb, sizeof(nb)),
+		 msg_id);
 
 	rc = qcli_session_open(cli);
 	if (rc)

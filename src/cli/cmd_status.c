@@ -300,18 +300,14 @@ int qcli_cmd_status(struct qcli *cli, int argc, char **argv)
 	uint8_t uim = 0, nas = 0, wds = 0;
 	int rc, err;
 
-	rc = qcli_command_noargs(cli, argc, argv);
+	rc = qcli_command_open(cli, argc, argv);
 	if (rc >= 0)
-		return rc;
-	rc = qcli_session_open(cli);
-	if (rc)
 		return rc;
 	memset(&st, 0, sizeof(st));
 	/* On Qualcomm modems packet service status is per WDS client: through a running
 	 * `connect`'s share, ask the client that holds the call rather than a fresh one. */
 	wds = qcli_connection_wds_cid(cli);
-	if (!wds)
-		rc = qcli_client(cli, QMI_SVC_WDS, &wds);
+	rc = wds ? QCLI_EXIT_OK : qcli_client(cli, QMI_SVC_WDS, &wds);
 	if (!rc)
 		rc = qcli_client(cli, QMI_SVC_NAS, &nas);
 	if (rc)

@@ -24,11 +24,8 @@ int qcli_cmd_versions(struct qcli *cli, int argc, char **argv)
 	};
 	int rc, err;
 
-	rc = qcli_command_noargs(cli, argc, argv);
+	rc = qcli_command_open(cli, argc, argv);
 	if (rc >= 0)
-		return rc;
-	rc = qcli_session_open(cli);
-	if (rc)
 		return rc;
 	err = qcli_batch(cli, &r, 1);
 	if (err)

@@ -331,3 +331,13 @@ int qcli_command_noargs(struct qcli *cli, int argc, char **argv)
 					argv[first]);
 	return -1;
 }
+
+int qcli_command_open(struct qcli *cli, int argc, char **argv)
+{
+	int rc = qcli_command_noargs(cli, argc, argv);
+
+	if (rc >= 0)
+		return rc;
+	rc = qcli_session_open(cli);
+	return rc ? rc : -1;
+}

@@ -9,16 +9,6 @@
 #include "qmi/device.h"
 #include "qmi/messages.h"
 
-static const char *svc_name(uint8_t svc, char *buf, size_t len)
-{
-	const char *n = qmi_service_name(svc);
-
-	if (n)
-		return n;
-	snprintf(buf, len, "0x%02x", svc);
-	return buf;
-}
-
 int qcli_session_open(struct qcli *cli)
 {
 	struct qmi_open_opts o = { .version_info_tries = 0, .sync = false, .data_format = -1 };
@@ -109,7 +99,7 @@ int qcli_client(struct qcli *cli, uint8_t svc, uint8_t *cid)
 	if (!err)
 		return QCLI_EXIT_OK;
 	snprintf(what, sizeof(what), "couldn't allocate a %s client",
-		 svc_name(svc, nb, sizeof(nb)));
+		 qmi_service_label(svc, nb, sizeof(nb)));
 	return qcli_report(cli, what, err == -QB_EMODEM ? 0 : err, &result);
 }
 
@@ -125,7 +115,7 @@ static void report_kept(struct qcli *cli)
 		for (unsigned i = 0; i < cli->n_clients; i++) {
 			qcli_json_obj_begin(cli->js, NULL);
 			qcli_json_str(cli->js, "service",
-				      svc_name(cli->clients[i].svc, nb, sizeof(nb)));
+				      qmi_service_label(cli->clients[i].svc, nb, sizeof(nb)));
 			qcli_json_uint(cli->js, "client_id", cli->clients[i].cid);
 			qcli_json_obj_end(cli->js);
 		}
@@ -135,7 +125,7 @@ static void report_kept(struct qcli *cli)
 	for (unsigned i = 0; i < cli->n_clients; i++)
 		fprintf(cli->out,
 			"[%s] Client ID not released:\n\tService: '%s'\n\t    CID: '%u'\n",
-			cli->devname, svc_name(cli->clients[i].svc, nb, sizeof(nb)),
+			cli->devname, qmi_service_label(cli->clients[i].svc, nb, sizeof(nb)),
 			cli->clients[i].cid);
 }
 
@@ -169,11 +159,11 @@ static void release_all(struct qcli *cli)
 
 		if (e)
 			fprintf(cli->err, "warning: couldn't release the %s client id %u: %s\n",
-				svc_name(c->svc, nb, sizeof(nb)), c->cid,
+				qmi_service_label(c->svc, nb, sizeof(nb)), c->cid,
 				e == -ETIMEDOUT ? "no response from the modem" : qb_strerror(-e));
 		else if (r[i].result.status)
 			fprintf(cli->err, "warning: couldn't release the %s client id %u: %s\n",
-				svc_name(c->svc, nb, sizeof(nb)), c->cid,
+				qmi_service_label(c->svc, nb, sizeof(nb)), c->cid,
 				qcli_qmi_error_str(r[i].result.error, qe, sizeof(qe)));
 	}
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The proxy's socket in Linux's abstract namespace, where libqmi's qmi-proxy listens. */
 #include "proxy/sock.h"
+#include "proxy/sock_fs.h"
 
 #include <errno.h>
 #include <string.h>
@@ -55,20 +56,9 @@ int qprx_connect(const char *name)
 {
 	struct sockaddr_un sa;
 	socklen_t len;
-	int fd, ret;
+	int ret = abstract_addr(name, &sa, &len);
 
-	ret = abstract_addr(name, &sa, &len);
-	if (ret < 0)
-		return ret;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&sa, len) < 0) {
-		ret = -errno;
-		close(fd);
-		return ret;
-	}
-	return fd;
+	return ret < 0 ? ret : qprx_sock_connect_addr(&sa, len);
 }
 
 void qprx_unlisten(const char *name)

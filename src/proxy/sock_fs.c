@@ -38,9 +38,10 @@ static int set_flags(int fd, bool nonblock)
 	return 0;
 }
 
-static int new_socket(bool nonblock)
+/* fd as socket(2) or accept(2) just returned it, with its flags set. fd or -errno (closed). */
+static int flagged(int fd, bool nonblock)
 {
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0), ret;
+	int ret;
 
 	if (fd < 0)
 		return -errno;
@@ -52,24 +53,40 @@ static int new_socket(bool nonblock)
 	return fd;
 }
 
+static int new_socket(bool nonblock)
+{
+	return flagged(socket(AF_UNIX, SOCK_STREAM, 0), nonblock);
+}
+
+int qprx_sock_connect_addr(const struct sockaddr_un *sa, socklen_t len)
+{
+	int fd = new_socket(false), ret;
+
+	if (fd < 0)
+		return fd;
+	if (connect(fd, (const struct sockaddr *)sa, len) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
 /* Whether a proxy answers at sa: 1 yes, 0 a dead socket file, -errno something else is there. */
 static int live(const struct sockaddr_un *sa, socklen_t len)
 {
 	struct stat st;
-	int fd, ret;
+	int fd;
 
 	if (lstat(sa->sun_path, &st) < 0)
 		return errno == ENOENT ? 0 : -errno;
 	if (!S_ISSOCK(st.st_mode))
 		return -EEXIST;
-	fd = new_socket(false);
+	fd = qprx_sock_connect_addr(sa, len);
 	if (fd < 0)
-		return fd;
-	ret = connect(fd, (const struct sockaddr *)sa, len) == 0 ? 1 : 0;
-	if (!ret && errno != ECONNREFUSED)
-		ret = -errno;
+		return fd == -ECONNREFUSED ? 0 : fd;
 	close(fd);
-	return ret;
+	return 1;
 }
 
 int qprx_fs_listen(const char *dir, const char *name, int backlog)
@@ -128,32 +145,12 @@ int qprx_fs_connect(const char *dir, const char *name)
 {
 	struct sockaddr_un sa;
 	socklen_t len;
-	int fd, ret;
+	int ret = qprx_fs_addr(dir, name, &sa, &len);
 
-	ret = qprx_fs_addr(dir, name, &sa, &len);
-	if (ret < 0)
-		return ret;
-	fd = new_socket(false);
-	if (fd < 0)
-		return fd;
-	if (connect(fd, (struct sockaddr *)&sa, len) < 0) {
-		ret = -errno;
-		close(fd);
-		return ret;
-	}
-	return fd;
+	return ret < 0 ? ret : qprx_sock_connect_addr(&sa, len);
 }
 
 int qprx_fs_accept(int lfd)
 {
-	int fd = accept(lfd, NULL, NULL), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = set_flags(fd, true);
-	if (ret < 0) {
-		close(fd);
-		return ret;
-	}
-	return fd;
+	return flagged(accept(lfd, NULL, NULL), true);
 }

@@ -23,6 +23,9 @@ int qprx_fs_listen(const char *dir, const char *name, int backlog);
 void qprx_fs_unlisten(const char *dir, const char *name);
 /* A connected, close-on-exec, blocking socket to dir/name. fd or -errno. */
 int qprx_fs_connect(const char *dir, const char *name);
+/* A close-on-exec, blocking socket connected to sa, whatever the kind of name (sock_abstract.c
+ * connects through it too). fd or -errno (-ECONNREFUSED: nobody listens). */
+int qprx_sock_connect_addr(const struct sockaddr_un *sa, socklen_t len);
 /* accept(2) with the result non-blocking and close-on-exec. fd or -errno (-EAGAIN: none). */
 int qprx_fs_accept(int lfd);
 

@@ -81,32 +81,82 @@ static void set_count(uint8_t *base, const struct qmi_field *f, uint16_t n)
 	memcpy(base + f->count_offset, &n, sizeof(n));
 }
 
+/* The bytes of the integer kinds, the same in the struct (host order) and on the wire (little
+ * endian); 0 for the other kinds. */
+static size_t int_size(enum qmi_ftype t)
+{
+	switch (t) {
+	case QMI_F_U8:
+	case QMI_F_I8:
+		return 1;
+	case QMI_F_U16:
+	case QMI_F_I16:
+		return 2;
+	case QMI_F_U32:
+	case QMI_F_I32:
+	case QMI_F_IPV4:
+		return 4;
+	case QMI_F_U64:
+		return 8;
+	default:
+		return 0;
+	}
+}
+
+/* Where the n bytes of a host-order integer of that size sit in a uint64_t of the same value. */
+static size_t int_offset(size_t n)
+{
+	return __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? sizeof(uint64_t) - n : 0;
+}
+
 /* ---- decoding */
 
 static int decode_field(const struct qmi_field *f, struct qmi_cursor *c, uint8_t *base);
 
+static int decode_int(struct qmi_cursor *c, uint8_t *dst, size_t n)
+{
+	const uint8_t *p = qmi_cursor_take(c, n);
+	uint64_t v = 0;
+
+	if (!p)
+		return -EBADMSG;
+	for (size_t i = n; i-- > 0;)
+		v = (v << 8) | p[i];
+	memcpy(dst, (const uint8_t *)&v + int_offset(n), n);
+	return 0;
+}
+
+/* How many elements (or bytes) a field holds: its length prefix, what is left of the TLV for an
+ * unprefixed string, or the capacity of a fixed one. */
+static size_t decode_count(const struct qmi_field *f, struct qmi_cursor *c)
+{
+	switch (f->type) {
+	case QMI_F_STRING:
+		return qmi_cursor_left(c);
+	case QMI_F_STRING8:
+	case QMI_F_ARRAY8:
+	case QMI_F_TEXT8:
+		return qmi_cursor_u8(c);
+	case QMI_F_STRING16:
+	case QMI_F_ARRAY16:
+		return qmi_cursor_u16(c);
+	default: /* QMI_F_STRING_FIXED, QMI_F_ARRAY_FIXED */
+		return f->capacity;
+	}
+}
+
+/* The bytes of a counted value, NULL when the TLV is shorter than the count says. */
+static const uint8_t *decode_bytes(const struct qmi_field *f, struct qmi_cursor *c, size_t *n)
+{
+	*n = decode_count(f, c);
+	return qmi_cursor_take(c, *n); /* NULL on an earlier error too */
+}
+
 static int decode_string(const struct qmi_field *f, struct qmi_cursor *c, uint8_t *dst)
 {
 	size_t n;
-	const uint8_t *p;
+	const uint8_t *p = decode_bytes(f, c, &n);
 
-	switch (f->type) {
-	case QMI_F_STRING:
-		n = qmi_cursor_left(c);
-		break;
-	case QMI_F_STRING8:
-		n = qmi_cursor_u8(c);
-		break;
-	case QMI_F_STRING16:
-		n = qmi_cursor_u16(c);
-		break;
-	default: /* QMI_F_STRING_FIXED */
-		n = f->capacity;
-		break;
-	}
-	if (c->err || n > qmi_cursor_left(c))
-		return -EBADMSG;
-	p = qmi_cursor_take(c, n);
 	if (!p)
 		return -EBADMSG;
 	n = qmi_str_len(p, n); /* what follows a NUL, and 0xFF padding, is not the value */
@@ -130,12 +180,9 @@ static int text_enc(const struct qmi_field *f, const uint8_t *base, enum qmi_str
 static int decode_text(const struct qmi_field *f, struct qmi_cursor *c, uint8_t *base)
 {
 	enum qmi_str_enc enc;
-	size_t n = qmi_cursor_u8(c);
-	const uint8_t *p;
+	size_t n;
+	const uint8_t *p = decode_bytes(f, c, &n);
 
-	if (c->err || n > qmi_cursor_left(c))
-		return -EBADMSG;
-	p = qmi_cursor_take(c, n);
 	if (!p || text_enc(f, base, &enc))
 		return -EBADMSG;
 	return qmi_str_decode(enc, p, n, 0, (char *)base + f->offset, f->size);
@@ -145,20 +192,9 @@ static int decode_array(const struct qmi_field *f, struct qmi_cursor *c, uint8_t
 {
 	struct qmi_field e = array_elem(f);
 	uint8_t *dst = base + f->offset;
-	size_t n;
+	size_t n = decode_count(f, c);
 	int err;
 
-	switch (f->type) {
-	case QMI_F_ARRAY8:
-		n = qmi_cursor_u8(c);
-		break;
-	case QMI_F_ARRAY16:
-		n = qmi_cursor_u16(c);
-		break;
-	default: /* QMI_F_ARRAY_FIXED */
-		n = f->capacity;
-		break;
-	}
 	if (c->err)
 		return -EBADMSG;
 	if (n > f->capacity)
@@ -176,34 +212,12 @@ static int decode_array(const struct qmi_field *f, struct qmi_cursor *c, uint8_t
 static int decode_field(const struct qmi_field *f, struct qmi_cursor *c, uint8_t *base)
 {
 	uint8_t *dst = base + f->offset;
-	uint8_t v8;
-	uint16_t v16;
-	uint32_t v32;
-	uint64_t v64;
-	size_t n;
+	size_t n = int_size(f->type);
 	int err;
 
+	if (n)
+		return decode_int(c, dst, n);
 	switch (f->type) {
-	case QMI_F_U8:
-	case QMI_F_I8:
-		v8 = qmi_cursor_u8(c);
-		memcpy(dst, &v8, 1);
-		break;
-	case QMI_F_U16:
-	case QMI_F_I16:
-		v16 = qmi_cursor_u16(c);
-		memcpy(dst, &v16, 2);
-		break;
-	case QMI_F_U32:
-	case QMI_F_I32:
-	case QMI_F_IPV4:
-		v32 = qmi_cursor_u32(c);
-		memcpy(dst, &v32, 4);
-		break;
-	case QMI_F_U64:
-		v64 = qmi_cursor_u64(c);
-		memcpy(dst, &v64, 8);
-		break;
 	case QMI_F_IPV6:
 		qmi_cursor_bytes(c, dst, 16);
 		break;
@@ -314,33 +328,51 @@ bool qmi_decode_dropped(const struct qmi_msg_def *def, const struct qmi_decode_i
 
 static int encode_field(const struct qmi_field *f, const uint8_t *base, struct qmi_writer *w);
 
+static int encode_int(const uint8_t *src, size_t n, struct qmi_writer *w)
+{
+	uint8_t le[sizeof(uint64_t)];
+	uint64_t v = 0;
+
+	memcpy((uint8_t *)&v + int_offset(n), src, n);
+	for (size_t i = 0; i < n; i++, v >>= 8)
+		le[i] = (uint8_t)v;
+	return qmi_writer_put_bytes(w, le, n);
+}
+
+/* A field's length prefix, for the kinds that have one; -EINVAL when n does not fit in it. */
+static int encode_count(const struct qmi_field *f, size_t n, struct qmi_writer *w)
+{
+	switch (f->type) {
+	case QMI_F_STRING8:
+	case QMI_F_ARRAY8:
+	case QMI_F_TEXT8:
+		return n > UINT8_MAX ? -EINVAL : qmi_writer_put_u8(w, (uint8_t)n);
+	case QMI_F_STRING16:
+	case QMI_F_ARRAY16:
+		return n > UINT16_MAX ? -EINVAL : qmi_writer_put_u16(w, (uint16_t)n);
+	default:
+		return 0;
+	}
+}
+
 static int encode_string(const struct qmi_field *f, const uint8_t *src, struct qmi_writer *w)
 {
 	size_t n = strnlen((const char *)src, f->size);
 	static const uint8_t pad[8];
+	int err;
 
 	if (n == f->size)
 		return -EINVAL; /* no terminator: the caller overran its own buffer */
-	switch (f->type) {
-	case QMI_F_STRING8:
-		if (n > UINT8_MAX)
-			return -EINVAL;
-		qmi_writer_put_u8(w, (uint8_t)n);
-		break;
-	case QMI_F_STRING16:
-		if (n > UINT16_MAX)
-			return -EINVAL;
-		qmi_writer_put_u16(w, (uint16_t)n);
-		break;
-	case QMI_F_STRING_FIXED:
+	if (f->type == QMI_F_STRING_FIXED) {
 		/* Shorter values are padded with NULs, which decode back to the same string. */
 		if (n > f->capacity || f->capacity - n > sizeof(pad))
 			return -EINVAL;
 		qmi_writer_put_bytes(w, src, n);
 		return qmi_writer_put_bytes(w, pad, f->capacity - n);
-	default:
-		break;
 	}
+	err = encode_count(f, n, w);
+	if (err)
+		return err;
 	return qmi_writer_put_bytes(w, src, n);
 }
 
@@ -353,13 +385,9 @@ static int encode_array(const struct qmi_field *f, const uint8_t *base, struct q
 
 	if (n > f->capacity)
 		return -EINVAL;
-	if (f->type == QMI_F_ARRAY8) {
-		if (n > UINT8_MAX)
-			return -EINVAL;
-		qmi_writer_put_u8(w, (uint8_t)n);
-	} else if (f->type == QMI_F_ARRAY16) {
-		qmi_writer_put_u16(w, (uint16_t)n);
-	}
+	err = encode_count(f, n, w);
+	if (err)
+		return err;
 	for (size_t i = 0; i < n; i++) {
 		err = encode_field(&e, src + i * f->size, w);
 		if (err)
@@ -371,28 +399,12 @@ static int encode_array(const struct qmi_field *f, const uint8_t *base, struct q
 static int encode_field(const struct qmi_field *f, const uint8_t *base, struct qmi_writer *w)
 {
 	const uint8_t *src = base + f->offset;
-	uint16_t v16;
-	uint32_t v32;
-	uint64_t v64;
-	size_t n;
+	size_t n = int_size(f->type);
 	int err;
 
+	if (n)
+		return encode_int(src, n, w);
 	switch (f->type) {
-	case QMI_F_U8:
-	case QMI_F_I8:
-		return qmi_writer_put_u8(w, src[0]);
-	case QMI_F_U16:
-	case QMI_F_I16:
-		memcpy(&v16, src, 2);
-		return qmi_writer_put_u16(w, v16);
-	case QMI_F_U32:
-	case QMI_F_I32:
-	case QMI_F_IPV4:
-		memcpy(&v32, src, 4);
-		return qmi_writer_put_u32(w, v32);
-	case QMI_F_U64:
-		memcpy(&v64, src, 8);
-		return qmi_writer_put_u64(w, v64);
 	case QMI_F_IPV6:
 		return qmi_writer_put_bytes(w, src, 16);
 	case QMI_F_STRING:
@@ -420,12 +432,9 @@ static int encode_field(const struct qmi_field *f, const uint8_t *base, struct q
 		/* Only what goes out as it is stored: ASCII (the software modem's names). */
 		enum qmi_str_enc enc;
 
-		n = strnlen((const char *)src, f->size);
-		if (n == f->size || n > UINT8_MAX || text_enc(f, base, &enc) ||
-		    enc != QMI_STR_ASCII)
+		if (text_enc(f, base, &enc) || enc != QMI_STR_ASCII)
 			return -EINVAL;
-		qmi_writer_put_u8(w, (uint8_t)n);
-		return qmi_writer_put_bytes(w, src, n);
+		return encode_string(f, src, w);
 	}
 	default:
 		return -EINVAL;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "qmi/qmux.h"
@@ -268,6 +269,16 @@ const char *qmi_service_name(uint8_t svc)
 			return svcs[i].name;
 	}
 	return NULL;
+}
+
+const char *qmi_service_label(uint8_t svc, char *buf, size_t len)
+{
+	const char *n = qmi_service_name(svc);
+
+	if (n)
+		return n;
+	snprintf(buf, len, "0x%02x", svc);
+	return buf;
 }
 
 const char *qmi_kind_name(enum qmi_msg_kind kind)

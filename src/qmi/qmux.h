@@ -112,7 +112,9 @@ void qmi_writer_set_qmux_flags(struct qmi_writer *w, uint8_t flags);
  * (bad txn, unterminated TLV). len may be NULL. */
 int qmi_writer_finish(struct qmi_writer *w, size_t *len);
 
-const char *qmi_service_name(uint8_t svc);         /* "ctl", "wds", "dms", ...; NULL if unknown */
+const char *qmi_service_name(uint8_t svc); /* "ctl", "wds", "dms", ...; NULL if unknown */
+/* The name, or the number ("0x2c") written into buf (8 bytes are enough) when it has none. */
+const char *qmi_service_label(uint8_t svc, char *buf, size_t len);
 const char *qmi_kind_name(enum qmi_msg_kind kind); /* "request", "response", "indication" */
 
 #endif

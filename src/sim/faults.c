@@ -2,6 +2,7 @@
 /* The --sim-fault spec parser: "delay=200,drop=2,sim-absent,call-fail=27". */
 #include "sim/sim.h"
 #include "qmi/msgdb.h"
+#include "qmi/pin.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -91,22 +92,13 @@ static int parse_item(struct qsim_faults *f, char *item)
 		if (ret < 0 || matched)
 			return ret;
 	}
-	if (!strcmp(item, "sim-absent") || !strcmp(item, "reg-denied") ||
-	    !strcmp(item, "signal-static")) {
-		if (val)
-			return -EINVAL;
-		if (item[0] == 's' && item[1] == 'i' && item[2] == 'm')
-			f->sim_absent = true;
-		else if (item[0] == 'r')
-			f->reg_denied = true;
-		else
-			f->signal_static = true;
-		return 0;
-	}
 	struct {
 		const char *name;
 		bool *flag;
 	} flags[] = {
+		{ "sim-absent", &f->sim_absent },
+		{ "reg-denied", &f->reg_denied },
+		{ "signal-static", &f->signal_static },
 		{ "no-qmap", &f->no_qmap }, /* a modem without QMAP: Set Data Format refuses it */
 		{ "resp-stall-silent", &f->resp_stall_silent },
 		{ "resp-long", &f->resp_long },
@@ -149,9 +141,7 @@ static int parse_item(struct qsim_faults *f, char *item)
 		return 0;
 	}
 	if (!strcmp(item, "pin")) {
-		size_t n = val ? strlen(val) : 0;
-
-		if (n < 4 || n > 8 || strspn(val, "0123456789") != n)
+		if (!qmi_pin_valid(val))
 			return -EINVAL;
 		strcpy(f->pin, val);
 		return 0;

@@ -15,6 +15,7 @@
 
 #include "qmi/errors.h"
 #include "qmi/messages.h"
+#include "qmi/pin.h"
 
 #define DEFAULT_PIN "1234"
 #define DEFAULT_PUK "12345678"
@@ -62,13 +63,6 @@ bool qsim_sim_unlocked(const struct qsim *sim)
 	return sim->uim == QSIM_UIM_READY && !qsim_pin_locked(sim);
 }
 
-static bool valid_code(const char *s, size_t min, size_t max)
-{
-	size_t n = strlen(s);
-
-	return n >= min && n <= max && strspn(s, "0123456789") == n;
-}
-
 /* A wrong PIN or PUK: one try less, and the error the card's new state calls for. */
 static uint16_t wrong(uint8_t *left, uint16_t last_error)
 {
@@ -100,7 +94,7 @@ static uint16_t pin_op(struct qsim *sim, enum pin_op op, const char *code, const
 	if (!p->puk_left)
 		return QMI_ERR_PIN_ALWAYS_BLOCKED;
 	if (op == OP_UNBLOCK) {
-		if (!valid_code(code, 8, 8) || !valid_code(new_code, 4, 8))
+		if (!qmi_puk_valid(code) || !qmi_pin_valid(new_code))
 			return QMI_ERR_INVALID_ARGUMENT;
 		if (strcmp(code, p->puk) != 0)
 			return wrong(&p->puk_left, QMI_ERR_PIN_ALWAYS_BLOCKED);
@@ -113,7 +107,7 @@ static uint16_t pin_op(struct qsim *sim, enum pin_op op, const char *code, const
 	}
 	if (!p->pin_left)
 		return QMI_ERR_PIN_BLOCKED;
-	if (!valid_code(code, 4, 8) || (op == OP_CHANGE && !valid_code(new_code, 4, 8)))
+	if (!qmi_pin_valid(code) || (op == OP_CHANGE && !qmi_pin_valid(new_code)))
 		return QMI_ERR_INVALID_ARGUMENT;
 	/* A card with protection off has nothing to verify or change. */
 	if ((op == OP_VERIFY || op == OP_CHANGE) && !p->enabled)
@@ -137,14 +131,28 @@ static void pin_changed(struct qsim *sim)
 	qsim_radio_apply(sim);
 }
 
+/*
+ * Answers an operation with err (0 or a QMI error) in resp, whose retries fields the other
+ * pointers name: filled with the tries left when the operation failed. A success changes what
+ * the card unlocks.
+ */
+static int answer(struct qsim *sim, const struct qmi_frame *req, uint16_t err, const void *resp,
+		  bool *has_retries, uint8_t *verify_left, uint8_t *unblock_left)
+{
+	if (err) {
+		*has_retries = true;
+		*verify_left = sim->pin.pin_left;
+		*unblock_left = sim->pin.puk_left;
+	}
+	qsim_respond(sim, req, err, resp);
+	if (!err)
+		pin_changed(sim);
+	return 0;
+}
+
 static int uim_pin(struct qsim *sim, const struct qmi_frame *req)
 {
-	union {
-		struct qmi_uim_verify_pin_req v;
-		struct qmi_uim_unblock_pin_req u;
-		struct qmi_uim_change_pin_req c;
-		struct qmi_uim_set_pin_protection_req s;
-	} q;
+	union qmi_uim_pin_req q;
 	struct qmi_uim_verify_pin_resp r = { 0 };
 	const struct qmi_msg_def *def;
 	uint8_t pin_id;
@@ -194,17 +202,10 @@ static int uim_pin(struct qsim *sim, const struct qmi_frame *req)
 		return qsim_respond(sim, req, QMI_ERR_MISSING_ARGUMENT, NULL);
 	if (pin_id != QMI_UIM_PIN_ID_PIN1 && pin_id != QMI_UIM_PIN_ID_UPIN)
 		return qsim_respond(sim, req, QMI_ERR_INVALID_PIN_ID, NULL);
-	if (err) {
-		r.has_retries = true;
-		r.retries.verify_left = sim->pin.pin_left;
-		r.retries.unblock_left = sim->pin.puk_left;
-	}
 	/* Verify, Unblock and Change share one response layout; Set PIN Protection's is the
 	 * same without the card result, which this card never sends. */
-	qsim_respond(sim, req, err, &r);
-	if (!err)
-		pin_changed(sim);
-	return 0;
+	return answer(sim, req, err, &r, &r.has_retries, &r.retries.verify_left,
+		      &r.retries.unblock_left);
 }
 
 int qsim_uim_pin_handle(struct qsim *sim, const struct qmi_frame *req)
@@ -233,15 +234,8 @@ static int dms_verify(struct qsim *sim, const struct qmi_frame *req)
 		return qsim_respond(sim, req, QMI_ERR_INVALID_PIN_ID, NULL);
 	err = pin_op(sim, OP_VERIFY, q.info.pin, NULL, false);
 	memset(&q, 0, sizeof(q));
-	if (err) {
-		r.has_retries = true;
-		r.retries.verify_left = sim->pin.pin_left;
-		r.retries.unblock_left = sim->pin.puk_left;
-	}
-	qsim_respond(sim, req, err, &r);
-	if (!err)
-		pin_changed(sim);
-	return 0;
+	return answer(sim, req, err, &r, &r.has_retries, &r.retries.verify_left,
+		      &r.retries.unblock_left);
 }
 
 static int dms_status(struct qsim *sim, const struct qmi_frame *req)

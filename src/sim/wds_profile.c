@@ -92,6 +92,30 @@ static struct qsim_profile *lookup(struct qsim *sim, uint8_t type, uint8_t index
 	return sim->profiles[index - 1].used ? &sim->profiles[index - 1] : NULL;
 }
 
+/*
+ * Decodes a request whose TLV 0x01 names a profile (has/id point into q) and finds that profile.
+ * NULL once the request is answered with the refusal (*ret is then what answering it returned).
+ */
+static struct qsim_profile *named_profile(struct qsim *sim, const struct qmi_frame *req,
+					  const struct qmi_msg_def *def, void *q, bool *has,
+					  struct qmi_wds_profile_id *id, int *ret)
+{
+	struct qsim_profile *p;
+
+	if (qmi_msg_decode(def, req->tlvs, req->tlvs_len, q) < 0) {
+		*ret = qsim_respond(sim, req, QMI_ERR_MALFORMED_MESSAGE, NULL);
+		return NULL;
+	}
+	if (!*has) {
+		*ret = qsim_respond(sim, req, QMI_ERR_MISSING_ARGUMENT, NULL);
+		return NULL;
+	}
+	p = lookup(sim, id->type, id->index);
+	if (!p)
+		*ret = refuse_missing(sim, req, id->type);
+	return p;
+}
+
 static int get_list(struct qsim *sim, const struct qmi_frame *req)
 {
 	struct qmi_wds_get_profile_list_req q;
@@ -122,15 +146,13 @@ static int get_settings(struct qsim *sim, const struct qmi_frame *req)
 {
 	struct qmi_wds_get_profile_settings_req q;
 	struct qmi_wds_get_profile_settings_resp r;
-	const struct qsim_profile *p;
+	int ret;
+	const struct qsim_profile *p = named_profile(sim, req,
+						     &qmi_wds_get_profile_settings_req_def, &q,
+						     &q.has_profile, &q.profile, &ret);
 
-	if (qmi_msg_decode(&qmi_wds_get_profile_settings_req_def, req->tlvs, req->tlvs_len, &q) < 0)
-		return qsim_respond(sim, req, QMI_ERR_MALFORMED_MESSAGE, NULL);
-	if (!q.has_profile)
-		return qsim_respond(sim, req, QMI_ERR_MISSING_ARGUMENT, NULL);
-	p = lookup(sim, q.profile.type, q.profile.index);
 	if (!p)
-		return refuse_missing(sim, req, q.profile.type);
+		return ret;
 	memset(&r, 0, sizeof(r));
 	r.has_profile_name = r.has_pdp_type = r.has_apn = r.has_auth = true;
 	COPY(r.profile_name, p->name);
@@ -212,15 +234,12 @@ static int modify(struct qsim *sim, const struct qmi_frame *req)
 {
 	struct qmi_wds_modify_profile_req q;
 	struct settings s = SETTINGS(q);
-	struct qsim_profile *p;
+	int ret;
+	struct qsim_profile *p = named_profile(sim, req, &qmi_wds_modify_profile_req_def, &q,
+					       &q.has_profile, &q.profile, &ret);
 
-	if (qmi_msg_decode(&qmi_wds_modify_profile_req_def, req->tlvs, req->tlvs_len, &q) < 0)
-		return qsim_respond(sim, req, QMI_ERR_MALFORMED_MESSAGE, NULL);
-	if (!q.has_profile)
-		return qsim_respond(sim, req, QMI_ERR_MISSING_ARGUMENT, NULL);
-	p = lookup(sim, q.profile.type, q.profile.index);
 	if (!p)
-		return refuse_missing(sim, req, q.profile.type);
+		return ret;
 	if (!settings_valid(&s))
 		return qsim_respond(sim, req, QMI_ERR_INVALID_ARGUMENT, NULL);
 	settings_apply(p, &s);
@@ -231,15 +250,12 @@ static int modify(struct qsim *sim, const struct qmi_frame *req)
 static int delete (struct qsim *sim, const struct qmi_frame *req)
 {
 	struct qmi_wds_delete_profile_req q;
-	struct qsim_profile *p;
+	int ret;
+	struct qsim_profile *p = named_profile(sim, req, &qmi_wds_delete_profile_req_def, &q,
+					       &q.has_profile, &q.profile, &ret);
 
-	if (qmi_msg_decode(&qmi_wds_delete_profile_req_def, req->tlvs, req->tlvs_len, &q) < 0)
-		return qsim_respond(sim, req, QMI_ERR_MALFORMED_MESSAGE, NULL);
-	if (!q.has_profile)
-		return qsim_respond(sim, req, QMI_ERR_MISSING_ARGUMENT, NULL);
-	p = lookup(sim, q.profile.type, q.profile.index);
 	if (!p)
-		return refuse_missing(sim, req, q.profile.type);
+		return ret;
 	/* Firmware keeps the default profile: deleting it fails. */
 	if (q.profile.index == sim->default_profile)
 		return refuse(sim, req, PROFILE_ERR_FAIL);
