@@ -166,20 +166,21 @@ static void set_online(struct qconn *c)
 static void describe(struct qconn *c, const struct qmi_dms_get_operating_mode_resp *m)
 {
 	const struct qmi_enum *e = &qmi_enum_dms_offline_reason;
+	const char *sep = ", offline reason ";
+	uint16_t why = m->has_offline_reason ? m->offline_reason : 0;
 	size_t n;
 
 	n = (size_t)snprintf(c->mode, sizeof(c->mode), "%s",
 			     qconn_name(qmi_dms_operating_mode_name(m->mode)));
-	if (!m->has_offline_reason || !m->offline_reason)
-		return;
-	for (size_t i = 0; i < e->n && n < sizeof(c->mode); i++)
-		if (m->offline_reason & e->v[i].value)
-			n += (size_t)snprintf(c->mode + n, sizeof(c->mode) - n, "%s%s",
-					      strchr(c->mode, ',') ? "|" : ", offline reason ",
-					      e->v[i].name);
-	if (n < sizeof(c->mode) && !strchr(c->mode, ','))
-		snprintf(c->mode + n, sizeof(c->mode) - n, ", offline reason 0x%04x",
-			 m->offline_reason);
+	for (size_t i = 0; i < e->n && n < sizeof(c->mode); i++) {
+		if (!(why & e->v[i].value))
+			continue;
+		n += (size_t)snprintf(c->mode + n, sizeof(c->mode) - n, "%s%s", sep, e->v[i].name);
+		why &= (uint16_t)~e->v[i].value;
+		sep = "|";
+	}
+	if (why && n < sizeof(c->mode)) /* bits without a name */
+		snprintf(c->mode + n, sizeof(c->mode) - n, "%s0x%04x", sep, why);
 }
 
 static void on_mode(void *user, int err, const struct qmi_frame *resp)

@@ -42,11 +42,19 @@ static unsigned count_state(const struct ch *h, enum qconn_state st)
 	return n;
 }
 
+static const struct ch_event *first_backoff(const struct ch *h)
+{
+	for (unsigned i = 0; i < h->n_ev; i++)
+		if (h->ev[i].kind == QCONN_EV_STATE && h->ev[i].state == QCONN_BACKOFF)
+			return &h->ev[i];
+	return NULL;
+}
+
 /* A modem without signal at boot registers later: the registration wait runs out, the next
  * attempt finds the network, and the connection comes up with no error. */
 Test(conn_retry, no_service_at_boot_then_up)
 {
-	const struct ch_event *b = NULL;
+	const struct ch_event *b;
 	struct ch h;
 
 	enter_new_netns();
@@ -55,9 +63,7 @@ Test(conn_retry, no_service_at_boot_then_up)
 	ch_start(&h);
 	cr_assert(ch_run_until(&h, QCONN_UP, 15000), "state %s", qconn_state_name(h.st));
 	cr_assert_eq(h.errors, 0);
-	for (unsigned i = 0; i < h.n_ev && !b; i++)
-		if (h.ev[i].kind == QCONN_EV_STATE && h.ev[i].state == QCONN_BACKOFF)
-			b = &h.ev[i];
+	b = first_backoff(&h);
 	cr_assert_not_null(b, "no BACKOFF before the first UP");
 	cr_assert_eq(b->delay_ms, 50);
 	cr_assert(strstr(b->text, "not registered for packet data after 1 s"), "%s", b->text);
@@ -194,6 +200,34 @@ Test(conn_retry, low_power_is_set_online)
 	cr_assert(ch_run_until(&h, QCONN_UP, 10000), "state %s", qconn_state_name(h.st));
 	cr_assert(ch_said(&h, "operating mode: low-power; setting it online"));
 	cr_assert(ch_said(&h, "operating mode: online"));
+	cr_assert_eq(h.errors, 0);
+	ch_fini(&h);
+}
+
+/* Offline is a dead end (only a reset leaves it): the refusal is retried, saying why. */
+Test(conn_retry, offline_modem_is_retried_with_the_refusal)
+{
+	struct qmi_dms_set_operating_mode_req q = { .has_mode = true,
+						    .mode = QMI_DMS_OPERATING_MODE_OFFLINE };
+	struct qmi_result res = { 0 };
+	const struct ch_event *b;
+	struct ch h;
+	uint8_t cid;
+
+	enter_new_netns();
+	ch_init(&h, NULL);
+	cr_assert_eq(qmi_dev_alloc_cid(h.dev, QMI_SVC_DMS, &cid, &res), 0);
+	cr_assert_eq(qmi_dev_call(h.dev, cid, &qmi_dms_set_operating_mode_req_def, &q,
+				  &qmi_dms_set_operating_mode_resp_def, NULL, &res, 0),
+		     0);
+	cr_assert_eq(res.status, 0);
+	cr_assert_eq(qmi_dev_release_cid(h.dev, QMI_SVC_DMS, cid, &res), 0);
+	ch_start(&h);
+	ch_run_until(&h, QCONN_BACKOFF, 5000);
+	b = first_backoff(&h);
+	cr_assert_not_null(b, "state %s", qconn_state_name(h.st));
+	cr_assert(strstr(b->text, "the modem refused to go online (offline): QMI error"), "%s",
+		  b->text);
 	cr_assert_eq(h.errors, 0);
 	ch_fini(&h);
 }

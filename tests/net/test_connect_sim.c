@@ -45,9 +45,10 @@ static char *slurp(const char *path)
 
 Test(connect_sim, no_service_at_boot_then_up)
 {
-	static const char *const args[] = { "--sim-fault", "no-service=2500", "--json",
-					    "connect",     "--reg-timeout",   "1",
-					    "--no-share",  NULL };
+	static const char *const args[] = { "--sim-fault",   "no-service=2500",
+					    "--json",        "connect",
+					    "--reg-timeout", "1",
+					    "--no-share",    NULL };
 	char errfile[160];
 	const char *err;
 	struct child r;
@@ -71,8 +72,9 @@ Test(connect_sim, no_service_at_boot_then_up)
 
 Test(connect_sim, once_keeps_the_single_attempt)
 {
-	static const char *const args[] = { "--sim-fault", "no-service=60000", "connect",
-					    "--reg-timeout", "1",		 "--once",
+	static const char *const args[] = { "--sim-fault", "no-service=60000",
+					    "connect",     "--reg-timeout",
+					    "1",           "--once",
 					    "--no-share",  NULL };
 	struct child r;
 
@@ -86,8 +88,8 @@ Test(connect_sim, once_keeps_the_single_attempt)
 /* The request is traced (-v) with the PIN masked; no line shows it. */
 Test(connect_sim, pin_right_comes_up_and_is_never_shown)
 {
-	static const char *const args[] = { "--sim-fault", "pin=8642", "-v",   "connect",
-					    "--pin",	   "8642",     "--no-share", NULL };
+	static const char *const args[] = { "--sim-fault", "pin=8642", "-v",         "connect",
+					    "--pin",       "8642",     "--no-share", NULL };
 	struct child r;
 
 	enter_new_netns();
@@ -107,7 +109,7 @@ Test(connect_sim, pin_right_comes_up_and_is_never_shown)
 Test(connect_sim, pin_wrong_stops)
 {
 	static const char *const args[] = { "--sim-fault", "pin=8642", "--json",     "connect",
-					    "--pin",	   "1111",     "--no-share", NULL };
+					    "--pin",       "1111",     "--no-share", NULL };
 	char errfile[160];
 	struct child r;
 
@@ -139,8 +141,9 @@ static void stops_for_the_sim(const char *faults, const char *why)
 
 Test(connect_sim, pin_needed_but_not_given)
 {
-	stops_for_the_sim("pin=8642",
-			  "the SIM asks for its PIN (3 tries left): give it with --pin or --pin-file");
+	stops_for_the_sim(
+		"pin=8642",
+		"the SIM asks for its PIN (3 tries left): give it with --pin or --pin-file");
 }
 
 Test(connect_sim, absent_sim_stops)
@@ -176,8 +179,8 @@ static void write_pin(char *path, size_t cap, const char *pin, mode_t mode)
 /* --pin-file: the file's first line, from a file only its owner can read. */
 Test(connect_sim, pin_file)
 {
-	const char *args[] = { "--sim-fault", "pin=8642", "connect", "--pin-file", NULL,
-			       "--no-share",  NULL };
+	const char *args[] = { "--sim-fault", "pin=8642",   "connect", "--pin-file",
+			       NULL,          "--no-share", NULL };
 	char path[160];
 	struct child r;
 
