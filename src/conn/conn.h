@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The connection manager: a state machine on an open device's loop that sets the data format
- * (QMAP when the modem grants it, else raw-IP), waits for the SIM (unlocking it), sets the
- * modem online, waits for packet-domain registration, binds its mux id (QMAP), starts one WDS
+ * (QMAP when the modem grants it, else raw-IP), sets the modem online, waits for the SIM
+ * (unlocking it), waits for packet-domain registration, binds its mux id (QMAP), starts one WDS
  * call per IP family, configures a TUN device with the modem's addresses, runs the data pump,
  * follows Packet Service Status indications and reconnects with backoff.
  *
@@ -20,9 +20,9 @@
  * local refusal (-EPERM, -EACCES, -EINVAL). With opts.once every failure before the first UP
  * is final.
  *
- * In the SIM step a card that asks for PIN1 gets opts.pin once (UIM Verify PIN, or DMS UIM
- * Verify PIN on modems without it); a wrong PIN is never tried again. A modem that is not
- * online (low-power, ...) is then set online before registration.
+ * The SIM step first sets a modem that is not online (low-power, ...) online, then gives a
+ * card that asks for PIN1 opts.pin, once (UIM Verify PIN, or DMS UIM Verify PIN on modems
+ * without it): a wrong PIN is never tried again.
  *
  * It owns its client ids: allocated by qconn_start(), released by qconn_stop() (unless
  * keep_cids). Nothing in it blocks except the start's client id allocation and the final

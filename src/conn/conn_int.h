@@ -165,12 +165,12 @@ void qconn_sim_enter(struct qconn *c);
 void qconn_reg_enter(struct qconn *c);
 void qconn_call_enter(struct qconn *c);
 void qconn_backoff_enter(struct qconn *c);
-/* unlock.c, inside the SIM step: the card asks for PIN1 (retries: its verify tries left, or
- * -1 when unknown); the card is ready, so the modem is set online, then qconn_done(). */
-void qconn_pin_verify(struct qconn *c, int retries);
+/* The SIM step: unlock.c sets the modem online (qconn_online), then wait.c waits for the card
+ * (qconn_sim_card, with a fresh deadline), and unlock.c gives PIN1 to a card that asks for
+ * it (retries: its verify tries left, or -1 when unknown), then asks wait.c again. */
 void qconn_online(struct qconn *c);
-/* wait.c: asks for the card's status again, with a fresh SIM deadline. */
-void qconn_sim_recheck(struct qconn *c);
+void qconn_sim_card(struct qconn *c);
+void qconn_pin_verify(struct qconn *c, int retries);
 /* The network ended f's call. */
 void qconn_call_ended(struct qconn_fam *f, const char *why);
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The end of the SIM step: PIN1 for a card that asks for it, then the operating mode. A wrong
+ * The SIM step's own requests: the operating mode (online before anything, since some modems
+ * power the card down in low-power mode), and PIN1 for a card that asks for it. A wrong
  * PIN costs one of the card's few tries, so the PIN goes to the card once: again only after
  * the card took it (a modem reset asks again), never after a refusal or an answer lost on the
  * way. Its one copy here is the request, wiped once encoded.
@@ -53,7 +54,7 @@ static void on_verify(void *user, int err, const struct qmi_frame *resp)
 	if (!err || (err == -QB_EMODEM && r.error == QMI_ERR_NO_EFFECT)) {
 		c->pin = QCONN_PIN_RIGHT;
 		qconn_progress(c, "SIM: PIN verified");
-		qconn_sim_recheck(c);
+		qconn_sim_card(c);
 		return;
 	}
 	if (c->pin_dms ? v.d.has_retries : v.u.has_retries)
@@ -196,7 +197,7 @@ static void on_mode(void *user, int err, const struct qmi_frame *resp)
 		return;
 	if (err == -QB_EMODEM && unknown_request(&r)) {
 		qconn_progress(c, "operating mode: not reported by the modem");
-		qconn_done(c);
+		qconn_sim_card(c);
 		return;
 	}
 	if (err || !m.has_mode) {
@@ -208,7 +209,7 @@ static void on_mode(void *user, int err, const struct qmi_frame *resp)
 	if (m.mode == QMI_DMS_OPERATING_MODE_ONLINE) {
 		if (c->mode_reads)
 			qconn_progress(c, "operating mode: online");
-		qconn_done(c);
+		qconn_sim_card(c);
 		return;
 	}
 	describe(c, &m);
@@ -237,7 +238,7 @@ void qconn_online(struct qconn *c)
 {
 	if (!c->have_dms) {
 		qconn_progress(c, "operating mode: no DMS service, not checked");
-		qconn_done(c);
+		qconn_sim_card(c);
 		return;
 	}
 	c->mode_reads = 0;

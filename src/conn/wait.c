@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The SIM and registration waits: one question a second until the answer is the one wanted or
- * the step's deadline passes. A card that needs a person ends the connection (no wait helps);
- * one that asks for its PIN gets it (unlock.c).
+ * the step's deadline passes. The SIM step sets the modem online first (unlock.c); then a
+ * card that needs a person ends the connection (no wait helps), and one that asks for its PIN
+ * gets it (unlock.c).
  */
 #include "conn/conn_int.h"
 
@@ -143,7 +144,7 @@ static void on_sim(void *user, int err, const struct qmi_frame *resp)
 	switch (kind) {
 	case SIM_READY:
 		qconn_progress(c, "SIM: ready");
-		qconn_online(c);
+		qconn_done(c);
 		return;
 	case SIM_PIN:
 		qconn_progress(c, "SIM: PIN1 required");
@@ -161,19 +162,20 @@ static void on_sim(void *user, int err, const struct qmi_frame *resp)
 			   c->o.sim_timeout_ms / 1000, state);
 }
 
-void qconn_sim_recheck(struct qconn *c)
-{
-	start_asking(c, c->o.sim_timeout_ms);
-}
-
-void qconn_sim_enter(struct qconn *c)
+void qconn_sim_card(struct qconn *c)
 {
 	if (!c->have_uim) {
 		qconn_progress(c, "SIM: no UIM service, not checked");
-		qconn_online(c);
+		qconn_done(c);
 		return;
 	}
 	start_asking(c, c->o.sim_timeout_ms);
+}
+
+/* Online first: some modems power the card down in low-power mode. */
+void qconn_sim_enter(struct qconn *c)
+{
+	qconn_online(c);
 }
 
 /* ---- registration ---- */
