@@ -40,6 +40,9 @@ enum qcli_exit {
 	QCLI_EXIT_QMI = 4,
 	QCLI_EXIT_TIMEOUT = 5,
 	QCLI_EXIT_UNPLUGGED = 6,
+	/* The SIM needs a person: a wrong or missing PIN, PUK-locked or blocked, no card. A
+	 * restart cannot help (the service unit does not restart on it). */
+	QCLI_EXIT_SIM = 7,
 };
 
 enum qcli_proxy_mode {

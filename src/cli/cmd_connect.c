@@ -22,6 +22,7 @@
 #include "cli/notify.h"
 #include "cli/optparse.h"
 #include "base/loop.h"
+#include "base/wipe.h"
 #include "conn/conn.h"
 #include "net/netconf.h"
 #include "qmi/device.h"
@@ -102,6 +103,8 @@ struct front {
 
 static int exit_for(const struct qconn_event *ev)
 {
+	if (ev->sim)
+		return QCLI_EXIT_SIM;
 	if (ev->local || ev->err == -ECONNRESET)
 		return QCLI_EXIT_FAILURE;
 	if (ev->err == -QB_EMODEM || ev->err == -EPROTO || ev->err == -EOPNOTSUPP)
@@ -211,10 +214,10 @@ static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
 	}
 	case QCONN_EV_STATE:
 		qcli_notify_status(qconn_state_name(ev->state));
-		if (cli->json)
-			qcli_connect_json_state(&fr->js, qconn_state_name(ev->state),
-						ev->state == QCONN_BACKOFF && fr->down[0] ? fr->down
-											  : NULL);
+		if (cli->json && ev->state == QCONN_BACKOFF)
+			qcli_connect_json_backoff(&fr->js, ev->text, ev->delay_ms);
+		else if (cli->json)
+			qcli_connect_json_state(&fr->js, qconn_state_name(ev->state), NULL);
 		if (ev->state == QCONN_UP)
 			fr->down[0] = '\0';
 		if (ev->state == QCONN_FAILED)
@@ -390,6 +393,7 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 	if (cli->device && cli->device == conf.device)
 		cli->device = NULL; /* it goes with conf */
 	qcli_conf_clear(&conf);
+	qb_wipe(sho.pin, sizeof(sho.pin));
 	return rc;
 }
 

@@ -101,6 +101,10 @@ int qcli_conf_parse(struct qcli_conf *c, const char *text, size_t len, const cha
  */
 int qcli_conf_load(struct qcli_conf *c, const char *name, char *err, size_t errlen);
 
+/* The PIN in the file path, with the checks and errors of qcli_conf_load's pin-file: 0 and a
+ * malloc'd copy the caller wipes (qb_wipe) and frees, or a negative errno and err. */
+int qcli_pin_file_read(const char *path, char **out, char *err, size_t errlen);
+
 /* Frees the strings (wiping the secrets) and resets c to "nothing set". Accepts NULL. */
 void qcli_conf_clear(struct qcli_conf *c);
 

@@ -144,16 +144,14 @@ static int read_all(int fd, size_t max, char **out, size_t *len)
 }
 
 /* The secret is the file's first line; anything but blank lines after it is a mistake (two
- * passwords?), as is a NUL byte. Nothing of the content ever reaches err. */
-static int read_secret(struct qcli_conf *c, const char *key, const char *path, unsigned line,
-		       char **out, char *err, size_t errlen)
+ * passwords?), as is a NUL byte. Nothing of the content ever reaches err, whose sentences start
+ * with where. */
+static int read_secret_at(const char *where, const char *path, char **out, char *err, size_t errlen)
 {
-	char where[QCLI_CONF_ERRLEN / 2];
 	char *buf = NULL, *nl;
 	size_t len = 0, n;
 	int fd, r;
 
-	snprintf(where, sizeof(where), "%s:%u: %s ", c->path, line, key);
 	fd = open_checked(path, SECRET_FILE, where, err, errlen);
 	if (fd < 0)
 		return fd;
@@ -194,11 +192,34 @@ out:
 	return r;
 }
 
+static int read_secret(struct qcli_conf *c, const char *key, const char *path, unsigned line,
+		       char **out, char *err, size_t errlen)
+{
+	char where[QCLI_CONF_ERRLEN / 2];
+
+	snprintf(where, sizeof(where), "%s:%u: %s ", c->path, line, key);
+	return read_secret_at(where, path, out, err, errlen);
+}
+
 static bool pin_ok(const char *pin)
 {
 	size_t n = strlen(pin);
 
 	return n >= 4 && n <= 8 && strspn(pin, "0123456789") == n;
+}
+
+int qcli_pin_file_read(const char *path, char **out, char *err, size_t errlen)
+{
+	int r = read_secret_at("--pin-file ", path, out, err, errlen);
+
+	if (r || pin_ok(*out))
+		return r;
+	snprintf(err, errlen,
+		 "--pin-file '%s' does not hold a PIN (4 to 8 digits on the first line)", path);
+	qb_wipe(*out, strlen(*out));
+	free(*out);
+	*out = NULL;
+	return -EINVAL;
 }
 
 static int read_secrets(struct qcli_conf *c, char *err, size_t errlen)

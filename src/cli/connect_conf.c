@@ -32,12 +32,6 @@ int qcli_connect_conf_apply(struct qcli *cli, struct qcli_conf *conf, const char
 		return qcli_usage_error(cli, "connect: %s", err);
 	if (ret)
 		return qcli_fail(cli, QCLI_EXIT_FAILURE, "connect: %s", err);
-	if (conf->pin_file)
-		return qcli_fail(
-			cli, QCLI_EXIT_FAILURE,
-			"connect: %s:%u: pin-file: unlocking the SIM with a PIN is not "
-			"supported yet; unlock it once with another tool and remove the key",
-			conf->path, conf->pin_line);
 	if (!cli->device && conf->device)
 		cli->device = conf->device;
 	if (conf->apn)
@@ -46,6 +40,8 @@ int qcli_connect_conf_apply(struct qcli *cli, struct qcli_conf *conf, const char
 		o->user = conf->user;
 	if (conf->password)
 		o->password = conf->password;
+	if (conf->pin)
+		o->pin = conf->pin; /* conf keeps it, and wipes it in qcli_conf_clear() */
 	if (conf->ifname)
 		o->ifname = conf->ifname;
 	switch (conf->ip_type) {

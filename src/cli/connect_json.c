@@ -2,7 +2,8 @@
 /*
  * `qmiusb connect --json`: a long-running command, so instead of the dispatcher's single
  * object it writes one complete object per line: "up" each time the connection is configured
- * (again after a reconnect), and "exit" once at the end. The members follow the other
+ * (again after a reconnect), "state" on every transition (a backoff's with its reason and
+ * delay), and "exit" once at the end. The members follow the other
  * commands' conventions ("command", "device", "error" as report.c writes it).
  */
 #include "cli/connect_share.h"
@@ -91,7 +92,9 @@ void qcli_connect_json_up(struct qcli_connect_json *j, const struct qconn_up *up
 	j->ups++;
 }
 
-void qcli_connect_json_state(struct qcli_connect_json *j, const char *state, const char *reason)
+/* delay_ms < 0: none */
+static void state_obj(struct qcli_connect_json *j, const char *state, const char *reason,
+		      long long delay_ms)
 {
 	struct qcli_json js;
 
@@ -103,8 +106,20 @@ void qcli_connect_json_state(struct qcli_connect_json *j, const char *state, con
 	qcli_json_str(&js, "state", state);
 	if (reason)
 		qcli_json_str(&js, "reason", reason);
+	if (delay_ms >= 0)
+		qcli_json_uint(&js, "delay_ms", (unsigned long long)delay_ms);
 	qcli_json_obj_end(&js);
 	finish(j, &js);
+}
+
+void qcli_connect_json_state(struct qcli_connect_json *j, const char *state, const char *reason)
+{
+	state_obj(j, state, reason, -1);
+}
+
+void qcli_connect_json_backoff(struct qcli_connect_json *j, const char *reason, unsigned delay_ms)
+{
+	state_obj(j, "backoff", reason, delay_ms);
 }
 
 void qcli_connect_json_exit(struct qcli_connect_json *j, int exit_code)

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* `qmiusb connect`'s options and help. */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/wipe.h"
 #include "cli/cli.h"
+#include "cli/conf.h"
 #include "cli/connect_parse.h"
 #include "cli/optparse.h"
 #include "conn/conn.h"
@@ -30,7 +34,10 @@ enum {
 	O_DNS,
 	O_DNSFORCE,
 	O_CONFIG,
-	O_SYSLOG
+	O_SYSLOG,
+	O_ONCE,
+	O_PIN,
+	O_PINFILE
 };
 
 static const struct qcli_optdef defs[] = {
@@ -54,6 +61,9 @@ static const struct qcli_optdef defs[] = {
 	{ 0, "dns-force", false, O_DNSFORCE },
 	{ 0, "config", true, O_CONFIG },
 	{ 0, "syslog", false, O_SYSLOG },
+	{ 0, "once", false, O_ONCE },
+	{ 0, "pin", true, O_PIN },
+	{ 0, "pin-file", true, O_PINFILE },
 	{ 0, NULL, false, 0 },
 };
 
@@ -65,8 +75,9 @@ static const char help[] =
 	"configures a TUN device with the modem's addresses, MTU and default routes, and moves\n"
 	"packets until interrupted. Each --apn is a session (PDN) of its own: its WDS clients,\n"
 	"QMAP mux id, TUN interface and counters; only the first one gets default routes.\n"
-	"When the network drops the call it reconnects with backoff. SIGINT/SIGTERM stop the\n"
-	"call, undo the interface configuration and release the client ids.\n"
+	"Any failure is retried after a pause that doubles up to 60 s, unless no retry helps\n"
+	"(a wrong or missing PIN, a PUK-locked or absent SIM: exit code 7). SIGINT/SIGTERM\n"
+	"stop the call, undo the interface configuration and release the client ids.\n"
 	"\n"
 	"  --config NAME        read the settings of /etc/qmiusb/NAME.conf (qmiusb.conf(5))\n"
 	"                       first; the command line overrides them\n"
@@ -88,6 +99,9 @@ static const char help[] =
 	"  --dns-file PATH      the same as --dns file:PATH\n"
 	"  --dns-force          --dns file:PATH may add to an existing file (the modem's\n"
 	"                       servers are removed from it at the end)\n"
+	"  --once               one attempt: a failure before the first connection is final\n"
+	"  --pin PIN            the SIM's PIN1, sent once if asked for (visible in ps)\n"
+	"  --pin-file FILE      the PIN on FILE's first line (mode 600)\n"
 	"  --sim-timeout S      wait at most S seconds for the SIM (default 30)\n"
 	"  --reg-timeout S      wait at most S seconds for registration (default 60)\n"
 	"  --data-format auto|qmap|raw-ip   auto (default): QMAP (MAP v5, else v1) if the modem\n"
@@ -103,8 +117,8 @@ static const char help[] =
 	"A device already served by a proxy can't be connected: connect must own the data path.\n"
 	"\n"
 	"With --json, stdout gets one JSON object per line: {\"event\":\"state\",\"state\":S}\n"
-	"on every transition (S: format, sim, registration, call, up, backoff with \"reason\",\n"
-	"failed, stopped), {\"event\":\"up\",...} each time the\n"
+	"on every transition (S: format, sim, registration, call, up, backoff with \"reason\"\n"
+	"and \"delay_ms\", failed, stopped), {\"event\":\"up\",...} each time the\n"
 	"connection is up (interface, ipv4/ipv6 address, prefix and gateway, dns, mtu, routes,\n"
 	"data_path, shared) and {\"event\":\"exit\",...} at the end (outcome, exit_code, error).\n"
 	"Progress lines go to stderr then.\n"
@@ -115,11 +129,30 @@ static const char help[] =
 	"\n"
 	"Example: qmiusb -d sim connect --apn internet\n";
 
+/* The PIN of --pin-file into sh->pin: -1, or the exit code of the failure. */
+static int read_pin(struct qcli *cli, const char *path, struct qconn_opts *o,
+		    struct qcli_share_opts *sh)
+{
+	char err[QCLI_CONF_ERRLEN], *pin = NULL;
+	int r = qcli_pin_file_read(path, &pin, err, sizeof(err));
+
+	if (r == -EINVAL)
+		return qcli_usage_error(cli, "connect: %s", err);
+	if (r)
+		return qcli_fail(cli, QCLI_EXIT_FAILURE, "connect: %s", err);
+	snprintf(sh->pin, sizeof(sh->pin), "%s", pin);
+	qb_wipe(pin, strlen(pin));
+	free(pin);
+	o->pin = sh->pin;
+	return -1;
+}
+
 /* Sharing the modem while connected (connect_share.c), and where the log lines go. */
 int qcli_connect_parse(struct qcli *cli, int argc, char **argv, struct qconn_opts *o,
 		       struct qcli_share_opts *sh, struct qcli_pdn_opts *pdn)
 {
 	struct qcli_optscan s;
+	const char *pin_file = NULL;
 	unsigned long v;
 	int id;
 
@@ -227,6 +260,19 @@ int qcli_connect_parse(struct qcli *cli, int argc, char **argv, struct qconn_opt
 		case O_SYSLOG:
 			sh->syslog_only = true;
 			break;
+		case O_ONCE:
+			o->once = true;
+			break;
+		case O_PIN:
+			if (strlen(s.arg) < 4 || strlen(s.arg) > 8 ||
+			    strspn(s.arg, "0123456789") != strlen(s.arg))
+				return qcli_usage_error(cli, "connect: --pin is 4 to 8 digits");
+			o->pin = s.arg;
+			pin_file = NULL;
+			break;
+		case O_PINFILE:
+			pin_file = s.arg;
+			break;
 		case O_DATAFORMAT:
 			if (!strcmp(s.arg, "raw-ip"))
 				o->data_format = QCONN_FMT_RAW_IP;
@@ -245,5 +291,5 @@ int qcli_connect_parse(struct qcli *cli, int argc, char **argv, struct qconn_opt
 	}
 	if (s.i < argc)
 		return qcli_usage_error(cli, "connect: unexpected argument '%s'", argv[s.i]);
-	return -1;
+	return pin_file ? read_pin(cli, pin_file, o, sh) : -1;
 }

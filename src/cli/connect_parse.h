@@ -12,6 +12,7 @@ struct qcli_share_opts {
 	const char *socket; /* NULL: $QMIUSB_PROXY_SOCKET or qmi-proxy */
 	bool off;
 	bool syslog_only;
+	char pin[9]; /* --pin-file's PIN (the session's opts point here): the caller wipes it */
 };
 
 #define QCLI_MAX_PDN 8

@@ -139,6 +139,8 @@ static const char *kind_name(int code)
 		return "timeout";
 	case QCLI_EXIT_UNPLUGGED:
 		return "unplugged";
+	case QCLI_EXIT_SIM:
+		return "sim";
 	default:
 		return "failure";
 	}

@@ -187,13 +187,7 @@ static void call_failed(struct qconn_fam *f, int err, const struct qmi_result *r
 	} else {
 		snprintf(why, sizeof(why), "%s", qconn_errtext(err, r, eb, sizeof(eb)));
 	}
-	if (!c->ever_up) {
-		qconn_fail(c, err, r, false, "the IPv%d call failed: %s", f->family, why);
-		return;
-	}
-	qconn_progress(c, "the IPv%d call failed: %s; next try in %u s", f->family, why,
-		       c->backoff_ms / 1000);
-	qconn_go(c, QCONN_BACKOFF);
+	qconn_fail(c, err, r, false, "the IPv%d call failed: %s", f->family, why);
 }
 
 static void on_start(void *user, int err, const struct qmi_frame *resp)
@@ -334,7 +328,13 @@ void qconn_call_enter(struct qconn *c)
 
 void qconn_backoff_enter(struct qconn *c)
 {
-	qconn_later(c, c->backoff_ms, qconn_done);
+	unsigned ms = c->backoff_ms;
+
+	if (ms % 1000)
+		qconn_progress(c, "retrying in %u.%02u s: %s", ms / 1000, ms % 1000 / 10, c->why);
+	else
+		qconn_progress(c, "retrying in %u s: %s", ms / 1000, c->why);
+	qconn_later(c, ms, qconn_done);
 	c->backoff_ms = c->backoff_ms * 2 > c->o.backoff_max_ms ? c->o.backoff_max_ms
 								: c->backoff_ms * 2;
 }
@@ -351,13 +351,8 @@ void qconn_call_ended(struct qconn_fam *f, const char *why)
 		snprintf(line, sizeof(line), "the network ended the IPv%d call%s", f->family, why);
 		qconn_emit(c, QCONN_EV_DOWN, line);
 	}
-	if (!c->ever_up && c->st == QCONN_CALL) {
-		qconn_fail(c, -ECONNRESET, NULL, false, "the IPv%d call ended while connecting%s",
-			   f->family, why);
-		return;
-	}
-	if (c->st == QCONN_BACKOFF || c->st == QCONN_REG)
-		return; /* a retry is already planned */
-	qconn_progress(c, "reconnecting in %u s", c->backoff_ms / 1000);
-	qconn_go(c, QCONN_BACKOFF);
+	if (c->st != QCONN_CALL && c->st != QCONN_UP)
+		return; /* a new attempt is planned or under way */
+	qconn_fail(c, -ECONNRESET, NULL, false, "the network ended the IPv%d call%s%s", f->family,
+		   c->st == QCONN_CALL ? " while connecting" : "", why);
 }

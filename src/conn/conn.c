@@ -5,6 +5,7 @@
  * its response callback; waits are the embedded timer.
  */
 #include "base/errors.h"
+#include "base/wipe.h"
 #include "conn/conn_int.h"
 
 #include <errno.h>
@@ -31,7 +32,7 @@ static const struct {
 	[QCONN_REG] = { "registration", qconn_reg_enter, QCONN_CALL },
 	[QCONN_CALL] = { "call", qconn_call_enter, QCONN_UP },
 	[QCONN_UP] = { "up", NULL, QCONN_UP },
-	[QCONN_BACKOFF] = { "backoff", qconn_backoff_enter, QCONN_REG },
+	[QCONN_BACKOFF] = { "backoff", qconn_backoff_enter, QCONN_SIM }, /* FORMAT: see next() */
 	[QCONN_FAILED] = { "failed", NULL, QCONN_FAILED },
 	[QCONN_STOPPED] = { "stopped", NULL, QCONN_STOPPED },
 };
@@ -43,11 +44,26 @@ const char *qconn_state_name(enum qconn_state st)
 
 void qconn_go(struct qconn *c, enum qconn_state st)
 {
+	struct qconn_event ev = { .kind = QCONN_EV_STATE };
+
 	qb_timer_stop(&c->timer);
 	c->st = st;
-	qconn_emit(c, QCONN_EV_STATE, NULL);
+	if (st == QCONN_BACKOFF) {
+		ev.text = c->why;
+		ev.delay_ms = c->backoff_ms;
+	}
+	qconn_emit_ev(c, &ev);
 	if (states[st].enter && c->st == st)
 		states[st].enter(c);
+}
+
+/* A new attempt redoes the SIM step (a modem reset asks for the PIN and goes low-power
+ * again), and the format first while this session has none. */
+static enum qconn_state next(const struct qconn *c)
+{
+	if (c->st == QCONN_BACKOFF && !c->attached)
+		return QCONN_FORMAT;
+	return states[c->st].next;
 }
 
 static void on_timer(void *user)
@@ -67,7 +83,7 @@ void qconn_later(struct qconn *c, unsigned ms, void (*fn)(struct qconn *c))
 void qconn_done(struct qconn *c)
 {
 	if (!qconn_over(c))
-		qconn_go(c, states[c->st].next);
+		qconn_go(c, next(c));
 }
 
 bool qconn_over(const struct qconn *c)
@@ -121,24 +137,74 @@ void qconn_warn(struct qconn *c, const char *fmt, ...)
 	qconn_emit(c, QCONN_EV_WARNING, line);
 }
 
-void qconn_fail(struct qconn *c, int err, const struct qmi_result *r, bool local, const char *fmt,
-		...)
+/* What no new attempt can change. A modem that went away is closed for good: waiting for it
+ * to come back is the caller's (it opens a new device). */
+static bool final(const struct qconn *c, int err, bool local)
 {
-	struct qconn_event ev = { .kind = QCONN_EV_ERROR, .err = err, .local = local };
-	char msg[256];
-	va_list ap;
+	if ((c->o.once && !c->ever_up) || !c->started || qmi_dev_closed(c->dev))
+		return true;
+	if (err == -EOPNOTSUPP || err == -ENODEV || err == -EPIPE)
+		return true;
+	return local && (err == -EPERM || err == -EACCES || err == -EINVAL);
+}
+
+enum how {
+	RETRY, /* unless final() */
+	FINAL,
+	SIM /* final, and the SIM's */
+};
+
+static void fail_v(struct qconn *c, enum how how, int err, const struct qmi_result *r, bool local,
+		   const char *fmt, va_list ap)
+{
+	struct qconn_event ev = {
+		.kind = QCONN_EV_ERROR, .err = err, .local = local, .sim = how == SIM
+	};
+	char msg[sizeof(c->why)];
 
 	if (qconn_over(c))
 		return;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
+	qb_timer_stop(&c->timer);
+	if (how == RETRY && !final(c, err, local)) {
+		snprintf(c->why, sizeof(c->why), "%s", msg);
+		qconn_go(c, QCONN_BACKOFF);
+		return;
+	}
 	if (r)
 		ev.qmi = *r;
 	ev.text = msg;
-	qb_timer_stop(&c->timer);
 	qconn_emit_ev(c, &ev);
 	qconn_go(c, QCONN_FAILED);
+}
+
+void qconn_fail(struct qconn *c, int err, const struct qmi_result *r, bool local, const char *fmt,
+		...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fail_v(c, RETRY, err, r, local, fmt, ap);
+	va_end(ap);
+}
+
+void qconn_fail_final(struct qconn *c, int err, const struct qmi_result *r, bool local,
+		      const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fail_v(c, FINAL, err, r, local, fmt, ap);
+	va_end(ap);
+}
+
+void qconn_fail_sim(struct qconn *c, int err, const struct qmi_result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fail_v(c, SIM, err, r, false, fmt, ap);
+	va_end(ap);
 }
 
 /* ---- requests in flight ---- */
@@ -177,10 +243,12 @@ int qconn_send_msg(struct qconn *c, uint8_t cid, const struct qmi_msg_def *def, 
 	if (!err)
 		err = qmi_frame_parse(buf, len, &f, &why);
 	if (err)
-		return err;
+		goto out;
 	q = calloc(1, sizeof(*q));
-	if (!q)
-		return -ENOMEM;
+	if (!q) {
+		err = -ENOMEM;
+		goto out;
+	}
 	*q = (struct qconn_req){ .c = c, .cb = cb, .user = user };
 	qb_list_add_tail(&c->reqs, &q->node);
 	err = qmi_dev_send(c->dev, def->service, cid, def->msg_id, f.tlvs, f.tlvs_len,
@@ -189,6 +257,8 @@ int qconn_send_msg(struct qconn *c, uint8_t cid, const struct qmi_msg_def *def, 
 		qb_list_del(&q->node);
 		free(q);
 	}
+out:
+	qb_wipe(buf, sizeof(buf)); /* it may hold a PIN */
 	return err;
 }
 
@@ -309,6 +379,7 @@ static int setup(struct qconn *c)
 
 	c->have_wda = alloc_cid(c, QMI_SVC_WDA, &c->wda_cid, true) == 0;
 	c->have_uim = alloc_cid(c, QMI_SVC_UIM, &c->uim_cid, true) == 0;
+	c->have_dms = alloc_cid(c, QMI_SVC_DMS, &c->dms_cid, true) == 0;
 	if (qconn_over(c))
 		return -ENOSPC;
 	ret = alloc_cid(c, QMI_SVC_NAS, &c->nas_cid, false);
@@ -357,8 +428,10 @@ int qconn_start(struct qconn **out, struct qmi_dev *dev, const struct qconn_opts
 		c->fam[i].c = c;
 	qconn_link_join(c);
 	qb_timer_start(&c->tick, 1000);
-	if (setup(c) == 0)
+	if (setup(c) == 0) {
+		c->started = true;
 		qconn_go(c, QCONN_FORMAT);
+	}
 	return 0;
 }
 

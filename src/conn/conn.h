@@ -1,19 +1,28 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The connection manager: a state machine on an open device's loop that sets the data format
- * (QMAP when the modem grants it, else raw-IP), waits for the SIM and packet-domain
- * registration, binds its mux id (QMAP), starts one WDS call per IP family,
- * configures a TUN device with the modem's addresses, runs the data pump, follows Packet Service
- * Status indications and reconnects with backoff.
+ * (QMAP when the modem grants it, else raw-IP), sets the modem online, waits for the SIM
+ * (unlocking it), waits for packet-domain registration, binds its mux id (QMAP), starts one WDS
+ * call per IP family, configures a TUN device with the modem's addresses, runs the data pump,
+ * follows Packet Service Status indications and reconnects with backoff.
  *
  *   FORMAT -> SIM -> REG -> CALL -> UP
- *                     ^               |  the network ends a call, or a call attempt fails
- *                     +--- BACKOFF <--+
+ *      ^       ^                      |  any step fails, or the network ends a call
+ *      +-------+-------- BACKOFF <----+
  *
  * Everything it has to say goes through one callback (struct qconn_event): it never writes to
- * stdout or stderr and leaves what a failure means for the program to the caller. A failure
- * before the first UP is final (QCONN_FAILED); after it, a failed attempt only grows the
- * backoff.
+ * stdout or stderr and leaves what a failure means for the program to the caller. It stays on:
+ * a failed attempt, before or after the first UP, waits in BACKOFF (capped exponential) and
+ * starts again from the SIM step (from FORMAT while the data format is not set). Only a
+ * failure that no retry can heal is final (QCONN_EV_ERROR, then QCONN_FAILED): a SIM that
+ * needs a person (wrong or missing PIN, PUK-locked, absent), a second session on a modem that
+ * carries one, QMAP refused where only QMAP will do, a modem that went away, a start that could not open its TUN or client ids, or a
+ * local refusal (-EPERM, -EACCES, -EINVAL). With opts.once every failure before the first UP
+ * is final.
+ *
+ * The SIM step first sets a modem that is not online (low-power, ...) online, then gives a
+ * card that asks for PIN1 opts.pin, once (UIM Verify PIN, or DMS UIM Verify PIN on modems
+ * without it): a wrong PIN is never tried again.
  *
  * It owns its client ids: allocated by qconn_start(), released by qconn_stop() (unless
  * keep_cids). Nothing in it blocks except the start's client id allocation and the final
@@ -55,7 +64,7 @@ enum qconn_state {
 };
 
 enum qconn_event_kind {
-	QCONN_EV_STATE,    /* c entered ev->state */
+	QCONN_EV_STATE,    /* c entered ev->state (BACKOFF: ev->text why, ev->delay_ms) */
 	QCONN_EV_PROGRESS, /* ev->text: a step, as a sentence (repeats are not reported) */
 	QCONN_EV_UP,       /* the calls are up and the interface configured: ev->up */
 	QCONN_EV_DOWN,     /* the interface configuration was taken down (ev->text: why) */
@@ -75,7 +84,9 @@ struct qconn_up {
 struct qconn_event {
 	enum qconn_event_kind kind;
 	enum qconn_state state; /* the state now */
-	const char *text;       /* PROGRESS, DOWN, WARNING, ERROR; never NULL there */
+	const char *text;       /* PROGRESS, DOWN, WARNING, ERROR, STATE BACKOFF; never NULL
+				 * there (NULL for the other states) */
+	unsigned delay_ms;      /* STATE BACKOFF: the next attempt starts in delay_ms */
 	/* ERROR: the cause as a negative errno; -QB_EMODEM when the modem refused (qmi says
 	 * how; for a call, with its end reason in text), -ETIMEDOUT when a wait ran out,
 	 * -EPROTO when the modem's answer is unusable. local: the failure is this host's (TUN,
@@ -83,6 +94,9 @@ struct qconn_event {
 	int err;
 	struct qmi_result qmi;
 	bool local;
+	/* ERROR: the SIM needs a person (a wrong or missing PIN, PUK-locked or blocked, no
+	 * card): no restart helps. */
+	bool sim;
 	const struct qconn_up *up; /* UP */
 };
 
@@ -137,6 +151,12 @@ struct qconn_opts {
 	unsigned call_timeout_ms; /* Start Network; 0: 60 s (it may take long on a network) */
 	unsigned sim_timeout_ms, reg_timeout_ms;
 	unsigned backoff_min_ms, backoff_max_ms;
+	/* Single attempt: any failure before the first UP is final (once up, a drop still
+	 * reconnects). */
+	bool once;
+	/* PIN1, sent once when the card asks; NULL: none. The caller owns it for c's life; the
+	 * library wipes its own copies. */
+	const char *pin;
 	FILE *advice; /* where the ip commands go without CAP_NET_ADMIN; may be NULL */
 	qconn_event_cb cb;
 	void *cb_user;

@@ -19,7 +19,7 @@
 #include "qmi/messages.h"
 #include "net/pump.h"
 
-#define QCONN_MAX_CIDS 5
+#define QCONN_MAX_CIDS 6 /* WDA, UIM, NAS, DMS, WDS per family */
 
 struct qconn_fam {
 	struct qconn *c;
@@ -40,7 +40,8 @@ struct qconn {
 	struct qb_loop *loop;
 	enum qconn_state st;
 	bool ever_up;
-	bool have_wda, have_uim;
+	bool started; /* past the start: a failure may be retried */
+	bool have_wda, have_uim, have_dms;
 	struct qconn_link *link;
 	bool own_link;            /* made by qconn_start(), freed with c */
 	struct qb_list link_node; /* in link->sessions */
@@ -48,7 +49,21 @@ struct qconn {
 	bool attached;            /* the pump is the link's (mux id, or its one raw-IP pump) */
 	uint8_t mux_id;
 	char fmt_desc[200]; /* the data format in use */
-	uint8_t wda_cid, nas_cid, uim_cid;
+	uint8_t wda_cid, nas_cid, uim_cid, dms_cid;
+	/* PIN1 (unlock.c): never sent twice unless the first one was right. */
+	enum {
+		QCONN_PIN_UNSENT,
+		QCONN_PIN_SENT, /* in flight, or its outcome unknown */
+		QCONN_PIN_RIGHT
+	} pin;
+	bool pin_dms;        /* the PIN went through DMS UIM Verify PIN */
+	unsigned mode_reads; /* Get Operating Mode answers in this SIM step */
+	char mode[96];       /* the last one not online, with its offline reason */
+	/* The SIM and registration waits' answer, decoded (asked every second: no allocation). */
+	union {
+		struct qmi_uim_get_card_status_resp card;
+		struct qmi_nas_get_serving_system_resp ss;
+	} wait;
 	struct qconn_fam fam[2];
 	unsigned nfam;
 	struct qconn_cid cids[QCONN_MAX_CIDS]; /* what qconn_stop() releases */
@@ -57,6 +72,7 @@ struct qconn {
 	void (*timer_fn)(struct qconn *c);
 	uint64_t deadline;
 	unsigned backoff_ms;
+	char why[224]; /* the failure BACKOFF waits after */
 	char last[160];
 	struct qnet_tun *tun;
 	struct qnet_netconf *nc;
@@ -114,9 +130,16 @@ void qconn_progress(struct qconn *c, const char *fmt, ...) __attribute__((format
 void qconn_warn(struct qconn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void qconn_emit(struct qconn *c, enum qconn_event_kind kind, const char *text);
 void qconn_emit_ev(struct qconn *c, struct qconn_event *ev); /* fills ev->state */
-/* Final failure: err as in struct qconn_event, r may be NULL. Ignored once failed. */
+/* A failed attempt: err as in struct qconn_event, r may be NULL. BACKOFF and a new attempt,
+ * unless it is one no retry heals (see conn.h) or opts.once: then QCONN_EV_ERROR and FAILED.
+ * Ignored once failed. */
 void qconn_fail(struct qconn *c, int err, const struct qmi_result *r, bool local, const char *fmt,
 		...) __attribute__((format(printf, 5, 6)));
+/* Final, whatever the options; qconn_fail_sim: the SIM needs a person (ev->sim). */
+void qconn_fail_final(struct qconn *c, int err, const struct qmi_result *r, bool local,
+		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void qconn_fail_sim(struct qconn *c, int err, const struct qmi_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* True once failed or stopped: late answers change nothing. */
 bool qconn_over(const struct qconn *c);
 
@@ -142,6 +165,12 @@ void qconn_sim_enter(struct qconn *c);
 void qconn_reg_enter(struct qconn *c);
 void qconn_call_enter(struct qconn *c);
 void qconn_backoff_enter(struct qconn *c);
+/* The SIM step: unlock.c sets the modem online (qconn_online), then wait.c waits for the card
+ * (qconn_sim_card, with a fresh deadline), and unlock.c gives PIN1 to a card that asks for
+ * it (retries: its verify tries left, or -1 when unknown), then asks wait.c again. */
+void qconn_online(struct qconn *c);
+void qconn_sim_card(struct qconn *c);
+void qconn_pin_verify(struct qconn *c, int retries);
 /* The network ended f's call. */
 void qconn_call_ended(struct qconn_fam *f, const char *why);
 

@@ -271,7 +271,8 @@ static void settle(struct qconn_link *l)
 	}
 }
 
-/* Every waiting session fails (the format could not be set); a later one asks again. */
+/* Every waiting session fails (the format could not be set); a later one asks again. A modem
+ * that refuses QMAP when only QMAP will do refuses it the next time too. */
 static void fail_all(struct qconn_link *l, int err, const struct qmi_result *r, const char *why)
 {
 	struct qb_list *pos, *tmp;
@@ -281,10 +282,13 @@ static void fail_all(struct qconn_link *l, int err, const struct qmi_result *r, 
 	qb_list_for_each_safe (pos, tmp, &l->sessions) {
 		struct qconn *c = qb_list_entry(pos, struct qconn, link_node);
 
-		if (c->fmt_waiting) {
-			c->fmt_waiting = false;
+		if (!c->fmt_waiting)
+			continue;
+		c->fmt_waiting = false;
+		if (err == -QB_EMODEM && l->o.format == QCONN_FMT_QMAP)
+			qconn_fail_final(c, err, r, false, "%s", why);
+		else
 			qconn_fail(c, err, r, false, "%s", why);
-		}
 	}
 }
 

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The SIM and registration waits: one question a second until the answer is the one wanted or
+ * the step's deadline passes. The SIM step sets the modem online first (unlock.c); then a
+ * card that needs a person ends the connection (no wait helps), and one that asks for its PIN
+ * gets it (unlock.c).
+ */
 #include "conn/conn_int.h"
 
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/errors.h"
@@ -31,15 +36,6 @@ static void ask(struct qconn *c)
 			   sim ? "card status" : "serving system", qb_strerror(-err));
 }
 
-/* Any other error in an answer is one more reason to wait. */
-static bool went_away(struct qconn *c, int err)
-{
-	if (err != -ENODEV && err != -EPIPE)
-		return false;
-	qconn_fail(c, err, NULL, false, "the modem went away: %s", qb_strerror(-err));
-	return true;
-}
-
 /* false: the deadline has passed, nothing planned */
 static bool ask_later(struct qconn *c)
 {
@@ -55,58 +51,110 @@ static void start_asking(struct qconn *c, unsigned timeout_ms)
 	ask(c);
 }
 
+/* The decoded answer of the wait in progress, in c (the answers come every second): 0, or
+ * -errno with its words in eb. A modem that went away fails c; any other error is one more
+ * reason to wait. */
+static int answer(struct qconn *c, int err, const struct qmi_frame *resp,
+		  const struct qmi_msg_def *def, char *eb, size_t len)
+{
+	struct qmi_result r;
+
+	memset(&c->wait, 0, sizeof(c->wait));
+	err = qconn_response(err, resp, def, &c->wait, &r);
+	if (err == -ENODEV || err == -EPIPE)
+		qconn_fail(c, err, NULL, false, "the modem went away: %s", qb_strerror(-err));
+	else if (err && qconn_errtext(err, &r, eb, len) != eb)
+		snprintf(eb, len, "%s", qconn_errtext(err, &r, eb, len));
+	return err;
+}
+
 /* ---- SIM ---- */
 
-/* "ready", or what the card or its application waits for. */
-static const char *sim_state(const struct qmi_uim_card_status *cs, bool *ready)
+enum sim_kind {
+	SIM_WAIT,  /* initialising, or a state a wait may change */
+	SIM_READY, /* the application is ready */
+	SIM_PIN,   /* PIN1 wanted */
+	SIM_STUCK  /* a person must act: no card, PUK-locked, blocked */
+};
+
+/* What the card or its application waits for, in words (into buf for SIM_STUCK). */
+static enum sim_kind sim_state(const struct qmi_uim_card_status *cs, const char **state,
+			       int *retries, char *buf, size_t len)
 {
 	const struct qmi_uim_card *card;
+	const struct qmi_uim_app *a;
 	unsigned slot = 0, app = 0;
 
-	*ready = false;
+	*retries = -1;
 	if (cs->index_gw_primary != 0xFFFF) {
 		slot = cs->index_gw_primary >> 8;
 		app = cs->index_gw_primary & 0xFF;
 	}
-	if (slot >= cs->n_cards)
-		return "no card";
+	*state = "no card";
+	if (slot >= cs->n_cards || cs->cards[slot].card_state == QMI_UIM_CARD_STATE_ABSENT) {
+		snprintf(buf, len, "no SIM card in the modem: insert one (and restart the modem)");
+		return SIM_STUCK;
+	}
 	card = &cs->cards[slot];
+	*state = qconn_name(qmi_uim_card_state_name(card->card_state));
 	if (card->card_state != QMI_UIM_CARD_STATE_PRESENT)
-		return qconn_name(qmi_uim_card_state_name(card->card_state));
+		return SIM_WAIT;
+	*state = "no application";
 	if (app >= card->n_applications)
-		return "no application";
-	*ready = card->applications[app].state == QMI_UIM_APP_STATE_READY;
-	return qconn_name(qmi_uim_app_state_name(card->applications[app].state));
+		return SIM_WAIT;
+	a = &card->applications[app];
+	*state = qconn_name(qmi_uim_app_state_name(a->state));
+	switch (a->state) {
+	case QMI_UIM_APP_STATE_READY:
+		return SIM_READY;
+	case QMI_UIM_APP_STATE_PIN1_OR_UPIN_REQUIRED:
+		*retries = a->pin1_retries;
+		return SIM_PIN;
+	case QMI_UIM_APP_STATE_PUK1_OR_UPIN_PUK_REQUIRED:
+		snprintf(buf, len,
+			 "SIM is PUK-locked: unblock it with `qmiusb pin unblock` (%u PUK tries "
+			 "left)",
+			 a->puk1_retries);
+		return SIM_STUCK;
+	case QMI_UIM_APP_STATE_PIN1_BLOCKED:
+		snprintf(buf, len, "the SIM is blocked for good (no PUK tries left): replace it");
+		return SIM_STUCK;
+	default:
+		return SIM_WAIT;
+	}
 }
 
 static void on_sim(void *user, int err, const struct qmi_frame *resp)
 {
 	struct qconn *c = user;
-	struct qmi_uim_get_card_status_resp *s;
-	struct qmi_result r;
 	const char *state = "unknown";
-	bool ready = false;
-	char eb[96];
+	enum sim_kind kind = SIM_WAIT;
+	char eb[160];
+	int retries = -1;
 
+	if (c->st != QCONN_SIM)
+		return;
+	err = answer(c, err, resp, &qmi_uim_get_card_status_resp_def, eb, sizeof(eb));
 	if (qconn_over(c))
 		return;
-	s = calloc(1, sizeof(*s));
-	if (!s) {
-		qconn_fail(c, -ENOMEM, NULL, true, "out of memory");
-		return;
-	}
-	err = qconn_response(err, resp, &qmi_uim_get_card_status_resp_def, s, &r);
-	if (!err && s->has_card_status)
-		state = sim_state(&s->card_status, &ready);
-	else if (err)
-		state = qconn_errtext(err, &r, eb, sizeof(eb));
-	free(s);
-	if (went_away(c, err))
-		return;
-	if (ready) {
+	if (err)
+		state = eb;
+	else if (c->wait.card.has_card_status)
+		kind = sim_state(&c->wait.card.card_status, &state, &retries, eb, sizeof(eb));
+	switch (kind) {
+	case SIM_READY:
 		qconn_progress(c, "SIM: ready");
 		qconn_done(c);
 		return;
+	case SIM_PIN:
+		qconn_progress(c, "SIM: PIN1 required");
+		qconn_pin_verify(c, retries);
+		return;
+	case SIM_STUCK:
+		qconn_fail_sim(c, -EACCES, NULL, "%s", eb);
+		return;
+	case SIM_WAIT:
+		break;
 	}
 	qconn_progress(c, "waiting for the SIM: %s", state);
 	if (!ask_later(c))
@@ -114,7 +162,7 @@ static void on_sim(void *user, int err, const struct qmi_frame *resp)
 			   c->o.sim_timeout_ms / 1000, state);
 }
 
-void qconn_sim_enter(struct qconn *c)
+void qconn_sim_card(struct qconn *c)
 {
 	if (!c->have_uim) {
 		qconn_progress(c, "SIM: no UIM service, not checked");
@@ -124,26 +172,27 @@ void qconn_sim_enter(struct qconn *c)
 	start_asking(c, c->o.sim_timeout_ms);
 }
 
+/* Online first: some modems power the card down in low-power mode. */
+void qconn_sim_enter(struct qconn *c)
+{
+	qconn_online(c);
+}
+
 /* ---- registration ---- */
 
 static void on_reg(void *user, int err, const struct qmi_frame *resp)
 {
 	struct qconn *c = user;
-	struct qmi_nas_get_serving_system_resp *s;
-	struct qmi_result r;
+	const struct qmi_nas_serving_system *ss = &c->wait.ss.serving_system;
 	char state[128], eb[96];
 	bool ok = false;
 
+	if (c->st != QCONN_REG)
+		return;
+	err = answer(c, err, resp, &qmi_nas_get_serving_system_resp_def, eb, sizeof(eb));
 	if (qconn_over(c))
 		return;
-	s = calloc(1, sizeof(*s));
-	if (!s) {
-		qconn_fail(c, -ENOMEM, NULL, true, "out of memory");
-		return;
-	}
-	err = qconn_response(err, resp, &qmi_nas_get_serving_system_resp_def, s, &r);
-	if (!err && s->has_serving_system) {
-		const struct qmi_nas_serving_system *ss = &s->serving_system;
+	if (!err && c->wait.ss.has_serving_system) {
 		const char *radio = ss->n_radio_interfaces
 					    ? qconn_name(qmi_nas_radio_interface_name(
 						      ss->radio_interfaces[0]))
@@ -155,26 +204,18 @@ static void on_reg(void *user, int err, const struct qmi_frame *resp)
 			 qconn_name(qmi_nas_registration_state_name(ss->registration_state)),
 			 qconn_name(qmi_nas_attach_state_name(ss->ps_attach_state)), radio);
 	} else {
-		snprintf(state, sizeof(state), "%s",
-			 err ? qconn_errtext(err, &r, eb, sizeof(eb)) : "no serving system");
+		snprintf(state, sizeof(state), "%s", err ? eb : "no serving system");
 	}
-	free(s);
-	if (went_away(c, err))
-		return;
 	if (ok) {
 		qconn_progress(c, "registration: %s", state);
 		qconn_done(c);
 		return;
 	}
 	qconn_progress(c, "waiting for registration: %s", state);
-	if (ask_later(c))
-		return;
-	if (c->ever_up) { /* reconnecting: keep trying, the network may come back */
-		qconn_later(c, c->backoff_ms, ask);
-		return;
-	}
-	qconn_fail(c, -ETIMEDOUT, NULL, false, "not registered for packet data after %u s: %s",
-		   c->o.reg_timeout_ms / 1000, state);
+	if (!ask_later(c))
+		qconn_fail(c, -ETIMEDOUT, NULL, false,
+			   "not registered for packet data after %u s: %s",
+			   c->o.reg_timeout_ms / 1000, state);
 }
 
 void qconn_reg_enter(struct qconn *c)

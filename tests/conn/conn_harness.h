@@ -29,6 +29,8 @@ struct ch_event {
 	int err;
 	struct qmi_result qmi;
 	bool local;
+	bool sim;
+	unsigned delay_ms;
 	char text[256];
 	char ifname[IF_NAMESIZE];
 	bool has_v4, has_v6;
@@ -68,6 +70,8 @@ static inline void ch_on_event(void *user, struct qconn *c, const struct qconn_e
 	e->err = ev->err;
 	e->qmi = ev->qmi;
 	e->local = ev->local;
+	e->sim = ev->sim;
+	e->delay_ms = ev->delay_ms;
 	if (ev->text)
 		snprintf(e->text, sizeof(e->text), "%s", ev->text);
 	if (ev->up) {
@@ -135,6 +139,19 @@ static inline const struct ch_event *ch_last(const struct ch *h, enum qconn_even
 		if (h->ev[i].kind == kind)
 			return &h->ev[i];
 	return NULL;
+}
+
+/* Starts the manager and runs it until it gives up (never up): its QCONN_EV_ERROR. */
+static inline const struct ch_event *ch_start_to_failure(struct ch *h)
+{
+	const struct ch_event *e;
+
+	ch_start(h);
+	cr_assert_not(ch_run_until(h, QCONN_UP, 10000), "up");
+	cr_assert_eq(h->st, QCONN_FAILED, "state %s", qconn_state_name(h->st));
+	e = ch_last(h, QCONN_EV_ERROR);
+	cr_assert_not_null(e);
+	return e;
 }
 
 static inline bool ch_said(const struct ch *h, const char *needle)

@@ -71,10 +71,8 @@ Test(conn, no_apn_uses_the_profile)
 	ch_fini(&h);
 
 	ch_init(&h, "apn=internet");
-	ch_start(&h);
-	cr_assert_not(ch_run_until(&h, QCONN_UP, 10000));
-	e = ch_last(&h, QCONN_EV_ERROR);
-	cr_assert_not_null(e);
+	h.o.once = true;
+	e = ch_start_to_failure(&h);
 	cr_assert_eq(e->err, -QB_EMODEM);
 	ch_fini(&h);
 }
@@ -110,6 +108,7 @@ Test(conn, dual_stack)
 	ch_fini(&h);
 }
 
+/* No card: no wait or retry brings one, so the first answer ends it (without --once too). */
 Test(conn, sim_absent)
 {
 	struct ch h;
@@ -117,15 +116,30 @@ Test(conn, sim_absent)
 
 	enter_new_netns();
 	ch_init(&h, "sim-absent");
-	ch_start(&h);
-	cr_assert_not(ch_run_until(&h, QCONN_UP, 10000));
-	cr_assert_eq(h.st, QCONN_FAILED);
-	e = ch_last(&h, QCONN_EV_ERROR);
-	cr_assert_not_null(e);
-	cr_assert_eq(e->err, -ETIMEDOUT);
+	h.o.sim_timeout_ms = 30000;
+	e = ch_start_to_failure(&h);
+	cr_assert(e->sim, "not marked as the SIM's");
 	cr_assert_eq(e->state, QCONN_SIM, "failed in %s", qconn_state_name(e->state));
-	cr_assert(strstr(e->text, "SIM"), "%s", e->text);
+	cr_assert(strstr(e->text, "no SIM card"), "%s", e->text);
 	cr_assert_eq(h.errors, 1);
+	cr_assert_not(ch_said(&h, "retrying"), "a missing card was retried");
+	ch_fini(&h);
+}
+
+/* A SIM that stays initialising times out; with once that is final. */
+Test(conn, sim_not_ready_once)
+{
+	struct ch h;
+	const struct ch_event *e;
+
+	enter_new_netns();
+	ch_init(&h, "sim-delay=30000");
+	h.o.once = true;
+	e = ch_start_to_failure(&h);
+	cr_assert_eq(e->err, -ETIMEDOUT);
+	cr_assert_not(e->sim);
+	cr_assert_eq(e->state, QCONN_SIM, "failed in %s", qconn_state_name(e->state));
+	cr_assert(strstr(e->text, "the SIM is not ready after 1 s"), "%s", e->text);
 	ch_fini(&h);
 }
 
@@ -136,10 +150,8 @@ Test(conn, registration_denied)
 
 	enter_new_netns();
 	ch_init(&h, "reg-denied");
-	ch_start(&h);
-	cr_assert_not(ch_run_until(&h, QCONN_UP, 10000));
-	e = ch_last(&h, QCONN_EV_ERROR);
-	cr_assert_not_null(e);
+	h.o.once = true;
+	e = ch_start_to_failure(&h);
 	cr_assert_eq(e->err, -ETIMEDOUT);
 	cr_assert_eq(e->state, QCONN_REG);
 	cr_assert(strstr(e->text, "denied"), "%s", e->text);
@@ -155,10 +167,8 @@ Test(conn, call_failure_with_reason)
 
 	enter_new_netns();
 	ch_init(&h, "call-fail=3,call-fail-verbose=6:27");
-	ch_start(&h);
-	cr_assert_not(ch_run_until(&h, QCONN_UP, 10000));
-	e = ch_last(&h, QCONN_EV_ERROR);
-	cr_assert_not_null(e);
+	h.o.once = true;
+	e = ch_start_to_failure(&h);
 	cr_assert_eq(e->err, -QB_EMODEM);
 	cr_assert_eq(e->qmi.status, 1);
 	cr_assert_eq(e->qmi.error, QMI_ERR_CALL_FAILED);
@@ -251,6 +261,7 @@ Test(conn, stop_after_failure)
 
 	enter_new_netns();
 	ch_init(&h, "call-fail=3");
+	h.o.once = true;
 	ch_start(&h);
 	cr_assert_not(ch_run_until(&h, QCONN_UP, 10000));
 	cr_assert_eq(h.st, QCONN_FAILED);

@@ -150,10 +150,7 @@ Test(conn_pdn, explicit_formats)
 
 	ch_init(&h, "no-qmap");
 	h.o.data_format = QCONN_FMT_QMAP;
-	ch_start(&h);
-	cr_assert_not(ch_run_until(&h, QCONN_UP, 10000));
-	e = ch_last(&h, QCONN_EV_ERROR);
-	cr_assert_not_null(e);
+	e = ch_start_to_failure(&h);
 	cr_assert_eq(e->err, -QB_EMODEM);
 	cr_assert_eq(e->state, QCONN_FORMAT);
 	cr_assert(strstr(e->text, "the modem refused QMAP v1"), "%s", e->text);

@@ -66,7 +66,7 @@ tree)
 	unit=$d/usr/lib/systemd/system/qmiusb@.service
 	grep -qx 'ExecStart=/usr/bin/qmiusb connect --config %i' "$unit" ||
 		fail "ExecStart does not run the installed binary: $(grep ExecStart "$unit")"
-	for k in Type=notify Restart=on-failure RestartPreventExitStatus=2 RuntimeDirectory=qmiusb RuntimeDirectoryPreserve=yes \
+	for k in Type=notify Restart=on-failure RestartPreventExitStatus='2 7' RuntimeDirectory=qmiusb RuntimeDirectoryPreserve=yes \
 		CapabilityBoundingSet=CAP_NET_ADMIN ProtectSystem=strict ProtectHome=yes \
 		NoNewPrivileges=yes 'DeviceAllow=char-usb_device rw' 'DeviceAllow=/dev/net/tun rw'; do
 		grep -qx "$k" "$unit" || fail "the unit lacks $k"

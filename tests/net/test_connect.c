@@ -144,23 +144,26 @@ Test(connect, network_drop_and_reconnect)
 	enter_new_netns();
 	start(&r, args);
 	cr_assert(child_wait_for(&r, "the network ended the IPv4 call"), "%s", r.out);
-	cr_assert(child_wait_for(&r, "reconnecting"), "%s", r.out);
+	cr_assert(child_wait_for(&r, "retrying in 1 s: the network ended the IPv4 call"), "%s",
+		  r.out);
 	/* The second summary: connected again after the drop. */
 	cr_assert(child_wait_for_n(&r, "connected: interface wwtest3", 2), "%s", r.out);
 	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);
 	cr_assert_eq(if_nametoindex("wwtest3"), 0);
 }
 
+/* With --once the SIM wait's timeout is final (without it, it is retried). */
 Test(connect, sim_not_ready_times_out)
 {
-	static const char *const args[] = { "--sim-fault", "sim-absent",    "connect", "--apn",
-					    "internet",    "--sim-timeout", "1",       NULL };
+	static const char *const args[] = { "--sim-fault", "sim-delay=60000", "connect",
+					    "--apn",       "internet",        "--sim-timeout",
+					    "1",           "--once",          NULL };
 	struct child r;
 
 	enter_new_netns();
 	start(&r, args);
 	cr_assert_eq(child_exit(&r), 5, "%s", r.out);
-	cr_assert(strstr(r.out, "waiting for the SIM: absent"), "%s", r.out);
+	cr_assert(strstr(r.out, "waiting for the SIM: detected"), "%s", r.out);
 	cr_assert(strstr(r.out, "the SIM is not ready after 1 s"), "%s", r.out);
 }
 
@@ -169,7 +172,7 @@ Test(connect, sigterm_with_a_sim_question_in_flight)
 	/* Answers take 1 s and the SIM is asked about every 1 s: from 1 s to 2 s after an answer
 	 * the next question is in flight, and SIGTERM cancels it. Its callback must free what it
 	 * allocated (LeakSanitizer turns a leak into a failed exit in the sanitizer build). */
-	static const char *const args[] = { "--sim-fault", "sim-absent,delay=1000",
+	static const char *const args[] = { "--sim-fault", "sim-delay=60000,delay=1000",
 					    "connect",     "--apn",
 					    "internet",    "--sim-timeout",
 					    "60",          NULL };
@@ -178,7 +181,7 @@ Test(connect, sigterm_with_a_sim_question_in_flight)
 
 	enter_new_netns();
 	start(&r, args);
-	cr_assert(child_wait_for(&r, "waiting for the SIM: absent"), "%s", r.out);
+	cr_assert(child_wait_for(&r, "waiting for the SIM: detected"), "%s", r.out);
 	nanosleep(&mid, NULL);
 	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);
 	cr_assert(strstr(r.out, "interrupted"), "%s", r.out);
@@ -186,8 +189,9 @@ Test(connect, sigterm_with_a_sim_question_in_flight)
 
 Test(connect, registration_times_out)
 {
-	static const char *const args[] = { "--sim-fault", "reg-denied",    "connect", "--apn",
-					    "internet",    "--reg-timeout", "1",       NULL };
+	static const char *const args[] = { "--sim-fault", "reg-denied", "connect",
+					    "--apn",       "internet",   "--reg-timeout",
+					    "1",           "--once",     NULL };
 	struct child r;
 
 	enter_new_netns();
@@ -198,8 +202,8 @@ Test(connect, registration_times_out)
 
 Test(connect, call_failure_names_the_reason)
 {
-	static const char *const args[] = { "--sim-fault", "apn=corporate", "connect",
-					    "--apn",       "internet",      NULL };
+	static const char *const args[] = { "--sim-fault", "apn=corporate", "connect", "--apn",
+					    "internet",    "--once",        NULL };
 	struct child r;
 
 	enter_new_netns();

@@ -328,8 +328,9 @@ Test(connect_share, json_objects)
 
 Test(connect_share, json_failure)
 {
-	const char *argv[] = { QMIUSB_BIN,      "--json",  "-d",    "sim",      "--sim-fault",
-			       "apn=corporate", "connect", "--apn", "internet", NULL };
+	const char *argv[] = { QMIUSB_BIN,    "--json",        "-d",      "sim",
+			       "--sim-fault", "apn=corporate", "connect", "--apn",
+			       "internet",    "--once",        NULL };
 	char err[128];
 	const char *rest;
 	struct child c;

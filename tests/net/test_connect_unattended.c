@@ -191,28 +191,31 @@ Test(unattended, config_file_and_service_manager)
 	close(sock);
 }
 
-Test(unattended, config_pin_file_refused)
+/* The configuration file's pin-file unlocks the SIM. */
+Test(unattended, config_pin_file_unlocks)
 {
-	static const char *const args[] = { "connect", "--config", "pin", NULL };
+	static const char *const args[] = { "--sim-fault", "pin=2468",   "connect", "--config",
+					    "pin",         "--no-share", NULL };
 	char conf[256];
 	struct child r;
 
+	enter_new_netns();
 	test_rundir_make("/tmp/qmiusb-unatt-XXXXXX");
 	snprintf(conf, sizeof(conf), "%s/pin", test_rundir);
 	{
 		FILE *f = fopen(conf, "w");
 
 		cr_assert_not_null(f);
-		fputs("1234\n", f);
+		fputs("2468\n", f);
 		fclose(f);
 		chmod(conf, 0600);
 	}
 	snprintf(conf, sizeof(conf), "pin-file = %s/pin\n", test_rundir);
 	write_conf("pin", conf);
 	child_start_sim(&r, args);
-	cr_assert_eq(child_exit(&r), 1, "%s", r.out);
-	cr_assert(strstr(r.out, "pin-file: unlocking the SIM with a PIN is not supported yet"),
-		  "%s", r.out);
+	child_wait_up(&r);
+	cr_assert(strstr(r.out, "SIM: PIN verified"), "%s", r.out);
+	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);
 }
 
 /* --json: a "state" event on every transition besides "up" and "exit"; the progress lines on
