@@ -16,6 +16,7 @@
 
 #include "base/wipe.h"
 #include "cli/conf.h"
+#include "qmi/pin.h"
 
 #define MAX_CONF (64 * 1024)
 #define MAX_SECRET 4096
@@ -201,18 +202,11 @@ static int read_secret(struct qcli_conf *c, const char *key, const char *path, u
 	return read_secret_at(where, path, out, err, errlen);
 }
 
-static bool pin_ok(const char *pin)
-{
-	size_t n = strlen(pin);
-
-	return n >= 4 && n <= 8 && strspn(pin, "0123456789") == n;
-}
-
 int qcli_pin_file_read(const char *path, char **out, char *err, size_t errlen)
 {
 	int r = read_secret_at("--pin-file ", path, out, err, errlen);
 
-	if (r || pin_ok(*out))
+	if (r || qmi_pin_valid(*out))
 		return r;
 	snprintf(err, errlen,
 		 "--pin-file '%s' does not hold a PIN (4 to 8 digits on the first line)", path);
@@ -243,7 +237,7 @@ static int read_secrets(struct qcli_conf *c, char *err, size_t errlen)
 		r = read_secret(c, "pin-file", c->pin_file, c->pin_line, &c->pin, err, errlen);
 		if (r)
 			return r;
-		if (!pin_ok(c->pin)) {
+		if (!qmi_pin_valid(c->pin)) {
 			snprintf(err, errlen,
 				 "%s:%u: pin-file '%s' does not hold a PIN (4 to 8 "
 				 "digits on the first line)",

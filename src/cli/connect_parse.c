@@ -11,6 +11,7 @@
 #include "cli/connect_parse.h"
 #include "cli/optparse.h"
 #include "conn/conn.h"
+#include "qmi/pin.h"
 #include "net/netconf.h"
 #include "qmi/messages.h"
 
@@ -264,8 +265,7 @@ int qcli_connect_parse(struct qcli *cli, int argc, char **argv, struct qconn_opt
 			o->once = true;
 			break;
 		case O_PIN:
-			if (strlen(s.arg) < 4 || strlen(s.arg) > 8 ||
-			    strspn(s.arg, "0123456789") != strlen(s.arg))
+			if (!qmi_pin_valid(s.arg))
 				return qcli_usage_error(cli, "connect: --pin is 4 to 8 digits");
 			o->pin = s.arg;
 			pin_file = NULL;
