@@ -26,6 +26,7 @@
  * receive transfers of a size it chose: what is longer is lost there, and here. */
 #define RX_MPS 512 /* a high-speed bulk endpoint */
 #define RX_SIZE_MAX QSIM_DL_AGG_MAX
+#define RX_COUNT_MAX 64 /* as the USB backend's receive slots */
 
 struct ctrl_item {
 	struct qb_list node;
@@ -223,7 +224,7 @@ static int tr_data_set_rx(void *impl, size_t size, unsigned count)
 {
 	struct sim_tr *t = impl;
 
-	if (!size || size > RX_SIZE_MAX || !count || count > 64)
+	if (!size || size > RX_SIZE_MAX || !count || count > RX_COUNT_MAX)
 		return -EINVAL;
 	t->rx_size = size;
 	t->rx_count = count;
@@ -294,7 +295,7 @@ int qsim_transport_new(struct qsim *sim, struct qmi_transport *out)
 	}
 	t->sim = sim;
 	t->loop = sim->loop;
-	t->rx_size = DATA_BUF;
+	t->rx_size = DATA_BUF; /* what the host has until it says otherwise */
 	t->rx_count = 16;
 	qb_list_init(&t->ctrlq);
 	qb_timer_init(&t->fetch_timer, t->loop, fetch_fire, t);
