@@ -24,10 +24,10 @@ int qcli_open_usb(struct qcli *cli, const char *selector, struct qmi_transport *
 		.no_reattach = cli->usb_no_reattach,
 		.log = cli->err,
 		.usb_config = cli->usb_config,
-		/* A QMAP downlink aggregate per transfer (connect asks for 32 KB ones, as 5G
-		 * modems' vendor drivers do), enough of them in flight to keep the bus busy, and
-		 * uplink aggregates of the same size. */
-		.rx_size = 32768,
+		/* Raw-IP's packet per transfer, until a QMAP grant makes the receive transfers
+		 * the size of a downlink aggregate (connect asks for 32 KB ones, as 5G modems'
+		 * vendor drivers do, and takes up to 64 KB); uplink aggregates of 32 KB. */
+		.rx_size = 16384,
 		.rx_transfers = 16,
 		.tx_size = 32768,
 	};

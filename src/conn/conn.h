@@ -120,7 +120,7 @@ enum qconn_data_format {
  */
 struct qconn_link_opts {
 	enum qconn_data_format format;
-	size_t rx_max; /* the transport's receive transfer size; 0: 32768 */
+	size_t rx_max; /* the largest downlink aggregate taken; 0: what the transport can receive */
 };
 int qconn_link_new(struct qconn_link **out, struct qmi_dev *dev, const struct qconn_link_opts *o);
 void qconn_link_free(struct qconn_link *l); /* accepts NULL */

@@ -4,10 +4,13 @@
  *
  * auto and qmap ask with WDA Set Data Format for MAP v5 both ways (the checksum header; 5G
  * firmware wants it), then for MAP v1 if that is refused; auto then takes raw-IP. The request
- * names the claimed interface (Endpoint Info, as Bind Mux Data Port does later) and asks for
- * QCONN_DL_DGRAMS downlink datagrams in aggregates of QCONN_DL_SIZE bytes, the size vendors'
- * drivers ask of 5G parts; the modem's answer (protocol, uplink limits, downlink size) is what
- * the pumps then use. Only a downlink grant our receive transfers cannot hold is unusable.
+ * names the data port (Endpoint Info: HSUSB and the interface holding the bulk endpoints, as
+ * Bind Mux Data Port does later) and asks for QCONN_DL_DGRAMS downlink datagrams in aggregates
+ * of QCONN_DL_SIZE bytes, the size vendors' drivers ask of 5G parts; the modem's answer
+ * (protocol, uplink limits, downlink size) is what the pumps then use. Firmware may grant more
+ * than asked: the transport's receive transfers are resized to the downlink grant, up to what
+ * they can hold (64 KB over USB), with enough of them in flight to keep the bus busy. Only a
+ * grant above that is unusable.
  *
  * Under QMAP every session's pump sits behind one struct qnet_mux, on its own mux id (1, 2,
  * ...); under raw-IP the one session's pump takes the transport's data callbacks directly.
@@ -26,7 +29,12 @@
 #define QCONN_DL_DGRAMS 32
 #define QCONN_UL_SIZE 32768 /* our uplink wish: the transports' send transfers hold it */
 #define QCONN_UL_DGRAMS 32
-#define QCONN_RX_MAX 32768 /* what the USB (open_usb.c) and sim transports receive */
+#define QCONN_RX_FIXED 32768 /* what a transport that tells nothing receives */
+/* Receive transfers in flight: about this many bytes, within QCONN_RX_MIN..QCONN_RX_MAX
+ * transfers (32 KB aggregates: 16, 512 KB; 64 KB ones: 16, 1 MB; small ones: up to 64). */
+#define QCONN_RX_BYTES (512u * 1024)
+#define QCONN_RX_MIN 16
+#define QCONN_RX_MAX 64
 /* Small uplink aggregates in flight: one. The next one packs whatever the TUN delivers while
  * it is on the wire (natural batching, no timer); queued behind it on the same bulk pipe it
  * would not leave sooner. Full aggregates may use every transfer (the transport's rule), so
@@ -80,20 +88,33 @@ static void link_closed(void *user, int err)
 			   "the modem went away: %s", qb_strerror(-err));
 }
 
-/* The claimed interface's number, from the transport's description ("usb:1-1.2:4"); the
- * software modem ("sim") has one data port and takes any. */
-static uint32_t iface_number(struct qmi_dev *dev)
+/* What the transport says of its data port, or zeros. */
+static struct qmi_data_port data_port(struct qmi_dev *dev)
 {
 	struct qmi_transport *t = qmi_dev_transport(dev);
-	const char *d = t && t->ops && t->ops->describe ? t->ops->describe(t->impl) : NULL;
-	const char *colon = d ? strrchr(d, ':') : NULL;
-	char *end;
-	unsigned long n;
+	struct qmi_data_port p = { 0 };
 
-	if (!colon || !colon[1])
-		return 0;
-	n = strtoul(colon + 1, &end, 10);
-	return *end || n > 255 ? 0 : (uint32_t)n;
+	if (t && t->ops && t->ops->data_port && t->ops->data_port(t->impl, &p) < 0)
+		memset(&p, 0, sizeof(p));
+	return p;
+}
+
+static bool can_resize(struct qmi_dev *dev)
+{
+	struct qmi_transport *t = qmi_dev_transport(dev);
+
+	return t && t->ops && t->ops->data_set_rx;
+}
+
+/* The largest downlink aggregate our receive transfers can be made to hold. */
+static size_t rx_limit(struct qmi_dev *dev, size_t asked)
+{
+	struct qmi_data_port p = data_port(dev);
+	size_t n = can_resize(dev) && p.rx_size_max ? p.rx_size_max
+		   : p.rx_size                      ? p.rx_size
+						    : QCONN_RX_FIXED;
+
+	return asked && asked < n ? asked : n;
 }
 
 int qconn_link_new(struct qconn_link **out, struct qmi_dev *dev, const struct qconn_link_opts *o)
@@ -104,6 +125,7 @@ int qconn_link_new(struct qconn_link **out, struct qmi_dev *dev, const struct qc
 		.closed = link_closed,
 	};
 	struct qconn_link *l = calloc(1, sizeof(*l));
+	struct qmi_data_port p = data_port(dev);
 	int ret;
 
 	*out = NULL;
@@ -111,11 +133,10 @@ int qconn_link_new(struct qconn_link **out, struct qmi_dev *dev, const struct qc
 		return -ENOMEM;
 	l->dev = dev;
 	l->o = *o;
-	if (!l->o.rx_max)
-		l->o.rx_max = QCONN_RX_MAX;
+	l->o.rx_max = rx_limit(dev, o->rx_max);
 	l->next_mux = 1;
-	l->ep = (struct qmi_data_endpoint){ .type = QMI_DATA_ENDPOINT_HSUSB,
-					    .interface_number = iface_number(dev) };
+	l->ep = (struct qmi_data_endpoint){ .type = p.ep_type ? p.ep_type : QMI_DATA_ENDPOINT_HSUSB,
+					    .interface_number = p.iface };
 	qb_list_init(&l->sessions);
 	ret = qnet_mux_new(&l->mux, qnet_pump_send_transport, qmi_dev_transport(dev));
 	if (ret < 0) {
@@ -292,9 +313,45 @@ static void fail_all(struct qconn_link *l, int err, const struct qmi_result *r, 
 	}
 }
 
+/* The downlink aggregate size we ask for. */
+static uint32_t asked_dl(const struct qconn_link *l)
+{
+	return l->o.rx_max < QCONN_DL_SIZE ? (uint32_t)l->o.rx_max : QCONN_DL_SIZE;
+}
+
 static const char *proto_name(uint32_t p)
 {
 	return p == QMI_WDA_AGGREGATION_QMAPV5 ? "v5" : "v1";
+}
+
+/* Receive transfers that hold a downlink aggregate of dl bytes (rounded up to whole packets, so
+ * none ends inside one), enough of them to keep the bus busy. Describes them in rx. */
+static int size_rx(struct qconn_link *l, uint32_t dl, char *rx, size_t rxlen, char *why, size_t len)
+{
+	struct qmi_transport *t = qmi_dev_transport(l->dev);
+	struct qmi_data_port p = data_port(l->dev);
+	size_t mps = p.rx_mps ? p.rx_mps : 1;
+	size_t size = ((size_t)dl + mps - 1) / mps * mps;
+	size_t count;
+	int ret;
+
+	if (!can_resize(l->dev)) {
+		if (p.rx_size)
+			snprintf(rx, rxlen, ", RX %u x %zu B", p.rx_count, p.rx_size);
+		return 0;
+	}
+	if (size > l->o.rx_max)
+		size = dl; /* a limit that is no multiple of the packet size */
+	count = QCONN_RX_BYTES / size;
+	count = count < QCONN_RX_MIN ? QCONN_RX_MIN : count > QCONN_RX_MAX ? QCONN_RX_MAX : count;
+	ret = t->ops->data_set_rx(t->impl, size, (unsigned)count);
+	if (ret < 0) {
+		snprintf(why, len, "couldn't make the receive transfers %zu B: %s", size,
+			 qb_strerror(-ret));
+		return ret;
+	}
+	snprintf(rx, rxlen, ", RX %zu x %zu B", count, size);
+	return 0;
 }
 
 /* The QMAP terms of a successful answer to a QMAP request: 0, or -errno with why said. */
@@ -305,6 +362,7 @@ static int take_grant(struct qconn_link *l, const struct qmi_wda_set_data_format
 	uint32_t ul = w->has_ul_aggregation_protocol ? w->ul_aggregation_protocol : 0;
 	uint32_t dl = w->has_dl_aggregation_protocol ? w->dl_aggregation_protocol : 0;
 	struct qnet_pump_qmap q = { 0 };
+	char rx[48];
 
 	if ((ul && ul != asked) || (dl && dl != asked)) {
 		snprintf(why, len, "the modem answered with aggregation protocols %u/%u", ul, dl);
@@ -319,6 +377,11 @@ static int take_grant(struct qconn_link *l, const struct qmi_wda_set_data_format
 			 w->dl_max_size, l->o.rx_max);
 		return -EMSGSIZE;
 	}
+	/* Without a granted size, the modem keeps to what was asked. */
+	rx[0] = '\0';
+	if (dl && size_rx(l, w->has_dl_max_size && w->dl_max_size ? w->dl_max_size : asked_dl(l),
+			  rx, sizeof(rx), why, len) < 0)
+		return -EMSGSIZE;
 	q.ul = ul != 0;
 	q.dl = dl != 0;
 	q.v5 = asked == QMI_WDA_AGGREGATION_QMAPV5;
@@ -335,10 +398,10 @@ static int take_grant(struct qconn_link *l, const struct qmi_wda_set_data_format
 	l->dl_size = w->has_dl_max_size ? w->dl_max_size : 0;
 	l->qmap = true;
 	qnet_mux_set_v5(l->mux, q.v5);
-	snprintf(l->desc, sizeof(l->desc), "qmap %s (UL %s: %u x %zu B, DL %s: %u x %u B)",
+	snprintf(l->desc, sizeof(l->desc), "qmap %s (UL %s: %u x %zu B, DL %s: %u x %u B%s)",
 		 proto_name(asked), q.ul ? "aggregated" : "raw-ip", q.ul ? q.ul_max_dgrams : 1,
 		 q.ul ? q.ul_max_size : (size_t)0, q.dl ? "aggregated" : "raw-ip", l->dl_dgrams,
-		 l->dl_size);
+		 l->dl_size, rx);
 	return 0;
 }
 
@@ -432,7 +495,7 @@ static void send_format(struct qconn_link *l, struct qconn *c)
 		uint32_t agg = l->step == STEP_V5   ? QMI_WDA_AGGREGATION_QMAPV5
 			       : l->step == STEP_V1 ? QMI_WDA_AGGREGATION_QMAP
 						    : QMI_WDA_AGGREGATION_DISABLED;
-		uint32_t dl = l->o.rx_max < QCONN_DL_SIZE ? (uint32_t)l->o.rx_max : QCONN_DL_SIZE;
+		uint32_t dl = asked_dl(l);
 		struct qmi_wda_set_data_format_req q = {
 			.has_link_layer_protocol = true,
 			.link_layer_protocol = QMI_WDA_LINK_LAYER_RAW_IP,

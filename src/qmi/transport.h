@@ -24,6 +24,16 @@
 
 struct qb_loop;
 
+/* The data channel as the modem's WDA and WDS messages name it, and its receive transfers. */
+struct qmi_data_port {
+	uint32_t ep_type;   /* QMI data endpoint type: 2 HSUSB; 0 unknown */
+	uint32_t iface;     /* the interface number of the data endpoints (bulk IN and OUT) */
+	size_t rx_mps;      /* receive sizes are best a multiple of this (wMaxPacketSize); >= 1 */
+	size_t rx_size_max; /* the largest receive transfer data_set_rx takes */
+	size_t rx_size;     /* the receive transfers now: bytes each, and how many in flight */
+	unsigned rx_count;
+};
+
 struct qmi_transport_cbs {
 	void (*ctrl_rx)(void *user, const uint8_t *buf, size_t len);
 	void (*data_rx)(void *user, const uint8_t *pkt, size_t len);
@@ -55,6 +65,16 @@ struct qmi_transport_ops {
 	 * the sender's next aggregate rather than as separate transfers queued on the same pipe,
 	 * which would carry them no sooner. 0 or -errno. */
 	int (*data_set_inflight)(void *impl, unsigned max);
+	/* Optional (NULL: not offered). Fills *out. 0 or -errno. */
+	int (*data_port)(void *impl, struct qmi_data_port *out);
+	/* Optional (NULL: fixed). From now on count receive transfers of size bytes each, e.g. one
+	 * downlink aggregate as granted. Memory is allocated here, once, never per packet; transfers
+	 * in flight are cancelled and come back at the new size (a packet arriving meanwhile may be
+	 * lost, as on any link change: call it before data flows). Data larger than the receive
+	 * size is lost, as a USB host loses what overflows its buffer. 0, -EINVAL (size 0 or above
+	 * rx_size_max, count 0 or too many), -EBUSY (the previous resize is still under way),
+	 * -ENOMEM (nothing changed), or -errno. */
+	int (*data_set_rx)(void *impl, size_t size, unsigned count);
 };
 
 struct qmi_transport {

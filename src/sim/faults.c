@@ -220,7 +220,7 @@ static int parse_item(struct qsim_faults *f, char *item)
 		{ "seed", UINT32_MAX, 0 },        { "signal-ms", 3600000, 10 },
 		{ "resp-stall", 1000000, 1 },     { "usb-reset", 1000000, 1 },
 		{ "usb-reset-data", 1000000, 1 }, { "flow-control", 3600000, 1 },
-		{ "no-service", 3600000, 1 },
+		{ "no-service", 3600000, 1 },     { "dl-agg", QSIM_DL_AGG_MAX, 2048 },
 	};
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		if (strcmp(item, nums[i].name) != 0)
@@ -264,8 +264,11 @@ static int parse_item(struct qsim_faults *f, char *item)
 		case 11:
 			f->flow_control_ms = (unsigned)v;
 			break;
-		default:
+		case 12:
 			f->no_service_ms = (unsigned)v;
+			break;
+		default:
+			f->dl_agg = (unsigned)v;
 			break;
 		}
 		return 0;

@@ -219,7 +219,8 @@ void qsim_ghostile_before_data(struct qsim_gadget *g)
 	if ((!f->bulk_garbage && !f->bulk_oversize) || !g->enabled || g->bin_junk.busy)
 		return;
 	if (f->bulk_oversize && (!f->bulk_garbage || next_rand(g) & 1)) {
-		len = QSIM_OVERSIZE;
+		len = qsim_qmap_dl(g->sim) ? qsim_data_max_transfer(g->sim) : QSIM_HOST_RX;
+		len += QSIM_OVERSIZE_BY;
 	} else {
 		len = 1 + next_rand(g) % 1500;
 		if (g->bulk_in_mps && len % g->bulk_in_mps == 0)

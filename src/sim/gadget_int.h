@@ -62,10 +62,16 @@ enum {
 
 #define QSIM_BIN_XFERS 8
 #define QSIM_BOUT_XFERS 4
-#define QSIM_DATA_BUF 32768 /* a packet or a QMAP aggregate; a multiple of every max packet size */
-/* bulk-oversize: longer than the largest bulk IN transfer a host reads (the DATA_BUF above, as
- * qmiusb's default), and not a multiple of any max packet size, so a short packet ends it. */
-#define QSIM_OVERSIZE (QSIM_DATA_BUF + 1000)
+/* A packet or a QMAP aggregate (dl-agg=N grants up to 64 KB); a multiple of every max packet
+ * size. */
+#define QSIM_DATA_BUF QSIM_DL_AGG_MAX
+/* bulk-oversize: this much longer than the largest bulk IN transfer the host reads now (the
+ * downlink aggregate granted, which it sizes its receive transfers to, or before a grant
+ * QSIM_HOST_RX, more than qmiusb reads with), and not a multiple of any max packet size, so a
+ * short packet ends it. */
+#define QSIM_OVERSIZE_BY 1000
+#define QSIM_HOST_RX 32768
+#define QSIM_OVERSIZE (QSIM_DATA_BUF + QSIM_OVERSIZE_BY)
 #define QSIM_NOTIFY_LEN 8
 #define QSIM_ERRORS_MAX 64 /* consecutive endpoint errors before waiting for the next ENABLE */
 

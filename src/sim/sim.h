@@ -58,6 +58,9 @@ struct qsim_sel {
  *   no-qmap                  a modem without QMAP: aggregation requests get InvalidArgument
  *   flow-control=MS          with QMAP downlink, every MS ms the modem disables, then enables,
  *                            the host's uplink (MAP flow control commands, acks counted)
+ *   dl-agg=N                 with QMAP downlink, the modem grants (and fills) N-byte downlink
+ *                            aggregates whatever the host asked (2048..QSIM_DL_AGG_MAX), as 5G
+ *                            firmware may grant more than asked
  *   data=gateway|reflect|forward     the data side's mode (see enum qsim_data_mode)
  *   opnet=NSPATH[:IFNAME]    forward to a TUN (default name qsimop0) in that network namespace
  *   resp-stall=N             USB gadget only: the first N GetEncapsulatedResponse requests that
@@ -118,6 +121,7 @@ struct qsim_faults {
 	bool signal_static;
 	bool no_qmap;             /* no-qmap: WDA Set Data Format refuses QMAP aggregation */
 	unsigned flow_control_ms; /* flow-control=MS: 0 = never */
+	unsigned dl_agg;          /* dl-agg=N: the downlink aggregate size granted; 0 = asked */
 	int data_mode;            /* enum qsim_data_mode */
 	char opnet_ns[128];       /* "" = no operator network */
 	char opnet_if[16];        /* "" = qsimop0 */
@@ -179,6 +183,7 @@ int qsim_data_in(struct qsim *sim, const uint8_t *pkt, size_t len);
  * an aggregate is full. Outside a batch each packet goes at once. No timers: packing only
  * happens for packets that are already waiting. Without QMAP these are no-ops. */
 #define QSIM_QMAP_MAX_SIZE 32768    /* the largest QMAP aggregate the modem grants, each way */
+#define QSIM_DL_AGG_MAX 65536       /* the largest downlink aggregate dl-agg=N grants */
 #define QSIM_DATA_MAX_DEFAULT 16384 /* qsim_output.data_max when unsaid */
 #define QSIM_QMAP_MAX_DGRAMS 32
 void qsim_data_batch_begin(struct qsim *sim);
@@ -192,6 +197,14 @@ size_t qsim_data_max_transfer(const struct qsim *sim);
 /* The in-process transport (src/qmi/transport.h) in front of this modem. The modem must outlive
  * the transport. It claims the modem's output while it exists. */
 int qsim_transport_new(struct qsim *sim, struct qmi_transport *out);
+/* What the in-process transport did with the modem's transfers toward the host. */
+struct qsim_transport_stats {
+	uint64_t rx_transfers; /* handed to the host */
+	uint64_t rx_too_long;  /* longer than the host's receive size (data_set_rx): lost */
+	unsigned rx_resizes;   /* data_set_rx calls */
+};
+/* NULL when tr is not the in-process transport. */
+const struct qsim_transport_stats *qsim_transport_stats(const struct qmi_transport *tr);
 
 /* ---- the data side as a network ---- */
 enum qsim_data_mode {

@@ -146,7 +146,7 @@ struct qsim {
 	uint32_t ul_max_dgrams, ul_max_size, dl_max_dgrams, dl_max_size;
 	unsigned data_batch; /* nesting of qsim_data_batch_begin() */
 	struct qmi_qmap_agg dl_agg;
-	uint8_t dl_agg_buf[QSIM_QMAP_MAX_SIZE];
+	uint8_t dl_agg_buf[QSIM_DL_AGG_MAX];
 
 	struct qsim_svc svcs[QSIM_NSVC];
 	uint32_t next_pdh;

@@ -3,8 +3,9 @@
  * The in-process transport: the QMI core talks to the software modem through the same seam as
  * the USB backend. It models the CDC control channel (a RESPONSE_AVAILABLE notification, then a
  * fetch that returns one waiting frame or zero bytes) and a bulk data channel with a bounded
- * buffer pool. Every delivery to the core happens from a loop timer, never from inside one of
- * the core's calls into the transport. The core may destroy the transport from any delivery:
+ * buffer pool, and toward the host the receive size a USB host reads with. Every delivery to
+ * the core happens from a loop timer, never from inside one of the core's calls into the
+ * transport. The core may destroy the transport from any delivery:
  * destroy() stops everything at once and leaves the freeing to the loop's close queue.
  */
 #include "sim/sim_int.h"
@@ -15,11 +16,17 @@
 
 #include "base/list.h"
 #include "base/loop.h"
+#include "qmi/messages.h"
 #include "qmi/transport.h"
 
 #define DATA_POOL 64
 #define DATA_BUF QSIM_QMAP_MAX_SIZE /* one transfer: a packet, or a QMAP aggregate */
 #define CTRL_QUEUE_MAX 512
+/* Toward the host the modem's transfers are handed over as they are, but a USB host reads into
+ * receive transfers of a size it chose: what is longer is lost there, and here. */
+#define RX_MPS 512 /* a high-speed bulk endpoint */
+#define RX_SIZE_MAX QSIM_DL_AGG_MAX
+#define RX_COUNT_MAX 64 /* as the USB backend's receive slots */
 
 struct ctrl_item {
 	struct qb_list node;
@@ -51,6 +58,11 @@ struct sim_tr {
 	unsigned dq_head, dq_len;
 	bool want_tx_ready;
 	struct qb_timer data_timer;
+
+	/* data modem -> host: the host's receive transfers (data_set_rx) */
+	size_t rx_size;
+	unsigned rx_count;
+	struct qsim_transport_stats st;
 };
 
 static void arm_fetch(struct sim_tr *t)
@@ -111,8 +123,14 @@ static void out_data(void *user, const uint8_t *pkt, size_t len)
 {
 	struct sim_tr *t = user;
 
-	if (t->started && !t->closing)
-		t->cbs->data_rx(t->user, pkt, len);
+	if (!t->started || t->closing)
+		return;
+	if (len > t->rx_size) {
+		t->st.rx_too_long++;
+		return;
+	}
+	t->st.rx_transfers++;
+	t->cbs->data_rx(t->user, pkt, len);
 }
 
 static void data_fire(void *user)
@@ -189,6 +207,31 @@ static int tr_data_send(void *impl, const uint8_t *pkt, size_t len)
 	return 0;
 }
 
+static int tr_data_port(void *impl, struct qmi_data_port *out)
+{
+	struct sim_tr *t = impl;
+
+	*out = (struct qmi_data_port){ .ep_type = QMI_DATA_ENDPOINT_HSUSB,
+				       .iface = 0,
+				       .rx_mps = RX_MPS,
+				       .rx_size_max = RX_SIZE_MAX,
+				       .rx_size = t->rx_size,
+				       .rx_count = t->rx_count };
+	return 0;
+}
+
+static int tr_data_set_rx(void *impl, size_t size, unsigned count)
+{
+	struct sim_tr *t = impl;
+
+	if (!size || size > RX_SIZE_MAX || !count || count > RX_COUNT_MAX)
+		return -EINVAL;
+	t->rx_size = size;
+	t->rx_count = count;
+	t->st.rx_resizes++;
+	return 0;
+}
+
 static const char *tr_describe(void *impl)
 {
 	return "sim";
@@ -226,7 +269,14 @@ static const struct qmi_transport_ops sim_tr_ops = {
 	.data_send = tr_data_send,
 	.describe = tr_describe,
 	.destroy = tr_destroy,
+	.data_port = tr_data_port,
+	.data_set_rx = tr_data_set_rx,
 };
+
+const struct qsim_transport_stats *qsim_transport_stats(const struct qmi_transport *tr)
+{
+	return tr && tr->ops == &sim_tr_ops ? &((const struct sim_tr *)tr->impl)->st : NULL;
+}
 
 int qsim_transport_new(struct qsim *sim, struct qmi_transport *out)
 {
@@ -245,6 +295,8 @@ int qsim_transport_new(struct qsim *sim, struct qmi_transport *out)
 	}
 	t->sim = sim;
 	t->loop = sim->loop;
+	t->rx_size = DATA_BUF; /* what the host has until it says otherwise */
+	t->rx_count = 16;
 	qb_list_init(&t->ctrlq);
 	qb_timer_init(&t->fetch_timer, t->loop, fetch_fire, t);
 	qb_timer_init(&t->data_timer, t->loop, data_fire, t);

@@ -4,7 +4,8 @@
  * (MAP v1, aggregation protocol 5, or MAP v5, protocol 9, the same in both directions) in either
  * direction, on the default data port (mux id 0; no Bind Mux Data Port needed). Like a real modem
  * it grants aggregation limits no larger than its own (QSIM_QMAP_MAX_SIZE / _DGRAMS, and what its
- * transport carries) and reports what it granted; the host must use those. Any
+ * transport carries) and reports what it granted; the host must use those. dl-agg=N grants
+ * N-byte downlink aggregates whatever was asked, as some firmware grants more than asked. Any
  * other aggregation protocol, or QoS headers, is refused with InvalidArgument and the format stays
  * as it was, so a host learns at once instead of sending frames the modem would treat as IP.
  */
@@ -120,7 +121,8 @@ static int set_data_format(struct qsim *sim, const struct qmi_frame *req)
 	sim->ul_max_size = grant(q.has_ul_max_size, q.ul_max_size, 2048, max);
 	sim->dl_max_dgrams = grant(q.has_dl_max_datagrams, q.dl_max_datagrams, 1,
 				   QSIM_QMAP_MAX_DGRAMS);
-	sim->dl_max_size = grant(q.has_dl_max_size, q.dl_max_size, 2048, max);
+	sim->dl_max_size = sim->faults.dl_agg ? sim->faults.dl_agg
+					      : grant(q.has_dl_max_size, q.dl_max_size, 2048, max);
 	qmi_qmap_agg_init(&sim->dl_agg, sim->dl_agg_buf, sim->dl_max_size, sim->dl_max_dgrams, 0,
 			  true);
 	/* Downlink the header's flag says "checksum valid": the modem's network built the

@@ -259,6 +259,23 @@ void qusb_tr_resubmit(struct qusb_slot *s, enum qusb_verdict v)
 		qusb_tr_fail(tr, -EIO);
 }
 
+void qusb_tr_in_done(struct libusb_transfer *t, const char *what,
+		     bool (*take)(struct qusb_tr *tr, struct libusb_transfer *t))
+{
+	struct qusb_slot *s = t->user_data;
+	struct qusb_tr *tr = s->tr;
+
+	if (!qusb_tr_completed(s))
+		return;
+	if (t->status != LIBUSB_TRANSFER_COMPLETED) {
+		qusb_tr_resubmit(s, qusb_tr_judge(tr, t, what));
+		return;
+	}
+	tr->errors_in_row = 0;
+	if (take(tr, t)) /* false: ended, or destroyed (tr stays until libusb has returned) */
+		qusb_tr_resubmit(s, QUSB_AGAIN_NOW);
+}
+
 /* ---- start / describe / destroy ------------------------------------------------------------ */
 
 static int tr_start(void *impl, struct qb_loop *loop, const struct qmi_transport_cbs *cbs,
@@ -391,6 +408,7 @@ void qusb_tr_free(struct qusb_tr *tr)
 		libusb_free_transfer(tr->slots[i].t);
 	free(tr->slots);
 	free(tr->tx_free);
+	qusb_bulk_rx_free(tr);
 	if (tr->bulk_dev_mem)
 		libusb_dev_mem_free(tr->h, tr->bulk_mem, tr->bulk_len);
 	else
@@ -416,16 +434,21 @@ static const struct qmi_transport_ops qusb_ops = {
 	.describe = tr_describe,
 	.destroy = tr_destroy,
 	.data_set_inflight = qusb_bulk_set_inflight,
+	.data_port = qusb_bulk_data_port,
+	.data_set_rx = qusb_bulk_set_rx,
 };
 
 int qusb_tr_alloc_transfers(struct qusb_tr *tr)
 {
-	size_t n = QUSB_SLOT_RX0 + tr->n_rx + tr->n_tx;
+	size_t n;
+
+	tr->rx_cap = tr->n_rx > QUSB_RX_SLOTS ? tr->n_rx : QUSB_RX_SLOTS;
+	n = QUSB_SLOT_RX0 + tr->rx_cap + tr->n_tx;
 	tr->slots = calloc(n, sizeof(*tr->slots));
 	tr->tx_free = calloc(tr->n_tx, sizeof(*tr->tx_free));
 	/* Memory mapped from usbfs where the platform has it: the kernel then neither allocates
 	 * nor copies a buffer for each bulk transfer (usbfs's zero-copy path). */
-	tr->bulk_len = tr->n_rx * tr->rx_size + tr->n_tx * tr->tx_size;
+	tr->bulk_len = tr->n_tx * tr->tx_size;
 	tr->bulk_mem = libusb_dev_mem_alloc(tr->h, tr->bulk_len);
 	tr->bulk_dev_mem = tr->bulk_mem != NULL;
 	if (!tr->bulk_mem)
@@ -449,7 +472,7 @@ int qusb_tr_alloc_transfers(struct qusb_tr *tr)
 	}
 	qusb_ctrl_setup(tr);
 	qusb_bulk_setup(tr, tr->bulk_mem);
-	return 0;
+	return qusb_bulk_rx_setup(tr);
 }
 
 void qusb_tr_export(struct qusb_tr *tr, struct qmi_transport *out)

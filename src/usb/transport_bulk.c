@@ -1,34 +1,74 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The data endpoints of the USB transport: every bulk IN transfer stays pending, and bulk OUT
- * transfers come from a free list (data_send() returns -ENOBUFS when it is empty). All buffers
- * are allocated once for the session.
+ * transfers come from a free list (data_send() returns -ENOBUFS when it is empty). Buffers are
+ * allocated once for the session; the receive ones again when data_set_rx resizes them (to the
+ * granted downlink aggregate), never per packet.
  */
 #include "usb/transport_internal.h"
 
 #include <errno.h>
 #include <libusb.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "qmi/messages.h"
 #include "qmi/transport.h"
+
+static bool take_packet(struct qusb_tr *tr, struct libusb_transfer *t)
+{
+	if (t->actual_length > 0 && tr->cbs->data_rx)
+		tr->cbs->data_rx(tr->user, t->buffer, (size_t)t->actual_length);
+	return qusb_tr_live(tr);
+}
+
+static void rx_cb(struct libusb_transfer *t);
+
+static void rx_fill(struct qusb_tr *tr, struct qusb_slot *s)
+{
+	size_t i = s->index - QUSB_SLOT_RX0;
+
+	s->cb = rx_cb;
+	libusb_fill_bulk_transfer(s->t, tr->h, tr->func.ep_in, tr->rx.mem + i * tr->rx_size,
+				  (int)tr->rx_size, rx_cb, s, 0);
+}
+
+static void rx_mem_free(struct qusb_tr *tr, struct qusb_rx_mem *m)
+{
+	if (m->dev)
+		libusb_dev_mem_free(tr->h, m->mem, m->len);
+	else
+		free(m->mem);
+	*m = (struct qusb_rx_mem){ 0 };
+}
+
+/* A transfer of the size before data_set_rx: what it brought is delivered, then it goes out again
+ * at the new size, or rests when fewer transfers are wanted now. */
+static void rx_stale_cb(struct libusb_transfer *t)
+{
+	struct qusb_slot *s = t->user_data;
+	struct qusb_tr *tr = s->tr;
+	bool live = qusb_tr_completed(s);
+
+	s->stale = false;
+	if (live && t->status == LIBUSB_TRANSFER_COMPLETED)
+		live = take_packet(tr, t);
+	if (!--tr->rx_stale)
+		rx_mem_free(tr, &tr->rx_old);
+	if (live && s->index - QUSB_SLOT_RX0 < tr->n_rx) {
+		rx_fill(tr, s);
+		qusb_tr_resubmit(s, QUSB_AGAIN_NOW);
+	}
+}
 
 static void rx_cb(struct libusb_transfer *t)
 {
 	struct qusb_slot *s = t->user_data;
-	struct qusb_tr *tr = s->tr;
-	if (!qusb_tr_completed(s))
-		return;
-	if (t->status == LIBUSB_TRANSFER_COMPLETED) {
-		tr->errors_in_row = 0;
-		if (t->actual_length > 0 && tr->cbs->data_rx) {
-			tr->cbs->data_rx(tr->user, t->buffer, (size_t)t->actual_length);
-			if (!qusb_tr_live(tr))
-				return; /* ended, or destroyed: tr stays until libusb has returned */
-		}
-		qusb_tr_resubmit(s, QUSB_AGAIN_NOW);
-		return;
-	}
-	qusb_tr_resubmit(s, qusb_tr_judge(tr, t, "bulk IN"));
+
+	if (s->stale)
+		rx_stale_cb(t);
+	else
+		qusb_tr_in_done(t, "bulk IN", take_packet);
 }
 
 static void tx_cb(struct libusb_transfer *t)
@@ -83,15 +123,8 @@ int qusb_bulk_set_inflight(void *impl, unsigned max)
 
 void qusb_bulk_setup(struct qusb_tr *tr, uint8_t *mem)
 {
-	for (size_t i = 0; i < tr->n_rx; i++) {
-		struct qusb_slot *s = &tr->slots[QUSB_SLOT_RX0 + i];
-		s->cb = rx_cb;
-		libusb_fill_bulk_transfer(s->t, tr->h, tr->func.ep_in, mem, (int)tr->rx_size, rx_cb,
-					  s, 0);
-		mem += tr->rx_size;
-	}
 	for (size_t i = 0; i < tr->n_tx; i++) {
-		size_t idx = QUSB_SLOT_RX0 + tr->n_rx + i;
+		size_t idx = QUSB_SLOT_RX0 + tr->rx_cap + i;
 		struct qusb_slot *s = &tr->slots[idx];
 		s->cb = tx_cb;
 		libusb_fill_bulk_transfer(s->t, tr->h, tr->func.ep_out, mem, 0, tx_cb, s, 0);
@@ -101,4 +134,96 @@ void qusb_bulk_setup(struct qusb_tr *tr, uint8_t *mem)
 		tr->tx_free[tr->n_tx_free++] = (unsigned)idx;
 	}
 	tr->tx_limit = (unsigned)tr->n_tx;
+}
+
+/* ---- receive transfers: sized at open, resized to a downlink grant ---- */
+
+/* Mapped from usbfs where the platform has it (no kernel copy per transfer), else the heap. */
+static int rx_mem_alloc(struct qusb_tr *tr, struct qusb_rx_mem *m, size_t len)
+{
+	m->len = len;
+	m->mem = libusb_dev_mem_alloc(tr->h, len);
+	m->dev = m->mem != NULL;
+	if (!m->mem)
+		m->mem = malloc(len);
+	return m->mem ? 0 : -ENOMEM;
+}
+
+int qusb_bulk_rx_setup(struct qusb_tr *tr)
+{
+	int r = rx_mem_alloc(tr, &tr->rx, tr->n_rx * tr->rx_size);
+
+	for (size_t i = 0; !r && i < tr->n_rx; i++)
+		rx_fill(tr, &tr->slots[QUSB_SLOT_RX0 + i]);
+	return r;
+}
+
+void qusb_bulk_rx_free(struct qusb_tr *tr)
+{
+	rx_mem_free(tr, &tr->rx);
+	rx_mem_free(tr, &tr->rx_old);
+}
+
+int qusb_bulk_data_port(void *impl, struct qmi_data_port *out)
+{
+	struct qusb_tr *tr = impl;
+
+	qusb_func_data_port(&tr->func, out);
+	out->rx_size_max = QUSB_RX_SIZE_MAX;
+	out->rx_size = tr->rx_size;
+	out->rx_count = (unsigned)tr->n_rx;
+	return 0;
+}
+
+void qusb_func_data_port(const struct qusb_func *f, struct qmi_data_port *out)
+{
+	/* The data endpoints' interface: the QMI one itself, or the CDC Union's data interface. */
+	*out = (struct qmi_data_port){ .ep_type = QMI_DATA_ENDPOINT_HSUSB,
+				       .iface = f->data_iface,
+				       .rx_mps = f->bulk_mps ? f->bulk_mps : 1 };
+}
+
+/* Transfers out now are cancelled; each comes back through rx_stale_cb, which delivers what it
+ * holds and sends it out again with its buffer in the new memory. The old memory goes when the
+ * last of them is back. */
+int qusb_bulk_set_rx(void *impl, size_t size, unsigned count)
+{
+	struct qusb_tr *tr = impl;
+	struct qusb_rx_mem old = tr->rx;
+	bool started = tr->loop != NULL;
+
+	if (!size || size > QUSB_RX_SIZE_MAX || !count || count > tr->rx_cap)
+		return -EINVAL;
+	if (tr->state >= QUSB_ST_CLOSING)
+		return tr->close_err ? tr->close_err : -ENOTCONN;
+	if (size == tr->rx_size && count == tr->n_rx)
+		return 0;
+	if (tr->rx_stale)
+		return -EBUSY;
+	if (rx_mem_alloc(tr, &tr->rx, size * count) < 0) {
+		tr->rx = old;
+		return -ENOMEM;
+	}
+	tr->rx_old = old;
+	tr->rx_size = size;
+	tr->n_rx = count;
+	for (size_t i = 0; i < tr->rx_cap; i++) {
+		struct qusb_slot *s = &tr->slots[QUSB_SLOT_RX0 + i];
+
+		if (s->busy) {
+			s->stale = true;
+			tr->rx_stale++;
+			libusb_cancel_transfer(s->t);
+			continue;
+		}
+		if (started)
+			qb_timer_stop(&s->retry);
+		if (i < count) {
+			rx_fill(tr, s);
+			qusb_tr_resubmit(s, QUSB_AGAIN_NOW); /* a no-op before the start */
+		}
+	}
+	if (!tr->rx_stale)
+		rx_mem_free(tr, &tr->rx_old);
+	return 0;
 }

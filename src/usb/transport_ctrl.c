@@ -111,23 +111,20 @@ static void response_available(struct qusb_tr *tr)
 		submit_get_response(tr);
 }
 
+static bool take_notification(struct qusb_tr *tr, struct libusb_transfer *t)
+{
+	const uint8_t *b = t->buffer;
+
+	/* struct usb_cdc_notification: bmRequestType 0xA1, bNotificationType 0x01 */
+	if (t->actual_length >= 8 && b[0] == 0xA1 && b[1] == 0x01)
+		response_available(tr);
+	/* NETWORK_CONNECTION, SPEED_CHANGE and unknown notifications carry nothing for QMI */
+	return qusb_tr_live(tr);
+}
+
 static void notify_cb(struct libusb_transfer *t)
 {
-	struct qusb_slot *s = t->user_data;
-	struct qusb_tr *tr = s->tr;
-	if (!qusb_tr_completed(s))
-		return;
-	if (t->status == LIBUSB_TRANSFER_COMPLETED) {
-		tr->errors_in_row = 0;
-		const uint8_t *b = t->buffer;
-		/* struct usb_cdc_notification: bmRequestType 0xA1, bNotificationType 0x01 */
-		if (t->actual_length >= 8 && b[0] == 0xA1 && b[1] == 0x01)
-			response_available(tr);
-		/* NETWORK_CONNECTION, SPEED_CHANGE and unknown notifications carry nothing for QMI */
-		qusb_tr_resubmit(s, QUSB_AGAIN_NOW);
-		return;
-	}
-	qusb_tr_resubmit(s, qusb_tr_judge(tr, t, "interrupt IN"));
+	qusb_tr_in_done(t, "interrupt IN", take_notification);
 }
 
 static int send_now(struct qusb_tr *tr, const uint8_t *frame, size_t len)

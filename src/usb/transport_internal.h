@@ -28,6 +28,10 @@
 #define QUSB_ERROR_WINDOW_MS 2000 /* transfer errors lasting this long end the session */
 #define QUSB_RETRY_MS 50          /* pause before resubmitting after an error */
 #define QUSB_MAX_WATCHES 16
+/* Receive transfers data_set_rx may ask for: the slots exist from the start (a libusb transfer
+ * each, no buffer), so a resize allocates buffer memory only. */
+#define QUSB_RX_SLOTS 64
+#define QUSB_RX_SIZE_MAX 65536 /* the largest downlink aggregate a receive transfer holds */
 
 enum {
 	QUSB_SLOT_NOTIFY,
@@ -53,6 +57,7 @@ struct qusb_slot {
 	struct qb_timer retry; /* resubmission after an error (resp: a fetch of our own) */
 	unsigned index;
 	bool busy;
+	bool stale; /* receive slots: submitted at the size before data_set_rx, being cancelled */
 	uint64_t since_ms; /* control slots: when submitted, for the watchdog */
 };
 
@@ -81,12 +86,19 @@ struct qusb_tr {
 	libusb_hotplug_callback_handle hotplug;
 	bool hotplug_registered;
 
-	struct qusb_slot *slots; /* NOTIFY, RESP, CMD, rx[n_rx], tx[n_tx] */
+	struct qusb_slot *slots; /* NOTIFY, RESP, CMD, rx[rx_cap], tx[n_tx] */
 	size_t n_slots;
 	size_t n_rx, n_tx, rx_size, tx_size;
-	uint8_t *bulk_mem; /* rx buffers then tx buffers, owned, reused for the whole session */
+	size_t rx_cap;     /* receive slots; the first n_rx are in use */
+	uint8_t *bulk_mem; /* tx buffers, owned, reused for the whole session */
 	size_t bulk_len;
 	bool bulk_dev_mem; /* bulk_mem is usbfs-mapped (libusb_dev_mem_alloc): no kernel copy */
+	struct qusb_rx_mem {
+		uint8_t *mem; /* n_rx * rx_size bytes, owned */
+		size_t len;
+		bool dev;  /* usbfs-mapped */
+	} rx, rx_old;      /* rx_old: the buffers before data_set_rx, until rx_stale is 0 */
+	unsigned rx_stale; /* slots still out with rx_old's buffers */
 	unsigned *tx_free; /* stack of free tx slot indexes */
 	unsigned n_tx_free;
 	unsigned tx_limit; /* transfers in flight at most (data_set_inflight), <= n_tx */
@@ -141,9 +153,19 @@ void qusb_ctrl_start(struct qusb_tr *tr);       /* at start, before any submissi
 void qusb_ctrl_send_queued(struct qusb_tr *tr); /* what ctrl_send queued before the start */
 int qusb_ctrl_send(void *impl, const uint8_t *frame, size_t len);
 
+/* The completion of an always-pending IN transfer (interrupt or bulk): on success take() gets
+ * the data and returns whether the session still runs, and the transfer goes out again; errors
+ * are judged (what names the pipe). */
+void qusb_tr_in_done(struct libusb_transfer *t, const char *what,
+		     bool (*take)(struct qusb_tr *tr, struct libusb_transfer *t));
+
 /* transport_bulk.c */
-void qusb_bulk_setup(struct qusb_tr *tr, uint8_t *mem); /* at allocation: rx then tx buffers */
+void qusb_bulk_setup(struct qusb_tr *tr, uint8_t *mem); /* at allocation: tx buffers */
+int qusb_bulk_rx_setup(struct qusb_tr *tr); /* at allocation: rx buffers; 0 or -ENOMEM */
+void qusb_bulk_rx_free(struct qusb_tr *tr);
 int qusb_bulk_send(void *impl, const uint8_t *pkt, size_t len);
 int qusb_bulk_set_inflight(void *impl, unsigned max);
+int qusb_bulk_data_port(void *impl, struct qmi_data_port *out);
+int qusb_bulk_set_rx(void *impl, size_t size, unsigned count);
 
 #endif

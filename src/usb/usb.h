@@ -24,8 +24,10 @@ struct qusb_open_opts {
 	const char *quirks_file;          /* --quirks FILE, or NULL */
 	bool detach;      /* take the interface from a kernel driver (qmi_wwan, cdc-wdm, option) */
 	bool no_reattach; /* with detach: leave the kernel driver off on exit */
-	unsigned rx_transfers, tx_transfers; /* bulk transfers in flight each way; 0 = 8 */
-	size_t rx_size, tx_size;             /* bytes per bulk transfer; 0 = 16384 / 16384 */
+	/* Bulk transfers in flight each way, 0 = 8, and bytes per transfer, 0 = 16384. The receive
+	 * ones may be resized later (data_set_rx: up to 64 transfers of up to 64 KB). */
+	unsigned rx_transfers, tx_transfers;
+	size_t rx_size, tx_size;
 	FILE *log; /* notes (quirk file errors, detach/reattach); NULL = stderr */
 	/* --usb-config N: use the QMI function in configuration N (bConfigurationValue), switching
 	 * the device to it first if another is active. 0: the function must be in the active one. */
@@ -67,6 +69,11 @@ int qusb_scan(const struct qusb_selector *sel, const struct qusb_quirks *quirks,
 
 /* For `qmiusb list`: the human layout (JSON is the CLI's, through its writer). */
 void qusb_print_entries(FILE *f, const struct qusb_entry *v, size_t n);
+
+/* The data channel of a QMI function as WDA Set Data Format and WDS Bind Mux Data Port name it
+ * (HSUSB, the interface holding the bulk endpoints: the QMI interface itself, or the CDC Union's
+ * data interface), with its bulk max packet size; the receive sizes are left 0. */
+void qusb_func_data_port(const struct qusb_func *f, struct qmi_data_port *out);
 
 /* libusb error code -> -errno. */
 int qusb_errno(int libusb_err);

@@ -101,7 +101,7 @@ Test(connect_pdn, qmap_v5_by_default)
 	start(&r, args);
 	child_wait_up(&r);
 	cr_assert(strstr(r.out, "data format: qmap v5 (UL aggregated: 32 x 32768 B, DL aggregated: "
-				"32 x 32768 B), mux id 1"),
+				"32 x 32768 B, RX 16 x 32768 B), mux id 1"),
 		  "%s", r.out);
 	cr_assert(pings("10.64.0.2", 0x6000, 1) == 1, "%s", r.out);
 	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);

@@ -12,7 +12,7 @@ if ! vm_connect_start "$out" wwq2 --data-format qmap; then
 	exit 0
 fi
 fail=
-grep -q "data format: qmap v5 (UL aggregated: 32 x 32768 B, DL aggregated: 32 x 32768 B), mux id 1" "$out" ||
+grep -q "data format: qmap v5 (UL aggregated: 32 x 32768 B, DL aggregated: 32 x 32768 B, RX 16 x 32768 B), mux id 1" "$out" ||
 	fail=" format"
 for size in 1400 484; do
 	if ! vm_run qdata-ping-$size ping -c 3 -i 0.2 -W 3 -s $size -p 5aa5c33c0ff0 10.64.0.2 ||

@@ -60,7 +60,7 @@ if ! vm_connect_start "$out" wwp1,wwp2 --apn ims ||
 	exit 0
 fi
 fail=
-[ "$(grep -c "data format: qmap v5 (UL aggregated: 32 x 32768 B, DL aggregated: 32 x 32768 B), mux id [12]$" "$out")" = 2 ] ||
+[ "$(grep -c "data format: qmap v5 (UL aggregated: 32 x 32768 B, DL aggregated: 32 x 32768 B, RX 16 x 32768 B), mux id [12]$" "$out")" = 2 ] ||
 	fail=" format"
 
 through() { # session label: UDP and TCP to the peer, whatever route is in force
