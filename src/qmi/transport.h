@@ -27,7 +27,7 @@ struct qb_loop;
 /* The data channel as the modem's WDA and WDS messages name it, and its receive transfers. */
 struct qmi_data_port {
 	uint32_t ep_type;   /* QMI data endpoint type: 2 HSUSB; 0 unknown */
-	uint32_t iface;     /* the interface number of the data endpoints (bulk IN and OUT) */
+	uint32_t iface;     /* the QMI function's (control) interface number */
 	size_t rx_mps;      /* receive sizes are best a multiple of this (wMaxPacketSize); >= 1 */
 	size_t rx_size_max; /* the largest receive transfer data_set_rx takes */
 	size_t rx_size;     /* the receive transfers now: bytes each, and how many in flight */

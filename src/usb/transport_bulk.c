@@ -177,9 +177,11 @@ int qusb_bulk_data_port(void *impl, struct qmi_data_port *out)
 
 void qusb_func_data_port(const struct qusb_func *f, struct qmi_data_port *out)
 {
-	/* The data endpoints' interface: the QMI one itself, or the CDC Union's data interface. */
+	/* The QMI (control) interface, as ModemManager sends it with qmi_wwan: the number of the
+	 * interface cdc-wdm hangs from. On every QMAP-capable modem the data endpoints sit on that
+	 * same interface; only old CDC Union modems, which grant no QMAP, split them. */
 	*out = (struct qmi_data_port){ .ep_type = QMI_DATA_ENDPOINT_HSUSB,
-				       .iface = f->data_iface,
+				       .iface = f->ctrl_iface,
 				       .rx_mps = f->bulk_mps ? f->bulk_mps : 1 };
 }
 

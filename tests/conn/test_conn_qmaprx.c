@@ -213,7 +213,7 @@ Test(conn_qmaprx, endpoint_info_of_a_single_interface_modem)
 }
 
 /* A Huawei E398 in CDC Union form: QMI on interface 2, its bulk endpoints on interface 3. The
- * data port is the interface with the bulk endpoints. */
+ * endpoint info names the QMI interface, as ModemManager does on qmi_wwan (cdc-wdm's). */
 Test(conn_qmaprx, endpoint_info_of_a_cdc_union_modem)
 {
 	struct ch h;
@@ -221,7 +221,8 @@ Test(conn_qmaprx, endpoint_info_of_a_cdc_union_modem)
 
 	cr_assert(w->func.cdc_union);
 	cr_assert_eq(w->func.ctrl_iface, 2);
-	check_endpoint(w, 3);
+	cr_assert_eq(w->func.data_iface, 3);
+	check_endpoint(w, 2);
 	down(&h, w);
 }
 
