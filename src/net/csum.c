@@ -31,8 +31,10 @@ const char *qnet_offload_name(unsigned offloads, char *buf, size_t len)
 	static const struct {
 		unsigned bit;
 		const char *name;
-	} names[] = { { QNET_OFF_CSUM, "csum" }, { QNET_OFF_TSO4, "tso4" },
-		      { QNET_OFF_TSO6, "tso6" }, { QNET_OFF_USO, "uso" },
+	} names[] = { { QNET_OFF_CSUM, "csum" },
+		      { QNET_OFF_TSO4, "tso4" },
+		      { QNET_OFF_TSO6, "tso6" },
+		      { QNET_OFF_USO, "uso" },
 		      { QNET_OFF_VNET, "gro" } };
 	size_t used = 0;
 

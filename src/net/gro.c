@@ -44,8 +44,8 @@ static bool continues(const struct qnet_gro *g, const uint8_t *pkt, const struct
 	const uint8_t *a = g->pkt, *ta = a + g->l.l4off, *tb = pkt + l->l4off;
 	size_t pay = l->len - l->hlen;
 
-	if (g->closed || l->ipv != g->l.ipv || l->hlen != g->l.hlen || !pay ||
-	    pay > g->mss || g->len + pay > g->cap || g->len + pay > 65535)
+	if (g->closed || l->ipv != g->l.ipv || l->hlen != g->l.hlen || !pay || pay > g->mss ||
+	    g->len + pay > g->cap || g->len + pay > 65535)
 		return false;
 	if (l->ipv == 4) {
 		bool df = get16(pkt + 6) & 0x4000;

@@ -35,7 +35,7 @@ struct qnet_gro {
 	size_t mss;
 	uint32_t next_seq;
 	uint16_t last_id;
-	bool closed; /* a short or PSH segment ended it */
+	bool closed;     /* a short or PSH segment ended it */
 	uint64_t merged; /* segments that joined another (counter) */
 };
 

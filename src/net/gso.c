@@ -107,7 +107,7 @@ size_t qnet_gso_next(struct qnet_gso *g, uint8_t *dst)
 	if (l->proto == 6) {
 		put32(l4 + 4, get32(l4 + 4) + (uint32_t)g->off);
 		if (!last)
-			l4[13] &= (uint8_t)~(TCP_FIN | TCP_PSH);
+			l4[13] &= (uint8_t) ~(TCP_FIN | TCP_PSH);
 		if (g->seg)
 			l4[13] &= (uint8_t)~TCP_CWR;
 	} else {

@@ -13,8 +13,8 @@
 #include <string.h>
 
 struct tcppkt {
-	int ipv;       /* 4 or 6 */
-	int proto;     /* 6 or 17 */
+	int ipv;   /* 4 or 6 */
+	int proto; /* 6 or 17 */
 	uint16_t sport, dport;
 	uint32_t seq, ack;
 	uint8_t flags; /* TCP */
@@ -22,9 +22,9 @@ struct tcppkt {
 	uint8_t ttl, tos;
 	const uint8_t *opt; /* TCP options, a multiple of 4 bytes */
 	size_t optlen;
-	size_t ipopt; /* IPv4 option bytes (NOPs), a multiple of 4 */
-	uint16_t frag; /* IPv4 flags and fragment offset word (DF 0x4000, MF 0x2000) */
-	size_t pay;    /* payload bytes: byte i of the stream is (uint8_t)(i * 13 + 5) */
+	size_t ipopt;     /* IPv4 option bytes (NOPs), a multiple of 4 */
+	uint16_t frag;    /* IPv4 flags and fragment offset word (DF 0x4000, MF 0x2000) */
+	size_t pay;       /* payload bytes: byte i of the stream is (uint8_t)(i * 13 + 5) */
 	uint32_t pay_off; /* where in the stream the payload starts */
 };
 
@@ -97,7 +97,7 @@ static inline bool tcppkt_ip_ok(const uint8_t *pkt)
 static inline size_t tcppkt_build(uint8_t *buf, const struct tcppkt *t, bool partial)
 {
 	static const uint8_t a4[8] = { 10, 0, 0, 2, 192, 0, 2, 9 };
-	static const uint8_t a6[32] = { 0x20, 1, 0xd, 0xb8, 0, 1, [15] = 2,
+	static const uint8_t a6[32] = { 0x20, 1, 0xd, 0xb8, 0,    1,    [15] = 2,
 					0x20, 1, 0xd, 0xb8, 0xff, 0xff, [31] = 9 };
 	size_t ipl = t->ipv == 4 ? 20 + t->ipopt : 40;
 	size_t l4h = t->proto == 6 ? 20 + t->optlen : 8;

@@ -94,8 +94,14 @@ static void psh_last(unsigned i, struct tcppkt *s)
 
 Test(gro, tcp4_in_order_merged_psh_kept)
 {
-	struct tcppkt t = { .ipv = 4, .proto = 6, .seq = 0xFFFFF000u, .ack = 9, .flags = 0x10,
-			    .frag = 0x4000, .opt = ts_a, .optlen = 12 };
+	struct tcppkt t = { .ipv = 4,
+			    .proto = 6,
+			    .seq = 0xFFFFF000u,
+			    .ack = 9,
+			    .flags = 0x10,
+			    .frag = 0x4000,
+			    .opt = ts_a,
+			    .optlen = 12 };
 
 	run(t, 4, 1000, psh_last);
 	cr_assert_eq(out.n, 1);

@@ -58,7 +58,8 @@ static unsigned cut(const struct tcppkt *t, uint8_t type, uint16_t mss, bool csu
 			cr_assert_eq(tcppkt_get16(seg + l4 + (t->proto == 6 ? 16 : 6)),
 				     tcppkt_fold(tcppkt_pseudo(seg, s - l4)));
 		for (size_t i = 0; i < pay; i++)
-			cr_assert_eq(seg[hl + i], tcppkt_byte(off + i), "segment %u byte %zu", n, i);
+			cr_assert_eq(seg[hl + i], tcppkt_byte(off + i), "segment %u byte %zu", n,
+				     i);
 		off += pay;
 		n++;
 	}
@@ -69,9 +70,16 @@ static unsigned cut(const struct tcppkt *t, uint8_t type, uint16_t mss, bool csu
 
 Test(gso, tcp4_with_options_flags_on_the_right_segments)
 {
-	struct tcppkt t = { .ipv = 4, .proto = 6, .seq = 0xFFFFFC00u, .ack = 77,
-			    .flags = 0x80 | 0x10 | 0x08 | 0x01, .ip_id = 0xFFFE, .opt = ts_opt,
-			    .optlen = sizeof(ts_opt), .frag = 0x4000, .pay = 3000 };
+	struct tcppkt t = { .ipv = 4,
+			    .proto = 6,
+			    .seq = 0xFFFFFC00u,
+			    .ack = 77,
+			    .flags = 0x80 | 0x10 | 0x08 | 0x01,
+			    .ip_id = 0xFFFE,
+			    .opt = ts_opt,
+			    .optlen = sizeof(ts_opt),
+			    .frag = 0x4000,
+			    .pay = 3000 };
 
 	cr_assert_eq(cut(&t, QNET_VNET_GSO_TCPV4, 1000, true), 3);
 	t.pay = 3001; /* a short last segment, and the sequence wrapping */
@@ -131,7 +139,9 @@ Test(gso, refused)
 Test(gso, partial_checksum_finished)
 {
 	struct tcppkt t = { .ipv = 6, .proto = 6, .flags = 0x18, .pay = 1001 };
-	struct qnet_vnet v = { .flags = QNET_VNET_F_NEEDS_CSUM, .csum_start = 40, .csum_offset = 16 };
+	struct qnet_vnet v = { .flags = QNET_VNET_F_NEEDS_CSUM,
+			       .csum_start = 40,
+			       .csum_offset = 16 };
 	size_t len = tcppkt_build(super, &t, true);
 
 	cr_assert_not(tcppkt_l4_ok(super, len));
