@@ -392,7 +392,7 @@ void qsim_data_to_host(struct qsim *sim, const uint8_t *pkt, size_t len)
 		return;
 	s = qsim_session_by_addr(sim, v.family, v.dst);
 	sim->stats.data_out++;
-	if (!sim->out.data ||
+	if (!sim->out.data || qsim_sel_hit(&sim->faults.data_loss, (unsigned)sim->stats.data_out) ||
 	    (sim->qmap_dl && !qmap_to_host(sim, s ? s->mux_id : 0, buf + ETH_HLEN_, len))) {
 		if (s)
 			s->rx_dropped++;
@@ -508,6 +508,10 @@ static int data_in_one(struct qsim *sim, const uint8_t *pkt, size_t len, int mux
 	/* As a modem does: a packet it cannot compute for (not TCP or UDP) goes as it is. */
 	if (csum)
 		qnet_csum_l4_fill(buf, v.len);
+	if (qsim_sel_hit(&sim->faults.data_loss, (unsigned)sim->stats.data_in)) {
+		ret = 0; /* the radio lost it */
+		goto drop;
+	}
 	s = qsim_session_by_addr(sim, v.family, v.src);
 	if (!s || (mux >= 0 && s->mux_id != mux)) {
 		/* No call owns this source address on this mux id: the network would never
