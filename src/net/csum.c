@@ -103,17 +103,6 @@ uint32_t qnet_csum_pseudo(const uint8_t *ip, uint8_t proto, size_t l4len)
 	return sum + proto + (uint32_t)(l4len >> 16) + (uint32_t)(l4len & 0xFFFF);
 }
 
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 int qnet_l4_parse(const uint8_t *pkt, size_t len, bool gso, struct qnet_l4 *l)
 {
 	size_t tot;
@@ -125,17 +114,17 @@ int qnet_l4_parse(const uint8_t *pkt, size_t len, bool gso, struct qnet_l4 *l)
 	if (l->ipv == 4) {
 		l->l4off = (size_t)(pkt[0] & 0xF) * 4;
 		l->proto = pkt[9];
-		tot = get16(pkt + 2);
+		tot = qnet_get16(pkt + 2);
 		if (l->l4off < 20)
 			return -EBADMSG;
-		if (l->l4off != 20 || (get16(pkt + 6) & 0x3FFF))
+		if (l->l4off != 20 || (qnet_get16(pkt + 6) & 0x3FFF))
 			return -EPROTONOSUPPORT; /* IP options, or a fragment */
 	} else if (l->ipv == 6) {
 		if (len < 40)
 			return -EBADMSG;
 		l->l4off = 40;
 		l->proto = pkt[6]; /* an extension header is not looked through */
-		tot = 40 + (size_t)get16(pkt + 4);
+		tot = 40 + (size_t)qnet_get16(pkt + 4);
 	} else {
 		return -EBADMSG;
 	}
@@ -171,18 +160,18 @@ int qnet_csum_l4_fill(uint8_t *pkt, size_t len)
 
 	if (ret < 0)
 		return ret;
-	put16(pkt + check_off(&l), 0);
+	qnet_put16(pkt + check_off(&l), 0);
 	c = (uint16_t)~qnet_csum_fold(qnet_csum_add(qnet_csum_pseudo(pkt, l.proto, l.len - l.l4off),
 						    pkt + l.l4off, l.len - l.l4off));
 	if (l.proto == 17 && !c)
 		c = 0xFFFF; /* 0 would mean "no checksum" */
-	put16(pkt + check_off(&l), c);
+	qnet_put16(pkt + check_off(&l), c);
 	return 0;
 }
 
 bool qnet_csum_l4_ok(const uint8_t *pkt, const struct qnet_l4 *l)
 {
-	if (l->proto == 17 && l->ipv == 4 && !get16(pkt + check_off(l)))
+	if (l->proto == 17 && l->ipv == 4 && !qnet_get16(pkt + check_off(l)))
 		return true;
 	return qnet_csum_fold(qnet_csum_add(qnet_csum_pseudo(pkt, l->proto, l->len - l->l4off),
 					    pkt + l->l4off, l->len - l->l4off)) == 0xFFFF;
@@ -199,6 +188,6 @@ int qnet_csum_finish(uint8_t *pkt, size_t len, const struct qnet_vnet *v)
 	c = (uint16_t)~qnet_csum_fold(qnet_csum_add(0, pkt + v->csum_start, len - v->csum_start));
 	if (!c && v->csum_offset == 6)
 		c = 0xFFFF; /* UDP: 0 would mean "no checksum" */
-	put16(pkt + at, c);
+	qnet_put16(pkt + at, c);
 	return 0;
 }

@@ -7,22 +7,6 @@
 #define TCP_ACK 0x10
 #define TCP_PSH 0x08
 
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 void qnet_gro_init(struct qnet_gro *g, uint8_t *buf, size_t cap)
 {
 	memset(g, 0, sizeof(*g));
@@ -48,13 +32,13 @@ static bool continues(const struct qnet_gro *g, const uint8_t *pkt, const struct
 	    g->len + pay > g->cap || g->len + pay > 65535)
 		return false;
 	if (l->ipv == 4) {
-		bool df = get16(pkt + 6) & 0x4000;
+		bool df = qnet_get16(pkt + 6) & 0x4000;
 
 		/* version/IHL, TOS; the flags word (DF); TTL, protocol; the addresses */
-		if (a[1] != pkt[1] || get16(a + 6) != get16(pkt + 6) || a[8] != pkt[8] ||
+		if (a[1] != pkt[1] || qnet_get16(a + 6) != qnet_get16(pkt + 6) || a[8] != pkt[8] ||
 		    memcmp(a + 12, pkt + 12, 8))
 			return false;
-		if (!df && get16(pkt + 4) != (uint16_t)(g->last_id + 1))
+		if (!df && qnet_get16(pkt + 4) != (uint16_t)(g->last_id + 1))
 			return false;
 	} else if (memcmp(a, pkt, 4) || a[6] != pkt[6] || a[7] != pkt[7] ||
 		   memcmp(a + 8, pkt + 8, 32)) {
@@ -65,7 +49,7 @@ static bool continues(const struct qnet_gro *g, const uint8_t *pkt, const struct
 	    (ta[13] & ~TCP_PSH) != (tb[13] & ~TCP_PSH) || memcmp(ta + 14, tb + 14, 2) ||
 	    memcmp(ta + 20, tb + 20, l->hlen - l->l4off - 20))
 		return false;
-	return get32(tb + 4) == g->next_seq;
+	return qnet_get32(tb + 4) == g->next_seq;
 }
 
 /* The headers of a merged packet, and the header it is written with. */
@@ -75,13 +59,13 @@ static void finish_merged(struct qnet_gro *g, struct qnet_vnet *v)
 	size_t l4len = g->len - g->l.l4off;
 
 	if (g->l.ipv == 4) {
-		put16(p + 2, (uint16_t)g->len);
-		put16(p + 10, 0);
-		put16(p + 10, (uint16_t)~qnet_csum_fold(qnet_csum_add(0, p, g->l.l4off)));
+		qnet_put16(p + 2, (uint16_t)g->len);
+		qnet_put16(p + 10, 0);
+		qnet_put16(p + 10, (uint16_t)~qnet_csum_fold(qnet_csum_add(0, p, g->l.l4off)));
 	} else {
-		put16(p + 4, (uint16_t)(g->len - 40));
+		qnet_put16(p + 4, (uint16_t)(g->len - 40));
 	}
-	put16(th + 16, qnet_csum_fold(qnet_csum_pseudo(p, 6, l4len)));
+	qnet_put16(th + 16, qnet_csum_fold(qnet_csum_pseudo(p, 6, l4len)));
 	*v = (struct qnet_vnet){
 		.flags = QNET_VNET_F_NEEDS_CSUM,
 		.gso_type = g->l.ipv == 4 ? QNET_VNET_GSO_TCPV4 : QNET_VNET_GSO_TCPV6,
@@ -119,8 +103,8 @@ static void start(struct qnet_gro *g, const uint8_t *pkt, const struct qnet_l4 *
 	g->segs = 1;
 	g->l = *l;
 	g->mss = l->len - l->hlen;
-	g->next_seq = get32(th + 4) + (uint32_t)g->mss;
-	g->last_id = l->ipv == 4 ? get16(pkt + 4) : 0;
+	g->next_seq = qnet_get32(th + 4) + (uint32_t)g->mss;
+	g->last_id = l->ipv == 4 ? qnet_get16(pkt + 4) : 0;
 	g->closed = !g->mss || (th[13] & TCP_PSH);
 }
 
@@ -149,7 +133,7 @@ void qnet_gro_push(struct qnet_gro *g, const uint8_t *pkt, size_t len, bool csum
 		g->segs++;
 		g->merged++;
 		g->next_seq += (uint32_t)pay;
-		g->last_id = l.ipv == 4 ? get16(pkt + 4) : 0;
+		g->last_id = l.ipv == 4 ? qnet_get16(pkt + 4) : 0;
 		g->buf[g->l.l4off + 13] |= pkt[l.l4off + 13] & TCP_PSH;
 		g->closed = pay < g->mss || (pkt[l.l4off + 13] & TCP_PSH);
 		return;

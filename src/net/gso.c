@@ -9,28 +9,6 @@
 #define TCP_PSH 0x08
 #define TCP_CWR 0x80
 
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
 int qnet_gso_init(struct qnet_gso *g, const uint8_t *pkt, size_t len, const struct qnet_vnet *v,
 		  bool csum)
 {
@@ -97,24 +75,24 @@ size_t qnet_gso_next(struct qnet_gso *g, uint8_t *dst)
 	memcpy(dst + l->hlen, g->pkt + l->hlen + g->off, pay);
 	l4len = n - l->l4off;
 	if (l->ipv == 4) {
-		put16(dst + 2, (uint16_t)n);
-		put16(dst + 4, (uint16_t)(get16(g->pkt + 4) + g->seg));
-		put16(dst + 10, 0);
-		put16(dst + 10, (uint16_t)~qnet_csum_fold(qnet_csum_add(0, dst, l->l4off)));
+		qnet_put16(dst + 2, (uint16_t)n);
+		qnet_put16(dst + 4, (uint16_t)(qnet_get16(g->pkt + 4) + g->seg));
+		qnet_put16(dst + 10, 0);
+		qnet_put16(dst + 10, (uint16_t)~qnet_csum_fold(qnet_csum_add(0, dst, l->l4off)));
 	} else {
-		put16(dst + 4, (uint16_t)(n - 40));
+		qnet_put16(dst + 4, (uint16_t)(n - 40));
 	}
 	if (l->proto == 6) {
-		put32(l4 + 4, get32(l4 + 4) + (uint32_t)g->off);
+		qnet_put32(l4 + 4, qnet_get32(l4 + 4) + (uint32_t)g->off);
 		if (!last)
 			l4[13] &= (uint8_t) ~(TCP_FIN | TCP_PSH);
 		if (g->seg)
 			l4[13] &= (uint8_t)~TCP_CWR;
 	} else {
-		put16(l4 + 4, (uint16_t)l4len);
+		qnet_put16(l4 + 4, (uint16_t)l4len);
 	}
 	c = 0;
-	put16(l4 + (l->proto == 6 ? 16 : 6), 0);
+	qnet_put16(l4 + (l->proto == 6 ? 16 : 6), 0);
 	if (g->csum) {
 		c = (uint16_t)~qnet_csum_fold(
 			qnet_csum_add(qnet_csum_pseudo(dst, l->proto, l4len), l4, l4len));
@@ -123,7 +101,7 @@ size_t qnet_gso_next(struct qnet_gso *g, uint8_t *dst)
 	} else {
 		c = qnet_csum_fold(qnet_csum_pseudo(dst, l->proto, l4len));
 	}
-	put16(l4 + (l->proto == 6 ? 16 : 6), c);
+	qnet_put16(l4 + (l->proto == 6 ? 16 : 6), c);
 	g->off += pay;
 	g->seg++;
 	return n;

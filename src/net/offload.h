@@ -29,6 +29,29 @@ struct qnet_vnet {
 	uint16_t hdr_len, gso_size, csum_start, csum_offset;
 };
 
+/* Big-endian fields of packet headers. */
+static inline uint16_t qnet_get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline void qnet_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline uint32_t qnet_get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void qnet_put32(uint8_t *p, uint32_t v)
+{
+	qnet_put16(p, (uint16_t)(v >> 16));
+	qnet_put16(p + 2, (uint16_t)v);
+}
+
 void qnet_vnet_get(const uint8_t b[QNET_VNET_HDR_LEN], struct qnet_vnet *v);
 void qnet_vnet_put(uint8_t b[QNET_VNET_HDR_LEN], const struct qnet_vnet *v);
 

@@ -132,17 +132,23 @@ void pump_read_error(struct qnet_pump *p, int err)
 	p->st.up_last_read_error = err ? err : -EIO;
 }
 
-void pump_down_packet(struct qnet_pump *p, const uint8_t *pkt, size_t len)
+bool pump_down_check(struct qnet_pump *p, const uint8_t *pkt, size_t len)
 {
 	if (!len || ((pkt[0] >> 4) != 4 && (pkt[0] >> 4) != 6)) {
 		p->st.drop_down_bad++;
-		return;
+		return false;
 	}
 	if (len > p->buf_size) {
 		p->st.drop_down_too_big++;
-		return;
+		return false;
 	}
-	p->be->write(p, pkt, len);
+	return true;
+}
+
+void pump_down_packet(struct qnet_pump *p, const uint8_t *pkt, size_t len)
+{
+	if (pump_down_check(p, pkt, len))
+		p->be->write(p, pkt, len);
 }
 
 void qnet_pump_data_rx(void *pump, const uint8_t *pkt, size_t len)

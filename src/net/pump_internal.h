@@ -169,6 +169,8 @@ void pump_agg_timer_fire(void *user);
 
 /* One downlink packet: checked, then written by the backend. */
 void pump_down_packet(struct qnet_pump *p, const uint8_t *pkt, size_t len);
+/* The check: an IP packet that fits a buffer, or false (dropped and counted). */
+bool pump_down_check(struct qnet_pump *p, const uint8_t *pkt, size_t len);
 
 /* ---- pump_offload.c: the TUN with a virtio-net header (poll backend) ---- */
 

@@ -141,15 +141,8 @@ static void gro_emit(void *ctx, const struct qnet_vnet *v, const uint8_t *pkt, s
 
 void pump_off_down(struct qnet_pump *p, const uint8_t *pkt, size_t len, bool csum_valid)
 {
-	if (!len || ((pkt[0] >> 4) != 4 && (pkt[0] >> 4) != 6)) {
-		p->st.drop_down_bad++;
-		return;
-	}
-	if (len > p->buf_size) {
-		p->st.drop_down_too_big++;
-		return;
-	}
-	qnet_gro_push(&p->gro, pkt, len, csum_valid, gro_emit, p);
+	if (pump_down_check(p, pkt, len))
+		qnet_gro_push(&p->gro, pkt, len, csum_valid, gro_emit, p);
 }
 
 void pump_down_end(struct qnet_pump *p)

@@ -8,6 +8,7 @@
 #ifndef TESTS_NET_PUMP_RIG_H
 #define TESTS_NET_PUMP_RIG_H
 
+#include "alloc_count.h"
 #include "fake_modem.h"
 #include "base/loop.h"
 #include "net/pump.h"
@@ -17,33 +18,6 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t m);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t m);
-void *__wrap_realloc(void *p, size_t n);
-
-static unsigned long allocs; /* test-binary bookkeeping, not library state */
-
-void *__wrap_malloc(size_t n)
-{
-	allocs++;
-	return __real_malloc(n);
-}
-
-void *__wrap_calloc(size_t n, size_t m)
-{
-	allocs++;
-	return __real_calloc(n, m);
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-	allocs++;
-	return __real_realloc(p, n);
-}
 
 struct rig {
 	struct qb_loop *loop;
