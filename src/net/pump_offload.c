@@ -80,6 +80,10 @@ int pump_off_up(struct qnet_pump *p)
 	if (n == 0)
 		return 0;
 	qnet_vnet_get(hdr, &v);
+	if ((size_t)n >= p->buf_size + PUMP_OFF_GSO_MAX) {
+		p->st.drop_up_too_big++; /* filled both buffers: maybe cut short */
+		return 1;
+	}
 	if (v.gso_type != QNET_VNET_GSO_NONE)
 		return start_cut(p, dst, (size_t)n, &v);
 	if ((size_t)n >= p->buf_size) {

@@ -128,10 +128,12 @@ int qnet_tun_open_offload(struct qnet_tun **out, const char *ifname, enum qnet_t
 	tun->offloads = offloads(tun, mode);
 	if (mode == QNET_TUN_OFFLOAD_ON &&
 	    (~tun->offloads & (QNET_OFF_VNET | QNET_OFF_CSUM | QNET_OFF_TSO4 | QNET_OFF_TSO6))) {
+		char have[48];
+
 		ret = -EOPNOTSUPP;
 		snprintf(err, errlen,
-			 "%s cannot take TUN offloads (%s only); use --offload auto or off",
-			 tun->name, tun->offloads ? "some" : "none");
+			 "%s cannot take the TUN offloads (it has: %s); use --offload auto or off",
+			 tun->name, qnet_offload_name(tun->offloads, have, sizeof(have)));
 		goto fail;
 	}
 	*out = tun;
