@@ -19,6 +19,9 @@
  * commands from the modem are answered; flow control stops and resumes the uplink (packets wait,
  * as under backpressure). With several sessions (mux ids) on one modem, a struct qnet_mux sits
  * between the transport and one pump per session.
+ * With TUN offloads (qnet_pump_opts.offloads, pump_offload.c) the TUN is read in passes on either
+ * loop: a super-packet is cut into segments where the framing puts packets, and the TCP segments
+ * of one downlink transfer are merged into one write.
  */
 #ifndef QNET_PUMP_H
 #define QNET_PUMP_H
