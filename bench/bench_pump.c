@@ -17,6 +17,7 @@
  * Usage: bench_pump [-t SECONDS] [-r RUNS] [-s SIZE] [-d up|down|both] [-n READS] [-o FILE]
  * (-s/-d run one size/direction; -n sets the pump's uplink buffer count)
  */
+#include "bench_util.h"
 #include "ippkt.h"
 #include "base/loop.h"
 #include "net/netconf.h"
@@ -92,30 +93,12 @@ static void ep_service(void *user, int fd, unsigned revents)
 		qnet_pump_data_rx(ep->pump, ep->down_pkt, ep->down_len);
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double cpu_s(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-}
-
 /* The uplink load: UDP through the TUN as fast as the kernel takes it, until killed. */
 static pid_t start_sender(struct in_addr dst, size_t pkt_len)
 {
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		cpu_set_t set;
 		struct sockaddr_in to = { .sin_family = AF_INET,
 					  .sin_port = htons(9),
 					  .sin_addr = dst };
@@ -127,9 +110,7 @@ static pid_t start_sender(struct in_addr dst, size_t pkt_len)
 		if (s < 0 || connect(s, (struct sockaddr *)&to, sizeof(to)) < 0)
 			_exit(1);
 		/* The load on its own CPU, away from the pump's (CPU 0). */
-		CPU_ZERO(&set);
-		CPU_SET(sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 1 : 0, &set);
-		sched_setaffinity(0, sizeof(set), &set);
+		pin_cpu(1);
 		memset(msgs, 0, sizeof(msgs));
 		for (i = 0; i < 64; i++) {
 			msgs[i].msg_hdr.msg_iov = &iov;
@@ -263,18 +244,9 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	{
-		cpu_set_t set;
-
-		CPU_ZERO(&set);
-		CPU_SET(0, &set);
-		sched_setaffinity(0, sizeof(set), &set);
-	}
-	if (unshare(CLONE_NEWNET) < 0) {
-		fprintf(stderr, "bench_pump: a private network namespace needs root: %s\n",
-			strerror(errno));
+	pin_cpu(0);
+	if (private_netns("bench_pump"))
 		return 77;
-	}
 	inet_pton(AF_INET, "10.99.0.1", &local);
 	inet_pton(AF_INET, "10.99.0.2", &peer);
 	c.v4_addr = local;
@@ -376,15 +348,8 @@ int main(int argc, char **argv)
 	}
 	fclose(o);
 	fputs(text, stdout);
-	if (out_path) {
-		FILE *f = fopen(out_path, "w");
-
-		if (!f || fputs(text, f) < 0 || fclose(f) != 0)
-			fprintf(stderr, "bench_pump: cannot write %s: %s\n", out_path,
-				strerror(errno));
-		else
-			printf("\nwritten to %s\n", out_path);
-	}
+	if (out_path)
+		write_report("bench_pump", out_path, "w", text);
 	free(text);
 	close(rx);
 	qnet_netconf_undo(nc);

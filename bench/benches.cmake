@@ -3,9 +3,13 @@
 add_executable(bench_pump ${CMAKE_CURRENT_SOURCE_DIR}/bench_pump.c)
 target_include_directories(bench_pump PRIVATE ${PROJECT_SOURCE_DIR}/tests/net)
 target_link_libraries(bench_pump PRIVATE qmiusb_net)
+add_executable(bench_offload ${CMAKE_CURRENT_SOURCE_DIR}/bench_offload.c)
+target_include_directories(bench_offload PRIVATE ${PROJECT_SOURCE_DIR}/tests/net)
+target_link_libraries(bench_offload PRIVATE qmiusb_net)
 add_custom_target(bench-host
   COMMAND bench_pump -o ${CMAKE_CURRENT_SOURCE_DIR}/results/host-pump.txt
-  DEPENDS bench_pump
+  COMMAND bench_offload -a ${CMAKE_CURRENT_SOURCE_DIR}/results/host-pump.txt
+  DEPENDS bench_pump bench_offload
   USES_TERMINAL
   COMMENT "Host pump benchmark (needs root for a TUN in a private network namespace)")
 

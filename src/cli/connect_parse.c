@@ -13,6 +13,7 @@
 #include "conn/conn.h"
 #include "qmi/pin.h"
 #include "net/netconf.h"
+#include "net/tun.h"
 #include "qmi/messages.h"
 
 enum {
@@ -31,6 +32,7 @@ enum {
 	O_SOCKET,
 	O_NOSHARE,
 	O_DATAFORMAT,
+	O_OFFLOAD,
 	O_METRIC,
 	O_DNS,
 	O_DNSFORCE,
@@ -57,6 +59,7 @@ static const struct qcli_optdef defs[] = {
 	{ 0, "socket", true, O_SOCKET },
 	{ 0, "no-share", false, O_NOSHARE },
 	{ 0, "data-format", true, O_DATAFORMAT },
+	{ 0, "offload", true, O_OFFLOAD },
 	{ 0, "metric", true, O_METRIC },
 	{ 0, "dns", true, O_DNS },
 	{ 0, "dns-force", false, O_DNSFORCE },
@@ -107,6 +110,9 @@ static const char help[] =
 	"  --reg-timeout S      wait at most S seconds for registration (default 60)\n"
 	"  --data-format auto|qmap|raw-ip   auto (default): QMAP (MAP v5, else v1) if the modem\n"
 	"                       grants it, else raw-IP; qmap: fail instead; raw-ip: never QMAP\n"
+	"  --offload auto|on|off   TUN offloads (checksum, TCP/UDP segmentation, merged TCP\n"
+	"                       writes): auto (default) takes what the kernel allows; on: fail\n"
+	"                       without them\n"
 	"  --socket NAME        share the modem on this abstract socket (default:\n"
 	"                       $QMIUSB_PROXY_SOCKET, else qmi-proxy)\n"
 	"  --no-share           don't share the modem\n"
@@ -284,6 +290,17 @@ int qcli_connect_parse(struct qcli *cli, int argc, char **argv, struct qconn_opt
 				return qcli_usage_error(cli,
 							"connect: --data-format is auto, qmap or "
 							"raw-ip");
+			break;
+		case O_OFFLOAD:
+			if (!strcmp(s.arg, "auto"))
+				o->offload = QNET_TUN_OFFLOAD_AUTO;
+			else if (!strcmp(s.arg, "on"))
+				o->offload = QNET_TUN_OFFLOAD_ON;
+			else if (!strcmp(s.arg, "off"))
+				o->offload = QNET_TUN_OFFLOAD_OFF;
+			else
+				return qcli_usage_error(cli,
+							"connect: --offload is auto, on or off");
 			break;
 		default: /* O_CONFIG: read before the command line */
 			break;

@@ -363,14 +363,16 @@ static int setup(struct qconn *c)
 	unsigned i;
 	int ret;
 
-	ret = qnet_tun_open(&c->tun, c->o.ifname, err, sizeof(err));
+	ret = qnet_tun_open_offload(&c->tun, c->o.ifname, (enum qnet_tun_offload)c->o.offload, err,
+				    sizeof(err));
 	if (ret < 0) {
 		qconn_fail(c, ret, NULL, true, "%s", err);
 		return ret;
 	}
 	qconn_progress(c, "TUN device %s %s", c->tun->name,
 		       c->tun->created ? "created" : "attached");
-	ret = qnet_pump_new(&c->pump, c->loop, c->tun->fd, qconn_link_send, c->link, NULL);
+	ret = qnet_pump_new(&c->pump, c->loop, c->tun->fd, qconn_link_send, c->link,
+			    &(struct qnet_pump_opts){ .offloads = c->tun->offloads });
 	if (ret < 0) {
 		qconn_fail(c, ret, NULL, true, "couldn't start the data path: %s",
 			   qb_strerror(-ret));

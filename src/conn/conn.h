@@ -133,6 +133,7 @@ struct qconn_opts {
 	/* NULL: the session makes its own link (with data_format) and frees it in qconn_stop(). */
 	struct qconn_link *link;
 	enum qconn_data_format data_format;
+	int offload;     /* enum qnet_tun_offload (--offload); 0: auto */
 	uint8_t mux_id;  /* QMAP: 0 picks the link's next free one (1, 2, ...) */
 	const char *apn; /* NULL: none sent, the profile's APN is used */
 	const char *user, *password;

@@ -38,6 +38,8 @@ uint64_t qnet_pump_drops(const struct qnet_pump_stats *s)
 
 const char *qnet_pump_backend(const struct qnet_pump *p)
 {
+	if (p->desc[0])
+		return p->desc;
 #ifdef QMIUSB_HAVE_URING
 	if (p->be == &pump_uring)
 		return p->multishot ? "io_uring multishot" : "io_uring fixed";
@@ -113,8 +115,13 @@ void qnet_pump_data_tx_ready(void *pump)
 	}
 	p->ul->tx_ready(p);
 	p->flushing = false;
-	if (!p->closing && !pump_blocked(p) && !p->awaiting)
+	if (!p->closing && !pump_blocked(p) && !p->awaiting) {
 		p->be->pause(p, false);
+		/* The rest of a super-packet waits in the pump, not in the TUN: no wakeup brings
+		 * it. */
+		if (p->gso_on)
+			p->be->pass(p);
+	}
 }
 
 void pump_read_error(struct qnet_pump *p, int err)
@@ -125,17 +132,23 @@ void pump_read_error(struct qnet_pump *p, int err)
 	p->st.up_last_read_error = err ? err : -EIO;
 }
 
-void pump_down_packet(struct qnet_pump *p, const uint8_t *pkt, size_t len)
+bool pump_down_check(struct qnet_pump *p, const uint8_t *pkt, size_t len)
 {
 	if (!len || ((pkt[0] >> 4) != 4 && (pkt[0] >> 4) != 6)) {
 		p->st.drop_down_bad++;
-		return;
+		return false;
 	}
 	if (len > p->buf_size) {
 		p->st.drop_down_too_big++;
-		return;
+		return false;
 	}
-	p->be->write(p, pkt, len);
+	return true;
+}
+
+void pump_down_packet(struct qnet_pump *p, const uint8_t *pkt, size_t len)
+{
+	if (pump_down_check(p, pkt, len))
+		p->be->write(p, pkt, len);
 }
 
 void qnet_pump_data_rx(void *pump, const uint8_t *pkt, size_t len)
@@ -190,6 +203,7 @@ static bool first_packet(struct qnet_pump *p, size_t n)
 static void pump_destroy(struct qnet_pump *p)
 {
 	free(p->agg_mem);
+	free(p->off_mem);
 	free(p->mem);
 	free(p->bufs);
 	free(p);
@@ -209,6 +223,7 @@ static int pump_alloc(struct qnet_pump **out, const struct qnet_pump_opts *opts)
 	p->tx_bufs = opts && opts->tx_bufs ? opts->tx_bufs : 64;
 	p->buf_size = opts && opts->buf_size ? opts->buf_size : 2048;
 	p->pass_max = p->reads;
+	p->offloads = opts ? opts->offloads : 0;
 	p->ul = p->dl = &pump_rawip;
 	qb_list_init(&p->held);
 	qb_list_init(&p->free_tx);
@@ -231,7 +246,7 @@ static int pump_alloc(struct qnet_pump **out, const struct qnet_pump_opts *opts)
 		if (i >= p->reads)
 			qb_list_add_tail(&p->free_tx, &p->bufs[i].node);
 	}
-	return 0;
+	return pump_off_init(p);
 }
 
 int qnet_pump_new(struct qnet_pump **out, struct qb_loop *loop, int tun_fd, qnet_pump_send_fn send,
@@ -254,7 +269,8 @@ int qnet_pump_new(struct qnet_pump **out, struct qb_loop *loop, int tun_fd, qnet
 	p->be = &pump_poll;
 	qb_timer_init(&p->agg_timer, loop, pump_agg_timer_fire, p);
 #ifdef QMIUSB_HAVE_URING
-	if (qb_loop_uring(loop)) {
+	/* The offload path reads in passes: one read may bring a whole super-packet. */
+	if (qb_loop_uring(loop) && !(p->offloads & QNET_OFF_VNET)) {
 		first = probe_nowait(p, &nowait);
 		if (nowait)
 			p->be = &pump_uring;

@@ -19,6 +19,9 @@
  * commands from the modem are answered; flow control stops and resumes the uplink (packets wait,
  * as under backpressure). With several sessions (mux ids) on one modem, a struct qnet_mux sits
  * between the transport and one pump per session.
+ * With TUN offloads (qnet_pump_opts.offloads, pump_offload.c) the TUN is read in passes on either
+ * loop: a super-packet is cut into segments where the framing puts packets, and the TCP segments
+ * of one downlink transfer are merged into one write.
  */
 #ifndef QNET_PUMP_H
 #define QNET_PUMP_H
@@ -36,6 +39,13 @@ struct qnet_pump_opts {
 	unsigned tx_bufs;  /* downlink buffers (io_uring); 0: 64 */
 	unsigned buf_size; /* bytes per buffer, above the MTU; 0: 2048 */
 	bool fixed_reads;  /* io_uring: fixed reads even where multishot reads exist (6.7+) */
+	/* The TUN's offloads (struct qnet_tun.offloads, QNET_OFF_* in net/offload.h). With
+	 * QNET_OFF_VNET every TUN packet carries the virtio-net header and the pump reads the TUN
+	 * in passes (poll): super-packets are cut into segments straight into the aggregate or the
+	 * raw-IP transfer, partial checksums finished (or, on MAP v5, left to the modem with the
+	 * frame's "compute it" bit), and in-order TCP segments of one downlink aggregate are
+	 * merged into one TUN write. */
+	unsigned offloads;
 };
 
 struct qnet_pump_stats {
@@ -66,6 +76,11 @@ struct qnet_pump_stats {
 	uint64_t qmap_cmd_answers;      /* answers (acks, "unsupported") sent to the modem */
 	uint64_t qmap_cmd_answers_lost; /* too many waiting, or the send failed */
 	uint64_t qmap_cmd_bad;          /* command frames too short or too long to answer */
+	/* TUN offloads (qnet_pump_opts.offloads) */
+	uint64_t up_gso_pkts, up_gso_segs;     /* super-packets read, segments cut from them */
+	uint64_t up_csum_done;                 /* partial checksums finished here */
+	uint64_t up_csum_modem;                /* ... left to the modem (MAP v5) */
+	uint64_t down_gro_pkts, down_gro_segs; /* merged TUN writes, segments in them */
 };
 
 /* The QMAP data format the modem granted (WDA Set Data Format, aggregation protocol 5). */
@@ -80,8 +95,10 @@ struct qnet_pump_qmap {
 	bool paced;
 	/* MAP v5 (aggregation protocol 9 granted): each data frame carries the checksum header. */
 	bool v5;
-	/* v5 uplink: ask the modem to compute transport checksums. Off where, as on a TUN, every
-	 * packet arrives with its checksum already complete: the modem would sum over it. */
+	/* v5 uplink: ask the modem to compute the transport checksum of every frame. Off where, as
+	 * on a TUN without offloads, every packet arrives with its checksum already complete: the
+	 * modem would sum over it. With TUN checksum offload a v5 pump asks for each packet whose
+	 * checksum is partial, whatever this says. */
 	bool ul_csum_req;
 };
 
@@ -120,7 +137,8 @@ bool qnet_pump_flow(const struct qnet_pump *p);
 
 const struct qnet_pump_stats *qnet_pump_stats(const struct qnet_pump *p);
 uint64_t qnet_pump_drops(const struct qnet_pump_stats *s); /* the sum of the drop_* counters */
-/* "io_uring multishot", "io_uring fixed" or "poll" */
+/* "io_uring multishot", "io_uring fixed" or "poll", and the offloads in use after a comma
+ * ("poll, offloads csum tso4 tso6 gro") */
 const char *qnet_pump_backend(const struct qnet_pump *p);
 
 /*

@@ -12,6 +12,8 @@
 #include "base/list.h"
 #include "base/loop.h"
 #include "base/loop_uring.h"
+#include "net/gro.h"
+#include "net/gso.h"
 #include "net/pump.h"
 #include "qmi/qmap.h"
 
@@ -116,6 +118,16 @@ struct qnet_pump {
 	bool v5;       /* downlink frames carry the v5 checksum header */
 	bool flow_off; /* the modem disabled this mux id's uplink (MAP flow control) */
 	struct pump_cmds cmds;
+	/* TUN offloads (pump_offload.c). off_mem (owned): a super-packet being cut (gso), and
+	 * where merged downlink packets are built (gro). */
+	unsigned offloads;
+	uint8_t *off_mem;
+	struct qnet_gso gso;
+	bool gso_on;       /* segments of gso are left */
+	bool csum_offload; /* MAP v5 uplink: partial checksums go to the modem */
+	bool up_csum_req;  /* the packet being passed on asks the modem */
+	struct qnet_gro gro;
+	char desc[80]; /* qnet_pump_backend with offloads */
 #ifdef QMIUSB_HAVE_URING
 	bool registered;   /* bufs are io_uring registered buffers */
 	bool write_nowait; /* io_uring writes carry RWF_NOWAIT */
@@ -157,6 +169,26 @@ void pump_agg_timer_fire(void *user);
 
 /* One downlink packet: checked, then written by the backend. */
 void pump_down_packet(struct qnet_pump *p, const uint8_t *pkt, size_t len);
+/* The check: an IP packet that fits a buffer, or false (dropped and counted). */
+bool pump_down_check(struct qnet_pump *p, const uint8_t *pkt, size_t len);
+
+/* ---- pump_offload.c: the TUN with a virtio-net header (poll backend) ---- */
+
+/* The super-packet buffer, then the merge buffer. */
+#define PUMP_OFF_GSO_MAX 65536
+#define PUMP_OFF_GRO_MAX 65535
+/* Buffers for the offloads in p->offloads. 0 or -ENOMEM. */
+int pump_off_init(struct qnet_pump *p);
+/* One step of a read pass: a segment of the super-packet being cut, or else one TUN read. 2: a
+ * segment passed on; 1: a read (a packet passed on, a super-packet started, or one dropped and
+ * counted); 0: nothing now (no room, or the TUN is empty); -errno: the read failed. */
+int pump_off_up(struct qnet_pump *p);
+/* A downlink packet to the TUN with an empty header (nothing to say about it). */
+void pump_off_write(struct qnet_pump *p, const uint8_t *pkt, size_t len);
+/* A downlink packet of a transfer, offered for merging (csum_valid: the modem checked it);
+ * pump_down_end() sends what was gathered when the transfer ends. */
+void pump_off_down(struct qnet_pump *p, const uint8_t *pkt, size_t len, bool csum_valid);
+void pump_down_end(struct qnet_pump *p);
 
 /* ---- pump_qmap.c: what a pump alone and a struct qnet_mux share ---- */
 

@@ -113,6 +113,8 @@ void qnet_mux_data_rx(void *mux, const uint8_t *buf, size_t len)
 	}
 	if (r < 0)
 		m->st.drop_down_qmap_trunc++;
+	for (unsigned i = 0; i < m->n_ids; i++)
+		pump_down_end(m->by_id[m->ids[i]]); /* merged packets point into buf */
 	pump_cmds_flush(&m->cmds, m->send, m->send_ctx, &m->never);
 }
 

@@ -10,7 +10,25 @@
 #include <errno.h>
 #include <poll.h>
 
-static void poll_pass(struct qnet_pump *p)
+/* With offloads: pass_max reads, and every segment of the last super-packet read. */
+static void offload_pass(struct qnet_pump *p)
+{
+	unsigned reads = 0;
+	int r;
+
+	while ((reads < p->pass_max || p->gso_on) && !pump_blocked(p) && !p->closing) {
+		r = pump_off_up(p);
+		if (r < 0) {
+			pump_read_error(p, r);
+			qb_watch_set_events(p->watch, 0);
+		}
+		if (r <= 0)
+			break;
+		reads += r == 1;
+	}
+}
+
+static void plain_pass(struct qnet_pump *p)
 {
 	unsigned i;
 
@@ -40,6 +58,14 @@ static void poll_pass(struct qnet_pump *p)
 		}
 		p->ul->read_done(p, dst, (size_t)n);
 	}
+}
+
+static void poll_pass(struct qnet_pump *p)
+{
+	if (p->offloads & QNET_OFF_VNET)
+		offload_pass(p);
+	else
+		plain_pass(p);
 	if (!p->closing)
 		p->ul->pass_end(p);
 	if (!p->closing && (pump_blocked(p) || p->awaiting))
@@ -80,8 +106,13 @@ static void poll_pause(struct qnet_pump *p, bool paused)
 static void poll_write(struct qnet_pump *p, const uint8_t *pkt, size_t len)
 {
 	/* A TUN write hands the packet to the stack at once; it only fails, never waits. */
-	ssize_t n = qnet_tun_write(p->fd, pkt, len);
+	ssize_t n;
 
+	if (p->offloads & QNET_OFF_VNET) {
+		pump_off_write(p, pkt, len);
+		return;
+	}
+	n = qnet_tun_write(p->fd, pkt, len);
 	if (n == (ssize_t)len) {
 		p->st.down_pkts++;
 		p->st.down_bytes += len;

@@ -96,6 +96,8 @@ static uint8_t *qmap_read_buf(struct qnet_pump *p)
 static void qmap_read_done(struct qnet_pump *p, uint8_t *data, size_t len)
 {
 	qmi_qmap_agg_commit(&p->agg, len);
+	if (p->up_csum_req)
+		qmi_qmap_agg_ask_csum(&p->agg);
 	p->agg_bytes += len;
 }
 
@@ -116,7 +118,10 @@ void pump_qmap_data(struct qnet_pump *p, const struct qmi_qmap_frame *f)
 		p->st.down_csum_valid++;
 	else if (f->csum_hdr)
 		p->st.down_csum_unchecked++;
-	pump_down_packet(p, f->pkt, f->len);
+	if (p->offloads & QNET_OFF_VNET)
+		pump_off_down(p, f->pkt, f->len, f->csum_hdr && f->csum_valid);
+	else
+		pump_down_packet(p, f->pkt, f->len);
 }
 
 void pump_qmap_command(struct pump_cmds *q, struct qnet_pump *target,
@@ -191,6 +196,8 @@ static void qmap_down(struct qnet_pump *p, const uint8_t *buf, size_t len)
 	}
 	if (r < 0)
 		p->st.drop_down_qmap_trunc++;
+	if (!p->closing)
+		pump_down_end(p);
 	pump_cmds_flush(&p->cmds, p->send, p->send_ctx, &p->closing);
 }
 
@@ -236,6 +243,8 @@ int qnet_pump_set_qmap(struct qnet_pump *p, const struct qnet_pump_qmap *q)
 	}
 	p->mux_id = q ? q->mux_id : 0;
 	p->v5 = dl && q->v5;
+	/* MAP v5 granted: the modem computes what the TUN left partial (the frame asks). */
+	p->csum_offload = ul && q->v5 && (p->offloads & QNET_OFF_CSUM);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #define QNET_TUN_IO_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* One packet into buf: its length, or -1 with errno set like read(2) (EAGAIN when none is
@@ -20,5 +21,13 @@ ssize_t qnet_tun_write(int fd, const void *pkt, size_t len);
 /* Like qnet_tun_read, but -1 with EAGAIN instead of waiting even on a blocking fd, where the
  * system can (Linux: preadv2 with RWF_NOWAIT); -1 with EOPNOTSUPP where it cannot. */
 ssize_t qnet_tun_read_nowait(int fd, void *buf, size_t len);
+
+/* With a virtio-net header first (a Linux TUN with IFF_VNET_HDR): the header into hdr, the
+ * packet into buf and, past len bytes, on into more (a TSO super-packet). The packet's length,
+ * or -1 with errno set; -1 with EOPNOTSUPP where TUNs have no such header. */
+ssize_t qnet_tun_read_vnet(int fd, uint8_t *hdr, void *buf, size_t len, void *more,
+			   size_t more_len);
+/* One packet after its header: len on success, or -1 with errno set (EOPNOTSUPP as above). */
+ssize_t qnet_tun_write_vnet(int fd, const uint8_t *hdr, const void *pkt, size_t len);
 
 #endif

@@ -51,3 +51,16 @@ ssize_t qnet_tun_read_nowait(int fd, void *buf, size_t len)
 	errno = EOPNOTSUPP;
 	return -1;
 }
+
+/* No virtio-net header on these TUNs: the offload path is never taken. */
+ssize_t qnet_tun_read_vnet(int fd, uint8_t *hdr, void *buf, size_t len, void *more, size_t more_len)
+{
+	errno = EOPNOTSUPP;
+	return -1;
+}
+
+ssize_t qnet_tun_write_vnet(int fd, const uint8_t *hdr, const void *pkt, size_t len)
+{
+	errno = EOPNOTSUPP;
+	return -1;
+}

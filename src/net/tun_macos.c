@@ -103,3 +103,14 @@ fail:
 	qnet_tun_close(tun);
 	return ret;
 }
+
+/* utun has no offloads. */
+int qnet_tun_open_offload(struct qnet_tun **out, const char *ifname, enum qnet_tun_offload mode,
+			  char *err, size_t errlen)
+{
+	if (mode == QNET_TUN_OFFLOAD_ON) {
+		snprintf(err, errlen, "utun has no offloads; use --offload auto or off");
+		return -EOPNOTSUPP;
+	}
+	return qnet_tun_open(out, ifname, err, errlen);
+}

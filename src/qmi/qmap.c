@@ -222,9 +222,16 @@ int qmi_qmap_agg_commit(struct qmi_qmap_agg *a, size_t len)
 		hdr[0] |= QMI_QMAP_NEXT_HDR;
 		qmi_qmap_put_v5_csum(hdr + QMI_QMAP_HDR_LEN, a->csum_req);
 	}
+	a->last = a->len;
 	a->len += a->hdr_len + plen;
 	a->frames++;
 	return 0;
+}
+
+void qmi_qmap_agg_ask_csum(struct qmi_qmap_agg *a)
+{
+	if (a->v5 && a->frames)
+		qmi_qmap_put_v5_csum(a->buf + a->last + QMI_QMAP_HDR_LEN, true);
 }
 
 int qmi_qmap_agg_add(struct qmi_qmap_agg *a, const uint8_t *pkt, size_t len)

@@ -144,6 +144,7 @@ struct qmi_qmap_agg {
 	bool align4;
 	bool v5, csum_req; /* qmi_qmap_agg_set_v5 */
 	size_t hdr_len;    /* per frame: 4, or 8 with the v5 checksum header */
+	size_t last;       /* where the frame committed last starts */
 };
 
 void qmi_qmap_agg_init(struct qmi_qmap_agg *a, uint8_t *buf, size_t cap, unsigned max_frames,
@@ -161,5 +162,8 @@ int qmi_qmap_agg_add(struct qmi_qmap_agg *a, const uint8_t *pkt, size_t len);
  * room), then qmi_qmap_agg_commit() with its real length (0 < len <= max_len). */
 uint8_t *qmi_qmap_agg_reserve(struct qmi_qmap_agg *a, size_t max_len);
 int qmi_qmap_agg_commit(struct qmi_qmap_agg *a, size_t len);
+/* v5: the frame committed last asks the modem to compute its transport checksum (a packet whose
+ * checksum is only partial), whatever csum_req said. Nothing without v5 or a frame. */
+void qmi_qmap_agg_ask_csum(struct qmi_qmap_agg *a);
 
 #endif

@@ -6,6 +6,7 @@
  * length is checked against the buffer before it is used.
  */
 #include "sim/sim_int.h"
+#include "net/offload.h"
 
 #include <errno.h>
 #include <string.h>
@@ -27,20 +28,9 @@ static void put16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i + 1 < n; i += 2)
-		sum += get16(p + i);
-	if (n & 1)
-		sum += (uint32_t)p[n - 1] << 8;
-	return sum;
-}
-
 static uint16_t csum_fold(uint32_t sum)
 {
-	while (sum >> 16)
-		sum = (sum & 0xFFFF) + (sum >> 16);
-	return (uint16_t)~sum;
+	return (uint16_t)~qnet_csum_fold(sum);
 }
 
 /* The IP packet inside pkt: validated lengths. */
@@ -202,7 +192,7 @@ static void ipv4_fix_header(struct ip_view *v)
 {
 	v->p[8] = 64; /* a fresh packet from the responder, not a forwarded one */
 	put16(v->p + 10, 0);
-	put16(v->p + 10, csum_fold(csum_add(0, v->p, v->hlen)));
+	put16(v->p + 10, csum_fold(qnet_csum_add(0, v->p, v->hlen)));
 }
 
 /* Turns an echo request in place into its reply. Returns false if it is not one. */
@@ -219,7 +209,7 @@ static bool make_echo_reply(struct ip_view *v)
 		swap_addrs(v);
 		l4[0] = 0;
 		put16(l4 + 2, 0);
-		put16(l4 + 2, csum_fold(csum_add(0, l4, l4len)));
+		put16(l4 + 2, csum_fold(qnet_csum_add(0, l4, l4len)));
 		ipv4_fix_header(v);
 		return true;
 	}
@@ -239,10 +229,10 @@ static bool make_echo_reply(struct ip_view *v)
 		ph[2] = (uint8_t)(l4len >> 8);
 		ph[3] = (uint8_t)l4len;
 		ph[7] = 58;
-		sum = csum_add(0, v->src, 16);
-		sum = csum_add(sum, v->dst, 16);
-		sum = csum_add(sum, ph, 8);
-		sum = csum_add(sum, l4, l4len);
+		sum = qnet_csum_add(0, v->src, 16);
+		sum = qnet_csum_add(sum, v->dst, 16);
+		sum = qnet_csum_add(sum, ph, 8);
+		sum = qnet_csum_add(sum, l4, l4len);
 		put16(l4 + 2, csum_fold(sum));
 	}
 	return true;
@@ -402,7 +392,7 @@ void qsim_data_to_host(struct qsim *sim, const uint8_t *pkt, size_t len)
 		return;
 	s = qsim_session_by_addr(sim, v.family, v.dst);
 	sim->stats.data_out++;
-	if (!sim->out.data ||
+	if (!sim->out.data || qsim_sel_hit(&sim->faults.data_loss, (unsigned)sim->stats.data_out) ||
 	    (sim->qmap_dl && !qmap_to_host(sim, s ? s->mux_id : 0, buf + ETH_HLEN_, len))) {
 		if (s)
 			s->rx_dropped++;
@@ -425,7 +415,8 @@ void qsim_data_to_host(struct qsim *sim, const uint8_t *pkt, size_t len)
 }
 
 /* mux: the QMAP mux id the packet came on, -1 without QMAP. */
-static int data_in_one(struct qsim *sim, const uint8_t *pkt, size_t len, int mux);
+/* csum: the host asked the modem to compute the transport checksum (MAP v5). */
+static int data_in_one(struct qsim *sim, const uint8_t *pkt, size_t len, int mux, bool csum);
 
 /* A QMAP aggregate from the host: every frame is judged on its own; a bad one costs only itself
  * (or, when its length cannot be trusted, the rest of this transfer). */
@@ -462,7 +453,7 @@ static int qmap_in(struct qsim *sim, const uint8_t *agg, size_t len)
 			sim->stats.data_in++;
 			sim->stats.qmap_in_flow_off += sim->flow_off;
 			sim->stats.qmap_in_csum_req += f.csum_hdr && f.csum_valid;
-			r = data_in_one(sim, f.pkt, f.len, f.mux_id);
+			r = data_in_one(sim, f.pkt, f.len, f.mux_id, f.csum_hdr && f.csum_valid);
 			if (r < 0 && !ret)
 				ret = r;
 		}
@@ -481,7 +472,7 @@ int qsim_data_in(struct qsim *sim, const uint8_t *pkt, size_t len)
 		return qmap_in(sim, pkt, len);
 	}
 	sim->stats.data_in++;
-	return data_in_one(sim, pkt, len, -1);
+	return data_in_one(sim, pkt, len, -1, false);
 }
 
 static void tx_ok(struct qsim_session *s, size_t len)
@@ -490,7 +481,7 @@ static void tx_ok(struct qsim_session *s, size_t len)
 	s->tx_bytes += len;
 }
 
-static int data_in_one(struct qsim *sim, const uint8_t *pkt, size_t len, int mux)
+static int data_in_one(struct qsim *sim, const uint8_t *pkt, size_t len, int mux, bool csum)
 {
 	uint8_t buf[PKT_MAX];
 	struct ip_view v;
@@ -514,6 +505,13 @@ static int data_in_one(struct qsim *sim, const uint8_t *pkt, size_t len, int mux
 	ret = ip_parse(buf, len, &v);
 	if (ret < 0)
 		goto drop;
+	/* As a modem does: a packet it cannot compute for (not TCP or UDP) goes as it is. */
+	if (csum)
+		qnet_csum_l4_fill(buf, v.len);
+	if (qsim_sel_hit(&sim->faults.data_loss, (unsigned)sim->stats.data_in)) {
+		ret = 0; /* the radio lost it */
+		goto drop;
+	}
 	s = qsim_session_by_addr(sim, v.family, v.src);
 	if (!s || (mux >= 0 && s->mux_id != mux)) {
 		/* No call owns this source address on this mux id: the network would never

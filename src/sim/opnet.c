@@ -54,6 +54,9 @@ static void opnet_readable(void *user, int fd, unsigned revents)
 	uint8_t buf[2048];
 
 	(void)revents;
+	/* What one wakeup brings goes out in as few downlink aggregates as fit, as a loaded
+	 * modem's would. */
+	qsim_data_batch_begin(o->sim);
 	for (int i = 0; i < 64; i++) {
 		ssize_t n = read(fd, buf, sizeof(buf));
 
@@ -63,6 +66,7 @@ static void opnet_readable(void *user, int fd, unsigned revents)
 		 * destination and is dropped here, as the network would. */
 		qsim_net_in(o->sim, buf, (size_t)n);
 	}
+	qsim_data_batch_end(o->sim);
 }
 
 /* Runs inside the target namespace: create the TUN and bring it up. */

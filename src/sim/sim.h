@@ -45,6 +45,8 @@ struct qsim_sel {
  *   zero-length[=N] | zero-length-every=N  a zero-length response is fetched before the real one
  *   out-of-order[=N] | out-of-order-every=N  the response is held and sent after the next one
  *   malformed[=N] | malformed-every=N      the response's QMI TLV length is off by one
+ *   data-loss[=N] | data-loss-every=N      the network loses IP packets (each way counted
+ *                            on its own: data_in, data_out)
  *   sim-absent | sim-delay=MS (SIM initialising for MS, then ready)
  *   reg-denied | reg-delay=MS (searching for MS, then registered)
  *   call-fail=N              Start Network fails with CallFailed, call end reason N
@@ -102,6 +104,7 @@ enum qsim_desc_lie {
 struct qsim_faults {
 	unsigned delay_ms;
 	struct qsim_sel drop, dup_notify, zero_length, out_of_order, malformed;
+	struct qsim_sel data_loss; /* IP packets, each way */
 	bool sim_absent;
 	unsigned sim_delay_ms;
 	bool reg_denied;

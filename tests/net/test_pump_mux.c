@@ -6,6 +6,7 @@
  * session's own TUN with its own counters, and no allocation per packet on any of it.
  * SOCK_SEQPACKET socketpairs stand in for the TUNs.
  */
+#include "alloc_count.h"
 #include "fake_modem.h"
 #include "base/loop.h"
 #include "net/pump.h"
@@ -16,33 +17,6 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t m);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t m);
-void *__wrap_realloc(void *p, size_t n);
-
-static unsigned long allocs; /* test-binary bookkeeping, not library state */
-
-void *__wrap_malloc(size_t n)
-{
-	allocs++;
-	return __real_malloc(n);
-}
-
-void *__wrap_calloc(size_t n, size_t m)
-{
-	allocs++;
-	return __real_calloc(n, m);
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-	allocs++;
-	return __real_realloc(p, n);
-}
 
 #define XFER 16384
 #define XFERS 64

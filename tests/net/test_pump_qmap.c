@@ -5,6 +5,7 @@
  * command, foreign-mux and truncated frames counted and the good ones kept; no allocation per
  * packet on either loop. A SOCK_SEQPACKET socketpair stands in for the TUN.
  */
+#include "alloc_count.h"
 #include "fake_modem.h"
 #include "base/loop.h"
 #include "net/pump.h"
@@ -15,33 +16,6 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t m);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t m);
-void *__wrap_realloc(void *p, size_t n);
-
-static unsigned long allocs; /* test-binary bookkeeping, not library state */
-
-void *__wrap_malloc(size_t n)
-{
-	allocs++;
-	return __real_malloc(n);
-}
-
-void *__wrap_calloc(size_t n, size_t m)
-{
-	allocs++;
-	return __real_calloc(n, m);
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-	allocs++;
-	return __real_realloc(p, n);
-}
 
 #define XFER 16384
 #define XFERS 64
