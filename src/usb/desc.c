@@ -238,8 +238,8 @@ static bool vetoed(const struct qusb_config *cfg, uint16_t vid, uint16_t pid,
 	const struct qusb_alt *a0 = first_alt(cfg, iface);
 	if (!a0)
 		return false;
-	const struct qusb_quirk *q = qusb_quirks_match(quirks, vid, pid, iface, a0->cls, a0->subcls,
-						       a0->proto);
+	const struct qusb_quirk *q = qusb_quirks_match_in(quirks, cfg->value, vid, pid, iface,
+							  a0->cls, a0->subcls, a0->proto);
 	return q && (q->flags & QUSB_QUIRK_IGNORE);
 }
 
@@ -259,8 +259,9 @@ int qusb_find_qmi(const struct qusb_config *cfg, uint16_t vid, uint16_t pid,
 			continue;
 		seen[iface] = true;
 		const struct qusb_alt *a0 = first_alt(cfg, iface);
-		const struct qusb_quirk *q = qusb_quirks_match(quirks, vid, pid, iface, a0->cls,
-							       a0->subcls, a0->proto);
+		const struct qusb_quirk *q = qusb_quirks_match_in(quirks, cfg->value, vid, pid,
+								  iface, a0->cls, a0->subcls,
+								  a0->proto);
 		struct qusb_func f = { 0 };
 
 		if (q && (q->flags & QUSB_QUIRK_IGNORE))

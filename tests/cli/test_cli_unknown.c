@@ -21,24 +21,25 @@
 /* Registration state 17, CS attach 9, PS attached, selected network 7, radio interfaces LTE and
  * 13; roaming indicator 64; data capability 42. */
 static const uint8_t serving_tlvs[] = {
-	0x02, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00,		    /* result: success */
+	0x02, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00,                   /* result: success */
 	0x01, 0x07, 0x00, 0x11, 0x09, 0x01, 0x07, 0x02, 0x08, 0x0d, /* serving system */
-	0x10, 0x01, 0x00, 0x40,					    /* roaming indicator */
-	0x11, 0x03, 0x00, 0x02, 0x01, 0x2a,			    /* data capabilities */
+	0x10, 0x01, 0x00, 0x40,                                     /* roaming indicator */
+	0x11, 0x03, 0x00, 0x02, 0x01, 0x2a,                         /* data capabilities */
 };
 
 /* One present card, UPIN state 9; one application of type 8, state 12, personalization state
  * 7, PIN1 state 6 (3 retries), PIN2 enabled-verified. */
 static const uint8_t card_tlvs[] = {
 	0x02, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, /* result: success */
-	0x10, 0x1f, 0x00,			  /* card status: 31 bytes */
-	0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, /* primary GW app 0 of slot 0; others none */
-	0x01,						/* one card */
-	0x01, 0x09, 0x03, 0x0a, 0x00,			/* present, UPIN 9, 3/10 retries, no error */
-	0x01,						/* one application */
-	0x08, 0x0c, 0x07, 0x00, 0x00, 0x00,		/* type, state, personalization */
-	0x02, 0xa0, 0x00,				/* AID: 2 bytes */
-	0x00, 0x06, 0x03, 0x0a, 0x02, 0x03, 0x0a,	/* UPIN not PIN1; PIN1 6; PIN2 verified */
+	0x10, 0x1f, 0x00,                         /* card status: 31 bytes */
+	0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff,                                     /* primary GW app 0 of slot 0; others none */
+	0x01,                                     /* one card */
+	0x01, 0x09, 0x03, 0x0a, 0x00,             /* present, UPIN 9, 3/10 retries, no error */
+	0x01,                                     /* one application */
+	0x08, 0x0c, 0x07, 0x00, 0x00, 0x00,       /* type, state, personalization */
+	0x02, 0xa0, 0x00,                         /* AID: 2 bytes */
+	0x00, 0x06, 0x03, 0x0a, 0x02, 0x03, 0x0a, /* UPIN not PIN1; PIN1 6; PIN2 verified */
 };
 
 struct out {
@@ -93,8 +94,8 @@ static void decode_serving(struct qmi_nas_get_serving_system_resp *s)
 static void decode_card(struct qmi_uim_get_card_status_resp *c)
 {
 	memset(c, 0, sizeof(*c));
-	cr_assert_eq(qmi_msg_decode(&qmi_uim_get_card_status_resp_def, card_tlvs,
-				    sizeof(card_tlvs), c),
+	cr_assert_eq(qmi_msg_decode(&qmi_uim_get_card_status_resp_def, card_tlvs, sizeof(card_tlvs),
+				    c),
 		     0);
 	cr_assert(c->has_card_status);
 	cr_assert_eq(c->card_status.n_cards, 1);

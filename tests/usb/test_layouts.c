@@ -113,6 +113,27 @@ Test(layouts, mc7455_mbim_config_has_no_qmi)
 	cr_assert_eq(raw[2] | raw[3] << 8, 95);
 }
 
+/* A user entry `config=1` (Sierra shipped in its MBIM configuration): it decides in
+ * configuration 1, where the QMI functions are, and says which configuration to switch to; an
+ * entry naming another configuration does not hold here, and the kernel's entry decides. */
+Test(layouts, mc7455_config_quirk)
+{
+	static const char user[] = "1199:9071:8 dtr config=1\n1199:9071:10 dtr config=2\n";
+	struct qusb_func f[8];
+
+	cr_assert_eq(qusb_quirks_parse(&table, user, sizeof(user) - 1, "sierra.conf", NULL, NULL),
+		     0);
+	cr_assert_eq(find("mc7455", 0, QSIM_HIGH_SPEED, f, 8), 2);
+	cr_assert_eq(f[0].why, QUSB_WHY_QUIRK);
+	cr_assert_str_eq(f[0].quirk->file, "sierra.conf");
+	cr_assert_eq(f[0].quirk->config, 1);
+	cr_assert(f[0].flags & QUSB_QUIRK_DTR);
+	cr_assert_eq(f[1].ctrl_iface, 10);
+	cr_assert_eq(f[1].quirk->config, 0, "config=2 holds in configuration 2 only");
+	cr_assert_str_neq(f[1].quirk->file, "sierra.conf");
+	cr_assert_eq(find("mc7455", 1, QSIM_HIGH_SPEED, f, 8), 0);
+}
+
 Test(layouts, e398_class_coded)
 {
 	struct qusb_func f[8];
