@@ -207,7 +207,7 @@ static int open_entry(struct qusb_tr *tr, const struct qusb_entry *e, libusb_dev
 		char origin[128], why[160];
 
 		/* Without --usb-config, only a quirk's config=N keeps an inactive configuration. */
-		if (!o->usb_config && e->func.quirk) {
+		if (!o->usb_config && e->func.quirk && e->func.quirk->config) {
 			qusb_quirk_origin(e->func.quirk, origin, sizeof(origin));
 			snprintf(why, sizeof(why), "quirk %s", origin);
 		} else {

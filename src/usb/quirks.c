@@ -283,6 +283,15 @@ static bool entry_matches(const struct qusb_quirk *e, uint16_t vid, uint16_t pid
 	return true;
 }
 
+bool qusb_quirks_knows(const struct qusb_quirks *q, uint16_t vid, uint16_t pid)
+{
+	for (size_t i = 0; q && i < q->n; i++)
+		if (q->v[i].vid == vid && !q->v[i].any_pid && q->v[i].pid == pid &&
+		    !(q->v[i].flags & QUSB_QUIRK_IGNORE))
+			return true;
+	return false;
+}
+
 const struct qusb_quirk *qusb_quirks_match_in(const struct qusb_quirks *q, uint8_t config,
 					      uint16_t vid, uint16_t pid, uint8_t iface,
 					      uint8_t cls, uint8_t subcls, uint8_t proto)

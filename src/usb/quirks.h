@@ -83,6 +83,10 @@ const struct qusb_quirk *qusb_quirks_match_in(const struct qusb_quirks *q, uint8
 					      uint16_t vid, uint16_t pid, uint8_t iface,
 					      uint8_t cls, uint8_t subcls, uint8_t proto);
 
+/* True when an entry (not an `ignore` one) names this very VID:PID: the table knows which of
+ * the device's interfaces are QMI, as qmi_wwan does, and the generic rule stays off it. */
+bool qusb_quirks_knows(const struct qusb_quirks *q, uint16_t vid, uint16_t pid);
+
 /* Writes "file:line" for messages and `qmiusb list` (basename of the file). */
 void qusb_quirk_origin(const struct qusb_quirk *e, char *buf, size_t len);
 
