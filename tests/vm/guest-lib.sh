@@ -365,6 +365,29 @@ qmiusb_ifaces() {
 	sed -n 's/^usb:[^:]*:\([0-9]*\) .*/\1/p' "$1" | sort -n | tr '\n' ' '
 }
 
+# layout_start NAME VID PID LOG CHECK: starts the layout's gadget (its pid into LAYOUT_PID) and
+# waits for the host to configure it (its sysfs name into LAYOUT_DEV); else CHECK fails, 1.
+layout_start() {
+	"$QMIUSB" --sim-fault "$VM_SIM_FAULTS" sim --gadget --layout "$1" > "$4" 2>&1 &
+	LAYOUT_PID=$!
+	if ! vm_wait 200 layout_dev "$2" "$3"; then
+		vm_fail "$5" "the host never configured $2:$3" "$4"
+		dmesg | tail -n 12 | sed "s/^/VMTEST-LOG layout $1 dmesg: /"
+		kill "$LAYOUT_PID" 2>/dev/null
+		wait "$LAYOUT_PID" 2>/dev/null
+		return 1
+	fi
+	LAYOUT_DEV=$(layout_dev "$2" "$3")
+}
+
+# layout_switched RC OUT DEV FROM TO WHY: the info run (exit RC, output in OUT) answered, and
+# switched device DEV from configuration FROM to TO saying why (WHY).
+layout_switched() {
+	[ "$1" -eq 0 ] && grep -qi imei "$2" &&
+		grep -q "switched the device from configuration $4 to $5 ($6)" "$2" &&
+		[ "$(cat /sys/bus/usb/devices/"$3"/bConfigurationValue)" = "$5" ]
+}
+
 # layout_switch NAME VID PID DEV CONFIG: a device found in another configuration than CONFIG,
 # the one holding QMI: list says so, and --usb-config CONFIG switches it before info answers.
 layout_switch() {
@@ -382,10 +405,8 @@ layout_switch() {
 	vm_pass "layout-$name-inactive" "QMI in configuration $want; active: $active"
 	vm_run "layout-$name-switch" "$QMIUSB" --usb-config "$want" --detach -d "usb:$vid:$pid" info
 	rc=$?
-	if [ $rc -ne 0 ] || ! grep -qi imei "$VM_STATE/layout-$name-switch.out" ||
-		! grep -q "switched the device from configuration $active to $want" \
-			"$VM_STATE/layout-$name-switch.out" ||
-		[ "$(cat /sys/bus/usb/devices/"$dev"/bConfigurationValue)" != "$want" ]; then
+	if ! layout_switched $rc "$VM_STATE/layout-$name-switch.out" "$dev" "$active" "$want" \
+		--usb-config; then
 		vm_fail "layout-$name-usb-config" "exit $rc" "$VM_STATE/layout-$name-switch.out"
 	else
 		vm_pass "layout-$name-usb-config"
@@ -398,16 +419,8 @@ layout_check() {
 	local name=$1 vid=$2 pid=$3 served=$4 config=${5:-} dev k q pid_g rc
 	local log=$VM_STATE/layout-$name.log
 
-	"$QMIUSB" --sim-fault "$VM_SIM_FAULTS" sim --gadget --layout "$name" > "$log" 2>&1 &
-	pid_g=$!
-	if ! vm_wait 200 layout_dev "$vid" "$pid"; then
-		vm_fail "layout-$name" "the host never configured $vid:$pid" "$log"
-		dmesg | tail -n 12 | sed "s/^/VMTEST-LOG layout $name dmesg: /"
-		kill "$pid_g" 2>/dev/null
-		wait "$pid_g" 2>/dev/null
-		return
-	fi
-	dev=$(layout_dev "$vid" "$pid")
+	layout_start "$name" "$vid" "$pid" "$log" "layout-$name" || return
+	pid_g=$LAYOUT_PID dev=$LAYOUT_DEV
 	echo "VMTEST-LOG layout $name configured at $(cut -d' ' -f1 /proc/uptime) s"
 	echo "VMTEST-LOG layout $name: $(cat /sys/bus/usb/devices/"$dev"/speed) Mb/s, configuration $(cat /sys/bus/usb/devices/"$dev"/bConfigurationValue)"
 	[ -n "$config" ] && layout_switch "$name" "$vid" "$pid" "$dev" "$config"
@@ -475,23 +488,14 @@ layout_quirk_switch() {
 	local name=$1 vid=$2 pid=$3 want=$4 dev pid_g rc active
 	local log=$VM_STATE/layout-$name-quirk.log quirks=$VM_STATE/layout-$name.conf
 
-	"$QMIUSB" --sim-fault "$VM_SIM_FAULTS" sim --gadget --layout "$name" > "$log" 2>&1 &
-	pid_g=$!
-	if ! vm_wait 200 layout_dev "$vid" "$pid"; then
-		vm_fail "layout-$name-quirk-config" "the host never configured $vid:$pid" "$log"
-		kill "$pid_g" 2>/dev/null
-		wait "$pid_g" 2>/dev/null
-		return
-	fi
-	dev=$(layout_dev "$vid" "$pid")
+	layout_start "$name" "$vid" "$pid" "$log" "layout-$name-quirk-config" || return
+	pid_g=$LAYOUT_PID dev=$LAYOUT_DEV
 	active=$(cat /sys/bus/usb/devices/"$dev"/bConfigurationValue)
 	echo "$vid:$pid:8 dtr config=$want" > "$quirks"
 	vm_run "layout-$name-quirk" "$QMIUSB" --quirks "$quirks" --detach -d "usb:$vid:$pid" info
 	rc=$?
-	if [ $rc -ne 0 ] || ! grep -qi imei "$VM_STATE/layout-$name-quirk.out" ||
-		! grep -q "switched the device from configuration $active to $want (quirk layout-$name.conf:1)" \
-			"$VM_STATE/layout-$name-quirk.out" ||
-		[ "$(cat /sys/bus/usb/devices/"$dev"/bConfigurationValue)" != "$want" ]; then
+	if ! layout_switched $rc "$VM_STATE/layout-$name-quirk.out" "$dev" "$active" "$want" \
+		"quirk layout-$name.conf:1"; then
 		vm_fail "layout-$name-quirk-config" "exit $rc" "$VM_STATE/layout-$name-quirk.out"
 	else
 		vm_pass "layout-$name-quirk-config" "config=$want switched it from $active"
