@@ -254,6 +254,12 @@ int qcli_command_open(struct qcli *cli, int argc, char **argv);
 int qcli_cmd_info(struct qcli *cli, int argc, char **argv);
 int qcli_cmd_signal(struct qcli *cli, int argc, char **argv);
 int qcli_cmd_status(struct qcli *cli, int argc, char **argv);
+struct qmi_nas_get_serving_system_resp;
+struct qmi_uim_card_status;
+/* The serving system and card sections of `status` from decoded responses, human or JSON
+ * (into cli->js, an open object): what the tests feed real firmware's frames through. */
+void qcli_status_print_serving(struct qcli *cli, const struct qmi_nas_get_serving_system_resp *s);
+void qcli_status_print_card(struct qcli *cli, const struct qmi_uim_card_status *cs);
 int qcli_cmd_versions(struct qcli *cli, int argc, char **argv);
 int qcli_cmd_raw(struct qcli *cli, int argc, char **argv);
 int qcli_cmd_list(struct qcli *cli, int argc, char **argv);

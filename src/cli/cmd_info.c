@@ -250,7 +250,7 @@ static void json(struct qcli *cli, const struct info *in)
 		char reason[256];
 
 		qcli_json_obj_begin(j, "operating_mode");
-		qcli_json_str(j, "mode", qmi_dms_operating_mode_name(m->mode));
+		qcli_json_enum(j, "mode", qmi_dms_operating_mode_name(m->mode), m->mode);
 		if (m->has_offline_reason)
 			qcli_json_str(j, "offline_reason",
 				      qcli_mask_str(&qmi_enum_dms_offline_reason, m->offline_reason,

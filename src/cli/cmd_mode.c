@@ -24,9 +24,11 @@ static int show(struct qcli *cli, uint8_t dms)
 		return qcli_report(cli, "couldn't get operating mode", err, &res);
 	if (cli->js) {
 		qcli_json_obj_begin(cli->js, "operating_mode");
-		qcli_json_str(cli->js, "mode",
-			      m.has_mode ? qmi_enum_name(&qmi_enum_dms_operating_mode, m.mode)
-					 : NULL);
+		if (m.has_mode)
+			qcli_json_enum(cli->js, "mode",
+				       qmi_enum_name(&qmi_enum_dms_operating_mode, m.mode), m.mode);
+		else
+			qcli_json_null(cli->js, "mode");
 		if (m.has_offline_reason)
 			qcli_json_str(cli->js, "offline_reason",
 				      qcli_mask_str(&qmi_enum_dms_offline_reason, m.offline_reason,
@@ -36,7 +38,7 @@ static int show(struct qcli *cli, uint8_t dms)
 		return QCLI_EXIT_OK;
 	}
 	fprintf(cli->out, "[%s] Operating mode retrieved:\n\tMode: '%s'\n", cli->devname,
-		m.has_mode ? qcli_name(qmi_enum_name(&qmi_enum_dms_operating_mode, m.mode))
+		m.has_mode ? QCLI_ENUM(qmi_enum_name(&qmi_enum_dms_operating_mode, m.mode), m.mode)
 			   : "unknown");
 	if (m.has_offline_reason && (m.mode == QMI_DMS_OPERATING_MODE_OFFLINE ||
 				     m.mode == QMI_DMS_OPERATING_MODE_LOW_POWER))

@@ -48,13 +48,14 @@ static bool uim_missing(uint16_t qmi_error)
 	       qmi_error == QMI_ERR_INVALID_SERVICE_TYPE;
 }
 
-static void print_pin(struct qcli *cli, const char *source, const char *state, unsigned verify,
-		      unsigned unblock)
+/* state: the state's name, NULL when no table names its number, value. */
+static void print_pin(struct qcli *cli, const char *source, const char *state, unsigned value,
+		      unsigned verify, unsigned unblock)
 {
 	if (cli->js) {
 		qcli_json_str(cli->js, "source", source);
 		qcli_json_obj_begin(cli->js, "pin1");
-		qcli_json_str(cli->js, "state", state);
+		qcli_json_enum(cli->js, "state", state, value);
 		qcli_json_uint(cli->js, "verify_retries", verify);
 		qcli_json_uint(cli->js, "unblock_retries", unblock);
 		qcli_json_obj_end(cli->js);
@@ -62,7 +63,7 @@ static void print_pin(struct qcli *cli, const char *source, const char *state, u
 	}
 	fprintf(cli->out, "[%s] PIN status retrieved successfully\n", cli->devname);
 	fprintf(cli->out, "[%s] PIN1:\n\tStatus: %s\n\tVerify: %u\n\tUnblock: %u\n", cli->devname,
-		state, verify, unblock);
+		QCLI_ENUM(state, value), verify, unblock);
 }
 
 /*
@@ -94,8 +95,8 @@ static int status_dms(struct qcli *cli)
 	if (!r.has_pin1)
 		return qcli_fail(cli, QCLI_EXIT_FAILURE, "%s: the modem did not report PIN1",
 				 ops[OP_STATUS].what);
-	print_pin(cli, "dms", qcli_name(qmi_enum_name(&qmi_enum_dms_uim_pin_status, r.pin1.status)),
-		  r.pin1.verify_left, r.pin1.unblock_left);
+	print_pin(cli, "dms", qmi_enum_name(&qmi_enum_dms_uim_pin_status, r.pin1.status),
+		  r.pin1.status, r.pin1.verify_left, r.pin1.unblock_left);
 	return QCLI_EXIT_OK;
 }
 
@@ -129,8 +130,8 @@ static int status(struct qcli *cli, bool have_uim, uint8_t uim)
 	if (!app)
 		return qcli_fail(cli, QCLI_EXIT_FAILURE, "%s: no SIM card with an application",
 				 ops[OP_STATUS].what);
-	print_pin(cli, "uim", qcli_name(qmi_enum_name(&qmi_enum_uim_pin_state, app->pin1_state)),
-		  app->pin1_retries, app->puk1_retries);
+	print_pin(cli, "uim", qmi_enum_name(&qmi_enum_uim_pin_state, app->pin1_state),
+		  app->pin1_state, app->pin1_retries, app->puk1_retries);
 	return QCLI_EXIT_OK;
 }
 

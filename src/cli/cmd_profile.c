@@ -89,9 +89,12 @@ static void print_settings(struct qcli *cli, unsigned index, const char *name,
 		qcli_json_str(cli->js, "type", "3gpp");
 		qcli_json_str(cli->js, "name", name);
 		qcli_json_str(cli->js, "apn", s->has_apn ? s->apn : NULL);
-		qcli_json_str(cli->js, "pdp_type",
-			      s->has_pdp_type ? qmi_enum_name(&qmi_enum_wds_pdp_type, s->pdp_type)
-					      : NULL);
+		if (s->has_pdp_type)
+			qcli_json_enum(cli->js, "pdp_type",
+				       qmi_enum_name(&qmi_enum_wds_pdp_type, s->pdp_type),
+				       s->pdp_type);
+		else
+			qcli_json_null(cli->js, "pdp_type");
 		qcli_json_str(cli->js, "username", s->has_username ? s->username : NULL);
 		qcli_json_bool(cli->js, "password_set", s->has_password && s->password[0]);
 		qcli_json_str(cli->js, "auth",
@@ -106,7 +109,7 @@ static void print_settings(struct qcli *cli, unsigned index, const char *name,
 		fprintf(cli->out, "\t\tAPN: '%s'\n", s->apn);
 	if (s->has_pdp_type)
 		fprintf(cli->out, "\t\tPDP type: '%s'\n",
-			qcli_name(qmi_enum_name(&qmi_enum_wds_pdp_type, s->pdp_type)));
+			QCLI_ENUM(qmi_enum_name(&qmi_enum_wds_pdp_type, s->pdp_type), s->pdp_type));
 	if (s->has_username)
 		fprintf(cli->out, "\t\tUsername: '%s'\n", s->username);
 	if (s->has_password && s->password[0])
@@ -251,14 +254,16 @@ static int create(struct qcli *cli, uint8_t wds, const struct settings *st)
 				 ops[OP_CREATE].what);
 	if (cli->js) {
 		qcli_json_obj_begin(cli->js, "created");
-		qcli_json_str(cli->js, "type",
-			      qmi_enum_name(&qmi_enum_wds_profile_type, r.profile.type));
+		qcli_json_enum(cli->js, "type",
+			       qmi_enum_name(&qmi_enum_wds_profile_type, r.profile.type),
+			       r.profile.type);
 		qcli_json_uint(cli->js, "index", r.profile.index);
 		qcli_json_obj_end(cli->js);
 		return QCLI_EXIT_OK;
 	}
 	fprintf(cli->out, "New profile created:\n\tProfile type: '%s'\n\tProfile index: '%u'\n",
-		qcli_name(qmi_enum_name(&qmi_enum_wds_profile_type, r.profile.type)),
+		QCLI_ENUM(qmi_enum_name(&qmi_enum_wds_profile_type, r.profile.type),
+			  r.profile.type),
 		r.profile.index);
 	return QCLI_EXIT_OK;
 }

@@ -113,9 +113,10 @@ static void show_pref(struct qcli *cli,
 				      qcli_mask_str(&qmi_enum_nas_band_pref, p->band_preference,
 						    buf, sizeof(buf)));
 		if (p->has_roaming_preference)
-			qcli_json_str(cli->js, "roaming_preference",
-				      qmi_enum_name(&qmi_enum_nas_roaming_pref,
-						    p->roaming_preference));
+			qcli_json_enum(cli->js, "roaming_preference",
+				       qmi_enum_name(&qmi_enum_nas_roaming_pref,
+						     p->roaming_preference),
+				       p->roaming_preference);
 		if (p->has_lte_band_preference) {
 			qcli_json_arr_begin(cli->js, "lte_bands");
 			for (unsigned b = 0; b < 64; b++)
@@ -124,9 +125,10 @@ static void show_pref(struct qcli *cli,
 			qcli_json_arr_end(cli->js);
 		}
 		if (p->has_network_selection)
-			qcli_json_str(cli->js, "network_selection",
-				      qmi_enum_name(&qmi_enum_nas_network_selection_pref,
-						    p->network_selection));
+			qcli_json_enum(cli->js, "network_selection",
+				       qmi_enum_name(&qmi_enum_nas_network_selection_pref,
+						     p->network_selection),
+				       p->network_selection);
 		qcli_json_obj_end(cli->js);
 		return;
 	}
@@ -147,12 +149,13 @@ static void show_pref(struct qcli *cli,
 				      sizeof(buf)));
 	if (p->has_roaming_preference)
 		fprintf(cli->out, "\tRoaming preference: '%s'\n",
-			qcli_name(
-				qmi_enum_name(&qmi_enum_nas_roaming_pref, p->roaming_preference)));
+			QCLI_ENUM(qmi_enum_name(&qmi_enum_nas_roaming_pref, p->roaming_preference),
+				  p->roaming_preference));
 	if (p->has_network_selection)
 		fprintf(cli->out, "\tNetwork selection preference: '%s'\n",
-			qcli_name(qmi_enum_name(&qmi_enum_nas_network_selection_pref,
-						p->network_selection)));
+			QCLI_ENUM(qmi_enum_name(&qmi_enum_nas_network_selection_pref,
+						p->network_selection),
+				  p->network_selection));
 }
 
 static void show_caps(struct qcli *cli, const struct qmi_dms_get_band_capabilities_resp *c)

@@ -28,10 +28,8 @@ static bool sinr_db(uint8_t level, double *db)
 	return true;
 }
 
-static const char *radio(int8_t r)
-{
-	return qcli_name(qmi_nas_radio_interface_name(r));
-}
+/* A radio interface's name, or its number when no table names it. */
+#define RADIO(r) QCLI_ENUM(qmi_nas_radio_interface_name(r), (r))
 
 static void human_sinr(FILE *o, const char *prefix, uint8_t level)
 {
@@ -99,25 +97,25 @@ static void human_strength(struct qcli *cli, const struct qmi_nas_get_signal_str
 	fprintf(o, "[%s] Successfully got signal strength\n", cli->devname);
 	if (s->has_signal_strength)
 		fprintf(o, "Current:\n\tNetwork '%s': '%d dBm'\n",
-			radio(s->signal_strength.radio_interface), s->signal_strength.strength);
+			RADIO(s->signal_strength.radio_interface), s->signal_strength.strength);
 	if (s->has_strength_list) {
 		fprintf(o, "Other:\n");
 		for (unsigned i = 0; i < s->n_strength_list; i++)
 			fprintf(o, "\tNetwork '%s': '%d dBm'\n",
-				radio(s->strength_list[i].radio_interface),
+				RADIO(s->strength_list[i].radio_interface),
 				s->strength_list[i].strength);
 	}
 	if (s->has_rssi_list) {
 		fprintf(o, "RSSI:\n");
 		for (unsigned i = 0; i < s->n_rssi_list; i++)
 			fprintf(o, "\tNetwork '%s': '%d dBm'\n",
-				radio(s->rssi_list[i].radio_interface), -1 * s->rssi_list[i].rssi);
+				RADIO(s->rssi_list[i].radio_interface), -1 * s->rssi_list[i].rssi);
 	}
 	if (s->has_ecio_list) {
 		fprintf(o, "ECIO:\n");
 		for (unsigned i = 0; i < s->n_ecio_list; i++)
 			fprintf(o, "\tNetwork '%s': '%.1f dBm'\n",
-				radio(s->ecio_list[i].radio_interface),
+				RADIO(s->ecio_list[i].radio_interface),
 				-0.5 * s->ecio_list[i].ecio);
 	}
 	if (s->has_io)
@@ -125,7 +123,7 @@ static void human_strength(struct qcli *cli, const struct qmi_nas_get_signal_str
 	if (s->has_sinr)
 		human_sinr(o, "", s->sinr);
 	if (s->has_rsrq)
-		fprintf(o, "RSRQ:\n\tNetwork '%s': '%d dB'\n", radio(s->rsrq.radio_interface),
+		fprintf(o, "RSRQ:\n\tNetwork '%s': '%d dB'\n", RADIO(s->rsrq.radio_interface),
 			s->rsrq.rsrq);
 	if (s->has_lte_snr)
 		fprintf(o, "SNR:\n\tNetwork 'lte': '%.1f dB'\n", 0.1 * s->lte_snr);
@@ -220,7 +218,7 @@ static void json_info(struct qcli_json *j, const struct qmi_nas_get_signal_info_
 static void json_radio_dbm(struct qcli_json *j, int8_t r, double dbm, int dec)
 {
 	qcli_json_obj_begin(j, NULL);
-	qcli_json_str(j, "radio", radio(r));
+	qcli_json_enum(j, "radio", qmi_nas_radio_interface_name(r), r);
 	qcli_json_fixed(j, "dbm", dbm, dec);
 	qcli_json_obj_end(j);
 }
@@ -230,7 +228,9 @@ static void json_strength(struct qcli_json *j, const struct qmi_nas_get_signal_s
 	qcli_json_obj_begin(j, "signal_strength");
 	if (s->has_signal_strength) {
 		qcli_json_obj_begin(j, "current");
-		qcli_json_str(j, "radio", radio(s->signal_strength.radio_interface));
+		qcli_json_enum(j, "radio",
+			       qmi_nas_radio_interface_name(s->signal_strength.radio_interface),
+			       s->signal_strength.radio_interface);
 		qcli_json_int(j, "dbm", s->signal_strength.strength);
 		qcli_json_obj_end(j);
 	}
@@ -261,7 +261,8 @@ static void json_strength(struct qcli_json *j, const struct qmi_nas_get_signal_s
 		json_sinr(j, s->sinr);
 	if (s->has_rsrq) {
 		qcli_json_obj_begin(j, "rsrq_radio");
-		qcli_json_str(j, "radio", radio(s->rsrq.radio_interface));
+		qcli_json_enum(j, "radio", qmi_nas_radio_interface_name(s->rsrq.radio_interface),
+			       s->rsrq.radio_interface);
 		qcli_json_int(j, "db", s->rsrq.rsrq);
 		qcli_json_obj_end(j);
 	}

@@ -36,7 +36,7 @@ struct status {
 static const char *const what[R_N] = { "couldn't get card status", "couldn't get serving system",
 				       "couldn't get packet service status" };
 
-/* QmiUimCardApplicationPersonalizationState, as qmicli names it. */
+/* QmiUimCardApplicationPersonalizationState, as qmicli names it; NULL past the table. */
 static const char *perso_state(uint8_t v)
 {
 	static const char *const names[] = {
@@ -44,13 +44,16 @@ static const char *perso_state(uint8_t v)
 		"code-required", "puk-code-required", "permanently-blocked"
 	};
 
-	return v < sizeof(names) / sizeof(names[0]) ? names[v] : "unknown";
+	return v < sizeof(names) / sizeof(names[0]) ? names[v] : NULL;
 }
 
-static const char *pin_state(uint8_t v)
+static const char *pin_name(uint8_t v)
 {
-	return qcli_name(qmi_enum_name(&qmi_enum_uim_pin_state, v));
+	return qmi_enum_name(&qmi_enum_uim_pin_state, v);
 }
+
+/* A PIN state's name, or its number when no table names it. */
+#define PIN_STATE(v) QCLI_ENUM(pin_name(v), (v))
 
 /* The PLMN of Get Serving System as digits: the MNC has three when the PCS digit TLV says
  * so for this very MNC. -EINVAL for numbers no PLMN has. */
@@ -89,7 +92,7 @@ static void human_card(struct qcli *cli, const struct qmi_uim_card_status *cs)
 		fprintf(o, "Slot [%u]:\n\tCard state: '%s'\n", i + 1,
 			qcli_card_state_str(c, buf, sizeof(buf)));
 		fprintf(o, "\tUPIN state: '%s'\n\t\tUPIN retries: '%u'\n\t\tUPUK retries: '%u'\n",
-			pin_state(c->upin_state), c->upin_retries, c->upuk_retries);
+			PIN_STATE(c->upin_state), c->upin_retries, c->upuk_retries);
 		for (unsigned k = 0; k < c->n_applications; k++) {
 			const struct qmi_uim_app *a = &c->applications[k];
 
@@ -99,11 +102,12 @@ static void human_card(struct qcli *cli, const struct qmi_uim_card_status *cs)
 				"\t\tApplication state: '%s'\n"
 				"\t\tApplication ID:\n\t\t\t",
 				k + 1, qcli_name(qmi_enum_name(&qmi_enum_uim_app_type, a->type)),
-				a->type, qcli_name(qmi_uim_app_state_name(a->state)));
+				a->type, QCLI_ENUM(qmi_uim_app_state_name(a->state), a->state));
 			for (unsigned b = 0; b < a->n_aid; b++)
 				fprintf(o, "%s%02X", b ? ":" : "", a->aid[b]);
 			fprintf(o, "\n\t\tPersonalization state: '%s'\n",
-				perso_state(a->personalization_state));
+				QCLI_ENUM(perso_state(a->personalization_state),
+					  a->personalization_state));
 			fprintf(o, "\t\tUPIN replaces PIN1: '%s'\n",
 				a->upin_replaces_pin1 ? "yes" : "no");
 			fprintf(o,
@@ -111,8 +115,8 @@ static void human_card(struct qcli *cli, const struct qmi_uim_card_status *cs)
 				"\t\t\tPUK1 retries: '%u'\n"
 				"\t\tPIN2 state: '%s'\n\t\t\tPIN2 retries: '%u'\n"
 				"\t\t\tPUK2 retries: '%u'\n",
-				pin_state(a->pin1_state), a->pin1_retries, a->puk1_retries,
-				pin_state(a->pin2_state), a->pin2_retries, a->puk2_retries);
+				PIN_STATE(a->pin1_state), a->pin1_retries, a->puk1_retries,
+				PIN_STATE(a->pin2_state), a->pin2_retries, a->puk2_retries);
 		}
 	}
 }
@@ -182,16 +186,17 @@ static void json_card(struct qcli_json *j, const struct qmi_uim_card_status *cs)
 	qcli_json_str(j, "card_state", qcli_card_state_str(c, buf, sizeof(buf)));
 	qcli_json_bool(j, "present", c && c->card_state == QMI_UIM_CARD_STATE_PRESENT);
 	if (c) {
-		qcli_json_str(j, "upin_state", pin_state(c->upin_state));
+		qcli_json_enum(j, "upin_state", pin_name(c->upin_state), c->upin_state);
 		qcli_json_arr_begin(j, "applications");
 		for (unsigned k = 0; k < c->n_applications; k++) {
 			const struct qmi_uim_app *a = &c->applications[k];
 
 			qcli_json_obj_begin(j, NULL);
-			qcli_json_str(j, "type", qmi_enum_name(&qmi_enum_uim_app_type, a->type));
-			qcli_json_str(j, "state", qmi_uim_app_state_name(a->state));
+			qcli_json_enum(j, "type", qmi_enum_name(&qmi_enum_uim_app_type, a->type),
+				       a->type);
+			qcli_json_enum(j, "state", qmi_uim_app_state_name(a->state), a->state);
 			qcli_json_hex(j, "aid", a->aid, a->n_aid);
-			qcli_json_str(j, "pin1_state", pin_state(a->pin1_state));
+			qcli_json_enum(j, "pin1_state", pin_name(a->pin1_state), a->pin1_state);
 			qcli_json_uint(j, "pin1_retries", a->pin1_retries);
 			qcli_json_uint(j, "puk1_retries", a->puk1_retries);
 			qcli_json_obj_end(j);
@@ -207,20 +212,26 @@ static void json_serving(struct qcli_json *j, const struct qmi_nas_get_serving_s
 	if (s->has_serving_system) {
 		const struct qmi_nas_serving_system *ss = &s->serving_system;
 
-		qcli_json_str(j, "state", qmi_nas_registration_state_name(ss->registration_state));
-		qcli_json_str(j, "cs", qmi_nas_attach_state_name(ss->cs_attach_state));
-		qcli_json_str(j, "ps", qmi_nas_attach_state_name(ss->ps_attach_state));
-		qcli_json_str(j, "selected_network",
-			      qmi_enum_name(&qmi_enum_nas_network_type, ss->selected_network));
+		qcli_json_enum(j, "state", qmi_nas_registration_state_name(ss->registration_state),
+			       ss->registration_state);
+		qcli_json_enum(j, "cs", qmi_nas_attach_state_name(ss->cs_attach_state),
+			       ss->cs_attach_state);
+		qcli_json_enum(j, "ps", qmi_nas_attach_state_name(ss->ps_attach_state),
+			       ss->ps_attach_state);
+		qcli_json_enum(j, "selected_network",
+			       qmi_enum_name(&qmi_enum_nas_network_type, ss->selected_network),
+			       ss->selected_network);
 		qcli_json_arr_begin(j, "radio_interfaces");
 		for (unsigned i = 0; i < ss->n_radio_interfaces; i++)
-			qcli_json_str(j, NULL,
-				      qmi_nas_radio_interface_name(ss->radio_interfaces[i]));
+			qcli_json_enum(j, NULL,
+				       qmi_nas_radio_interface_name(ss->radio_interfaces[i]),
+				       ss->radio_interfaces[i]);
 		qcli_json_arr_end(j);
 	}
 	if (s->has_roaming_indicator)
-		qcli_json_str(j, "roaming",
-			      qmi_enum_name(&qmi_enum_nas_roaming_indicator, s->roaming_indicator));
+		qcli_json_enum(j, "roaming",
+			       qmi_enum_name(&qmi_enum_nas_roaming_indicator, s->roaming_indicator),
+			       s->roaming_indicator);
 	if (s->has_current_plmn) {
 		struct qmi_plmn_str p;
 		bool valid = plmn(s, &p) == 0;
@@ -236,6 +247,22 @@ static void json_serving(struct qcli_json *j, const struct qmi_nas_get_serving_s
 	if (s->has_lte_tac)
 		qcli_json_uint(j, "tac", s->lte_tac);
 	qcli_json_obj_end(j);
+}
+
+void qcli_status_print_serving(struct qcli *cli, const struct qmi_nas_get_serving_system_resp *s)
+{
+	if (cli->js)
+		json_serving(cli->js, s);
+	else
+		human_serving(cli, s);
+}
+
+void qcli_status_print_card(struct qcli *cli, const struct qmi_uim_card_status *cs)
+{
+	if (cli->js)
+		json_card(cli->js, cs);
+	else
+		human_card(cli, cs);
 }
 
 static bool refused(const struct qcli_req *r)
@@ -259,10 +286,11 @@ static void render(struct qcli *cli, const struct status *st)
 			qcli_json_null(cli->js, "packet_service");
 		} else {
 			qcli_json_obj_begin(cli->js, "packet_service");
-			qcli_json_str(cli->js, "status",
-				      st->ps.has_connection_status
-					      ? qmi_wds_connection_status_name(conn)
-					      : NULL);
+			if (st->ps.has_connection_status)
+				qcli_json_enum(cli->js, "status",
+					       qmi_wds_connection_status_name(conn), conn);
+			else
+				qcli_json_null(cli->js, "status");
 			qcli_json_obj_end(cli->js);
 		}
 		qcli_json_obj_begin(cli->js, "unavailable");

@@ -120,6 +120,14 @@ void qcli_json_str(struct qcli_json *j, const char *key, const char *s)
 	qcli_json_strn(j, key, s, strlen(s));
 }
 
+void qcli_json_enum(struct qcli_json *j, const char *key, const char *name, long long v)
+{
+	if (name)
+		qcli_json_strn(j, key, name, strlen(name));
+	else
+		qcli_json_int(j, key, v);
+}
+
 void qcli_json_int(struct qcli_json *j, const char *key, long long v)
 {
 	if (member(j, key) && fprintf(j->f, "%lld", v) < 0)

@@ -33,6 +33,9 @@ void qcli_json_arr_end(struct qcli_json *j);
 void qcli_json_str(struct qcli_json *j, const char *key, const char *s); /* NULL -> null */
 void qcli_json_strn(struct qcli_json *j, const char *key, const char *s, size_t n);
 void qcli_json_int(struct qcli_json *j, const char *key, long long v);
+/* An enum value: its name, or the number itself when no table names it (firmware adds values),
+ * never null. */
+void qcli_json_enum(struct qcli_json *j, const char *key, const char *name, long long v);
 void qcli_json_uint(struct qcli_json *j, const char *key, unsigned long long v);
 /* Fixed-point: v printed with `decimals` digits after the point (finite values only). */
 void qcli_json_fixed(struct qcli_json *j, const char *key, double v, int decimals);

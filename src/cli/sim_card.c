@@ -27,6 +27,7 @@ const char *qcli_card_state_str(const struct qmi_uim_card *card, char *buf, size
 			 card->error_code);
 		return buf;
 	}
-	snprintf(buf, len, "%s", qcli_name(qmi_uim_card_state_name(card->card_state)));
+	snprintf(buf, len, "%s",
+		 QCLI_ENUM(qmi_uim_card_state_name(card->card_state), card->card_state));
 	return buf;
 }

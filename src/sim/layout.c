@@ -129,6 +129,35 @@ static const uint8_t mc7455_c2[] = {
 };
 
 /*
+ * Sierra Wireless MC7710 (1199:68a2) in QMI mode: DIAG (0), NMEA (2), AT modem (3) and one QMI
+ * function (8), in its only configuration. Sources: the usb-devices listing quoted in
+ * https://mail.gnome.org/archives/networkmanager-list/2013-January/msg00050.html (interfaces 0
+ * and 2 with two endpoints, 3 and 8 with three, all ff/ff/ff), the `lsusb -v` of an MC7710 in
+ * https://forum.sierrawireless.com/t/have-i-bricked-my-sierra-mc7710/8971 (one configuration,
+ * wTotalLength 115, bmAttributes 0xe0, 0 mA; DIAG bulk IN 0x81 of 512 bytes with bInterval 32),
+ * and the layout in the kernel's qcserial commit "USB: qcserial: adding Sierra Wireless
+ * devices" (0 DM/DIAG, 2 NMEA, 3 AT, 8 QMI; 19 and 20 "not always present"); qmi_wwan:
+ * QMI_FIXED_INTF(0x1199, 0x68a2, 8). Filled in: the addresses past interface 0, numbered as the
+ * MC7455 dump above numbers its own.
+ */
+static const uint8_t mc7710_c1[] = {
+	IFACE(0, 0, 2, 0xff, 0xff, 0xff),
+	EP(0x81, 0x02, 512, 32),
+	EP(0x01, 0x02, 512, 32),
+	IFACE(2, 0, 2, 0xff, 0xff, 0xff),
+	BULK(0x82),
+	BULK(0x02),
+	IFACE(3, 0, 3, 0xff, 0xff, 0xff),
+	INTR(0x84, 10, 9),
+	BULK(0x83),
+	BULK(0x03),
+	IFACE(8, 0, 3, 0xff, 0xff, 0xff),
+	INTR(0x86, 10, 9),
+	BULK(0x85),
+	BULK(0x04),
+};
+
+/*
  * Huawei E398 (12d1:1506) in "Windows mode": functions told apart by vendor class codes, not
  * interface numbers; QMI is the combined interface ff/01/11. Sources: the E398 `lsusb -v` and
  * Bjørn Mork's answer in http://mail.spinics.net/lists/linux-usb/msg55323.html (Huawei maps
@@ -276,6 +305,19 @@ static const struct qsim_layout layouts[] = {
 		.n_configs = 2,
 		.configs = { { 1, 0xe0, 250, 5, BODY(mc7455_c1) },
 			     { 2, 0xe0, 250, 2, BODY(mc7455_c2) } },
+	},
+	{
+		.name = "mc7710",
+		.title = "Sierra Wireless MC7710: DIAG, NMEA, AT, QMI on 8",
+		.source = "networkmanager-list 2013-January/msg00050; Sierra forum t/8971",
+		.vid = 0x1199,
+		.pid = 0x68a2,
+		.bcd_usb = 0x0200,
+		.active = 1,
+		.qmi_config = 1,
+		.qmi_iface = 8,
+		.n_configs = 1,
+		.configs = { { 1, 0xe0, 0, 4, BODY(mc7710_c1) } },
 	},
 	{
 		.name = "e398",

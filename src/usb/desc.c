@@ -238,8 +238,8 @@ static bool vetoed(const struct qusb_config *cfg, uint16_t vid, uint16_t pid,
 	const struct qusb_alt *a0 = first_alt(cfg, iface);
 	if (!a0)
 		return false;
-	const struct qusb_quirk *q = qusb_quirks_match(quirks, vid, pid, iface, a0->cls, a0->subcls,
-						       a0->proto);
+	const struct qusb_quirk *q = qusb_quirks_match_in(quirks, cfg->value, vid, pid, iface,
+							  a0->cls, a0->subcls, a0->proto);
 	return q && (q->flags & QUSB_QUIRK_IGNORE);
 }
 
@@ -251,6 +251,10 @@ int qusb_find_qmi(const struct qusb_config *cfg, uint16_t vid, uint16_t pid,
 	 * fit are the first in control-interface order, not the first in descriptor order. */
 	struct qusb_func all[QUSB_MAX_ALTS];
 	size_t found = 0;
+	/* A device the table names has its QMI interfaces listed there: its other ff/ff/ff
+	 * interfaces with three endpoints are serial ports (Sierra's AT port on 3 next to QMI on
+	 * 8), which qmi_wwan leaves alone too. */
+	bool known = qusb_quirks_knows(quirks, vid, pid);
 	bool seen[256] = { false }, claimed[256] = { false };
 
 	for (unsigned i = 0; i < cfg->n_alts; i++) {
@@ -259,8 +263,9 @@ int qusb_find_qmi(const struct qusb_config *cfg, uint16_t vid, uint16_t pid,
 			continue;
 		seen[iface] = true;
 		const struct qusb_alt *a0 = first_alt(cfg, iface);
-		const struct qusb_quirk *q = qusb_quirks_match(quirks, vid, pid, iface, a0->cls,
-							       a0->subcls, a0->proto);
+		const struct qusb_quirk *q = qusb_quirks_match_in(quirks, cfg->value, vid, pid,
+								  iface, a0->cls, a0->subcls,
+								  a0->proto);
 		struct qusb_func f = { 0 };
 
 		if (q && (q->flags & QUSB_QUIRK_IGNORE))
@@ -273,7 +278,7 @@ int qusb_find_qmi(const struct qusb_config *cfg, uint16_t vid, uint16_t pid,
 			f.why = QUSB_WHY_QUIRK;
 			f.quirk = q;
 			f.flags = q->flags;
-		} else if (a0->cls == 0xff && a0->subcls == 0xff && a0->proto == 0xff) {
+		} else if (!known && a0->cls == 0xff && a0->subcls == 0xff && a0->proto == 0xff) {
 			f.why = QUSB_WHY_GENERIC;
 		} else {
 			continue;

@@ -139,7 +139,7 @@ static int claim(struct qusb_tr *tr, const struct qusb_entry *e, const struct qu
  * driver (usbfs refuses to change a configuration whose interfaces are bound), then select
  * e->config. The old configuration's drivers are not given back: its interfaces are gone. */
 static int switch_config(struct qusb_tr *tr, libusb_device *dev, const struct qusb_entry *e,
-			 char *err, size_t errlen)
+			 const char *why, char *err, size_t errlen)
 {
 	struct libusb_config_descriptor *cd = NULL;
 	FILE *log = tr->log ? tr->log : stderr;
@@ -171,8 +171,8 @@ static int switch_config(struct qusb_tr *tr, libusb_device *dev, const struct qu
 			 e->config, libusb_strerror(r));
 		return qusb_errno(r);
 	}
-	fprintf(log, "qmiusb: %s: switched the device from configuration %u to %u (--usb-config)\n",
-		tr->desc, e->active, e->config);
+	fprintf(log, "qmiusb: %s: switched the device from configuration %u to %u (%s)\n", tr->desc,
+		e->active, e->config, why);
 	return 0;
 }
 
@@ -204,7 +204,16 @@ static int open_entry(struct qusb_tr *tr, const struct qusb_entry *e, libusb_dev
 		return qusb_errno(r);
 	}
 	if (e->config != e->active) {
-		r = switch_config(tr, dev, e, err, errlen);
+		char origin[128], why[160];
+
+		/* Without --usb-config, only a quirk's config=N keeps an inactive configuration. */
+		if (!o->usb_config && e->func.quirk && e->func.quirk->config) {
+			qusb_quirk_origin(e->func.quirk, origin, sizeof(origin));
+			snprintf(why, sizeof(why), "quirk %s", origin);
+		} else {
+			snprintf(why, sizeof(why), "--usb-config");
+		}
+		r = switch_config(tr, dev, e, why, err, errlen);
 		if (r < 0)
 			return r;
 	}
@@ -214,15 +223,19 @@ static int open_entry(struct qusb_tr *tr, const struct qusb_entry *e, libusb_dev
 	return qusb_tr_alloc_transfers(tr);
 }
 
-/* Keeps the entries in configuration `want` (0: the active one), unreferencing the others'
- * devices; returns how many remain. *other and *active describe a dropped entry. */
+/* Keeps the entries in configuration `want` (0: the active one, or the one a quirk's config=N
+ * names), unreferencing the others' devices; returns how many remain. *other and *active
+ * describe a dropped entry. */
 static size_t keep_config(struct qusb_entry *v, libusb_device **devs, size_t n, uint8_t want,
 			  uint8_t *other, uint8_t *active)
 {
 	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (v[i].config == (want ? want : v[i].active)) {
+		const struct qusb_quirk *q = v[i].func.quirk;
+		uint8_t w = want ? want : q && q->config ? q->config : v[i].active;
+
+		if (v[i].config == w) {
 			v[k] = v[i];
 			devs[k++] = devs[i];
 			continue;

@@ -171,8 +171,15 @@ static const char *parse_line(const char *p, size_t len, struct qusb_quirk *e, b
 			e->flags |= QUSB_QUIRK_IGNORE;
 		} else if (tl > 6 && memcmp(t, "class=", 6) == 0) {
 			why = parse_class(t + 6, tl - 6, e);
+		} else if (tl >= 7 && memcmp(t, "config=", 7) == 0) {
+			unsigned v;
+
+			if (!dec_field(t + 7, tl - 7, 255, &v) || v == 0)
+				why = "config= wants a configuration value 1..255";
+			else
+				e->config = (uint8_t)v;
 		} else {
-			why = "unknown flag (known: dtr, ignore, class=CC/SS/PP)";
+			why = "unknown flag (known: dtr, ignore, class=CC/SS/PP, config=N)";
 		}
 		if (why)
 			return why;
@@ -276,16 +283,33 @@ static bool entry_matches(const struct qusb_quirk *e, uint16_t vid, uint16_t pid
 	return true;
 }
 
-const struct qusb_quirk *qusb_quirks_match(const struct qusb_quirks *q, uint16_t vid, uint16_t pid,
-					   uint8_t iface, uint8_t cls, uint8_t subcls,
-					   uint8_t proto)
+bool qusb_quirks_knows(const struct qusb_quirks *q, uint16_t vid, uint16_t pid)
+{
+	for (size_t i = 0; q && i < q->n; i++)
+		if (q->v[i].vid == vid && !q->v[i].any_pid && q->v[i].pid == pid &&
+		    !(q->v[i].flags & QUSB_QUIRK_IGNORE))
+			return true;
+	return false;
+}
+
+const struct qusb_quirk *qusb_quirks_match_in(const struct qusb_quirks *q, uint8_t config,
+					      uint16_t vid, uint16_t pid, uint8_t iface,
+					      uint8_t cls, uint8_t subcls, uint8_t proto)
 {
 	if (!q)
 		return NULL;
 	for (size_t i = q->n; i-- > 0;)
-		if (entry_matches(&q->v[i], vid, pid, iface, cls, subcls, proto))
+		if ((!config || !q->v[i].config || q->v[i].config == config) &&
+		    entry_matches(&q->v[i], vid, pid, iface, cls, subcls, proto))
 			return &q->v[i];
 	return NULL;
+}
+
+const struct qusb_quirk *qusb_quirks_match(const struct qusb_quirks *q, uint16_t vid, uint16_t pid,
+					   uint8_t iface, uint8_t cls, uint8_t subcls,
+					   uint8_t proto)
+{
+	return qusb_quirks_match_in(q, 0, vid, pid, iface, cls, subcls, proto);
 }
 
 void qusb_quirk_origin(const struct qusb_quirk *e, char *buf, size_t len)

@@ -4,8 +4,11 @@
  * VID:PID are QMI, and how to treat them. Parsing is pure (text in, entries out); loading files
  * is a thin layer on top. Entries loaded later override earlier ones with the same match key.
  *
- * Line format:  VID:PID[:IFACE]  [class=CC/SS/PP] [dtr] [ignore]   # comment
+ * Line format:  VID:PID[:IFACE]  [class=CC/SS/PP] [dtr] [ignore] [config=N]   # comment
  * VID and PID are 4 hex digits, PID may be "*"; IFACE is decimal 0..255 or "*" (the default).
+ * config=N: the entry holds in configuration N (bConfigurationValue) only, and a device found in
+ * another one is switched to N before claiming, as `--usb-config N` does (a modem shipped in its
+ * MBIM configuration with QMI in another).
  */
 #ifndef QUSB_QUIRKS_H
 #define QUSB_QUIRKS_H
@@ -25,6 +28,7 @@ struct qusb_quirk {
 	uint8_t iface;
 	uint8_t cls, subcls, proto;
 	unsigned flags;
+	uint8_t config;   /* config=N; 0: any configuration, and never switch */
 	const char *file; /* points into the table's file-name list; valid while the table lives */
 	unsigned line;
 };
@@ -72,6 +76,16 @@ const char *qusb_quirks_file_problem(int r);
 const struct qusb_quirk *qusb_quirks_match(const struct qusb_quirks *q, uint16_t vid, uint16_t pid,
 					   uint8_t iface, uint8_t cls, uint8_t subcls,
 					   uint8_t proto);
+
+/* The same within configuration config (bConfigurationValue; 0: any): entries with config=N
+ * for another N are passed over, so an earlier entry can decide. */
+const struct qusb_quirk *qusb_quirks_match_in(const struct qusb_quirks *q, uint8_t config,
+					      uint16_t vid, uint16_t pid, uint8_t iface,
+					      uint8_t cls, uint8_t subcls, uint8_t proto);
+
+/* True when an entry (not an `ignore` one) names this very VID:PID: the table knows which of
+ * the device's interfaces are QMI, as qmi_wwan does, and the generic rule stays off it. */
+bool qusb_quirks_knows(const struct qusb_quirks *q, uint16_t vid, uint16_t pid);
 
 /* Writes "file:line" for messages and `qmiusb list` (basename of the file). */
 void qusb_quirk_origin(const struct qusb_quirk *e, char *buf, size_t len);

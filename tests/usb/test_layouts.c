@@ -113,6 +113,40 @@ Test(layouts, mc7455_mbim_config_has_no_qmi)
 	cr_assert_eq(raw[2] | raw[3] << 8, 95);
 }
 
+/* A user entry `config=1` (Sierra shipped in its MBIM configuration): it decides in
+ * configuration 1, where the QMI functions are, and says which configuration to switch to; an
+ * entry naming another configuration does not hold here, and the kernel's entry decides. */
+Test(layouts, mc7455_config_quirk)
+{
+	static const char user[] = "1199:9071:8 dtr config=1\n1199:9071:10 dtr config=2\n";
+	struct qusb_func f[8];
+
+	cr_assert_eq(qusb_quirks_parse(&table, user, sizeof(user) - 1, "sierra.conf", NULL, NULL),
+		     0);
+	cr_assert_eq(find("mc7455", 0, QSIM_HIGH_SPEED, f, 8), 2);
+	cr_assert_eq(f[0].why, QUSB_WHY_QUIRK);
+	cr_assert_str_eq(f[0].quirk->file, "sierra.conf");
+	cr_assert_eq(f[0].quirk->config, 1);
+	cr_assert(f[0].flags & QUSB_QUIRK_DTR);
+	cr_assert_eq(f[1].ctrl_iface, 10);
+	cr_assert_eq(f[1].quirk->config, 0, "config=2 holds in configuration 2 only");
+	cr_assert_str_neq(f[1].quirk->file, "sierra.conf");
+	cr_assert_eq(find("mc7455", 1, QSIM_HIGH_SPEED, f, 8), 0);
+}
+
+/* The AT port on 3 is ff/ff/ff with three endpoints, as QMI is: the table names 1199:68a2:8
+ * (and 19, absent here), and only 8 is taken, as qmi_wwan takes it (qcserial has 3). */
+Test(layouts, mc7710_qmi_on_8_not_the_at_port)
+{
+	struct qusb_func f[8];
+
+	cr_assert_eq(find("mc7710", 0, QSIM_HIGH_SPEED, f, 8), 1);
+	cr_assert_eq(f[0].ctrl_iface, 8);
+	cr_assert_eq(f[0].why, QUSB_WHY_QUIRK);
+	cr_assert_eq(f[0].ep_notify, 0x86);
+	cr_assert_eq(raw[2] | raw[3] << 8, 115, "wTotalLength as the dump reports it");
+}
+
 Test(layouts, e398_class_coded)
 {
 	struct qusb_func f[8];
@@ -174,7 +208,7 @@ Test(layouts, every_layout_serves_the_picked_interface)
 	size_t n;
 	const struct qsim_layout *all = qsim_layouts(&n);
 
-	cr_assert_geq(n, 6);
+	cr_assert_geq(n, 7);
 	for (size_t i = 0; i < n; i++) {
 		const struct qsim_layout *l = &all[i];
 		int seen = 0;
@@ -290,4 +324,93 @@ Test(layouts, duplicate_endpoint_address_is_skipped)
 	cr_assert_eq(qusb_config_parse(dup, sizeof(dup), &cfg), 0);
 	cr_assert_eq(qusb_find_qmi(&cfg, 0x1234, 0x5678, NULL, f, 2), 1);
 	cr_assert_eq(f[0].ctrl_iface, 1);
+}
+
+/*
+ * What a host sees of a layout presented through FunctionFS on dummy_hcd, the VM tier's
+ * controller. dummy_hcd (Linux 6.1) lends these endpoints, in this order: eleven with a fixed
+ * number, direction and type (ep1in-bulk, ep2out-bulk, ep5in-int, ep6in-bulk, ep7out-bulk,
+ * ep10in-int, ep11in-bulk, ep12out-bulk, ep15in-int, ep1out-bulk, ep2in-bulk), then thirteen
+ * configurable bulk-or-interrupt ones (ep-aout, ep-bin, ... ep-mout: five IN, eight OUT). The
+ * kernel's endpoint autoconfiguration gives each descriptor, in order, the first free endpoint
+ * of its direction that can do its type (an interrupt endpoint also takes a bulk one), and
+ * numbers a configurable one 1, 2, 3... per direction, regardless of the numbers the fixed ones
+ * hold. So a fifth bulk OUT endpoint is numbered 1 again, as is an eighth IN endpoint, and the
+ * host skips the later interface's copy of the address. FunctionFS also leaves out the CDC
+ * functional descriptors (no CDC Union).
+ */
+static const struct {
+	uint8_t num; /* 0: configurable, numbered in order */
+	bool in, bulk, intr;
+} dummy_eps[] = {
+	{ 1, true, true, false },  { 2, false, true, false },  { 5, true, false, true },
+	{ 6, true, true, false },  { 7, false, true, false },  { 10, true, false, true },
+	{ 11, true, true, false }, { 12, false, true, false }, { 15, true, false, true },
+	{ 1, false, true, false }, { 2, true, true, false },   { 0, false, true, true },
+	{ 0, true, true, true },   { 0, false, true, true },   { 0, false, true, true },
+	{ 0, true, true, true },   { 0, false, true, true },   { 0, true, true, true },
+	{ 0, false, true, true },  { 0, false, true, true },   { 0, true, true, true },
+	{ 0, false, true, true },  { 0, true, true, true },    { 0, false, true, true },
+};
+#define N_DUMMY_EPS (sizeof(dummy_eps) / sizeof(dummy_eps[0]))
+
+static int on_dummy_hcd(const char *name, enum qsim_speed speed, struct qusb_func *out)
+{
+	const struct qsim_layout *l = qsim_layout_find(name);
+	static uint8_t in[1024];
+	bool claimed[N_DUMMY_EPS] = { false };
+	unsigned next[2] = { 0, 0 };
+	unsigned idx = 0;
+	size_t o = 0;
+
+	while (l->configs[idx].value != l->qmi_config)
+		idx++;
+	long n = qsim_layout_config_bytes(l, idx, speed, in, sizeof(in));
+
+	cr_assert(n > 9 && (size_t)n <= sizeof(in));
+	for (size_t p = 0; p < (size_t)n; p += in[p]) {
+		if (in[p + 1] == 0x24)
+			continue;
+		memcpy(raw + o, in + p, in[p]);
+		if (in[p + 1] == 0x05) {
+			bool dir_in = in[p + 2] & 0x80, bulk = (in[p + 3] & 3) == 2;
+			size_t k = 0;
+
+			while (k < N_DUMMY_EPS &&
+			       (claimed[k] || dummy_eps[k].in != dir_in ||
+				!(dummy_eps[k].bulk || (!bulk && dummy_eps[k].intr))))
+				k++;
+			cr_assert_lt(k, N_DUMMY_EPS, "%s: dummy_hcd has no endpoint left", name);
+			claimed[k] = true;
+			raw[o + 2] = (uint8_t)((dir_in ? 0x80 : 0) |
+					       (dummy_eps[k].num ? dummy_eps[k].num
+								 : ++next[dir_in]));
+		}
+		o += in[p];
+	}
+	raw[2] = (uint8_t)(o & 0xff);
+	raw[3] = (uint8_t)(o >> 8);
+	cr_assert_eq(qusb_config_parse(raw, o, &cfg), 0);
+	return qusb_find_qmi(&cfg, l->vid, l->pid, &table, out, 8);
+}
+
+/* The layouts whose QMI function keeps its endpoints on dummy_hcd, and so can pass the VM
+ * tier (tests/vm/guest.d/85-layouts.sh), and why the others cannot. */
+Test(layouts, which_fit_dummy_hcd)
+{
+	struct qusb_func f[8];
+
+	/* DIAG and three 3-endpoint functions: 4 OUT and 7 IN endpoints, all numbered apart. */
+	cr_assert_eq(on_dummy_hcd("mc7710", QSIM_HIGH_SPEED, f), 1);
+	cr_assert_eq(f[0].ctrl_iface, 8);
+	/* Interface 10 has the fifth OUT (numbered 1) and the eighth and ninth IN: it loses all
+	 * three, and 8 alone is QMI, for the kernel as for qmiusb. */
+	cr_assert_eq(on_dummy_hcd("mc7455", QSIM_HIGH_SPEED, f), 1);
+	cr_assert_eq(f[0].ctrl_iface, 8);
+	/* Five functions: QMI on 4 is the fifth, all of its endpoints are copies. */
+	cr_assert_eq(on_dummy_hcd("ec25", QSIM_HIGH_SPEED, f), 0);
+	cr_assert_eq(on_dummy_hcd("rm500q", QSIM_SUPER_SPEED, f), 0);
+	/* Six bulk OUT: QMI on 3 keeps its OUT (the fourth) but its bulk IN, the sixth IN after
+	 * interface 0's interrupt took ep1in-bulk, is numbered 1 again. */
+	cr_assert_eq(on_dummy_hcd("e398", QSIM_HIGH_SPEED, f), 0);
 }

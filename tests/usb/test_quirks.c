@@ -65,6 +65,33 @@ Test(quirks, formats)
 	qusb_quirks_clear(&q); /* idempotent */
 }
 
+Test(quirks, config_flag)
+{
+	struct qusb_quirks q;
+	struct errs e = { 0 };
+
+	qusb_quirks_init(&q);
+	cr_assert_eq(parse(&q,
+			   "1199:9071:8 dtr config=1\n"
+			   "1199:9071:10 config=255\n"
+			   "1199:9071:12 config=0\n"
+			   "1199:9071:13 config=256\n"
+			   "1199:9071:14 config=x\n"
+			   "1199:9071:15 config=\n"
+			   "1199:9071:16\n",
+			   "s.conf", &e),
+		     4);
+	cr_assert_eq(e.lines[0], 3);
+	cr_assert_eq(e.lines[3], 6);
+	cr_assert(strstr(e.last, "config= wants"), "%s", e.last);
+	cr_assert_eq(q.n, 3);
+	cr_assert_eq(q.v[0].config, 1);
+	cr_assert_eq(q.v[0].flags, QUSB_QUIRK_DTR);
+	cr_assert_eq(q.v[1].config, 255);
+	cr_assert_eq(q.v[2].config, 0, "no config=: any configuration, never switch");
+	qusb_quirks_clear(&q);
+}
+
 Test(quirks, malformed_lines_reported_rest_loads)
 {
 	struct qusb_quirks q;

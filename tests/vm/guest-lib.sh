@@ -321,3 +321,230 @@ vm_hostile_restore() {
 	fi
 	vm_wait 50 vm_qmi_wwan_bound
 }
+
+# ---- real modems' layouts (guest.d/85-layouts*.sh): the kernel is the reference. qmi_wwan binds
+# by VID:PID:interface from its own table; qmiusb list must name exactly the interfaces qmi_wwan
+# took, and `info` must answer over libusb on the one the modem serves.
+
+# The device with VID $1 PID $2 once configured: its sysfs name (e.g. 1-1).
+layout_dev() {
+	local d n
+	for d in /sys/bus/usb/devices/*; do
+		n=${d##*/}
+		case $n in *:*|usb*) continue ;; esac
+		[ "$(cat "$d/idVendor" 2>/dev/null)" = "$1" ] || continue
+		[ "$(cat "$d/idProduct" 2>/dev/null)" = "$2" ] || continue
+		[ -n "$(cat "$d/bConfigurationValue" 2>/dev/null)" ] || continue
+		echo "$n"
+		return 0
+	done
+	return 1
+}
+
+# The interface numbers qmi_wwan holds on device $1, sorted, one line.
+kernel_ifaces() {
+	local l out=
+	for l in /sys/bus/usb/drivers/qmi_wwan/"$1":*; do
+		[ -e "$l" ] || continue
+		out="$out ${l##*.}"
+	done
+	echo "$out" | tr ' ' '\n' | sed '/^$/d' | sort -n | tr '\n' ' '
+}
+
+# Without a fork: it runs in a wait loop, and a loaded VM takes a second per fork.
+kernel_has() {
+	local l
+	for l in /sys/bus/usb/drivers/qmi_wwan/"$1":*; do
+		[ -e "$l" ] && return 0
+	done
+	return 1
+}
+
+# What qmiusb list shows for the device: "usb:PATH:IFACE" lines -> interface numbers.
+qmiusb_ifaces() {
+	sed -n 's/^usb:[^:]*:\([0-9]*\) .*/\1/p' "$1" | sort -n | tr '\n' ' '
+}
+
+# layout_start NAME VID PID LOG CHECK: starts the layout's gadget (its pid into LAYOUT_PID) and
+# waits for the host to configure it (its sysfs name into LAYOUT_DEV); else CHECK fails, 1.
+layout_start() {
+	"$QMIUSB" --sim-fault "$VM_SIM_FAULTS" sim --gadget --layout "$1" > "$4" 2>&1 &
+	LAYOUT_PID=$!
+	if ! vm_wait 200 layout_dev "$2" "$3"; then
+		vm_fail "$5" "the host never configured $2:$3" "$4"
+		dmesg | tail -n 12 | sed "s/^/VMTEST-LOG layout $1 dmesg: /"
+		kill "$LAYOUT_PID" 2>/dev/null
+		wait "$LAYOUT_PID" 2>/dev/null
+		return 1
+	fi
+	LAYOUT_DEV=$(layout_dev "$2" "$3")
+}
+
+# layout_switched RC OUT DEV FROM TO WHY: the info run (exit RC, output in OUT) answered, and
+# switched device DEV from configuration FROM to TO saying why (WHY).
+layout_switched() {
+	[ "$1" -eq 0 ] && grep -qi imei "$2" &&
+		grep -q "switched the device from configuration $4 to $5 ($6)" "$2" &&
+		[ "$(cat /sys/bus/usb/devices/"$3"/bConfigurationValue)" = "$5" ]
+}
+
+# layout_switch NAME VID PID DEV CONFIG: a device found in another configuration than CONFIG,
+# the one holding QMI: list says so, and --usb-config CONFIG switches it before info answers.
+layout_switch() {
+	local name=$1 vid=$2 pid=$3 dev=$4 want=$5 active rc
+
+	active=$(cat /sys/bus/usb/devices/"$dev"/bConfigurationValue)
+	vm_run "layout-$name-inactive" "$QMIUSB" -d "usb:$vid:$pid" list
+	sed "s/^/VMTEST-LOG layout $name inactive list: /" "$VM_STATE/layout-$name-inactive.out"
+	if [ "$active" = "$want" ] ||
+		! grep -q "QMI in configuration $want; active: $active" "$VM_STATE/layout-$name-inactive.out"; then
+		vm_fail "layout-$name-inactive" "active configuration $active; list does not say so" \
+			"$VM_STATE/layout-$name-inactive.out"
+		return
+	fi
+	vm_pass "layout-$name-inactive" "QMI in configuration $want; active: $active"
+	vm_run "layout-$name-switch" "$QMIUSB" --usb-config "$want" --detach -d "usb:$vid:$pid" info
+	rc=$?
+	if ! layout_switched $rc "$VM_STATE/layout-$name-switch.out" "$dev" "$active" "$want" \
+		--usb-config; then
+		vm_fail "layout-$name-usb-config" "exit $rc" "$VM_STATE/layout-$name-switch.out"
+	else
+		vm_pass "layout-$name-usb-config"
+	fi
+}
+
+# layout_check NAME VID PID SERVED [CONFIG]: one layout from start to teardown; with CONFIG,
+# the device comes up in another configuration and is switched to CONFIG first.
+layout_check() {
+	local name=$1 vid=$2 pid=$3 served=$4 config=${5:-} dev k q pid_g rc
+	local log=$VM_STATE/layout-$name.log
+
+	layout_start "$name" "$vid" "$pid" "$log" "layout-$name" || return
+	pid_g=$LAYOUT_PID dev=$LAYOUT_DEV
+	echo "VMTEST-LOG layout $name configured at $(cut -d' ' -f1 /proc/uptime) s"
+	echo "VMTEST-LOG layout $name: $(cat /sys/bus/usb/devices/"$dev"/speed) Mb/s, configuration $(cat /sys/bus/usb/devices/"$dev"/bConfigurationValue)"
+	[ -n "$config" ] && layout_switch "$name" "$vid" "$pid" "$dev" "$config"
+	# qmi_wwan binds while the host configures the device: two seconds is plenty, and a layout
+	# it never binds (one that does not fit dummy_hcd) waits them out in full.
+	vm_wait 20 kernel_has "$dev"
+	k=$(kernel_ifaces "$dev")
+	echo "VMTEST-LOG layout $name kernel at $(cut -d' ' -f1 /proc/uptime) s"
+	vm_run "layout-$name-list" "$QMIUSB" -d "usb:$vid:$pid" list
+	q=$(qmiusb_ifaces "$VM_STATE/layout-$name-list.out")
+	echo "VMTEST-LOG layout $name listed at $(cut -d' ' -f1 /proc/uptime) s"
+	sed "s/^/VMTEST-LOG layout $name list: /" "$VM_STATE/layout-$name-list.out"
+	# dummy_hcd numbers its configurable endpoints 1, 2, 3... again after its fixed ones: a
+	# fifth bulk OUT or an eighth IN endpoint repeats an address, which the kernel skips in the
+	# later interface (dmesg says so), and so does qmiusb. A QMI interface that lost its
+	# endpoints is then QMI for neither.
+	if [ "$k" != "$q" ]; then
+		sed -n "/Vendor=$vid ProdID=$pid/,/^\$/s/^/VMTEST-LOG layout $name devices: /p" \
+			/sys/kernel/debug/usb/devices
+		dmesg | tail -n 15 | sed "s/^/VMTEST-LOG layout $name dmesg: /"
+		vm_fail "layout-$name-pick" "qmi_wwan holds '${k}', qmiusb list names '${q}'" \
+			"$VM_STATE/layout-$name-list.out"
+	else
+		vm_pass "layout-$name-pick" "interface(s) ${k:-none (endpoints dummy_hcd could not lend)}"
+	fi
+	case " $k" in
+	*" $served "*) ;;
+	*)
+		vm_skip "layout-$name-info" "interface $served has no endpoints of its own on dummy_hcd"
+		layout_stop "$name" "$pid_g" "$log" "$dev"
+		return
+		;;
+	esac
+	[ -e "/sys/bus/usb/drivers/qmi_wwan/$dev:1.$served" ] &&
+		echo "$dev:1.$served" > /sys/bus/usb/drivers/qmi_wwan/unbind
+	vm_run "layout-$name-info" "$QMIUSB" -d "usb:$dev:$served" info
+	rc=$?
+	if [ $rc -ne 0 ] || ! grep -qi imei "$VM_STATE/layout-$name-info.out"; then
+		vm_fail "layout-$name-info" "exit $rc" "$VM_STATE/layout-$name-info.out"
+	else
+		vm_pass "layout-$name-info"
+	fi
+	layout_stop "$name" "$pid_g" "$log" "$dev"
+}
+
+# layout_stop NAME PID LOG DEV: SIGTERM, the gadget's log into the console, device gone.
+layout_stop() {
+	local name=$1 pid_g=$2 log=$3 dev=$4
+
+	echo "VMTEST-LOG layout $name stopping at $(cut -d' ' -f1 /proc/uptime) s"
+	kill "$pid_g"
+	if ! vm_wait 100 sh -c "! kill -0 $pid_g"; then
+		sed "s/^/VMTEST-LOG layout $name gadget stack: /" /proc/"$pid_g"/stack 2>/dev/null
+		kill -KILL "$pid_g" 2>/dev/null
+		vm_fail "layout-$name-stop" "the gadget did not stop on SIGTERM" "$log"
+		# Stuck in the kernel, it would block the wait below for good.
+		vm_wait 50 sh -c "! kill -0 $pid_g" || return
+	fi
+	wait "$pid_g" 2>/dev/null
+	sed "s/^/VMTEST-LOG layout $name gadget: /" "$log"
+	vm_wait 50 sh -c "! ls /sys/bus/usb/devices/$dev >/dev/null 2>&1"
+}
+
+# layout_quirk_switch NAME VID PID CONFIG: a quirks entry with config=CONFIG switches the device
+# from the configuration it came up in, without --usb-config, and names the entry.
+layout_quirk_switch() {
+	local name=$1 vid=$2 pid=$3 want=$4 dev pid_g rc active
+	local log=$VM_STATE/layout-$name-quirk.log quirks=$VM_STATE/layout-$name.conf
+
+	layout_start "$name" "$vid" "$pid" "$log" "layout-$name-quirk-config" || return
+	pid_g=$LAYOUT_PID dev=$LAYOUT_DEV
+	active=$(cat /sys/bus/usb/devices/"$dev"/bConfigurationValue)
+	echo "$vid:$pid:8 dtr config=$want" > "$quirks"
+	vm_run "layout-$name-quirk" "$QMIUSB" --quirks "$quirks" --detach -d "usb:$vid:$pid" info
+	rc=$?
+	if ! layout_switched $rc "$VM_STATE/layout-$name-quirk.out" "$dev" "$active" "$want" \
+		"quirk layout-$name.conf:1"; then
+		vm_fail "layout-$name-quirk-config" "exit $rc" "$VM_STATE/layout-$name-quirk.out"
+	else
+		vm_pass "layout-$name-quirk-config" "config=$want switched it from $active"
+	fi
+	layout_stop "$name-quirk" "$pid_g" "$log" "$dev"
+}
+
+# The 5G layout at SuperSpeed: dummy_hcd offers it only when loaded with is_super_speed=Y, so it
+# is reloaded so for this one layout (the shared gadget is stopped), then as it was.
+layout_superspeed() {
+	local was
+	was=$(cat /sys/module/dummy_hcd/parameters/is_super_speed 2>/dev/null)
+	if ! modprobe -r dummy_hcd 2> "$VM_STATE/layout-ss.err" ||
+		! modprobe dummy_hcd is_super_speed=Y 2>> "$VM_STATE/layout-ss.err" ||
+		! vm_wait 50 sh -c 'ls /sys/class/udc/* > /dev/null 2>&1'; then
+		vm_skip layout-rm500q "cannot reload dummy_hcd with is_super_speed=Y: $(tail -n 1 "$VM_STATE/layout-ss.err")"
+		modprobe dummy_hcd 2> /dev/null
+		return
+	fi
+	echo "VMTEST-LOG dummy_hcd reloaded: is_super_speed=$(cat /sys/module/dummy_hcd/parameters/is_super_speed)"
+	layout_check rm500q 2c7c 0800 4
+	modprobe -r dummy_hcd && modprobe dummy_hcd ${was:+is_super_speed=$was}
+	if ! vm_wait 50 sh -c 'ls /sys/class/udc/* > /dev/null 2>&1'; then
+		vm_fail layout-rm500q-restore "dummy_hcd did not come back" "$VM_STATE/layout-ss.err"
+	fi
+}
+
+# Stops the shared gadget for a run of layouts, remembering which driver held it (in
+# VM_LAYOUTS_HAD); layouts_end brings it back as it was.
+layouts_begin() {
+	VM_LAYOUTS_HAD=
+	if vm_gadget_running; then
+		VM_LAYOUTS_HAD=$(vm_intf_driver "$(vm_usb_intf)")
+		vm_gadget_stop > /dev/null
+		VM_LAYOUTS_HAD=${VM_LAYOUTS_HAD:-none}
+	fi
+}
+
+layouts_end() {
+	local had=$VM_LAYOUTS_HAD
+	if [ -n "$had" ]; then
+		if vm_gadget_start; then
+			vm_wait 50 vm_qmi_wwan_bound
+			[ "$had" = qmi_wwan ] && vm_bind_qmi_wwan
+			[ "$had" = qmi_wwan ] || vm_unbind_qmi_wwan
+		else
+			vm_fail layouts-restore "the shared gadget did not come back" "$VM_STATE/gadget.log"
+		fi
+	fi
+}
