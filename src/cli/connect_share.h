@@ -41,8 +41,10 @@ struct qcli_connect_json {
 	const struct qcli_share *share; /* borrowed; NULL when not sharing */
 	unsigned ups;                   /* "up" objects written */
 };
-/* {"command":"connect","event":"up",...}, each time the connection is up. */
-void qcli_connect_json_up(struct qcli_connect_json *j, const struct qconn_up *up);
+/* {"command":"connect","event":"up",...}, each time a session is up: session is its number
+ * (1 for the first), apn its APN (NULL: the profile's), mux_id its QMAP mux id (0: raw-IP). */
+void qcli_connect_json_up(struct qcli_connect_json *j, const struct qconn_up *up, unsigned session,
+			  const char *apn, unsigned mux_id);
 /* {"command":"connect","event":"state","state":NAME[,"reason":TEXT]} on every transition;
  * reason (may be NULL) says why a connection that was up is being retried. */
 void qcli_connect_json_state(struct qcli_connect_json *j, const char *state, const char *reason);

@@ -133,6 +133,7 @@ struct qconn_opts {
 	int profile;              /* -1: not sent */
 	bool no_routes;
 	bool keep_cids;           /* qconn_stop() leaves the client ids allocated */
+	bool once;                /* single attempt: any failure is final */
 	unsigned timeout_ms;      /* per request; 0: the device's default */
 	unsigned call_timeout_ms; /* Start Network; 0: 60 s (it may take long on a network) */
 	unsigned sim_timeout_ms, reg_timeout_ms;
