@@ -106,6 +106,7 @@ struct front {
 	struct pdn pdn[QCLI_MAX_PDN];
 	struct qcli_pdn pub[QCLI_MAX_PDN]; /* what the state file shows */
 	unsigned n;
+	bool started;    /* every session has started */
 	unsigned failed; /* sessions that gave up; the run ends when all have */
 	bool over;
 	int rc; /* the first failure's exit code */
@@ -274,8 +275,8 @@ static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
 	case QCONN_EV_TICK:
 		break;
 	}
-	/* The state file goes with the run; a session still starting is not shown yet. */
-	if (ev->state != QCONN_STOPPED && fr->pub[fr->n ? fr->n - 1 : 0].c)
+	/* The state file goes with the run; sessions still starting are not shown yet. */
+	if (ev->state != QCONN_STOPPED && fr->started)
 		qcli_publish(&fr->sf, fr->pub, fr->n, fr->link, cli->devname);
 }
 
@@ -355,7 +356,23 @@ static int start_sessions(struct front *fr)
 		if (qconn_start(&fr->pub[i].c, cli->dev, &so) < 0)
 			return qcli_fail(cli, QCLI_EXIT_FAILURE, "out of memory");
 	}
+	fr->started = true;
 	return QCLI_EXIT_OK;
+}
+
+/* A session that failed for good gives back its TUN and client ids now, not at the end of the
+ * run (outside the loop's callbacks: the teardown runs the loop). The state file keeps its
+ * place, as failed. */
+static void reap_failed(struct front *fr)
+{
+	for (unsigned i = 0; i < fr->n; i++) {
+		if (!fr->pdn[i].failed || !fr->pub[i].c)
+			continue;
+		if (fr->cli->no_release_cid)
+			report_kept(fr->cli, fr->pub[i].c);
+		qconn_stop(fr->pub[i].c);
+		fr->pub[i].c = NULL;
+	}
 }
 
 /* The device is open: the state file, the sessions and the sharing start on it. An exit code
@@ -404,6 +421,7 @@ static void bring_down(struct front *fr)
 		fr->pub[i].c = NULL;
 	}
 	fr->n = 0;
+	fr->started = false;
 	qconn_link_free(fr->link);
 	fr->link = NULL;
 	qcli_statefile_close(&fr->sf);
@@ -543,6 +561,8 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 			fr.gone = qmi_dev_closed(cli->dev); /* seen by no session's event */
 		if (fr.gone)
 			detach(&fr);
+		else if (fr.failed)
+			reap_failed(&fr);
 		if (fr.try_open && !cli->dev) {
 			fr.try_open = false;
 			rc = try_attach(&fr);
