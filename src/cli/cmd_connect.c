@@ -15,7 +15,6 @@
  * and release the client ids, then exit 0. This file is the manager's front end: its events
  * become progress lines, the summary, --json objects, the state file and the exit code.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 #include <syslog.h>
@@ -114,6 +113,7 @@ struct front {
 	/* The device: waited for until it opens, and again after it went away. */
 	const struct qconn_opts *o;
 	const struct qcli_pdn_opts *asked; /* the sessions the options ask for */
+	const struct qcli_conf *conf;      /* its [pdn] sections, when --apn asks for none */
 	struct qcli_share_opts *sho;
 	const char *sock;
 	bool attached;    /* cli->dev is open and the sessions run on it */
@@ -134,69 +134,6 @@ static int exit_for(const struct qconn_event *ev)
 	if (ev->err == -QB_EMODEM || ev->err == -EPROTO || ev->err == -EOPNOTSUPP)
 		return QCLI_EXIT_QMI;
 	return qcli_exit_for_errno(ev->err);
-}
-
-static void print_addr(FILE *o, int family, const void *addr, unsigned prefix, const void *gw)
-{
-	int af = family == 4 ? AF_INET : AF_INET6;
-	char a[INET6_ADDRSTRLEN];
-
-	fprintf(o, "\tIPv%d address: %s/%u\n", family, inet_ntop(af, addr, a, sizeof(a)), prefix);
-	if (gw)
-		fprintf(o, "\tIPv%d gateway: %s\n", family, inet_ntop(af, gw, a, sizeof(a)));
-}
-
-static void print_summary(struct pdn *p, const struct qconn_up *up)
-{
-	struct front *fr = p->fr;
-	const struct qnet_ipconf *ip = up->ip;
-	FILE *o = fr->cli->out;
-	char a[INET6_ADDRSTRLEN];
-	unsigned i;
-
-	fprintf(o, "[%s] connected: interface %s\n", p->label, up->ifname);
-	if (fr->n > 1)
-		fprintf(o, "\tAPN: %s\n",
-			fr->pub[p->idx].apn ? fr->pub[p->idx].apn : "(the profile's)");
-	if (ip->has_v4)
-		print_addr(o, 4, &ip->v4_addr, ip->v4_prefix, ip->v4_gw.s_addr ? &ip->v4_gw : NULL);
-	if (ip->has_v6)
-		print_addr(o, 6, &ip->v6_addr, ip->v6_prefix,
-			   IN6_IS_ADDR_UNSPECIFIED(&ip->v6_gw) ? NULL : &ip->v6_gw);
-	for (i = 0; i < ip->n_dns4; i++)
-		fprintf(o, "\tDNS: %s\n", inet_ntop(AF_INET, &ip->dns4[i], a, sizeof(a)));
-	for (i = 0; i < ip->n_dns6; i++)
-		fprintf(o, "\tDNS: %s\n", inet_ntop(AF_INET6, &ip->dns6[i], a, sizeof(a)));
-	fprintf(o, "\tMTU: %u\n", ip->mtu);
-	if (!ip->routes)
-		fprintf(o, "\troutes: %s\n",
-			p->idx ? "none (only the first session's are default routes)"
-			       : "none (--no-routes)");
-	else if (ip->routes_added)
-		fprintf(o, "\troutes: default via the interface (%s), metric %u\n",
-			ip->routes_added == (QNET_ROUTE_V4 | QNET_ROUTE_V6) ? "IPv4 and IPv6"
-			: ip->routes_added == QNET_ROUTE_V4                 ? "IPv4"
-									    : "IPv6",
-			ip->route_metric ? ip->route_metric : QNET_ROUTE_METRIC);
-	if (ip->routes && ip->routes_existed)
-		fprintf(o,
-			"\troutes: NOT added: the same %s default route was already there "
-			"(not ours: left alone)\n",
-			ip->routes_existed == QNET_ROUTE_V6   ? "IPv6"
-			: ip->routes_existed == QNET_ROUTE_V4 ? "IPv4"
-							      : "IPv4 and IPv6");
-	else if (ip->routes && !ip->routes_added && !up->needs_root)
-		fprintf(o, "\troutes: none added\n");
-	if (ip->dns_done && ip->dns_mode == QNET_DNS_FILE)
-		fprintf(o, "\tDNS written to %s\n", ip->dns_path);
-	else if (ip->dns_done)
-		fprintf(o, "\tDNS handed to %s\n",
-			ip->dns_mode == QNET_DNS_RESOLVCONF ? "resolvconf" : "systemd-resolved");
-	if (up->needs_root)
-		fprintf(o, "\tconfiguration: to be applied by root (see above)\n");
-	fprintf(o, "\tdata path: %s\n", up->data_path);
-	fprintf(o, "\tdata format: %s\n", up->data_format);
-	fflush(o);
 }
 
 static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
@@ -243,7 +180,8 @@ static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
 
 		snprintf(line, sizeof(line), "up on %s", ev->up->ifname);
 		qcli_notify_ready(line);
-		print_summary(p, ev->up);
+		qcli_connect_summary(cli->out, p->label, p->idx, fr->n > 1, fr->pub[p->idx].apn,
+				     ev->up);
 		if (cli->json) {
 			struct qconn_info info;
 
@@ -326,7 +264,8 @@ static int start_sessions(struct front *fr)
 	const struct qconn_opts *o = fr->o;
 	const struct qcli_pdn_opts *pdn = fr->asked;
 	struct qconn_link_opts lo = { .format = o->data_format };
-	unsigned n = pdn->n ? pdn->n : 1;
+	bool from_file = !pdn->n && fr->conf->n_pdn; /* --apn replaces the file's sessions */
+	unsigned n = pdn->n ? pdn->n : from_file ? fr->conf->n_pdn : 1;
 
 	if (qconn_link_new(&fr->link, cli->dev, &lo) < 0)
 		return qcli_fail(cli, QCLI_EXIT_FAILURE, "out of memory");
@@ -343,12 +282,17 @@ static int start_sessions(struct front *fr)
 			snprintf(p->label, sizeof(p->label), "%.90s", cli->devname);
 		so.cb_user = p;
 		so.link = fr->link;
-		/* Without --apn / --ifname the configuration file's (in o) stand. */
-		so.apn = pdn->n ? pdn->apn[i] : o->apn;
+		if (from_file)
+			qcli_connect_conf_session(fr->conf, i, &so);
+		/* Without --apn / --ifname the configuration file's (in so) stand. */
+		if (pdn->n)
+			so.apn = pdn->apn[i];
 		if (pdn->ifnames)
 			so.ifname = ifname_at(pdn->ifnames, i, p->ifname, sizeof(p->ifname));
-		if (i) { /* one default route, one resolv.conf: the first session's */
+		/* One default route unless a [pdn] asks, one resolv.conf: the first session's. */
+		if (i && !(from_file && fr->conf->pdn[i].routes == 1))
 			so.no_routes = true;
+		if (i) {
 			so.dns_file = NULL;
 			so.dns_mode = QNET_DNS_NONE;
 		}
@@ -546,6 +490,7 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 	set_opts(&o, &fr);
 	fr.o = &o;
 	fr.asked = &pdn;
+	fr.conf = &conf;
 	fr.sho = &sho;
 	fr.try_open = true;
 	qcli_connect_log_init(&fr.log, cli->out, sho.syslog_only);

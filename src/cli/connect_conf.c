@@ -22,6 +22,42 @@ const char *qcli_connect_conf_name(int argc, char **argv)
 	return name;
 }
 
+/* The IP type and authentication keys, where set, into o. */
+static void set_ip_auth(struct qconn_opts *o, enum qcli_conf_ip ip, enum qcli_conf_auth auth)
+{
+	static const unsigned families[] = { [QCLI_CONF_IP_4] = QCONN_V4,
+					     [QCLI_CONF_IP_6] = QCONN_V6,
+					     [QCLI_CONF_IP_4V6] = QCONN_V4 | QCONN_V6 };
+	static const int auths[] = { [QCLI_CONF_AUTH_NONE] = QMI_WDS_AUTH_NONE,
+				     [QCLI_CONF_AUTH_PAP] = QMI_WDS_AUTH_PAP,
+				     [QCLI_CONF_AUTH_CHAP] = QMI_WDS_AUTH_CHAP,
+				     [QCLI_CONF_AUTH_BOTH] = QMI_WDS_AUTH_PAP | QMI_WDS_AUTH_CHAP };
+
+	if (ip != QCLI_CONF_IP_UNSET && (unsigned)ip < sizeof(families) / sizeof(families[0]))
+		o->families = families[ip];
+	if (auth != QCLI_CONF_AUTH_UNSET && (unsigned)auth < sizeof(auths) / sizeof(auths[0]))
+		o->auth = auths[auth];
+}
+
+void qcli_connect_conf_session(const struct qcli_conf *conf, unsigned i, struct qconn_opts *o)
+{
+	const struct qcli_conf_pdn *p = &conf->pdn[i];
+
+	if (p->apn)
+		o->apn = p->apn;
+	if (p->user)
+		o->user = p->user;
+	if (p->password)
+		o->password = p->password;
+	if (p->ifname)
+		o->ifname = p->ifname;
+	if (p->profile >= 0)
+		o->profile = p->profile;
+	if (p->routes >= 0)
+		o->no_routes = !p->routes;
+	set_ip_auth(o, p->ip_type, p->auth);
+}
+
 int qcli_connect_conf_apply(struct qcli *cli, struct qcli_conf *conf, const char *name,
 			    struct qconn_opts *o)
 {
@@ -48,35 +84,7 @@ int qcli_connect_conf_apply(struct qcli *cli, struct qcli_conf *conf, const char
 		o->password = conf->password;
 	if (conf->ifname)
 		o->ifname = conf->ifname;
-	switch (conf->ip_type) {
-	case QCLI_CONF_IP_4:
-		o->families = QCONN_V4;
-		break;
-	case QCLI_CONF_IP_6:
-		o->families = QCONN_V6;
-		break;
-	case QCLI_CONF_IP_4V6:
-		o->families = QCONN_V4 | QCONN_V6;
-		break;
-	case QCLI_CONF_IP_UNSET:
-		break;
-	}
-	switch (conf->auth) {
-	case QCLI_CONF_AUTH_NONE:
-		o->auth = QMI_WDS_AUTH_NONE;
-		break;
-	case QCLI_CONF_AUTH_PAP:
-		o->auth = QMI_WDS_AUTH_PAP;
-		break;
-	case QCLI_CONF_AUTH_CHAP:
-		o->auth = QMI_WDS_AUTH_CHAP;
-		break;
-	case QCLI_CONF_AUTH_BOTH:
-		o->auth = QMI_WDS_AUTH_PAP | QMI_WDS_AUTH_CHAP;
-		break;
-	case QCLI_CONF_AUTH_UNSET:
-		break;
-	}
+	set_ip_auth(o, conf->ip_type, conf->auth);
 	switch (conf->dns) {
 	case QCLI_CONF_DNS_RESOLVCONF:
 		o->dns_mode = QNET_DNS_RESOLVCONF;

@@ -67,6 +67,11 @@ void qcli_connect_log(struct qcli_connect_log *l, FILE *err, int prio, const cha
 		      const char *text);
 void qcli_connect_log_close(struct qcli_connect_log *l);
 
+/* The summary of session idx (0 for the first) that is up, on o (connect_summary.c); several:
+ * the connection has more than one, so its APN (NULL: the profile's) is said too. */
+void qcli_connect_summary(FILE *o, const char *label, unsigned idx, bool several, const char *apn,
+			  const struct qconn_up *up);
+
 /* One session (PDN) of a connect. */
 struct qcli_pdn {
 	struct qconn *c;

@@ -9,6 +9,7 @@
 #include "netns.h"
 
 #include <net/if.h>
+#include <sys/stat.h>
 
 #ifndef QMIUSB_BIN
 #error QMIUSB_BIN must name the qmiusb binary
@@ -50,9 +51,9 @@ static void need_no_modem(void)
 
 Test(device, missing_modem_is_waited_for)
 {
-	static const char *const args[] = { "-d",	 "usb:1234:5678", "--no-proxy", "--json",
-					    "connect",	 "--apn",	  "internet",	"--no-share",
-					    NULL };
+	static const char *const args[] = { "-d",       "usb:1234:5678", "--no-proxy",
+					    "--json",   "connect",       "--apn",
+					    "internet", "--no-share",    NULL };
 	struct child r;
 
 	isolate();
@@ -69,9 +70,8 @@ Test(device, missing_modem_is_waited_for)
  * would install a fake address and a default route and look successful). */
 Test(device, no_modem_never_means_the_software_modem)
 {
-	static const char *const args[] = { "--no-proxy", "connect", "--apn",
-					    "internet",	  "--ifname", "wwdev9",
-					    "--no-share", NULL };
+	static const char *const args[] = { "--no-proxy", "connect", "--apn",      "internet",
+					    "--ifname",   "wwdev9",  "--no-share", NULL };
 	struct child r;
 
 	need_no_modem();
@@ -89,9 +89,9 @@ Test(device, no_modem_never_means_the_software_modem)
 Test(device, missing_modem_with_once_fails)
 {
 	static const char *const help[] = { QMIUSB_BIN, "connect", "--help", NULL };
-	static const char *const args[] = { "-d",	"usb:1234:5678", "--no-proxy", "connect",
-					    "--once",	"--apn",	 "internet",   "--no-share",
-					    NULL };
+	static const char *const args[] = { "-d",       "usb:1234:5678", "--no-proxy",
+					    "connect",  "--once",        "--apn",
+					    "internet", "--no-share",    NULL };
 	struct child r;
 
 	cr_assert_eq(child_run(&r, help), 0, "%s", r.out);
@@ -108,10 +108,11 @@ Test(device, missing_modem_with_once_fails)
  * says the modem went away, waits, and is up again by itself on the fresh modem, with traffic. */
 Test(device, unplugged_modem_comes_back)
 {
-	static const char *const args[] = { "-d",	  "sim",      "--sim-fault",
-					    "unplug=2500,replug=500", "--json",   "connect",
-					    "--apn",	  "internet", "--ifname",
-					    "wwdev0",	  "--no-share", NULL };
+	static const char *const args[] = {
+		"-d",       "sim",     "--sim-fault", "unplug=2500,replug=500",
+		"--json",   "connect", "--apn",       "internet",
+		"--ifname", "wwdev0",  "--no-share",  NULL
+	};
 	struct child r;
 
 	enter_new_netns();
@@ -140,11 +141,10 @@ Test(device, unplugged_modem_comes_back)
 /* The same with two sessions: both come back, each on its own interface and mux id. */
 Test(device, unplugged_modem_comes_back_with_every_session)
 {
-	static const char *const args[] = {
-		"-d",	    "sim",	"--sim-fault", "unplug=2500",   "connect",	"--apn",
-		"internet", "--apn",	"ims",	       "--ifname",	"wwdev1,wwdev2", "--no-share",
-		NULL
-	};
+	static const char *const args[] = { "-d",      "sim",      "--sim-fault",   "unplug=2500",
+					    "connect", "--apn",    "internet",      "--apn",
+					    "ims",     "--ifname", "wwdev1,wwdev2", "--no-share",
+					    NULL };
 	struct child r;
 
 	enter_new_netns();
@@ -163,9 +163,9 @@ Test(device, unplugged_modem_comes_back_with_every_session)
 /* Every session failing for good ends the run, each failure said with its session's label. */
 Test(device, run_ends_when_every_session_failed)
 {
-	static const char *const args[] = { "-d",	 "sim",	  "--sim-fault", "sim-absent",
-					    "connect",	 "--apn", "a",		 "--apn",
-					    "b",	 "--no-share", NULL };
+	static const char *const args[] = { "-d",      "sim",        "--sim-fault", "sim-absent",
+					    "connect", "--apn",      "a",           "--apn",
+					    "b",       "--no-share", NULL };
 	struct child r;
 
 	enter_new_netns();
@@ -174,4 +174,36 @@ Test(device, run_ends_when_every_session_failed)
 	cr_assert_neq(child_exit(&r), 0, "%s", r.out);
 	cr_assert(strstr(r.out, "error: sim pdn1: "), "%s", r.out);
 	cr_assert(strstr(r.out, "error: sim pdn2: "), "%s", r.out);
+}
+
+/* Two [pdn] sections in the configuration file bring up two sessions, each with its own keys:
+ * its APN, interface and IP type; the second asks for no routes of its own. */
+Test(device, pdn_sections_of_the_configuration)
+{
+	static const char *const args[] = { "-d",  "sim",        "connect", "--config",
+					    "two", "--no-share", NULL };
+	char path[128];
+	struct child r;
+	FILE *f;
+
+	enter_new_netns();
+	isolate();
+	snprintf(path, sizeof(path), "%s/two.conf", test_rundir);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs("ip-type = 4\n"
+	      "[pdn]\napn = internet\nifname = wwconf1\n"
+	      "[pdn]\napn = ims\nifname = wwconf2\nroutes = no\n",
+	      f);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(chmod(path, 0600), 0);
+	setenv("QMIUSB_CONFDIR", test_rundir, 1);
+	start(&r, args);
+	cr_assert(child_wait_for(&r, "[sim pdn1] connected: interface wwconf1"), "%s", r.out);
+	cr_assert(child_wait_for(&r, "[sim pdn2] connected: interface wwconf2\n\tAPN: ims\n"), "%s",
+		  r.out);
+	cr_assert(strstr(r.out, "\tAPN: internet\n"), "%s", r.out);
+	cr_assert(ping4("10.64.0.2", 0x7500, "session 1"), "%s", r.out);
+	cr_assert(ping4("10.64.0.6", 0x7600, "session 2"), "%s", r.out);
+	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);
 }
