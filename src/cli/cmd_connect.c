@@ -444,6 +444,9 @@ static int try_attach(struct front *fr)
 					 cli->device ? cli->device : "usb", note);
 		}
 	}
+	/* Not at once again (the waiter's timer may have fired during the CTL open): the
+	 * transport just closed lets go of the device only once the loop has run. */
+	fr->try_open = false;
 	wait_modem(fr, NULL);
 	return QCLI_EXIT_OK;
 }

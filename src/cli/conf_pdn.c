@@ -23,7 +23,7 @@ enum {
 	K_ROUTES,
 	K_N
 };
-static const char *const names[K_N] = { "apn",		 "ip-type", "ifname",  "user",
+static const char *const names[K_N] = { "apn",           "ip-type", "ifname",  "user",
 					"password-file", "auth",    "profile", "routes" };
 
 int qcli_conf_pdn_begin(struct qcli_conf *c, const char *s, unsigned line, char *why, size_t n)
@@ -75,7 +75,8 @@ int qcli_conf_pdn_set(struct qcli_conf *c, const char *key, const char *val, con
 	if (k == K_N)
 		return -ENOENT;
 	if (p->seen[k]) {
-		snprintf(why, n, "%s is set twice in this [pdn] (first on line %u)", key, p->seen[k]);
+		snprintf(why, n, "%s is set twice in this [pdn] (first on line %u)", key,
+			 p->seen[k]);
 		return -EINVAL;
 	}
 	if (k == K_PROFILE)

@@ -39,7 +39,7 @@ void qcli_connect_summary(FILE *o, const char *label, unsigned idx, bool several
 	if (!ip->routes)
 		fprintf(o, "\troutes: %s\n",
 			idx ? "none (only the first session's are default routes)"
-			       : "none (--no-routes)");
+			    : "none (--no-routes)");
 	else if (ip->routes_added)
 		fprintf(o, "\troutes: default via the interface (%s), metric %u\n",
 			ip->routes_added == (QNET_ROUTE_V4 | QNET_ROUTE_V6) ? "IPv4 and IPv6"
