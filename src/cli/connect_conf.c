@@ -22,8 +22,10 @@ const char *qcli_connect_conf_name(int argc, char **argv)
 	return name;
 }
 
-/* The IP type and authentication keys, where set, into o. */
-static void set_ip_auth(struct qconn_opts *o, enum qcli_conf_ip ip, enum qcli_conf_auth auth)
+/* The keys a session takes from the top of the file or from its [pdn], where set, into o. */
+static void set_session(struct qconn_opts *o, const char *apn, const char *user,
+			const char *password, const char *ifname, enum qcli_conf_ip ip,
+			enum qcli_conf_auth auth)
 {
 	static const unsigned families[] = { [QCLI_CONF_IP_4] = QCONN_V4,
 					     [QCLI_CONF_IP_6] = QCONN_V6,
@@ -33,6 +35,14 @@ static void set_ip_auth(struct qconn_opts *o, enum qcli_conf_ip ip, enum qcli_co
 				     [QCLI_CONF_AUTH_CHAP] = QMI_WDS_AUTH_CHAP,
 				     [QCLI_CONF_AUTH_BOTH] = QMI_WDS_AUTH_PAP | QMI_WDS_AUTH_CHAP };
 
+	if (apn)
+		o->apn = apn;
+	if (user)
+		o->user = user;
+	if (password)
+		o->password = password;
+	if (ifname)
+		o->ifname = ifname;
 	if (ip != QCLI_CONF_IP_UNSET && (unsigned)ip < sizeof(families) / sizeof(families[0]))
 		o->families = families[ip];
 	if (auth != QCLI_CONF_AUTH_UNSET && (unsigned)auth < sizeof(auths) / sizeof(auths[0]))
@@ -43,19 +53,11 @@ void qcli_connect_conf_session(const struct qcli_conf *conf, unsigned i, struct 
 {
 	const struct qcli_conf_pdn *p = &conf->pdn[i];
 
-	if (p->apn)
-		o->apn = p->apn;
-	if (p->user)
-		o->user = p->user;
-	if (p->password)
-		o->password = p->password;
-	if (p->ifname)
-		o->ifname = p->ifname;
+	set_session(o, p->apn, p->user, p->password, p->ifname, p->ip_type, p->auth);
 	if (p->profile >= 0)
 		o->profile = p->profile;
 	if (p->routes >= 0)
 		o->no_routes = !p->routes;
-	set_ip_auth(o, p->ip_type, p->auth);
 }
 
 int qcli_connect_conf_apply(struct qcli *cli, struct qcli_conf *conf, const char *name,
@@ -76,15 +78,8 @@ int qcli_connect_conf_apply(struct qcli *cli, struct qcli_conf *conf, const char
 			conf->path, conf->pin_line);
 	if (!cli->device && conf->device)
 		cli->device = conf->device;
-	if (conf->apn)
-		o->apn = conf->apn;
-	if (conf->user)
-		o->user = conf->user;
-	if (conf->password)
-		o->password = conf->password;
-	if (conf->ifname)
-		o->ifname = conf->ifname;
-	set_ip_auth(o, conf->ip_type, conf->auth);
+	set_session(o, conf->apn, conf->user, conf->password, conf->ifname, conf->ip_type,
+		    conf->auth);
 	switch (conf->dns) {
 	case QCLI_CONF_DNS_RESOLVCONF:
 		o->dns_mode = QNET_DNS_RESOLVCONF;

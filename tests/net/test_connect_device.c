@@ -126,6 +126,15 @@ Test(device, unplugged_modem_comes_back)
 	cr_assert(child_wait_for_n(&r, "data path:", 2), "%s", r.out);
 	cr_assert(ping4("10.64.0.2", 0x7200, "after the replug"), "%s", r.out);
 	cr_assert_neq(if_nametoindex("wwdev0"), 0);
+	/* The state file follows: `status` and `disconnect` find the connection again. */
+	{
+		char path[128];
+
+		snprintf(path, sizeof(path), "%s/sim.conn", test_rundir);
+		for (int i = 0; i < 50 && access(path, R_OK) != 0; i++)
+			usleep(100000); /* republished within a second of the next event */
+		cr_assert_eq(access(path, R_OK), 0, "no state file after the replug\n%s", r.out);
+	}
 	cr_assert(child_wait_for_n(&r,
 				   "\"event\":\"up\",\"session\":1,\"apn\":\"internet\","
 				   "\"mux_id\":1,\"interface\":\"wwdev0\"",
