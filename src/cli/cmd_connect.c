@@ -116,7 +116,6 @@ struct front {
 	const struct qcli_conf *conf;      /* its [pdn] sections, when --apn asks for none */
 	struct qcli_share_opts *sho;
 	const char *sock;
-	bool attached;    /* cli->dev is open and the sessions run on it */
 	bool opened_once; /* a modem was there once: failures to reopen are notes, not the end */
 	bool try_open;    /* the waiter says: try to open now (done outside the loop's callbacks) */
 	bool waiting;     /* the waiting-modem state was announced */

@@ -172,9 +172,10 @@ Test(device, unplugged_modem_comes_back_with_every_session)
 /* Every session failing for good ends the run, each failure said with its session's label. */
 Test(device, run_ends_when_every_session_failed)
 {
-	static const char *const args[] = { "-d",      "sim",        "--sim-fault", "sim-absent",
-					    "connect", "--apn",      "a",           "--apn",
-					    "b",       "--no-share", NULL };
+	static const char *const args[] = {
+		"-d",    "sim", "--sim-fault", "sim-absent",    "connect", "--apn", "a",
+		"--apn", "b",   "--no-share",  "--sim-timeout", "2",       NULL
+	};
 	struct child r;
 
 	enter_new_netns();
