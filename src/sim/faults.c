@@ -199,6 +199,12 @@ static int parse_item(struct qsim_faults *f, char *item)
 		f->n_refuse++;
 		return 0;
 	}
+	if (!strcmp(item, "unplug") || !strcmp(item, "replug")) {
+		if (parse_uint(val, 3600000, &v) < 0 || (item[0] == 'u' && !v))
+			return -EINVAL;
+		*(item[0] == 'u' ? &f->unplug_ms : &f->replug_ms) = (unsigned)v;
+		return 0;
+	}
 	if (!strcmp(item, "call-fail-verbose")) {
 		char *colon = val ? strchr(val, ':') : NULL;
 

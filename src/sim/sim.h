@@ -85,6 +85,11 @@ struct qsim_sel {
  *                            fetch that finds a response, forgets every client id as a reset
  *                            modem does, and reconnects a second later
  *   usb-reset-data=N         the same on receiving the Nth bulk OUT packet (the packet is lost)
+ * The in-process transport only (the gadget ignores these; its UDC is unplugged instead):
+ *   unplug=MS                MS ms after it starts, the transport fails as an unplugged USB
+ *                            device does (-ENODEV); `connect` then waits and opens a fresh one,
+ *                            which stays
+ *   replug=MS                ... and finds it back only MS ms after the unplug (default 0)
  * A bare per-response knob (e.g. `drop`) hits every response. call-fail-verbose alone implies
  * call-fail=1 (unspecified).
  */
@@ -135,6 +140,8 @@ struct qsim_faults {
 	bool bulk_garbage, bulk_oversize, qmux_lie, foreign_cid, ind_flood;
 	unsigned usb_reset_at;      /* usb-reset=N (0 = never) */
 	unsigned usb_reset_data_at; /* usb-reset-data=N (0 = never) */
+	unsigned unplug_ms;         /* unplug=MS (0 = never) */
+	unsigned replug_ms;         /* replug=MS */
 	struct {
 		uint8_t svc;
 		uint16_t msg_id;
