@@ -430,11 +430,16 @@ Test(layouts, which_fit_dummy_hcd)
 	 * three, and 8 alone is QMI, for the kernel as for qmiusb. */
 	cr_assert_eq(on_dummy_hcd("mc7455", QSIM_HIGH_SPEED, f), 1);
 	cr_assert_eq(f[0].ctrl_iface, 8);
-	/* Gobi 3000: QMI is interface 0 and takes its endpoints first; whatever the later
-	 * functions lose, qmi_wwan and qmiusb agree on 0. */
+	/* Gobi 3000: QMI is interface 0 and takes its endpoints first (the VM's `list` shows
+	 * notify 0x81, bulk in 0x86, out 0x02). The NMEA port's bulk IN, the sixth IN after the
+	 * interrupt endpoint took ep1in-bulk, is numbered 1 again and skipped there: the later
+	 * function loses it, and qmi_wwan and qmiusb agree on 0. */
 	cr_assert_eq(on_dummy_hcd("mc8355", QSIM_HIGH_SPEED, f), 1);
 	cr_assert_eq(f[0].ctrl_iface, 0);
-	cr_assert_eq(f[0].ep_out, 0x02, "the first OUT endpoint dummy_hcd lends is ep2out-bulk");
+	cr_assert_eq(f[0].ep_notify, 0x81);
+	cr_assert_eq(f[0].ep_in, 0x86);
+	cr_assert_eq(f[0].ep_out, 0x02);
+	cr_assert_eq(cfg.alts[3].n_parsed, 1, "NMEA keeps only its bulk OUT");
 	/* Five functions: QMI on 4 is the fifth, all of its endpoints are copies. */
 	cr_assert_eq(on_dummy_hcd("ec25", QSIM_HIGH_SPEED, f), 0);
 	cr_assert_eq(on_dummy_hcd("rm500q", QSIM_SUPER_SPEED, f), 0);
