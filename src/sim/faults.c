@@ -108,6 +108,7 @@ static int parse_item(struct qsim_faults *f, char *item)
 		bool *flag;
 	} flags[] = {
 		{ "no-qmap", &f->no_qmap }, /* a modem without QMAP: Set Data Format refuses it */
+		{ "qmap-v1", &f->qmap_v1 }, /* an older modem: MAP v1 only */
 		{ "resp-stall-silent", &f->resp_stall_silent },
 		{ "resp-long", &f->resp_long },
 		{ "resp-babble", &f->resp_babble },
@@ -230,7 +231,7 @@ static int parse_item(struct qsim_faults *f, char *item)
 		{ "seed", UINT32_MAX, 0 },        { "signal-ms", 3600000, 10 },
 		{ "resp-stall", 1000000, 1 },     { "usb-reset", 1000000, 1 },
 		{ "usb-reset-data", 1000000, 1 }, { "flow-control", 3600000, 1 },
-		{ "no-service", 3600000, 1 },
+		{ "no-service", 3600000, 1 },     { "qmap-max", 32768, 2048 },
 	};
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		if (strcmp(item, nums[i].name) != 0)
@@ -274,8 +275,11 @@ static int parse_item(struct qsim_faults *f, char *item)
 		case 11:
 			f->flow_control_ms = (unsigned)v;
 			break;
-		default:
+		case 12:
 			f->no_service_ms = (unsigned)v;
+			break;
+		default:
+			f->qmap_max = (unsigned)v;
 			break;
 		}
 		return 0;
