@@ -129,13 +129,16 @@ qmiusb_down() {
 }
 
 # qmiusb's counters from its state file (republished every second, so a fresh copy is waited
-# for): "UL_PACKETS UL_TRANSFERS DL_PACKETS DL_TRANSFERS DROPS".
+# for): "UL_PACKETS UL_TRANSFERS DL_PACKETS DL_TRANSFERS DROPS". Downlink transfers are the
+# mux's (mux_down_transfers: it splits them among the sessions) where there is one.
 qmiusb_counters() {
-	local st k v
+	local st k v dl
 	sleep 1
 	st=$(cat "${XDG_RUNTIME_DIR:-/run}"/qmiusb/*.conn 2>/dev/null)
+	dl=$(echo "$st" | sed -n "s/^mux_down_transfers=//p" | head -n 1)
 	for k in tun_rx_packets qmap_up_transfers tun_tx_packets qmap_down_transfers drops; do
 		v=$(echo "$st" | sed -n "s/^$k=//p" | head -n 1)
+		[ $k = qmap_down_transfers ] && [ -n "$dl" ] && v=$dl
 		printf '%s ' "${v:-0}"
 	done
 }

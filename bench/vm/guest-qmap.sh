@@ -21,7 +21,8 @@ gadget() { # $1 = extra sim faults
 	gpid=$(bm_gadget_pid)
 }
 
-# The bulk IN URB size qmi_wwan submits when $1 (wwan0) comes up, from usbmon's text log.
+# The bulk IN URBs qmi_wwan submits when $1 (wwan0) comes up, from usbmon's text log: "SIZE B x
+# COUNT" (usbnet queues as many as fit its 60 x 1518-byte budget).
 rx_urb() {
 	local mon=/sys/kernel/debug/usb/usbmon/0u
 	[ -r $mon ] || { echo "?"; return; }
@@ -29,7 +30,8 @@ rx_urb() {
 	sleep 0.2
 	ip link set "$1" up
 	wait
-	awk '$3 == "S" && $4 ~ /^Bi:/ { print $6; exit }' "$VM_STATE/usbmon.txt"
+	awk '$3 == "S" && $4 ~ /^Bi:/ { n++; if (!len) len = $6 } END { printf "%s B x %d", len, n }' \
+		"$VM_STATE/usbmon.txt"
 	ip link set "$1" down
 }
 
@@ -41,10 +43,10 @@ vm_bind_qmi_wwan || bm_fail "qmi_wwan did not bind"
 net=$(ls /sys/bus/usb/devices/"$(vm_usb_intf)"/net/ | head -n 1)
 ip link set "$net" down
 echo Y > /sys/class/net/"$net"/qmi/raw_ip
-echo "VMBENCH-NOTE limit: $net raw-ip: mtu $(cat /sys/class/net/$net/mtu), max_mtu $(maxmtu $net), RX URB $(rx_urb $net) B"
+echo "VMBENCH-NOTE limit: $net raw-ip: mtu $(cat /sys/class/net/$net/mtu), max_mtu $(maxmtu $net), RX URBs $(rx_urb $net)"
 for m in 16384 4096 1500; do
 	e=$(ip link set "$net" mtu $m 2>&1) && e=accepted
-	echo "VMBENCH-NOTE limit: raw-ip, ip link set mtu $m: $e; mtu now $(cat /sys/class/net/$net/mtu), RX URB $(rx_urb $net) B"
+	echo "VMBENCH-NOTE limit: raw-ip, ip link set mtu $m: $e; mtu now $(cat /sys/class/net/$net/mtu), RX URBs $(rx_urb $net)"
 done
 # ModemManager's way: the MTU set while in 802.3 mode, where qmi_wwan lifts max_mtu again.
 echo N > /sys/class/net/"$net"/qmi/raw_ip
@@ -52,7 +54,7 @@ echo "VMBENCH-NOTE limit: raw_ip=N (802.3): max_mtu $(maxmtu $net)"
 for m in 16384 32768; do
 	e=$(ip link set "$net" mtu $m 2>&1) && e=accepted
 	echo Y > /sys/class/net/"$net"/qmi/raw_ip
-	echo "VMBENCH-NOTE limit: 802.3 then raw-ip, mtu $m: $e; mtu now $(cat /sys/class/net/$net/mtu), RX URB $(rx_urb $net) B"
+	echo "VMBENCH-NOTE limit: 802.3 then raw-ip, mtu $m: $e; mtu now $(cat /sys/class/net/$net/mtu), RX URBs $(rx_urb $net)"
 	echo N > /sys/class/net/"$net"/qmi/raw_ip
 done
 echo Y > /sys/class/net/"$net"/qmi/raw_ip
@@ -79,7 +81,7 @@ kernel_qmap() {
 	mux=${mux##*/}
 	kernel_up "$mux" "link-layer-protocol=raw-ip,ul-protocol=qmap,dl-protocol=qmap,dl-datagram-max-size=$size,dl-max-datagrams=32,ep-type=hsusb,ep-iface-number=$(cat /sys/bus/usb/devices/$(vm_usb_intf)/bInterfaceNumber)" 1
 	grant=$( grep -iE "datagram|protocol|size" "$VM_STATE/k-fmt.out" | tr -s ' \n' ' ' | tr -d "'")
-	echo "VMBENCH-NOTE $tag: qmi_wwan $net + $mux (mux id 1), mtu $(cat /sys/class/net/$net/mtu), RX URB $urb B; granted: $grant"
+	echo "VMBENCH-NOTE $tag: qmi_wwan $net + $mux (mux id 1), mtu $(cat /sys/class/net/$net/mtu), RX URBs $urb; granted: $grant"
 	for l in $loads; do
 		c0=$(dev_counters "$net"); m0=$(dev_counters "$mux")
 		r=$("$tools/udp_rate" -i "${l#*:}" -t "$secs" -p modem=$gpid "$kernel_addr" 10.64.255.1 "${l%:*}")
@@ -114,8 +116,10 @@ kernel_qmap qmimux-16k 16384 lifted
 qmiusb_qmap qmiusb-v1-16k "qmap-v1,qmap-max=16384" --data-format qmap
 # The kernel as it comes: wwan0's MTU left at 1500 (the smallest grant the modem makes, 2 KB).
 kernel_qmap qmimux-asis 2048 raw
-# Each at its best on this kernel: qmimux with the largest lifted MTU the modem grants (32 KB);
-# qmiusb as it negotiates by default (MAP v5, 32 KB).
+# Each at its best on this kernel: qmimux over the grants the modem makes (the larger its RX URBs,
+# the fewer usbnet queues); qmiusb as it negotiates by default (MAP v5, 32 KB).
+kernel_qmap qmimux-4k 4096 lifted
+kernel_qmap qmimux-8k 8192 lifted
 kernel_qmap qmimux-32k 32768 lifted
 qmiusb_qmap qmiusb-v5-32k "" --data-format auto
 vm_gadget_stop

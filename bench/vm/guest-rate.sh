@@ -18,7 +18,7 @@ gpid=$(bm_gadget_pid)
 run_rates() {
 	local tag=$1 addr=$2 size rate r
 	shift 2
-	# the floor: the path up, nothing sent (dummy_hcd's frame timer runs while transfers wait)
+	# the floor: the path up, nothing sent (dummy_hcd's 125 us timer runs while transfers wait)
 	r=$("$tools/udp_rate" -z -t "$secs" -p modem=$gpid "$@" "$addr" 10.64.255.1 64)
 	echo "VMBENCH idle $tag - - $r"
 	for size in $sizes; do
@@ -45,7 +45,7 @@ for fmt in raw-ip auto; do
 	run_rates $tag "$qmiusb_addr" -p driver=$qmiusb_pid
 	c1=$(qmiusb_counters)
 	set -- $c0 $c1
-	echo "VMBENCH-NOTE $tag over all its runs: UL $(( $6 - $1 )) packets in $(( $7 - $2 )) transfers, DL $(( $8 - $3 )) packets in $(( $9 - $4 )) transfers, drops $(( ${10} - $5 ))"
+	[ $fmt = auto ] && echo "VMBENCH-NOTE $tag over all its runs: UL $(( $6 - $1 )) packets in $(( $7 - $2 )) transfers, DL $(( $8 - $3 )) packets in $(( $9 - $4 )) transfers, drops $(( ${10} - $5 ))"
 	echo "VMBENCH rss $tag - - $(qmiusb_rss)"
 	qmiusb_down
 done

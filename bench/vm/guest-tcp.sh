@@ -17,7 +17,7 @@ vm_gadget_start "qmap-max=16384" --data-mode forward --opnet $ns ||
 	bm_fail "no forwarding gadget: $(cat "$VM_STATE/gadget.why" 2>/dev/null)"
 vm_wait 50 vm_qmi_wwan_bound
 gpid=$(bm_gadget_pid)
-ip netns exec $ns "$iperf" -s -B 10.64.255.1 > "$VM_STATE/iperf-server.out" 2>&1 &
+ip netns exec $ns "$iperf" -s -B 10.64.255.1 --forceflush > "$VM_STATE/iperf-server.out" 2>&1 &
 spid=$!
 vm_wait 100 grep -q "listening" "$VM_STATE/iperf-server.out" || bm_fail "no iperf3 server: $(cat "$VM_STATE/iperf-server.out")"
 
@@ -32,15 +32,12 @@ run_tcp() {
 			out=$VM_STATE/iperf-$tag-$p-$dir.out
 			"$tools/cpu_window" -p modem=$gpid -p server=$spid "$@" -- timeout 60 "$iperf" -c 10.64.255.1 \
 				-B "$addr" -t "$secs" -P $p $rev -f k > "$out" 2>&1
-			# the receiver's total: the [SUM] line with 4 streams, the stream's with one
-			kb=$(awk '/receiver/ { l = $0 } END { n = split(l, f, " "); for (i = 1; i <= n; i++) if (f[i] ~ /Bytes$/) { v = f[i - 1]; u = f[i] } print v, u }' "$out")
-			set -- $kb
-			case "${2:-}" in
-			KBytes) mb=$(awk -v x="$1" 'BEGIN { printf "%.3f", x / 1024 }') ;;
-			MBytes) mb=$1 ;;
-			GBytes) mb=$(awk -v x="$1" 'BEGIN { printf "%.3f", x * 1024 }') ;;
-			*) mb=0; echo "VMBENCH-NOTE $tag $p $dir: no result: $(tail -n 2 "$out" | tr '\n' ' ')" ;;
-			esac
+			# the receiver's total (the [SUM] line with 4 streams, the stream's with one), in MB
+			mb=$(awk '/receiver/ { l = $0 } END { n = split(l, f, " "); for (i = 2; i <= n; i++) {
+				if (f[i] == "KBytes") m = f[i - 1] / 1024; else if (f[i] == "MBytes") m = f[i - 1];
+				else if (f[i] == "GBytes") m = f[i - 1] * 1024 }
+				printf "%.3f", m }' "$out")
+			[ "$mb" = 0.000 ] && echo "VMBENCH-NOTE $tag $p $dir: no result: $(tail -n 2 "$out" | tr '\n' ' ')"
 			kbps=$(awk '/receiver/ { l = $0 } END { n = split(l, f, " "); for (i = 1; i <= n; i++) if (f[i] == "Kbits/sec") print f[i - 1] }' "$out")
 			retr=$(awk '/sender/ { l = $0 } END { n = split(l, f, " "); print (n >= 9 && f[n] == "sender") ? f[n - 1] : "-" }' "$out")
 			echo "VMBENCH tcp $tag $p $dir mb=$mb kbps=${kbps:-0} retr=$retr $(sed -n 's/^CPUWIN //p' "$out")"

@@ -22,3 +22,11 @@ function header(title) {
 	if (!done) print "  INCOMPLETE: the guest did not finish (see the console log)"
 }
 function ratio(a, b) { return (a != "" && b != "" && b + 0 > 0) ? sprintf("x%.2f", a / b) : "-" }
+function rss_lines(   j, t, k) { # qmiusb's memory after each configuration's runs
+	print "memory: qmiusb connect's VmRSS / VmHWM after its runs (target: at most 8 MiB per modem)"
+	for (j = 1; j <= ntags["rss"]; j++) {
+		t = tags["rss", j]; k = "- -"
+		printf "  %-18s VmRSS %d KiB, VmHWM %d KiB: %s\n", t, v["rss", t, k, "rss"], v["rss", t, k, "hwm"],
+			v["rss", t, k, "hwm"] <= 8192 ? "within 8 MiB" : sprintf("over 8 MiB by %d KiB", v["rss", t, k, "hwm"] - 8192)
+	}
+}

@@ -21,7 +21,7 @@ END {
 	print "charged to whatever task it interrupts (no IRQ time accounting in this kernel), so every"
 	print "process's figure includes the interrupt work (dummy_hcd's and the stack's) that hit it;"
 	print "kthr = kernel threads (ksoftirqd, kworkers) alone. floor = the VM's busy time per second with"
-	print "the path up and nothing sent (dummy_hcd's frame timer runs while any transfer waits, and both"
+	print "the path up and nothing sent (dummy_hcd's 125 us timer runs while any transfer waits, and both"
 	print "paths keep bulk IN transfers queued); vm-fl = vm less that floor spread over the echoes."
 	print "cs = context switches per echo (voluntary + involuntary, every thread, /proc/PID/task/*/status);"
 	print "sc = system calls per echo, counted in a separate 1 s pass at 1000/s through a tracefs"
@@ -64,12 +64,7 @@ END {
 		}
 	}
 	print ""
-	print "memory: qmiusb connect's VmRSS / VmHWM after its runs (target: at most 8 MiB per modem)"
-	for (j = 1; j <= ntags["rss"]; j++) {
-		t = tags["rss", j]; k = "- -"
-		printf "  %-12s VmRSS %d KiB, VmHWM %d KiB: %s\n", t, v["rss", t, k, "rss"], v["rss", t, k, "hwm"],
-			v["rss", t, k, "hwm"] <= 8192 ? "within 8 MiB" : sprintf("over 8 MiB by %d KiB", v["rss", t, k, "hwm"] - 8192)
-	}
+	rss_lines()
 	print ""
 	print "targets (the whole VM's CPU per echo against the kernel path's, same size and rate; raw-IP"
 	print "should be at most x1.10): the mean and worst of the rows, as measured and above the floor"

@@ -4,9 +4,9 @@
 # bench/vm/guest-FAMILY.sh inside and turns its VMBENCH lines into a report with
 # bench/vm/report-FAMILY.awk. Asserts nothing.
 #
-# Usage: vm-family.sh --family rate|qmap|tcp --qmiusb PATH --tools DIR --work DIR
+# Usage: vm-family.sh --family sat|rate|qmap|tcp --qmiusb PATH --tools DIR --work DIR
 #                     [--out FILE] [--secs N]
-#   --tools  the folder with udp_rate (the build tree's bench/)
+#   --tools  the folder with udp_rate, cpu_window, udp_load and ctl_rtt (the build tree's bench/)
 #   --secs   virtual seconds per measurement (default: the family's own)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$family" ] && [ -n "$qmiusb" ] && [ -n "$tools" ] && [ -n "$work" ] &&
 	[ -f "$here/guest-$family.sh" ] ||
-	{ echo "usage: $0 --family rate|qmap|tcp --qmiusb PATH --tools DIR --work DIR [--out FILE]" >&2; exit 2; }
+	{ echo "usage: $0 --family sat|rate|qmap|tcp --qmiusb PATH --tools DIR --work DIR [--out FILE]" >&2; exit 2; }
 case "$family" in
 rate) : "${secs:=3}" ;;
 *) : "${secs:=2}" ;;
