@@ -24,7 +24,14 @@ mount -t tracefs none /sys/kernel/tracing 2>/dev/null
 VM_SIM_FAULTS=signal-static
 [ -c /dev/net/tun ] || { mkdir -p /dev/net; mknod /dev/net/tun c 10 200; }
 
-bm_fail() { echo "VMBENCH-FAIL $*"; echo "VMBENCH-DONE"; exit 0; }
+bm_fail() {
+	echo "VMBENCH-FAIL $*"
+	# for the console log (the host's report leaves these lines out)
+	tail -n 15 "$VM_STATE/gadget.log" 2>/dev/null | sed 's/^/VMTEST-LOG gadget: /'
+	dmesg | tail -n 15 | sed 's/^/VMTEST-LOG dmesg: /'
+	echo "VMBENCH-DONE"
+	exit 0
+}
 
 # Under -icount sleep=off an idle guest's clock jumps to its next timer, so a page fetched from
 # the host over 9p in the middle of a measurement (a busy host answers late) looks like a long
@@ -40,13 +47,14 @@ bm_preload() {
 		/usr/lib/x86_64-linux-gnu/gconv/gconv-modules.cache > /dev/null 2>&1
 }
 
-# vm_run for qmicli, tried up to three times: a page the host serves late can stall one run
-# past its (virtual, warped) timeout.
+# vm_run for qmicli, tried up to three times, each allowed 600 s of virtual time (idle time costs
+# no wall clock under sleep=off): a page the host serves late over 9p stalls a run, and the
+# guest clock jumps ahead meanwhile.
 bm_qmicli() {
 	local name=$1 n
 	shift
 	for n in 1 2 3; do
-		VM_CMD_TIMEOUT=60 vm_run "$name" qmicli "$@" && return 0
+		VM_CMD_TIMEOUT=600 vm_run "$name" qmicli "$@" && return 0
 		echo "VMBENCH-NOTE retry: qmicli $* ($n): $(tail -n 1 "$VM_STATE/$name.out")"
 	done
 	return 1

@@ -24,13 +24,15 @@ gadget() { # $1 = extra sim faults
 # The bulk IN URBs qmi_wwan submits when $1 (wwan0) comes up, from usbmon's text log: "SIZE B x
 # COUNT" (usbnet queues as many as fit its 60 x 1518-byte budget).
 rx_urb() {
-	local mon=/sys/kernel/debug/usb/usbmon/0u
+	local mon=/sys/kernel/debug/usb/usbmon/0u cap
 	[ -r $mon ] || { echo "?"; return; }
-	timeout 1 cat $mon > "$VM_STATE/usbmon.txt" 2>/dev/null &
-	sleep 0.2
+	timeout 3 cat $mon > "$VM_STATE/usbmon.txt" 2>/dev/null &
+	cap=$!
+	sleep 0.5
 	ip link set "$1" up
-	wait
-	awk '$3 == "S" && $4 ~ /^Bi:/ { n++; if (!len) len = $6 } END { printf "%s B x %d", len, n }' \
+	wait $cap
+	awk '$3 == "S" && $4 ~ /^Bi:/ { n++; if (!len) len = $6 }
+		END { if (n) printf "%s B x %d", len, n; else printf "(usbmon caught none)" }' \
 		"$VM_STATE/usbmon.txt"
 	ip link set "$1" down
 }

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Runs inside the VM (vm-family.sh tcp): bulk TCP with iperf3 (Debian's package) through the
 # operator network: the gadget forwards to a TUN in the namespace qmiusb-op, where iperf3's
-# server runs. 1 and 4 streams, each direction, through the kernel's raw-IP wwan0, qmimux
-# (mux id 1, MAP v1, wwan0's MTU lifted to the 16 KB grant through 802.3 mode) and qmiusb
+# server runs. 1 and 4 streams, each direction, through qmimux (mux id 1, MAP v1, wwan0's MTU
+# lifted to the 16 KB grant through 802.3 mode), the kernel's raw-IP wwan0 and qmiusb
 # (its default format; with --offload on and off when connect has that option). The CPU of
 # each run comes from cpu_window (the whole VM's busy time, the modem, the driver, iperf3's
 # server in the operator namespace, the client).
@@ -13,7 +13,7 @@ iperf=$(command -v iperf3) || bm_fail "no iperf3 (scripts/install-deps installs 
 echo "VMBENCH-START kernel $(uname -r), $(nproc) CPU, $secs s per run"
 bm_preload "$tools/cpu_window" "$iperf"
 ip netns add $ns && ip -n $ns link set lo up || bm_fail "ip netns add $ns"
-vm_gadget_start "qmap-max=16384" --data-mode forward --opnet $ns ||
+vm_gadget_start "" --data-mode forward --opnet $ns ||
 	bm_fail "no forwarding gadget: $(cat "$VM_STATE/gadget.why" 2>/dev/null)"
 vm_wait 50 vm_qmi_wwan_bound
 gpid=$(bm_gadget_pid)
@@ -45,17 +45,8 @@ run_tcp() {
 	done
 }
 
-kernel_up ""
-echo "VMBENCH-NOTE kernel: qmi_wwan $kernel_net raw-ip ($kernel_addr), MTU 1500, one packet per URB"
-run_tcp kernel "$kernel_addr"
-kernel_down
-
-# qmimux: a fresh device (the gadget restarted), wwan0's MTU lifted through 802.3 mode to the
-# 16 KB grant, MAP v1 (all qmimux parses)
-vm_gadget_stop
-vm_gadget_start "qmap-max=16384" --data-mode forward --opnet $ns || bm_fail "no gadget for qmimux"
-vm_wait 50 vm_qmi_wwan_bound
-gpid=$(bm_gadget_pid)
+# qmimux first, on the fresh device: wwan0's MTU lifted through 802.3 mode to 16 KB, MAP v1 (all
+# qmimux parses), 16 KB downlink aggregates asked for and granted
 vm_bind_qmi_wwan || bm_fail "qmi_wwan did not bind"
 net=$(ls /sys/bus/usb/devices/"$(vm_usb_intf)"/net/ | head -n 1)
 ip link set "$net" down
@@ -71,6 +62,13 @@ echo "VMBENCH-NOTE qmimux: $net mtu $(cat /sys/class/net/$net/mtu) + $mux (mux i
 run_tcp qmimux "$kernel_addr"
 kernel_down
 echo 1 > /sys/class/net/"$net"/qmi/del_mux
+
+# the kernel's raw-IP path as it comes: MTU 1500, one packet per URB
+ip link set "$net" mtu 1500
+kernel_up ""
+echo "VMBENCH-NOTE kernel: qmi_wwan $kernel_net raw-ip ($kernel_addr), MTU $(cat /sys/class/net/$kernel_net/mtu), one packet per URB"
+run_tcp kernel "$kernel_addr"
+kernel_down
 
 cfgs=default
 if "$QMIUSB" connect --help 2>&1 | grep -q -- "--offload"; then
