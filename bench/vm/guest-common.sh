@@ -120,6 +120,9 @@ qmiusb_up() {
 	qmiusb_pid=$!
 	vm_wait 600 grep -q "data path:" "$VM_STATE/b-conn.out" ||
 		bm_fail "qmiusb connect $*: $(tail -n 3 "$VM_STATE/b-conn.out")"
+	# the summary can come before the TUN has its address
+	vm_wait 100 sh -c "ip -4 -o addr show dev wwq0 | grep -q inet" ||
+		bm_fail "wwq0 got no IPv4 address"
 	qmiusb_addr=$(ip -4 -o addr show dev wwq0 | awk '{ print $4 }' | cut -d/ -f1)
 	ip route add 10.64.255.0/24 dev wwq0
 	qmiusb_format=$(grep 'data format:' "$VM_STATE/b-conn.out" | tail -n 1 | sed 's/^[[:space:]]*data format: //')
