@@ -143,9 +143,12 @@ qmiusb_down() {
 # for): "UL_PACKETS UL_TRANSFERS DL_PACKETS DL_TRANSFERS DROPS". Downlink transfers are the
 # mux's (mux_down_transfers: it splits them among the sessions) where there is one.
 qmiusb_counters() {
-	local st k v dl
+	local st k v dl f
 	sleep 1
-	st=$(cat "${XDG_RUNTIME_DIR:-/run}"/qmiusb/*.conn 2>/dev/null)
+	# the newest state file of wwq0: a stopped connection's may linger a moment
+	for f in $(ls -t "${XDG_RUNTIME_DIR:-/run}"/qmiusb/*.conn 2>/dev/null); do
+		grep -q "^interface=wwq0$" "$f" && st=$(cat "$f") && break
+	done
 	dl=$(echo "$st" | sed -n "s/^mux_down_transfers=//p" | head -n 1)
 	for k in tun_rx_packets qmap_up_transfers tun_tx_packets qmap_down_transfers drops; do
 		v=$(echo "$st" | sed -n "s/^$k=//p" | head -n 1)

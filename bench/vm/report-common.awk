@@ -6,11 +6,13 @@
 /VMBENCH-FAIL/ { sub(/.*VMBENCH-FAIL /, ""); fails = fails "  FAILED: " $0 "\n" }
 /VMBENCH-DONE/ { done = 1 }
 /^VMBENCH [a-z]/ || /[^-]VMBENCH [a-z]/ {
-	sub(/.*VMBENCH /, "")
-	kind = $1; tag = $2; key = $3 " " $4
-	for (i = 5; i <= NF; i++) {
-		eq = index($i, "=")
-		if (eq) v[kind, tag, key, substr($i, 1, eq - 1)] = substr($i, eq + 1)
+	line = $0
+	sub(/.*VMBENCH /, "", line)
+	nf = split(line, F, " ")
+	kind = F[1]; tag = F[2]; key = F[3] " " F[4]
+	for (i = 5; i <= nf; i++) {
+		eq = index(F[i], "=")
+		if (eq) v[kind, tag, key, substr(F[i], 1, eq - 1)] = substr(F[i], eq + 1)
 	}
 	if (!((kind, tag) in tseen)) { tseen[kind, tag] = 1; tags[kind, ++ntags[kind]] = tag }
 	if (!((kind, key) in kseen)) { kseen[kind, key] = 1; keys[kind, ++nkeys[kind]] = key }

@@ -32,9 +32,9 @@ END {
 			p = paths[j]
 			if (!((p, key, "pps") in v)) continue
 			qp = v[p, key, "pps"]; qc = v[p, key, "cpu_us"]
-			ratio = (p != "kernel" && kp > 0 && kc > 0) ? sprintf("x%.2f, x%.2f", qp / kp, qc / kc) : ""
+			rel = (p != "kernel" && kp > 0 && kc > 0) ? sprintf("x%.2f, x%.2f", qp / kp, qc / kc) : ""
 			fmt = (p ~ /qmap/) ? "qmap" : "raw-ip"
-			printf "%5s %8s  %-17s %-7s %10s %10s   %s\n", kk[1], kk[2], p, fmt, qp, qc, ratio
+			printf "%5s %8s  %-17s %-7s %10s %10s   %s\n", kk[1], kk[2], p, fmt, qp, qc, rel
 			if (v[p, key, "corrupt"] + 0 || v[p, key, "lost"] + 0)
 				printf "%47s lost %s, corrupt %s\n", "", v[p, key, "lost"], v[p, key, "corrupt"]
 		}
