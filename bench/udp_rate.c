@@ -210,11 +210,9 @@ int main(int argc, char **argv)
 	       r.seq, (unsigned long long)r.send_errors, (unsigned long long)r.echoes,
 	       o.rate ? (long long)r.seq - (long long)r.echoes : 0LL,
 	       (unsigned long long)r.corrupt);
-	if (o.idle)
-		r.echoes = (uint64_t)((double)(t1 - t0) / 1e9 + 0.5);
 	if (r.nrtt)
 		printf(" rtt_p50_us=%u rtt_p99_us=%u", r.rtt[r.nrtt / 2], r.rtt[r.nrtt * 99 / 100]);
-	ur_snap_print(&a, &b, &o, r.echoes);
+	ur_snap_print(&a, &b, &o, o.idle ? (double)(t1 - t0) / 1e9 : (double)r.echoes);
 	printf("\n");
 	free(r.rtt);
 	close(r.s);
