@@ -58,6 +58,8 @@ struct qsim_sel {
  *   seed=N                   signal random walk seed; signal-ms=MS its period (default 1000)
  *   signal-static            no signal timer
  *   no-qmap                  a modem without QMAP: aggregation requests get InvalidArgument
+ *   qmap-v1                  MAP v5 requests get InvalidArgument (v1 is granted)
+ *   qmap-max=N               no aggregate granted above N bytes, each way (2048-32768)
  *   flow-control=MS          with QMAP downlink, every MS ms the modem disables, then enables,
  *                            the host's uplink (MAP flow control commands, acks counted)
  *   dl-agg=N                 with QMAP downlink, the modem grants (and fills) N-byte downlink
@@ -128,6 +130,8 @@ struct qsim_faults {
 	unsigned signal_ms; /* 0 = 1000 */
 	bool signal_static;
 	bool no_qmap;             /* no-qmap: WDA Set Data Format refuses QMAP aggregation */
+	bool qmap_v1;             /* qmap-v1: MAP v5 refused, v1 granted */
+	unsigned qmap_max;        /* qmap-max=N: largest aggregate granted each way (0 = own) */
 	unsigned flow_control_ms; /* flow-control=MS: 0 = never */
 	unsigned dl_agg;          /* dl-agg=N: the downlink aggregate size granted; 0 = asked */
 	int data_mode;            /* enum qsim_data_mode */
