@@ -88,6 +88,7 @@ static int parse_item(struct qsim_faults *f, char *item)
 		{ "out-of-order", &f->out_of_order },
 		{ "malformed", &f->malformed },
 		{ "data-loss", &f->data_loss },
+		{ "data-reorder", &f->data_reorder },
 	};
 	for (size_t i = 0; i < sizeof(sels) / sizeof(sels[0]); i++) {
 		ret = parse_sel(item, sels[i].name, val, sels[i].sel, &matched);

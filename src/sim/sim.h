@@ -47,6 +47,8 @@ struct qsim_sel {
  *   malformed[=N] | malformed-every=N      the response's QMI TLV length is off by one
  *   data-loss[=N] | data-loss-every=N      the network loses IP packets (each way counted
  *                            on its own: data_in, data_out)
+ *   data-reorder[=N] | data-reorder-every=N  a packet for the host is held back and delivered
+ *                            after the next one (the two swap places)
  *   sim-absent | sim-delay=MS (SIM initialising for MS, then ready)
  *   reg-denied | reg-delay=MS (searching for MS, then registered)
  *   call-fail=N              Start Network fails with CallFailed, call end reason N
@@ -111,7 +113,8 @@ enum qsim_desc_lie {
 struct qsim_faults {
 	unsigned delay_ms;
 	struct qsim_sel drop, dup_notify, zero_length, out_of_order, malformed;
-	struct qsim_sel data_loss; /* IP packets, each way */
+	struct qsim_sel data_loss;    /* IP packets, each way */
+	struct qsim_sel data_reorder; /* IP packets to the host */
 	bool sim_absent;
 	unsigned sim_delay_ms;
 	bool reg_denied;
