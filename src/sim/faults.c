@@ -221,7 +221,10 @@ static int parse_item(struct qsim_faults *f, char *item)
 	}
 	/* Every numeric knob: its bounds and where it goes (an unsigned field, or the width
 	 * given). */
-#define NUM(n, fld, lo, hi) { n, hi, lo, offsetof(struct qsim_faults, fld), sizeof(f->fld) }
+#define NUM(n, fld, lo, hi)                                                                        \
+	{                                                                                          \
+		n, hi, lo, offsetof(struct qsim_faults, fld), sizeof(f->fld)                       \
+	}
 	static const struct {
 		const char *name;
 		unsigned long max, min;

@@ -219,7 +219,8 @@ static void offload_stream(const char *format, const char *offload)
 	long long rd, wr, k_queued, k_sent;
 	int rc;
 
-	snprintf(fault, sizeof(fault), "data=forward,opnet=%s,data-loss-every=61,data-reorder-every=29", opns);
+	snprintf(fault, sizeof(fault),
+		 "data=forward,opnet=%s,data-loss-every=61,data-reorder-every=29", opns);
 	{
 		const char *const argv[] = {
 			QMIUSB_BIN,      "-d",    "sim",       "--sim-fault", fault,
