@@ -101,7 +101,6 @@ struct front {
 	struct qcli_connect_json js;
 	struct qcli_statefile sf;
 	struct qcli_connect_log log;
-	char down[160]; /* why the connection went down last, for the state that follows */
 	struct qconn_link *link;
 	struct pdn pdn[QCLI_MAX_PDN];
 	struct qcli_pdn pub[QCLI_MAX_PDN]; /* what the state file shows */
@@ -201,8 +200,6 @@ static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
 			qcli_connect_json_backoff(&fr->js, ev->text, ev->delay_ms);
 		else if (cli->json)
 			qcli_connect_json_state(&fr->js, qconn_state_name(ev->state), NULL);
-		if (ev->state == QCONN_UP)
-			fr->down[0] = '\0';
 		/* One session's end is its own; the run ends with the last. */
 		if (ev->state == QCONN_FAILED && !fr->gone && !p->failed) {
 			p->failed = true;
@@ -210,7 +207,8 @@ static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
 		}
 		break;
 	case QCONN_EV_DOWN:
-		snprintf(fr->down, sizeof(fr->down), "%s", ev->text);
+		if (cli->json)
+			qcli_connect_json_state(&fr->js, "down", ev->text);
 		break;
 	case QCONN_EV_TICK:
 		break;

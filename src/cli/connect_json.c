@@ -2,8 +2,8 @@
 /*
  * `qmiusb connect --json`: a long-running command, so instead of the dispatcher's single
  * object it writes one complete object per line: "up" each time the connection is configured
- * (again after a reconnect), "state" on every transition (a backoff's with its reason and
- * delay), and "exit" once at the end. The members follow the other
+ * (again after a reconnect), "state" on every transition (a reconnecting's with its reason and
+ * delay, a down's with its reason), and "exit" once at the end. The members follow the other
  * commands' conventions ("command", "device", "error" as report.c writes it).
  */
 #include "cli/connect_share.h"
@@ -126,7 +126,7 @@ void qcli_connect_json_state(struct qcli_connect_json *j, const char *state, con
 
 void qcli_connect_json_backoff(struct qcli_connect_json *j, const char *reason, unsigned delay_ms)
 {
-	state_obj(j, "backoff", reason, delay_ms);
+	state_obj(j, "reconnecting", reason, delay_ms);
 }
 
 void qcli_connect_json_exit(struct qcli_connect_json *j, int exit_code)

@@ -48,7 +48,7 @@ void qcli_connect_json_up(struct qcli_connect_json *j, const struct qconn_up *up
 /* {"command":"connect","event":"state","state":NAME[,"reason":TEXT]} on every transition;
  * reason may be NULL. */
 void qcli_connect_json_state(struct qcli_connect_json *j, const char *state, const char *reason);
-/* The same for state "backoff": "reason" (the failure) and "delay_ms" (the next attempt's). */
+/* The same for state "reconnecting": "reason" (the failure) and "delay_ms" (the next attempt's). */
 void qcli_connect_json_backoff(struct qcli_connect_json *j, const char *reason, unsigned delay_ms);
 /* {"command":"connect","event":"exit","outcome":...,"exit_code":N[,"error":{...}]}. */
 void qcli_connect_json_exit(struct qcli_connect_json *j, int exit_code);

@@ -29,10 +29,11 @@ static const struct {
 } states[QCONN_NSTATES] = {
 	[QCONN_FORMAT] = { "format", qconn_format_enter, QCONN_SIM },
 	[QCONN_SIM] = { "sim", qconn_sim_enter, QCONN_REG },
-	[QCONN_REG] = { "registration", qconn_reg_enter, QCONN_CALL },
-	[QCONN_CALL] = { "call", qconn_call_enter, QCONN_UP },
+	[QCONN_REG] = { "registering", qconn_reg_enter, QCONN_CALL },
+	[QCONN_CALL] = { "connecting", qconn_call_enter, QCONN_UP },
 	[QCONN_UP] = { "up", NULL, QCONN_UP },
-	[QCONN_BACKOFF] = { "backoff", qconn_backoff_enter, QCONN_SIM }, /* FORMAT: see next() */
+	[QCONN_BACKOFF] = { "reconnecting", qconn_backoff_enter,
+			    QCONN_SIM }, /* FORMAT: see next() */
 	[QCONN_FAILED] = { "failed", NULL, QCONN_FAILED },
 	[QCONN_STOPPED] = { "stopped", NULL, QCONN_STOPPED },
 };

@@ -58,7 +58,7 @@ Test(connect_sim, no_service_at_boot_then_up)
 	snprintf(errfile, sizeof(errfile), "%s/stderr", test_rundir);
 	start(&r, args, errfile);
 	cr_assert(child_wait_for(&r, "\"event\":\"up\""), "%s", r.out);
-	cr_assert(strstr(r.out, "\"state\":\"backoff\",\"reason\":\"not registered for packet "
+	cr_assert(strstr(r.out, "\"state\":\"reconnecting\",\"reason\":\"not registered for packet "
 				"data after 1 s: "),
 		  "%s", r.out);
 	cr_assert(strstr(r.out, "\"delay_ms\":1000}"), "%s", r.out);
@@ -122,7 +122,7 @@ Test(connect_sim, pin_wrong_stops)
 	cr_assert(strstr(r.out, "\"kind\":\"sim\",\"exit_code\":7,\"message\":\"wrong PIN (2 "
 				"tries left)"),
 		  "%s", r.out);
-	cr_assert_null(strstr(r.out, "\"state\":\"backoff\""), "%s", r.out);
+	cr_assert_null(strstr(r.out, "\"state\":\"reconnecting\""), "%s", r.out);
 	schema_check(QMIUSB_JSON_SCHEMA, "connect, wrong PIN", r.out);
 }
 
