@@ -416,6 +416,8 @@ static const struct qmi_transport_ops qusb_ops = {
 	.describe = tr_describe,
 	.destroy = tr_destroy,
 	.data_set_inflight = qusb_bulk_set_inflight,
+	.data_tx_buf = qusb_bulk_tx_buf,
+	.data_tx_send = qusb_bulk_tx_send,
 };
 
 int qusb_tr_alloc_transfers(struct qusb_tr *tr)

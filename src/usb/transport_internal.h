@@ -90,6 +90,7 @@ struct qusb_tr {
 	unsigned *tx_free; /* stack of free tx slot indexes */
 	unsigned n_tx_free;
 	unsigned tx_limit; /* transfers in flight at most (data_set_inflight), <= n_tx */
+	unsigned tx_lent;  /* slot index + 1 of the tx buffer data_tx_buf lent (0: none) */
 	bool want_tx_ready;
 
 	uint8_t *notify_buf; /* func.notify_mps bytes */
@@ -145,5 +146,7 @@ int qusb_ctrl_send(void *impl, const uint8_t *frame, size_t len);
 void qusb_bulk_setup(struct qusb_tr *tr, uint8_t *mem); /* at allocation: rx then tx buffers */
 int qusb_bulk_send(void *impl, const uint8_t *pkt, size_t len);
 int qusb_bulk_set_inflight(void *impl, unsigned max);
+int qusb_bulk_tx_buf(void *impl, uint8_t **buf, size_t *cap);
+int qusb_bulk_tx_send(void *impl, size_t len);
 
 #endif

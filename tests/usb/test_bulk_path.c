@@ -1,0 +1,552 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The USB transport's bulk path without a device: libusb's submit, cancel and event handling
+ * are replaced at link time (--wrap) by a fake bus whose modem reflects every OUT transfer into
+ * the next IN transfer, and whose "libusb fd" is an eventfd in the loop. The transport itself
+ * (its slots, free list, submission, completion callbacks, loop integration and close) is the
+ * real one, and a real pump sits on top with a SOCK_SEQPACKET socketpair as its TUN, so a packet
+ * goes TUN -> pump -> bulk OUT -> reflection -> bulk IN -> pump -> TUN.
+ *
+ * Allocation counting: malloc/calloc/realloc are wrapped too, and so are libusb_alloc_transfer
+ * and libusb_dev_mem_alloc (libusb allocates inside them, where --wrap=malloc cannot see), so a
+ * transfer or buffer allocated per packet anywhere in our code fails the steady-state check.
+ * libusb's own allocation inside libusb_submit_transfer is outside this test (the fake replaces
+ * it); bench/vm/vm-bulk.sh counts it on the real library.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <libusb.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "base/loop.h"
+#include "net/fake_modem.h"
+#include "net/pump.h"
+#include "qmi/transport.h"
+#include "usb/transport_internal.h"
+
+/* ---- allocation counting ----------------------------------------------------------------- */
+
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t m);
+void *__real_realloc(void *p, size_t n);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t m);
+void *__wrap_realloc(void *p, size_t n);
+
+static unsigned long allocs; /* test-binary bookkeeping, not library state */
+
+void *__wrap_malloc(size_t n)
+{
+	allocs++;
+	return __real_malloc(n);
+}
+
+void *__wrap_calloc(size_t n, size_t m)
+{
+	allocs++;
+	return __real_calloc(n, m);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	allocs++;
+	return __real_realloc(p, n);
+}
+
+/* ---- the fake bus ------------------------------------------------------------------------ */
+
+#define FK_MAX 64
+#define FK_ECHO 64
+#define FK_ECHO_SIZE 16384
+
+struct fake_bus {
+	int efd; /* readable while completions wait for libusb_handle_events */
+	struct libusb_pollfd pfd;
+	const struct libusb_pollfd *pfds[2];
+	struct libusb_transfer *in[FK_MAX]; /* bulk IN transfers waiting for data, oldest first */
+	unsigned n_in;
+	struct libusb_transfer *parked[FK_MAX]; /* interrupt and control: never complete */
+	unsigned n_parked;
+	struct libusb_transfer *done[FK_MAX]; /* completions for the next handle_events */
+	unsigned n_done;
+	/* What the modem reflects and no IN transfer has taken yet, oldest first. */
+	uint8_t echo[FK_ECHO][FK_ECHO_SIZE];
+	size_t echo_len[FK_ECHO];
+	unsigned echo_head, echo_n;
+	bool dev_mem;   /* libusb_dev_mem_alloc succeeds */
+	bool no_reflect; /* OUT transfers complete, nothing comes back */
+	unsigned out_transfers, in_transfers;
+	size_t out_bytes;
+	uint8_t last_out[FK_ECHO_SIZE];
+	size_t last_out_len;
+};
+
+static struct fake_bus fk;
+
+struct libusb_transfer *__real_libusb_alloc_transfer(int iso);
+struct libusb_transfer *__wrap_libusb_alloc_transfer(int iso);
+unsigned char *__wrap_libusb_dev_mem_alloc(libusb_device_handle *h, size_t len);
+int __wrap_libusb_dev_mem_free(libusb_device_handle *h, unsigned char *buf, size_t len);
+int __wrap_libusb_submit_transfer(struct libusb_transfer *t);
+int __wrap_libusb_cancel_transfer(struct libusb_transfer *t);
+int __wrap_libusb_handle_events_timeout_completed(libusb_context *ctx, struct timeval *tv,
+						  int *completed);
+const struct libusb_pollfd **__wrap_libusb_get_pollfds(libusb_context *ctx);
+void __wrap_libusb_free_pollfds(const struct libusb_pollfd **p);
+void __wrap_libusb_set_pollfd_notifiers(libusb_context *ctx, libusb_pollfd_added_cb a,
+					libusb_pollfd_removed_cb r, void *user);
+int __wrap_libusb_pollfds_handle_timeouts(libusb_context *ctx);
+int __wrap_libusb_get_next_timeout(libusb_context *ctx, struct timeval *tv);
+int __wrap_libusb_has_capability(uint32_t cap);
+void __wrap_libusb_close(libusb_device_handle *h);
+void __wrap_libusb_exit(libusb_context *ctx);
+
+struct libusb_transfer *__wrap_libusb_alloc_transfer(int iso)
+{
+	allocs++;
+	return __real_libusb_alloc_transfer(iso);
+}
+
+unsigned char *__wrap_libusb_dev_mem_alloc(libusb_device_handle *h, size_t len)
+{
+	(void)h;
+	allocs++;
+	return fk.dev_mem ? __real_calloc(1, len) : NULL;
+}
+
+int __wrap_libusb_dev_mem_free(libusb_device_handle *h, unsigned char *buf, size_t len)
+{
+	(void)h;
+	(void)len;
+	free(buf);
+	return 0;
+}
+
+static void fk_signal(void)
+{
+	uint64_t one = 1;
+	cr_assert_eq(write(fk.efd, &one, sizeof(one)), (ssize_t)sizeof(one));
+}
+
+static void fk_complete(struct libusb_transfer *t, enum libusb_transfer_status st, int len)
+{
+	cr_assert_lt(fk.n_done, FK_MAX);
+	t->status = st;
+	t->actual_length = len;
+	fk.done[fk.n_done++] = t;
+	fk_signal();
+}
+
+/* Hands reflected bytes to waiting IN transfers. */
+static void fk_match(void)
+{
+	while (fk.echo_n && fk.n_in) {
+		struct libusb_transfer *t = fk.in[0];
+		size_t len = fk.echo_len[fk.echo_head];
+		memmove(fk.in, fk.in + 1, --fk.n_in * sizeof(fk.in[0]));
+		cr_assert_leq(len, (size_t)t->length, "an IN transfer smaller than the reflection");
+		memcpy(t->buffer, fk.echo[fk.echo_head], len);
+		fk.echo_head = (fk.echo_head + 1) % FK_ECHO;
+		fk.echo_n--;
+		fk.in_transfers++;
+		fk_complete(t, LIBUSB_TRANSFER_COMPLETED, (int)len);
+	}
+}
+
+int __wrap_libusb_submit_transfer(struct libusb_transfer *t)
+{
+	if (t->type != LIBUSB_TRANSFER_TYPE_BULK) {
+		cr_assert_lt(fk.n_parked, FK_MAX);
+		fk.parked[fk.n_parked++] = t;
+		return 0;
+	}
+	if (t->endpoint & LIBUSB_ENDPOINT_IN) {
+		cr_assert_lt(fk.n_in, FK_MAX);
+		fk.in[fk.n_in++] = t;
+		fk_match();
+		return 0;
+	}
+	fk.out_transfers++;
+	fk.out_bytes += (size_t)t->length;
+	cr_assert_leq((size_t)t->length, sizeof(fk.last_out));
+	memcpy(fk.last_out, t->buffer, (size_t)t->length);
+	fk.last_out_len = (size_t)t->length;
+	if (!fk.no_reflect) {
+		unsigned tail = (fk.echo_head + fk.echo_n) % FK_ECHO;
+		cr_assert_lt(fk.echo_n, FK_ECHO, "the reflection queue overflowed");
+		memcpy(fk.echo[tail], t->buffer, (size_t)t->length);
+		fk.echo_len[tail] = (size_t)t->length;
+		fk.echo_n++;
+	}
+	fk_complete(t, LIBUSB_TRANSFER_COMPLETED, t->length);
+	fk_match();
+	return 0;
+}
+
+static bool fk_take(struct libusb_transfer **list, unsigned *n, struct libusb_transfer *t)
+{
+	for (unsigned i = 0; i < *n; i++) {
+		if (list[i] != t)
+			continue;
+		memmove(list + i, list + i + 1, (--*n - i) * sizeof(list[0]));
+		return true;
+	}
+	return false;
+}
+
+int __wrap_libusb_cancel_transfer(struct libusb_transfer *t)
+{
+	if (!fk_take(fk.in, &fk.n_in, t) && !fk_take(fk.parked, &fk.n_parked, t))
+		return LIBUSB_ERROR_NOT_FOUND;
+	fk_complete(t, LIBUSB_TRANSFER_CANCELLED, 0);
+	return 0;
+}
+
+int __wrap_libusb_handle_events_timeout_completed(libusb_context *ctx, struct timeval *tv,
+						  int *completed)
+{
+	struct libusb_transfer *batch[FK_MAX];
+	uint64_t v;
+	(void)ctx;
+	(void)tv;
+	(void)completed;
+	if (read(fk.efd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		return LIBUSB_ERROR_IO;
+	/* What the callbacks submit completes on the next call, as with a real bus. */
+	unsigned n = fk.n_done;
+	memcpy(batch, fk.done, n * sizeof(batch[0]));
+	fk.n_done = 0;
+	for (unsigned i = 0; i < n; i++)
+		batch[i]->callback(batch[i]);
+	return 0;
+}
+
+const struct libusb_pollfd **__wrap_libusb_get_pollfds(libusb_context *ctx)
+{
+	(void)ctx;
+	return fk.pfds;
+}
+
+void __wrap_libusb_free_pollfds(const struct libusb_pollfd **p)
+{
+	(void)p;
+}
+
+void __wrap_libusb_set_pollfd_notifiers(libusb_context *ctx, libusb_pollfd_added_cb a,
+					libusb_pollfd_removed_cb r, void *user)
+{
+	(void)ctx;
+	(void)a;
+	(void)r;
+	(void)user;
+}
+
+int __wrap_libusb_pollfds_handle_timeouts(libusb_context *ctx)
+{
+	(void)ctx;
+	return 1;
+}
+
+int __wrap_libusb_get_next_timeout(libusb_context *ctx, struct timeval *tv)
+{
+	(void)ctx;
+	(void)tv;
+	return 0;
+}
+
+int __wrap_libusb_has_capability(uint32_t cap)
+{
+	(void)cap;
+	return 0;
+}
+
+void __wrap_libusb_close(libusb_device_handle *h)
+{
+	(void)h;
+}
+
+void __wrap_libusb_exit(libusb_context *ctx)
+{
+	(void)ctx;
+}
+
+/* ---- the rig: a transport on the fake bus, a pump on a socketpair ------------------------- */
+
+struct rig {
+	struct qb_loop *loop;
+	struct qmi_transport t;
+	struct qnet_pump *pump;
+	int sv[2]; /* sv[0]: the pump's "TUN"; sv[1]: the kernel's side of it */
+};
+
+static void ctrl_rx_ignored(void *user, const uint8_t *buf, size_t len)
+{
+	(void)user;
+	(void)buf;
+	(void)len;
+}
+
+static void closed_unexpected(void *user, int err)
+{
+	(void)user;
+	cr_assert_fail("the transport closed: %s", strerror(-err));
+}
+
+static const struct qmi_transport_cbs cbs = {
+	.ctrl_rx = ctrl_rx_ignored,
+	.data_rx = qnet_pump_data_rx,
+	.data_tx_ready = qnet_pump_data_tx_ready,
+	.closed = closed_unexpected,
+};
+
+static struct qusb_tr *fake_tr(void)
+{
+	struct qusb_tr *tr = calloc(1, sizeof(*tr));
+	cr_assert_not_null(tr);
+	tr->ctx = (libusb_context *)&fk;
+	tr->h = (libusb_device_handle *)&fk;
+	tr->func = (struct qusb_func){ .ep_notify = 0x81, .notify_mps = 16, .ep_in = 0x82,
+				       .ep_out = 0x02, .bulk_mps = 512 };
+	snprintf(tr->desc, sizeof(tr->desc), "usb:fake");
+	snprintf(tr->path, sizeof(tr->path), "fake");
+	tr->n_rx = 4;
+	tr->rx_size = FK_ECHO_SIZE;
+	tr->n_tx = 8;
+	tr->tx_size = FK_ECHO_SIZE;
+	return tr;
+}
+
+static void rig_up(struct rig *r, enum qb_loop_kind kind, bool dev_mem,
+		   const struct qnet_pump_qmap *q)
+{
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	memset(&fk, 0, sizeof(fk));
+	fk.dev_mem = dev_mem;
+	fk.efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	cr_assert_geq(fk.efd, 0);
+	fk.pfd = (struct libusb_pollfd){ .fd = fk.efd, .events = POLLIN };
+	fk.pfds[0] = &fk.pfd;
+
+	ret = qb_loop_new(&r->loop, kind);
+	if (ret == -ENOSYS && kind == QB_LOOP_URING)
+		cr_skip_test("io_uring is not available here");
+	cr_assert_eq(ret, 0);
+	struct qusb_tr *tr = fake_tr();
+	cr_assert_eq(qusb_tr_alloc_transfers(tr), 0);
+	cr_assert_eq(tr->bulk_dev_mem, dev_mem);
+	qusb_tr_export(tr, &r->t);
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sv), 0);
+	ret = qnet_pump_new(&r->pump, r->loop, r->sv[0], qnet_pump_send_transport, &r->t, NULL);
+	cr_assert_eq(ret, 0, "qnet_pump_new: %s", strerror(-ret));
+	if (q) {
+		ret = qnet_pump_set_qmap(r->pump, q);
+		cr_assert_eq(ret, 0, "qnet_pump_set_qmap: %s", strerror(-ret));
+	}
+	ret = r->t.ops->start(r->t.impl, r->loop, &cbs, r->pump);
+	cr_assert_eq(ret, 0, "start: %s", strerror(-ret));
+}
+
+static void rig_down(struct rig *r)
+{
+	qmi_transport_destroy(&r->t);
+	qnet_pump_free(r->pump);
+	qb_loop_free(r->loop);
+	close(r->sv[0]);
+	close(r->sv[1]);
+	close(fk.efd);
+}
+
+static void settle(struct rig *r)
+{
+	int idle = 0, guard = 0;
+
+	/* Two idle zero-timeout iterations in a row: nothing left in flight that can finish. */
+	while (idle < 2 && guard++ < 100000) {
+		int n = qb_loop_run_once(r->loop, 0);
+
+		cr_assert_geq(n, 0);
+		idle = n ? 0 : idle + 1;
+	}
+}
+
+/* Sends n packets of len bytes from the "kernel" through the TUN, lets everything settle, and
+ * checks that each came back once, in order, byte for byte. */
+static void echo_round(struct rig *r, uint32_t *seq, unsigned n, size_t len)
+{
+	uint8_t buf[2048], want[2048];
+	uint32_t first = *seq;
+
+	for (unsigned i = 0; i < n; i++, (*seq)++) {
+		mkpkt(buf, len, *seq);
+		cr_assert_eq(write(r->sv[1], buf, len), (ssize_t)len);
+	}
+	settle(r);
+	for (unsigned i = 0; i < n; i++) {
+		ssize_t got = recv(r->sv[1], buf, sizeof(buf), MSG_DONTWAIT);
+		cr_assert_eq(got, (ssize_t)len, "echo %u of %u: %zd bytes", i, n, got);
+		mkpkt(want, len, first + i);
+		cr_assert_eq(memcmp(buf, want, len), 0, "echo %u is not what was sent", i);
+	}
+	cr_assert_lt(recv(r->sv[1], buf, sizeof(buf), MSG_DONTWAIT), 0, "an extra echo");
+}
+
+/* Steady state: no allocation for 1000 packets each way, with bursts larger than the pool of
+ * OUT transfers, so that backpressure and data_tx_ready take part. */
+static void t_no_alloc(enum qb_loop_kind kind, bool dev_mem, const struct qnet_pump_qmap *q)
+{
+	struct rig r;
+	uint32_t seq = 0;
+	unsigned long before = 0;
+
+	rig_up(&r, kind, dev_mem, q);
+	for (unsigned round = 0; round < 60; round++) {
+		if (round == 10) /* warmed up: the loop's arrays have their size */
+			before = allocs;
+		echo_round(&r, &seq, 20, 300 + round % 7);
+	}
+	cr_assert_eq(allocs - before, 0, "%lu allocations for 1000 packets each way",
+		     allocs - before);
+	cr_assert_eq(qnet_pump_stats(r.pump)->up_pkts, 1200);
+	cr_assert_eq(qnet_pump_stats(r.pump)->down_pkts, 1200);
+	if (!q)
+		cr_assert_eq(fk.out_transfers, 1200, "raw-IP: one transfer per packet");
+	else
+		cr_assert_lt(fk.out_transfers, 1200, "QMAP: packets share transfers");
+	rig_down(&r);
+}
+
+static const struct qnet_pump_qmap qmap = {
+	.ul = true, .dl = true, .mux_id = 0, .ul_max_dgrams = 16, .ul_max_size = FK_ECHO_SIZE
+};
+
+Test(usb_bulk_path, no_alloc_rawip_poll)
+{
+	t_no_alloc(QB_LOOP_POLL, false, NULL);
+}
+
+Test(usb_bulk_path, no_alloc_rawip_uring)
+{
+	t_no_alloc(QB_LOOP_URING, false, NULL);
+}
+
+Test(usb_bulk_path, no_alloc_rawip_dev_mem)
+{
+	t_no_alloc(QB_LOOP_URING, true, NULL);
+}
+
+Test(usb_bulk_path, no_alloc_qmap_poll)
+{
+	t_no_alloc(QB_LOOP_POLL, true, &qmap);
+}
+
+Test(usb_bulk_path, no_alloc_qmap_uring)
+{
+	t_no_alloc(QB_LOOP_URING, true, &qmap);
+}
+
+/* ---- building a transfer in place -------------------------------------------------------- */
+
+static void run_until_idle(struct rig *r)
+{
+	settle(r);
+	uint8_t buf[2048];
+	while (recv(r->sv[1], buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+}
+
+Test(usb_bulk_path, in_place_sends_the_lent_buffer_without_a_copy)
+{
+	struct rig r;
+	uint8_t *buf, *again;
+	size_t cap, cap2;
+	uint8_t pkt[600];
+
+	rig_up(&r, QB_LOOP_POLL, true, NULL);
+	cr_assert_not_null(r.t.ops->data_tx_buf);
+	cr_assert_not_null(r.t.ops->data_tx_send);
+	cr_assert_eq(r.t.ops->data_tx_send(r.t.impl, 100), -EINVAL, "nothing was lent");
+	cr_assert_eq(r.t.ops->data_tx_buf(r.t.impl, &buf, &cap), 0);
+	cr_assert_eq(cap, FK_ECHO_SIZE);
+	mkpkt(buf, sizeof(pkt), 7);
+	/* Asking again lends the same buffer, bytes kept; data_send uses another one. */
+	cr_assert_eq(r.t.ops->data_tx_buf(r.t.impl, &again, &cap2), 0);
+	cr_assert_eq(again, buf);
+	mkpkt(pkt, 200, 8);
+	cr_assert_eq(r.t.ops->data_send(r.t.impl, pkt, 200), 0);
+	cr_assert_eq(fk.last_out_len, 200);
+	cr_assert_eq(r.t.ops->data_tx_send(r.t.impl, 0), -EMSGSIZE);
+	cr_assert_eq(r.t.ops->data_tx_send(r.t.impl, FK_ECHO_SIZE + 1), -EMSGSIZE);
+	cr_assert_eq(r.t.ops->data_tx_send(r.t.impl, sizeof(pkt)), 0);
+	cr_assert_eq(fk.out_transfers, 2);
+	mkpkt(pkt, sizeof(pkt), 7);
+	cr_assert_eq(fk.last_out_len, sizeof(pkt));
+	cr_assert_eq(memcmp(fk.last_out, pkt, sizeof(pkt)), 0);
+	cr_assert_eq(r.t.ops->data_tx_send(r.t.impl, 100), -EINVAL, "sent: no longer lent");
+	run_until_idle(&r);
+	rig_down(&r);
+}
+
+/* Every buffer in flight: -ENOBUFS, then data_tx_ready; the in-flight limit holds a small
+ * transfer back with its buffer still lent and its bytes kept. */
+Test(usb_bulk_path, in_place_backpressure_keeps_the_bytes)
+{
+	struct rig r;
+	uint8_t *buf, *again;
+	size_t cap;
+	uint8_t pkt[100];
+
+	rig_up(&r, QB_LOOP_POLL, false, NULL);
+	fk.no_reflect = true;
+	mkpkt(pkt, sizeof(pkt), 1);
+	for (unsigned i = 0; i < 8; i++)
+		cr_assert_eq(r.t.ops->data_send(r.t.impl, pkt, sizeof(pkt)), 0);
+	cr_assert_eq(r.t.ops->data_tx_buf(r.t.impl, &buf, &cap), -ENOBUFS);
+	settle(&r); /* the eight complete */
+	cr_assert_eq(r.t.ops->data_set_inflight(r.t.impl, 1), 0);
+	cr_assert_eq(r.t.ops->data_send(r.t.impl, pkt, sizeof(pkt)), 0); /* the one allowed */
+	cr_assert_eq(r.t.ops->data_tx_buf(r.t.impl, &buf, &cap), 0);
+	mkpkt(buf, sizeof(pkt), 2);
+	cr_assert_eq(r.t.ops->data_tx_send(r.t.impl, sizeof(pkt)), -ENOBUFS);
+	cr_assert_eq(fk.out_transfers, 9);
+	settle(&r); /* the one in flight completes: room again */
+	cr_assert_eq(r.t.ops->data_tx_buf(r.t.impl, &again, &cap), 0);
+	cr_assert_eq(again, buf, "the held transfer keeps its buffer");
+	cr_assert_eq(r.t.ops->data_tx_send(r.t.impl, sizeof(pkt)), 0);
+	mkpkt(pkt, sizeof(pkt), 2);
+	cr_assert_eq(memcmp(fk.last_out, pkt, sizeof(pkt)), 0);
+	settle(&r);
+	rig_down(&r);
+}
+
+/* In place, steady state: no allocation either. */
+Test(usb_bulk_path, no_alloc_in_place)
+{
+	struct rig r;
+	unsigned long before = 0;
+	uint8_t *buf;
+	size_t cap;
+
+	rig_up(&r, QB_LOOP_URING, true, NULL);
+	fk.no_reflect = true;
+	for (unsigned round = 0; round < 60; round++) {
+		if (round == 10)
+			before = allocs;
+		for (unsigned i = 0; i < 8; i++) {
+			cr_assert_eq(r.t.ops->data_tx_buf(r.t.impl, &buf, &cap), 0);
+			mkpkt(buf, 400, round * 8 + i);
+			cr_assert_eq(r.t.ops->data_tx_send(r.t.impl, 400), 0);
+		}
+		cr_assert_eq(r.t.ops->data_tx_buf(r.t.impl, &buf, &cap), -ENOBUFS);
+		settle(&r);
+	}
+	cr_assert_eq(allocs - before, 0, "%lu allocations for 400 transfers", allocs - before);
+	cr_assert_eq(fk.out_transfers, 480);
+	rig_down(&r);
+}
