@@ -61,10 +61,16 @@ fd_labels() {
 	done
 }
 
-for fmt in raw-ip qmap; do
-	tag=$fmt
+# Each format with the transfers run by libusb's event handling (QMIUSB_USBFS_DIRECT=0) and
+# straight on usbfs (the default on Linux).
+for cfg in raw-ip:libusb raw-ip:usbfs qmap:libusb qmap:usbfs; do
+	fmt=${cfg%:*}
+	tag=$fmt/${cfg#*:}
+	direct=1
+	[ "${cfg#*:}" = libusb ] && direct=0
 	head -c 4096 /dev/zero > "$counter"
-	QMIUSB_ALLOC_COUNT=$counter LD_PRELOAD=$tools/libqmiusb_alloc_count.so \
+	QMIUSB_USBFS_DIRECT=$direct QMIUSB_ALLOC_COUNT=$counter \
+		LD_PRELOAD=$tools/libqmiusb_alloc_count.so \
 		"$QMIUSB" -d "usb:$VM_VID:$VM_PID" connect --apn internet --ifname wwq0 --no-routes \
 		--data-format "$fmt" > "$VM_STATE/b-conn.out" 2>&1 &
 	pid=$!

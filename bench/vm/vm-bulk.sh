@@ -12,7 +12,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 src_root=$(cd "$here/../.." && pwd)
-qmiusb= tools= work= out= secs=2 title="bulk path"
+qmiusb= tools= work= out= secs=1 title="bulk path"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--qmiusb) qmiusb=$2; shift 2 ;;
@@ -41,7 +41,7 @@ vm_boot_initramfs "$work" "$busybox"
 log=$work/console.log
 append="$(vm_boot_append "$here/bulk-guest.sh" "$qmiusb")"
 append="$append qmiusb_src=$src_root qmiusb_tools=$tools qmiusb_secs=$secs"
-vm_boot_qemu 1500 "$append" "$log" -icount shift=0,sleep=off
+vm_boot_qemu 1200 "$append" "$log" -icount shift=0,sleep=off
 
 report=$(tr -d '\r' < "$log" | awk -v title="$title" -v rev="$(git -C "$src_root" describe --always --dirty 2>/dev/null)" '
 	/VMBULK-START/ { sub(/.*VMBULK-START /, ""); hdr = $0 }
@@ -58,46 +58,51 @@ report=$(tr -d '\r' < "$log" | awk -v title="$title" -v rev="$(git -C "$src_root
 		s[col, $6] = $7
 	}
 	function per(x, col) { return v[col, "echoes"] > 0 ? sprintf("%.2f", x / v[col, "echoes"]) : "-" }
+	function row(label, f, what,    c) {
+		printf "%-38s", label
+		for (c = 1; c <= nc; c++) if (cfmt[c] == f) printf " %15s", what == "" ? "" : per(what == "sys" ? s[cols[c], rk] : v[cols[c], what], cols[c])
+		print ""
+	}
 	END {
 		print "== " title " (" rev ") =="
 		print "guest: " hdr
 		printf "%s", note
 		printf "%s", fails
-		print "per echo = one packet up (TUN read -> bulk OUT) and one down (bulk IN -> TUN write)"
-		printf "%-40s", "columns: format, in flight x size"
-		for (c = 1; c <= nc; c++) printf " %15s", cols[c]
-		print ""
-		printf "%-40s", "echoes counted"
-		for (c = 1; c <= nc; c++) printf " %15s", v[cols[c], "echoes"]
-		print ""
-		# sorted keys: system calls by name
+		print "per echo = one packet up (TUN read -> bulk OUT) and one down (bulk IN -> TUN write);"
+		print "libusb = transfers through libusb's event handling (QMIUSB_USBFS_DIRECT=0),"
+		print "usbfs = straight on usbfs (transport_urb_linux.c)"
 		for (i = 1; i <= nk; i++) for (j = i + 1; j <= nk; j++) if (keys[j] < keys[i]) { t = keys[i]; keys[i] = keys[j]; keys[j] = t }
-		for (i = 1; i <= nk; i++) {
-			printf "%-40s", "syscall " keys[i]
-			for (c = 1; c <= nc; c++) printf " %15s", per(s[cols[c], keys[i]], cols[c])
+		for (c = 1; c <= nc; c++) { split(cols[c], cp, "/"); cfmt[c] = cp[1]; if (!(cp[1] in fseen)) { fseen[cp[1]] = 1; fmts[++nf] = cp[1] } }
+		for (f = 1; f <= nf; f++) {
+			print ""
+			printf "%-38s", fmts[f] ": events, in flight x size"
+			for (c = 1; c <= nc; c++) if (cfmt[c] == fmts[f]) { x = cols[c]; sub(/^[^\/]*\//, "", x); split(x, xp, " "); printf " %15s", xp[1] " " xp[2] }
+			print ""
+			printf "%-38s", "echoes counted"
+			for (c = 1; c <= nc; c++) if (cfmt[c] == fmts[f]) printf " %15s", v[cols[c], "echoes"]
+			print ""
+			for (i = 1; i <= nk; i++) {
+				shown = 0
+				for (c = 1; c <= nc; c++) if (cfmt[c] == fmts[f] && v[cols[c], "echoes"] > 0 && s[cols[c], keys[i]] / v[cols[c], "echoes"] >= 0.005) shown = 1
+				if (!shown) continue
+				rk = keys[i]
+				row("syscall " keys[i], fmts[f], "sys")
+			}
+			printf "%-38s", "syscalls, all (rarer ones included)"
+			for (c = 1; c <= nc; c++) if (cfmt[c] == fmts[f]) { t = 0; for (i = 1; i <= nk; i++) t += s[cols[c], keys[i]]; printf " %15s", per(t, cols[c]) }
+			print ""
+			row("allocator: malloc", fmts[f], "malloc")
+			row("allocator: calloc", fmts[f], "calloc")
+			row("allocator: realloc", fmts[f], "realloc")
+			row("allocator: aligned", fmts[f], "aligned")
+			row("allocator: free", fmts[f], "free")
+			row("user copies (memcpy/memmove)", fmts[f], "copies")
+			row("  of them >= 256 bytes", fmts[f], "big_copies")
+			row("  bytes", fmts[f], "copy_bytes")
+			printf "%-38s", "(echoes/s under strace: not a figure)"
+			for (c = 1; c <= nc; c++) if (cfmt[c] == fmts[f]) printf " %15s", v[cols[c], "pps"]
 			print ""
 		}
-		printf "%-40s", "syscalls, all"
-		for (c = 1; c <= nc; c++) { t = 0; for (i = 1; i <= nk; i++) t += s[cols[c], keys[i]]; printf " %15s", per(t, cols[c]) }
-		print ""
-		split("malloc calloc realloc aligned free", ak, " ")
-		for (a = 1; a <= 5; a++) {
-			printf "%-40s", "allocator: " ak[a]
-			for (c = 1; c <= nc; c++) printf " %15s", per(v[cols[c], ak[a]], cols[c])
-			print ""
-		}
-		printf "%-40s", "user copies (memcpy/memmove), calls"
-		for (c = 1; c <= nc; c++) printf " %15s", per(v[cols[c], "copies"], cols[c])
-		print ""
-		printf "%-40s", "  of them >= 256 bytes"
-		for (c = 1; c <= nc; c++) printf " %15s", per(v[cols[c], "big_copies"], cols[c])
-		print ""
-		printf "%-40s", "  bytes"
-		for (c = 1; c <= nc; c++) printf " %15s", per(v[cols[c], "copy_bytes"], cols[c])
-		print ""
-		printf "%-40s", "(echoes/s under strace, not a figure)"
-		for (c = 1; c <= nc; c++) printf " %15s", v[cols[c], "pps"]
-		print ""
 	}')
 echo "$report"
 if [ -n "$out" ]; then

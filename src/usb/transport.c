@@ -128,9 +128,8 @@ static int hotplug_left(libusb_context *ctx, libusb_device *dev, libusb_hotplug_
 int qusb_tr_submit(struct qusb_slot *s)
 {
 	struct qusb_tr *tr = s->tr;
-	int r = libusb_submit_transfer(s->t);
+	int r = tr->urb_direct ? qusb_urb_submit(s) : qusb_errno(libusb_submit_transfer(s->t));
 	if (r != 0) {
-		r = qusb_errno(r);
 		if (r == -ENODEV)
 			qusb_tr_fail(tr, -ENODEV);
 		return r;
@@ -154,11 +153,19 @@ static void maybe_finish_close(struct qusb_tr *tr)
 		qb_timer_start(&tr->closed_timer, 0);
 }
 
+void qusb_tr_cancel(struct qusb_slot *s)
+{
+	if (s->tr->urb_direct)
+		qusb_urb_cancel(s);
+	else
+		libusb_cancel_transfer(s->t);
+}
+
 static void cancel_all(struct qusb_tr *tr)
 {
 	for (size_t i = 0; i < tr->n_slots; i++)
 		if (tr->slots[i].busy)
-			libusb_cancel_transfer(tr->slots[i].t);
+			qusb_tr_cancel(&tr->slots[i]);
 }
 
 static void cancel_retries(struct qusb_tr *tr)
@@ -259,6 +266,29 @@ void qusb_tr_resubmit(struct qusb_slot *s, enum qusb_verdict v)
 		qusb_tr_fail(tr, -EIO);
 }
 
+/* libusb's event handling in the loop: its descriptors watched, serviced on readiness; an
+ * unplug reported by its hotplug callback. */
+static int libusb_events_start(struct qusb_tr *tr)
+{
+	int r = 0;
+	const struct libusb_pollfd **pfds = libusb_get_pollfds(tr->ctx);
+	if (!pfds)
+		return -ENOTSUP; /* a platform without pollable fds needs another integration */
+	for (size_t i = 0; pfds[i] && r == 0; i++)
+		r = add_watch(tr, pfds[i]->fd, pfds[i]->events);
+	libusb_free_pollfds(pfds);
+	if (r < 0)
+		return r;
+	libusb_set_pollfd_notifiers(tr->ctx, pollfd_added, pollfd_removed, tr);
+
+	if (libusb_has_capability(LIBUSB_CAP_HAS_HOTPLUG) &&
+	    libusb_hotplug_register_callback(tr->ctx, LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT, 0, tr->vid,
+					     tr->pid, LIBUSB_HOTPLUG_MATCH_ANY, hotplug_left, tr,
+					     &tr->hotplug) == 0)
+		tr->hotplug_registered = true;
+	return 0;
+}
+
 /* ---- start / describe / destroy ------------------------------------------------------------ */
 
 static int tr_start(void *impl, struct qb_loop *loop, const struct qmi_transport_cbs *cbs,
@@ -276,22 +306,11 @@ static int tr_start(void *impl, struct qb_loop *loop, const struct qmi_transport
 	for (size_t i = 0; i < tr->n_slots; i++)
 		qb_timer_init(&tr->slots[i].retry, loop, retry_cb, &tr->slots[i]);
 	qusb_ctrl_start(tr);
-
-	const struct libusb_pollfd **pfds = libusb_get_pollfds(tr->ctx);
-	if (!pfds)
-		return -ENOTSUP; /* a platform without pollable fds needs another integration */
-	for (size_t i = 0; pfds[i] && r == 0; i++)
-		r = add_watch(tr, pfds[i]->fd, pfds[i]->events);
-	libusb_free_pollfds(pfds);
+	r = qusb_urb_start(tr);
+	if (r == -ENOTSUP)
+		r = libusb_events_start(tr);
 	if (r < 0)
 		return r;
-	libusb_set_pollfd_notifiers(tr->ctx, pollfd_added, pollfd_removed, tr);
-
-	if (libusb_has_capability(LIBUSB_CAP_HAS_HOTPLUG) &&
-	    libusb_hotplug_register_callback(tr->ctx, LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT, 0, tr->vid,
-					     tr->pid, LIBUSB_HOTPLUG_MATCH_ANY, hotplug_left, tr,
-					     &tr->hotplug) == 0)
-		tr->hotplug_registered = true;
 
 	tr->state = QUSB_ST_STARTED;
 	r = qusb_tr_submit(&tr->slots[QUSB_SLOT_NOTIFY]);
@@ -342,7 +361,9 @@ static void reap_and_free(struct qb_close *c)
 	struct qusb_tr *tr = qb_container_of(c, struct qusb_tr, close);
 	/* Cancelled transfers complete asynchronously; they must before their memory goes. */
 	struct timeval tv = { 0, 10000 };
-	for (unsigned i = 0; tr->inflight && i < 300; i++)
+	if (tr->urb_direct)
+		qusb_urb_drain(tr, 3000);
+	for (unsigned i = 0; !tr->urb_direct && tr->inflight && i < 300; i++)
 		libusb_handle_events_timeout_completed(tr->ctx, &tv, NULL);
 
 	libusb_set_pollfd_notifiers(tr->ctx, NULL, NULL, NULL);
@@ -391,6 +412,7 @@ void qusb_tr_free(struct qusb_tr *tr)
 		libusb_free_transfer(tr->slots[i].t);
 	free(tr->slots);
 	free(tr->tx_free);
+	free(tr->urbs);
 	if (tr->bulk_dev_mem)
 		libusb_dev_mem_free(tr->h, tr->bulk_mem, tr->bulk_len);
 	else

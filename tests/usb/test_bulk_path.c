@@ -19,7 +19,12 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/usbdevice_fs.h>
+#include <stdarg.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -64,29 +69,57 @@ void *__wrap_realloc(void *p, size_t n)
 #define FK_ECHO 64
 #define FK_ECHO_SIZE 16384
 
+/* A transfer as the fake bus sees it: through libusb (libusb mode) or a usbfs URB (the
+ * transport's direct mode, transport_urb_linux.c, which the fake recognises by its ioctls). */
+struct fk_xfer {
+	struct libusb_transfer *t;
+	struct usbdevfs_urb *u;
+};
+
 struct fake_bus {
-	int efd; /* readable while completions wait for libusb_handle_events */
+	bool usbfs; /* the "libusb fd" passes for a usbfs node: the transport goes direct */
+	int efd;    /* readable while completions wait to be handled */
 	struct libusb_pollfd pfd;
 	const struct libusb_pollfd *pfds[2];
-	struct libusb_transfer *in[FK_MAX]; /* bulk IN transfers waiting for data, oldest first */
+	struct fk_xfer in[FK_MAX]; /* bulk IN transfers waiting for data, oldest first */
 	unsigned n_in;
-	struct libusb_transfer *parked[FK_MAX]; /* interrupt and control: never complete */
+	struct fk_xfer parked[FK_MAX]; /* interrupt and control: never complete */
 	unsigned n_parked;
-	struct libusb_transfer *done[FK_MAX]; /* completions for the next handle_events */
+	struct fk_xfer done[FK_MAX]; /* completions for the next handle_events / reap */
 	unsigned n_done;
 	/* What the modem reflects and no IN transfer has taken yet, oldest first. */
 	uint8_t echo[FK_ECHO][FK_ECHO_SIZE];
 	size_t echo_len[FK_ECHO];
 	unsigned echo_head, echo_n;
-	bool dev_mem;   /* libusb_dev_mem_alloc succeeds */
+	bool dev_mem;    /* libusb_dev_mem_alloc succeeds */
 	bool no_reflect; /* OUT transfers complete, nothing comes back */
-	unsigned out_transfers, in_transfers;
-	size_t out_bytes;
+	bool unplugged;  /* usbfs: everything completes as shut down, then ENODEV */
+	unsigned out_transfers, in_transfers, libusb_submits, urb_submits;
 	uint8_t last_out[FK_ECHO_SIZE];
 	size_t last_out_len;
 };
 
 static struct fake_bus fk;
+
+static uint8_t *fx_buf(struct fk_xfer x)
+{
+	return x.t ? x.t->buffer : x.u->buffer;
+}
+
+static int fx_len(struct fk_xfer x)
+{
+	return x.t ? x.t->length : x.u->buffer_length;
+}
+
+static bool fx_bulk(struct fk_xfer x)
+{
+	return x.t ? x.t->type == LIBUSB_TRANSFER_TYPE_BULK : x.u->type == USBDEVFS_URB_TYPE_BULK;
+}
+
+static bool fx_in(struct fk_xfer x)
+{
+	return (x.t ? x.t->endpoint : x.u->endpoint) & LIBUSB_ENDPOINT_IN;
+}
 
 struct libusb_transfer *__real_libusb_alloc_transfer(int iso);
 struct libusb_transfer *__wrap_libusb_alloc_transfer(int iso);
@@ -105,6 +138,10 @@ int __wrap_libusb_get_next_timeout(libusb_context *ctx, struct timeval *tv);
 int __wrap_libusb_has_capability(uint32_t cap);
 void __wrap_libusb_close(libusb_device_handle *h);
 void __wrap_libusb_exit(libusb_context *ctx);
+int __real_ioctl(int fd, unsigned long req, ...);
+int __wrap_ioctl(int fd, unsigned long req, ...);
+int __real_fstat(int fd, struct stat *st);
+int __wrap_fstat(int fd, struct stat *st);
 
 struct libusb_transfer *__wrap_libusb_alloc_transfer(int iso)
 {
@@ -133,12 +170,19 @@ static void fk_signal(void)
 	cr_assert_eq(write(fk.efd, &one, sizeof(one)), (ssize_t)sizeof(one));
 }
 
-static void fk_complete(struct libusb_transfer *t, enum libusb_transfer_status st, int len)
+static void fk_complete(struct fk_xfer x, int status, int len)
 {
 	cr_assert_lt(fk.n_done, FK_MAX);
-	t->status = st;
-	t->actual_length = len;
-	fk.done[fk.n_done++] = t;
+	if (x.t) {
+		x.t->status = status == 0         ? LIBUSB_TRANSFER_COMPLETED
+			      : status == -ENOENT ? LIBUSB_TRANSFER_CANCELLED
+						  : LIBUSB_TRANSFER_ERROR;
+		x.t->actual_length = len;
+	} else {
+		x.u->status = status;
+		x.u->actual_length = len;
+	}
+	fk.done[fk.n_done++] = x;
 	fk_signal();
 }
 
@@ -146,75 +190,87 @@ static void fk_complete(struct libusb_transfer *t, enum libusb_transfer_status s
 static void fk_match(void)
 {
 	while (fk.echo_n && fk.n_in) {
-		struct libusb_transfer *t = fk.in[0];
+		struct fk_xfer x = fk.in[0];
 		size_t len = fk.echo_len[fk.echo_head];
 		memmove(fk.in, fk.in + 1, --fk.n_in * sizeof(fk.in[0]));
-		cr_assert_leq(len, (size_t)t->length, "an IN transfer smaller than the reflection");
-		memcpy(t->buffer, fk.echo[fk.echo_head], len);
+		cr_assert_leq(len, (size_t)fx_len(x), "an IN transfer smaller than the reflection");
+		memcpy(fx_buf(x), fk.echo[fk.echo_head], len);
 		fk.echo_head = (fk.echo_head + 1) % FK_ECHO;
 		fk.echo_n--;
 		fk.in_transfers++;
-		fk_complete(t, LIBUSB_TRANSFER_COMPLETED, (int)len);
+		fk_complete(x, 0, (int)len);
 	}
 }
 
-int __wrap_libusb_submit_transfer(struct libusb_transfer *t)
+static void fk_submit(struct fk_xfer x)
 {
-	if (t->type != LIBUSB_TRANSFER_TYPE_BULK) {
+	if (!fx_bulk(x)) {
 		cr_assert_lt(fk.n_parked, FK_MAX);
-		fk.parked[fk.n_parked++] = t;
-		return 0;
+		fk.parked[fk.n_parked++] = x;
+		return;
 	}
-	if (t->endpoint & LIBUSB_ENDPOINT_IN) {
+	if (fx_in(x)) {
 		cr_assert_lt(fk.n_in, FK_MAX);
-		fk.in[fk.n_in++] = t;
+		fk.in[fk.n_in++] = x;
 		fk_match();
-		return 0;
+		return;
 	}
+	size_t len = (size_t)fx_len(x);
 	fk.out_transfers++;
-	fk.out_bytes += (size_t)t->length;
-	cr_assert_leq((size_t)t->length, sizeof(fk.last_out));
-	memcpy(fk.last_out, t->buffer, (size_t)t->length);
-	fk.last_out_len = (size_t)t->length;
+	cr_assert_leq(len, sizeof(fk.last_out));
+	memcpy(fk.last_out, fx_buf(x), len);
+	fk.last_out_len = len;
 	if (!fk.no_reflect) {
 		unsigned tail = (fk.echo_head + fk.echo_n) % FK_ECHO;
 		cr_assert_lt(fk.echo_n, FK_ECHO, "the reflection queue overflowed");
-		memcpy(fk.echo[tail], t->buffer, (size_t)t->length);
-		fk.echo_len[tail] = (size_t)t->length;
+		memcpy(fk.echo[tail], fx_buf(x), len);
+		fk.echo_len[tail] = len;
 		fk.echo_n++;
 	}
-	fk_complete(t, LIBUSB_TRANSFER_COMPLETED, t->length);
+	fk_complete(x, 0, (int)len);
 	fk_match();
-	return 0;
 }
 
-static bool fk_take(struct libusb_transfer **list, unsigned *n, struct libusb_transfer *t)
+static bool fk_take(struct fk_xfer *list, unsigned *n, const void *p)
 {
 	for (unsigned i = 0; i < *n; i++) {
-		if (list[i] != t)
+		if (list[i].t != p && list[i].u != p)
 			continue;
+		struct fk_xfer x = list[i];
 		memmove(list + i, list + i + 1, (--*n - i) * sizeof(list[0]));
+		fk_complete(x, -ENOENT, 0);
 		return true;
 	}
 	return false;
 }
 
+static bool fk_cancel(const void *p)
+{
+	return fk_take(fk.in, &fk.n_in, p) || fk_take(fk.parked, &fk.n_parked, p);
+}
+
+int __wrap_libusb_submit_transfer(struct libusb_transfer *t)
+{
+	cr_assert_not(fk.usbfs, "a libusb submission in direct mode");
+	fk.libusb_submits++;
+	fk_submit((struct fk_xfer){ .t = t });
+	return 0;
+}
+
 int __wrap_libusb_cancel_transfer(struct libusb_transfer *t)
 {
-	if (!fk_take(fk.in, &fk.n_in, t) && !fk_take(fk.parked, &fk.n_parked, t))
-		return LIBUSB_ERROR_NOT_FOUND;
-	fk_complete(t, LIBUSB_TRANSFER_CANCELLED, 0);
-	return 0;
+	return fk_cancel(t) ? 0 : LIBUSB_ERROR_NOT_FOUND;
 }
 
 int __wrap_libusb_handle_events_timeout_completed(libusb_context *ctx, struct timeval *tv,
 						  int *completed)
 {
-	struct libusb_transfer *batch[FK_MAX];
+	struct fk_xfer batch[FK_MAX];
 	uint64_t v;
 	(void)ctx;
 	(void)tv;
 	(void)completed;
+	cr_assert_not(fk.usbfs, "libusb's event handling in direct mode would reap our URBs");
 	if (read(fk.efd, &v, sizeof(v)) < 0 && errno != EAGAIN)
 		return LIBUSB_ERROR_IO;
 	/* What the callbacks submit completes on the next call, as with a real bus. */
@@ -222,7 +278,59 @@ int __wrap_libusb_handle_events_timeout_completed(libusb_context *ctx, struct ti
 	memcpy(batch, fk.done, n * sizeof(batch[0]));
 	fk.n_done = 0;
 	for (unsigned i = 0; i < n; i++)
-		batch[i]->callback(batch[i]);
+		batch[i].t->callback(batch[i].t);
+	return 0;
+}
+
+/* usbfs, for the transport's direct mode: the URB ioctls on the fake's descriptor. */
+int __wrap_ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap;
+	va_start(ap, req);
+	void *arg = va_arg(ap, void *);
+	va_end(ap);
+	if (fd != fk.efd)
+		return __real_ioctl(fd, req, arg);
+	uint64_t v;
+	switch (req) {
+	case USBDEVFS_SUBMITURB:
+		if (fk.unplugged) {
+			errno = ENODEV;
+			return -1;
+		}
+		fk.urb_submits++;
+		fk_submit((struct fk_xfer){ .u = arg });
+		return 0;
+	case USBDEVFS_DISCARDURB:
+		if (fk_cancel(arg))
+			return 0;
+		errno = EINVAL;
+		return -1;
+	case USBDEVFS_REAPURBNDELAY:
+		if (fk.n_done) {
+			*(struct usbdevfs_urb **)arg = fk.done[0].u;
+			memmove(fk.done, fk.done + 1, --fk.n_done * sizeof(fk.done[0]));
+			return 0;
+		}
+		if (fk.unplugged) {
+			errno = ENODEV;
+			return -1;
+		}
+		(void)!read(fk.efd, &v, sizeof(v)); /* nothing waits: not readable any more */
+		errno = EAGAIN;
+		return -1;
+	}
+	errno = ENOTTY;
+	return -1;
+}
+
+int __wrap_fstat(int fd, struct stat *st)
+{
+	if (!fk.usbfs || fd != fk.efd)
+		return __real_fstat(fd, st);
+	memset(st, 0, sizeof(*st));
+	st->st_mode = S_IFCHR | 0600;
+	st->st_rdev = makedev(189, 1);
 	return 0;
 }
 
@@ -310,8 +418,9 @@ static struct qusb_tr *fake_tr(void)
 	cr_assert_not_null(tr);
 	tr->ctx = (libusb_context *)&fk;
 	tr->h = (libusb_device_handle *)&fk;
-	tr->func = (struct qusb_func){ .ep_notify = 0x81, .notify_mps = 16, .ep_in = 0x82,
-				       .ep_out = 0x02, .bulk_mps = 512 };
+	tr->func = (struct qusb_func){
+		.ep_notify = 0x81, .notify_mps = 16, .ep_in = 0x82, .ep_out = 0x02, .bulk_mps = 512
+	};
 	snprintf(tr->desc, sizeof(tr->desc), "usb:fake");
 	snprintf(tr->path, sizeof(tr->path), "fake");
 	tr->n_rx = 4;
@@ -321,7 +430,13 @@ static struct qusb_tr *fake_tr(void)
 	return tr;
 }
 
-static void rig_up(struct rig *r, enum qb_loop_kind kind, bool dev_mem,
+/* Where the transfers go: through libusb, or straight on (fake) usbfs. */
+enum mode {
+	VIA_LIBUSB,
+	VIA_USBFS
+};
+
+static void rig_up(struct rig *r, enum qb_loop_kind kind, bool dev_mem, enum mode mode,
 		   const struct qnet_pump_qmap *q)
 {
 	int ret;
@@ -329,6 +444,7 @@ static void rig_up(struct rig *r, enum qb_loop_kind kind, bool dev_mem,
 	memset(r, 0, sizeof(*r));
 	memset(&fk, 0, sizeof(fk));
 	fk.dev_mem = dev_mem;
+	fk.usbfs = mode == VIA_USBFS;
 	fk.efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	cr_assert_geq(fk.efd, 0);
 	fk.pfd = (struct libusb_pollfd){ .fd = fk.efd, .events = POLLIN };
@@ -351,6 +467,7 @@ static void rig_up(struct rig *r, enum qb_loop_kind kind, bool dev_mem,
 	}
 	ret = r->t.ops->start(r->t.impl, r->loop, &cbs, r->pump);
 	cr_assert_eq(ret, 0, "start: %s", strerror(-ret));
+	cr_assert_eq(tr->urb_direct, fk.usbfs);
 }
 
 static void rig_down(struct rig *r)
@@ -399,13 +516,14 @@ static void echo_round(struct rig *r, uint32_t *seq, unsigned n, size_t len)
 
 /* Steady state: no allocation for 1000 packets each way, with bursts larger than the pool of
  * OUT transfers, so that backpressure and data_tx_ready take part. */
-static void t_no_alloc(enum qb_loop_kind kind, bool dev_mem, const struct qnet_pump_qmap *q)
+static void t_no_alloc(enum qb_loop_kind kind, bool dev_mem, enum mode mode,
+		       const struct qnet_pump_qmap *q)
 {
 	struct rig r;
 	uint32_t seq = 0;
 	unsigned long before = 0;
 
-	rig_up(&r, kind, dev_mem, q);
+	rig_up(&r, kind, dev_mem, mode, q);
 	for (unsigned round = 0; round < 60; round++) {
 		if (round == 10) /* warmed up: the loop's arrays have their size */
 			before = allocs;
@@ -419,6 +537,10 @@ static void t_no_alloc(enum qb_loop_kind kind, bool dev_mem, const struct qnet_p
 		cr_assert_eq(fk.out_transfers, 1200, "raw-IP: one transfer per packet");
 	else
 		cr_assert_lt(fk.out_transfers, 1200, "QMAP: packets share transfers");
+	if (mode == VIA_USBFS)
+		cr_assert(fk.urb_submits > 0 && fk.libusb_submits == 0, "not direct");
+	else
+		cr_assert(fk.libusb_submits > 0 && fk.urb_submits == 0, "not through libusb");
 	rig_down(&r);
 }
 
@@ -428,27 +550,90 @@ static const struct qnet_pump_qmap qmap = {
 
 Test(usb_bulk_path, no_alloc_rawip_poll)
 {
-	t_no_alloc(QB_LOOP_POLL, false, NULL);
+	t_no_alloc(QB_LOOP_POLL, false, VIA_LIBUSB, NULL);
 }
 
 Test(usb_bulk_path, no_alloc_rawip_uring)
 {
-	t_no_alloc(QB_LOOP_URING, false, NULL);
+	t_no_alloc(QB_LOOP_URING, false, VIA_LIBUSB, NULL);
 }
 
 Test(usb_bulk_path, no_alloc_rawip_dev_mem)
 {
-	t_no_alloc(QB_LOOP_URING, true, NULL);
+	t_no_alloc(QB_LOOP_URING, true, VIA_LIBUSB, NULL);
 }
 
 Test(usb_bulk_path, no_alloc_qmap_poll)
 {
-	t_no_alloc(QB_LOOP_POLL, true, &qmap);
+	t_no_alloc(QB_LOOP_POLL, true, VIA_LIBUSB, &qmap);
 }
 
 Test(usb_bulk_path, no_alloc_qmap_uring)
 {
-	t_no_alloc(QB_LOOP_URING, true, &qmap);
+	t_no_alloc(QB_LOOP_URING, true, VIA_LIBUSB, &qmap);
+}
+
+Test(usb_bulk_path, no_alloc_usbfs_rawip_poll)
+{
+	t_no_alloc(QB_LOOP_POLL, true, VIA_USBFS, NULL);
+}
+
+Test(usb_bulk_path, no_alloc_usbfs_rawip_uring)
+{
+	t_no_alloc(QB_LOOP_URING, false, VIA_USBFS, NULL);
+}
+
+Test(usb_bulk_path, no_alloc_usbfs_qmap_poll)
+{
+	t_no_alloc(QB_LOOP_POLL, false, VIA_USBFS, &qmap);
+}
+
+Test(usb_bulk_path, no_alloc_usbfs_qmap_uring)
+{
+	t_no_alloc(QB_LOOP_URING, true, VIA_USBFS, &qmap);
+}
+
+/* Direct mode, unplugged: the kernel gives back what was in flight as shut down, then says
+ * ENODEV; every transfer completes, and the closed callback reports -ENODEV. */
+static int closed_err;
+static unsigned closed_calls;
+
+static void closed_record(void *user, int err)
+{
+	(void)user;
+	closed_err = err;
+	closed_calls++;
+}
+
+Test(usb_bulk_path, usbfs_unplug_ends_the_session)
+{
+	static const struct qmi_transport_cbs unplug_cbs = {
+		.ctrl_rx = ctrl_rx_ignored,
+		.data_rx = qnet_pump_data_rx,
+		.data_tx_ready = qnet_pump_data_tx_ready,
+		.closed = closed_record,
+	};
+	struct rig r;
+	uint32_t seq = 0;
+
+	rig_up(&r, QB_LOOP_POLL, true, VIA_USBFS, NULL);
+	echo_round(&r, &seq, 5, 200);
+	struct qusb_tr *tr = r.t.impl;
+	tr->cbs = &unplug_cbs;
+	cr_assert_gt(tr->inflight, 0);
+	/* On a disconnect the kernel completes the URBs still in flight (they stay reapable). */
+	fk.unplugged = true;
+	while (fk.n_in) {
+		struct fk_xfer x = fk.in[--fk.n_in];
+		fk_complete(x, -ESHUTDOWN, 0);
+	}
+	fk_signal();
+	settle(&r);
+	cr_assert_eq(closed_calls, 1);
+	cr_assert_eq(closed_err, -ENODEV);
+	cr_assert_eq(tr->inflight, 0, "%u transfers never completed", tr->inflight);
+	rig_down(&r);
+	closed_calls = 0;
 }
 
 /* ---- building a transfer in place -------------------------------------------------------- */
@@ -468,7 +653,7 @@ Test(usb_bulk_path, in_place_sends_the_lent_buffer_without_a_copy)
 	size_t cap, cap2;
 	uint8_t pkt[600];
 
-	rig_up(&r, QB_LOOP_POLL, true, NULL);
+	rig_up(&r, QB_LOOP_POLL, true, VIA_USBFS, NULL);
 	cr_assert_not_null(r.t.ops->data_tx_buf);
 	cr_assert_not_null(r.t.ops->data_tx_send);
 	cr_assert_eq(r.t.ops->data_tx_send(r.t.impl, 100), -EINVAL, "nothing was lent");
@@ -502,7 +687,7 @@ Test(usb_bulk_path, in_place_backpressure_keeps_the_bytes)
 	size_t cap;
 	uint8_t pkt[100];
 
-	rig_up(&r, QB_LOOP_POLL, false, NULL);
+	rig_up(&r, QB_LOOP_POLL, false, VIA_LIBUSB, NULL);
 	fk.no_reflect = true;
 	mkpkt(pkt, sizeof(pkt), 1);
 	for (unsigned i = 0; i < 8; i++)
@@ -533,7 +718,7 @@ Test(usb_bulk_path, no_alloc_in_place)
 	uint8_t *buf;
 	size_t cap;
 
-	rig_up(&r, QB_LOOP_URING, true, NULL);
+	rig_up(&r, QB_LOOP_URING, true, VIA_USBFS, NULL);
 	fk.no_reflect = true;
 	for (unsigned round = 0; round < 60; round++) {
 		if (round == 10)
