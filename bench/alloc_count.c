@@ -122,8 +122,9 @@ void *memalign(size_t align, size_t n)
 
 /* Before the constructor has looked memcpy up (the dynamic linker's own early calls). The
  * attribute keeps the compiler from turning the loop back into a memcpy call. */
-__attribute__((optimize("no-tree-loop-distribute-patterns"))) static void *
-slow_move(void *d, const void *s, size_t n)
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) static void *slow_move(void *d,
+										     const void *s,
+										     size_t n)
 {
 	unsigned char *dd = d;
 	const unsigned char *ss = s;
