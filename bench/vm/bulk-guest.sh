@@ -85,7 +85,20 @@ for cfg in raw-ip:libusb raw-ip:usbfs qmap:libusb qmap:usbfs; do
 	labels=$(fd_labels $pid)
 	for l in $loads; do
 		size=${l%:*} inflight=${l#*:}
-		tids=$(ls /proc/$pid/task | sed 's/^/-p /')
+		# Untraced first: the process's wakeups (voluntary context switches: each time it
+		# blocked) and CPU time (ticks of /proc/PID/stat) per echo, and the whole VM's
+		# CPU per echo as udp_load reports it.
+		w0=$(sed -n 's/^voluntary_ctxt_switches:[[:space:]]*//p' /proc/$pid/status)
+		t0=$(awk '{ print $14 + $15 }' /proc/$pid/stat)
+		r=$("$tools/udp_load" 10.64.0.1 10.64.0.2 "$size" "$inflight" "$secs")
+		w1=$(sed -n 's/^voluntary_ctxt_switches:[[:space:]]*//p' /proc/$pid/status)
+		t1=$(awk '{ print $14 + $15 }' /proc/$pid/stat)
+		echo "VMBULK free $tag $size $inflight wakeups=$(( w1 - w0 )) ticks=$(( t1 - t0 )) hz=$(getconf CLK_TCK) $r"
+		# io_uring's kernel workers (iou-wrk-*) are threads of the process that cannot be
+		# traced, and make no system calls of their own.
+		tids=$(for t in /proc/$pid/task/*; do
+			case "$(cat "$t/comm")" in iou-*) ;; *) echo "-p ${t##*/}" ;; esac
+		done)
 		strace -f -qq -o "$VM_STATE/strace.out" $tids &
 		spid=$!
 		sleep 1 # strace attached (its output starts with the attach of every thread)

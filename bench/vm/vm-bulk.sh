@@ -7,12 +7,13 @@
 # in flight, so the 16-in-flight columns show the batched regime rather than its exact figures.
 #
 # Usage: vm-bulk.sh --qmiusb PATH --tools DIR --work DIR [--out FILE] [--secs N] [--title T]
-#   --tools  the folder with udp_load and libqmiusb_alloc_count.so (the build tree's bench/)
-#   --out    appends the table to FILE under the title (the results file keeps before/after)
+#   --tools     the folder with udp_load and libqmiusb_alloc_count.so (the build tree's bench/)
+#   --out       appends the table to FILE under the title (the results file keeps before/after)
+#   --from-log  tabulates the console log of an earlier run instead of booting the VM
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 src_root=$(cd "$here/../.." && pwd)
-qmiusb= tools= work= out= secs=1 title="bulk path"
+qmiusb= tools= work= out= secs=1 title="bulk path" from_log=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--qmiusb) qmiusb=$2; shift 2 ;;
@@ -21,27 +22,32 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift 2 ;;
 	--secs) secs=$2; shift 2 ;;
 	--title) title=$2; shift 2 ;;
+	--from-log) from_log=$2; shift 2 ;;
 	*) echo "vm-bulk: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
-[ -n "$qmiusb" ] && [ -n "$tools" ] && [ -n "$work" ] ||
-	{ echo "usage: $0 --qmiusb PATH --tools DIR --work DIR [--out FILE]" >&2; exit 2; }
-qemu=$(command -v qemu-system-x86_64) || { echo "vm-bulk: no qemu-system-x86_64" >&2; exit 77; }
-busybox=$(command -v busybox) || { echo "vm-bulk: no busybox" >&2; exit 77; }
-command -v strace > /dev/null || { echo "vm-bulk: no strace" >&2; exit 77; }
-qmiusb=$(cd "$(dirname "$qmiusb")" && pwd)/$(basename "$qmiusb")
-tools=$(cd "$tools" && pwd)
-mkdir -p "$work"
-work=$(cd "$work" && pwd)
+if [ -n "$from_log" ]; then
+	log=$from_log
+else
+	[ -n "$qmiusb" ] && [ -n "$tools" ] && [ -n "$work" ] ||
+		{ echo "usage: $0 --qmiusb PATH --tools DIR --work DIR [--out FILE]" >&2; exit 2; }
+	qemu=$(command -v qemu-system-x86_64) || { echo "vm-bulk: no qemu-system-x86_64" >&2; exit 77; }
+	busybox=$(command -v busybox) || { echo "vm-bulk: no busybox" >&2; exit 77; }
+	command -v strace > /dev/null || { echo "vm-bulk: no strace" >&2; exit 77; }
+	qmiusb=$(cd "$(dirname "$qmiusb")" && pwd)/$(basename "$qmiusb")
+	tools=$(cd "$tools" && pwd)
+	mkdir -p "$work"
+	work=$(cd "$work" && pwd)
 
-. "$src_root/tests/vm/vm-boot.sh"
-vm_boot_kernel "$work" || { echo "vm-bulk: no kernel" >&2; exit 77; }
-vm_boot_initramfs "$work" "$busybox"
+	. "$src_root/tests/vm/vm-boot.sh"
+	vm_boot_kernel "$work" || { echo "vm-bulk: no kernel" >&2; exit 77; }
+	vm_boot_initramfs "$work" "$busybox"
 
-log=$work/console.log
-append="$(vm_boot_append "$here/bulk-guest.sh" "$qmiusb")"
-append="$append qmiusb_src=$src_root qmiusb_tools=$tools qmiusb_secs=$secs"
-vm_boot_qemu 1200 "$append" "$log" -icount shift=0,sleep=off
+	log=$work/console.log
+	append="$(vm_boot_append "$here/bulk-guest.sh" "$qmiusb")"
+	append="$append qmiusb_src=$src_root qmiusb_tools=$tools qmiusb_secs=$secs"
+	vm_boot_qemu 1200 "$append" "$log" -icount shift=0,sleep=off
+fi
 
 report=$(tr -d '\r' < "$log" | awk -v title="$title" -v rev="$(git -C "$src_root" describe --always --dirty 2>/dev/null)" '
 	/VMBULK-START/ { sub(/.*VMBULK-START /, ""); hdr = $0 }
@@ -51,6 +57,10 @@ report=$(tr -d '\r' < "$log" | awk -v title="$title" -v rev="$(git -C "$src_root
 		col = $3 " " $5 "x" $4
 		if (!(col in cseen)) { cseen[col] = 1; cols[++nc] = col }
 		for (i = 6; i <= NF; i++) { split($i, kv, "="); v[col, kv[1]] = kv[2] }
+	}
+	/VMBULK free / {
+		col = $3 " " $5 "x" $4
+		for (i = 6; i <= NF; i++) { split($i, kv, "="); u[col, kv[1]] = kv[2] }
 	}
 	/VMBULK sys / {
 		col = $3 " " $5 "x" $4
@@ -69,7 +79,7 @@ report=$(tr -d '\r' < "$log" | awk -v title="$title" -v rev="$(git -C "$src_root
 		printf "%s", note
 		printf "%s", fails
 		print "per echo = one packet up (TUN read -> bulk OUT) and one down (bulk IN -> TUN write);"
-		print "libusb = transfers through libusb's event handling (QMIUSB_USBFS_DIRECT=0),"
+		print "libusb = transfers through the event handling of libusb (QMIUSB_USBFS_DIRECT=0),"
 		print "usbfs = straight on usbfs (transport_urb_linux.c)"
 		for (i = 1; i <= nk; i++) for (j = i + 1; j <= nk; j++) if (keys[j] < keys[i]) { t = keys[i]; keys[i] = keys[j]; keys[j] = t }
 		for (c = 1; c <= nc; c++) { split(cols[c], cp, "/"); cfmt[c] = cp[1]; if (!(cp[1] in fseen)) { fseen[cp[1]] = 1; fmts[++nf] = cp[1] } }
@@ -99,6 +109,18 @@ report=$(tr -d '\r' < "$log" | awk -v title="$title" -v rev="$(git -C "$src_root
 			row("user copies (memcpy/memmove)", fmts[f], "copies")
 			row("  of them >= 256 bytes", fmts[f], "big_copies")
 			row("  bytes", fmts[f], "copy_bytes")
+			printf "%-38s", "untraced: wakeups of connect"
+			for (c = 1; c <= nc; c++) if (cfmt[c] == fmts[f]) printf " %15s", u[cols[c], "echoes"] > 0 ? sprintf("%.2f", u[cols[c], "wakeups"] / u[cols[c], "echoes"]) : "-"
+			print ""
+			printf "%-38s", "untraced: CPU us of connect"
+			for (c = 1; c <= nc; c++) if (cfmt[c] == fmts[f]) printf " %15s", u[cols[c], "echoes"] > 0 && u[cols[c], "hz"] > 0 ? sprintf("%.1f", u[cols[c], "ticks"] * 1e6 / u[cols[c], "hz"] / u[cols[c], "echoes"]) : "-"
+			print ""
+			printf "%-38s", "untraced: CPU us of the whole VM"
+			for (c = 1; c <= nc; c++) if (cfmt[c] == fmts[f]) printf " %15s", u[cols[c], "cpu_us"]
+			print ""
+			printf "%-38s", "untraced: echoes/s"
+			for (c = 1; c <= nc; c++) if (cfmt[c] == fmts[f]) printf " %15s", u[cols[c], "pps"]
+			print ""
 			printf "%-38s", "(echoes/s under strace: not a figure)"
 			for (c = 1; c <= nc; c++) if (cfmt[c] == fmts[f]) printf " %15s", v[cols[c], "pps"]
 			print ""
