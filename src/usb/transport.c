@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * struct qmi_transport over libusb: the session's lifetime and its place in the event loop. While
- * the session runs everything is asynchronous: libusb's fds sit in the loop and are serviced with
- * a zero timeout on readiness. The channels are transport_ctrl.c and transport_bulk.c; each
+ * the session runs everything is asynchronous. On Linux the transfers go straight to usbfs on
+ * libusb's descriptor (transport_urb_linux.c); elsewhere, or with QMIUSB_USBFS_DIRECT=0,
+ * libusb's fds sit in the loop and are serviced with a zero timeout on readiness. The channels are transport_ctrl.c and transport_bulk.c; each
  * transfer has a slot, `busy` while submitted and not yet completed.
  *
  * Ending a session (unplug or error): every busy transfer is cancelled and the closed callback is

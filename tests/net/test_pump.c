@@ -6,6 +6,7 @@
  * made by the pump or the loop in steady state is seen.
  */
 #include "fake_modem.h"
+#include "loop_settle.h"
 #include "base/loop.h"
 #include "net/pump.h"
 
@@ -15,32 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t m);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t m);
-void *__wrap_realloc(void *p, size_t n);
-
-static unsigned long allocs; /* test-binary bookkeeping, not library state */
-
-void *__wrap_malloc(size_t n)
-{
-	allocs++;
-	return __real_malloc(n);
-}
-
-void *__wrap_calloc(size_t n, size_t m)
-{
-	allocs++;
-	return __real_calloc(n, m);
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-	allocs++;
-	return __real_realloc(p, n);
-}
+#include "alloc_wrap.h"
 
 struct rig {
 	struct qb_loop *loop;
@@ -104,15 +80,7 @@ static void rig_down(struct rig *r)
 
 static void settle(struct rig *r)
 {
-	int idle = 0, guard = 0;
-
-	/* Two idle zero-timeout iterations in a row: nothing left in flight that can finish. */
-	while (idle < 2 && guard++ < 100000) {
-		int n = qb_loop_run_once(r->loop, 0);
-
-		cr_assert_geq(n, 0);
-		idle = n ? 0 : idle + 1;
-	}
+	settle_loop(r->loop);
 }
 
 static void kernel_send(struct rig *r, uint32_t seq, size_t len)

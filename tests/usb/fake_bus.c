@@ -17,32 +17,7 @@
 
 /* ---- allocation counting ----------------------------------------------------------------- */
 
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t m);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t m);
-void *__wrap_realloc(void *p, size_t n);
-
-unsigned long allocs; /* test-binary bookkeeping, not library state */
-
-void *__wrap_malloc(size_t n)
-{
-	allocs++;
-	return __real_malloc(n);
-}
-
-void *__wrap_calloc(size_t n, size_t m)
-{
-	allocs++;
-	return __real_calloc(n, m);
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-	allocs++;
-	return __real_realloc(p, n);
-}
+#include "alloc_wrap.h"
 
 /* ---- the fake bus ------------------------------------------------------------------------ */
 
@@ -329,4 +304,3 @@ void __wrap_libusb_exit(libusb_context *ctx)
 {
 	(void)ctx;
 }
-

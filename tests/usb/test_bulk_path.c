@@ -23,6 +23,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/both_loops.h"
+#include "loop_settle.h"
 #include "base/loop.h"
 #include "net/fake_modem.h"
 #include "net/pump.h"
@@ -97,10 +99,7 @@ static void rig_up(struct rig *r, enum qb_loop_kind kind, bool dev_mem, enum mod
 	fk.pfd = (struct libusb_pollfd){ .fd = fk.efd, .events = POLLIN };
 	fk.pfds[0] = &fk.pfd;
 
-	ret = qb_loop_new(&r->loop, kind);
-	if (ret == -ENOSYS && kind == QB_LOOP_URING)
-		cr_skip_test("io_uring is not available here");
-	cr_assert_eq(ret, 0);
+	r->loop = new_loop(kind);
 	struct qusb_tr *tr = fake_tr();
 	cr_assert_eq(qusb_tr_alloc_transfers(tr), 0);
 	cr_assert_eq(tr->bulk_dev_mem, dev_mem);
@@ -129,15 +128,7 @@ static void rig_down(struct rig *r)
 
 static void settle(struct rig *r)
 {
-	int idle = 0, guard = 0;
-
-	/* Two idle zero-timeout iterations in a row: nothing left in flight that can finish. */
-	while (idle < 2 && guard++ < 100000) {
-		int n = qb_loop_run_once(r->loop, 0);
-
-		cr_assert_geq(n, 0);
-		idle = n ? 0 : idle + 1;
-	}
+	settle_loop(r->loop);
 }
 
 /* Sends n packets of len bytes from the "kernel" through the TUN, lets everything settle, and
