@@ -70,7 +70,7 @@ report=$(tr -d '\r' < "$log" | awk -v title="$title" -v rev="$(git -C "$src_root
 	function per(x, col) { return v[col, "echoes"] > 0 ? sprintf("%.2f", x / v[col, "echoes"]) : "-" }
 	function row(label, f, what,    c) {
 		printf "%-38s", label
-		for (c = 1; c <= nc; c++) if (cfmt[c] == f) printf " %15s", what == "" ? "" : per(what == "sys" ? s[cols[c], rk] : v[cols[c], what], cols[c])
+		for (c = 1; c <= nc; c++) if (cfmt[c] == f) printf " %15s", (what == "" ? "" : per(what == "sys" ? s[cols[c], rk] : v[cols[c], what], cols[c]))
 		print ""
 	}
 	END {
@@ -110,10 +110,10 @@ report=$(tr -d '\r' < "$log" | awk -v title="$title" -v rev="$(git -C "$src_root
 			row("  of them >= 256 bytes", fmts[f], "big_copies")
 			row("  bytes", fmts[f], "copy_bytes")
 			printf "%-38s", "untraced: wakeups of connect"
-			for (c = 1; c <= nc; c++) if (cfmt[c] == fmts[f]) printf " %15s", u[cols[c], "echoes"] > 0 ? sprintf("%.2f", u[cols[c], "wakeups"] / u[cols[c], "echoes"]) : "-"
+			for (c = 1; c <= nc; c++) if (cfmt[c] == fmts[f]) printf " %15s", (u[cols[c], "echoes"] > 0 ? sprintf("%.2f", u[cols[c], "wakeups"] / u[cols[c], "echoes"]) : "-")
 			print ""
 			printf "%-38s", "untraced: CPU us of connect"
-			for (c = 1; c <= nc; c++) if (cfmt[c] == fmts[f]) printf " %15s", u[cols[c], "echoes"] > 0 && u[cols[c], "hz"] > 0 ? sprintf("%.1f", u[cols[c], "ticks"] * 1e6 / u[cols[c], "hz"] / u[cols[c], "echoes"]) : "-"
+			for (c = 1; c <= nc; c++) if (cfmt[c] == fmts[f]) printf " %15s", (u[cols[c], "echoes"] > 0 && u[cols[c], "hz"] > 0 ? sprintf("%.1f", u[cols[c], "ticks"] * 1e6 / u[cols[c], "hz"] / u[cols[c], "echoes"]) : "-")
 			print ""
 			printf "%-38s", "untraced: CPU us of the whole VM"
 			for (c = 1; c <= nc; c++) if (cfmt[c] == fmts[f]) printf " %15s", u[cols[c], "cpu_us"]
