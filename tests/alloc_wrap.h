@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Allocation counting for a test binary linked with -Wl,--wrap=malloc,--wrap=calloc,
- * --wrap=realloc: every allocation the code under test makes is seen in `allocs`. One source
- * file per binary includes it.
+ * Test helper: counts every allocation a test binary makes, for binaries linked with
+ * -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc. It defines the wrappers: include it in
+ * exactly one file of the binary (others declare `extern unsigned long allocs`).
  */
-#ifndef TESTS_NET_ALLOC_COUNT_H
-#define TESTS_NET_ALLOC_COUNT_H
+#ifndef TESTS_ALLOC_WRAP_H
+#define TESTS_ALLOC_WRAP_H
 
 #include <stddef.h>
 
@@ -16,7 +16,8 @@ void *__wrap_malloc(size_t n);
 void *__wrap_calloc(size_t n, size_t m);
 void *__wrap_realloc(void *p, size_t n);
 
-static unsigned long allocs; /* test-binary bookkeeping, not library state */
+extern unsigned long allocs;
+unsigned long allocs; /* test-binary bookkeeping, not library state */
 
 void *__wrap_malloc(size_t n)
 {
