@@ -13,13 +13,16 @@ add_custom_target(bench-host
   USES_TERMINAL
   COMMENT "Host pump benchmark (needs root for a TUN in a private network namespace)")
 
-# The VM benchmark (kernel qmi_wwan path against qmiusb's TUN over the same gadget, in QEMU's
-# deterministic icount mode): bench/vm/vm-bench.sh, results in bench/results/vm.txt.
+# The VM benchmark at saturation (kernel qmi_wwan path against qmiusb's TUN over the same gadget,
+# in QEMU's deterministic icount mode): bench/vm/vm-family.sh --family sat, results in
+# bench/results/vm.txt.
 add_executable(udp_load ${CMAKE_CURRENT_SOURCE_DIR}/udp_load.c)
+add_executable(udp_rate ${CMAKE_CURRENT_SOURCE_DIR}/udp_rate.c ${CMAKE_CURRENT_SOURCE_DIR}/udp_rate_proc.c)
+add_executable(cpu_window ${CMAKE_CURRENT_SOURCE_DIR}/cpu_window.c ${CMAKE_CURRENT_SOURCE_DIR}/udp_rate_proc.c)
 add_executable(ctl_rtt ${CMAKE_CURRENT_SOURCE_DIR}/ctl_rtt.c)
 target_link_libraries(ctl_rtt PRIVATE qmiusb_usb qmiusb_qmi qmiusb_net)
 add_custom_target(bench-vm
-  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/vm/vm-bench.sh --qmiusb $<TARGET_FILE:qmiusb>
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/vm/vm-family.sh --family sat --qmiusb $<TARGET_FILE:qmiusb>
     --tools ${CMAKE_CURRENT_BINARY_DIR} --work ${CMAKE_BINARY_DIR}/vm-bench
     --out ${CMAKE_CURRENT_SOURCE_DIR}/results/vm.txt
   DEPENDS qmiusb udp_load ctl_rtt
@@ -29,6 +32,19 @@ add_custom_target(bench-vm
 # The soak (bench/soak, a script around `qmiusb`): its load generator and client id census.
 add_executable(soak_tool ${CMAKE_CURRENT_SOURCE_DIR}/soak_tool.c)
 target_link_libraries(soak_tool PRIVATE qmiusb_proxy qmiusb_qmi)
+
+# The VM benchmark families (bench/vm/vm-family.sh --family NAME, one command each; results in
+# bench/results/vm-NAME.txt): cost below saturation, kernel QMAP (qmimux) against qmiusb QMAP,
+# and bulk TCP through the operator network.
+foreach(family rate qmap tcp)
+  add_custom_target(bench-vm-${family}
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/vm/vm-family.sh --family ${family}
+      --qmiusb $<TARGET_FILE:qmiusb> --tools ${CMAKE_CURRENT_BINARY_DIR}
+      --work ${CMAKE_BINARY_DIR}/vm-bench --out ${CMAKE_CURRENT_SOURCE_DIR}/results/vm-${family}.txt
+    DEPENDS qmiusb udp_rate cpu_window
+    USES_TERMINAL
+    COMMENT "VM benchmark family ${family} (QEMU icount)")
+endforeach()
 
 # The bulk path's cost per packet (system calls by name, allocations, user-space copies) in the
 # VM, over libusb: bench/vm/vm-bulk.sh, appended to bench/results/bulk-path.txt under

@@ -125,6 +125,9 @@ int qcli_run(int argc, char **argv, FILE *out, FILE *err, unsigned flags);
  * CTL-opened) and cli->sim/devname are set. Returns 0 or -errno with the backend's reason in
  * cli->open_err (nothing printed). */
 int qcli_open(struct qcli *cli, struct qb_loop *loop, struct qmi_dev **dev);
+/* The same; sim_fallback false (connect) makes a missing modem -ENODEV, never the sim. */
+int qcli_open_device(struct qcli *cli, struct qb_loop *loop, struct qmi_dev **dev,
+		     bool sim_fallback);
 
 /* open_usb.c. selector is the -d value or NULL for "any modem". Fills *out with a transport
  * (not started). -ENODEV when no modem is present, -ENOTSUP when this build has no USB backend,
@@ -142,6 +145,20 @@ int qcli_open_proxy(struct qcli *cli, const char *device, struct qmi_transport *
 /* Creates cli->loop and cli->dev and runs the CTL open. Returns an exit code (0 = ready);
  * failures are reported. */
 int qcli_session_open(struct qcli *cli);
+/* Its parts, for connect, which waits for its modem and opens it again after an unplug.
+ * qcli_session_loop: cli->loop and the signals; an exit code (failures reported).
+ * qcli_session_attach: opens cli->dev on cli->loop (sim_fallback as qcli_open does; false: a
+ * missing modem is -ENODEV) and runs the CTL open. 0, or -errno with nothing reported: *ctl
+ * false when the device did not open (cli->open_err may say why), true when its CTL open
+ * failed (-QB_EMODEM: *result); the device is dropped again then.
+ * qcli_session_attach_failed: reports such a failure as every command does; its exit code.
+ * qcli_session_drop_device: frees dev and sim, keeping loop and signals (the device went
+ * away: no client id is released). */
+int qcli_session_loop(struct qcli *cli);
+int qcli_session_attach(struct qcli *cli, bool sim_fallback, bool *ctl, struct qmi_result *result);
+int qcli_session_attach_failed(struct qcli *cli, int err, bool ctl,
+			       const struct qmi_result *result);
+void qcli_session_drop_device(struct qcli *cli);
 /* Releases the client ids (or prints qmicli's "Client ID not released" blocks), frees dev,
  * sim and loop. Safe to call twice and without an open session. */
 void qcli_session_close(struct qcli *cli);

@@ -1,16 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * `qmiusb connect`: options, then the connection manager (src/conn) on the session's loop until
+ * every session has failed for good or a signal asks to stop. SIGINT/SIGTERM end the calls,
+ * undo the TUN configuration and release the client ids, then exit 0. This file is the
+ * manager's front end: its events become progress lines, the summary, --json objects, the
+ * state file and the exit code.
+ *
+ * The modem is waited for: one that is not there (a boot race) or goes away (an unplug) stops
+ * the sessions, the sharing and the state file, and when a modem matching the same -d comes
+ * back all of them start again on it. Without -d, connect never takes the software modem.
+ *//*
+ * `qmiusb connect`: options, then the connection manager (src/conn) on the session's loop until
  * it gives up or a signal asks to stop. SIGINT/SIGTERM end the calls, undo the TUN configuration
  * and release the client ids, then exit 0. This file is the manager's front end: its events
  * become progress lines, the summary, --json objects, the state file and the exit code.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <signal.h>
 #include <string.h>
 #include <syslog.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base/errors.h"
@@ -27,6 +34,7 @@
 #include "net/netconf.h"
 #include "qmi/device.h"
 #include "qmi/messages.h"
+#include "usb/hotplug.h"
 
 /* The data path can't cross a proxy (the proxy's process owns the bulk endpoints), so a
  * device reached through one is refused before anything starts. */
@@ -85,6 +93,7 @@ struct pdn {
 	unsigned idx;
 	char label[96]; /* "sim", or "sim pdn2" for the second of several */
 	char ifname[64];
+	bool failed; /* for good: only this session ended */
 };
 
 struct front {
@@ -97,8 +106,25 @@ struct front {
 	struct pdn pdn[QCLI_MAX_PDN];
 	struct qcli_pdn pub[QCLI_MAX_PDN]; /* what the state file shows */
 	unsigned n;
-	bool over; /* a manager gave up */
-	int rc;
+	bool started;    /* every session has started */
+	unsigned failed; /* sessions that gave up; the run ends when all have */
+	bool over;
+	int rc; /* the first failure's exit code */
+
+	/* The device: waited for until it opens, and again after it went away. */
+	const struct qconn_opts *o;
+	const struct qcli_pdn_opts *asked; /* the sessions the options ask for */
+	const struct qcli_conf *conf;      /* its [pdn] sections, when --apn asks for none */
+	struct qcli_share_opts *sho;
+	const char *sock;
+	bool opened_once; /* a modem was there once: failures to reopen are notes, not the end */
+	bool try_open;    /* the waiter says: try to open now (done outside the loop's callbacks) */
+	bool waiting;     /* the waiting-modem state was announced */
+	int gone;         /* the device's close error once it went away (0: there) */
+	char last_note[160]; /* the last reason a reopen failed, said once */
+	struct qcli_share *share;
+	struct qusb_wait usb_wait; /* USB: hotplug arrivals and the poll */
+	struct qb_timer sim_back;  /* -d sim: the software modem is plugged back in */
 };
 
 static int exit_for(const struct qconn_event *ev)
@@ -112,76 +138,12 @@ static int exit_for(const struct qconn_event *ev)
 	return qcli_exit_for_errno(ev->err);
 }
 
-static void print_addr(FILE *o, int family, const void *addr, unsigned prefix, const void *gw)
-{
-	int af = family == 4 ? AF_INET : AF_INET6;
-	char a[INET6_ADDRSTRLEN];
-
-	fprintf(o, "\tIPv%d address: %s/%u\n", family, inet_ntop(af, addr, a, sizeof(a)), prefix);
-	if (gw)
-		fprintf(o, "\tIPv%d gateway: %s\n", family, inet_ntop(af, gw, a, sizeof(a)));
-}
-
-static void print_summary(struct pdn *p, const struct qconn_up *up)
-{
-	struct front *fr = p->fr;
-	const struct qnet_ipconf *ip = up->ip;
-	FILE *o = fr->cli->out;
-	char a[INET6_ADDRSTRLEN];
-	unsigned i;
-
-	fprintf(o, "[%s] connected: interface %s\n", p->label, up->ifname);
-	if (fr->n > 1)
-		fprintf(o, "\tAPN: %s\n",
-			fr->pub[p->idx].apn ? fr->pub[p->idx].apn : "(the profile's)");
-	if (ip->has_v4)
-		print_addr(o, 4, &ip->v4_addr, ip->v4_prefix, ip->v4_gw.s_addr ? &ip->v4_gw : NULL);
-	if (ip->has_v6)
-		print_addr(o, 6, &ip->v6_addr, ip->v6_prefix,
-			   IN6_IS_ADDR_UNSPECIFIED(&ip->v6_gw) ? NULL : &ip->v6_gw);
-	for (i = 0; i < ip->n_dns4; i++)
-		fprintf(o, "\tDNS: %s\n", inet_ntop(AF_INET, &ip->dns4[i], a, sizeof(a)));
-	for (i = 0; i < ip->n_dns6; i++)
-		fprintf(o, "\tDNS: %s\n", inet_ntop(AF_INET6, &ip->dns6[i], a, sizeof(a)));
-	fprintf(o, "\tMTU: %u\n", ip->mtu);
-	if (!ip->routes)
-		fprintf(o, "\troutes: %s\n",
-			p->idx ? "none (only the first session's are default routes)"
-			       : "none (--no-routes)");
-	else if (ip->routes_added)
-		fprintf(o, "\troutes: default via the interface (%s), metric %u\n",
-			ip->routes_added == (QNET_ROUTE_V4 | QNET_ROUTE_V6) ? "IPv4 and IPv6"
-			: ip->routes_added == QNET_ROUTE_V4                 ? "IPv4"
-									    : "IPv6",
-			ip->route_metric ? ip->route_metric : QNET_ROUTE_METRIC);
-	if (ip->routes && ip->routes_existed)
-		fprintf(o,
-			"\troutes: NOT added: the same %s default route was already there "
-			"(not ours: left alone)\n",
-			ip->routes_existed == QNET_ROUTE_V6   ? "IPv6"
-			: ip->routes_existed == QNET_ROUTE_V4 ? "IPv4"
-							      : "IPv4 and IPv6");
-	else if (ip->routes && !ip->routes_added && !up->needs_root)
-		fprintf(o, "\troutes: none added\n");
-	if (ip->dns_done && ip->dns_mode == QNET_DNS_FILE)
-		fprintf(o, "\tDNS written to %s\n", ip->dns_path);
-	else if (ip->dns_done)
-		fprintf(o, "\tDNS handed to %s\n",
-			ip->dns_mode == QNET_DNS_RESOLVCONF ? "resolvconf" : "systemd-resolved");
-	if (up->needs_root)
-		fprintf(o, "\tconfiguration: to be applied by root (see above)\n");
-	fprintf(o, "\tdata path: %s\n", up->data_path);
-	fprintf(o, "\tdata format: %s\n", up->data_format);
-	fflush(o);
-}
-
 static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
 {
 	struct pdn *p = user;
 	struct front *fr = p->fr;
 	struct qcli *cli = fr->cli;
 
-	(void)c;
 	switch (ev->kind) {
 	case QCONN_EV_PROGRESS:
 		qcli_connect_log(&fr->log, cli->err, LOG_INFO, p->label, ev->text);
@@ -189,30 +151,51 @@ static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
 	case QCONN_EV_WARNING:
 		qcli_connect_log(&fr->log, cli->err, LOG_WARNING, p->label, ev->text);
 		break;
-	case QCONN_EV_ERROR:
+	case QCONN_EV_ERROR: {
+		int code;
+
+		/* The modem went away: it is waited for, and every session starts again. */
+		if (qmi_dev_closed(cli->dev) && !fr->o->once) {
+			if (!fr->gone)
+				qcli_connect_log(&fr->log, cli->err, LOG_WARNING, cli->devname,
+						 ev->text);
+			fr->gone = qmi_dev_closed(cli->dev);
+			break;
+		}
 		if (fr->log.to_syslog && !fr->log.journal) /* qcli_fail() writes stderr */
 			syslog(LOG_DAEMON | LOG_ERR, "[%s] %s", p->label, ev->text);
 		if (fr->n > 1)
-			fr->rc = qcli_fail(cli, exit_for(ev), "%s: %s", p->label, ev->text);
+			code = qcli_fail(cli, exit_for(ev), "%s: %s", p->label, ev->text);
 		else
-			fr->rc = qcli_fail(cli, exit_for(ev), "%s", ev->text);
+			code = qcli_fail(cli, exit_for(ev), "%s", ev->text);
 		/* After qcli_fail(): recording the failure resets the JSON error's QMI part. */
 		if (ev->err == -QB_EMODEM) {
 			cli->error.has_qmi = true;
 			cli->error.qmi_error = ev->qmi.error;
 		}
+		if (!fr->rc)
+			fr->rc = code;
 		break;
+	}
 	case QCONN_EV_UP: {
 		char line[64];
 
 		snprintf(line, sizeof(line), "up on %s", ev->up->ifname);
 		qcli_notify_ready(line);
-		print_summary(p, ev->up);
-		if (cli->json)
-			qcli_connect_json_up(&fr->js, ev->up);
+		qcli_connect_summary(cli->out, p->label, p->idx, fr->n > 1, fr->pub[p->idx].apn,
+				     ev->up);
+		if (cli->json) {
+			struct qconn_info info;
+
+			qconn_get_info(c, &info);
+			qcli_connect_json_up(&fr->js, ev->up, p->idx + 1, fr->pub[p->idx].apn,
+					     info.mux_id);
+		}
 		break;
 	}
 	case QCONN_EV_STATE:
+		if (ev->state == QCONN_FAILED && fr->gone)
+			break; /* not this session's end: waiting-modem follows */
 		qcli_notify_status(qconn_state_name(ev->state));
 		if (cli->json && ev->state == QCONN_BACKOFF)
 			qcli_connect_json_backoff(&fr->js, ev->text, ev->delay_ms);
@@ -220,8 +203,11 @@ static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
 			qcli_connect_json_state(&fr->js, qconn_state_name(ev->state), NULL);
 		if (ev->state == QCONN_UP)
 			fr->down[0] = '\0';
-		if (ev->state == QCONN_FAILED)
-			fr->over = true;
+		/* One session's end is its own; the run ends with the last. */
+		if (ev->state == QCONN_FAILED && !fr->gone && !p->failed) {
+			p->failed = true;
+			fr->over = ++fr->failed == fr->n;
+		}
 		break;
 	case QCONN_EV_DOWN:
 		snprintf(fr->down, sizeof(fr->down), "%s", ev->text);
@@ -229,8 +215,8 @@ static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
 	case QCONN_EV_TICK:
 		break;
 	}
-	/* The state file goes with the run; a session still starting is not shown yet. */
-	if (ev->state != QCONN_STOPPED && fr->pub[fr->n ? fr->n - 1 : 0].c)
+	/* The state file goes with the run; sessions still starting are not shown yet. */
+	if (ev->state != QCONN_STOPPED && fr->started)
 		qcli_publish(&fr->sf, fr->pub, fr->n, fr->link, cli->devname);
 }
 
@@ -272,43 +258,215 @@ static const char *ifname_at(const char *list, unsigned i, char *buf, size_t len
 	return buf;
 }
 
-/* Starts every session on one link; 0, or the exit code of the failure. */
-static int start_sessions(struct front *fr, const struct qconn_opts *o,
-			  const struct qcli_pdn_opts *pdn)
+/* Starts every session on one link; 0, or the exit code of a failure that ends the run. A
+ * session that fails on its own (its events said so) leaves the others going. */
+static int start_sessions(struct front *fr)
 {
 	struct qcli *cli = fr->cli;
+	const struct qconn_opts *o = fr->o;
+	const struct qcli_pdn_opts *pdn = fr->asked;
 	struct qconn_link_opts lo = { .format = o->data_format };
-	unsigned n = pdn->n ? pdn->n : 1;
+	bool from_file = !pdn->n && fr->conf->n_pdn; /* --apn replaces the file's sessions */
+	unsigned n = pdn->n ? pdn->n : from_file ? fr->conf->n_pdn : 1;
 
 	if (qconn_link_new(&fr->link, cli->dev, &lo) < 0)
 		return qcli_fail(cli, QCLI_EXIT_FAILURE, "out of memory");
-	for (unsigned i = 0; i < n && !fr->rc && !fr->over; i++) {
+	fr->n = n; /* before any event: the run ends only when all n have failed */
+	fr->failed = 0;
+	for (unsigned i = 0; i < n && !fr->gone; i++) {
 		struct pdn *p = &fr->pdn[i];
 		struct qconn_opts so = *o;
 
-		p->fr = fr;
-		p->idx = i;
+		*p = (struct pdn){ .fr = fr, .idx = i };
 		if (n > 1)
 			snprintf(p->label, sizeof(p->label), "%.80s pdn%u", cli->devname, i + 1);
 		else
 			snprintf(p->label, sizeof(p->label), "%.90s", cli->devname);
 		so.cb_user = p;
 		so.link = fr->link;
-		/* Without --apn / --ifname the configuration file's (in o) stand. */
-		so.apn = pdn->n ? pdn->apn[i] : o->apn;
+		if (from_file)
+			qcli_connect_conf_session(fr->conf, i, &so);
+		/* Without --apn / --ifname the configuration file's (in so) stand. */
+		if (pdn->n)
+			so.apn = pdn->apn[i];
 		if (pdn->ifnames)
 			so.ifname = ifname_at(pdn->ifnames, i, p->ifname, sizeof(p->ifname));
-		if (i) { /* one default route, one resolv.conf: the first session's */
+		/* One default route unless a [pdn] asks, one resolv.conf: the first session's. */
+		if (i && !(from_file && fr->conf->pdn[i].routes == 1))
 			so.no_routes = true;
+		if (i) {
 			so.dns_file = NULL;
 			so.dns_mode = QNET_DNS_NONE;
 		}
 		fr->pub[i].apn = so.apn;
-		fr->n = i + 1;
 		if (qconn_start(&fr->pub[i].c, cli->dev, &so) < 0)
 			return qcli_fail(cli, QCLI_EXIT_FAILURE, "out of memory");
 	}
-	return fr->rc;
+	fr->started = true;
+	return QCLI_EXIT_OK;
+}
+
+/* A session that failed for good gives back its TUN and client ids now, not at the end of the
+ * run (outside the loop's callbacks: the teardown runs the loop). The state file keeps its
+ * place, as failed. */
+static void reap_failed(struct front *fr)
+{
+	for (unsigned i = 0; i < fr->n; i++) {
+		if (!fr->pdn[i].failed || !fr->pub[i].c)
+			continue;
+		if (fr->cli->no_release_cid)
+			report_kept(fr->cli, fr->pub[i].c);
+		qconn_stop(fr->pub[i].c);
+		fr->pub[i].c = NULL;
+	}
+}
+
+/* The device is open: the state file, the sessions and the sharing start on it. An exit code
+ * when the run must end. */
+static int bring_up(struct front *fr)
+{
+	struct qconn_cid ids[QCLI_MAX_CLIENTS * 2];
+	struct qcli *cli = fr->cli;
+	unsigned nids = 0;
+	int rc = refuse_proxy(cli, fr->sock);
+
+	if (!rc)
+		rc = open_statefile(cli, &fr->sf);
+	if (!rc)
+		rc = start_sessions(fr);
+	if (rc || fr->gone)
+		return rc;
+	/* After the start: the managers' client ids exist by now and are reserved from the
+	 * clients. */
+	for (unsigned i = 0; i < fr->n; i++) {
+		unsigned room = (unsigned)(sizeof(ids) / sizeof(ids[0])) - nids;
+		unsigned got = fr->pub[i].c ? qconn_cids(fr->pub[i].c, ids + nids, room) : 0;
+
+		nids += got < room ? got : room;
+	}
+	if (!fr->sho->off)
+		qcli_share_start(&fr->share, cli, fr->sock, ids, nids, &fr->sf);
+	fr->js.share = fr->share;
+	return QCLI_EXIT_OK;
+}
+
+/* Stops what bring_up() started, at the end of the run or when the device went away. */
+static void bring_down(struct front *fr)
+{
+	struct qcli *cli = fr->cli;
+
+	/* The clients go first: their ids are released while the modem still answers. */
+	qcli_share_stop(fr->share);
+	fr->share = NULL;
+	fr->js.share = NULL;
+	/* In order: the first one's synchronous teardown must not let the others go on. */
+	for (unsigned i = 0; i < fr->n; i++) {
+		if (fr->pub[i].c && cli->no_release_cid)
+			report_kept(cli, fr->pub[i].c);
+		qconn_stop(fr->pub[i].c);
+		fr->pub[i].c = NULL;
+	}
+	fr->n = 0;
+	fr->started = false;
+	qconn_link_free(fr->link);
+	fr->link = NULL;
+	qcli_statefile_close(&fr->sf);
+}
+
+static void wait_tick(void *user)
+{
+	struct front *fr = user;
+
+	fr->try_open = true;
+}
+
+/* From now on until a modem opens: the waiting-modem state, and the watch for one. */
+static void wait_modem(struct front *fr, const char *why)
+{
+	struct qcli *cli = fr->cli;
+	bool sim = cli->device && !strcmp(cli->device, "sim");
+	char line[256];
+
+	/* -d sim: a fresh software modem is "plugged in" replug=MS after the unplug. */
+	if (sim)
+		qb_timer_start(&fr->sim_back, cli->faults.replug_ms);
+	else if (!fr->usb_wait.loop)
+		qusb_wait_start(&fr->usb_wait, cli->loop, wait_tick, fr);
+	if (fr->waiting)
+		return;
+	fr->waiting = true;
+	if (sim)
+		snprintf(line, sizeof(line), "waiting for the software modem to come back");
+	else
+		snprintf(line, sizeof(line), "waiting for %s%s (%s)",
+			 cli->device ? "a modem matching " : "a QMI modem",
+			 cli->device ? cli->device : "",
+			 qusb_wait_hotplug(&fr->usb_wait) ? "USB hotplug, and a look every 2 s"
+							  : "a look every 2 s");
+	qcli_connect_log(&fr->log, cli->err, LOG_INFO,
+			 cli->devname[0] ? cli->devname
+			 : cli->device   ? cli->device
+					 : "usb",
+			 line);
+	qcli_notify_status("waiting-modem");
+	if (cli->json)
+		qcli_connect_json_state(&fr->js, "waiting-modem", why);
+}
+
+/* Opens the device once more (outside every loop callback: the CTL open runs the loop). An
+ * exit code when the run must end; 0 when up, or when waiting on. */
+static int try_attach(struct front *fr)
+{
+	struct qcli *cli = fr->cli;
+	struct qmi_result result = { 0 };
+	bool ctl;
+	int err = qcli_session_attach(cli, false, &ctl, &result);
+
+	if (!err) {
+		qusb_wait_stop(&fr->usb_wait);
+		fr->waiting = false;
+		fr->opened_once = true;
+		fr->last_note[0] = '\0';
+		return bring_up(fr);
+	}
+	/* Nothing there yet is waited for; anything else was final before the first open, as
+	 * with --once, and is a note after it (a replugged modem may still be booting). */
+	if (fr->o->once || err == -EINVAL || (!fr->opened_once && (ctl || err != -ENODEV)))
+		return qcli_session_attach_failed(cli, err, ctl, &result);
+	if (err != -ENODEV || ctl) {
+		char note[sizeof(fr->last_note)];
+
+		snprintf(note, sizeof(note), "not ready yet: %.140s",
+			 cli->open_err[0] && !ctl ? cli->open_err
+			 : err == -QB_EMODEM      ? "the modem refused the CTL open"
+						  : qb_strerror(-err));
+		if (strcmp(note, fr->last_note)) {
+			snprintf(fr->last_note, sizeof(fr->last_note), "%s", note);
+			qcli_connect_log(&fr->log, cli->err, LOG_WARNING,
+					 cli->device ? cli->device : "usb", note);
+		}
+	}
+	/* Not at once again (the waiter's timer may have fired during the CTL open): the
+	 * transport just closed lets go of the device only once the loop has run. */
+	fr->try_open = false;
+	wait_modem(fr, NULL);
+	return QCLI_EXIT_OK;
+}
+
+/* The device went away: everything on it stops, and it is waited for. */
+static void detach(struct front *fr)
+{
+	struct qcli *cli = fr->cli;
+	char why[160];
+
+	snprintf(why, sizeof(why), "the modem went away: %s", qb_strerror(-fr->gone));
+	bring_down(fr);
+	qcli_session_drop_device(cli);
+	/* The modem that comes back is a fresh one: it does not leave again by itself. */
+	cli->faults.unplug_ms = 0;
+	fr->gone = 0;
+	fr->failed = 0;
+	wait_modem(fr, why);
 }
 
 int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
@@ -317,11 +475,8 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 	struct qcli_share_opts sho = { 0 };
 	struct qcli_pdn_opts pdn = { .n = 0 };
 	struct front fr = { .cli = cli, .js = { .cli = cli, .out = cli->out } };
-	struct qconn_cid ids[QCLI_MAX_CLIENTS * 2];
-	struct qcli_share *share = NULL;
 	struct qcli_conf conf = { 0 };
-	const char *sock, *conf_name = qcli_connect_conf_name(argc, argv);
-	unsigned nids = 0;
+	const char *conf_name = qcli_connect_conf_name(argc, argv);
 	int rc = QCLI_EXIT_OK;
 
 	qconn_opts_init(&o);
@@ -338,54 +493,40 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 		cli->out = cli->err;
 	}
 	set_opts(&o, &fr);
+	fr.o = &o;
+	fr.asked = &pdn;
+	fr.conf = &conf;
+	fr.sho = &sho;
+	fr.try_open = true;
 	qcli_connect_log_init(&fr.log, cli->out, sho.syslog_only);
-	sock = qcli_share_socket(sho.socket);
+	fr.sock = qcli_share_socket(sho.socket);
 	if (rc < 0)
-		rc = qcli_session_open(cli);
+		rc = qcli_session_loop(cli);
 	if (!rc)
-		rc = refuse_proxy(cli, sock);
-	if (!rc)
-		rc = open_statefile(cli, &fr.sf);
-	if (!rc)
-		rc = start_sessions(&fr, &o, &pdn);
-	if (!rc)
-		rc = fr.rc;
-	/* After the start: the managers' client ids exist by now and are reserved from the
-	 * clients. */
-	for (unsigned i = 0; !rc && i < fr.n; i++) {
-		unsigned room = (unsigned)(sizeof(ids) / sizeof(ids[0])) - nids;
-		unsigned got = qconn_cids(fr.pub[i].c, ids + nids, room);
-
-		nids += got < room ? got : room;
-	}
-	if (!rc && !sho.off)
-		qcli_share_start(&share, cli, sock, ids, nids, &fr.sf);
-	fr.js.share = share;
+		qb_timer_init(&fr.sim_back, cli->loop, wait_tick, &fr);
 	while (!rc && !cli->interrupted && !fr.over) {
-		int n = qb_loop_run_once(cli->loop, -1);
+		int n;
 
-		if (n < 0 && n != -EINTR) {
-			rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "event loop: %s", qb_strerror(-n));
-			break;
+		if (!fr.gone && cli->dev && qmi_dev_closed(cli->dev) && !o.once)
+			fr.gone = qmi_dev_closed(cli->dev); /* seen by no session's event */
+		if (fr.gone)
+			detach(&fr);
+		else if (fr.failed)
+			reap_failed(&fr);
+		if (fr.try_open && !cli->dev) {
+			fr.try_open = false;
+			rc = try_attach(&fr);
+			continue;
 		}
+		n = qb_loop_run_once(cli->loop, -1);
+		if (n < 0 && n != -EINTR)
+			rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "event loop: %s", qb_strerror(-n));
 	}
-	if (!rc)
+	if (fr.over && !rc)
 		rc = fr.rc;
-	/* The clients go first: their ids are released while the modem still answers. */
-	qcli_share_stop(share);
-	fr.js.share = NULL;
-	/* In order: the first one's synchronous teardown must not let the others go on. */
-	for (unsigned i = 0; i < fr.n; i++) {
-		if (fr.pub[i].c && cli->no_release_cid)
-			report_kept(cli, fr.pub[i].c);
-		qconn_stop(fr.pub[i].c);
-		fr.pub[i].c = NULL;
-	}
-	qconn_link_free(fr.link);
-	qcli_statefile_close(&fr.sf);
-	/* Stopped by a signal is the normal end of a connection. */
-	if (cli->interrupted && !rc)
-		rc = QCLI_EXIT_OK;
+	qusb_wait_stop(&fr.usb_wait);
+	qb_timer_stop(&fr.sim_back);
+	bring_down(&fr);
 	qcli_notify_stopping(NULL);
 	qcli_connect_log_close(&fr.log);
 	if (cli->json)
@@ -394,67 +535,5 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 		cli->device = NULL; /* it goes with conf */
 	qcli_conf_clear(&conf);
 	qb_wipe(sho.pin, sizeof(sho.pin));
-	return rc;
-}
-
-/* `qmiusb disconnect`: asks the running `connect` to stop, as SIGTERM does, and waits until it
- * has undone everything. The process signalled is the one the kernel says holds the state
- * file's lock, never a pid read from a file. */
-static int disconnect(struct qcli *cli, int argc, char **argv, struct qcli_state *out)
-{
-	struct qcli_state st;
-	struct timespec nap = { 0, 50 * 1000 * 1000 };
-	char name[128];
-	unsigned waited = 0;
-	pid_t pid;
-	int rc, err;
-
-	rc = qcli_command_noargs(cli, argc, argv);
-	if (rc >= 0)
-		return rc;
-	err = qcli_state_find(cli->device, name, sizeof(name), &st, &pid);
-	if (err == -EEXIST)
-		return qcli_usage_error(cli, "several connections run: name one with -d");
-	if (err)
-		return qcli_fail(cli, QCLI_EXIT_FAILURE, "no qmiusb connection is running%s%s",
-				 cli->device ? " on " : "", cli->device ? cli->device : "");
-	if (pid <= 0 || kill(pid, SIGTERM) < 0)
-		return qcli_fail(cli, QCLI_EXIT_FAILURE, "couldn't stop process %ld: %s", (long)pid,
-				 qb_strerror(pid <= 0 ? ESRCH : errno));
-	/* Done when its state is gone (it removes it after undoing the TUN setup). */
-	while (qcli_state_live(name, pid) && waited < cli->timeout_ms) {
-		nanosleep(&nap, NULL);
-		waited += 50;
-	}
-	if (qcli_state_live(name, pid))
-		return qcli_fail(cli, QCLI_EXIT_TIMEOUT, "process %ld is still stopping",
-				 (long)pid);
-	*out = st;
-	return QCLI_EXIT_OK;
-}
-
-int qcli_cmd_disconnect(struct qcli *cli, int argc, char **argv)
-{
-	struct qcli_state st = { 0 };
-	struct qcli_json j;
-	int rc = disconnect(cli, argc, argv, &st);
-
-	if (rc || !st.n) /* a failure, or --help */
-		return qcli_daemon_exit(cli, rc);
-	if (!cli->json) {
-		fprintf(cli->out, "[%s] disconnected (%s)\n",
-			qcli_name(qcli_state_get(&st, "device")),
-			qcli_name(qcli_state_get(&st, "interface")));
-		return rc;
-	}
-	qcli_json_init(&j, cli->out);
-	qcli_json_obj_begin(&j, NULL);
-	qcli_json_str(&j, "command", "disconnect");
-	qcli_json_str(&j, "device", qcli_state_get(&st, "device"));
-	qcli_json_str(&j, "interface", qcli_state_get(&st, "interface"));
-	qcli_json_obj_end(&j);
-	if (qcli_json_finish(&j) == 0)
-		fputc('\n', cli->out);
-	fflush(cli->out);
 	return rc;
 }

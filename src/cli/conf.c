@@ -257,10 +257,10 @@ static int parse_line(struct qcli_conf *c, char *s, size_t len, unsigned line, u
 	int r;
 
 	if (s[0] == '[') {
-		fail(err, errlen, path, line,
-		     "sections such as [pdn] are reserved for several "
-		     "PDNs and not supported yet; write the keys without a section");
-		return -EINVAL;
+		r = qcli_conf_pdn_begin(c, s, line, why, sizeof(why));
+		if (r)
+			fail(err, errlen, path, line, "%s", why);
+		return r;
 	}
 	/* The line itself is never quoted back: it might be a secret pasted in by mistake. */
 	if (!eq) {
@@ -274,6 +274,21 @@ static int parse_line(struct qcli_conf *c, char *s, size_t len, unsigned line, u
 	if (!klen) {
 		fail(err, errlen, path, line, "expected 'key = value' (no key before '=')");
 		return -EINVAL;
+	}
+	if (c->n_pdn) { /* in a [pdn] section */
+		if (!vlen) {
+			fail(err, errlen, path, line, "%s needs a value", key);
+			return -EINVAL;
+		}
+		r = qcli_conf_pdn_set(c, key, val, dir, line, why, sizeof(why));
+		if (r == -ENOENT)
+			fail(err, errlen, path, line,
+			     "'%.40s' is not a [pdn] key (apn, ip-type, ifname, user, "
+			     "password-file, auth, profile, routes)",
+			     key);
+		else if (r)
+			fail(err, errlen, path, line, "%s", r == -EINVAL ? why : strerror(-r));
+		return r == -ENOENT ? -EINVAL : r;
 	}
 	for (i = 0; i < NKEYS && strcmp(keys[i].name, key); i++)
 		;
@@ -307,6 +322,15 @@ static int parse_line(struct qcli_conf *c, char *s, size_t len, unsigned line, u
 	else if (keys[i].set == set_pin_file)
 		c->pin_line = line;
 	return r;
+}
+
+int qcli_conf_set_key(struct qcli_conf *c, const char *key, const char *val, const char *dir,
+		      char *why, size_t n)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (!strcmp(keys[i].name, key))
+			return keys[i].set(c, val, dir, why, n);
+	return -ENOENT;
 }
 
 int qcli_conf_parse(struct qcli_conf *c, const char *text, size_t len, const char *path, char *err,
@@ -380,6 +404,7 @@ void qcli_conf_clear(struct qcli_conf *c)
 {
 	if (!c)
 		return;
+	qcli_conf_pdn_clear(c);
 	free_secret(&c->password);
 	free_secret(&c->pin);
 	free(c->path);

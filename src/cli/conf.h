@@ -8,10 +8,13 @@
  *   apn = internet
  *   password-file = /etc/qmiusb/home.password
  *
- * Every key is optional and may appear once; an unknown key, a bad value or a section header
- * ("[pdn]", reserved for several PDNs) is an error naming the file and line. Secrets never sit
- * in the file itself: they are read from the *-file keys, which must not be readable by group or
- * others, and they appear in no message.
+ * Every key is optional and may appear once; an unknown key or a bad value is an error naming
+ * the file and line. Secrets never sit in the file itself: they are read from the *-file keys,
+ * which must not be readable by group or others, and they appear in no message.
+ *
+ * Several PDNs: each "[pdn]" line starts a session of its own, whose keys (apn, ip-type, ifname,
+ * user, password-file, auth, profile, routes) follow it, up to the next "[pdn]"; the keys
+ * before the first section are the connection's, and each session's defaults (conf_pdn.c).
  */
 #ifndef QCLI_CONF_H
 #define QCLI_CONF_H
@@ -50,6 +53,20 @@ enum qcli_conf_format {
 	QCLI_CONF_FORMAT_AUTO
 };
 
+#define QCLI_CONF_MAX_PDN 8
+
+/* One [pdn] section: unset members (NULL, *_UNSET, -1) take the top-level value. */
+struct qcli_conf_pdn {
+	char *apn, *user, *ifname, *password_file;
+	char *password; /* the first line of password_file (qcli_conf_load only) */
+	enum qcli_conf_ip ip_type;
+	enum qcli_conf_auth auth;
+	int profile; /* -1: unset */
+	int routes;  /* -1: unset (default routes for the first session only), 0 no, 1 yes */
+	unsigned line, password_line;
+	unsigned seen[8]; /* where each key was set, 0: not yet */
+};
+
 /*
  * A parsed file. Every member is "not set" (NULL, *_UNSET, has_metric false) unless the file set
  * it, so the command line can override key by key. The strings belong to the struct and go with
@@ -72,7 +89,9 @@ struct qcli_conf {
 	enum qcli_conf_format data_format;
 	bool has_metric;
 	uint32_t metric;
-	unsigned password_line, pin_line; /* where the *-file keys are, for messages */
+	unsigned password_line, pin_line;            /* where the *-file keys are, for messages */
+	struct qcli_conf_pdn pdn[QCLI_CONF_MAX_PDN]; /* the [pdn] sections, in order */
+	unsigned n_pdn;
 };
 
 /*
@@ -104,6 +123,16 @@ int qcli_conf_load(struct qcli_conf *c, const char *name, char *err, size_t errl
 /* The PIN in the file path, with the checks and errors of qcli_conf_load's pin-file: 0 and a
  * malloc'd copy the caller wipes (qb_wipe) and frees, or a negative errno and err. */
 int qcli_pin_file_read(const char *path, char **out, char *err, size_t errlen);
+/* Runs the top-level key's check and setter on c (conf_pdn.c borrows them for a section's
+ * keys). 0, -ENOENT (no such key), -EINVAL (why says why), -ENOMEM. */
+int qcli_conf_set_key(struct qcli_conf *c, const char *key, const char *val, const char *dir,
+		      char *why, size_t n);
+/* conf_pdn.c: a "[...]" line (s, trimmed) starts a section: 0, or -EINVAL with why. */
+int qcli_conf_pdn_begin(struct qcli_conf *c, const char *s, unsigned line, char *why, size_t n);
+/* A key of the section being read: 0, -ENOENT (not a section key), -EINVAL (why), -ENOMEM. */
+int qcli_conf_pdn_set(struct qcli_conf *c, const char *key, const char *val, const char *dir,
+		      unsigned line, char *why, size_t n);
+void qcli_conf_pdn_clear(struct qcli_conf *c); /* frees the sections' strings */
 
 /* Frees the strings (wiping the secrets) and resets c to "nothing set". Accepts NULL. */
 void qcli_conf_clear(struct qcli_conf *c);

@@ -216,22 +216,41 @@ int qcli_pin_file_read(const char *path, char **out, char *err, size_t errlen)
 	return -EINVAL;
 }
 
+/* A password-file's password, at the top or in a [pdn] section. */
+static int read_password(struct qcli_conf *c, const char *file, unsigned line, char **out,
+			 char *err, size_t errlen)
+{
+	int r = read_secret(c, "password-file", file, line, out, err, errlen);
+
+	if (r)
+		return r;
+	if (strlen(*out) > MAX_PASSWORD) {
+		snprintf(err, errlen,
+			 "%s:%u: password-file '%s': the password is longer "
+			 "than %d bytes",
+			 c->path, line, file, MAX_PASSWORD);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int read_secrets(struct qcli_conf *c, char *err, size_t errlen)
 {
 	int r;
 
 	if (c->password_file) {
-		r = read_secret(c, "password-file", c->password_file, c->password_line,
-				&c->password, err, errlen);
+		r = read_password(c, c->password_file, c->password_line, &c->password, err, errlen);
 		if (r)
 			return r;
-		if (strlen(c->password) > MAX_PASSWORD) {
-			snprintf(err, errlen,
-				 "%s:%u: password-file '%s': the password is longer "
-				 "than %d bytes",
-				 c->path, c->password_line, c->password_file, MAX_PASSWORD);
-			return -EINVAL;
-		}
+	}
+	for (unsigned i = 0; i < c->n_pdn; i++) {
+		struct qcli_conf_pdn *p = &c->pdn[i];
+
+		r = p->password_file ? read_password(c, p->password_file, p->password_line,
+						     &p->password, err, errlen)
+				     : 0;
+		if (r)
+			return r;
 	}
 	if (c->pin_file) {
 		r = read_secret(c, "pin-file", c->pin_file, c->pin_line, &c->pin, err, errlen);

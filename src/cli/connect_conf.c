@@ -22,6 +22,44 @@ const char *qcli_connect_conf_name(int argc, char **argv)
 	return name;
 }
 
+/* The keys a session takes from the top of the file or from its [pdn], where set, into o. */
+static void set_session(struct qconn_opts *o, const char *apn, const char *user,
+			const char *password, const char *ifname, enum qcli_conf_ip ip,
+			enum qcli_conf_auth auth)
+{
+	static const unsigned families[] = { [QCLI_CONF_IP_4] = QCONN_V4,
+					     [QCLI_CONF_IP_6] = QCONN_V6,
+					     [QCLI_CONF_IP_4V6] = QCONN_V4 | QCONN_V6 };
+	static const int auths[] = { [QCLI_CONF_AUTH_NONE] = QMI_WDS_AUTH_NONE,
+				     [QCLI_CONF_AUTH_PAP] = QMI_WDS_AUTH_PAP,
+				     [QCLI_CONF_AUTH_CHAP] = QMI_WDS_AUTH_CHAP,
+				     [QCLI_CONF_AUTH_BOTH] = QMI_WDS_AUTH_PAP | QMI_WDS_AUTH_CHAP };
+
+	if (apn)
+		o->apn = apn;
+	if (user)
+		o->user = user;
+	if (password)
+		o->password = password;
+	if (ifname)
+		o->ifname = ifname;
+	if (ip != QCLI_CONF_IP_UNSET && (unsigned)ip < sizeof(families) / sizeof(families[0]))
+		o->families = families[ip];
+	if (auth != QCLI_CONF_AUTH_UNSET && (unsigned)auth < sizeof(auths) / sizeof(auths[0]))
+		o->auth = auths[auth];
+}
+
+void qcli_connect_conf_session(const struct qcli_conf *conf, unsigned i, struct qconn_opts *o)
+{
+	const struct qcli_conf_pdn *p = &conf->pdn[i];
+
+	set_session(o, p->apn, p->user, p->password, p->ifname, p->ip_type, p->auth);
+	if (p->profile >= 0)
+		o->profile = p->profile;
+	if (p->routes >= 0)
+		o->no_routes = !p->routes;
+}
+
 int qcli_connect_conf_apply(struct qcli *cli, struct qcli_conf *conf, const char *name,
 			    struct qconn_opts *o)
 {
@@ -34,45 +72,10 @@ int qcli_connect_conf_apply(struct qcli *cli, struct qcli_conf *conf, const char
 		return qcli_fail(cli, QCLI_EXIT_FAILURE, "connect: %s", err);
 	if (!cli->device && conf->device)
 		cli->device = conf->device;
-	if (conf->apn)
-		o->apn = conf->apn;
-	if (conf->user)
-		o->user = conf->user;
-	if (conf->password)
-		o->password = conf->password;
+	set_session(o, conf->apn, conf->user, conf->password, conf->ifname, conf->ip_type,
+		    conf->auth);
 	if (conf->pin)
 		o->pin = conf->pin; /* conf keeps it, and wipes it in qcli_conf_clear() */
-	if (conf->ifname)
-		o->ifname = conf->ifname;
-	switch (conf->ip_type) {
-	case QCLI_CONF_IP_4:
-		o->families = QCONN_V4;
-		break;
-	case QCLI_CONF_IP_6:
-		o->families = QCONN_V6;
-		break;
-	case QCLI_CONF_IP_4V6:
-		o->families = QCONN_V4 | QCONN_V6;
-		break;
-	case QCLI_CONF_IP_UNSET:
-		break;
-	}
-	switch (conf->auth) {
-	case QCLI_CONF_AUTH_NONE:
-		o->auth = QMI_WDS_AUTH_NONE;
-		break;
-	case QCLI_CONF_AUTH_PAP:
-		o->auth = QMI_WDS_AUTH_PAP;
-		break;
-	case QCLI_CONF_AUTH_CHAP:
-		o->auth = QMI_WDS_AUTH_CHAP;
-		break;
-	case QCLI_CONF_AUTH_BOTH:
-		o->auth = QMI_WDS_AUTH_PAP | QMI_WDS_AUTH_CHAP;
-		break;
-	case QCLI_CONF_AUTH_UNSET:
-		break;
-	}
 	switch (conf->dns) {
 	case QCLI_CONF_DNS_RESOLVCONF:
 		o->dns_mode = QNET_DNS_RESOLVCONF;

@@ -14,5 +14,7 @@ const char *qcli_connect_conf_name(int argc, char **argv);
  * after reporting it. */
 int qcli_connect_conf_apply(struct qcli *cli, struct qcli_conf *conf, const char *name,
 			    struct qconn_opts *o);
+/* The file's [pdn] section i over o (a copy of the connection's options): the keys it sets. */
+void qcli_connect_conf_session(const struct qcli_conf *conf, unsigned i, struct qconn_opts *o);
 
 #endif

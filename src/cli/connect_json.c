@@ -35,7 +35,8 @@ static void finish(struct qcli_connect_json *j, struct qcli_json *js)
 		fprintf(j->cli->err, "warning: couldn't write the JSON output\n");
 }
 
-void qcli_connect_json_up(struct qcli_connect_json *j, const struct qconn_up *up)
+void qcli_connect_json_up(struct qcli_connect_json *j, const struct qconn_up *up, unsigned session,
+			  const char *apn, unsigned mux_id)
 {
 	const struct qnet_ipconf *ip = up->ip;
 	struct qcli_json js;
@@ -46,6 +47,12 @@ void qcli_connect_json_up(struct qcli_connect_json *j, const struct qconn_up *up
 	qcli_json_str(&js, "command", "connect");
 	qcli_json_str(&js, "device", devname(j->cli));
 	qcli_json_str(&js, "event", "up");
+	qcli_json_uint(&js, "session", session);
+	if (apn)
+		qcli_json_str(&js, "apn", apn);
+	else
+		qcli_json_null(&js, "apn");
+	qcli_json_uint(&js, "mux_id", mux_id);
 	qcli_json_str(&js, "interface", up->ifname);
 	if (ip->has_v4) {
 		qcli_json_obj_begin(&js, "ipv4");

@@ -157,7 +157,10 @@ void qcli_publish(struct qcli_statefile *sf, const struct qcli_pdn *s, unsigned 
 
 		if (!g)
 			break;
-		session_lines(g, s[i].c, s[i].apn);
+		if (s[i].c)
+			session_lines(g, s[i].c, s[i].apn);
+		else /* failed for good, and stopped */
+			fprintf(g, "interface=\nstate=failed\napn=%s\n", s[i].apn ? s[i].apn : "");
 		fputc('\0', g);
 		fclose(g);
 		one[sizeof(one) - 1] = '\0';

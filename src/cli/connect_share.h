@@ -41,8 +41,10 @@ struct qcli_connect_json {
 	const struct qcli_share *share; /* borrowed; NULL when not sharing */
 	unsigned ups;                   /* "up" objects written */
 };
-/* {"command":"connect","event":"up",...}, each time the connection is up. */
-void qcli_connect_json_up(struct qcli_connect_json *j, const struct qconn_up *up);
+/* {"command":"connect","event":"up",...}, each time a session is up: session is its number
+ * (1 for the first), apn its APN (NULL: the profile's), mux_id its QMAP mux id (0: raw-IP). */
+void qcli_connect_json_up(struct qcli_connect_json *j, const struct qconn_up *up, unsigned session,
+			  const char *apn, unsigned mux_id);
 /* {"command":"connect","event":"state","state":NAME[,"reason":TEXT]} on every transition;
  * reason may be NULL. */
 void qcli_connect_json_state(struct qcli_connect_json *j, const char *state, const char *reason);
@@ -66,6 +68,11 @@ void qcli_connect_log_init(struct qcli_connect_log *l, FILE *out, bool syslog_on
 void qcli_connect_log(struct qcli_connect_log *l, FILE *err, int prio, const char *devname,
 		      const char *text);
 void qcli_connect_log_close(struct qcli_connect_log *l);
+
+/* The summary of session idx (0 for the first) that is up, on o (connect_summary.c); several:
+ * the connection has more than one, so its APN (NULL: the profile's) is said too. */
+void qcli_connect_summary(FILE *o, const char *label, unsigned idx, bool several, const char *apn,
+			  const struct qconn_up *up);
 
 /* One session (PDN) of a connect. */
 struct qcli_pdn {

@@ -35,7 +35,8 @@ static bool no_proxy_there(int err)
 	return err == -ENOTSUP || err == -ECONNREFUSED || err == -ENOENT;
 }
 
-static int open_transport(struct qcli *cli, struct qb_loop *loop, struct qmi_transport *tr)
+static int open_transport(struct qcli *cli, struct qb_loop *loop, struct qmi_transport *tr,
+			  bool sim_fallback)
 {
 	const char *dev = cli->device;
 	int err;
@@ -69,7 +70,7 @@ static int open_transport(struct qcli *cli, struct qb_loop *loop, struct qmi_tra
 		cli->open_err[0] = '\0';
 	}
 	err = qcli_open_usb(cli, dev, tr, cli->open_err, sizeof(cli->open_err));
-	if (!dev && (err == -ENODEV || err == -ENOTSUP)) {
+	if (!dev && sim_fallback && (err == -ENODEV || err == -ENOTSUP)) {
 		fprintf(cli->err,
 			"no QMI modem found; using the built-in software modem (-d sim)\n");
 		cli->open_err[0] = '\0';
@@ -78,7 +79,8 @@ static int open_transport(struct qcli *cli, struct qb_loop *loop, struct qmi_tra
 	return err;
 }
 
-int qcli_open(struct qcli *cli, struct qb_loop *loop, struct qmi_dev **dev)
+int qcli_open_device(struct qcli *cli, struct qb_loop *loop, struct qmi_dev **dev,
+		     bool sim_fallback)
 {
 	struct qmi_transport tr = { 0 };
 	struct qmi_dev_opts opts = {
@@ -91,7 +93,7 @@ int qcli_open(struct qcli *cli, struct qb_loop *loop, struct qmi_dev **dev)
 
 	cli->open_err[0] = '\0';
 	*dev = NULL;
-	err = open_transport(cli, loop, &tr);
+	err = open_transport(cli, loop, &tr, sim_fallback);
 	if (err)
 		return err;
 	if (tr.ops && tr.ops->describe)
@@ -111,4 +113,9 @@ int qcli_open(struct qcli *cli, struct qb_loop *loop, struct qmi_dev **dev)
 		cli->sim = NULL;
 	}
 	return err;
+}
+
+int qcli_open(struct qcli *cli, struct qb_loop *loop, struct qmi_dev **dev)
+{
+	return qcli_open_device(cli, loop, dev, true);
 }

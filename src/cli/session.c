@@ -9,13 +9,11 @@
 #include "qmi/device.h"
 #include "qmi/messages.h"
 
-int qcli_session_open(struct qcli *cli)
+int qcli_session_loop(struct qcli *cli)
 {
-	struct qmi_open_opts o = { .version_info_tries = 0, .sync = false, .data_format = -1 };
-	struct qmi_result result = { 0 };
 	int err;
 
-	if (cli->dev)
+	if (cli->loop)
 		return QCLI_EXIT_OK;
 	err = qb_loop_new(&cli->loop, QB_LOOP_AUTO);
 	if (err)
@@ -25,31 +23,68 @@ int qcli_session_open(struct qcli *cli)
 	if (err)
 		fprintf(cli->err, "warning: signals will not release the client ids: %s\n",
 			qb_strerror(-err));
-	err = qcli_open(cli, cli->loop, &cli->dev);
-	if (err) {
-		const char *dev = cli->device ? cli->device : "a QMI modem";
+	return QCLI_EXIT_OK;
+}
 
-		/* -EINVAL: the -d value itself is wrong, which is the user's to fix, not the device's. */
-		int code = err == -ETIMEDOUT ? QCLI_EXIT_TIMEOUT
-			   : err == -EINVAL  ? QCLI_EXIT_USAGE
-					     : QCLI_EXIT_DEVICE;
+void qcli_session_drop_device(struct qcli *cli)
+{
+	cli->n_clients = 0;
+	qmi_dev_free(cli->dev);
+	cli->dev = NULL;
+	qsim_free(cli->sim);
+	cli->sim = NULL;
+}
 
-		return qcli_fail(cli, code, "couldn't open %s: %s", dev,
-				 cli->open_err[0] ? cli->open_err : qb_strerror(-err));
-	}
+int qcli_session_attach(struct qcli *cli, bool sim_fallback, bool *ctl, struct qmi_result *result)
+{
+	struct qmi_open_opts o = { .version_info_tries = 0, .sync = false, .data_format = -1 };
+	int err;
+
+	*ctl = false;
+	err = qcli_open_device(cli, cli->loop, &cli->dev, sim_fallback);
+	if (err)
+		return err;
 	if (cli->js)
 		qcli_json_str(cli->js, "device", cli->devname);
-
 	/* A real modem may still be booting: wait for CTL like the kernel's GobiNet does. The
 	 * in-process sim answers at once (or is told not to by a fault knob), so skip it there. */
 	if (!cli->sim)
 		o.version_info_tries = (cli->timeout_ms + 999) / 1000;
-	err = qmi_dev_open(cli->dev, &o, &result);
-	if (err == -QB_EMODEM)
-		return qcli_report(cli, "couldn't open the QMI device", 0, &result);
+	*ctl = true;
+	err = qmi_dev_open(cli->dev, &o, result);
 	if (err)
-		return qcli_report(cli, "couldn't open the QMI device", err, NULL);
-	return QCLI_EXIT_OK;
+		qcli_session_drop_device(cli);
+	return err;
+}
+
+int qcli_session_attach_failed(struct qcli *cli, int err, bool ctl, const struct qmi_result *result)
+{
+	const char *dev = cli->device ? cli->device : "a QMI modem";
+	/* -EINVAL: the -d value itself is wrong, which is the user's to fix, not the device's. */
+	int code = err == -ETIMEDOUT ? QCLI_EXIT_TIMEOUT
+		   : err == -EINVAL  ? QCLI_EXIT_USAGE
+				     : QCLI_EXIT_DEVICE;
+
+	if (ctl)
+		return qcli_report(cli, "couldn't open the QMI device", err == -QB_EMODEM ? 0 : err,
+				   result);
+	return qcli_fail(cli, code, "couldn't open %s: %s", dev,
+			 cli->open_err[0] ? cli->open_err : qb_strerror(-err));
+}
+
+int qcli_session_open(struct qcli *cli)
+{
+	struct qmi_result result = { 0 };
+	bool ctl;
+	int err, rc;
+
+	if (cli->dev)
+		return QCLI_EXIT_OK;
+	rc = qcli_session_loop(cli);
+	if (rc)
+		return rc;
+	err = qcli_session_attach(cli, true, &ctl, &result);
+	return err ? qcli_session_attach_failed(cli, err, ctl, &result) : QCLI_EXIT_OK;
 }
 
 int qcli_client_try(struct qcli *cli, uint8_t svc, uint8_t *cid, struct qmi_result *result)
@@ -178,11 +213,7 @@ void qcli_session_close(struct qcli *cli)
 			release_all(cli);
 		cli->releasing = false;
 	}
-	cli->n_clients = 0;
-	qmi_dev_free(cli->dev);
-	cli->dev = NULL;
-	qsim_free(cli->sim);
-	cli->sim = NULL;
+	qcli_session_drop_device(cli);
 	qcli_signals_stop(cli);
 	qb_loop_free(cli->loop);
 	cli->loop = NULL;

@@ -379,7 +379,7 @@ static bool qmap_to_host(struct qsim *sim, uint8_t mux_id, const uint8_t *pkt, s
 	return true;
 }
 
-void qsim_data_to_host(struct qsim *sim, const uint8_t *pkt, size_t len)
+void qsim_data_deliver(struct qsim *sim, const uint8_t *pkt, size_t len)
 {
 	uint8_t buf[PKT_MAX + ETH_HLEN_];
 	struct ip_view v;

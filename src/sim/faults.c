@@ -5,6 +5,7 @@
 #include "qmi/pin.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,7 @@ static int parse_item(struct qsim_faults *f, char *item)
 		{ "out-of-order", &f->out_of_order },
 		{ "malformed", &f->malformed },
 		{ "data-loss", &f->data_loss },
+		{ "data-reorder", &f->data_reorder },
 	};
 	for (size_t i = 0; i < sizeof(sels) / sizeof(sels[0]); i++) {
 		ret = parse_sel(item, sels[i].name, val, sels[i].sel, &matched);
@@ -101,6 +103,7 @@ static int parse_item(struct qsim_faults *f, char *item)
 		{ "reg-denied", &f->reg_denied },
 		{ "signal-static", &f->signal_static },
 		{ "no-qmap", &f->no_qmap }, /* a modem without QMAP: Set Data Format refuses it */
+		{ "qmap-v1", &f->qmap_v1 }, /* an older modem: MAP v1 only */
 		{ "resp-stall-silent", &f->resp_stall_silent },
 		{ "resp-long", &f->resp_long },
 		{ "resp-babble", &f->resp_babble },
@@ -199,6 +202,12 @@ static int parse_item(struct qsim_faults *f, char *item)
 		f->n_refuse++;
 		return 0;
 	}
+	if (!strcmp(item, "unplug") || !strcmp(item, "replug")) {
+		if (parse_uint(val, 3600000, &v) < 0 || (item[0] == 'u' && !v))
+			return -EINVAL;
+		*(item[0] == 'u' ? &f->unplug_ms : &f->replug_ms) = (unsigned)v;
+		return 0;
+	}
 	if (!strcmp(item, "call-fail-verbose")) {
 		char *colon = val ? strchr(val, ':') : NULL;
 
@@ -210,68 +219,46 @@ static int parse_item(struct qsim_faults *f, char *item)
 		f->call_fail_verbose_type = (uint16_t)v;
 		return parse_int16(colon + 1, &f->call_fail_verbose_reason);
 	}
-	struct {
+	/* Every numeric knob: its bounds and where it goes (an unsigned field, or the width
+	 * given). */
+#define NUM(n, fld, lo, hi)                                                                        \
+	{                                                                                          \
+		n, hi, lo, offsetof(struct qsim_faults, fld), sizeof(f->fld)                       \
+	}
+	static const struct {
 		const char *name;
-		unsigned long max;
-		unsigned long min;
+		unsigned long max, min;
+		size_t off, size;
 	} nums[] = {
-		{ "delay", 600000, 0 },           { "sim-delay", 600000, 0 },
-		{ "reg-delay", 600000, 0 },       { "call-fail", UINT16_MAX, 1 },
-		{ "call-drop", 3600000, 1 },      { "cid-limit", 254, 1 },
-		{ "seed", UINT32_MAX, 0 },        { "signal-ms", 3600000, 10 },
-		{ "resp-stall", 1000000, 1 },     { "usb-reset", 1000000, 1 },
-		{ "usb-reset-data", 1000000, 1 }, { "flow-control", 3600000, 1 },
-		{ "no-service", 3600000, 1 },     { "dl-agg", QSIM_DL_AGG_MAX, 2048 },
+		NUM("delay", delay_ms, 0, 600000),
+		NUM("sim-delay", sim_delay_ms, 0, 600000),
+		NUM("reg-delay", reg_delay_ms, 0, 600000),
+		NUM("call-fail", call_fail_reason, 1, UINT16_MAX),
+		NUM("call-drop", call_drop_ms, 1, 3600000),
+		NUM("cid-limit", cid_limit, 1, 254),
+		NUM("seed", seed, 0, UINT32_MAX),
+		NUM("signal-ms", signal_ms, 10, 3600000),
+		NUM("resp-stall", resp_stall, 1, 1000000),
+		NUM("usb-reset", usb_reset_at, 1, 1000000),
+		NUM("usb-reset-data", usb_reset_data_at, 1, 1000000),
+		NUM("flow-control", flow_control_ms, 1, 3600000),
+		NUM("no-service", no_service_ms, 1, 3600000),
+		NUM("dl-agg", dl_agg, 2048, QSIM_DL_AGG_MAX),
+		NUM("qmap-max", qmap_max, 2048, 32768),
 	};
+#undef NUM
+	_Static_assert(sizeof(unsigned) == sizeof(uint32_t), "unsigned knobs are 32-bit");
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		uint8_t *field = (uint8_t *)f + nums[i].off;
+
 		if (strcmp(item, nums[i].name) != 0)
 			continue;
 		if (parse_uint(val, nums[i].max, &v) < 0 || v < nums[i].min)
 			return -EINVAL;
-		switch (i) {
-		case 0:
-			f->delay_ms = (unsigned)v;
-			break;
-		case 1:
-			f->sim_delay_ms = (unsigned)v;
-			break;
-		case 2:
-			f->reg_delay_ms = (unsigned)v;
-			break;
-		case 3:
-			f->call_fail_reason = (uint16_t)v;
-			break;
-		case 4:
-			f->call_drop_ms = (unsigned)v;
-			break;
-		case 5:
-			f->cid_limit = (unsigned)v;
-			break;
-		case 6:
-			f->seed = (uint32_t)v;
-			break;
-		case 7:
-			f->signal_ms = (unsigned)v;
-			break;
-		case 8:
-			f->resp_stall = (unsigned)v;
-			break;
-		case 9:
-			f->usb_reset_at = (unsigned)v;
-			break;
-		case 10:
-			f->usb_reset_data_at = (unsigned)v;
-			break;
-		case 11:
-			f->flow_control_ms = (unsigned)v;
-			break;
-		case 12:
-			f->no_service_ms = (unsigned)v;
-			break;
-		default:
-			f->dl_agg = (unsigned)v;
-			break;
-		}
+		if (nums[i].size == sizeof(uint16_t))
+			*(uint16_t *)(void *)field = (uint16_t)v;
+		else if (nums[i].size == sizeof(uint32_t))
+			*(uint32_t *)(void *)field = (uint32_t)v;
 		return 0;
 	}
 	return -ENOENT;

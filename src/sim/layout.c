@@ -158,6 +158,33 @@ static const uint8_t mc7710_c1[] = {
 };
 
 /*
+ * Sierra Wireless MC8355 (1199:9013), a Gobi 3000 module: QMI (0), DM/DIAG (1), AT modem (2),
+ * NMEA (3), all ff/ff/ff, in its only configuration. Sources: the usb-devices listing of an
+ * MC8355 in the Ubuntu Forums thread "Gobi 3000 on Verizon" (Networking & Wireless, July 2011:
+ * four interfaces, 0 and 2 with three endpoints, 1 and 3 with two; bmAttributes 0xe0, 500 mA;
+ * GobiNet on 0), the Gobi 2K+ layout in the kernel's qcserial driver (0 QMI/net, which it leaves
+ * alone, 1 DM/DIAG, 2 AT-capable modem, 3 NMEA); qmi_wwan: QMI_GOBI_DEVICE(0x1199, 0x9013), a
+ * fixed interface 0. Filled in: the endpoint addresses, sizes and intervals (the listing has no
+ * endpoint lines), numbered as the MC7455 dump above numbers its own.
+ */
+static const uint8_t mc8355_c1[] = {
+	IFACE(0, 0, 3, 0xff, 0xff, 0xff),
+	INTR(0x82, 10, 9),
+	BULK(0x81),
+	BULK(0x01),
+	IFACE(1, 0, 2, 0xff, 0xff, 0xff),
+	BULK(0x83),
+	BULK(0x02),
+	IFACE(2, 0, 3, 0xff, 0xff, 0xff),
+	INTR(0x85, 10, 9),
+	BULK(0x84),
+	BULK(0x03),
+	IFACE(3, 0, 2, 0xff, 0xff, 0xff),
+	BULK(0x86),
+	BULK(0x04),
+};
+
+/*
  * Huawei E398 (12d1:1506) in "Windows mode": functions told apart by vendor class codes, not
  * interface numbers; QMI is the combined interface ff/01/11. Sources: the E398 `lsusb -v` and
  * Bjørn Mork's answer in http://mail.spinics.net/lists/linux-usb/msg55323.html (Huawei maps
@@ -318,6 +345,19 @@ static const struct qsim_layout layouts[] = {
 		.qmi_iface = 8,
 		.n_configs = 1,
 		.configs = { { 1, 0xe0, 0, 4, BODY(mc7710_c1) } },
+	},
+	{
+		.name = "mc8355",
+		.title = "Sierra Wireless MC8355 (Gobi 3000): QMI on 0, DIAG, AT modem, NMEA",
+		.source = "Ubuntu Forums, Gobi 3000 on Verizon (2011); qcserial Gobi 2K+ layout",
+		.vid = 0x1199,
+		.pid = 0x9013,
+		.bcd_usb = 0x0200,
+		.active = 1,
+		.qmi_config = 1,
+		.qmi_iface = 0,
+		.n_configs = 1,
+		.configs = { { 1, 0xe0, 250, 4, BODY(mc8355_c1) } },
 	},
 	{
 		.name = "e398",

@@ -47,6 +47,8 @@ struct qsim_sel {
  *   malformed[=N] | malformed-every=N      the response's QMI TLV length is off by one
  *   data-loss[=N] | data-loss-every=N      the network loses IP packets (each way counted
  *                            on its own: data_in, data_out)
+ *   data-reorder[=N] | data-reorder-every=N  a packet for the host is held back and delivered
+ *                            after the next one (the two swap places)
  *   sim-absent | sim-delay=MS (SIM initialising for MS, then ready)
  *   reg-denied | reg-delay=MS (searching for MS, then registered)
  *   call-fail=N              Start Network fails with CallFailed, call end reason N
@@ -58,6 +60,8 @@ struct qsim_sel {
  *   seed=N                   signal random walk seed; signal-ms=MS its period (default 1000)
  *   signal-static            no signal timer
  *   no-qmap                  a modem without QMAP: aggregation requests get InvalidArgument
+ *   qmap-v1                  MAP v5 requests get InvalidArgument (v1 is granted)
+ *   qmap-max=N               no aggregate granted above N bytes, each way (2048-32768)
  *   flow-control=MS          with QMAP downlink, every MS ms the modem disables, then enables,
  *                            the host's uplink (MAP flow control commands, acks counted)
  *   dl-agg=N                 with QMAP downlink, the modem grants (and fills) N-byte downlink
@@ -85,6 +89,11 @@ struct qsim_sel {
  *                            fetch that finds a response, forgets every client id as a reset
  *                            modem does, and reconnects a second later
  *   usb-reset-data=N         the same on receiving the Nth bulk OUT packet (the packet is lost)
+ * The in-process transport only (the gadget ignores these; its UDC is unplugged instead):
+ *   unplug=MS                MS ms after it starts, the transport fails as an unplugged USB
+ *                            device does (-ENODEV); `connect` then waits and opens a fresh one,
+ *                            which stays
+ *   replug=MS                ... and finds it back only MS ms after the unplug (default 0)
  * A bare per-response knob (e.g. `drop`) hits every response. call-fail-verbose alone implies
  * call-fail=1 (unspecified).
  */
@@ -104,7 +113,8 @@ enum qsim_desc_lie {
 struct qsim_faults {
 	unsigned delay_ms;
 	struct qsim_sel drop, dup_notify, zero_length, out_of_order, malformed;
-	struct qsim_sel data_loss; /* IP packets, each way */
+	struct qsim_sel data_loss;    /* IP packets, each way */
+	struct qsim_sel data_reorder; /* IP packets to the host */
 	bool sim_absent;
 	unsigned sim_delay_ms;
 	bool reg_denied;
@@ -123,6 +133,8 @@ struct qsim_faults {
 	unsigned signal_ms; /* 0 = 1000 */
 	bool signal_static;
 	bool no_qmap;             /* no-qmap: WDA Set Data Format refuses QMAP aggregation */
+	bool qmap_v1;             /* qmap-v1: MAP v5 refused, v1 granted */
+	unsigned qmap_max;        /* qmap-max=N: largest aggregate granted each way (0 = own) */
 	unsigned flow_control_ms; /* flow-control=MS: 0 = never */
 	unsigned dl_agg;          /* dl-agg=N: the downlink aggregate size granted; 0 = asked */
 	int data_mode;            /* enum qsim_data_mode */
@@ -135,6 +147,8 @@ struct qsim_faults {
 	bool bulk_garbage, bulk_oversize, qmux_lie, foreign_cid, ind_flood;
 	unsigned usb_reset_at;      /* usb-reset=N (0 = never) */
 	unsigned usb_reset_data_at; /* usb-reset-data=N (0 = never) */
+	unsigned unplug_ms;         /* unplug=MS (0 = never) */
+	unsigned replug_ms;         /* replug=MS */
 	struct {
 		uint8_t svc;
 		uint16_t msg_id;

@@ -147,6 +147,10 @@ struct qsim {
 	unsigned data_batch; /* nesting of qsim_data_batch_begin() */
 	struct qmi_qmap_agg dl_agg;
 	uint8_t dl_agg_buf[QSIM_DL_AGG_MAX];
+	/* data-reorder: the packet for the host held back until the next one has gone. */
+	unsigned reorder_seq;
+	size_t reorder_len;
+	uint8_t reorder_buf[2048];
 
 	struct qsim_svc svcs[QSIM_NSVC];
 	uint32_t next_pdh;
@@ -230,5 +234,7 @@ void qsim_session_addrs(unsigned slot, uint32_t *host4, uint32_t *gw4, uint8_t h
 
 /* data.c */
 void qsim_data_to_host(struct qsim *sim, const uint8_t *pkt, size_t len);
+/* qsim_data_to_host() without the data-reorder fault (data_reorder.c). */
+void qsim_data_deliver(struct qsim *sim, const uint8_t *pkt, size_t len);
 
 #endif

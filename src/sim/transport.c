@@ -63,6 +63,8 @@ struct sim_tr {
 	size_t rx_size;
 	unsigned rx_count;
 	struct qsim_transport_stats st;
+	struct qb_timer unplug_timer; /* unplug=MS */
+	bool unplugged;
 };
 
 static void arm_fetch(struct sim_tr *t)
@@ -169,7 +171,23 @@ static int tr_start(void *impl, struct qb_loop *loop, const struct qmi_transport
 	t->user = user;
 	t->started = true;
 	arm_fetch(t);
+	if (t->sim->faults.unplug_ms)
+		qb_timer_start(&t->unplug_timer, t->sim->faults.unplug_ms);
 	return 0;
+}
+
+/* unplug=MS: everything stops as on a USB device that left, and the core hears -ENODEV. */
+static void unplug_fire(void *user)
+{
+	struct sim_tr *t = user;
+
+	t->unplugged = true;
+	t->started = false;
+	qsim_set_output(t->sim, NULL, NULL);
+	qb_timer_stop(&t->fetch_timer);
+	qb_timer_stop(&t->data_timer);
+	if (t->cbs->closed)
+		t->cbs->closed(t->user, -ENODEV); /* may destroy t */
 }
 
 static int tr_ctrl_send(void *impl, const uint8_t *frame, size_t len)
@@ -177,7 +195,7 @@ static int tr_ctrl_send(void *impl, const uint8_t *frame, size_t len)
 	struct sim_tr *t = impl;
 
 	if (!t->started)
-		return -ENOTCONN;
+		return t->unplugged ? -ENODEV : -ENOTCONN;
 	if (!len || len > QMI_FRAME_MAX)
 		return -EINVAL;
 	/* The modem answers through its output queue (a timer), so this cannot re-enter the core. */
@@ -191,7 +209,7 @@ static int tr_data_send(void *impl, const uint8_t *pkt, size_t len)
 	struct data_slot *s;
 
 	if (!t->started)
-		return -ENOTCONN;
+		return t->unplugged ? -ENODEV : -ENOTCONN;
 	if (len > DATA_BUF || len > qsim_data_max_transfer(t->sim))
 		return -EMSGSIZE; /* a packet, or an aggregate within what the modem granted */
 	if (t->dq_len == DATA_POOL) {
@@ -259,6 +277,7 @@ static void tr_destroy(void *impl)
 	t->closing = true;
 	qb_timer_stop(&t->fetch_timer);
 	qb_timer_stop(&t->data_timer);
+	qb_timer_stop(&t->unplug_timer);
 	qb_loop_close(t->loop, &t->close, tr_free);
 }
 
@@ -300,6 +319,7 @@ int qsim_transport_new(struct qsim *sim, struct qmi_transport *out)
 	qb_list_init(&t->ctrlq);
 	qb_timer_init(&t->fetch_timer, t->loop, fetch_fire, t);
 	qb_timer_init(&t->data_timer, t->loop, data_fire, t);
+	qb_timer_init(&t->unplug_timer, t->loop, unplug_fire, t);
 	qsim_set_output(sim, &o, t);
 	qsim_set_data_max(sim, DATA_BUF);
 	out->ops = &sim_tr_ops;

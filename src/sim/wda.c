@@ -101,6 +101,8 @@ static int set_data_format(struct qsim *sim, const struct qmi_frame *req)
 				    (q.has_dl_aggregation_protocol && q.dl_aggregation_protocol)))
 		return qsim_respond(sim, req, QMI_ERR_INVALID_ARGUMENT, NULL);
 	v5 = want_v5(&q, sim->qmap_v5);
+	if (v5 > 0 && sim->faults.qmap_v1)
+		return qsim_respond(sim, req, QMI_ERR_INVALID_ARGUMENT, NULL);
 	ul = q.has_ul_aggregation_protocol ? q.ul_aggregation_protocol != 0 : sim->qmap_ul;
 	dl = q.has_dl_aggregation_protocol ? q.dl_aggregation_protocol != 0 : sim->qmap_dl;
 	/* QMAP carries IP packets only */
@@ -109,6 +111,9 @@ static int set_data_format(struct qsim *sim, const struct qmi_frame *req)
 	max = sim->data_max && sim->data_max < QSIM_QMAP_MAX_SIZE ? (uint32_t)sim->data_max
 	      : sim->data_max                                     ? QSIM_QMAP_MAX_SIZE
 								  : QSIM_DATA_MAX_DEFAULT;
+	/* qmap-max: two hosts that ask differently get the same grant */
+	if (sim->faults.qmap_max && sim->faults.qmap_max < max)
+		max = sim->faults.qmap_max;
 
 	qsim_data_flush(sim); /* what was packed under the old format goes out under it */
 	qmi_qmap_agg_reset(&sim->dl_agg);

@@ -190,11 +190,44 @@ Test(conf, syntax_errors)
 	refused("apn = a\n\n# c\napn = b\n", "t.conf:4: apn is set twice (first on line 1)");
 }
 
-Test(conf, sections_are_reserved_for_pdns)
+/* Each [pdn] is a session of its own; the keys above the first are the connection's. */
+Test(conf, pdn_sections)
 {
-	refused("apn = a\n[pdn]\napn = b\n", "t.conf:2: sections such as [pdn] are reserved for "
-					     "several PDNs and not supported yet");
-	refused("  [main]", "t.conf:1: sections such as [pdn]");
+	cr_assert_eq(parse("apn = a\nip-type = 4\n"
+			   "[pdn]\napn = internet\nifname = wwan0\n"
+			   "[pdn]\napn = ims\nip-type = 6\nauth = pap\nuser = u\n"
+			   "password-file = ims.password\nprofile = 3\nroutes = yes\n"),
+		     0, "%s", err);
+	cr_assert_str_eq(conf.apn, "a");
+	cr_assert_eq(conf.ip_type, QCLI_CONF_IP_4);
+	cr_assert_eq(conf.n_pdn, 2);
+	cr_assert_str_eq(conf.pdn[0].apn, "internet");
+	cr_assert_str_eq(conf.pdn[0].ifname, "wwan0");
+	cr_assert_eq(conf.pdn[0].ip_type, QCLI_CONF_IP_UNSET);
+	cr_assert_eq(conf.pdn[0].profile, -1);
+	cr_assert_eq(conf.pdn[0].routes, -1);
+	cr_assert_str_eq(conf.pdn[1].apn, "ims");
+	cr_assert_eq(conf.pdn[1].ip_type, QCLI_CONF_IP_6);
+	cr_assert_eq(conf.pdn[1].auth, QCLI_CONF_AUTH_PAP);
+	cr_assert_str_eq(conf.pdn[1].user, "u");
+	cr_assert_str_eq(conf.pdn[1].password_file, "/etc/qmiusb/ims.password");
+	cr_assert_eq(conf.pdn[1].password_line, 11);
+	cr_assert_eq(conf.pdn[1].profile, 3);
+	cr_assert_eq(conf.pdn[1].routes, 1);
+
+	refused("  [main]", "t.conf:1: the only section is [pdn] (one per session)");
+	refused("[pdn]\ndevice = sim\n", "t.conf:2: 'device' is not a [pdn] key (apn, ip-type");
+	refused("[pdn]\napn = a\napn = b\n",
+		"t.conf:3: apn is set twice in this [pdn] (first on line 2)");
+	refused("[pdn]\nroutes = maybe\n", "t.conf:2: routes: yes");
+	refused("[pdn]\nprofile = 0\n", "t.conf:2: profile: a profile number from 1 to 255");
+	refused("[pdn]\nprofile = 256\n", "t.conf:2: profile:");
+	refused("[pdn]\napn = a b\n", "t.conf:2: apn: at most 100 characters");
+	refused("[pdn]\nip-type = 5\n", "t.conf:2: ip-type: 4, 6 or 4v6");
+	refused("[pdn]\napn =\n", "t.conf:2: apn needs a value");
+	refused("[pdn]\npassword = x\n", "t.conf:2: 'password' is not a [pdn] key");
+	refused("[pdn]\n[pdn]\n[pdn]\n[pdn]\n[pdn]\n[pdn]\n[pdn]\n[pdn]\n[pdn]\n",
+		"t.conf:9: at most 8 [pdn] sections");
 }
 
 Test(conf, secrets_are_never_written_in_the_file_nor_quoted)
@@ -289,6 +322,20 @@ Test(conf_files, a_name_is_found_in_the_directory_with_its_secrets)
 	/* A path works too. */
 	cr_assert_eq(load(want), 0, "%s", err);
 	cr_assert_str_eq(conf.pin, "1234");
+}
+
+/* A [pdn]'s password file follows the same rules as the top-level one. */
+Test(conf_files, a_pdn_password_is_read_and_checked)
+{
+	put("two.conf", "apn = a\n[pdn]\napn = b\n[pdn]\npassword-file = two.password\n", 0644);
+	put("two.password", "pdn secret\n", 0644);
+	cr_assert_eq(load("two"), -EACCES, "%s", err);
+	HASNT(err, "pdn secret");
+	put("two.password", "pdn secret\n", 0600);
+	cr_assert_eq(load("two"), 0, "%s", err);
+	cr_assert_eq(conf.n_pdn, 2);
+	cr_assert_null(conf.pdn[0].password);
+	cr_assert_str_eq(conf.pdn[1].password, "pdn secret");
 }
 
 Test(conf_files, a_missing_configuration_says_where_it_looked)

@@ -75,8 +75,8 @@ static void private_openresolv(const char *dir)
 
 Test(connect_dns, openresolv_records_added_and_removed)
 {
-	const char *args[] = { "connect", "--ifname", "wwdns0", "--no-share", "--ip-type", "4v6",
-			       "--dns", "resolvconf", NULL };
+	const char *args[] = { "connect", "--ifname", "wwdns0",     "--no-share", "--ip-type",
+			       "4v6",     "--dns",    "resolvconf", NULL };
 	char path[128], text[2048];
 	struct child r;
 
@@ -98,14 +98,16 @@ Test(connect_dns, openresolv_records_added_and_removed)
 	cr_assert(strstr(text, "nameserver 2001:db8:ffff::53\n") ||
 			  strstr(text, "nameserver 2001:db8:ffff:0:"),
 		  "resolv.conf:\n%s", text);
-	cr_assert(strstr(cmd_output(text, sizeof(text), RESOLVCONF " -l 'wwdns0*'"), "10.64.255.53"),
+	cr_assert(strstr(cmd_output(text, sizeof(text), RESOLVCONF " -l 'wwdns0*'"),
+			 "10.64.255.53"),
 		  "openresolv has no record for the interface:\n%s", text);
 
 	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);
 	/* Ours is gone; openresolv regenerated the file without it. */
 	cr_assert(!strstr(read_text(path, text, sizeof(text)), "10.64.255.53"),
 		  "resolv.conf kept the modem's server:\n%s", text);
-	cr_assert(!strstr(cmd_output(text, sizeof(text), RESOLVCONF " -l 'wwdns0*'"), "10.64.255.53"),
+	cr_assert(!strstr(cmd_output(text, sizeof(text), RESOLVCONF " -l 'wwdns0*'"),
+			  "10.64.255.53"),
 		  "openresolv kept the record:\n%s", text);
 }
 
@@ -113,8 +115,8 @@ Test(connect_dns, openresolv_records_added_and_removed)
  * cannot start it: it needs D-Bus and is the host's resolver). */
 Test(connect_dns, resolved_link_servers_added_and_removed)
 {
-	const char *args[] = { "connect", "--ifname", "wwdns1", "--no-share", "--dns", "resolved",
-			       "--no-routes", NULL };
+	const char *args[] = { "connect", "--ifname", "wwdns1",      "--no-share",
+			       "--dns",   "resolved", "--no-routes", NULL };
 	char text[2048];
 	struct child r;
 
@@ -126,9 +128,10 @@ Test(connect_dns, resolved_link_servers_added_and_removed)
 	child_start_sim(&r, args);
 	child_wait_up(&r);
 	cr_assert(strstr(r.out, "DNS handed to systemd-resolved"), "%s", r.out);
-	cr_assert(strstr(cmd_output(text, sizeof(text), "resolvectl dns wwdns1"), "10.64.255.53"), "%s",
-		  text);
+	cr_assert(strstr(cmd_output(text, sizeof(text), "resolvectl dns wwdns1"), "10.64.255.53"),
+		  "%s", text);
 	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);
-	cr_assert(!strstr(cmd_output(text, sizeof(text), "resolvectl dns wwdns1 2>&1"), "10.64.255.53"),
+	cr_assert(!strstr(cmd_output(text, sizeof(text), "resolvectl dns wwdns1 2>&1"),
+			  "10.64.255.53"),
 		  "%s", text);
 }

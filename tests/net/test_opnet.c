@@ -199,7 +199,9 @@ static long long status_count(const char *status, const char *label)
 /*
  * TUN offloads on and off, QMAP (MAP v5) and raw-IP: TCP streams echoed byte-exact over IPv4
  * and IPv6 while the modem's network loses one packet in 61 each way, so TCP retransmits and
- * the receiver sees segments after a hole before the one that fills it. The kernel's TUN
+ * the receiver sees segments after a hole before the one that fills it, and swaps one
+ * downlink packet in 29 with the next, so segments also arrive out of order (in one aggregate
+ * under QMAP, where the coalescing must not merge them). The kernel's TUN
  * counters show what the offloads did: with them, fewer (larger) packets cross the TUN than
  * the modem carries, each way where the path merges; without them, one for one.
  */
@@ -217,7 +219,8 @@ static void offload_stream(const char *format, const char *offload)
 	long long rd, wr, k_queued, k_sent;
 	int rc;
 
-	snprintf(fault, sizeof(fault), "data=forward,opnet=%s,data-loss-every=61", opns);
+	snprintf(fault, sizeof(fault),
+		 "data=forward,opnet=%s,data-loss-every=61,data-reorder-every=29", opns);
 	{
 		const char *const argv[] = {
 			QMIUSB_BIN,      "-d",    "sim",       "--sim-fault", fault,

@@ -96,6 +96,33 @@ static unsigned count_data(const struct harness *hh)
 	return n;
 }
 
+/* data-reorder-every=3: the 3rd and 6th replies are held back and delivered right after the one
+ * that follows them, so the host sees seq 1 2 4 3 5 7 6; nothing is lost. */
+Test(sim_data, reorder_swaps_with_the_next_packet, .fini = teardown)
+{
+	static const uint16_t want[] = { 1, 2, 4, 3, 5, 7, 6 };
+	uint8_t pkt[256];
+	size_t len, n = 0;
+
+	h_init(&h, "data-reorder-every=3");
+	connect_family(&h, 4);
+	h_clear(&h);
+	for (uint16_t seq = 1; seq <= 7; seq++) {
+		len = h_icmp4_echo(pkt, 0x0A400001, 0x0A400002, 0x4242, seq, 56);
+		cr_assert_eq(qsim_data_in(h.sim, pkt, len), 0);
+	}
+	for (size_t i = 0; i < h.n_ev; i++) {
+		const struct h_event *e = &h.ev[i];
+
+		if (e->kind != H_DATA)
+			continue;
+		cr_assert_lt(n, sizeof(want) / sizeof(want[0]), "more replies than requests");
+		cr_assert_eq(e->buf[26] << 8 | e->buf[27], want[n], "reply %zu", n);
+		n++;
+	}
+	cr_assert_eq(n, 7, "got %zu replies", n);
+}
+
 /* A gateway-mode flood: every packet the host sends from its address is counted once, as OK
  * when it was answered (and so reached the host) or as dropped when the network lost it. */
 Test(sim_data, counters_under_load_add_up, .fini = teardown)

@@ -169,6 +169,37 @@ Test(sim_qmap, grants_within_its_limits, .fini = teardown)
 	cr_assert_not(r.has_ul_max_datagrams);
 }
 
+/* qmap-v1 and qmap-max=N: two hosts that ask differently (qmiusb: v5, 32 KB; qmicli for the
+ * kernel's qmimux: v1, 16 KB) end with the same grant, as the VM benchmark needs. */
+Test(sim_qmap, grant_knobs, .fini = teardown)
+{
+	struct qmi_wda_set_data_format_req q = {
+		.has_link_layer_protocol = true,
+		.link_layer_protocol = 2,
+		.has_ul_aggregation_protocol = true,
+		.ul_aggregation_protocol = 9,
+		.has_dl_aggregation_protocol = true,
+		.dl_aggregation_protocol = 9,
+		.has_dl_max_size = true,
+		.dl_max_size = 32768,
+		.has_ul_max_size = true,
+		.ul_max_size = 32768,
+	};
+	struct qmi_wda_set_data_format_resp r;
+
+	h_init(&h, "qmap-v1,qmap-max=16384");
+	qsim_set_data_max(h.sim, QSIM_QMAP_MAX_SIZE);
+	set_format(&q, &r, QMI_ERR_INVALID_ARGUMENT); /* v5 refused */
+	q.ul_aggregation_protocol = q.dl_aggregation_protocol = 5;
+	set_format(&q, &r, 0);
+	cr_assert_eq(r.dl_aggregation_protocol, 5);
+	cr_assert_eq(r.dl_max_size, 16384);
+	cr_assert_eq(r.ul_max_size, 16384);
+	q.dl_max_size = 4096; /* below the cap: the host's wish */
+	set_format(&q, &r, 0);
+	cr_assert_eq(r.dl_max_size, 4096);
+}
+
 static size_t udp(uint8_t *buf, uint16_t port, size_t payload)
 {
 	return h_udp4(buf, 0x0A400001, 0x0A400002, port, 9, payload);

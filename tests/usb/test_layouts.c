@@ -147,6 +147,29 @@ Test(layouts, mc7710_qmi_on_8_not_the_at_port)
 	cr_assert_eq(raw[2] | raw[3] << 8, 115, "wTotalLength as the dump reports it");
 }
 
+/* A Gobi 3000 module: QMI is the first interface, and the AT modem port on 2 looks like it
+ * (ff/ff/ff, interrupt and bulk pair). qmi_wwan binds 0 only (its Gobi entries name a fixed
+ * interface 0) and qcserial takes 1-3; with the table, so does qmiusb. */
+Test(layouts, mc8355_gobi_qmi_on_0_not_the_modem_port)
+{
+	struct qusb_func f[8];
+
+	cr_assert_eq(find("mc8355", 0, QSIM_HIGH_SPEED, f, 8), 1);
+	cr_assert_eq(f[0].ctrl_iface, 0);
+	cr_assert_eq(f[0].data_iface, 0);
+	cr_assert_eq(f[0].why, QUSB_WHY_QUIRK);
+	cr_assert_not(f[0].flags & QUSB_QUIRK_DTR, "the kernel sets no DTR quirk for Gobi");
+	cr_assert_eq(f[0].ep_notify, 0x82);
+	cr_assert_eq(f[0].ep_in, 0x81);
+	cr_assert_eq(f[0].ep_out, 0x01);
+	cr_assert_eq(raw[4], 4, "four interfaces, as the listing shows");
+	/* Without the table the modem port on 2 is indistinguishable from QMI: the entry is
+	 * what leaves it to qcserial. */
+	cr_assert_eq(qusb_find_qmi(&cfg, 0x1234, 0x5678, NULL, f, 8), 2);
+	cr_assert_eq(f[0].ctrl_iface, 0);
+	cr_assert_eq(f[1].ctrl_iface, 2);
+}
+
 Test(layouts, e398_class_coded)
 {
 	struct qusb_func f[8];
@@ -208,7 +231,7 @@ Test(layouts, every_layout_serves_the_picked_interface)
 	size_t n;
 	const struct qsim_layout *all = qsim_layouts(&n);
 
-	cr_assert_geq(n, 7);
+	cr_assert_geq(n, 8);
 	for (size_t i = 0; i < n; i++) {
 		const struct qsim_layout *l = &all[i];
 		int seen = 0;
@@ -407,6 +430,16 @@ Test(layouts, which_fit_dummy_hcd)
 	 * three, and 8 alone is QMI, for the kernel as for qmiusb. */
 	cr_assert_eq(on_dummy_hcd("mc7455", QSIM_HIGH_SPEED, f), 1);
 	cr_assert_eq(f[0].ctrl_iface, 8);
+	/* Gobi 3000: QMI is interface 0 and takes its endpoints first (the VM's `list` shows
+	 * notify 0x81, bulk in 0x86, out 0x02). The NMEA port's bulk IN, the sixth IN after the
+	 * interrupt endpoint took ep1in-bulk, is numbered 1 again and skipped there: the later
+	 * function loses it, and qmi_wwan and qmiusb agree on 0. */
+	cr_assert_eq(on_dummy_hcd("mc8355", QSIM_HIGH_SPEED, f), 1);
+	cr_assert_eq(f[0].ctrl_iface, 0);
+	cr_assert_eq(f[0].ep_notify, 0x81);
+	cr_assert_eq(f[0].ep_in, 0x86);
+	cr_assert_eq(f[0].ep_out, 0x02);
+	cr_assert_eq(cfg.alts[3].n_parsed, 1, "NMEA keeps only its bulk OUT");
 	/* Five functions: QMI on 4 is the fifth, all of its endpoints are copies. */
 	cr_assert_eq(on_dummy_hcd("ec25", QSIM_HIGH_SPEED, f), 0);
 	cr_assert_eq(on_dummy_hcd("rm500q", QSIM_SUPER_SPEED, f), 0);

@@ -4,7 +4,8 @@
 # and SIGTERM must end it cleanly (exit 0, TUN and state file gone, no client id left). usb-reset:
 # the device drops off the bus in the middle of info's third response fetch, forgets its client
 # ids and comes back a second later: that info ends with a clear error (or an answer), and the
-# next one answers in full; usb-reset-data, the same in the middle of connect's data transfers.
+# next one answers in full; usb-reset-data, the same in the middle of connect's data transfers
+# (connect notices, gives its TUN and state file up and waits for the modem: 92 sees it back).
 . "$(dirname "$0")/../guest-lib.sh"
 
 sel=usb:$VM_HOSTILE_VID:$VM_HOSTILE_PID
@@ -87,8 +88,9 @@ else
 	fi
 fi
 # usb-reset-data: the same reset on the third bulk OUT packet, under `connect`: the connection
-# must end by itself (exit 6, unplugged) with its TUN and state file gone, and once the device is
-# back, info answers.
+# must notice by itself that the modem went away, with its TUN and state file gone while it
+# waits for the modem (92-unplug-connected.sh sees it come back); SIGTERM ends it with exit 0,
+# and once the device is back, info answers.
 name=qmiusb-hostile-usb-reset-data
 out=$VM_STATE/$name.out
 if ! vm_need_tun $name; then
@@ -105,9 +107,16 @@ else
 	else
 		vm_run $name-ping ping -c 5 -i 0.2 -W 1 10.64.0.2
 	fi
-	# The connection must notice the unplug by itself: bounded, then it is killed.
+	# The connection must notice the unplug by itself (bounded): it waits for the modem, with
+	# its TUN and state file gone, until it is stopped.
+	if [ -z "$why" ] && ! vm_wait 150 grep -q "waiting for a modem matching $sel" "$out"; then
+		why="connect did not notice within 15 s that the device dropped off"
+	fi
+	[ -z "$why" ] && ! grep -q "wwh1 removed" "$out" &&
+		why="the TUN was not removed when the modem went away"
+	kill -TERM $cpid 2>/dev/null
 	if ! vm_wait 150 sh -c "! kill -0 $cpid"; then
-		why=${why:-"connect still running 15 s after the device dropped off"}
+		why=${why:-"connect still running 15 s after SIGTERM"}
 		kill -KILL $cpid 2>/dev/null
 	fi
 	wait $cpid
@@ -115,7 +124,7 @@ else
 	[ -z "$why" ] && why=$(vm_hostile_why $rc "$out")
 	[ -z "$why" ] && ! grep -q 'usb-reset: off the bus' "$VM_STATE/gadget.log" &&
 		why="the gadget never reset"
-	[ -z "$why" ] && [ $rc -ne 6 ] && why="connect exited $rc, not 6 (unplugged)"
+	[ -z "$why" ] && [ $rc -ne 0 ] && why="connect exited $rc after SIGTERM, not 0"
 	[ -z "$why" ] && [ -e /sys/class/net/wwh1 ] && why="the TUN is still there"
 	[ -z "$why" ] && ls /run/qmiusb/*.conn > /dev/null 2>&1 && why="a state file is left"
 	if [ -z "$why" ] && ! vm_wait 100 vm_hostile_configured; then
@@ -132,7 +141,7 @@ else
 	elif [ -n "$why" ]; then
 		vm_fail $name "$why" "$out"
 	else
-		vm_pass $name "connect ended by itself (exit 6), TUN and state file gone; info after"
+		vm_pass $name "connect noticed and waited for the modem, exit 0 on SIGTERM, TUN and state file gone; info after"
 	fi
 fi
 vm_hostile_restore qmiusb-hostile-data

@@ -7,5 +7,6 @@
 layouts_begin
 layout_check mc7455 1199 9071 8 1
 layout_check mc7710 1199 68a2 8
+layout_check mc8355 1199 9013 0
 layout_quirk_switch mc7455 1199 9071 1
 layouts_end

@@ -1,6 +1,7 @@
 # e. The gadget is unplugged (its UDC emptied) while a qmiusb command waits on it: the command
 # ends by itself with the unplug message and exit code 6. Then the gadget's own teardown on
-# SIGINT: the process exits and its configfs gadget is gone. Runs last: it ends the gadget.
+# SIGINT: the process exits and its configfs gadget is gone. It ends the shared gadget: only
+# checks with a gadget of their own (92) come after it.
 . "$(dirname "$0")/../guest-lib.sh"
 
 sel=usb:$VM_VID:$VM_PID
