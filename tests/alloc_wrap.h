@@ -7,14 +7,7 @@
 #ifndef TESTS_ALLOC_WRAP_H
 #define TESTS_ALLOC_WRAP_H
 
-#include <stddef.h>
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t m);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t m);
-void *__wrap_realloc(void *p, size_t n);
+#include "wrap_decls.h"
 
 extern unsigned long allocs;
 unsigned long allocs; /* test-binary bookkeeping, not library state */

@@ -3,20 +3,7 @@
 # `qmiusb connect` runs with the allocation counter preloaded (bench/alloc_count.c); for each
 # load, strace follows every thread of it while udp_load echoes packets through the gadget, and
 # the counters are read before and after. Prints "VMBULK ..." lines for the host to tabulate.
-export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-arg() {
-	for kv in $(cat /proc/cmdline); do
-		case "$kv" in "$1="*) echo "${kv#*=}"; return ;; esac
-	done
-}
-export QMIUSB=$(arg qmiusb_bin)
-src=$(arg qmiusb_src)
-tools=$(arg qmiusb_tools)
-secs=$(arg qmiusb_secs)
-: "${secs:=2}"
-export VM_VID=2c7c VM_PID=0125 VM_STATE=/run/qmiusb-vm HOME=/root ASAN_OPTIONS=detect_leaks=0
-mount -t tmpfs tmpfs /run 2>/dev/null
-mkdir -p "$VM_STATE"
+. "$(dirname "$0")/guest-env.sh"
 modprobe -a dummy_hcd libcomposite usb_f_fs tun 2>"$VM_STATE/modprobe.log" ||
 	echo "VMBULK-FAIL modprobe: $(cat "$VM_STATE/modprobe.log")"
 mount -t configfs none /sys/kernel/config 2>/dev/null
@@ -28,7 +15,7 @@ counter=$VM_STATE/alloc.count
 fail() { echo "VMBULK-FAIL $*"; echo "VMBULK-DONE"; exit 0; }
 echo "VMBULK-START kernel $(uname -r), $(nproc) CPU, $secs s per load"
 
-# Everything the run executes into the page cache first (see guest-bench.sh: a page fetched over
+# Everything the run executes into the page cache first (see guest-common.sh: a page fetched over
 # 9p mid-load looks like a stall under -icount sleep=off).
 for f in "$QMIUSB" "$tools/udp_load" "$tools/libqmiusb_alloc_count.so" "$(command -v strace)" \
 	"$(command -v ip)"; do

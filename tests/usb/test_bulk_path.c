@@ -14,6 +14,7 @@
  * it); bench/vm/vm-bulk.sh counts it on the real library. The fake bus is fake_bus.c.
  */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <errno.h>
 #include <libusb.h>
 #include <poll.h>
@@ -191,54 +192,31 @@ static const struct qnet_pump_qmap qmap = {
 	.ul = true, .dl = true, .mux_id = 0, .ul_max_dgrams = 16, .ul_max_size = FK_ECHO_SIZE
 };
 
-Test(usb_bulk_path, no_alloc_rawip_poll)
+/* Each loop, each path, raw-IP and QMAP, usbfs-mapped and heap buffers. */
+struct no_alloc_case {
+	enum qb_loop_kind kind;
+	bool dev_mem;
+	enum mode mode;
+	bool qmap;
+};
+
+static struct no_alloc_case no_alloc_cases[] = {
+	{ QB_LOOP_POLL, false, VIA_LIBUSB, false }, { QB_LOOP_URING, false, VIA_LIBUSB, false },
+	{ QB_LOOP_URING, true, VIA_LIBUSB, false }, { QB_LOOP_POLL, true, VIA_LIBUSB, true },
+	{ QB_LOOP_URING, true, VIA_LIBUSB, true },  { QB_LOOP_POLL, true, VIA_USBFS, false },
+	{ QB_LOOP_URING, false, VIA_USBFS, false }, { QB_LOOP_POLL, false, VIA_USBFS, true },
+	{ QB_LOOP_URING, true, VIA_USBFS, true },   { QB_LOOP_POLL, true, VIA_USBFS_16K, true },
+};
+
+ParameterizedTestParameters(usb_bulk_path, no_alloc)
 {
-	t_no_alloc(QB_LOOP_POLL, false, VIA_LIBUSB, NULL);
+	return cr_make_param_array(struct no_alloc_case, no_alloc_cases,
+				   sizeof(no_alloc_cases) / sizeof(no_alloc_cases[0]));
 }
 
-Test(usb_bulk_path, no_alloc_rawip_uring)
+ParameterizedTest(struct no_alloc_case *c, usb_bulk_path, no_alloc)
 {
-	t_no_alloc(QB_LOOP_URING, false, VIA_LIBUSB, NULL);
-}
-
-Test(usb_bulk_path, no_alloc_rawip_dev_mem)
-{
-	t_no_alloc(QB_LOOP_URING, true, VIA_LIBUSB, NULL);
-}
-
-Test(usb_bulk_path, no_alloc_qmap_poll)
-{
-	t_no_alloc(QB_LOOP_POLL, true, VIA_LIBUSB, &qmap);
-}
-
-Test(usb_bulk_path, no_alloc_qmap_uring)
-{
-	t_no_alloc(QB_LOOP_URING, true, VIA_LIBUSB, &qmap);
-}
-
-Test(usb_bulk_path, no_alloc_usbfs_rawip_poll)
-{
-	t_no_alloc(QB_LOOP_POLL, true, VIA_USBFS, NULL);
-}
-
-Test(usb_bulk_path, no_alloc_usbfs_rawip_uring)
-{
-	t_no_alloc(QB_LOOP_URING, false, VIA_USBFS, NULL);
-}
-
-Test(usb_bulk_path, no_alloc_usbfs_qmap_poll)
-{
-	t_no_alloc(QB_LOOP_POLL, false, VIA_USBFS, &qmap);
-}
-
-Test(usb_bulk_path, no_alloc_usbfs_qmap_uring)
-{
-	t_no_alloc(QB_LOOP_URING, true, VIA_USBFS, &qmap);
-}
-
-Test(usb_bulk_path, no_alloc_usbfs_16k_through_libusb)
-{
-	t_no_alloc(QB_LOOP_POLL, true, VIA_USBFS_16K, &qmap);
+	t_no_alloc(c->kind, c->dev_mem, c->mode, c->qmap ? &qmap : NULL);
 }
 
 /* ---- receive transfers resized to a downlink grant ---------------------------------------- */
