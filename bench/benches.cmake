@@ -45,3 +45,20 @@ foreach(family rate qmap tcp)
     USES_TERMINAL
     COMMENT "VM benchmark family ${family} (QEMU icount)")
 endforeach()
+
+# The bulk path's cost per packet (system calls by name, allocations, user-space copies) in the
+# VM, over libusb: bench/vm/vm-bulk.sh, appended to bench/results/bulk-path.txt under
+# QMIUSB_BULK_TITLE (e.g. "before" and "after" a change).
+add_library(qmiusb_alloc_count SHARED ${CMAKE_CURRENT_SOURCE_DIR}/alloc_count.c)
+set_target_properties(qmiusb_alloc_count PROPERTIES C_VISIBILITY_PRESET default)
+target_compile_options(qmiusb_alloc_count PRIVATE -fno-sanitize=all -fno-builtin)
+target_link_libraries(qmiusb_alloc_count PRIVATE dl)
+set(QMIUSB_BULK_TITLE "bulk path" CACHE STRING "Title of the bench-bulk run in bulk-path.txt")
+add_custom_target(bench-bulk
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/vm/vm-bulk.sh --qmiusb $<TARGET_FILE:qmiusb>
+    --tools ${CMAKE_CURRENT_BINARY_DIR} --work ${CMAKE_BINARY_DIR}/vm-bulk
+    --out ${CMAKE_CURRENT_SOURCE_DIR}/results/bulk-path.txt --title ${QMIUSB_BULK_TITLE}
+  DEPENDS qmiusb udp_load qmiusb_alloc_count
+  USES_TERMINAL
+  VERBATIM
+  COMMENT "Bulk path cost per packet: syscalls, allocations, copies (QEMU icount, strace)")

@@ -2,20 +2,7 @@
 # guest-tcp.sh): the environment, the modules, the page cache warmed, and the two ways onto
 # the gadget, qmi_wwan's wwan0 (kernel_*) and `qmiusb connect` (qmiusb_*). Lines for the host
 # start with VMBENCH; `bm_fail` ends the run with a VMBENCH-FAIL line.
-export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-arg() {
-	for kv in $(cat /proc/cmdline); do
-		case "$kv" in "$1="*) echo "${kv#*=}"; return ;; esac
-	done
-}
-export QMIUSB=$(arg qmiusb_bin)
-src=$(arg qmiusb_src)
-tools=$(arg qmiusb_tools)
-secs=$(arg qmiusb_secs)
-: "${secs:=2}"
-export VM_VID=2c7c VM_PID=0125 VM_STATE=/run/qmiusb-vm HOME=/root ASAN_OPTIONS=detect_leaks=0
-mount -t tmpfs tmpfs /run 2>/dev/null
-mkdir -p "$VM_STATE"
+. "$(dirname "$0")/guest-env.sh"
 modprobe -a dummy_hcd libcomposite usb_f_fs qmi_wwan cdc_wdm tun 2>"$VM_STATE/modprobe.log" ||
 	echo "VMBENCH-FAIL modprobe: $(cat "$VM_STATE/modprobe.log")"
 mount -t configfs none /sys/kernel/config 2>/dev/null

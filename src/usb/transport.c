@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * struct qmi_transport over libusb: the session's lifetime and its place in the event loop. While
- * the session runs everything is asynchronous: libusb's fds sit in the loop and are serviced with
- * a zero timeout on readiness. The channels are transport_ctrl.c and transport_bulk.c; each
- * transfer has a slot, `busy` while submitted and not yet completed.
+ * the session runs everything is asynchronous. On Linux the transfers go straight to usbfs on
+ * libusb's descriptor (transport_urb_linux.c); elsewhere, or with QMIUSB_USBFS_DIRECT=0,
+ * libusb's fds sit in the loop and are serviced with a zero timeout on readiness. The channels
+ * are transport_ctrl.c and transport_bulk.c; each transfer has a slot, `busy` while submitted
+ * and not yet completed.
  *
  * Ending a session (unplug or error): every busy transfer is cancelled and the closed callback is
  * delivered from a loop timer once the last one has completed, so the user may destroy the
@@ -128,9 +130,8 @@ static int hotplug_left(libusb_context *ctx, libusb_device *dev, libusb_hotplug_
 int qusb_tr_submit(struct qusb_slot *s)
 {
 	struct qusb_tr *tr = s->tr;
-	int r = libusb_submit_transfer(s->t);
+	int r = tr->urb_direct ? qusb_urb_submit(s) : qusb_errno(libusb_submit_transfer(s->t));
 	if (r != 0) {
-		r = qusb_errno(r);
 		if (r == -ENODEV)
 			qusb_tr_fail(tr, -ENODEV);
 		return r;
@@ -154,11 +155,19 @@ static void maybe_finish_close(struct qusb_tr *tr)
 		qb_timer_start(&tr->closed_timer, 0);
 }
 
+void qusb_tr_cancel(struct qusb_slot *s)
+{
+	if (s->tr->urb_direct)
+		qusb_urb_cancel(s);
+	else
+		libusb_cancel_transfer(s->t);
+}
+
 static void cancel_all(struct qusb_tr *tr)
 {
 	for (size_t i = 0; i < tr->n_slots; i++)
 		if (tr->slots[i].busy)
-			libusb_cancel_transfer(tr->slots[i].t);
+			qusb_tr_cancel(&tr->slots[i]);
 }
 
 static void cancel_retries(struct qusb_tr *tr)
@@ -276,6 +285,29 @@ void qusb_tr_in_done(struct libusb_transfer *t, const char *what,
 		qusb_tr_resubmit(s, QUSB_AGAIN_NOW);
 }
 
+/* libusb's event handling in the loop: its descriptors watched, serviced on readiness; an
+ * unplug reported by its hotplug callback. */
+static int libusb_events_start(struct qusb_tr *tr)
+{
+	int r = 0;
+	const struct libusb_pollfd **pfds = libusb_get_pollfds(tr->ctx);
+	if (!pfds)
+		return -ENOTSUP; /* a platform without pollable fds needs another integration */
+	for (size_t i = 0; pfds[i] && r == 0; i++)
+		r = add_watch(tr, pfds[i]->fd, pfds[i]->events);
+	libusb_free_pollfds(pfds);
+	if (r < 0)
+		return r;
+	libusb_set_pollfd_notifiers(tr->ctx, pollfd_added, pollfd_removed, tr);
+
+	if (libusb_has_capability(LIBUSB_CAP_HAS_HOTPLUG) &&
+	    libusb_hotplug_register_callback(tr->ctx, LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT, 0, tr->vid,
+					     tr->pid, LIBUSB_HOTPLUG_MATCH_ANY, hotplug_left, tr,
+					     &tr->hotplug) == 0)
+		tr->hotplug_registered = true;
+	return 0;
+}
+
 /* ---- start / describe / destroy ------------------------------------------------------------ */
 
 static int tr_start(void *impl, struct qb_loop *loop, const struct qmi_transport_cbs *cbs,
@@ -293,22 +325,11 @@ static int tr_start(void *impl, struct qb_loop *loop, const struct qmi_transport
 	for (size_t i = 0; i < tr->n_slots; i++)
 		qb_timer_init(&tr->slots[i].retry, loop, retry_cb, &tr->slots[i]);
 	qusb_ctrl_start(tr);
-
-	const struct libusb_pollfd **pfds = libusb_get_pollfds(tr->ctx);
-	if (!pfds)
-		return -ENOTSUP; /* a platform without pollable fds needs another integration */
-	for (size_t i = 0; pfds[i] && r == 0; i++)
-		r = add_watch(tr, pfds[i]->fd, pfds[i]->events);
-	libusb_free_pollfds(pfds);
+	r = qusb_urb_start(tr);
+	if (r == -ENOTSUP)
+		r = libusb_events_start(tr);
 	if (r < 0)
 		return r;
-	libusb_set_pollfd_notifiers(tr->ctx, pollfd_added, pollfd_removed, tr);
-
-	if (libusb_has_capability(LIBUSB_CAP_HAS_HOTPLUG) &&
-	    libusb_hotplug_register_callback(tr->ctx, LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT, 0, tr->vid,
-					     tr->pid, LIBUSB_HOTPLUG_MATCH_ANY, hotplug_left, tr,
-					     &tr->hotplug) == 0)
-		tr->hotplug_registered = true;
 
 	tr->state = QUSB_ST_STARTED;
 	r = qusb_tr_submit(&tr->slots[QUSB_SLOT_NOTIFY]);
@@ -359,7 +380,9 @@ static void reap_and_free(struct qb_close *c)
 	struct qusb_tr *tr = qb_container_of(c, struct qusb_tr, close);
 	/* Cancelled transfers complete asynchronously; they must before their memory goes. */
 	struct timeval tv = { 0, 10000 };
-	for (unsigned i = 0; tr->inflight && i < 300; i++)
+	if (tr->urb_direct)
+		qusb_urb_drain(tr, 3000);
+	for (unsigned i = 0; !tr->urb_direct && tr->inflight && i < 300; i++)
 		libusb_handle_events_timeout_completed(tr->ctx, &tv, NULL);
 
 	libusb_set_pollfd_notifiers(tr->ctx, NULL, NULL, NULL);
@@ -409,6 +432,7 @@ void qusb_tr_free(struct qusb_tr *tr)
 	free(tr->slots);
 	free(tr->tx_free);
 	qusb_bulk_rx_free(tr);
+	free(tr->urbs);
 	if (tr->bulk_dev_mem)
 		libusb_dev_mem_free(tr->h, tr->bulk_mem, tr->bulk_len);
 	else
@@ -436,6 +460,8 @@ static const struct qmi_transport_ops qusb_ops = {
 	.data_set_inflight = qusb_bulk_set_inflight,
 	.data_port = qusb_bulk_data_port,
 	.data_set_rx = qusb_bulk_set_rx,
+	.data_tx_buf = qusb_bulk_tx_buf,
+	.data_tx_send = qusb_bulk_tx_send,
 };
 
 int qusb_tr_alloc_transfers(struct qusb_tr *tr)

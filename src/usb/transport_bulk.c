@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The data endpoints of the USB transport: every bulk IN transfer stays pending, and bulk OUT
- * transfers come from a free list (data_send() returns -ENOBUFS when it is empty). Buffers are
- * allocated once for the session; the receive ones again when data_set_rx resizes them (to the
- * granted downlink aggregate), never per packet.
+ * transfers come from a free list (data_send() returns -ENOBUFS when it is empty), filled by a
+ * copy (data_send) or in place (data_tx_buf, data_tx_send). Buffers are allocated once for the
+ * session; the receive ones again when data_set_rx resizes them (to the granted downlink
+ * aggregate), never per packet or per submission.
  */
 #include "usb/transport_internal.h"
 
@@ -91,27 +92,89 @@ static void tx_cb(struct libusb_transfer *t)
 	}
 }
 
-int qusb_bulk_send(void *impl, const uint8_t *pkt, size_t len)
+/* 0 when a transfer of len bytes may go now; -ENOBUFS (data_tx_ready to follow) when the
+ * in-flight limit holds it back. A lent buffer is not in flight. */
+static int tx_pace(struct qusb_tr *tr, size_t len)
 {
-	struct qusb_tr *tr = impl;
+	unsigned in_flight = (unsigned)tr->n_tx - tr->n_tx_free - (tr->tx_lent ? 1 : 0);
+	/* The in-flight limit paces small transfers only: one of at least half the transfer size
+	 * (a full aggregate, at saturation) may use any free transfer to keep the pipe busy. */
+	if (in_flight >= tr->tx_limit && len < tr->tx_size / 2) {
+		tr->want_tx_ready = true;
+		return -ENOBUFS;
+	}
+	return 0;
+}
+
+static int tx_check(struct qusb_tr *tr, size_t len)
+{
 	if (!qusb_tr_live(tr))
 		return tr->close_err ? tr->close_err : -ENOTCONN;
 	if (len == 0 || len > tr->tx_size)
 		return -EMSGSIZE;
-	/* The in-flight limit paces small transfers only: one of at least half the transfer size
-	 * (a full aggregate, at saturation) may use any free transfer to keep the pipe busy. */
-	if (!tr->n_tx_free || (tr->n_tx - tr->n_tx_free >= tr->tx_limit && len < tr->tx_size / 2)) {
-		tr->want_tx_ready = true;
-		return -ENOBUFS;
-	}
-	unsigned i = tr->tx_free[--tr->n_tx_free];
+	return 0;
+}
+
+/* Submits tx slot i, off the free stack, with len bytes; back on the stack if that fails. */
+static int tx_submit(struct qusb_tr *tr, unsigned i, size_t len)
+{
 	struct qusb_slot *s = &tr->slots[i];
-	memcpy(s->t->buffer, pkt, len);
 	s->t->length = (int)len;
 	int r = qusb_tr_submit(s);
 	if (r < 0)
 		tr->tx_free[tr->n_tx_free++] = i;
 	return r;
+}
+
+int qusb_bulk_send(void *impl, const uint8_t *pkt, size_t len)
+{
+	struct qusb_tr *tr = impl;
+	int r = tx_check(tr, len);
+	if (r == 0 && !tr->n_tx_free) {
+		tr->want_tx_ready = true;
+		r = -ENOBUFS;
+	}
+	if (r == 0)
+		r = tx_pace(tr, len);
+	if (r < 0)
+		return r;
+	unsigned i = tr->tx_free[--tr->n_tx_free];
+	memcpy(tr->slots[i].t->buffer, pkt, len);
+	return tx_submit(tr, i, len);
+}
+
+/* In place: the lent buffer is a free slot taken off the stack, so data_send() cannot hand it
+ * out meanwhile; sending it is a submission without the copy. */
+int qusb_bulk_tx_buf(void *impl, uint8_t **buf, size_t *cap)
+{
+	struct qusb_tr *tr = impl;
+	if (!qusb_tr_live(tr))
+		return tr->close_err ? tr->close_err : -ENOTCONN;
+	if (!tr->tx_lent) {
+		if (!tr->n_tx_free) {
+			tr->want_tx_ready = true;
+			return -ENOBUFS;
+		}
+		tr->tx_lent = tr->tx_free[--tr->n_tx_free] + 1;
+	}
+	*buf = tr->slots[tr->tx_lent - 1].t->buffer;
+	*cap = tr->tx_size;
+	return 0;
+}
+
+int qusb_bulk_tx_send(void *impl, size_t len)
+{
+	struct qusb_tr *tr = impl;
+	int r = tx_check(tr, len);
+	if (r == 0 && !tr->tx_lent)
+		r = -EINVAL;
+	if (r == 0)
+		r = tx_pace(tr, len);
+	if (r < 0)
+		return r;
+	unsigned i = tr->tx_lent - 1;
+	tr->tx_lent = 0;
+	return tx_submit(tr, i, len);
 }
 
 int qusb_bulk_set_inflight(void *impl, unsigned max)
@@ -185,9 +248,9 @@ void qusb_func_data_port(const struct qusb_func *f, struct qmi_data_port *out)
 				       .rx_mps = f->bulk_mps ? f->bulk_mps : 1 };
 }
 
-/* Transfers out now are cancelled; each comes back through rx_stale_cb, which delivers what it
- * holds and sends it out again with its buffer in the new memory. The old memory goes when the
- * last of them is back. */
+/* Transfers out now are cancelled (through libusb or the URB discard, whichever carries the
+ * session); each comes back through rx_stale_cb, which delivers what it holds and sends it out
+ * again with its buffer in the new memory. The old memory goes when the last of them is back. */
 int qusb_bulk_set_rx(void *impl, size_t size, unsigned count)
 {
 	struct qusb_tr *tr = impl;
@@ -215,7 +278,7 @@ int qusb_bulk_set_rx(void *impl, size_t size, unsigned count)
 		if (s->busy) {
 			s->stale = true;
 			tr->rx_stale++;
-			libusb_cancel_transfer(s->t);
+			qusb_tr_cancel(s);
 			continue;
 		}
 		if (started)

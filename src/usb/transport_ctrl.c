@@ -28,7 +28,7 @@ static void ctrl_watchdog_fire(void *user)
 		if (!s->busy)
 			continue;
 		if (now - s->since_ms >= QUSB_CTRL_TIMEOUT_MS) {
-			libusb_cancel_transfer(s->t); /* completes as cancelled */
+			qusb_tr_cancel(s); /* completes as cancelled */
 			continue;
 		}
 		uint64_t left = s->since_ms + QUSB_CTRL_TIMEOUT_MS - now;

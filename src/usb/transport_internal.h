@@ -102,6 +102,7 @@ struct qusb_tr {
 	unsigned *tx_free; /* stack of free tx slot indexes */
 	unsigned n_tx_free;
 	unsigned tx_limit; /* transfers in flight at most (data_set_inflight), <= n_tx */
+	unsigned tx_lent;  /* slot index + 1 of the tx buffer data_tx_buf lent (0: none) */
 	bool want_tx_ready;
 
 	uint8_t *notify_buf; /* func.notify_mps bytes */
@@ -114,6 +115,14 @@ struct qusb_tr {
 	unsigned resp_refetches; /* own fetches since the last one that completed */
 	unsigned errors_in_row;
 	uint64_t first_error_ms;
+
+	/* Transfers straight on usbfs (transport_urb_linux.c) rather than through libusb's event
+	 * handling, for the whole session. */
+	bool urb_direct;
+	int urb_fd;                 /* libusb's descriptor for the device, borrowed */
+	short urb_events;           /* what libusb polls it for: completions to reap */
+	struct qb_watch *urb_watch; /* urb_events on urb_fd */
+	void *urbs;                 /* one struct usbdevfs_urb per slot, owned */
 
 	unsigned inflight;
 	enum qusb_state state;
@@ -133,6 +142,7 @@ void qusb_tr_note(struct qusb_tr *tr, const char *fmt, ...) __attribute__((forma
 /* Ends a running session with err (-ENODEV: unplugged); a no-op once it has ended. */
 void qusb_tr_fail(struct qusb_tr *tr, int err);
 int qusb_tr_submit(struct qusb_slot *s);
+void qusb_tr_cancel(struct qusb_slot *s); /* a completion (as cancelled, or not) follows */
 /* Start of every transfer callback. False when the session is over and the callback must do
  * nothing more than this bookkeeping. */
 bool qusb_tr_completed(struct qusb_slot *s);
@@ -146,6 +156,15 @@ enum qusb_verdict {
 };
 enum qusb_verdict qusb_tr_judge(struct qusb_tr *tr, struct libusb_transfer *t, const char *what);
 void qusb_tr_resubmit(struct qusb_slot *s, enum qusb_verdict v);
+
+/* transport_urb_linux.c (transport_urb_none.c elsewhere: -ENOTSUP, libusb runs everything).
+ * At start, after the slots' timers: 0 and urb_direct set, or -ENOTSUP (no usbfs descriptor,
+ * or QMIUSB_USBFS_DIRECT=0 in the environment) for libusb's event handling, or -errno. */
+int qusb_urb_start(struct qusb_tr *tr);
+int qusb_urb_submit(struct qusb_slot *s); /* 0 or -errno */
+void qusb_urb_cancel(struct qusb_slot *s);
+/* At the close: reaps until nothing is in flight (or waits_ms have passed), drops the watch. */
+void qusb_urb_drain(struct qusb_tr *tr, unsigned waits_ms);
 
 /* transport_ctrl.c */
 void qusb_ctrl_setup(struct qusb_tr *tr);       /* at allocation: the control slots */
@@ -167,5 +186,7 @@ int qusb_bulk_send(void *impl, const uint8_t *pkt, size_t len);
 int qusb_bulk_set_inflight(void *impl, unsigned max);
 int qusb_bulk_data_port(void *impl, struct qmi_data_port *out);
 int qusb_bulk_set_rx(void *impl, size_t size, unsigned count);
+int qusb_bulk_tx_buf(void *impl, uint8_t **buf, size_t *cap);
+int qusb_bulk_tx_send(void *impl, size_t len);
 
 #endif

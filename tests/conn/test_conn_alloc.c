@@ -7,15 +7,9 @@
  * --wrap=malloc/calloc/realloc; libraries outside the tree (libnl, libc) are not wrapped.
  */
 #include "conn_harness.h"
+#include "wrap_decls.h"
 
 #include <stdlib.h>
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t m);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t m);
-void *__wrap_realloc(void *p, size_t n);
 
 /* Test-binary bookkeeping, not library state. */
 static bool armed;

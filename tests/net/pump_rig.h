@@ -8,8 +8,9 @@
 #ifndef TESTS_NET_PUMP_RIG_H
 #define TESTS_NET_PUMP_RIG_H
 
-#include "alloc_count.h"
+#include "alloc_wrap.h"
 #include "fake_modem.h"
+#include "loop_settle.h"
 #include "base/loop.h"
 #include "net/pump.h"
 
@@ -83,15 +84,7 @@ static inline void rig_down(struct rig *r)
 
 static inline void settle(struct rig *r)
 {
-	int idle = 0, guard = 0;
-
-	/* Two idle zero-timeout iterations in a row: nothing left in flight that can finish. */
-	while (idle < 2 && guard++ < 100000) {
-		int n = qb_loop_run_once(r->loop, 0);
-
-		cr_assert_geq(n, 0);
-		idle = n ? 0 : idle + 1;
-	}
+	settle_loop(r->loop);
 }
 
 static inline void kernel_send(struct rig *r, uint32_t seq, size_t len)

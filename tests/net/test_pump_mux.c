@@ -6,8 +6,9 @@
  * session's own TUN with its own counters, and no allocation per packet on any of it.
  * SOCK_SEQPACKET socketpairs stand in for the TUNs.
  */
-#include "alloc_count.h"
+#include "alloc_wrap.h"
 #include "fake_modem.h"
+#include "loop_settle.h"
 #include "base/loop.h"
 #include "net/pump.h"
 #include "qmi/qmap.h"
@@ -111,14 +112,7 @@ static void rig_down(struct rig *r)
 
 static void settle(struct rig *r)
 {
-	int idle = 0, guard = 0;
-
-	while (idle < 2 && guard++ < 100000) {
-		int n = qb_loop_run_once(r->loop, 0);
-
-		cr_assert_geq(n, 0);
-		idle = n ? 0 : idle + 1;
-	}
+	settle_loop(r->loop);
 }
 
 static void rx(struct rig *r, const uint8_t *buf, size_t len)

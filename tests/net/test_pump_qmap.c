@@ -5,8 +5,9 @@
  * command, foreign-mux and truncated frames counted and the good ones kept; no allocation per
  * packet on either loop. A SOCK_SEQPACKET socketpair stands in for the TUN.
  */
-#include "alloc_count.h"
+#include "alloc_wrap.h"
 #include "fake_modem.h"
+#include "loop_settle.h"
 #include "base/loop.h"
 #include "net/pump.h"
 #include "qmi/qmap.h"
@@ -78,14 +79,7 @@ static void rig_down(struct rig *r)
 
 static void settle(struct rig *r)
 {
-	int idle = 0, guard = 0;
-
-	while (idle < 2 && guard++ < 100000) {
-		int n = qb_loop_run_once(r->loop, 0);
-
-		cr_assert_geq(n, 0);
-		idle = n ? 0 : idle + 1;
-	}
+	settle_loop(r->loop);
 }
 
 static void kernel_send(struct rig *r, uint32_t seq, size_t len)

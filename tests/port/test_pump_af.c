@@ -6,6 +6,7 @@
  * must cost that packet alone.
  */
 #include "../net/fake_modem.h"
+#include "loop_settle.h"
 #include "base/loop.h"
 #include "net/pump.h"
 
@@ -44,14 +45,7 @@ static void rig_down(struct rig *r)
 
 static void settle(struct rig *r)
 {
-	int idle = 0, guard = 0;
-
-	while (idle < 2 && guard++ < 10000) {
-		int n = qb_loop_run_once(r->loop, 0);
-
-		cr_assert_geq(n, 0);
-		idle = n ? 0 : idle + 1;
-	}
+	settle_loop(r->loop);
 }
 
 /* One framed packet from the "kernel": family fam (host order), then an IPv4 test packet. */

@@ -13,14 +13,9 @@
 #include <unistd.h>
 
 #include "base/errors.h"
+#include "wrap_decls.h"
 
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t m);
-void *__real_realloc(void *p, size_t n);
 void __real_free(void *p);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t m);
-void *__wrap_realloc(void *p, size_t n);
 void __wrap_free(void *p);
 
 /* Test-binary bookkeeping, not library state. The tracking table is a fixed open-addressing
