@@ -165,6 +165,8 @@ const char *qnet_pump_backend(const struct qnet_pump *p);
  * Several sessions on one modem (QMAP, one mux id each, one pump and TUN each), sharing the
  * transport. Set up:
  *   qnet_mux_new(&m, qnet_pump_send_transport, &transport);   transport callbacks -> the mux
+ *   optionally, in place: qnet_pump_tx_transport(&t, &transport); qnet_mux_tx(m, &t, &tx);
+ *                         opts.tx = &tx for each session
  *   for each session: qnet_pump_new(&p, loop, tun_fd, qnet_mux_send, m, opts);
  *                     qnet_pump_set_qmap(p, &{.ul, .dl, .mux_id, .v5, ...});
  *                     qnet_mux_attach(m, mux_id, p);

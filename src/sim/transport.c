@@ -3,7 +3,8 @@
  * The in-process transport: the QMI core talks to the software modem through the same seam as
  * the USB backend. It models the CDC control channel (a RESPONSE_AVAILABLE notification, then a
  * fetch that returns one waiting frame or zero bytes) and a bulk data channel with a bounded
- * buffer pool, and toward the host the receive size a USB host reads with. Every delivery to
+ * buffer pool (filled by a copy, or in place: data_tx_buf lends a buffer, data_tx_send queues it
+ * as it is), and toward the host the receive size a USB host reads with. Every delivery to
  * the core happens from a loop timer, never from inside one of the core's calls into the
  * transport. The core may destroy the transport from any delivery:
  * destroy() stops everything at once and leaves the freeing to the loop's close queue.

@@ -92,6 +92,15 @@ static void check_no_copy(struct rig *r, enum mode m, uint32_t n)
 	cr_assert_eq(qnet_pump_drops(st(r)), 0);
 }
 
+/* Every mode, with offloads and without. */
+static void all_modes(enum qb_loop_kind kind, void (*t)(enum qb_loop_kind, enum mode, bool))
+{
+	for (enum mode m = RAW; m < MODES; m++) {
+		t(kind, m, false);
+		t(kind, m, true);
+	}
+}
+
 /* 200 packets, 20 at a time: byte-exact, in order, none copied. */
 static void t_exact(enum qb_loop_kind kind, enum mode m, bool off)
 {
@@ -111,22 +120,14 @@ static void t_exact(enum qb_loop_kind kind, enum mode m, bool off)
 	rig_down(&r);
 }
 
-static void t_exact_all(enum qb_loop_kind kind)
-{
-	for (enum mode m = RAW; m < MODES; m++) {
-		t_exact(kind, m, false);
-		t_exact(kind, m, true);
-	}
-}
-
 Test(pump_inplace, exact_poll)
 {
-	t_exact_all(QB_LOOP_POLL);
+	all_modes(QB_LOOP_POLL, t_exact);
 }
 
 Test(pump_inplace, exact_uring)
 {
-	t_exact_all(QB_LOOP_URING);
+	all_modes(QB_LOOP_URING, t_exact);
 }
 
 /* No buffer to lend at first, then the modem refuses every third transfer: reads wait for
@@ -156,22 +157,14 @@ static void t_backpressure(enum qb_loop_kind kind, enum mode m, bool off)
 	rig_down(&r);
 }
 
-static void t_backpressure_all(enum qb_loop_kind kind)
-{
-	for (enum mode m = RAW; m < MODES; m++) {
-		t_backpressure(kind, m, false);
-		t_backpressure(kind, m, true);
-	}
-}
-
 Test(pump_inplace, backpressure_poll)
 {
-	t_backpressure_all(QB_LOOP_POLL);
+	all_modes(QB_LOOP_POLL, t_backpressure);
 }
 
 Test(pump_inplace, backpressure_uring)
 {
-	t_backpressure_all(QB_LOOP_URING);
+	all_modes(QB_LOOP_URING, t_backpressure);
 }
 
 static void t_no_alloc(enum qb_loop_kind kind, enum mode m, bool off)
@@ -195,22 +188,14 @@ static void t_no_alloc(enum qb_loop_kind kind, enum mode m, bool off)
 	rig_down(&r);
 }
 
-static void t_no_alloc_all(enum qb_loop_kind kind)
-{
-	for (enum mode m = RAW; m < MODES; m++) {
-		t_no_alloc(kind, m, false);
-		t_no_alloc(kind, m, true);
-	}
-}
-
 Test(pump_inplace, no_alloc_per_packet_poll)
 {
-	t_no_alloc_all(QB_LOOP_POLL);
+	all_modes(QB_LOOP_POLL, t_no_alloc);
 }
 
 Test(pump_inplace, no_alloc_per_packet_uring)
 {
-	t_no_alloc_all(QB_LOOP_URING);
+	all_modes(QB_LOOP_URING, t_no_alloc);
 }
 
 /* The copy path counts what it copies: the counter above can tell the two apart. */
