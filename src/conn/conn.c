@@ -372,8 +372,11 @@ static int setup(struct qconn *c)
 	}
 	qconn_progress(c, "TUN device %s %s", c->tun->name,
 		       c->tun->created ? "created" : "attached");
+	struct qnet_pump_tx tx;
 	ret = qnet_pump_new(&c->pump, c->loop, c->tun->fd, qconn_link_send, c->link,
-			    &(struct qnet_pump_opts){ .offloads = c->tun->offloads });
+			    &(struct qnet_pump_opts){
+				    .offloads = c->tun->offloads,
+				    .tx = qconn_link_tx(c->link, &tx) == 0 ? &tx : NULL });
 	if (ret < 0) {
 		qconn_fail(c, ret, NULL, true, "couldn't start the data path: %s",
 			   qb_strerror(-ret));

@@ -118,6 +118,8 @@ void qconn_link_join(struct qconn *c);
 void qconn_link_leave(struct qconn *c);
 /* The pumps' qnet_pump_send_fn, ctx = the link. */
 int qconn_link_send(void *link, const uint8_t *pkt, size_t len);
+/* The pumps' transfers built in place, ctx = the link: 0, or -ENOTSUP (the transport copies). */
+int qconn_link_tx(struct qconn_link *l, struct qnet_pump_tx *out);
 
 /* Moves to st and runs its entry (the table in conn.c). */
 void qconn_go(struct qconn *c, enum qconn_state st);

@@ -58,6 +58,16 @@ int qconn_link_send(void *link, const uint8_t *pkt, size_t len)
 	return qnet_pump_send_transport(qmi_dev_transport(l->dev), pkt, len);
 }
 
+int qconn_link_tx(struct qconn_link *l, struct qnet_pump_tx *out)
+{
+	struct qnet_pump_tx t;
+
+	if (qnet_pump_tx_transport(&t, qmi_dev_transport(l->dev)) < 0)
+		return -ENOTSUP;
+	qnet_mux_tx(l->mux, &t, out); /* under raw-IP too: no session there, no answer waits */
+	return 0;
+}
+
 static void link_rx(void *user, const uint8_t *pkt, size_t len)
 {
 	struct qconn_link *l = user;

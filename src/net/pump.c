@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,6 +23,46 @@ int qnet_pump_send_transport(void *transport, const uint8_t *pkt, size_t len)
 	if (!t->ops || !t->ops->data_send)
 		return -ENOTSUP;
 	return t->ops->data_send(t->impl, pkt, len);
+}
+
+static int tx_buf_transport(void *transport, uint8_t **buf, size_t *cap)
+{
+	struct qmi_transport *t = transport;
+
+	return t->ops ? t->ops->data_tx_buf(t->impl, buf, cap) : -ENOTCONN;
+}
+
+static int tx_send_transport(void *transport, size_t len)
+{
+	struct qmi_transport *t = transport;
+
+	return t->ops ? t->ops->data_tx_send(t->impl, len) : -ENOTCONN;
+}
+
+int qnet_pump_tx_transport(struct qnet_pump_tx *out, struct qmi_transport *t)
+{
+	if (!t || !t->ops || !t->ops->data_tx_buf || !t->ops->data_tx_send)
+		return -ENOTSUP;
+	*out = (struct qnet_pump_tx){ tx_buf_transport, tx_send_transport, t };
+	return 0;
+}
+
+int pump_lend(struct qnet_pump *p)
+{
+	uint8_t *buf;
+	size_t cap;
+	int ret;
+
+	if (p->lent)
+		return 0;
+	ret = p->tx.buf(p->tx.ctx, &buf, &cap);
+	if (ret == -ENOBUFS)
+		p->lent_wait = true;
+	if (ret < 0)
+		return ret;
+	p->lent = buf;
+	p->lent_cap = cap;
+	return 0;
 }
 
 const struct qnet_pump_stats *qnet_pump_stats(const struct qnet_pump *p)
@@ -61,7 +102,7 @@ const char *qnet_pump_backend(const struct qnet_pump *p)
  */
 bool pump_blocked(const struct qnet_pump *p)
 {
-	return !qb_list_empty(&p->held) || p->agg_held;
+	return !qb_list_empty(&p->held) || p->agg_held || p->lent_len || p->lent_wait;
 }
 
 void pump_note_refused(struct qnet_pump *p, unsigned frames, bool new_pause)
@@ -215,6 +256,7 @@ static int pump_alloc(struct qnet_pump **out, const struct qnet_pump_opts *opts)
 {
 	struct qnet_pump *p = calloc(1, sizeof(*p));
 	unsigned i, n;
+	int ret;
 
 	if (!p)
 		return -ENOMEM;
@@ -224,6 +266,9 @@ static int pump_alloc(struct qnet_pump **out, const struct qnet_pump_opts *opts)
 	p->buf_size = opts && opts->buf_size ? opts->buf_size : 2048;
 	p->pass_max = p->reads;
 	p->offloads = opts ? opts->offloads : 0;
+	p->inplace = opts && opts->tx;
+	if (p->inplace)
+		p->tx = *opts->tx;
 	p->ul = p->dl = &pump_rawip;
 	qb_list_init(&p->held);
 	qb_list_init(&p->free_tx);
@@ -231,7 +276,8 @@ static int pump_alloc(struct qnet_pump **out, const struct qnet_pump_opts *opts)
 	p->cmds.drop_answer = &p->st.qmap_cmd_answers_lost;
 	p->cmds.bad = &p->st.qmap_cmd_bad;
 	*out = p;
-	if (p->reads > 1024 || p->tx_bufs > 1024 || p->buf_size < 64 || p->buf_size > 65536)
+	if (p->reads > 1024 || p->tx_bufs > 1024 || p->buf_size < 64 || p->buf_size > 65536 ||
+	    (p->inplace && (!p->tx.buf || !p->tx.send)))
 		return -EINVAL;
 	n = p->reads + p->tx_bufs;
 	p->bufs = calloc(n, sizeof(*p->bufs));
@@ -246,7 +292,13 @@ static int pump_alloc(struct qnet_pump **out, const struct qnet_pump_opts *opts)
 		if (i >= p->reads)
 			qb_list_add_tail(&p->free_tx, &p->bufs[i].node);
 	}
-	return pump_off_init(p);
+	ret = pump_off_init(p);
+	if (ret == 0 && p->inplace) {
+		n = (unsigned)strlen(p->desc);
+		snprintf(p->desc + n, sizeof(p->desc) - n, "%s",
+			 n ? ", in place" : "poll, in place");
+	}
+	return ret;
 }
 
 int qnet_pump_new(struct qnet_pump **out, struct qb_loop *loop, int tun_fd, qnet_pump_send_fn send,
@@ -269,8 +321,9 @@ int qnet_pump_new(struct qnet_pump **out, struct qb_loop *loop, int tun_fd, qnet
 	p->be = &pump_poll;
 	qb_timer_init(&p->agg_timer, loop, pump_agg_timer_fire, p);
 #ifdef QMIUSB_HAVE_URING
-	/* The offload path reads in passes: one read may bring a whole super-packet. */
-	if (qb_loop_uring(loop) && !(p->offloads & QNET_OFF_VNET)) {
+	/* The offload path reads in passes: one read may bring a whole super-packet. So does the
+	 * in-place path: a read lands in the transport's buffer, which only one pass may hold. */
+	if (qb_loop_uring(loop) && !(p->offloads & QNET_OFF_VNET) && !p->inplace) {
 		first = probe_nowait(p, &nowait);
 		if (nowait)
 			p->be = &pump_uring;

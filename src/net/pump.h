@@ -22,6 +22,8 @@
  * With TUN offloads (qnet_pump_opts.offloads, pump_offload.c) the TUN is read in passes on either
  * loop: a super-packet is cut into segments where the framing puts packets, and the TCP segments
  * of one downlink transfer are merged into one write.
+ * With transfers built in place (qnet_pump_opts.tx) the framing puts packets in the transport's
+ * own buffer, also read in passes: no uplink byte is copied after the TUN read.
  */
 #ifndef QNET_PUMP_H
 #define QNET_PUMP_H
@@ -33,6 +35,14 @@
 struct qb_loop;
 struct qmi_transport;
 struct qnet_pump;
+
+/* Transfers built in place (qmi_transport data_tx_buf/data_tx_send, same contract): buf() lends
+ * the transport's next transfer buffer, send() sends its first len bytes. */
+struct qnet_pump_tx {
+	int (*buf)(void *ctx, uint8_t **buf, size_t *cap);
+	int (*send)(void *ctx, size_t len);
+	void *ctx;
+};
 
 struct qnet_pump_opts {
 	unsigned reads;    /* uplink buffers: TUN reads in flight / per wakeup; 0: 16 */
@@ -46,6 +56,10 @@ struct qnet_pump_opts {
 	 * frame's "compute it" bit), and in-order TCP segments of one downlink aggregate are
 	 * merged into one TUN write. */
 	unsigned offloads;
+	/* NULL: every uplink transfer is handed to send() and copied there. Else the TUN is read
+	 * in passes on either loop, each packet straight into the lent buffer: the raw-IP
+	 * transfer, or the next frame of the MAP aggregate being built there. */
+	const struct qnet_pump_tx *tx;
 };
 
 struct qnet_pump_stats {
@@ -81,6 +95,9 @@ struct qnet_pump_stats {
 	uint64_t up_csum_done;                 /* partial checksums finished here */
 	uint64_t up_csum_modem;                /* ... left to the modem (MAP v5) */
 	uint64_t down_gro_pkts, down_gro_segs; /* merged TUN writes, segments in them */
+	/* Uplink bytes handed to send(), which copies them (0 with qnet_pump_opts.tx, where only
+	 * MAP command answers go that way) */
+	uint64_t up_copied_bytes;
 };
 
 /* The QMAP data format the modem granted (WDA Set Data Format, aggregation protocol 5). */
@@ -120,6 +137,9 @@ void qnet_pump_data_tx_ready(void *pump);
 
 /* A qnet_pump_send_fn over a struct qmi_transport (ctx = the transport). */
 int qnet_pump_send_transport(void *transport, const uint8_t *pkt, size_t len);
+/* The in-place operations of a struct qmi_transport, when it offers them (ctx = the transport;
+ * it must outlive the pump). 0, or -ENOTSUP. */
+int qnet_pump_tx_transport(struct qnet_pump_tx *out, struct qmi_transport *t);
 
 /*
  * Switches the data format at run time (after the modem answered Set Data Format); NULL or both
@@ -145,6 +165,8 @@ const char *qnet_pump_backend(const struct qnet_pump *p);
  * Several sessions on one modem (QMAP, one mux id each, one pump and TUN each), sharing the
  * transport. Set up:
  *   qnet_mux_new(&m, qnet_pump_send_transport, &transport);   transport callbacks -> the mux
+ *   optionally, in place: qnet_pump_tx_transport(&t, &transport); qnet_mux_tx(m, &t, &tx);
+ *                         opts.tx = &tx for each session
  *   for each session: qnet_pump_new(&p, loop, tun_fd, qnet_mux_send, m, opts);
  *                     qnet_pump_set_qmap(p, &{.ul, .dl, .mux_id, .v5, ...});
  *                     qnet_mux_attach(m, mux_id, p);
@@ -178,6 +200,10 @@ int qnet_mux_attach(struct qnet_mux *m, uint8_t mux_id, struct qnet_pump *p);
 void qnet_mux_detach(struct qnet_mux *m, uint8_t mux_id);
 /* The pumps' qnet_pump_send_fn (ctx = the mux). */
 int qnet_mux_send(void *mux, const uint8_t *buf, size_t len);
+/* The pumps' in-place operations over the transport's (tx, qnet_pump_tx_transport), for
+ * qnet_pump_opts.tx: a lone session builds its aggregates in the transport's buffer (several
+ * copy theirs: one buffer is lent at a time), after the MAP command answers. */
+void qnet_mux_tx(struct qnet_mux *m, const struct qnet_pump_tx *tx, struct qnet_pump_tx *out);
 /* The transport's data callbacks, user = the mux. */
 void qnet_mux_data_rx(void *mux, const uint8_t *buf, size_t len);
 void qnet_mux_data_tx_ready(void *mux);

@@ -128,6 +128,15 @@ struct qnet_pump {
 	bool up_csum_req;  /* the packet being passed on asks the modem */
 	struct qnet_gro gro;
 	char desc[80]; /* qnet_pump_backend with offloads */
+	/* In place (qnet_pump_opts.tx): the transport's buffer lent to the pump (NULL: none
+	 * now), a raw-IP packet in it the transport refused (lent_len > 0), and no buffer to
+	 * lend (lent_wait): reads wait for data_tx_ready. With QMAP, agg.buf is lent or agg_mem. */
+	bool inplace;
+	struct qnet_pump_tx tx;
+	uint8_t *lent;
+	size_t lent_cap, lent_len;
+	bool lent_wait;
+	size_t agg_size; /* qnet_pump_qmap.ul_max_size */
 #ifdef QMIUSB_HAVE_URING
 	bool registered;   /* bufs are io_uring registered buffers */
 	bool write_nowait; /* io_uring writes carry RWF_NOWAIT */
@@ -163,6 +172,10 @@ void pump_closed(struct qnet_pump *p);
 
 /* A failed TUN read (not a packet): counted; the backend stops reading. */
 void pump_read_error(struct qnet_pump *p, int err);
+
+/* In place: the transport's buffer, lent (or the one lent already). 0, -ENOBUFS (lent_wait is
+ * set: data_tx_ready follows), or another -errno (the transport failed: copy instead). */
+int pump_lend(struct qnet_pump *p);
 
 /* pump_qmap.c: agg_timer's callback. */
 void pump_agg_timer_fire(void *user);

@@ -22,6 +22,7 @@ struct qnet_mux {
 	unsigned next; /* the session data_tx_ready reaches first, so none starves the others */
 	struct pump_cmds cmds;
 	struct qnet_mux_stats st;
+	struct qnet_pump_tx tx; /* the transport's, for qnet_mux_tx */
 };
 
 int qnet_mux_new(struct qnet_mux **out, qnet_pump_send_fn send, void *send_ctx)
@@ -75,12 +76,40 @@ void qnet_mux_detach(struct qnet_mux *m, uint8_t mux_id)
 	m->ids[i] = m->ids[--m->n_ids];
 }
 
+static bool mux_flush(struct qnet_mux *m)
+{
+	return pump_cmds_flush(&m->cmds, m->send, m->send_ctx, &m->never);
+}
+
+/* The transport lends one buffer at a time: only a lone session (or a raw-IP pump, beside none)
+ * builds in it; several copy theirs through qnet_mux_send(). */
+static int mux_tx_buf(void *mux, uint8_t **buf, size_t *cap)
+{
+	struct qnet_mux *m = mux;
+
+	return m->n_ids > 1 ? -EBUSY : m->tx.buf(m->tx.ctx, buf, cap);
+}
+
+static int mux_tx_send(void *mux, size_t len)
+{
+	struct qnet_mux *m = mux;
+
+	/* An answer the modem waits for leaves before more data. */
+	return mux_flush(m) ? m->tx.send(m->tx.ctx, len) : -ENOBUFS;
+}
+
+void qnet_mux_tx(struct qnet_mux *m, const struct qnet_pump_tx *tx, struct qnet_pump_tx *out)
+{
+	m->tx = *tx;
+	*out = (struct qnet_pump_tx){ mux_tx_buf, mux_tx_send, m };
+}
+
 int qnet_mux_send(void *mux, const uint8_t *buf, size_t len)
 {
 	struct qnet_mux *m = mux;
 
 	/* An answer the modem waits for leaves before more data. */
-	if (!pump_cmds_flush(&m->cmds, m->send, m->send_ctx, &m->never))
+	if (!mux_flush(m))
 		return -ENOBUFS;
 	return m->send(m->send_ctx, buf, len);
 }

@@ -11,14 +11,43 @@
 #include <errno.h>
 #include <stdlib.h>
 
+/* In place: an empty aggregate moves into the transport's lent buffer. 0 (there, or in agg_mem
+ * when the transport failed or lends too little: the copy path tells), or -ENOBUFS (no buffer
+ * now: data_tx_ready follows). */
+static int agg_lend(struct qnet_pump *p)
+{
+	int ret;
+
+	if (!p->inplace || p->agg.len || (p->lent && p->agg.buf == p->lent))
+		return 0;
+	ret = pump_lend(p);
+	if (ret == -ENOBUFS)
+		return ret;
+	if (ret < 0)
+		return 0;
+	p->agg.buf = p->lent;
+	p->agg.cap = p->lent_cap < p->agg_size ? p->lent_cap : p->agg_size;
+	if (!qmi_qmap_agg_room(&p->agg, p->buf_size)) {
+		p->agg.buf = p->agg_mem;
+		p->agg.cap = p->agg_size;
+	}
+	return 0;
+}
+
 /* Sends the aggregate: 0 (sent, or dropped and counted), or -ENOBUFS (held until tx_ready). */
 static int agg_send(struct qnet_pump *p)
 {
+	bool lent = p->lent && p->agg.buf == p->lent;
 	int ret;
 
 	if (!p->agg.len || p->closing)
 		return 0;
-	ret = p->flow_off ? -ENOBUFS : p->send(p->send_ctx, p->agg.buf, p->agg.len);
+	if (p->flow_off)
+		ret = -ENOBUFS;
+	else if (lent)
+		ret = p->tx.send(p->tx.ctx, p->agg.len);
+	else
+		ret = p->send(p->send_ctx, p->agg.buf, p->agg.len);
 	if (ret == -ENOBUFS) {
 		pump_note_refused(p, p->agg.frames, !p->agg_held);
 		p->agg_held = true;
@@ -30,8 +59,15 @@ static int agg_send(struct qnet_pump *p)
 		p->st.up_pkts += p->agg.frames;
 		p->st.up_bytes += p->agg_bytes;
 		p->st.up_aggs++;
+		p->st.up_copied_bytes += lent ? 0 : p->agg.len;
 	}
 	p->agg_held = false;
+	if (lent) {
+		/* Sent, or the transport failed: the next aggregate asks for a buffer anew. */
+		p->lent = NULL;
+		p->agg.buf = p->agg_mem;
+		p->agg.cap = p->agg_size;
+	}
 	qmi_qmap_agg_reset(&p->agg);
 	p->agg_bytes = 0;
 	return 0;
@@ -39,10 +75,12 @@ static int agg_send(struct qnet_pump *p)
 
 static int qmap_up(struct qnet_pump *p, struct pump_buf *b)
 {
-	int ret = qmi_qmap_agg_add(&p->agg, b->data, b->len);
+	int ret = agg_lend(p) < 0 ? -ENOBUFS : qmi_qmap_agg_add(&p->agg, b->data, b->len);
 
+	if (ret == -ENOBUFS)
+		return ret;
 	if (ret == -ENOSPC) {
-		if (agg_send(p) < 0)
+		if (agg_send(p) < 0 || agg_lend(p) < 0)
 			return -ENOBUFS;
 		ret = qmi_qmap_agg_add(&p->agg, b->data, b->len);
 	}
@@ -69,9 +107,14 @@ void pump_agg_timer_fire(void *user)
 
 static void qmap_tx_ready(struct qnet_pump *p)
 {
+	bool waited = p->lent_wait;
+
+	p->lent_wait = false;
 	/* Reading in passes, straight into the aggregate: a completed transfer (paced), or a slot
-	 * freed while the aggregate is held, first lets what waits in the TUN join it. */
-	if (p->be->passes && (p->awaiting || (p->agg_held && qb_list_empty(&p->held)))) {
+	 * freed while the aggregate is held (or a buffer to lend), first lets what waits in the
+	 * TUN join it. */
+	if (p->be->passes &&
+	    (p->awaiting || ((p->agg_held || waited) && qb_list_empty(&p->held)))) {
 		p->awaiting = false;
 		p->agg_held = false;
 		p->be->pass(p);
@@ -86,11 +129,12 @@ static void qmap_tx_ready(struct qnet_pump *p)
 /* Reading in passes: into the aggregate itself, no copy. */
 static uint8_t *qmap_read_buf(struct qnet_pump *p)
 {
-	uint8_t *dst = qmi_qmap_agg_reserve(&p->agg, p->buf_size);
+	uint8_t *dst = agg_lend(p) < 0 ? NULL : qmi_qmap_agg_reserve(&p->agg, p->buf_size);
 
-	if (!dst && agg_send(p) == 0)
+	if (!dst && !p->lent_wait && agg_send(p) == 0 && agg_lend(p) == 0)
 		dst = qmi_qmap_agg_reserve(&p->agg, p->buf_size);
-	return dst; /* NULL: held (set_qmap made sure a packet fits an empty aggregate) */
+	/* NULL: held, or no buffer lent (set_qmap made sure a packet fits an empty aggregate) */
+	return dst;
 }
 
 static void qmap_read_done(struct qnet_pump *p, uint8_t *data, size_t len)
@@ -228,6 +272,7 @@ int qnet_pump_set_qmap(struct qnet_pump *p, const struct qnet_pump_qmap *q)
 			return -ENOMEM;
 		free(p->agg_mem);
 		p->agg_mem = mem;
+		p->agg_size = size;
 		qmi_qmap_agg_init(&p->agg, mem, size, q->ul_max_dgrams ? q->ul_max_dgrams : 1,
 				  q->mux_id, true);
 		qmi_qmap_agg_set_v5(&p->agg, q->v5, q->ul_csum_req);

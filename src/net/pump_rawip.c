@@ -15,25 +15,66 @@ static int rawip_up(struct qnet_pump *p, struct pump_buf *b)
 	} else {
 		p->st.up_pkts++;
 		p->st.up_bytes += b->len;
+		p->st.up_copied_bytes += b->len;
 	}
 	return 0;
 }
 
-static void rawip_tx_ready(struct qnet_pump *p)
+/* In place: the packet of lent_len bytes in the lent buffer goes, or stays there, held. */
+static void lent_send(struct qnet_pump *p, bool again)
 {
-	pump_release_held(p);
+	int ret = p->flow_off ? -ENOBUFS : p->tx.send(p->tx.ctx, p->lent_len);
+
+	if (ret == -ENOBUFS) {
+		pump_note_refused(p, 1, !again);
+		return;
+	}
+	if (ret < 0) {
+		p->st.drop_up_send++;
+	} else {
+		p->st.up_pkts++;
+		p->st.up_bytes += p->lent_len;
+	}
+	/* Sent, or the transport failed: the next buffer is asked for anew. */
+	p->lent = NULL;
+	p->lent_len = 0;
 }
 
-/* A pass reads each packet into the first uplink buffer: it is sent (or held, and the pass
- * stops) before the next read. */
+static void rawip_tx_ready(struct qnet_pump *p)
+{
+	p->lent_wait = false;
+	if (p->lent_len)
+		lent_send(p, true);
+	if (!p->lent_len)
+		pump_release_held(p);
+}
+
+/* A pass reads each packet into the first uplink buffer, or in place into the transport's: it
+ * is sent (or held, and the pass stops) before the next read. */
 static uint8_t *rawip_read_buf(struct qnet_pump *p)
 {
-	return p->bufs[0].data;
+	int ret;
+
+	if (!p->inplace)
+		return p->bufs[0].data;
+	ret = pump_lend(p);
+	if (ret == -ENOBUFS)
+		return NULL;
+	/* A failed transport, or a buffer too small for a whole read: the copy path tells. */
+	if (ret < 0 || p->lent_cap < p->buf_size)
+		return p->bufs[0].data;
+	return p->lent;
 }
 
 static void rawip_read_done(struct qnet_pump *p, uint8_t *data, size_t len)
 {
 	struct pump_buf *b = &p->bufs[0];
+
+	if (p->lent && data == p->lent) {
+		p->lent_len = len;
+		lent_send(p, false);
+		return;
+	}
 
 	b->len = (uint32_t)len;
 	pump_up_packet(p, b);

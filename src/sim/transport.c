@@ -3,7 +3,8 @@
  * The in-process transport: the QMI core talks to the software modem through the same seam as
  * the USB backend. It models the CDC control channel (a RESPONSE_AVAILABLE notification, then a
  * fetch that returns one waiting frame or zero bytes) and a bulk data channel with a bounded
- * buffer pool, and toward the host the receive size a USB host reads with. Every delivery to
+ * buffer pool (filled by a copy, or in place: data_tx_buf lends a buffer, data_tx_send queues it
+ * as it is), and toward the host the receive size a USB host reads with. Every delivery to
  * the core happens from a loop timer, never from inside one of the core's calls into the
  * transport. The core may destroy the transport from any delivery:
  * destroy() stops everything at once and leaves the freeing to the loop's close queue.
@@ -34,9 +35,11 @@ struct ctrl_item {
 	uint8_t frame[];
 };
 
+/* A pool buffer: in the ring while queued; one more is the buffer lent for a transfer built in
+ * place, and sending it swaps it with the ring's next free one (no copy). */
 struct data_slot {
 	size_t len;
-	uint8_t buf[DATA_BUF];
+	uint8_t *buf; /* DATA_BUF bytes in sim_tr.mem */
 };
 
 struct sim_tr {
@@ -55,6 +58,8 @@ struct sim_tr {
 
 	/* data host -> modem: a ring of pool buffers */
 	struct data_slot *slots;
+	uint8_t *mem, *lend; /* (DATA_POOL + 1) * DATA_BUF bytes; the buffer data_tx_buf lends */
+	bool lent;
 	unsigned dq_head, dq_len;
 	bool want_tx_ready;
 	struct qb_timer data_timer;
@@ -225,6 +230,46 @@ static int tr_data_send(void *impl, const uint8_t *pkt, size_t len)
 	return 0;
 }
 
+static int tr_data_tx_buf(void *impl, uint8_t **buf, size_t *cap)
+{
+	struct sim_tr *t = impl;
+
+	if (!t->started)
+		return t->unplugged ? -ENODEV : -ENOTCONN;
+	t->lent = true;
+	*buf = t->lend;
+	*cap = qsim_data_max_transfer(t->sim) < DATA_BUF ? qsim_data_max_transfer(t->sim)
+							 : DATA_BUF;
+	return 0;
+}
+
+static int tr_data_tx_send(void *impl, size_t len)
+{
+	struct sim_tr *t = impl;
+	struct data_slot *s;
+	uint8_t *sent = t->lend;
+
+	if (!t->started)
+		return t->unplugged ? -ENODEV : -ENOTCONN;
+	if (!t->lent)
+		return -EINVAL;
+	if (!len || len > DATA_BUF || len > qsim_data_max_transfer(t->sim))
+		return -EMSGSIZE;
+	if (t->dq_len == DATA_POOL) {
+		t->want_tx_ready = true;
+		return -ENOBUFS;
+	}
+	s = &t->slots[(t->dq_head + t->dq_len) % DATA_POOL];
+	t->lend = s->buf;
+	s->buf = sent;
+	s->len = len;
+	t->lent = false;
+	t->dq_len++;
+	if (!qb_timer_active(&t->data_timer))
+		qb_timer_start(&t->data_timer, 0);
+	return 0;
+}
+
 static int tr_data_port(void *impl, struct qmi_data_port *out)
 {
 	struct sim_tr *t = impl;
@@ -263,6 +308,7 @@ static void tr_free(struct qb_close *c)
 	qb_list_for_each_safe (n, tmp, &t->ctrlq)
 		free(qb_list_entry(n, struct ctrl_item, node));
 	free(t->slots);
+	free(t->mem);
 	free(t);
 }
 
@@ -290,6 +336,8 @@ static const struct qmi_transport_ops sim_tr_ops = {
 	.destroy = tr_destroy,
 	.data_port = tr_data_port,
 	.data_set_rx = tr_data_set_rx,
+	.data_tx_buf = tr_data_tx_buf,
+	.data_tx_send = tr_data_tx_send,
 };
 
 const struct qsim_transport_stats *qsim_transport_stats(const struct qmi_transport *tr)
@@ -308,10 +356,16 @@ int qsim_transport_new(struct qsim *sim, struct qmi_transport *out)
 	if (!t)
 		return -ENOMEM;
 	t->slots = calloc(DATA_POOL, sizeof(*t->slots));
-	if (!t->slots) {
+	t->mem = malloc((size_t)(DATA_POOL + 1) * DATA_BUF);
+	if (!t->slots || !t->mem) {
+		free(t->slots);
+		free(t->mem);
 		free(t);
 		return -ENOMEM;
 	}
+	for (unsigned i = 0; i < DATA_POOL; i++)
+		t->slots[i].buf = t->mem + (size_t)i * DATA_BUF;
+	t->lend = t->mem + (size_t)DATA_POOL * DATA_BUF;
 	t->sim = sim;
 	t->loop = sim->loop;
 	t->rx_size = DATA_BUF; /* what the host has until it says otherwise */

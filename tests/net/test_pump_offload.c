@@ -68,12 +68,12 @@ static void off_check_segment(struct rig *r, unsigned slot, unsigned i, bool qma
 		cr_assert(tcppkt_l4_ok(f.pkt, f.len), "segment %u checksum", i);
 }
 
-static void t_no_alloc_offloads(enum qb_loop_kind kind)
+static void t_no_alloc_offloads(enum qb_loop_kind kind, bool inplace)
 {
 	size_t slen = off_super_make(), alen = off_agg_make();
 	unsigned long before = 0;
 	struct rig r;
-	rig_up(&r, kind, &off_opts);
+	rig_up_tx(&r, kind, &off_opts, inplace);
 	cr_assert_eq(qnet_pump_set_qmap(r.pump, &off_qmap), 0);
 	for (unsigned round = 0; round < 40; round++) {
 		if (round == 10)
@@ -93,27 +93,31 @@ static void t_no_alloc_offloads(enum qb_loop_kind kind)
 		  st(&r)->up_pkts == 320);
 	cr_assert(st(&r)->down_gro_pkts == 40 && st(&r)->down_gro_segs == 160);
 	cr_assert_eq(qnet_pump_drops(st(&r)), 0);
+	/* In place: every segment cut straight into the modem's buffer. */
+	cr_assert(!inplace || (r.copied == 0 && st(&r)->up_copied_bytes == 0));
 	rig_down(&r);
 }
 
 Test(pump_poll, no_alloc_per_packet_offloads)
 {
-	t_no_alloc_offloads(QB_LOOP_POLL);
+	t_no_alloc_offloads(QB_LOOP_POLL, false);
+	t_no_alloc_offloads(QB_LOOP_POLL, true);
 }
 
 Test(pump_uring, no_alloc_per_packet_offloads)
 {
-	t_no_alloc_offloads(QB_LOOP_URING);
+	t_no_alloc_offloads(QB_LOOP_URING, false);
+	t_no_alloc_offloads(QB_LOOP_URING, true);
 }
 
 /* The modem refuses in the middle of a super-packet: the cut waits in the pump (nothing more
  * is in the TUN to wake it) and goes on at data_tx_ready, in order, nothing lost. */
-static void t_cut_resumes(bool qmap)
+static void t_cut_resumes(bool qmap, bool inplace)
 {
 	size_t slen = off_super_make();
 	unsigned got = 0, guard = 0;
 	struct rig r;
-	rig_up(&r, QB_LOOP_POLL, &off_opts);
+	rig_up_tx(&r, QB_LOOP_POLL, &off_opts, inplace);
 	cr_assert(!qmap || qnet_pump_set_qmap(r.pump, &off_qmap) == 0);
 	r.modem.cap = 3;
 	cr_assert_eq(write(r.sv[1], off_super, slen), (ssize_t)slen);
@@ -129,11 +133,19 @@ static void t_cut_resumes(bool qmap)
 	cr_assert_eq(got, 8);
 	cr_assert_geq(st(&r)->up_paused, 2); /* after 3 and after 6 */
 	cr_assert_eq(qnet_pump_drops(st(&r)), 0);
+	cr_assert(!inplace || (r.copied == 0 && st(&r)->up_copied_bytes == 0));
 	rig_down(&r);
 }
 
 Test(pump_poll, offload_cut_resumes_after_backpressure)
 {
-	t_cut_resumes(true);
-	t_cut_resumes(false);
+	t_cut_resumes(true, false);
+	t_cut_resumes(false, false);
+}
+
+/* The same cut straight into the modem's lent buffer: a refused transfer keeps its segment. */
+Test(pump_poll, offload_cut_in_place_resumes_after_backpressure)
+{
+	t_cut_resumes(true, true);
+	t_cut_resumes(false, true);
 }

@@ -4,7 +4,8 @@
  * on both loops: WDA Set Data Format grants MAP v5 with 32 KB downlink aggregates, each WDS
  * client binds its own mux id and starts its own call, and each session gets its own TUN and
  * pump behind one struct qnet_mux. UDP through each TUN comes back (the modem reflects it) on
- * that session only, counted by that session's pump.
+ * that session only, counted by that session's pump. A lone session builds its uplink
+ * aggregates in place, in the transport's own buffer (qnet_mux_tx); two copy theirs.
  */
 #include "base/loop.h"
 #include "net/netconf.h"
@@ -37,6 +38,9 @@ struct rig {
 	struct qsim *sim;
 	struct qmi_dev *dev;
 	struct qnet_mux *mux;
+	struct qnet_pump_tx tx; /* NULL in opts: the copy path */
+	bool inplace;
+	unsigned n; /* sessions */
 	struct session s[2];
 	struct qmi_wda_set_data_format_resp grant;
 };
@@ -124,7 +128,8 @@ static void session_up(struct rig *r, struct session *s, unsigned i)
 	cr_assert_eq(qnet_netconf_apply(&s->nc, s->tun->ifindex, s->tun->name, &c, stderr, err,
 					sizeof(err)),
 		     0, "%s", err);
-	ret = qnet_pump_new(&s->pump, r->loop, s->tun->fd, qnet_mux_send, r->mux, NULL);
+	ret = qnet_pump_new(&s->pump, r->loop, s->tun->fd, qnet_mux_send, r->mux,
+			    &(struct qnet_pump_opts){ .tx = r->inplace ? &r->tx : NULL });
 	cr_assert_eq(ret, 0, "qnet_pump_new: %s", strerror(-ret));
 	cr_assert_eq(qnet_pump_set_qmap(s->pump, &q), 0);
 	cr_assert_eq(qnet_mux_attach(r->mux, s->mux_id, s->pump), 0);
@@ -134,7 +139,7 @@ static void session_up(struct rig *r, struct session *s, unsigned i)
 		     strerror(errno));
 }
 
-static void rig_up(struct rig *r, enum qb_loop_kind kind)
+static void rig_up(struct rig *r, enum qb_loop_kind kind, unsigned n, bool inplace)
 {
 	static const struct qmi_dev_data_cbs cbs = { qnet_mux_data_rx, qnet_mux_data_tx_ready,
 						     NULL };
@@ -144,6 +149,8 @@ static void rig_up(struct rig *r, enum qb_loop_kind kind)
 	int ret;
 
 	memset(r, 0, sizeof(*r));
+	r->n = n;
+	r->inplace = inplace;
 	enter_new_netns();
 	ret = qb_loop_new(&r->loop, kind);
 	if (ret == -ENOSYS)
@@ -157,14 +164,20 @@ static void rig_up(struct rig *r, enum qb_loop_kind kind)
 	cr_assert_eq(qnet_mux_new(&r->mux, qnet_pump_send_transport, qmi_dev_transport(r->dev)), 0);
 	qnet_mux_set_v5(r->mux, true);
 	qmi_dev_set_data_cbs(r->dev, &cbs, r->mux);
-	for (unsigned i = 0; i < 2; i++)
+	if (inplace) {
+		struct qnet_pump_tx t;
+
+		cr_assert_eq(qnet_pump_tx_transport(&t, qmi_dev_transport(r->dev)), 0);
+		qnet_mux_tx(r->mux, &t, &r->tx);
+	}
+	for (unsigned i = 0; i < n; i++)
 		session_up(r, &r->s[i], i);
 }
 
 static void rig_down(struct rig *r)
 {
 	qmi_dev_set_data_cbs(r->dev, NULL, NULL);
-	for (unsigned i = 0; i < 2; i++) {
+	for (unsigned i = 0; i < r->n; i++) {
 		struct session *s = &r->s[i];
 
 		close(s->sock);
@@ -183,7 +196,7 @@ static void rig_down(struct rig *r)
  * gateway, tagged with its own session. */
 static void collect(struct rig *r)
 {
-	for (unsigned i = 0; i < 2; i++) {
+	for (unsigned i = 0; i < r->n; i++) {
 		struct session *s = &r->s[i];
 		struct sockaddr_in from;
 		socklen_t fl = sizeof(from);
@@ -203,14 +216,14 @@ static void collect(struct rig *r)
 	}
 }
 
-static void t_two_sessions(enum qb_loop_kind kind)
+static void t_sessions(enum qb_loop_kind kind, unsigned n, bool inplace)
 {
 	struct rig r;
 	unsigned guard = 0;
 
-	rig_up(&r, kind);
+	rig_up(&r, kind, n, inplace);
 	for (unsigned k = 0; k < K; k++) {
-		for (unsigned i = 0; i < 2; i++) {
+		for (unsigned i = 0; i < n; i++) {
 			struct session *s = &r.s[i];
 			struct sockaddr_in to = { .sin_family = AF_INET,
 						  .sin_port = htons(9),
@@ -225,11 +238,11 @@ static void t_two_sessions(enum qb_loop_kind kind)
 				     300, "sendto: %s", strerror(errno));
 		}
 	}
-	while ((r.s[0].got < K || r.s[1].got < K) && guard++ < 2000) {
+	while ((r.s[0].got < K || (n > 1 && r.s[1].got < K)) && guard++ < 2000) {
 		cr_assert_geq(qb_loop_run_once(r.loop, 10), 0);
 		collect(&r);
 	}
-	for (unsigned i = 0; i < 2; i++) {
+	for (unsigned i = 0; i < n; i++) {
 		const struct qnet_pump_stats *st = qnet_pump_stats(r.s[i].pump);
 
 		cr_assert_eq(r.s[i].got, K, "session %u: %u of %u back", i, r.s[i].got, K);
@@ -239,6 +252,11 @@ static void t_two_sessions(enum qb_loop_kind kind)
 		cr_assert_eq(st->down_bytes, K * (300 + 28));
 		cr_assert_eq(st->down_csum_valid, K);
 		cr_assert_eq(qnet_pump_drops(st), 0);
+		/* In place: not one uplink byte handed over by copy. */
+		if (inplace && n == 1)
+			cr_assert_eq(st->up_copied_bytes, 0);
+		else
+			cr_assert_gt(st->up_copied_bytes, K * 300);
 	}
 	cr_assert_eq(qnet_mux_stats(r.mux)->drop_down_unknown, 0);
 	rig_down(&r);
@@ -246,9 +264,25 @@ static void t_two_sessions(enum qb_loop_kind kind)
 
 Test(pump_sessions, two_pdns_poll)
 {
-	t_two_sessions(QB_LOOP_POLL);
+	t_sessions(QB_LOOP_POLL, 2, false);
 }
 Test(pump_sessions, two_pdns_uring)
 {
-	t_two_sessions(QB_LOOP_URING);
+	t_sessions(QB_LOOP_URING, 2, false);
+}
+
+/* One session, its aggregates built in the software modem's own transfer buffers. */
+Test(pump_sessions, one_pdn_in_place_poll)
+{
+	t_sessions(QB_LOOP_POLL, 1, true);
+}
+Test(pump_sessions, one_pdn_in_place_uring)
+{
+	t_sessions(QB_LOOP_URING, 1, true);
+}
+
+/* Two sessions behind one lent buffer: both copy, and nothing gets mixed up. */
+Test(pump_sessions, two_pdns_in_place_copy)
+{
+	t_sessions(QB_LOOP_POLL, 2, true);
 }
