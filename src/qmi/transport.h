@@ -84,15 +84,6 @@ struct qmi_transport_ops {
 	 * rx_size_max, count 0 or too many), -EBUSY (the previous resize is still under way),
 	 * -ENOMEM (nothing changed), or -errno. */
 	int (*data_set_rx)(void *impl, size_t size, unsigned count);
-	/* Optional (NULL: not offered): a transfer built in place, where data_send() would copy.
-	 * data_tx_buf() lends the next free transfer buffer (*cap bytes) and sends nothing; asking
-	 * again before sending lends the same buffer, its bytes kept. data_tx_send() sends the first
-	 * len bytes of the lent buffer as data_send() would send them. -ENOBUFS from either: no
-	 * buffer is free, or the in-flight limit holds this transfer back (the buffer stays lent,
-	 * its bytes kept); data_tx_ready follows. The lent buffer is the transport's and is valid
-	 * until it is sent or the transport is destroyed. 0 or -errno. */
-	int (*data_tx_buf)(void *impl, uint8_t **buf, size_t *cap);
-	int (*data_tx_send)(void *impl, size_t len);
 };
 
 struct qmi_transport {
