@@ -7,14 +7,12 @@
  */
 #include "conn_harness.h"
 
-#include <fcntl.h>
 #include <linux/capability.h>
-#include <linux/if_tun.h>
-#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "base/errors.h"
+#include "net/tun.h"
 #include "qmi/errors.h"
 #include "qmi/qmux.h"
 
@@ -129,30 +127,16 @@ Test(conn_start, stop_mid_allocation_releases_every_id)
 	ch_fini(&h);
 }
 
-/* Another process has the persistent TUN open (a TUN without multi-queue takes one). */
-static int hold_tun(const char *name)
-{
-	struct ifreq ifr;
-	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
-
-	cr_assert_geq(fd, 0);
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	cr_assert_eq(ioctl(fd, TUNSETIFF, &ifr), 0);
-	cr_assert_eq(ioctl(fd, TUNSETPERSIST, 1), 0);
-	return fd;
-}
-
 Test(conn_start, tun_in_use_is_retried)
 {
 	const struct ch_event *b;
-	char ifname[IF_NAMESIZE];
+	struct qnet_tun *theirs = NULL;
+	char ifname[IF_NAMESIZE], err[256];
 	struct ch h;
-	int fd;
 
 	enter_new_netns();
-	fd = hold_tun("wwbusy0");
+	/* Another program has the TUN open (one without multi-queue takes a single owner). */
+	cr_assert_eq(qnet_tun_open(&theirs, "wwbusy0", err, sizeof(err)), 0, "%s", err);
 	ch_init(&h, NULL);
 	h.o.ifname = "wwbusy0";
 	ch_start(&h);
@@ -161,12 +145,12 @@ Test(conn_start, tun_in_use_is_retried)
 	cr_assert(strstr(b->text, "wwbusy0") && strstr(b->text, qb_strerror(EBUSY)), "%s", b->text);
 	ch_run_for(&h, 200);
 	cr_assert_neq(qconn_get_state(h.c), QCONN_FAILED);
-	close(fd);
+	qnet_tun_close(theirs);
 	cr_assert(ch_run_until(&h, QCONN_UP, 10000), "state %s", qconn_state_name(h.st));
 	cr_assert_eq(h.errors, 0);
 	cr_assert(ch_tun_name(&h, ifname));
 	cr_assert_str_eq(ifname, "wwbusy0");
-	cr_assert(ch_said(&h, "TUN device wwbusy0 attached"));
+	cr_assert(ch_said(&h, "TUN device wwbusy0 created"));
 	ch_fini(&h);
 }
 
