@@ -22,10 +22,11 @@
  * to create or attach the TUN, a bad interface name). With opts.once every failure before the
  * first UP is final.
  *
- * SETUP keeps what it got across attempts: a modem still booting (no answer, or an error to
- * Allocate CID), a client id table that is full (ClientIdsExhausted) or a TUN in use by
- * another process (-EBUSY) is retried like any other step. A client the modem does not have
- * (WDA, UIM or DMS refused with another error) is done without.
+ * SETUP keeps what it got across attempts: a modem still booting (no answer, or
+ * DeviceNotReady or Internal to Allocate CID), a client id table that is full
+ * (ClientIdsExhausted) or a TUN in use by another process (-EBUSY) is retried like any other
+ * step. A client the modem does not have (WDA, UIM or DMS refused with another error) is done
+ * without.
  *
  * The SIM step first sets a modem that is not online (low-power, ...) online, then gives a
  * card that asks for PIN1 opts.pin, once (UIM Verify PIN, or DMS UIM Verify PIN on modems

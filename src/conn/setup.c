@@ -57,6 +57,20 @@ static void on_release(void *user, int err, const struct qmi_frame *resp)
 	(void)user, (void)err, (void)resp;
 }
 
+/* The modem does not give this client now, but may later: its table is full, or it is still
+ * booting. Another refusal of an optional client means the modem has no such service. */
+static bool refused_for_now(const struct qmi_result *r)
+{
+	switch (r->error) {
+	case QMI_ERR_CLIENT_IDS_EXHAUSTED:
+	case QMI_ERR_DEVICE_NOT_READY:
+	case QMI_ERR_INTERNAL:
+	case QMI_ERR_NO_MEMORY:
+		return true;
+	}
+	return false;
+}
+
 /* The allocated id of an answer, or 0 with err (and *r) saying why not. */
 static uint8_t answered_cid(int *err, const struct qmi_frame *resp, uint8_t svc,
 			    struct qmi_result *r)
@@ -106,7 +120,7 @@ static void on_cid(void *user, int err, const struct qmi_frame *resp)
 			if (have)
 				*have = true;
 			c->cids[c->ncids++] = (struct qconn_cid){ .svc = svc, .cid = cid };
-		} else if (have && err == -QB_EMODEM && r.error != QMI_ERR_CLIENT_IDS_EXHAUSTED) {
+		} else if (have && err == -QB_EMODEM && !refused_for_now(&r)) {
 			c->cids_refused |= (uint8_t)(1u << i); /* the modem has no such service */
 		} else {
 			qconn_fail(c, err, &r, false, "couldn't allocate a %s client: %s",

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The start is a step like the others: a full client id table, or a TUN another process
- * holds, waits in BACKOFF and comes up when it clears, keeping the ids it already got; once
+ * The start is a step like the others: a modem still booting, a full client id table, or a
+ * TUN another process holds, waits in BACKOFF and comes up when it clears, keeping the ids it already got; once
  * makes it final; a stop while an id is being allocated releases every id, the one answered
  * after the stop too; no right to create the TUN is final.
  */
@@ -97,6 +97,29 @@ Test(conn_start, once_keeps_exhausted_ids_final)
 	qconn_stop(h.c);
 	h.c = NULL;
 	cr_assert_eq(ids_held(&h), 0, "the ids it got before the failure were kept");
+	ch_fini(&h);
+}
+
+/* A modem still booting answers Allocate CID with DeviceNotReady: the optional clients are
+ * asked again too (WDA: QMAP), not done without. */
+Test(conn_start, booting_modem_gives_ids_later)
+{
+	const struct ch_event *b;
+	struct qconn_info in;
+	struct ch h;
+
+	enter_new_netns();
+	ch_init(&h, "cid-not-ready=400");
+	ch_start(&h);
+	cr_assert(ch_run_until(&h, QCONN_UP, 10000), "state %s", qconn_state_name(h.st));
+	cr_assert_eq(h.errors, 0);
+	b = ch_first_backoff(&h);
+	cr_assert_not_null(b);
+	cr_assert(strstr(b->text, "couldn't allocate a wda client: QMI error 52 (DeviceNotReady)"),
+		  "%s", b->text);
+	qconn_get_info(h.c, &in);
+	cr_assert(strstr(in.data_format, "qmap"), "%s", in.data_format);
+	cr_assert_eq(ids_held(&h), 5);
 	ch_fini(&h);
 }
 
