@@ -122,6 +122,7 @@ struct front {
 	int gone;         /* the device's close error once it went away (0: there) */
 	char last_note[160]; /* the last reason a reopen failed, said once */
 	struct qcli_share *share;
+	bool share_due;            /* shared once every session holds all its client ids */
 	struct qusb_wait usb_wait; /* USB: hotplug arrivals and the poll */
 	struct qb_timer sim_back;  /* -d sim: the software modem is plugged back in */
 };
@@ -323,9 +324,7 @@ static void reap_failed(struct front *fr)
  * when the run must end. */
 static int bring_up(struct front *fr)
 {
-	struct qconn_cid ids[QCLI_MAX_CLIENTS * 2];
 	struct qcli *cli = fr->cli;
-	unsigned nids = 0;
 	int rc = refuse_proxy(cli, fr->sock);
 
 	if (!rc)
@@ -334,18 +333,31 @@ static int bring_up(struct front *fr)
 		rc = start_sessions(fr);
 	if (rc || fr->gone)
 		return rc;
-	/* After the start: the managers' client ids exist by now and are reserved from the
-	 * clients. */
+	fr->share_due = !fr->sho->off;
+	return QCLI_EXIT_OK;
+}
+
+/* The managers get their client ids on the loop: the sharing starts once they all hold
+ * them, so that they are reserved from the clients. */
+static void share_when_ready(struct front *fr)
+{
+	struct qconn_cid ids[QCLI_MAX_CLIENTS * 2];
+	unsigned nids = 0;
+
+	if (!fr->share_due || !fr->started)
+		return;
+	for (unsigned i = 0; i < fr->n; i++)
+		if (fr->pub[i].c && !qconn_cids_complete(fr->pub[i].c))
+			return;
 	for (unsigned i = 0; i < fr->n; i++) {
 		unsigned room = (unsigned)(sizeof(ids) / sizeof(ids[0])) - nids;
 		unsigned got = fr->pub[i].c ? qconn_cids(fr->pub[i].c, ids + nids, room) : 0;
 
 		nids += got < room ? got : room;
 	}
-	if (!fr->sho->off)
-		qcli_share_start(&fr->share, cli, fr->sock, ids, nids, &fr->sf);
+	fr->share_due = false;
+	qcli_share_start(&fr->share, fr->cli, fr->sock, ids, nids, &fr->sf);
 	fr->js.share = fr->share;
-	return QCLI_EXIT_OK;
 }
 
 /* Stops what bring_up() started, at the end of the run or when the device went away. */
@@ -356,6 +368,7 @@ static void bring_down(struct front *fr)
 	/* The clients go first: their ids are released while the modem still answers. */
 	qcli_share_stop(fr->share);
 	fr->share = NULL;
+	fr->share_due = false;
 	fr->js.share = NULL;
 	/* In order: the first one's synchronous teardown must not let the others go on. */
 	for (unsigned i = 0; i < fr->n; i++) {
@@ -516,6 +529,7 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 			rc = try_attach(&fr);
 			continue;
 		}
+		share_when_ready(&fr);
 		n = qb_loop_run_once(cli->loop, -1);
 		if (n < 0 && n != -EINTR)
 			rc = qcli_fail(cli, QCLI_EXIT_FAILURE, "event loop: %s", qb_strerror(-n));

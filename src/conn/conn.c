@@ -27,13 +27,13 @@ static const struct {
 	void (*enter)(struct qconn *c); /* NULL: nothing to start */
 	enum qconn_state next;          /* where qconn_done() goes */
 } states[QCONN_NSTATES] = {
+	[QCONN_SETUP] = { "setup", qconn_setup_enter, QCONN_FORMAT },
 	[QCONN_FORMAT] = { "format", qconn_format_enter, QCONN_SIM },
 	[QCONN_SIM] = { "sim", qconn_sim_enter, QCONN_REG },
 	[QCONN_REG] = { "registering", qconn_reg_enter, QCONN_CALL },
 	[QCONN_CALL] = { "connecting", qconn_call_enter, QCONN_UP },
 	[QCONN_UP] = { "up", NULL, QCONN_UP },
-	[QCONN_BACKOFF] = { "reconnecting", qconn_backoff_enter,
-			    QCONN_SIM }, /* FORMAT: see next() */
+	[QCONN_BACKOFF] = { "reconnecting", qconn_backoff_enter, QCONN_SIM }, /* see next() */
 	[QCONN_FAILED] = { "failed", NULL, QCONN_FAILED },
 	[QCONN_STOPPED] = { "stopped", NULL, QCONN_STOPPED },
 };
@@ -59,9 +59,12 @@ void qconn_go(struct qconn *c, enum qconn_state st)
 }
 
 /* A new attempt redoes the SIM step (a modem reset asks for the PIN and goes low-power
- * again), and the format first while this session has none. */
+ * again), the format first while this session has none, and the setup before that while it
+ * lacks its TUN or a client id. */
 static enum qconn_state next(const struct qconn *c)
 {
+	if (c->st == QCONN_BACKOFF && !c->set_up)
+		return QCONN_SETUP;
 	if (c->st == QCONN_BACKOFF && !c->attached)
 		return QCONN_FORMAT;
 	return states[c->st].next;
@@ -142,7 +145,7 @@ void qconn_warn(struct qconn *c, const char *fmt, ...)
  * to come back is the caller's (it opens a new device). */
 static bool final(const struct qconn *c, int err, bool local)
 {
-	if ((c->o.once && !c->ever_up) || !c->started || qmi_dev_closed(c->dev))
+	if ((c->o.once && !c->ever_up) || qmi_dev_closed(c->dev))
 		return true;
 	if (err == -EOPNOTSUPP || err == -ENODEV || err == -EPIPE)
 		return true;
@@ -230,11 +233,10 @@ static void on_resp(void *user, int err, const struct qmi_frame *resp)
 	free(q);
 }
 
-int qconn_send_msg(struct qconn *c, uint8_t cid, const struct qmi_msg_def *def, const void *msg,
+int qconn_dev_send(struct qmi_dev *dev, uint8_t cid, const struct qmi_msg_def *def, const void *msg,
 		   unsigned timeout_ms, qmi_resp_cb cb, void *user)
 {
 	uint8_t buf[QMI_FRAME_MAX];
-	struct qconn_req *q;
 	struct qmi_frame f;
 	enum qmi_frame_err why;
 	size_t len;
@@ -243,23 +245,29 @@ int qconn_send_msg(struct qconn *c, uint8_t cid, const struct qmi_msg_def *def, 
 	err = qmi_msg_build(def, msg, cid, 1, buf, sizeof(buf), &len);
 	if (!err)
 		err = qmi_frame_parse(buf, len, &f, &why);
-	if (err)
-		goto out;
-	q = calloc(1, sizeof(*q));
-	if (!q) {
-		err = -ENOMEM;
-		goto out;
-	}
+	if (!err)
+		err = qmi_dev_send(dev, def->service, cid, def->msg_id, f.tlvs, f.tlvs_len,
+				   timeout_ms, cb, user);
+	qb_wipe(buf, sizeof(buf)); /* it may hold a PIN */
+	return err;
+}
+
+int qconn_send_msg(struct qconn *c, uint8_t cid, const struct qmi_msg_def *def, const void *msg,
+		   unsigned timeout_ms, qmi_resp_cb cb, void *user)
+{
+	struct qconn_req *q = calloc(1, sizeof(*q));
+	int err;
+
+	if (!q)
+		return -ENOMEM;
 	*q = (struct qconn_req){ .c = c, .cb = cb, .user = user };
 	qb_list_add_tail(&c->reqs, &q->node);
-	err = qmi_dev_send(c->dev, def->service, cid, def->msg_id, f.tlvs, f.tlvs_len,
-			   timeout_ms ? timeout_ms : c->o.timeout_ms, on_resp, q);
+	err = qconn_dev_send(c->dev, cid, def, msg, timeout_ms ? timeout_ms : c->o.timeout_ms,
+			     on_resp, q);
 	if (err) {
 		qb_list_del(&q->node);
 		free(q);
 	}
-out:
-	qb_wipe(buf, sizeof(buf)); /* it may hold a PIN */
 	return err;
 }
 
@@ -296,7 +304,7 @@ const char *qconn_errtext(int err, const struct qmi_result *r, char *buf, size_t
 /* ---- indications and the data path ---- */
 
 /* The network (or the modem) ended a call. */
-static void on_ind(void *user, const struct qmi_frame *ind)
+void qconn_wds_ind(void *user, const struct qmi_frame *ind)
 {
 	struct qconn_fam *f = user;
 	struct qmi_wds_packet_service_status_ind s;
@@ -334,70 +342,9 @@ void qconn_opts_init(struct qconn_opts *o)
 	};
 }
 
-/* 0, 1 (optional and refused: go on without), or -errno after the failure was reported. */
-static int alloc_cid(struct qconn *c, uint8_t svc, uint8_t *cid, bool optional)
+static void begin(struct qconn *c)
 {
-	struct qmi_result r = { 0 };
-	char eb[96];
-	int err;
-
-	if (c->ncids >= QCONN_MAX_CIDS) {
-		qconn_fail(c, -ENOSPC, NULL, true, "too many client ids");
-		return -ENOSPC;
-	}
-	err = qmi_dev_alloc_cid(c->dev, svc, cid, &r);
-	if (err && optional)
-		return 1;
-	if (err) {
-		qconn_fail(c, err, &r, false, "couldn't allocate a %s client: %s",
-			   qconn_name(qmi_service_name(svc)),
-			   qconn_errtext(err, &r, eb, sizeof(eb)));
-		return err;
-	}
-	c->cids[c->ncids++] = (struct qconn_cid){ .svc = svc, .cid = *cid };
-	return 0;
-}
-
-static int setup(struct qconn *c)
-{
-	char err[256] = "";
-	unsigned i;
-	int ret;
-
-	ret = qnet_tun_open_offload(&c->tun, c->o.ifname, (enum qnet_tun_offload)c->o.offload, err,
-				    sizeof(err));
-	if (ret < 0) {
-		qconn_fail(c, ret, NULL, true, "%s", err);
-		return ret;
-	}
-	qconn_progress(c, "TUN device %s %s", c->tun->name,
-		       c->tun->created ? "created" : "attached");
-	struct qnet_pump_tx tx;
-	ret = qnet_pump_new(&c->pump, c->loop, c->tun->fd, qconn_link_send, c->link,
-			    &(struct qnet_pump_opts){
-				    .offloads = c->tun->offloads,
-				    .tx = qconn_link_tx(c->link, &tx) == 0 ? &tx : NULL });
-	if (ret < 0) {
-		qconn_fail(c, ret, NULL, true, "couldn't start the data path: %s",
-			   qb_strerror(-ret));
-		return ret;
-	}
-
-	c->have_wda = alloc_cid(c, QMI_SVC_WDA, &c->wda_cid, true) == 0;
-	c->have_uim = alloc_cid(c, QMI_SVC_UIM, &c->uim_cid, true) == 0;
-	c->have_dms = alloc_cid(c, QMI_SVC_DMS, &c->dms_cid, true) == 0;
-	if (qconn_over(c))
-		return -ENOSPC;
-	ret = alloc_cid(c, QMI_SVC_NAS, &c->nas_cid, false);
-	for (i = 0; !ret && i < c->nfam; i++) {
-		ret = alloc_cid(c, QMI_SVC_WDS, &c->fam[i].cid, false);
-		if (!ret)
-			ret = qmi_dev_subscribe(c->dev, QMI_SVC_WDS, c->fam[i].cid, on_ind,
-						&c->fam[i], &c->fam[i].sub);
-		if (ret < 0)
-			qconn_fail(c, ret, NULL, true, "couldn't follow WDS indications");
-	}
-	return ret;
+	qconn_go(c, QCONN_SETUP);
 }
 
 int qconn_start(struct qconn **out, struct qmi_dev *dev, const struct qconn_opts *o)
@@ -434,10 +381,8 @@ int qconn_start(struct qconn **out, struct qmi_dev *dev, const struct qconn_opts
 		c->fam[i].c = c;
 	qconn_link_join(c);
 	qb_timer_start(&c->tick, 1000);
-	if (setup(c) == 0) {
-		c->started = true;
-		qconn_go(c, QCONN_FORMAT);
-	}
+	/* Not from here: the caller has c before any event, and no step runs inside its call. */
+	qconn_later(c, 0, begin);
 	return 0;
 }
 
@@ -446,6 +391,11 @@ unsigned qconn_cids(const struct qconn *c, struct qconn_cid *out, unsigned max)
 	for (unsigned i = 0; i < c->ncids && i < max; i++)
 		out[i] = c->cids[i];
 	return c->ncids;
+}
+
+bool qconn_cids_complete(const struct qconn *c)
+{
+	return c->set_up;
 }
 
 static void stop_calls(struct qconn *c)
@@ -474,21 +424,6 @@ static void stop_calls(struct qconn *c)
 				   f->family == 4 ? "IPv4 call stopped" : "IPv6 call stopped");
 		f->connected = false;
 	}
-}
-
-static void release_cids(struct qconn *c)
-{
-	for (unsigned i = 0; i < c->ncids && !c->o.keep_cids && !qmi_dev_closed(c->dev); i++) {
-		struct qmi_result r = { 0 };
-		char eb[96];
-		int err = qmi_dev_release_cid(c->dev, c->cids[i].svc, c->cids[i].cid, &r);
-
-		if (err)
-			qconn_warn(c, "couldn't release the %s client id %u: %s",
-				   qconn_name(qmi_service_name(c->cids[i].svc)), c->cids[i].cid,
-				   qconn_errtext(err, &r, eb, sizeof(eb)));
-	}
-	c->ncids = 0;
 }
 
 static void free_conn(struct qb_close *cl)
@@ -530,7 +465,7 @@ void qconn_stop(struct qconn *c)
 		c->tun = NULL;
 		qconn_emit(c, QCONN_EV_PROGRESS, line);
 	}
-	release_cids(c);
+	qconn_setup_undo(c);
 	qconn_emit(c, QCONN_EV_STATE, NULL);
 	qb_loop_close(c->loop, &c->close, free_conn);
 }

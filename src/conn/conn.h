@@ -1,32 +1,41 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The connection manager: a state machine on an open device's loop that sets the data format
- * (QMAP when the modem grants it, else raw-IP), sets the modem online, waits for the SIM
- * (unlocking it), waits for packet-domain registration, binds its mux id (QMAP), starts one WDS
- * call per IP family, configures a TUN device with the modem's addresses, runs the data pump,
- * follows Packet Service Status indications and reconnects with backoff.
+ * The connection manager: a state machine on an open device's loop that opens a TUN and gets
+ * its client ids, sets the data format (QMAP when the modem grants it, else raw-IP), sets the
+ * modem online, waits for the SIM (unlocking it), waits for packet-domain registration, binds
+ * its mux id (QMAP), starts one WDS call per IP family, configures the TUN with the modem's
+ * addresses, runs the data pump, follows Packet Service Status indications and reconnects
+ * with backoff.
  *
- *   FORMAT -> SIM -> REG -> CALL -> UP
- *      ^       ^                      |  any step fails, or the network ends a call
- *      +-------+-------- BACKOFF <----+
+ *   SETUP -> FORMAT -> SIM -> REG -> CALL -> UP
+ *     ^        ^        ^                      |  any step fails, or the network ends a call
+ *     +--------+--------+-------- BACKOFF <----+
  *
  * Everything it has to say goes through one callback (struct qconn_event): it never writes to
  * stdout or stderr and leaves what a failure means for the program to the caller. It stays on:
  * a failed attempt, before or after the first UP, waits in BACKOFF (capped exponential) and
- * starts again from the SIM step (from FORMAT while the data format is not set). Only a
- * failure that no retry can heal is final (QCONN_EV_ERROR, then QCONN_FAILED): a SIM that
- * needs a person (wrong or missing PIN, PUK-locked, absent), a second session on a modem that
- * carries one, QMAP refused where only QMAP will do, a modem that went away, a start that could not open its TUN or client ids, or a
- * local refusal (-EPERM, -EACCES, -EINVAL). With opts.once every failure before the first UP
- * is final.
+ * starts again from the SIM step (from FORMAT while the data format is not set, from SETUP
+ * while the TUN or a client id is missing). Only a failure that no retry can heal is final
+ * (QCONN_EV_ERROR, then QCONN_FAILED): a SIM that needs a person (wrong or missing PIN,
+ * PUK-locked, absent), a second session on a modem that carries one, QMAP refused where only
+ * QMAP will do, a modem that went away, or a local refusal (-EPERM, -EACCES, -EINVAL: no right
+ * to create or attach the TUN, a bad interface name). With opts.once every failure before the
+ * first UP is final.
+ *
+ * SETUP keeps what it got across attempts: a modem still booting (no answer, or
+ * DeviceNotReady or Internal to Allocate CID), a client id table that is full
+ * (ClientIdsExhausted) or a TUN in use by another process (-EBUSY) is retried like any other
+ * step. A client the modem does not have (WDA, UIM or DMS refused with another error) is done
+ * without.
  *
  * The SIM step first sets a modem that is not online (low-power, ...) online, then gives a
  * card that asks for PIN1 opts.pin, once (UIM Verify PIN, or DMS UIM Verify PIN on modems
  * without it): a wrong PIN is never tried again.
  *
- * It owns its client ids: allocated by qconn_start(), released by qconn_stop() (unless
- * keep_cids). Nothing in it blocks except the start's client id allocation and the final
- * teardown, which run the loop themselves: neither may be called from a callback of the device.
+ * It owns its client ids: allocated in SETUP, released by qconn_stop() (unless keep_cids); an
+ * id whose answer comes after the stop is released then, keep_cids or not (nobody knows it).
+ * Nothing in it blocks except the final teardown, which runs the loop itself: qconn_stop()
+ * may not be called from a callback of the device.
  */
 #ifndef QCONN_CONN_H
 #define QCONN_CONN_H
@@ -52,6 +61,7 @@ enum {
 };
 
 enum qconn_state {
+	QCONN_SETUP,   /* opening the TUN, getting the client ids */
 	QCONN_FORMAT,  /* setting the data format */
 	QCONN_SIM,     /* waiting for the SIM */
 	QCONN_REG,     /* waiting for packet-domain registration */
@@ -166,10 +176,9 @@ struct qconn_opts {
 /* Defaults: IPv4, 30 s SIM and 60 s registration timeouts, backoff 1..60 s. */
 void qconn_opts_init(struct qconn_opts *o);
 
-/* dev must be open (CTL) on its loop. Allocates the client ids, opens the TUN and starts the
- * machine; events may come before it returns (a failure: QCONN_EV_ERROR). 0, or -errno when
- * not even that could start (-ENOMEM); *out is set either way (NULL on -errno) and is freed
- * by qconn_stop(). */
+/* dev must be open (CTL) on its loop. Only allocates c and schedules the first step (SETUP)
+ * on the loop: no event comes before it returns, and every failure after it is an event.
+ * 0, or -ENOMEM; *out is set either way (NULL on -errno) and is freed by qconn_stop(). */
 int qconn_start(struct qconn **out, struct qmi_dev *dev, const struct qconn_opts *o);
 /* Stops the calls (synchronously), undoes the TUN configuration, closes the TUN, releases the
  * client ids and frees c once no loop callback is on the stack. Events may come from it
@@ -182,8 +191,11 @@ const char *qconn_state_name(enum qconn_state st);
 struct qconn_cid {
 	uint8_t svc, cid;
 };
-/* The client ids c holds, at most max into out; returns how many it holds. */
+/* The client ids c holds, at most max into out; returns how many it holds. They only grow
+ * during SETUP, and stay the same from the first time qconn_cids_complete() is true (it
+ * stays true) until qconn_stop(). */
 unsigned qconn_cids(const struct qconn *c, struct qconn_cid *out, unsigned max);
+bool qconn_cids_complete(const struct qconn *c);
 
 /* What a published state shows. Strings point into c and stay valid until the next event. */
 struct qconn_info {

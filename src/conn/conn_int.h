@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Private to the connection manager: the machine's state and the helpers its steps share.
- * conn.c holds the core (start, stop, the transition table, requests and events); format.c,
- * wait.c, call.c and stats.c hold one step each. Steps never call each other: a step that is
- * done calls qconn_done(), and the table says what comes next.
+ * conn.c holds the core (start, stop, the transition table, requests and events); setup.c,
+ * format.c, wait.c, call.c and stats.c hold one step each. Steps never call each other: a
+ * step that is done calls qconn_done(), and the table says what comes next.
  */
 #ifndef QCONN_CONN_INT_H
 #define QCONN_CONN_INT_H
@@ -40,7 +40,12 @@ struct qconn {
 	struct qb_loop *loop;
 	enum qconn_state st;
 	bool ever_up;
-	bool started; /* past the start: a failure may be retried */
+	/* The SETUP step (setup.c): the Allocate CID in flight (its answer may outlive c), the
+	 * optional clients the modem refused for good (bit i: setup.c's list), and whether the
+	 * TUN, the pump and every client id are held (a new attempt skips the step then). */
+	struct qconn_cidreq *cidreq;
+	uint8_t cids_refused;
+	bool set_up;
 	bool have_wda, have_uim, have_dms;
 	struct qconn_link *link;
 	bool own_link;            /* made by qconn_start(), freed with c */
@@ -145,6 +150,10 @@ void qconn_fail_sim(struct qconn *c, int err, const struct qmi_result *r, const 
 /* True once failed or stopped: late answers change nothing. */
 bool qconn_over(const struct qconn *c);
 
+/* Encodes msg with its def and sends it untracked: cb runs once, as qmi_dev_send() says.
+ * 0 or -errno. */
+int qconn_dev_send(struct qmi_dev *dev, uint8_t cid, const struct qmi_msg_def *def, const void *msg,
+		   unsigned timeout_ms, qmi_resp_cb cb, void *user);
 /* Encodes msg with its def and sends it; cb runs once with the response, unless c is stopped
  * first (then never). 0 or -errno. */
 int qconn_send_msg(struct qconn *c, uint8_t cid, const struct qmi_msg_def *def, const void *msg,
@@ -162,6 +171,7 @@ static inline const char *qconn_name(const char *s)
 }
 
 /* Step entries (the table's). */
+void qconn_setup_enter(struct qconn *c);
 void qconn_format_enter(struct qconn *c);
 void qconn_sim_enter(struct qconn *c);
 void qconn_reg_enter(struct qconn *c);
@@ -173,8 +183,14 @@ void qconn_backoff_enter(struct qconn *c);
 void qconn_online(struct qconn *c);
 void qconn_sim_card(struct qconn *c);
 void qconn_pin_verify(struct qconn *c, int retries);
+/* The WDS indications of family f (user); conn.c. */
+void qconn_wds_ind(void *user, const struct qmi_frame *ind);
 /* The network ended f's call. */
 void qconn_call_ended(struct qconn_fam *f, const char *why);
+
+/* setup.c, for qconn_stop(): forgets the Allocate CID in flight (a late id is released) and
+ * releases the client ids held (unless keep_cids). */
+void qconn_setup_undo(struct qconn *c);
 
 /* stats.c: the once-a-second tick and the modem's packet counters. */
 void qconn_tick(void *user);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "base/loop.h"
 #include "qmi/errors.h"
 #include "qmi/messages.h"
 
@@ -49,6 +50,8 @@ static int allocate_cid(struct qsim *sim, const struct qmi_frame *req)
 	svc = qsim_svc_by_id(sim, q.service);
 	if (!svc)
 		return qsim_respond(sim, req, QMI_ERR_INVALID_SERVICE_TYPE, NULL);
+	if (qb_now_ms() < sim->started_ms + sim->faults.cid_not_ready_ms)
+		return qsim_respond(sim, req, QMI_ERR_DEVICE_NOT_READY, NULL);
 	if (svc->count >= cid_limit(sim))
 		return qsim_respond(sim, req, QMI_ERR_CLIENT_IDS_EXHAUSTED, NULL);
 	/* Ids advance instead of reusing the lowest free one, as firmware does: a client that

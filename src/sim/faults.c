@@ -236,6 +236,7 @@ static int parse_item(struct qsim_faults *f, char *item)
 		NUM("call-fail", call_fail_reason, 1, UINT16_MAX),
 		NUM("call-drop", call_drop_ms, 1, 3600000),
 		NUM("cid-limit", cid_limit, 1, 254),
+		NUM("cid-not-ready", cid_not_ready_ms, 1, 600000),
 		NUM("seed", seed, 0, UINT32_MAX),
 		NUM("signal-ms", signal_ms, 10, 3600000),
 		NUM("resp-stall", resp_stall, 1, 1000000),

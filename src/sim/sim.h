@@ -57,6 +57,7 @@ struct qsim_sel {
  *   call-drop-apn=NAME       ... only the calls on this APN (the others stay up)
  *   apn=NAME                 only this APN connects (others: call end reason 1, verbose 3GPP 27)
  *   cid-limit=N              client ids per service (default 10, max 254)
+ *   cid-not-ready=MS         Allocate CID answers DeviceNotReady for MS after the start (booting)
  *   seed=N                   signal random walk seed; signal-ms=MS its period (default 1000)
  *   signal-static            no signal timer
  *   no-qmap                  a modem without QMAP: aggregation requests get InvalidArgument
@@ -129,6 +130,7 @@ struct qsim_faults {
 	char apn[64];           /* "" = any APN */
 	char pin[9];        /* pin=CODE: PIN1 enabled with this code; "" = PIN off (code 1234) */
 	unsigned cid_limit; /* 0 = 10 */
+	unsigned cid_not_ready_ms;
 	uint32_t seed;      /* 0 = 1 */
 	unsigned signal_ms; /* 0 = 1000 */
 	bool signal_static;

@@ -141,6 +141,23 @@ static inline const struct ch_event *ch_last(const struct ch *h, enum qconn_even
 	return NULL;
 }
 
+static inline unsigned ch_count_state(const struct ch *h, enum qconn_state st)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < h->n_ev; i++)
+		n += h->ev[i].kind == QCONN_EV_STATE && h->ev[i].state == st;
+	return n;
+}
+
+static inline const struct ch_event *ch_first_backoff(const struct ch *h)
+{
+	for (unsigned i = 0; i < h->n_ev; i++)
+		if (h->ev[i].kind == QCONN_EV_STATE && h->ev[i].state == QCONN_BACKOFF)
+			return &h->ev[i];
+	return NULL;
+}
+
 /* Starts the manager and runs it until it gives up (never up): its QCONN_EV_ERROR. */
 static inline const struct ch_event *ch_start_to_failure(struct ch *h)
 {
@@ -158,6 +175,16 @@ static inline bool ch_said(const struct ch *h, const char *needle)
 {
 	for (unsigned i = 0; i < h->n_ev; i++)
 		if (strstr(h->ev[i].text, needle))
+			return true;
+	return false;
+}
+
+/* The TUN the manager opened (its "TUN device NAME ..." progress), or false. */
+static inline bool ch_tun_name(const struct ch *h, char name[IF_NAMESIZE])
+{
+	for (unsigned i = 0; i < h->n_ev; i++)
+		if (h->ev[i].kind == QCONN_EV_PROGRESS &&
+		    sscanf(h->ev[i].text, "TUN device %15s", name) == 1)
 			return true;
 	return false;
 }

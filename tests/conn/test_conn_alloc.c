@@ -64,8 +64,8 @@ static unsigned long lifecycle(unsigned long n, bool *up)
 	}
 	ch_run_until(&h, QCONN_UP, 8000);
 	*up = qconn_get_state(h.c) == QCONN_UP;
-	if (h.n_ev && !strncmp(h.ev[0].text, "TUN device ", 11))
-		sscanf(h.ev[0].text, "TUN device %15s", ifname);
+	if (!ch_tun_name(&h, ifname))
+		ifname[0] = '\0';
 	/* Up, or failed with its reason: never stuck half-way without a word. */
 	cr_assert(*up || (h.st == QCONN_FAILED && h.errors == 1), "N=%lu: state %s, %u errors", n,
 		  qconn_state_name(h.st), h.errors);

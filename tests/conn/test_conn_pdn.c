@@ -116,7 +116,7 @@ Test(conn_pdn, asker_stopped_mid_format)
 	a.o.link = l;
 	second(&b, &a, "ims");
 	ch_start(&a);
-	cr_assert_eq(qconn_get_state(a.c), QCONN_FORMAT);
+	cr_assert(ch_run_until(&a, QCONN_FORMAT, 10000), "state %s", qconn_state_name(a.st));
 	qconn_stop(a.c);
 	a.c = NULL;
 	ch_start(&b);

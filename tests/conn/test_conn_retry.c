@@ -33,23 +33,6 @@ static unsigned pin_tries_left(struct ch *h)
 	return left;
 }
 
-static unsigned count_state(const struct ch *h, enum qconn_state st)
-{
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < h->n_ev; i++)
-		n += h->ev[i].kind == QCONN_EV_STATE && h->ev[i].state == st;
-	return n;
-}
-
-static const struct ch_event *first_backoff(const struct ch *h)
-{
-	for (unsigned i = 0; i < h->n_ev; i++)
-		if (h->ev[i].kind == QCONN_EV_STATE && h->ev[i].state == QCONN_BACKOFF)
-			return &h->ev[i];
-	return NULL;
-}
-
 /* A modem without signal at boot registers later: the registration wait runs out, the next
  * attempt finds the network, and the connection comes up with no error. */
 Test(conn_retry, no_service_at_boot_then_up)
@@ -63,7 +46,7 @@ Test(conn_retry, no_service_at_boot_then_up)
 	ch_start(&h);
 	cr_assert(ch_run_until(&h, QCONN_UP, 15000), "state %s", qconn_state_name(h.st));
 	cr_assert_eq(h.errors, 0);
-	b = first_backoff(&h);
+	b = ch_first_backoff(&h);
 	cr_assert_not_null(b, "no BACKOFF before the first UP");
 	cr_assert_eq(b->delay_ms, 50);
 	cr_assert(strstr(b->text, "not registered for packet data after 1 s"), "%s", b->text);
@@ -82,7 +65,7 @@ Test(conn_retry, once_keeps_the_single_attempt)
 	h.o.once = true;
 	e = ch_start_to_failure(&h);
 	cr_assert_eq(e->err, -ETIMEDOUT);
-	cr_assert_eq(count_state(&h, QCONN_BACKOFF), 0);
+	cr_assert_eq(ch_count_state(&h, QCONN_BACKOFF), 0);
 	ch_fini(&h);
 }
 
@@ -224,7 +207,7 @@ Test(conn_retry, offline_modem_is_retried_with_the_refusal)
 	cr_assert_eq(qmi_dev_release_cid(h.dev, QMI_SVC_DMS, cid, &res), 0);
 	ch_start(&h);
 	ch_run_until(&h, QCONN_BACKOFF, 5000);
-	b = first_backoff(&h);
+	b = ch_first_backoff(&h);
 	cr_assert_not_null(b, "state %s", qconn_state_name(h.st));
 	cr_assert(strstr(b->text, "the modem refused to go online (offline): QMI error"), "%s",
 		  b->text);
