@@ -19,18 +19,6 @@
 
 TestSuite(unattended, .timeout = 120);
 
-static const char *sh(char *buf, size_t cap, const char *cmd)
-{
-	FILE *p = popen(cmd, "r");
-	size_t n;
-
-	cr_assert_not_null(p);
-	n = fread(buf, 1, cap - 1, p);
-	buf[n] = '\0';
-	pclose(p);
-	return buf;
-}
-
 Test(unattended, existing_route_reported_and_kept)
 {
 	static const char *const args[] = { "connect", "--ifname", "wwex0", "--no-share", NULL };
@@ -52,7 +40,8 @@ Test(unattended, existing_route_reported_and_kept)
 		  "%s", r.out);
 	cr_assert_not(strstr(r.out, "routes: default via the interface"), "%s", r.out);
 	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);
-	cr_assert(strstr(sh(out, sizeof(out), "ip route show default dev wwex0"), "metric 700"),
+	cr_assert(strstr(cmd_output(out, sizeof(out), "ip route show default dev wwex0"),
+			 "metric 700"),
 		  "the user's route went with the connection");
 }
 
@@ -69,7 +58,8 @@ Test(unattended, metric_option)
 	child_wait_up(&r);
 	cr_assert(strstr(r.out, "routes: default via the interface (IPv4), metric 4242"), "%s",
 		  r.out);
-	cr_assert(strstr(sh(out, sizeof(out), "ip route show default"), "metric 4242"), "%s", out);
+	cr_assert(strstr(cmd_output(out, sizeof(out), "ip route show default"), "metric 4242"),
+		  "%s", out);
 	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);
 }
 
@@ -91,7 +81,8 @@ Test(unattended, sigkill_leftovers_undone_by_next_connect)
 	cr_assert(strstr(r.out, "DNS written to"), "%s", r.out);
 	kill(r.pid, SIGKILL);
 	child_finish(&r);
-	cr_assert(strstr(sh(out, sizeof(out), "ip route show default dev wwkill0"), "metric 700"));
+	cr_assert(strstr(cmd_output(out, sizeof(out), "ip route show default dev wwkill0"),
+			 "metric 700"));
 	cr_assert_eq(access(dns, F_OK), 0);
 
 	/* Not in the way of the next one (its own file is refused otherwise), and said. */
@@ -102,7 +93,7 @@ Test(unattended, sigkill_leftovers_undone_by_next_connect)
 		  "%s", r.out);
 	cr_assert(strstr(r.out, "DNS written to"), "%s", r.out);
 	cr_assert_eq(child_stop(&r, SIGTERM), 0, "%s", r.out);
-	cr_assert_str_eq(sh(out, sizeof(out), "ip route show default dev wwkill0"), "");
+	cr_assert_str_eq(cmd_output(out, sizeof(out), "ip route show default dev wwkill0"), "");
 	cr_assert_neq(access(dns, F_OK), 0, "the DNS file stayed");
 }
 
@@ -180,7 +171,8 @@ Test(unattended, config_file_and_service_manager)
 	child_start_sim(&r, args);
 	child_wait_up(&r);
 	cr_assert(strstr(r.out, "connected: interface wwconf0"), "%s", r.out);
-	cr_assert(strstr(sh(out, sizeof(out), "ip route show default dev wwconf0"), "metric 555"),
+	cr_assert(strstr(cmd_output(out, sizeof(out), "ip route show default dev wwconf0"),
+			 "metric 555"),
 		  "%s", out);
 	notified(sock, told, sizeof(told));
 	cr_assert(strstr(told, "READY=1\nSTATUS=up on wwconf0|"), "%s", told);
