@@ -161,6 +161,8 @@ void qusb_tr_resubmit(struct qusb_slot *s, enum qusb_verdict v);
  * At start, after the slots' timers: 0 and urb_direct set, or -ENOTSUP (no usbfs descriptor,
  * or QMIUSB_USBFS_DIRECT=0 in the environment) for libusb's event handling, or -errno. */
 int qusb_urb_start(struct qusb_tr *tr);
+/* Whether this build has the usbfs path at all. */
+bool qusb_urb_built(void);
 int qusb_urb_submit(struct qusb_slot *s); /* 0 or -errno */
 void qusb_urb_cancel(struct qusb_slot *s);
 /* At the close: reaps until nothing is in flight (or waits_ms have passed), drops the watch. */

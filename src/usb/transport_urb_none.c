@@ -4,6 +4,11 @@
 
 #include <errno.h>
 
+bool qusb_urb_built(void)
+{
+	return false;
+}
+
 int qusb_urb_start(struct qusb_tr *tr)
 {
 	(void)tr;
