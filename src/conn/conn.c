@@ -158,8 +158,9 @@ enum how {
 	SIM /* final, and the SIM's */
 };
 
-static void fail_v(struct qconn *c, enum how how, int err, const struct qmi_result *r, bool local,
-		   const char *fmt, va_list ap)
+__attribute__((format(printf, 6, 0))) static void fail_v(struct qconn *c, enum how how, int err,
+							 const struct qmi_result *r, bool local,
+							 const char *fmt, va_list ap)
 {
 	struct qconn_event ev = {
 		.kind = QCONN_EV_ERROR, .err = err, .local = local, .sim = how == SIM
