@@ -91,7 +91,6 @@ size_t qnet_gso_next(struct qnet_gso *g, uint8_t *dst)
 	} else {
 		qnet_put16(l4 + 4, (uint16_t)l4len);
 	}
-	c = 0;
 	qnet_put16(l4 + (l->proto == 6 ? 16 : 6), 0);
 	if (g->csum) {
 		c = (uint16_t)~qnet_csum_fold(
