@@ -98,7 +98,7 @@ static uint16_t pin_op(struct qsim *sim, enum pin_op op, const char *code, const
 			return QMI_ERR_INVALID_ARGUMENT;
 		if (strcmp(code, p->puk) != 0)
 			return wrong(&p->puk_left, QMI_ERR_PIN_ALWAYS_BLOCKED);
-		snprintf(p->code, sizeof(p->code), "%s", new_code);
+		snprintf(p->code, sizeof(p->code), "%.*s", QMI_PIN_MAX, new_code);
 		p->pin_left = QSIM_PIN_TRIES;
 		p->puk_left = QSIM_PUK_TRIES;
 		p->enabled = true;
@@ -119,7 +119,7 @@ static uint16_t pin_op(struct qsim *sim, enum pin_op op, const char *code, const
 	p->pin_left = QSIM_PIN_TRIES;
 	p->verified = true;
 	if (op == OP_CHANGE)
-		snprintf(p->code, sizeof(p->code), "%s", new_code);
+		snprintf(p->code, sizeof(p->code), "%.*s", QMI_PIN_MAX, new_code);
 	if (op == OP_PROTECT)
 		p->enabled = enable;
 	return 0;
