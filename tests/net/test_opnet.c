@@ -253,10 +253,14 @@ static void offload_stream(const char *format, const char *offload)
 	k_queued = status_count(st.out, "Kernel: packets queued to the TUN");
 	k_sent = status_count(st.out, "Kernel: packets sent into the TUN");
 	cr_assert(rd > 0 && wr > 0 && k_queued > 0 && k_sent > 0, "%s", st.out);
+	/* How much merges depends on timing: how many segments the sender's kernel put in one
+	 * super-packet, and how many the modem had ready for one aggregate (under load, fewer).
+	 * Without offloads the counts are equal, so any fewer proves the offload ran; net_gso and
+	 * net_gro pin the exact splitting and merging. */
 	if (on) {
-		cr_expect_lt(k_queued * 2, rd, "no TSO super-packets read:\n%s", st.out);
+		cr_expect_lt(k_queued, rd, "no TSO super-packets read:\n%s", st.out);
 		if (qmap)
-			cr_expect_lt(k_sent * 2, wr, "no TCP segments merged:\n%s", st.out);
+			cr_expect_lt(k_sent, wr, "no TCP segments merged:\n%s", st.out);
 	} else {
 		cr_expect_eq(k_sent, wr, "%s", st.out);
 	}
