@@ -384,11 +384,26 @@ static void bring_down(struct front *fr)
 	qcli_statefile_close(&fr->sf);
 }
 
-static void wait_tick(void *user)
+static const char *log_name(const struct qcli *cli)
+{
+	return cli->devname[0] ? cli->devname : cli->device ? cli->device : "usb";
+}
+
+static void wait_tick(void *user, bool arrival)
 {
 	struct front *fr = user;
 
+	/* Said, so that whoever watches the log knows which of the two found the modem. */
+	if (arrival)
+		qcli_connect_log(&fr->log, fr->cli->err, LOG_INFO, log_name(fr->cli),
+				 "USB hotplug reported an arrival: looking for the modem");
 	fr->try_open = true;
+}
+
+/* The software modem's replug timer. */
+static void sim_back(void *user)
+{
+	wait_tick(user, false);
 }
 
 /* From now on until a modem opens: the waiting-modem state, and the watch for one. */
@@ -414,11 +429,7 @@ static void wait_modem(struct front *fr, const char *why)
 			 cli->device ? cli->device : "",
 			 qusb_wait_hotplug(&fr->usb_wait) ? "USB hotplug, and a look every 2 s"
 							  : "a look every 2 s");
-	qcli_connect_log(&fr->log, cli->err, LOG_INFO,
-			 cli->devname[0] ? cli->devname
-			 : cli->device   ? cli->device
-					 : "usb",
-			 line);
+	qcli_connect_log(&fr->log, cli->err, LOG_INFO, log_name(cli), line);
 	qcli_notify_status("waiting-modem");
 	if (cli->json)
 		qcli_connect_json_state(&fr->js, "waiting-modem", why);
@@ -514,7 +525,7 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 	if (rc < 0)
 		rc = qcli_session_loop(cli);
 	if (!rc)
-		qb_timer_init(&fr.sim_back, cli->loop, wait_tick, &fr);
+		qb_timer_init(&fr.sim_back, cli->loop, sim_back, &fr);
 	while (!rc && !cli->interrupted && !fr.over) {
 		int n;
 

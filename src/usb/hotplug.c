@@ -7,10 +7,12 @@
 static void fire(void *user)
 {
 	struct qusb_wait *w = user;
+	bool arrival = w->arrival;
 
 	/* The next try first: cb may stop w, which disarms it again. */
+	w->arrival = false;
 	qb_timer_start(&w->poll, QUSB_WAIT_POLL_MS);
-	w->cb(w->user);
+	w->cb(w->user, arrival);
 }
 
 void qusb_wait_start(struct qusb_wait *w, struct qb_loop *loop, qusb_wait_cb cb, void *user)
@@ -40,6 +42,8 @@ bool qusb_wait_hotplug(const struct qusb_wait *w)
 void qusb_wait_arrived(struct qusb_wait *w)
 {
 	/* Never from inside libusb: the try opens a context of its own. */
-	if (w->loop)
-		qb_timer_start(&w->poll, QUSB_WAIT_SETTLE_MS);
+	if (!w->loop)
+		return;
+	w->arrival = true;
+	qb_timer_start(&w->poll, QUSB_WAIT_SETTLE_MS);
 }

@@ -20,7 +20,8 @@
 /* After an arrival, the kernel still configures the device and binds its drivers. */
 #define QUSB_WAIT_SETTLE_MS 300u
 
-typedef void (*qusb_wait_cb)(void *user);
+/* arrival: the system reported a USB arrival since the last call (else it is the poll). */
+typedef void (*qusb_wait_cb)(void *user, bool arrival);
 
 /* The waiter's state; fields are private (hotplug.c and the system's hotplug file). */
 struct qusb_wait {
@@ -29,6 +30,7 @@ struct qusb_wait {
 	void *user;
 	struct qb_timer poll; /* the next try, QUSB_WAIT_POLL_MS after the last */
 	void *os;             /* the system's hotplug watch; NULL: polling only */
+	bool arrival;         /* reported since the last cb */
 };
 
 /* Starts w: cb(user) runs every QUSB_WAIT_POLL_MS, and QUSB_WAIT_SETTLE_MS after each USB

@@ -265,7 +265,7 @@ vm_hostile_start() {
 	vm_gadget_running && : > "$VM_STATE/hostile.had"
 	vm_gadget_stop
 	: > "$VM_STATE/gadget.log"
-	"$QMIUSB" --sim-fault "$VM_SIM_FAULTS,$1" sim --gadget --vid $VM_HOSTILE_VID \
+	"$QMIUSB" --sim-fault "$VM_SIM_FAULTS${1:+,$1}" sim --gadget --vid $VM_HOSTILE_VID \
 		--pid $VM_HOSTILE_PID > "$VM_STATE/gadget.log" 2>&1 &
 	echo $! > "$VM_STATE/gadget.pid"
 	if [ "${2:-}" = any ]; then
