@@ -211,6 +211,7 @@ int qsim_gadget_new(struct qsim_gadget **out, struct qb_loop *loop, struct qsim 
 	}
 	qsim_set_output(sim, &qsim_gadget_output, g);
 	qsim_set_data_max(sim, QSIM_DATA_BUF);
+	qsim_set_data_iface(sim, l && l->qmi_iface > 0 ? (unsigned)l->qmi_iface : 0);
 	/* Last: binding before the descriptors are written fails with ENODEV. */
 	ret = qsim_gcfs_bind(&g->cfs, opts ? opts->udc : NULL, err, errlen);
 	if (ret) {

@@ -129,6 +129,11 @@ void qsim_set_data_max(struct qsim *sim, size_t max)
 	sim->data_max = max;
 }
 
+void qsim_set_data_iface(struct qsim *sim, unsigned iface)
+{
+	sim->data_iface = iface;
+}
+
 void qsim_set_faults(struct qsim *sim, const struct qsim_faults *faults)
 {
 	if (faults)

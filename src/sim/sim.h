@@ -182,6 +182,11 @@ void qsim_set_output(struct qsim *sim, const struct qsim_output *out, void *user
  * QSIM_DATA_MAX_DEFAULT. The modem grants no QMAP aggregate above it (nor above its own
  * QSIM_QMAP_MAX_SIZE). Set it with the output, before the host negotiates. */
 void qsim_set_data_max(struct qsim *sim, size_t max);
+/* The interface number that Endpoint Info (WDA Set Data Format, WDS Bind Mux Data Port) must
+ * name, with the HSUSB endpoint type: the USB interface of the modem's QMI function, whose bulk
+ * endpoints carry the data. A request naming another port is refused with InvalidArgument, as
+ * firmware refuses a port it does not have. 0 until set (a single-function modem). */
+void qsim_set_data_iface(struct qsim *sim, unsigned iface);
 /* Replaces the fault set at run time (SIM/registration knobs take effect at once; data= and
  * opnet= only act in qsim_new). */
 void qsim_set_faults(struct qsim *sim, const struct qsim_faults *faults);

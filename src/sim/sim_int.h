@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "base/loop.h"
+#include "qmi/messages.h"
 #include "qmi/qmap.h"
 #include "qmi/qmux.h"
 
@@ -138,9 +139,10 @@ struct qsim {
 	 * transfer from the host is an aggregate. DL: packets for the host are framed and packed
 	 * into dl_agg while a batch runs or the transport is busy, then sent as one transfer. */
 	bool qmap_ul, qmap_dl;
-	size_t data_max; /* qsim_set_data_max */
-	bool qmap_v5;    /* aggregation protocol 9: checksum headers both ways */
-	bool flow_off;   /* flow-control=MS: the host's uplink is disabled now */
+	size_t data_max;     /* qsim_set_data_max */
+	uint32_t data_iface; /* qsim_set_data_iface */
+	bool qmap_v5;        /* aggregation protocol 9: checksum headers both ways */
+	bool flow_off;       /* flow-control=MS: the host's uplink is disabled now */
 	uint32_t flow_txn;
 	struct qb_timer flow_timer;
 	uint32_t ul_max_dgrams, ul_max_size, dl_max_dgrams, dl_max_size;
@@ -194,6 +196,8 @@ void qsim_flow_fire(void *user);
 void qsim_flow_arm(struct qsim *sim);
 /* Whether a WDS client bound this mux id (Bind Mux Data Port). */
 bool qsim_mux_bound(struct qsim *sim, uint8_t mux_id);
+/* An Endpoint Info TLV names this modem's data port (HSUSB, its interface). */
+bool qsim_endpoint_ours(const struct qsim *sim, const struct qmi_data_endpoint *ep);
 int qsim_uim_handle(struct qsim *sim, const struct qmi_frame *req);
 /* A client id goes away (Release CID, Sync): ends its call quietly. */
 void qsim_wds_client_gone(struct qsim *sim, struct qsim_client *c);

@@ -8,6 +8,7 @@
  * N-byte downlink aggregates whatever was asked, as some firmware grants more than asked. Any
  * other aggregation protocol, or QoS headers, is refused with InvalidArgument and the format stays
  * as it was, so a host learns at once instead of sending frames the modem would treat as IP.
+ * So is Endpoint Info naming a port other than the modem's own (qsim_set_data_iface).
  */
 #include "sim/sim_int.h"
 
@@ -94,7 +95,8 @@ static int set_data_format(struct qsim *sim, const struct qmi_frame *req)
 		return qsim_respond(sim, req, QMI_ERR_INVALID_ARGUMENT, NULL);
 	if (!agg_ok(q.has_ul_aggregation_protocol, q.ul_aggregation_protocol) ||
 	    !agg_ok(q.has_dl_aggregation_protocol, q.dl_aggregation_protocol) ||
-	    (q.has_qos_format && q.qos_format))
+	    (q.has_qos_format && q.qos_format) ||
+	    (q.has_endpoint && !qsim_endpoint_ours(sim, &q.endpoint)))
 		return qsim_respond(sim, req, QMI_ERR_INVALID_ARGUMENT, NULL);
 	llp = q.has_link_layer_protocol ? q.link_layer_protocol : sim->llp;
 	if (sim->faults.no_qmap && ((q.has_ul_aggregation_protocol && q.ul_aggregation_protocol) ||
@@ -148,6 +150,8 @@ static int get_data_format(struct qsim *sim, const struct qmi_frame *req)
 	_Static_assert(sizeof(f) == sizeof(r), "both responses are QMI_WDA_DATA_FORMAT_MEMBERS");
 	if (qmi_msg_decode(&qmi_wda_get_data_format_req_def, req->tlvs, req->tlvs_len, &q) < 0)
 		return qsim_respond(sim, req, QMI_ERR_MALFORMED_MESSAGE, NULL);
+	if (q.has_endpoint && !qsim_endpoint_ours(sim, &q.endpoint))
+		return qsim_respond(sim, req, QMI_ERR_INVALID_ARGUMENT, NULL);
 	memset(&f, 0, sizeof(f));
 	fill_format(sim, &f);
 	memcpy(&r, &f, sizeof(r));

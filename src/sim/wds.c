@@ -350,10 +350,15 @@ static int set_ip_family(struct qsim *sim, const struct qmi_frame *req, struct q
 	return qsim_respond(sim, req, 0, NULL);
 }
 
+bool qsim_endpoint_ours(const struct qsim *sim, const struct qmi_data_endpoint *ep)
+{
+	return ep->type == QMI_DATA_ENDPOINT_HSUSB && ep->interface_number == sim->data_iface;
+}
+
 /* QMAP sessions: the client's calls carry their packets on this mux id (1..254; 0 is the
  * default data port, used without binding). A mux id is one PDN: several clients may bind it
- * (its IPv4 and its IPv6 call, as hosts do for dual stack); not while connected. The endpoint
- * is taken as given: the modem has one data interface. */
+ * (its IPv4 and its IPv6 call, as hosts do for dual stack); not while connected. The endpoint,
+ * when named, must be the modem's one data port. */
 static int bind_mux_data_port(struct qsim *sim, const struct qmi_frame *req, struct qsim_client *c)
 {
 	struct qmi_wds_bind_mux_data_port_req q;
@@ -362,7 +367,8 @@ static int bind_mux_data_port(struct qsim *sim, const struct qmi_frame *req, str
 		return qsim_respond(sim, req, QMI_ERR_MALFORMED_MESSAGE, NULL);
 	if (!q.has_mux_id)
 		return qsim_respond(sim, req, QMI_ERR_MISSING_ARGUMENT, NULL);
-	if (q.mux_id == 0 || q.mux_id == 255)
+	if (q.mux_id == 0 || q.mux_id == 255 ||
+	    (q.has_endpoint && !qsim_endpoint_ours(sim, &q.endpoint)))
 		return qsim_respond(sim, req, QMI_ERR_INVALID_ARGUMENT, NULL);
 	if (c->sess.up)
 		return qsim_respond(sim, req, QMI_ERR_INVALID_OPERATION, NULL);

@@ -148,6 +148,7 @@ static struct wrap *wrapped(struct ch *h, const char *spec, const char *layout,
 	t = qmi_dev_transport(h->dev);
 	w->inner = *t;
 	w->func = layout_func(layout);
+	qsim_set_data_iface(h->sim, w->func.ctrl_iface);
 	/* From here on the core calls the wrapper; the sim still delivers to the core directly. */
 	t->ops = ops;
 	t->impl = w;

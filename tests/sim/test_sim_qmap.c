@@ -102,6 +102,7 @@ static struct qmi_wda_set_data_format_resp setup_qmap_with(uint32_t dl_dgrams, u
 
 	h_init(&h, faults);
 	qsim_set_data_max(h.sim, QSIM_QMAP_MAX_SIZE); /* as the in-process transport does */
+	qsim_set_data_iface(h.sim, 4);                /* an EC25's QMI function */
 	set_format(&q, &r, 0);
 	if (call)
 		start_call();
@@ -558,6 +559,7 @@ Test(sim_qmap, negotiation_bytes, .fini = teardown)
 
 	h_init(&h, NULL);
 	qsim_set_data_max(h.sim, QSIM_QMAP_MAX_SIZE);
+	qsim_set_data_iface(h.sim, 4);
 	wda = h_alloc(&h, QMI_SVC_WDA);
 	cr_assert_eq(qmi_msg_build(&qmi_wda_set_data_format_req_def, &q, wda, 0x0102, frame,
 				   sizeof(frame), &len),
