@@ -16,28 +16,9 @@
 
 #define PAYLOAD "qmap-test-payload"
 
-static char rundir[64];
-
-static void remove_rundir(void)
-{
-	rundir_remove(rundir);
-}
-
 static void start(struct child *c, const char *const *args)
 {
-	const char *argv[40];
-	int n = 0;
-
-	if (!getenv("QMIUSB_TEST_RUNDIR")) { /* `status` must find this test's connection only */
-		rundir_make(rundir, sizeof(rundir), "/tmp/qmiusb-qmap-XXXXXX",
-			    "QMIUSB_TEST_RUNDIR");
-		atexit(remove_rundir);
-	}
-	argv[n++] = QMIUSB_BIN;
-	while (*args && n < 39)
-		argv[n++] = *args++;
-	argv[n] = NULL;
-	child_start(c, argv, NULL);
+	child_start_own(c, "/tmp/qmiusb-qmap-XXXXXX", args);
 }
 
 /* In a fresh network namespace: starts the connection and waits until it is up. */
