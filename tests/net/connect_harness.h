@@ -87,6 +87,22 @@ static inline void child_start_own(struct child *c, const char *tmpl, const char
 	child_start(c, argv, NULL);
 }
 
+/* The state file `status` reads, as the running connect published it in QMIUSB_TEST_RUNDIR,
+ * into buf (NUL-terminated). */
+static inline void read_state(char *buf, size_t len)
+{
+	char path[512];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/sim.conn", getenv("QMIUSB_TEST_RUNDIR"));
+	f = fopen(path, "r");
+	cr_assert_not_null(f, "no state file %s", path);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = 0;
+	fclose(f);
+}
+
 /* Waits until the connect child c printed its summary ("data path:" ends it), i.e. it is up. */
 static inline void child_wait_up(struct child *c)
 {

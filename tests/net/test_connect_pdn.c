@@ -24,21 +24,6 @@ static void start(struct child *c, const char *const *args)
 	child_start_own(c, "/tmp/qmiusb-pdn-XXXXXX", args);
 }
 
-/* The state file the running connect publishes. */
-static void read_state(char *buf, size_t len)
-{
-	char path[512];
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "%s/sim.conn", getenv("QMIUSB_TEST_RUNDIR"));
-	f = fopen(path, "r");
-	cr_assert_not_null(f, "no state file %s", path);
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = 0;
-	fclose(f);
-}
-
 /* key's value in the state text (a whole line "key=value"), or -1. */
 static long long state_num(const char *text, const char *key)
 {

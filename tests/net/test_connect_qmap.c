@@ -52,21 +52,6 @@ static const char *status_value(const char *text, const char *key, char *buf, si
 	return buf;
 }
 
-/* The state file `status` reads, as published by the running connect. */
-static void read_state(char *buf, size_t len)
-{
-	char path[512];
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "%s/sim.conn", getenv("QMIUSB_TEST_RUNDIR"));
-	f = fopen(path, "r");
-	cr_assert_not_null(f, "no state file %s", path);
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = 0;
-	fclose(f);
-}
-
 /* N packets of SIZE bytes at once to the modem, which reflects them: all come back intact. One
  * pass of the modem packs them into one downlink aggregate (N * 1408 bytes with MAP v5 headers:
  * more than 32 KB). */
