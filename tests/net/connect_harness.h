@@ -61,6 +61,48 @@ static inline void child_start_sim(struct child *c, const char *const *args)
 	child_start(c, argv, NULL);
 }
 
+/* The runtime directory child_start_own() made, removed at exit once qmiusb emptied it. */
+static char own_rundir[64];
+
+static void own_rundir_remove(void)
+{
+	rundir_remove(own_rundir);
+}
+
+/* Starts `qmiusb ARGS...` (args NULL-terminated) as child c. Unless QMIUSB_TEST_RUNDIR is set,
+ * makes a runtime directory from tmpl first, so `status` finds this test's connection only. */
+static inline void child_start_own(struct child *c, const char *tmpl, const char *const *args)
+{
+	const char *argv[40];
+	int n = 0;
+
+	if (!getenv("QMIUSB_TEST_RUNDIR")) {
+		rundir_make(own_rundir, sizeof(own_rundir), tmpl, "QMIUSB_TEST_RUNDIR");
+		atexit(own_rundir_remove);
+	}
+	argv[n++] = QMIUSB_BIN;
+	while (*args && n < 39)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	child_start(c, argv, NULL);
+}
+
+/* The state file `status` reads, as the running connect published it in QMIUSB_TEST_RUNDIR,
+ * into buf (NUL-terminated). */
+static inline void read_state(char *buf, size_t len)
+{
+	char path[512];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/sim.conn", getenv("QMIUSB_TEST_RUNDIR"));
+	f = fopen(path, "r");
+	cr_assert_not_null(f, "no state file %s", path);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = 0;
+	fclose(f);
+}
+
 /* Waits until the connect child c printed its summary ("data path:" ends it), i.e. it is up. */
 static inline void child_wait_up(struct child *c)
 {

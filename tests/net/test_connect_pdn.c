@@ -19,42 +19,9 @@
 
 #define PORT "5202"
 
-static char rundir[64];
-
-static void remove_rundir(void)
-{
-	rundir_remove(rundir);
-}
-
 static void start(struct child *c, const char *const *args)
 {
-	const char *argv[40];
-	int n = 0;
-
-	if (!getenv("QMIUSB_TEST_RUNDIR")) { /* `status` must find this test's connection only */
-		rundir_make(rundir, sizeof(rundir), "/tmp/qmiusb-pdn-XXXXXX", "QMIUSB_TEST_RUNDIR");
-		atexit(remove_rundir);
-	}
-	argv[n++] = QMIUSB_BIN;
-	while (*args && n < 39)
-		argv[n++] = *args++;
-	argv[n] = NULL;
-	child_start(c, argv, NULL);
-}
-
-/* The state file the running connect publishes. */
-static void read_state(char *buf, size_t len)
-{
-	char path[512];
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "%s/sim.conn", getenv("QMIUSB_TEST_RUNDIR"));
-	f = fopen(path, "r");
-	cr_assert_not_null(f, "no state file %s", path);
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = 0;
-	fclose(f);
+	child_start_own(c, "/tmp/qmiusb-pdn-XXXXXX", args);
 }
 
 /* key's value in the state text (a whole line "key=value"), or -1. */

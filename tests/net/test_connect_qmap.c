@@ -16,28 +16,9 @@
 
 #define PAYLOAD "qmap-test-payload"
 
-static char rundir[64];
-
-static void remove_rundir(void)
-{
-	rundir_remove(rundir);
-}
-
 static void start(struct child *c, const char *const *args)
 {
-	const char *argv[40];
-	int n = 0;
-
-	if (!getenv("QMIUSB_TEST_RUNDIR")) { /* `status` must find this test's connection only */
-		rundir_make(rundir, sizeof(rundir), "/tmp/qmiusb-qmap-XXXXXX",
-			    "QMIUSB_TEST_RUNDIR");
-		atexit(remove_rundir);
-	}
-	argv[n++] = QMIUSB_BIN;
-	while (*args && n < 39)
-		argv[n++] = *args++;
-	argv[n] = NULL;
-	child_start(c, argv, NULL);
+	child_start_own(c, "/tmp/qmiusb-qmap-XXXXXX", args);
 }
 
 /* In a fresh network namespace: starts the connection and waits until it is up. */
@@ -69,21 +50,6 @@ static const char *status_value(const char *text, const char *key, char *buf, si
 	}
 	buf[n] = 0;
 	return buf;
-}
-
-/* The state file `status` reads, as published by the running connect. */
-static void read_state(char *buf, size_t len)
-{
-	char path[512];
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "%s/sim.conn", getenv("QMIUSB_TEST_RUNDIR"));
-	f = fopen(path, "r");
-	cr_assert_not_null(f, "no state file %s", path);
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = 0;
-	fclose(f);
 }
 
 /* N packets of SIZE bytes at once to the modem, which reflects them: all come back intact. One

@@ -6,6 +6,7 @@
  * session's own TUN with its own counters, and no allocation per packet on any of it.
  * SOCK_SEQPACKET socketpairs stand in for the TUNs.
  */
+#include "agg_modem.h"
 #include "alloc_wrap.h"
 #include "fake_modem.h"
 #include "loop_settle.h"
@@ -19,29 +20,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define XFER 16384
-#define XFERS 64
 #define SESSIONS 2
-
-/* The modem end: whole transfers, a bounded number of them. */
-struct modem {
-	unsigned cap; /* transfers before -ENOBUFS; 0 = XFERS */
-	uint8_t buf[XFERS][XFER];
-	size_t len[XFERS];
-	unsigned count;
-};
-
-static int modem_send(void *ctx, const uint8_t *buf, size_t len)
-{
-	struct modem *m = ctx;
-
-	if (m->count >= (m->cap ? m->cap : XFERS))
-		return -ENOBUFS;
-	cr_assert_leq(len, XFER);
-	memcpy(m->buf[m->count], buf, len);
-	m->len[m->count++] = len;
-	return 0;
-}
 
 struct rig {
 	struct qb_loop *loop;
@@ -49,7 +28,7 @@ struct rig {
 	struct qnet_pump *pump[SESSIONS];
 	int sv[SESSIONS][2];
 	unsigned n;
-	struct modem *modem;
+	struct agg_modem *modem;
 	uint32_t up_next[SESSIONS]; /* per session: the next sequence number the modem expects */
 	unsigned acks, unsupported;
 };
@@ -68,7 +47,7 @@ static void rig_up(struct rig *r, enum qb_loop_kind kind, unsigned sessions, boo
 		cr_skip_test("io_uring is not available here");
 	cr_assert_eq(ret, 0);
 	if (sessions > 1) {
-		cr_assert_eq(qnet_mux_new(&r->mux, modem_send, r->modem), 0);
+		cr_assert_eq(qnet_mux_new(&r->mux, agg_send, r->modem), 0);
 		qnet_mux_set_v5(r->mux, true);
 	}
 	r->n = sessions;
@@ -85,8 +64,8 @@ static void rig_up(struct rig *r, enum qb_loop_kind kind, unsigned sessions, boo
 		cr_assert_eq(fcntl(r->sv[i][1], F_SETFL, O_NONBLOCK), 0);
 		ret = r->mux ? qnet_pump_new(&r->pump[i], r->loop, r->sv[i][0], qnet_mux_send,
 					     r->mux, NULL)
-			     : qnet_pump_new(&r->pump[i], r->loop, r->sv[i][0], modem_send,
-					     r->modem, NULL);
+			     : qnet_pump_new(&r->pump[i], r->loop, r->sv[i][0], agg_send, r->modem,
+					     NULL);
 		cr_assert_eq(ret, 0, "qnet_pump_new: %s", strerror(-ret));
 		cr_assert_eq(qnet_pump_set_qmap(r->pump[i], &q), 0);
 		if (r->mux)
@@ -222,7 +201,7 @@ static size_t dl_agg(uint8_t *buf, size_t cap, const uint8_t *ids, unsigned n, u
  * another mux id and one the host does not know answered too (ack, "unsupported"). */
 static void t_v5_single(enum qb_loop_kind kind)
 {
-	static uint8_t agg[XFER];
+	static uint8_t agg[AGG_XFER];
 	uint8_t in[FAKE_PKT];
 	const uint8_t ids[1] = { 1 };
 	struct rig r;
@@ -319,7 +298,7 @@ Test(pump_mux, down_32k_v5_uring)
  * for mux id 1 holds its uplink only, while mux id 2's keeps flowing. */
 static void t_two_sessions(enum qb_loop_kind kind)
 {
-	static uint8_t agg[XFER];
+	static uint8_t agg[AGG_XFER];
 	uint8_t in[FAKE_PKT];
 	const uint8_t ids[3] = { 1, 2, 3 };
 	struct rig r;
@@ -394,7 +373,7 @@ Test(pump_mux, answer_waits_for_room)
 
 	rig_up(&r, QB_LOOP_POLL, 2, false);
 	r.modem->cap = 1;
-	modem_send(r.modem, agg, 1); /* the pipe is full */
+	agg_send(r.modem, agg, 1); /* the pipe is full */
 	n = put_cmd(agg, 2, QMI_QMAP_CMD_FLOW_DISABLE, 5);
 	qnet_mux_data_rx(r.mux, agg, n);
 	kernel_send(&r, 0, 0, 100);
@@ -414,7 +393,7 @@ Test(pump_mux, answer_waits_for_room)
  * other round: nothing allocates. */
 static void t_no_allocation(enum qb_loop_kind kind)
 {
-	static uint8_t agg[XFER];
+	static uint8_t agg[AGG_XFER];
 	const uint8_t ids[2] = { 1, 2 };
 	uint8_t in[FAKE_PKT];
 	unsigned long before = 0;

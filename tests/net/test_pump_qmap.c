@@ -5,6 +5,7 @@
  * command, foreign-mux and truncated frames counted and the good ones kept; no allocation per
  * packet on either loop. A SOCK_SEQPACKET socketpair stands in for the TUN.
  */
+#include "agg_modem.h"
 #include "alloc_wrap.h"
 #include "fake_modem.h"
 #include "loop_settle.h"
@@ -17,29 +18,6 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#define XFER 16384
-#define XFERS 64
-
-/* The modem end: whole transfers, a bounded number of them. */
-struct agg_modem {
-	unsigned cap; /* transfers before -ENOBUFS; 0 = XFERS */
-	uint8_t buf[XFERS][XFER];
-	size_t len[XFERS];
-	unsigned count;
-};
-
-static int agg_send(void *ctx, const uint8_t *buf, size_t len)
-{
-	struct agg_modem *m = ctx;
-
-	if (m->count >= (m->cap ? m->cap : XFERS))
-		return -ENOBUFS;
-	cr_assert_leq(len, XFER);
-	memcpy(m->buf[m->count], buf, len);
-	m->len[m->count++] = len;
-	return 0;
-}
 
 struct rig {
 	struct qb_loop *loop;
@@ -225,7 +203,7 @@ static size_t put_frame(uint8_t *at, uint8_t b0, uint8_t mux, const uint8_t *pkt
 static void t_down_mixed(enum qb_loop_kind kind)
 {
 	const struct qnet_pump_qmap q = { .dl = true, .mux_id = 0 };
-	uint8_t agg[XFER], pkt[1500], in[FAKE_PKT];
+	uint8_t agg[AGG_XFER], pkt[1500], in[FAKE_PKT];
 	size_t n = 0;
 	struct rig r;
 	uint32_t want[] = { 1, 2, 3, 4 };
@@ -310,7 +288,7 @@ static void t_no_allocation_per_packet(enum qb_loop_kind kind, bool fixed)
 		.ul = true, .dl = true, .ul_max_dgrams = 8, .ul_max_size = 16384
 	};
 	const struct qnet_pump_opts o = { .fixed_reads = fixed };
-	uint8_t agg[XFER], in[FAKE_PKT];
+	uint8_t agg[AGG_XFER], in[FAKE_PKT];
 	struct qmi_qmap_agg a;
 	unsigned long before;
 	uint32_t seq = 0, next = 0;

@@ -16,6 +16,7 @@
 #include "qmi/errors.h"
 #include "qmi/messages.h"
 #include "sim/sim.h"
+#include "wda_qmap5.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -61,24 +62,7 @@ static void negotiate(struct rig *r)
 {
 	const struct qmi_data_endpoint ep = { .type = QMI_DATA_ENDPOINT_HSUSB,
 					      .interface_number = 4 };
-	struct qmi_wda_set_data_format_req f = {
-		.has_link_layer_protocol = true,
-		.link_layer_protocol = QMI_WDA_LINK_LAYER_RAW_IP,
-		.has_ul_aggregation_protocol = true,
-		.ul_aggregation_protocol = QMI_WDA_AGGREGATION_QMAPV5,
-		.has_dl_aggregation_protocol = true,
-		.dl_aggregation_protocol = QMI_WDA_AGGREGATION_QMAPV5,
-		.has_dl_max_datagrams = true,
-		.dl_max_datagrams = 32,
-		.has_dl_max_size = true,
-		.dl_max_size = 32768,
-		.has_endpoint = true,
-		.endpoint = ep,
-		.has_ul_max_datagrams = true,
-		.ul_max_datagrams = 16,
-		.has_ul_max_size = true,
-		.ul_max_size = 16384,
-	};
+	struct qmi_wda_set_data_format_req f = wda_qmap5_req(ep);
 	struct qmi_result res;
 	uint8_t wda;
 

@@ -18,6 +18,7 @@
 #include "base/loop.h"
 #include "cli/cli_run.h"
 #include "proxy/proxy.h"
+#include "proxy/px_harness.h"
 #include "proxy/sock.h"
 #include "qmi/messages.h"
 #include "qmi/qmux.h"
@@ -270,41 +271,6 @@ Test(proxy_cli, trust_proxy_user_names_a_user)
 
 /* ---- SIGTERM while a client id is held ---- */
 
-static int run_bin(const char *const argv[], char *out, size_t cap)
-{
-	int p[2], st = 0;
-	size_t len = 0;
-	pid_t pid;
-
-	cr_assert_eq(pipe(p), 0);
-	pid = fork();
-	cr_assert(pid >= 0);
-	if (pid == 0) {
-		dup2(p[1], 1);
-		dup2(p[1], 2);
-		close(p[0]);
-		close(p[1]);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	close(p[1]);
-	for (;;) {
-		ssize_t n = read(p[0], out + len, cap - 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		if (len == cap - 1)
-			len = 0;
-	}
-	out[len] = 0;
-	close(p[0]);
-	cr_assert_eq(waitpid(pid, &st, 0), pid);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 static char *slurp(const char *path)
 {
 	static char buf[1 << 16];
@@ -349,7 +315,7 @@ Test(proxy_cli, sigterm_with_a_client_id_held_releases_it_and_exits_cleanly)
 		cr_assert(qb_now_ms() < until, "the proxy never came up: %s", slurp(log));
 		usleep(10000);
 	}
-	rc = run_bin(raw, out, sizeof(out));
+	rc = px_run(raw, out, sizeof(out));
 	cr_assert_eq(rc, 0, "raw dms 0x25 through the proxy: %s", out);
 	kill(pid, SIGTERM);
 	cr_assert_eq(waitpid(pid, &st, 0), pid);

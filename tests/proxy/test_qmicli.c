@@ -5,30 +5,15 @@
  * sockets are per namespace): tests run in parallel and never meet a real qmi-proxy.
  */
 #include <criterion/criterion.h>
-#include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "base/loop.h"
-#include "proxy/proxy.h"
+#include "proxy/px_harness.h"
 #include "proxy/sock.h"
-
-#define QMICLI "/usr/bin/qmicli"
-#define GUARD_MS 30000
-
-struct px {
-	pid_t pid;
-	char rundir[96];
-	char dev[128];
-	char log[128];
-};
 
 static void enter_netns(void)
 {
@@ -36,92 +21,22 @@ static void enter_netns(void)
 	 * names apart. */
 	if (!qprx_abstract)
 		cr_skip_test("this build's proxy name is a socket file, which qmicli cannot reach");
-	if (access(QMICLI, X_OK) < 0)
-		cr_skip_test("%s is missing (libqmi-utils)", QMICLI);
-	if (unshare(CLONE_NEWNET) < 0) {
-		if (errno == EPERM)
-			cr_skip_test("no CAP_SYS_ADMIN for a network namespace");
-		cr_assert_fail("unshare(CLONE_NEWNET): %s", strerror(errno));
-	}
+	px_enter_netns();
 }
 
-/* Runs argv with extra environment; stdout+stderr into out (NUL-terminated). Exit status. */
-static int run(const char *const argv[], char *out, size_t cap)
+static void proxy_start(struct px *px, const char *extra)
 {
-	int p[2], st = 0;
-	size_t len = 0;
-	pid_t pid;
+	const char *argv[] = { "qmiusb", "-d", "sim", "proxy", "-v", extra, NULL };
 
-	cr_assert_eq(pipe(p), 0);
-	pid = fork();
-	cr_assert(pid >= 0);
-	if (pid == 0) {
-		dup2(p[1], 1);
-		dup2(p[1], 2);
-		close(p[0]);
-		close(p[1]);
-		execv(argv[0], (char *const *)argv); /* execv never writes to them */
-		_exit(127);
-	}
-	close(p[1]);
-	for (;;) {
-		ssize_t n = read(p[0], out + len, cap - 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		if (len == cap - 1) /* keep draining so the child never blocks */
-			len = 0;
-	}
-	out[len] = 0;
-	close(p[0]);
-	cr_assert_eq(waitpid(pid, &st, 0), pid);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	px_start(px, "qmiusb-proxy-test", argv);
 }
 
-static void px_start(struct px *px, const char *extra)
+/* The proxy also takes back the device file it published. */
+static void proxy_stop(struct px *px)
 {
-	uint64_t until = qb_now_ms() + GUARD_MS;
-
-	snprintf(px->rundir, sizeof(px->rundir), "/tmp/qmiusb-proxy-test-%d", (int)getpid());
-	snprintf(px->dev, sizeof(px->dev), "%s/qmi-proxy", px->rundir);
-	snprintf(px->log, sizeof(px->log), "%s.log", px->rundir);
-	setenv("QMIUSB_RUNDIR", px->rundir, 1);
-	px->pid = fork();
-	cr_assert(px->pid >= 0);
-	if (px->pid == 0) {
-		int fd = open(px->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execl(QMIUSB_BIN, "qmiusb", "-d", "sim", "proxy", "-v", extra, (char *)NULL);
-		_exit(127);
-	}
-	/* qmicli spawns libqmi's own qmi-proxy when nobody listens: never start it early. */
-	while (!qprx_serving(QPRX_DEFAULT_SOCKET, px->dev)) {
-		int st;
-
-		cr_assert_eq(waitpid(px->pid, &st, WNOHANG), 0, "qmiusb proxy exited (see %s)",
-			     px->log);
-		cr_assert(qb_now_ms() < until, "qmiusb proxy never came up (see %s)", px->log);
-		usleep(10000);
-	}
-}
-
-static void px_stop(struct px *px)
-{
-	int st = 0;
-
-	kill(px->pid, SIGTERM);
-	cr_assert_eq(waitpid(px->pid, &st, 0), px->pid);
-	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "qmiusb proxy failed (see %s)", px->log);
+	px_stop(px);
 	cr_assert_neq(access(px->dev, F_OK), 0, "the published device file was left behind");
-	unlink(px->log);
-	rmdir(px->rundir);
+	px_clean(px);
 }
 
 /* qmicli -d DEV -p --device-open-qmi ARGS...: libqmi cannot guess QMI vs MBIM for a path
@@ -131,7 +46,7 @@ static int qmicli(struct px *px, char *out, size_t cap, const char *a1, const ch
 {
 	const char *argv[] = { QMICLI, "-d", px->dev, "-p", "--device-open-qmi", a1, a2, a3, NULL };
 
-	return run(argv, out, cap);
+	return px_run(argv, out, cap);
 }
 
 Test(qmicli, service_versions_ids_signal_packet_status)
@@ -140,7 +55,7 @@ Test(qmicli, service_versions_ids_signal_packet_status)
 	struct px px;
 
 	enter_netns();
-	px_start(&px, "--no-exit");
+	proxy_start(&px, "--no-exit");
 	cr_assert_eq(qmicli(&px, out, sizeof(out), "--get-service-version-info", NULL, NULL), 0,
 		     "%s", out);
 	cr_assert(strstr(out, "Supported versions:") && strstr(out, "\tdms ("), "%s", out);
@@ -155,7 +70,7 @@ Test(qmicli, service_versions_ids_signal_packet_status)
 	/* libqmi's open with Sync: answered by the proxy, the modem keeps everybody's ids. */
 	cr_assert_eq(qmicli(&px, out, sizeof(out), "--device-open-sync", "--dms-get-ids", NULL), 0,
 		     "%s", out);
-	px_stop(&px);
+	proxy_stop(&px);
 }
 
 Test(qmicli, start_network_no_release_then_stop_with_client_cid)
@@ -167,7 +82,7 @@ Test(qmicli, start_network_no_release_then_stop_with_client_cid)
 	struct px px;
 
 	enter_netns();
-	px_start(&px, "--no-exit");
+	proxy_start(&px, "--no-exit");
 	cr_assert_eq(qmicli(&px, out, sizeof(out), "--wds-start-network=apn=internet",
 			    "--client-no-release-cid", NULL),
 		     0, "%s", out);
@@ -187,7 +102,7 @@ Test(qmicli, start_network_no_release_then_stop_with_client_cid)
 	snprintf(stopopt, sizeof(stopopt), "--wds-stop-network=%lu", pdh);
 	cr_assert_eq(qmicli(&px, out, sizeof(out), stopopt, cidopt, NULL), 0, "%s", out);
 	cr_assert(strstr(out, "Network stopped"), "%s", out);
-	px_stop(&px);
+	proxy_stop(&px);
 }
 
 Test(qmicli, twenty_at_once)
@@ -200,7 +115,7 @@ Test(qmicli, twenty_at_once)
 	char path[N][160];
 
 	enter_netns();
-	px_start(&px, "--no-exit");
+	proxy_start(&px, "--no-exit");
 	for (int i = 0; i < N; i++) {
 		snprintf(path[i], sizeof(path[i]), "%s.out%d", px.rundir, i);
 		pids[i] = fork();
@@ -232,7 +147,7 @@ Test(qmicli, twenty_at_once)
 		cr_assert(strstr(out, i % 2 ? "IMEI: '352099001761481'" : "signal strength"), "%s",
 			  out);
 	}
-	px_stop(&px);
+	proxy_stop(&px);
 }
 
 Test(qmicli, qmiusb_commands_go_through_the_proxy)
@@ -244,16 +159,16 @@ Test(qmicli, qmiusb_commands_go_through_the_proxy)
 	struct px px;
 
 	enter_netns();
-	px_start(&px, "--no-exit");
+	proxy_start(&px, "--no-exit");
 	/* No -d: the proxy publishing on the default socket is found and used. */
-	cr_assert_eq(run(info, out, sizeof(out)), 0, "%s", out);
+	cr_assert_eq(px_run(info, out, sizeof(out)), 0, "%s", out);
 	cr_assert(strstr(out, "[") && strstr(out, px.dev) && strstr(out, "352099001761481"),
 		  "not through the proxy: %s", out);
-	cr_assert_eq(run(forced, out, sizeof(out)), 0, "%s", out);
+	cr_assert_eq(px_run(forced, out, sizeof(out)), 0, "%s", out);
 	cr_assert(strstr(out, "352099001761481"), "%s", out);
-	cr_assert_neq(run(refused, out, sizeof(out)), 0, "%s", out);
+	cr_assert_neq(px_run(refused, out, sizeof(out)), 0, "%s", out);
 	cr_assert(strstr(out, "does not serve"), "%s", out);
-	px_stop(&px);
+	proxy_stop(&px);
 }
 
 Test(qmicli, empty_timeout_exits_without_clients)
@@ -262,10 +177,9 @@ Test(qmicli, empty_timeout_exits_without_clients)
 	int st = 0;
 
 	enter_netns();
-	px_start(&px, "--empty-timeout=1");
+	proxy_start(&px, "--empty-timeout=1");
 	cr_assert_eq(waitpid(px.pid, &st, 0), px.pid); /* it goes by itself */
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	cr_assert_neq(access(px.dev, F_OK), 0);
-	unlink(px.log);
-	rmdir(px.rundir);
+	px_clean(&px);
 }

@@ -13,6 +13,7 @@
 #include "qmi/errors.h"
 #include "qmi/qmap.h"
 #include "sim/harness.h"
+#include "wda_qmap5.h"
 
 static struct harness h;
 
@@ -530,24 +531,7 @@ Test(sim_qmap, negotiation_bytes, .fini = teardown)
 	};
 	const struct qmi_data_endpoint ep = { .type = QMI_DATA_ENDPOINT_HSUSB,
 					      .interface_number = 4 };
-	struct qmi_wda_set_data_format_req q = {
-		.has_link_layer_protocol = true,
-		.link_layer_protocol = QMI_WDA_LINK_LAYER_RAW_IP,
-		.has_ul_aggregation_protocol = true,
-		.ul_aggregation_protocol = QMI_WDA_AGGREGATION_QMAPV5,
-		.has_dl_aggregation_protocol = true,
-		.dl_aggregation_protocol = QMI_WDA_AGGREGATION_QMAPV5,
-		.has_dl_max_datagrams = true,
-		.dl_max_datagrams = 32,
-		.has_dl_max_size = true,
-		.dl_max_size = 32768,
-		.has_endpoint = true,
-		.endpoint = ep,
-		.has_ul_max_datagrams = true,
-		.ul_max_datagrams = 16,
-		.has_ul_max_size = true,
-		.ul_max_size = 16384,
-	};
+	struct qmi_wda_set_data_format_req q = wda_qmap5_req(ep);
 	struct qmi_wds_bind_mux_data_port_req b = {
 		.has_endpoint = true, .endpoint = ep, .has_mux_id = true, .mux_id = 1
 	};
