@@ -77,6 +77,17 @@ uint64_t qnet_pump_drops(const struct qnet_pump_stats *s)
 	       s->drop_down_qmap_bad + s->drop_down_qmap_trunc;
 }
 
+/* What moves the TUN reads when the pump reads in passes (the poll backend). */
+static const char *loop_label(struct qb_loop *loop)
+{
+#ifdef QMIUSB_HAVE_URING
+	if (qb_loop_uring(loop))
+		return "io_uring loop, readiness-driven TUN I/O";
+#endif
+	(void)loop;
+	return "poll";
+}
+
 const char *qnet_pump_backend(const struct qnet_pump *p)
 {
 	if (p->desc[0])
@@ -295,8 +306,7 @@ static int pump_alloc(struct qnet_pump **out, const struct qnet_pump_opts *opts)
 	ret = pump_off_init(p);
 	if (ret == 0 && p->inplace) {
 		n = (unsigned)strlen(p->desc);
-		snprintf(p->desc + n, sizeof(p->desc) - n, "%s",
-			 n ? ", in place" : "poll, in place");
+		snprintf(p->desc + n, sizeof(p->desc) - n, "%s", n ? ", in place" : "in place");
 	}
 	return ret;
 }
@@ -329,6 +339,12 @@ int qnet_pump_new(struct qnet_pump **out, struct qb_loop *loop, int tun_fd, qnet
 			p->be = &pump_uring;
 	}
 #endif
+	if (p->desc[0]) {
+		char what[sizeof(p->desc)];
+
+		snprintf(what, sizeof(what), "%s", p->desc);
+		snprintf(p->desc, sizeof(p->desc), "%s, %.80s", loop_label(loop), what);
+	}
 	/* io_uring honours O_NONBLOCK by failing reads with -EAGAIN instead of waiting in the
 	 * ring; poll() needs it so a spurious wakeup cannot block the loop. */
 	ret = set_nonblock(tun_fd, !nowait);

@@ -127,7 +127,7 @@ struct qnet_pump {
 	bool csum_offload; /* MAP v5 uplink: partial checksums go to the modem */
 	bool up_csum_req;  /* the packet being passed on asks the modem */
 	struct qnet_gro gro;
-	char desc[80]; /* qnet_pump_backend with offloads */
+	char desc[128]; /* qnet_pump_backend with offloads or in place */
 	/* In place (qnet_pump_opts.tx): the transport's buffer lent to the pump (NULL: none
 	 * now), a raw-IP packet in it the transport refused (lent_len > 0), and no buffer to
 	 * lend (lent_wait): reads wait for data_tx_ready. With QMAP, agg.buf is lent or agg_mem. */

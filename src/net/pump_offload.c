@@ -26,7 +26,7 @@ int pump_off_init(struct qnet_pump *p)
 	if (!p->off_mem)
 		return -ENOMEM;
 	qnet_gro_init(&p->gro, p->off_mem + PUMP_OFF_GSO_MAX + p->buf_size, PUMP_OFF_GRO_MAX);
-	snprintf(p->desc, sizeof(p->desc), "poll, offloads %s",
+	snprintf(p->desc, sizeof(p->desc), "offloads %s",
 		 qnet_offload_name(p->offloads, names, sizeof(names)));
 	return 0;
 }

@@ -18,6 +18,7 @@
 
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -92,6 +93,8 @@ static inline void rig_up_tx(struct rig *r, enum qb_loop_kind kind, const struct
 			     bool inplace)
 {
 	struct qnet_pump_opts oo = o ? *o : (struct qnet_pump_opts){ 0 };
+	char want[128];
+	const char *lbl;
 	const struct qnet_pump_tx tx = { rig_tx_buf, rig_tx_send, r };
 	int ret;
 
@@ -112,12 +115,15 @@ static inline void rig_up_tx(struct rig *r, enum qb_loop_kind kind, const struct
 	cr_assert_eq(fcntl(r->sv[1], F_SETFL, O_NONBLOCK), 0);
 	ret = qnet_pump_new(&r->pump, r->loop, r->sv[0], rig_send, r, o);
 	cr_assert_eq(ret, 0, "qnet_pump_new: %s", strerror(-ret));
-	if (oo.offloads) /* read in passes on either loop */
-		cr_assert_str_eq(qnet_pump_backend(r->pump),
-				 inplace ? "poll, offloads csum tso4 tso6 gro, in place"
-					 : "poll, offloads csum tso4 tso6 gro");
-	else if (inplace) /* so is the in-place path */
-		cr_assert_str_eq(qnet_pump_backend(r->pump), "poll, in place");
+	/* The offload and in-place paths read in passes on either loop, and say which loop. */
+	lbl = kind == QB_LOOP_POLL ? "poll" : "io_uring loop, readiness-driven TUN I/O";
+	snprintf(want, sizeof(want), "%s, %s%s", lbl,
+		 oo.offloads ? "offloads csum tso4 tso6 gro" : "",
+		 !inplace      ? ""
+		 : oo.offloads ? ", in place"
+			       : "in place");
+	if (oo.offloads || inplace)
+		cr_assert_str_eq(qnet_pump_backend(r->pump), want);
 	else if (kind == QB_LOOP_POLL)
 		cr_assert_str_eq(qnet_pump_backend(r->pump), "poll");
 	else if (oo.fixed_reads)

@@ -142,6 +142,7 @@ static void rig_up(struct rig *r, enum qb_loop_kind kind, unsigned n, bool inpla
 	cr_assert_eq(ret, 0);
 	cr_assert_eq(qsim_faults_parse(&f, "data=reflect", err, sizeof(err)), 0);
 	cr_assert_eq(qsim_new(&r->sim, r->loop, &f), 0);
+	qsim_set_data_iface(r->sim, 4); /* the endpoint negotiate() names */
 	cr_assert_eq(qsim_transport_new(r->sim, &tr), 0);
 	cr_assert_eq(qmi_dev_new(&r->dev, r->loop, tr, NULL), 0);
 	negotiate(r);
