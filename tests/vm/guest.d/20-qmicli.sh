@@ -42,3 +42,26 @@ qmicli_check qmicli-wds-packet-status --wds-get-packet-service-status \
 	"Connection status: 'disconnected'"
 qmicli_check qmicli-wda-data-format --wda-get-data-format \
 	"Link layer protocol: '802-3'"
+
+# qmicli_refused NAME ARG: runs qmicli ARG, wants it refused by the modem with InvalidArgument.
+qmicli_refused() {
+	out=$VM_STATE/$1.out
+	if timeout 30 qmicli -d "$wdm" "$2" > "$out" 2>&1; then
+		vm_fail "$1" "qmicli $2 succeeded" "$out"
+	elif ! grep -q "InvalidArgument" "$out"; then
+		vm_fail "$1" "qmicli $2: not refused with InvalidArgument" "$out"
+	else
+		vm_pass "$1"
+	fi
+}
+
+# Endpoint Info as ModemManager fills it on qmi_wwan: the HSUSB type and the number of the USB
+# interface cdc-wdm sits on. The gadget takes its own port only, so libqmi's encoding and this
+# choice must agree with the modem's, and qmiusb's requests (62, 63, 94) with the same modem.
+ifnum=$((0x$(cat /sys/bus/usb/devices/"$(vm_usb_intf)"/bInterfaceNumber)))
+ep="ep-type=hsusb,ep-iface-number=$ifnum"
+other="ep-type=hsusb,ep-iface-number=$((ifnum + 1))"
+qmicli_check qmicli-wda-endpoint "--wda-get-data-format=$ep" "Link layer protocol: '802-3'"
+qmicli_refused qmicli-wda-endpoint-other "--wda-get-data-format=$other"
+qmicli_check qmicli-wds-bind-mux "--wds-bind-mux-data-port=mux-id=1,$ep" # silent on success
+qmicli_refused qmicli-wds-bind-mux-other "--wds-bind-mux-data-port=mux-id=1,$other"
