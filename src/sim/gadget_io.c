@@ -87,7 +87,7 @@ static void bout_fill(struct qsim_gadget *g)
 
 		if (g->bout[i].busy || g->bout[i].parked)
 			continue;
-		ret = qsim_gio_submit(g, &g->bout[i], IOCB_CMD_PREAD, QSIM_DATA_BUF);
+		ret = qsim_gio_submit(g, &g->bout[i], IOCB_CMD_PREAD, QSIM_BOUT_READ);
 		if (ret) {
 			qsim_gio_submit_failed(g, "a bulk OUT read", ret);
 			break;

@@ -30,7 +30,7 @@ for d in /etc/udev/rules.d /usr/lib/udev/rules.d; do
 	[ -d "$d" ] && mount --bind "$VM_STATE/udev-rules" "$d" && rules="$rules $d"
 done
 "$udevd" --daemon --resolve-names=never > "$VM_STATE/udevd.log" 2>&1
-if ! vm_wait 50 test -S /run/udev/control; then
+if ! vm_wait 200 test -S /run/udev/control; then
 	vm_fail $name "udevd did not start" "$VM_STATE/udevd.log"
 	exit 0
 fi
