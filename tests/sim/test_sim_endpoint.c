@@ -6,6 +6,7 @@
  * not have. Without the TLV, the modem's own port is meant.
  */
 #include "harness.h"
+#include "wda_qmap5.h"
 
 #include <criterion/criterion.h>
 
@@ -21,16 +22,8 @@ static void teardown(void)
 
 static int set_format(uint32_t ep_type, uint32_t iface, struct qmi_wda_set_data_format_resp *r)
 {
-	struct qmi_wda_set_data_format_req q = {
-		.has_link_layer_protocol = true,
-		.link_layer_protocol = QMI_WDA_LINK_LAYER_RAW_IP,
-		.has_ul_aggregation_protocol = true,
-		.ul_aggregation_protocol = QMI_WDA_AGGREGATION_QMAPV5,
-		.has_dl_aggregation_protocol = true,
-		.dl_aggregation_protocol = QMI_WDA_AGGREGATION_QMAPV5,
-		.has_endpoint = true,
-		.endpoint = { .type = ep_type, .interface_number = iface },
-	};
+	struct qmi_wda_set_data_format_req q = wda_qmap5_req(
+		(struct qmi_data_endpoint){ .type = ep_type, .interface_number = iface });
 
 	*r = (struct qmi_wda_set_data_format_resp){ 0 };
 	return h_call(&h, &qmi_wda_set_data_format_req_def, &q, h_alloc(&h, QMI_SVC_WDA),
