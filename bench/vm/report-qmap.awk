@@ -65,7 +65,8 @@ END {
 	rss_lines()
 	print ""
 	print "targets at saturation (16 in flight): qmiusb-v1-16k against qmimux with the same grant,"
-	print "qmiusb-v5-32k (its default) against qmimux at its best grant for that load:"
+	print "qmiusb-v5-32k (its default) against qmimux at its best grant for that load, and"
+	print "qmiusb-v5-nooff, the same with the TUN's offloads off:"
 	for (j = 1; j <= ntags["qmap"]; j++) {
 		t = tags["qmap", j]
 		if (t in sats) printf "  %s\n%s", t, sats[t]
