@@ -57,7 +57,7 @@ qmicli_refused() {
 
 # Endpoint Info as ModemManager fills it on qmi_wwan: the HSUSB type and the number of the USB
 # interface cdc-wdm sits on. The gadget takes its own port only, so libqmi's encoding and this
-# choice must agree with the modem's, and qmiusb's requests (62, 63, 94) with the same modem.
+# choice must agree with the modem's, and qmiusb's requests (62, 63, 66, 94) with the same modem.
 ifnum=$((0x$(cat /sys/bus/usb/devices/"$(vm_usb_intf)"/bInterfaceNumber)))
 ep="ep-type=hsusb,ep-iface-number=$ifnum"
 other="ep-type=hsusb,ep-iface-number=$((ifnum + 1))"

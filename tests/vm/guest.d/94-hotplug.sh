@@ -29,8 +29,13 @@ rules=
 for d in /etc/udev/rules.d /usr/lib/udev/rules.d; do
 	[ -d "$d" ] && mount --bind "$VM_STATE/udev-rules" "$d" && rules="$rules $d"
 done
+udevd_stop() { # and give the host's rules back
+	udevadm control --exit 2>/dev/null || pkill -f systemd-udevd
+	for d in $rules; do umount "$d"; done
+}
 "$udevd" --daemon --resolve-names=never > "$VM_STATE/udevd.log" 2>&1
 if ! vm_wait 200 test -S /run/udev/control; then
+	udevd_stop
 	vm_fail $name "udevd did not start" "$VM_STATE/udevd.log"
 	exit 0
 fi
@@ -56,8 +61,7 @@ timeout 30 sh -c "while kill -0 $cpid 2>/dev/null; do sleep 0.5; done" || kill -
 wait $cpid
 rc=$?
 [ $rc -ne 0 ] && fail="$fail exit-$rc"
-udevadm control --exit 2>/dev/null || pkill -f systemd-udevd
-for d in $rules; do umount "$d"; done
+udevd_stop
 sed "s/^/VMTEST-LOG $name: /" "$out"
 if ! vm_gadget_stop || [ "$(cat "$VM_STATE/gadget.rc")" != 0 ]; then
 	vm_fail $name "the gadget did not stop cleanly" "$VM_STATE/gadget.log"
