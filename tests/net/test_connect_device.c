@@ -27,15 +27,10 @@ static void isolate(void)
 	setenv("QMIUSB_PROXY_SOCKET", sock, 1);
 }
 
+/* `qmiusb ARGS`, after isolate() (whose directory child_start_own() then keeps). */
 static void start(struct child *c, const char *const *args)
 {
-	const char *argv[32] = { QMIUSB_BIN };
-	int n = 1;
-
-	while (*args && n < 31)
-		argv[n++] = *args++;
-	argv[n] = NULL;
-	child_start(c, argv, NULL);
+	child_start_own(c, "/tmp/qmiusb-dev-XXXXXX", args);
 }
 
 /* The test needs a bus without a QMI modem: no -d would find that one. */
@@ -88,15 +83,11 @@ Test(device, no_modem_never_means_the_software_modem)
 /* --once keeps the single attempt: a missing modem is the end (exit 3, as before). */
 Test(device, missing_modem_with_once_fails)
 {
-	static const char *const help[] = { QMIUSB_BIN, "connect", "--help", NULL };
 	static const char *const args[] = { "-d",       "usb:1234:5678", "--no-proxy",
 					    "connect",  "--once",        "--apn",
 					    "internet", "--no-share",    NULL };
 	struct child r;
 
-	cr_assert_eq(child_run(&r, help), 0, "%s", r.out);
-	if (!strstr(r.out, "--once"))
-		cr_skip_test("this build's connect has no --once option yet");
 	isolate();
 	start(&r, args);
 	cr_assert_eq(child_exit(&r), 3, "%s", r.out);
