@@ -49,8 +49,10 @@ static inline void test_rundir_make(const char *tmpl)
 	atexit(test_rundir_remove_all);
 }
 
-/* Starts `qmiusb -d sim ARGS...` (args NULL-terminated) as child c. */
-static inline void child_start_sim(struct child *c, const char *const *args)
+/* Starts `qmiusb -d sim ARGS...` (args NULL-terminated) as child c, its stderr into errfile
+ * unless that is NULL (see child_start()). */
+static inline void child_start_sim_err(struct child *c, const char *const *args,
+				       const char *errfile)
 {
 	const char *argv[24] = { QMIUSB_BIN, "-d", "sim" };
 	int n = 3;
@@ -58,7 +60,12 @@ static inline void child_start_sim(struct child *c, const char *const *args)
 	while (*args && n < 23)
 		argv[n++] = *args++;
 	argv[n] = NULL;
-	child_start(c, argv, NULL);
+	child_start(c, argv, errfile);
+}
+
+static inline void child_start_sim(struct child *c, const char *const *args)
+{
+	child_start_sim_err(c, args, NULL);
 }
 
 /* The runtime directory child_start_own() made, removed at exit once qmiusb emptied it. */
@@ -87,20 +94,27 @@ static inline void child_start_own(struct child *c, const char *tmpl, const char
 	child_start(c, argv, NULL);
 }
 
+/* The text of the file at path, which must exist, into buf (NUL-terminated); returns buf. */
+static inline char *file_text(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	cr_assert_not_null(f, "no file %s", path);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	return buf;
+}
+
 /* The state file `status` reads, as the running connect published it in QMIUSB_TEST_RUNDIR,
  * into buf (NUL-terminated). */
 static inline void read_state(char *buf, size_t len)
 {
 	char path[512];
-	FILE *f;
-	size_t n;
 
 	snprintf(path, sizeof(path), "%s/sim.conn", getenv("QMIUSB_TEST_RUNDIR"));
-	f = fopen(path, "r");
-	cr_assert_not_null(f, "no state file %s", path);
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = 0;
-	fclose(f);
+	file_text(path, buf, len);
 }
 
 /* Waits until the connect child c printed its summary ("data path:" ends it), i.e. it is up. */

@@ -19,28 +19,16 @@ TestSuite(connect_sim, .timeout = 120);
 /* `qmiusb -d sim ARGS` with stderr into the test's directory when errfile is not NULL. */
 static void start(struct child *r, const char *const *args, const char *errfile)
 {
-	const char *argv[24] = { QMIUSB_BIN, "-d", "sim" };
-	int n = 3;
-
 	if (!getenv("QMIUSB_TEST_RUNDIR"))
 		test_rundir_make("/tmp/qmiusb-csim-XXXXXX");
-	while (*args && n < 23)
-		argv[n++] = *args++;
-	argv[n] = NULL;
-	child_start(r, argv, errfile);
+	child_start_sim_err(r, args, errfile);
 }
 
 static char *slurp(const char *path)
 {
 	static char buf[65536];
-	FILE *f = fopen(path, "r");
-	size_t n;
 
-	cr_assert_not_null(f, "%s", path);
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
+	return file_text(path, buf, sizeof(buf));
 }
 
 Test(connect_sim, no_service_at_boot_then_up)
