@@ -23,6 +23,11 @@ function header(title) {
 	print "wall clock " wall " s; console log " logf
 	if (!done) print "  INCOMPLETE: the guest did not finish (see the console log)"
 }
+function notes() { # after each report's explanation: the guest's notes and failures
+	printf "%s", note
+	printf "%s", fails
+	print ""
+}
 # The rows of kind that carry field, into RT[1..n] (tag) and RK[1..n] (key), each tag's keys in
 # the order they first appeared (bykey: each key's tags instead); returns n.
 function rows(kind, field, bykey,   i, j, n, t, k) {

@@ -20,9 +20,7 @@ END {
 	print "the mux device's packets over wwan0's (usbnet counts one per URB). The grant is the same for"
 	print "both paths in a pair: the gadget runs with qmap-v1,qmap-max=SIZE, so qmicli's request and"
 	print "qmiusb's (v5, 32 KB) both get MAP v1 and SIZE."
-	printf "%s", note
-	printf "%s", fails
-	print ""
+	notes()
 	n = rows("qmap", "pps")
 	# qmimux at its best, per load: the grant with the most packets/s
 	for (i = 1; i <= n; i++) {

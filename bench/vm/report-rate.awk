@@ -26,9 +26,7 @@ END {
 	print "cs = context switches per echo (voluntary + involuntary, every thread, /proc/PID/task/*/status);"
 	print "sc = system calls per echo, counted in a separate 1 s pass at 1000/s through a tracefs"
 	print "histogram on raw_syscalls:sys_enter (/proc/PID/io's syscr/syscw miss ioctl, sendto and recvfrom)."
-	printf "%s", note
-	printf "%s", fails
-	print ""
+	notes()
 	for (j = 1; j <= ntags["idle"]; j++) {
 		t = tags["idle", j]
 		printf "floor %-12s VM busy %.1f ms/s (modem %.1f, driver %s, load %.1f, kernel threads %.1f)\n", t,

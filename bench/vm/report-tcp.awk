@@ -11,9 +11,7 @@ END {
 	print "driver = qmiusb's process (for the kernel paths their work is in softirq and kernel threads:"
 	print "vm - modem - server - client), server = iperf3 -s, client = iperf3 -c (getrusage); run"
 	print "times from schedstat. retr = the sender's TCP retransmissions."
-	printf "%s", note
-	printf "%s", fails
-	print ""
+	notes()
 	fmt = "%-18s %3s %-4s  %8s %8s %5s  %8s %8s %8s %8s %8s  %s\n"
 	printf fmt, "path", "str", "dir", "MB", "Mbit/s", "retr", "vm/MB", "driver", "modem", "server", "client", "vm/MB vs kernel"
 	n = rows("tcp", "mb")
