@@ -31,14 +31,12 @@
 #include <errno.h>
 #include <netinet/udp.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -203,17 +201,9 @@ static int run_one(bool offload, bool down, double secs, struct result *res)
 out:
 	if (ret < 0)
 		fprintf(stderr, "bench_offload: %s\n", err[0] ? err : strerror(-ret));
-	if (sender > 0) {
-		kill(sender, SIGKILL);
-		waitpid(sender, NULL, 0);
-	}
-	qb_watch_remove(w);
-	qnet_pump_free(ep.pump);
-	qb_loop_free(loop);
+	end_run(sender, w, ep.pump, loop, efd);
 	qnet_netconf_undo(nc);
 	qnet_tun_close(tun);
-	if (efd >= 0)
-		close(efd);
 	return ret;
 }
 

@@ -27,7 +27,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +34,6 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -190,15 +188,7 @@ static int run_one(enum variant v, enum dir dir, size_t size, double secs, struc
 	res->drops = qnet_pump_drops(st);
 	ret = 0;
 out:
-	if (sender > 0) {
-		kill(sender, SIGKILL);
-		waitpid(sender, NULL, 0);
-	}
-	qb_watch_remove(w);
-	qnet_pump_free(ep.pump);
-	qb_loop_free(loop);
-	if (efd >= 0)
-		close(efd);
+	end_run(sender, w, ep.pump, loop, efd);
 	return ret;
 }
 

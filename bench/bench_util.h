@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* What the host benchmarks share: their clocks and where their processes run. */
+/* What the host benchmarks share: their clocks, where their processes run and how a run ends. */
 #ifndef QMIUSB_BENCH_UTIL_H
 #define QMIUSB_BENCH_UTIL_H
 
+#include "base/loop.h"
+#include "net/pump.h"
+
 #include <errno.h>
+#include <signal.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -59,6 +64,22 @@ static inline void write_report(const char *prog, const char *path, const char *
 		fprintf(stderr, "%s: cannot write %s: %s\n", prog, path, strerror(errno));
 	else
 		printf("\nwritten to %s\n", path);
+}
+
+/* The end of one run: its load process (if any, pid > 0), then the endpoint's eventfd watch,
+ * the pump and the loop; each may be absent (NULL, or efd < 0). */
+static inline void end_run(pid_t load, struct qb_watch *w, struct qnet_pump *pump,
+			   struct qb_loop *loop, int efd)
+{
+	if (load > 0) {
+		kill(load, SIGKILL);
+		waitpid(load, NULL, 0);
+	}
+	qb_watch_remove(w);
+	qnet_pump_free(pump);
+	qb_loop_free(loop);
+	if (efd >= 0)
+		close(efd);
 }
 
 #endif

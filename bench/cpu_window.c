@@ -19,38 +19,25 @@
 
 int main(int argc, char **argv)
 {
-	struct udp_rate_opts o;
+	struct udp_rate_opts o = { 0 };
 	struct ur_snap a, b;
 	struct rusage ru;
-	static char any[] = "0.0.0.0", size[] = "64";
 	char err[128];
-	char *fake[UR_MAX_PIDS * 2 + 5];
-	int i, n = 0, cmd = -1, status = 0;
+	int i, status = 0;
 	pid_t pid;
 
-	/* the -p list goes through udp_rate's parser, with placeholder addresses */
-	fake[n++] = argv[0];
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--")) {
-			cmd = i + 1;
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i += 2)
+		if (strcmp(argv[i], "-p") || i + 1 >= argc ||
+		    udp_rate_add_pid(&o, argv[i + 1], err, sizeof(err)) < 0)
 			break;
-		}
-		if (n >= UR_MAX_PIDS * 2 + 1)
-			break;
-		fake[n++] = argv[i];
-	}
-	fake[n++] = any;
-	fake[n++] = any;
-	fake[n++] = size;
-	fake[n] = NULL;
-	if (cmd < 0 || cmd >= argc || udp_rate_parse(&o, n, fake, err, sizeof(err)) < 0) {
+	if (i + 1 >= argc || strcmp(argv[i], "--")) {
 		fprintf(stderr, "usage: cpu_window [-p NAME=PID]... -- COMMAND [ARG]...\n");
 		return 2;
 	}
 	ur_snap_take(&a, &o);
 	pid = fork();
 	if (pid == 0) {
-		execvp(argv[cmd], argv + cmd);
+		execvp(argv[i + 1], argv + i + 1);
 		perror("cpu_window: exec");
 		_exit(127);
 	}

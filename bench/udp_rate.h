@@ -27,6 +27,9 @@ struct udp_rate_opts {
 	bool idle; /* -z: no traffic, the window's CPU per second (the machine's floor) */
 };
 
+/* One -p NAME=PID (NAME not "load", udp_rate's own) into o: 0, or -EINVAL with the reason in
+ * err. */
+int udp_rate_add_pid(struct udp_rate_opts *o, const char *arg, char *err, size_t errlen);
 /* 0, or -EINVAL with the reason in err. Defaults: closed loop with 1 in flight, 2 s. */
 int udp_rate_parse(struct udp_rate_opts *o, int argc, char **argv, char *err, size_t errlen);
 

@@ -24,6 +24,23 @@ static int num(const char *s, double lo, double hi, double *out)
 	return errno || end == s || *end || *out < lo || *out > hi ? -EINVAL : 0;
 }
 
+int udp_rate_add_pid(struct udp_rate_opts *o, const char *arg, char *err, size_t errlen)
+{
+	const char *eq = strchr(arg, '=');
+	struct ur_pid *p = &o->pids[o->npids];
+	double v;
+
+	if (o->npids >= UR_MAX_PIDS || !eq || eq == arg || (size_t)(eq - arg) >= sizeof(p->name) ||
+	    num(eq + 1, 1, 4194304, &v) < 0 || !strncmp(arg, "load=", 5)) {
+		snprintf(err, errlen, "bad -p %s (NAME=PID, at most %d)", arg, UR_MAX_PIDS);
+		return -EINVAL;
+	}
+	memcpy(p->name, arg, (size_t)(eq - arg));
+	p->pid = (pid_t)v;
+	o->npids++;
+	return 0;
+}
+
 int udp_rate_parse(struct udp_rate_opts *o, int argc, char **argv, char *err, size_t errlen)
 {
 	const char *what = NULL;
@@ -53,20 +70,8 @@ int udp_rate_parse(struct udp_rate_opts *o, int argc, char **argv, char *err, si
 			else if (a[1] == 't' && num(what, 0.1, 3600, &v) == 0)
 				o->secs = v;
 			else if (a[1] == 'p') {
-				const char *eq = strchr(what, '=');
-				struct ur_pid *p = &o->pids[o->npids];
-
-				if (o->npids >= UR_MAX_PIDS || !eq || eq == what ||
-				    (size_t)(eq - what) >= sizeof(p->name) ||
-				    !strcmp(what, "load=") || num(eq + 1, 1, 4194304, &v) < 0 ||
-				    !strncmp(what, "load=", 5)) {
-					snprintf(err, errlen, "bad -p %s (NAME=PID, at most %d)",
-						 what, UR_MAX_PIDS);
+				if (udp_rate_add_pid(o, what, err, errlen) < 0)
 					return -EINVAL;
-				}
-				memcpy(p->name, what, (size_t)(eq - what));
-				p->pid = (pid_t)v;
-				o->npids++;
 			} else {
 				snprintf(err, errlen, "bad value for %s: %s", a, what);
 				return -EINVAL;

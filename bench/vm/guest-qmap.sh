@@ -31,7 +31,8 @@ rx_urb() {
 	sleep 0.5
 	ip link set "$1" up
 	wait $cap
-	awk '$3 == "S" && $4 ~ /^Bi:/ { n++; if (!len) len = $6 }
+	# only submissions with a length count: "SIZE B x N" needs both
+	awk '$3 == "S" && $4 ~ /^Bi:/ && $6 ~ /^[0-9]+$/ { n++; if (len == "") len = $6 }
 		END { if (n) printf "%s B x %d", len, n; else printf "(usbmon caught none)" }' \
 		"$VM_STATE/usbmon.txt"
 	ip link set "$1" down

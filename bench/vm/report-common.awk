@@ -23,6 +23,22 @@ function header(title) {
 	print "wall clock " wall " s; console log " logf
 	if (!done) print "  INCOMPLETE: the guest did not finish (see the console log)"
 }
+function notes() { # after each report's explanation: the guest's notes and failures
+	printf "%s", note
+	printf "%s", fails
+	print ""
+}
+# The rows of kind that carry field, into RT[1..n] (tag) and RK[1..n] (key), each tag's keys in
+# the order they first appeared (bykey: each key's tags instead); returns n.
+function rows(kind, field, bykey,   i, j, n, t, k) {
+	split("", RT); split("", RK)
+	for (i = 1; i <= (bykey ? nkeys[kind] : ntags[kind]); i++)
+		for (j = 1; j <= (bykey ? ntags[kind] : nkeys[kind]); j++) {
+			t = tags[kind, bykey ? j : i]; k = keys[kind, bykey ? i : j]
+			if ((kind, t, k, field) in v) { RT[++n] = t; RK[n] = k }
+		}
+	return n + 0
+}
 function ratio(a, b) { return (a != "" && b != "" && b + 0 > 0) ? sprintf("x%.2f", a / b) : "-" }
 function rss_lines(   j, t, k) { # qmiusb's memory after each configuration's runs
 	print "memory: qmiusb connect's VmRSS / VmHWM after its runs (target: at most 8 MiB per modem)"

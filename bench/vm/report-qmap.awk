@@ -20,46 +20,37 @@ END {
 	print "the mux device's packets over wwan0's (usbnet counts one per URB). The grant is the same for"
 	print "both paths in a pair: the gadget runs with qmap-v1,qmap-max=SIZE, so qmicli's request and"
 	print "qmiusb's (v5, 32 KB) both get MAP v1 and SIZE."
-	printf "%s", note
-	printf "%s", fails
-	print ""
+	notes()
+	n = rows("qmap", "pps")
 	# qmimux at its best, per load: the grant with the most packets/s
-	for (j = 1; j <= ntags["qmap"]; j++) {
-		t = tags["qmap", j]
-		if (t !~ /^qmimux/) continue
-		for (i = 1; i <= nkeys["qmap"]; i++) {
-			k = keys["qmap", i]
-			if (v["qmap", t, k, "pps"] + 0 > v["qmap", best[k], k, "pps"] + 0) best[k] = t
-		}
+	for (i = 1; i <= n; i++) {
+		t = RT[i]; k = RK[i]
+		if (t ~ /^qmimux/ && v["qmap", t, k, "pps"] + 0 > v["qmap", best[k], k, "pps"] + 0) best[k] = t
 	}
 	fmt = "%-14s %5s %3s  %6s %6s %6s %6s %6s  %5s %5s  %-22s %s\n"
 	printf fmt, "path", "size", "inf", "pkt/s", "vm", "driver", "modem", "load", "ULppt", "DLppt", "errors", "vs qmimux: pkt/s, vm cpu"
-	for (j = 1; j <= ntags["qmap"]; j++) {
-		t = tags["qmap", j]
-		for (i = 1; i <= nkeys["qmap"]; i++) {
-			k = keys["qmap", i]; split(k, kk, " ")
-			if (!(("qmap", t, k, "pps") in v)) continue
-			r = ""
-			# same grant: against qmimux-16k; at its best: against qmimux's best
-			ref = t ~ /16k/ ? "qmimux-16k" : best[k]
-			if (t !~ /^qmimux/ && ref != "" && v["qmap", ref, k, "pps"] > 0) {
-				pr = v["qmap", t, k, "pps"] / v["qmap", ref, k, "pps"]
-				cr = v["qmap", ref, k, "vm_us"] > 0 ? v["qmap", t, k, "vm_us"] / v["qmap", ref, k, "vm_us"] : 0
-				r = sprintf("x%.2f, x%.2f (%s)", pr, cr, ref)
-				if (kk[2] >= 16) { sat[t] = sprintf("%s B x %s: pkt/s x%.2f (target >= x1.50: %s), CPU/packet x%.2f (target <= x0.60: %s)", kk[1], kk[2], pr, pr >= 1.5 ? "met" : sprintf("missed by %.0f%%", (1 - pr / 1.5) * 100), cr, cr <= 0.6 ? "met" : sprintf("missed by %.0f%%", (cr / 0.6 - 1) * 100)); sat[t] = kk[1] " B x " kk[2] " against " ref substr(sat[t], index(sat[t], ":")); sats[t] = sats[t] "    " sat[t] "\n" }
-			}
-			if (v["qmap", t, k, "echoes"] + 0 == 0) {
-				printf fmt, t, kk[1], kk[2], 0, "-", "-", "-", "-", "-", "-", errs(t, k),
-					sprintf("nothing came back: %d sent", v["qmap", t, k, "sent"])
-				continue
-			}
-			printf fmt, t, kk[1], kk[2], v["qmap", t, k, "pps"], v["qmap", t, k, "vm_us"], drv(t, k),
-				v["qmap", t, k, "modem_us"], v["qmap", t, k, "load_us"],
-				per(v["qmap", t, k, "ul_pkts"], v["qmap", t, k, "ul_xfers"]),
-				per(v["qmap", t, k, "dl_pkts"], v["qmap", t, k, "dl_xfers"]), errs(t, k), r
-			if (v["qmap", t, k, "corrupt"] + 0)
-				printf "%14s corrupt answers: %s\n", "", v["qmap", t, k, "corrupt"]
+	for (i = 1; i <= n; i++) {
+		t = RT[i]; k = RK[i]; split(k, kk, " ")
+		r = ""
+		# same grant: against qmimux-16k; at its best: against qmimux's best
+		ref = t ~ /16k/ ? "qmimux-16k" : best[k]
+		if (t !~ /^qmimux/ && ref != "" && v["qmap", ref, k, "pps"] > 0) {
+			pr = v["qmap", t, k, "pps"] / v["qmap", ref, k, "pps"]
+			cr = v["qmap", ref, k, "vm_us"] > 0 ? v["qmap", t, k, "vm_us"] / v["qmap", ref, k, "vm_us"] : 0
+			r = sprintf("x%.2f, x%.2f (%s)", pr, cr, ref)
+			if (kk[2] >= 16) { sat[t] = sprintf("%s B x %s: pkt/s x%.2f (target >= x1.50: %s), CPU/packet x%.2f (target <= x0.60: %s)", kk[1], kk[2], pr, pr >= 1.5 ? "met" : sprintf("missed by %.0f%%", (1 - pr / 1.5) * 100), cr, cr <= 0.6 ? "met" : sprintf("missed by %.0f%%", (cr / 0.6 - 1) * 100)); sat[t] = kk[1] " B x " kk[2] " against " ref substr(sat[t], index(sat[t], ":")); sats[t] = sats[t] "    " sat[t] "\n" }
 		}
+		if (v["qmap", t, k, "echoes"] + 0 == 0) {
+			printf fmt, t, kk[1], kk[2], 0, "-", "-", "-", "-", "-", "-", errs(t, k),
+				sprintf("nothing came back: %d sent", v["qmap", t, k, "sent"])
+			continue
+		}
+		printf fmt, t, kk[1], kk[2], v["qmap", t, k, "pps"], v["qmap", t, k, "vm_us"], drv(t, k),
+			v["qmap", t, k, "modem_us"], v["qmap", t, k, "load_us"],
+			per(v["qmap", t, k, "ul_pkts"], v["qmap", t, k, "ul_xfers"]),
+			per(v["qmap", t, k, "dl_pkts"], v["qmap", t, k, "dl_xfers"]), errs(t, k), r
+		if (v["qmap", t, k, "corrupt"] + 0)
+			printf "%14s corrupt answers: %s\n", "", v["qmap", t, k, "corrupt"]
 	}
 	print ""
 	rss_lines()

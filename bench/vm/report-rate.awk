@@ -26,9 +26,7 @@ END {
 	print "cs = context switches per echo (voluntary + involuntary, every thread, /proc/PID/task/*/status);"
 	print "sc = system calls per echo, counted in a separate 1 s pass at 1000/s through a tracefs"
 	print "histogram on raw_syscalls:sys_enter (/proc/PID/io's syscr/syscw miss ioctl, sendto and recvfrom)."
-	printf "%s", note
-	printf "%s", fails
-	print ""
+	notes()
 	for (j = 1; j <= ntags["idle"]; j++) {
 		t = tags["idle", j]
 		printf "floor %-12s VM busy %.1f ms/s (modem %.1f, driver %s, load %.1f, kernel threads %.1f)\n", t,
@@ -40,27 +38,24 @@ END {
 	fmt = "%5s %5s  %-11s %5s %4s %5s %5s  %6s %6s %6s %6s %6s %5s  %5s %5s %5s  %5s %5s %5s  %s\n"
 	printf fmt, "size", "rate", "path", "pkt/s", "lost", "p50us", "p99us", "vm", "vm-fl", "driver", "modem",
 		"load", "kthr", "drvcs", "modcs", "ldcs", "drvsc", "modsc", "ldsc", "vm, vm-fl vs kernel"
-	for (i = 1; i <= nkeys["rate"]; i++) {
-		k = keys["rate", i]; split(k, kk, " ")
-		for (j = 1; j <= ntags["rate"]; j++) {
-			t = tags["rate", j]
-			if (!(("rate", t, k, "pps") in v)) continue
-			dcs = t == "kernel" ? v["rate", t, k, "kthr_cs"] : v["rate", t, k, "driver_cs"]
-			dsc = t == "kernel" ? "-" : v["sc", t, kk[1] " 1000", "driver_sc"]
-			a = above(t, k, kk[2]); ka = above("kernel", k, kk[2])
-			printf fmt, kk[1], kk[2], t, v["rate", t, k, "pps"], v["rate", t, k, "lost"],
-				f(v["rate", t, k, "rtt_p50_us"]), f(v["rate", t, k, "rtt_p99_us"]),
-				v["rate", t, k, "vm_us"], sprintf("%.1f", a), drv(t, k), v["rate", t, k, "modem_us"],
-				v["rate", t, k, "load_us"], v["rate", t, k, "kthr_us"], f(dcs),
-				v["rate", t, k, "modem_cs"], v["rate", t, k, "load_cs"], f(dsc),
-				f(v["sc", t, kk[1] " 1000", "modem_sc"]), f(v["sc", t, kk[1] " 1000", "load_sc"]),
-				t == "kernel" ? "" : ratio(v["rate", t, k, "vm_us"], v["rate", "kernel", k, "vm_us"]) ", " ratio(a, ka)
-			if (t != "kernel" && v["rate", "kernel", k, "vm_us"] > 0) {
-				x = v["rate", t, k, "vm_us"] / v["rate", "kernel", k, "vm_us"]
-				sum[t] += x; cnt[t]++
-				if (x > worst[t]) { worst[t] = x; wk[t] = k }
-				if (ka > 0) { y = a / ka; suma[t] += y; if (y > worsta[t]) worsta[t] = y }
-			}
+	n = rows("rate", "pps", 1)
+	for (i = 1; i <= n; i++) {
+		t = RT[i]; k = RK[i]; split(k, kk, " ")
+		dcs = t == "kernel" ? v["rate", t, k, "kthr_cs"] : v["rate", t, k, "driver_cs"]
+		dsc = t == "kernel" ? "-" : v["sc", t, kk[1] " 1000", "driver_sc"]
+		a = above(t, k, kk[2]); ka = above("kernel", k, kk[2])
+		printf fmt, kk[1], kk[2], t, v["rate", t, k, "pps"], v["rate", t, k, "lost"],
+			f(v["rate", t, k, "rtt_p50_us"]), f(v["rate", t, k, "rtt_p99_us"]),
+			v["rate", t, k, "vm_us"], sprintf("%.1f", a), drv(t, k), v["rate", t, k, "modem_us"],
+			v["rate", t, k, "load_us"], v["rate", t, k, "kthr_us"], f(dcs),
+			v["rate", t, k, "modem_cs"], v["rate", t, k, "load_cs"], f(dsc),
+			f(v["sc", t, kk[1] " 1000", "modem_sc"]), f(v["sc", t, kk[1] " 1000", "load_sc"]),
+			t == "kernel" ? "" : ratio(v["rate", t, k, "vm_us"], v["rate", "kernel", k, "vm_us"]) ", " ratio(a, ka)
+		if (t != "kernel" && v["rate", "kernel", k, "vm_us"] > 0) {
+			x = v["rate", t, k, "vm_us"] / v["rate", "kernel", k, "vm_us"]
+			sum[t] += x; cnt[t]++
+			if (x > worst[t]) { worst[t] = x; wk[t] = k }
+			if (ka > 0) { y = a / ka; suma[t] += y; if (y > worsta[t]) worsta[t] = y }
 		}
 	}
 	print ""

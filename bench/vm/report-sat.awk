@@ -21,9 +21,7 @@ END {
 	print "data format: kernel = qmi_wwan raw-ip (one packet per URB, as qmi_wwan does"
 	print "without qmimux); qmiusb = raw-ip; qmiusb-qmap = QMAP as connect negotiates it"
 	print "(below); -poll = qmiusb forced onto poll()"
-	printf "%s", note
-	printf "%s", fails
-	print ""
+	notes()
 	printf "%5s %8s  %-17s %-7s %10s %10s   %s\n", "size", "inflight", "path", "format", "pkt/s", "cpu-us", "vs kernel: pkt/s, cpu"
 	for (k = 1; k <= n; k++) {
 		key = order[k]; split(key, kk, " ")

@@ -11,28 +11,23 @@ END {
 	print "driver = qmiusb's process (for the kernel paths their work is in softirq and kernel threads:"
 	print "vm - modem - server - client), server = iperf3 -s, client = iperf3 -c (getrusage); run"
 	print "times from schedstat. retr = the sender's TCP retransmissions."
-	printf "%s", note
-	printf "%s", fails
-	print ""
+	notes()
 	fmt = "%-18s %3s %-4s  %8s %8s %5s  %8s %8s %8s %8s %8s  %s\n"
 	printf fmt, "path", "str", "dir", "MB", "Mbit/s", "retr", "vm/MB", "driver", "modem", "server", "client", "vm/MB vs kernel"
-	for (j = 1; j <= ntags["tcp"]; j++) {
-		t = tags["tcp", j]
-		for (i = 1; i <= nkeys["tcp"]; i++) {
-			k = keys["tcp", i]; split(k, kk, " ")
-			if (!(("tcp", t, k, "mb") in v)) continue
-			d = t ~ /^qmiusb/ ? cpm(t, k, "driver_us") : cpm(t, k, "vm_us") - cpm(t, k, "modem_us") - cpm(t, k, "server_us") - cpm(t, k, "cmd_us")
-			kv = cpm("kernel", k, "vm_us")
-			r = t == "kernel" || kv <= 0 ? "" : sprintf("x%.2f", cpm(t, k, "vm_us") / kv)
-			printf fmt, t, kk[1], kk[2], v["tcp", t, k, "mb"], sprintf("%.1f", v["tcp", t, k, "kbps"] / 1000),
-				v["tcp", t, k, "retr"], sprintf("%.0f", cpm(t, k, "vm_us")), sprintf("%.0f", d),
-				sprintf("%.0f", cpm(t, k, "modem_us")), sprintf("%.0f", cpm(t, k, "server_us")),
-				sprintf("%.0f", cpm(t, k, "cmd_us")), r
-			if (t ~ /^qmiusb/ && kv > 0) {
-				x = cpm(t, k, "vm_us") / kv
-				sum[t] += x; cnt[t]++
-				if (x > worst[t]) { worst[t] = x; wk[t] = k }
-			}
+	n = rows("tcp", "mb")
+	for (i = 1; i <= n; i++) {
+		t = RT[i]; k = RK[i]; split(k, kk, " ")
+		d = t ~ /^qmiusb/ ? cpm(t, k, "driver_us") : cpm(t, k, "vm_us") - cpm(t, k, "modem_us") - cpm(t, k, "server_us") - cpm(t, k, "cmd_us")
+		kv = cpm("kernel", k, "vm_us")
+		r = t == "kernel" || kv <= 0 ? "" : sprintf("x%.2f", cpm(t, k, "vm_us") / kv)
+		printf fmt, t, kk[1], kk[2], v["tcp", t, k, "mb"], sprintf("%.1f", v["tcp", t, k, "kbps"] / 1000),
+			v["tcp", t, k, "retr"], sprintf("%.0f", cpm(t, k, "vm_us")), sprintf("%.0f", d),
+			sprintf("%.0f", cpm(t, k, "modem_us")), sprintf("%.0f", cpm(t, k, "server_us")),
+			sprintf("%.0f", cpm(t, k, "cmd_us")), r
+		if (t ~ /^qmiusb/ && kv > 0) {
+			x = cpm(t, k, "vm_us") / kv
+			sum[t] += x; cnt[t]++
+			if (x > worst[t]) { worst[t] = x; wk[t] = k }
 		}
 	}
 	print ""

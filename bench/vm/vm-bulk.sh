@@ -1,5 +1,5 @@
 #!/bin/sh
-# The bulk-path cost benchmark: boots the VM as vm-bench.sh does (QEMU -icount, the software
+# The bulk-path cost benchmark: boots the VM as vm-family.sh does (QEMU -icount, the software
 # modem as a gadget on dummy_hcd reflecting every packet), runs bench/vm/bulk-guest.sh inside,
 # and tabulates per echoed packet (one packet up and one down) the system calls of `qmiusb
 # connect` by name, its allocations and its user-space copies, in raw-IP and QMAP. Counts, not
