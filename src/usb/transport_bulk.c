@@ -55,15 +55,15 @@ static void mem_free(struct qusb_tr *tr, struct qusb_mem *m)
 	*m = (struct qusb_mem){ 0 };
 }
 
-/* A transfer of the size before data_set_rx: what it brought is delivered, then it goes out again
- * at the new size, or rests when fewer transfers are wanted now. */
+/* The callback of a transfer out at the size before data_set_rx: what it brought is delivered,
+ * then it goes out again at the new size (rx_fill gives it rx_cb back), or rests when fewer
+ * transfers are wanted now. */
 static void rx_stale_cb(struct libusb_transfer *t)
 {
 	struct qusb_slot *s = t->user_data;
 	struct qusb_tr *tr = s->tr;
 	bool live = qusb_tr_completed(s);
 
-	s->stale = false;
 	if (live && t->status == LIBUSB_TRANSFER_COMPLETED)
 		live = take_packet(tr, t);
 	if (!--tr->rx_stale)
@@ -76,12 +76,7 @@ static void rx_stale_cb(struct libusb_transfer *t)
 
 static void rx_cb(struct libusb_transfer *t)
 {
-	struct qusb_slot *s = t->user_data;
-
-	if (s->stale)
-		rx_stale_cb(t);
-	else
-		qusb_tr_in_done(t, "bulk IN", take_packet);
+	qusb_tr_in_done(t, "bulk IN", take_packet);
 }
 
 static void tx_cb(struct libusb_transfer *t)
@@ -278,7 +273,8 @@ int qusb_bulk_set_rx(void *impl, size_t size, unsigned count)
 		struct qusb_slot *s = &tr->slots[QUSB_SLOT_RX0 + i];
 
 		if (s->busy) {
-			s->stale = true;
+			/* read at completion, by libusb and the usbfs reaper alike */
+			s->t->callback = rx_stale_cb;
 			tr->rx_stale++;
 			qusb_tr_cancel(s);
 			continue;

@@ -57,7 +57,6 @@ struct qusb_slot {
 	struct qb_timer retry; /* resubmission after an error (resp: a fetch of our own) */
 	unsigned index;
 	bool busy;
-	bool stale; /* receive slots: submitted at the size before data_set_rx, being cancelled */
 	uint64_t since_ms; /* control slots: when submitted, for the watchdog */
 };
 
