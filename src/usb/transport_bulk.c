@@ -99,17 +99,22 @@ static void tx_cb(struct libusb_transfer *t)
 	}
 }
 
-/* 0 when a transfer of len bytes may go now; -ENOBUFS (data_tx_ready to follow) when the
- * in-flight limit holds it back. A lent buffer is not in flight. */
+/* Not now: data_tx_ready follows when a transfer completes. */
+static int tx_later(struct qusb_tr *tr)
+{
+	tr->want_tx_ready = true;
+	return -ENOBUFS;
+}
+
+/* 0 when a transfer of len bytes may go now; tx_later() when the in-flight limit holds it back.
+ * A lent buffer is not in flight. */
 static int tx_pace(struct qusb_tr *tr, size_t len)
 {
 	unsigned in_flight = (unsigned)tr->n_tx - tr->n_tx_free - (tr->tx_lent ? 1 : 0);
 	/* The in-flight limit paces small transfers only: one of at least half the transfer size
 	 * (a full aggregate, at saturation) may use any free transfer to keep the pipe busy. */
-	if (in_flight >= tr->tx_limit && len < tr->tx_size / 2) {
-		tr->want_tx_ready = true;
-		return -ENOBUFS;
-	}
+	if (in_flight >= tr->tx_limit && len < tr->tx_size / 2)
+		return tx_later(tr);
 	return 0;
 }
 
@@ -137,10 +142,8 @@ int qusb_bulk_send(void *impl, const uint8_t *pkt, size_t len)
 {
 	struct qusb_tr *tr = impl;
 	int r = tx_check(tr, len);
-	if (r == 0 && !tr->n_tx_free) {
-		tr->want_tx_ready = true;
-		r = -ENOBUFS;
-	}
+	if (r == 0 && !tr->n_tx_free)
+		r = tx_later(tr);
 	if (r == 0)
 		r = tx_pace(tr, len);
 	if (r < 0)
@@ -158,10 +161,8 @@ int qusb_bulk_tx_buf(void *impl, uint8_t **buf, size_t *cap)
 	if (!qusb_tr_live(tr))
 		return tr->close_err ? tr->close_err : -ENOTCONN;
 	if (!tr->tx_lent) {
-		if (!tr->n_tx_free) {
-			tr->want_tx_ready = true;
-			return -ENOBUFS;
-		}
+		if (!tr->n_tx_free)
+			return tx_later(tr);
 		tr->tx_lent = tr->tx_free[--tr->n_tx_free] + 1;
 	}
 	*buf = tr->slots[tr->tx_lent - 1].t->buffer;
