@@ -382,8 +382,9 @@ static void reap_and_free(struct qb_close *c)
 	struct timeval tv = { 0, 10000 };
 	if (tr->urb_direct)
 		qusb_urb_drain(tr, 3000);
-	for (unsigned i = 0; !tr->urb_direct && tr->inflight && i < 300; i++)
-		libusb_handle_events_timeout_completed(tr->ctx, &tv, NULL);
+	else
+		for (unsigned i = 0; tr->inflight && i < 300; i++)
+			libusb_handle_events_timeout_completed(tr->ctx, &tv, NULL);
 
 	libusb_set_pollfd_notifiers(tr->ctx, NULL, NULL, NULL);
 	while (tr->n_watches)
