@@ -20,8 +20,7 @@ void qusb_wait_start(struct qusb_wait *w, struct qb_loop *loop, qusb_wait_cb cb,
 	*w = (struct qusb_wait){ .loop = loop, .cb = cb, .user = user };
 	qb_timer_init(&w->poll, loop, fire, w);
 	qb_timer_start(&w->poll, QUSB_WAIT_POLL_MS);
-	if (qusb_hotplug_watch(w) < 0)
-		w->os = NULL;
+	(void)qusb_hotplug_watch(w); /* on failure w->os stays NULL: the poll alone */
 }
 
 void qusb_wait_stop(struct qusb_wait *w)
@@ -30,7 +29,6 @@ void qusb_wait_stop(struct qusb_wait *w)
 		return;
 	qb_timer_stop(&w->poll);
 	qusb_hotplug_unwatch(w);
-	w->os = NULL;
 	w->loop = NULL;
 }
 

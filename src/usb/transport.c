@@ -382,8 +382,9 @@ static void reap_and_free(struct qb_close *c)
 	struct timeval tv = { 0, 10000 };
 	if (tr->urb_direct)
 		qusb_urb_drain(tr, 3000);
-	for (unsigned i = 0; !tr->urb_direct && tr->inflight && i < 300; i++)
-		libusb_handle_events_timeout_completed(tr->ctx, &tv, NULL);
+	else
+		for (unsigned i = 0; tr->inflight && i < 300; i++)
+			libusb_handle_events_timeout_completed(tr->ctx, &tv, NULL);
 
 	libusb_set_pollfd_notifiers(tr->ctx, NULL, NULL, NULL);
 	while (tr->n_watches)
@@ -431,12 +432,8 @@ void qusb_tr_free(struct qusb_tr *tr)
 		libusb_free_transfer(tr->slots[i].t);
 	free(tr->slots);
 	free(tr->tx_free);
-	qusb_bulk_rx_free(tr);
+	qusb_bulk_free(tr);
 	free(tr->urbs);
-	if (tr->bulk_dev_mem)
-		libusb_dev_mem_free(tr->h, tr->bulk_mem, tr->bulk_len);
-	else
-		free(tr->bulk_mem);
 	free(tr->q_buf);
 	free(tr->notify_buf);
 	free(tr->resp_buf);
@@ -472,19 +469,12 @@ int qusb_tr_alloc_transfers(struct qusb_tr *tr)
 	n = QUSB_SLOT_RX0 + tr->rx_cap + tr->n_tx;
 	tr->slots = calloc(n, sizeof(*tr->slots));
 	tr->tx_free = calloc(tr->n_tx, sizeof(*tr->tx_free));
-	/* Memory mapped from usbfs where the platform has it: the kernel then neither allocates
-	 * nor copies a buffer for each bulk transfer (usbfs's zero-copy path). */
-	tr->bulk_len = tr->n_tx * tr->tx_size;
-	tr->bulk_mem = libusb_dev_mem_alloc(tr->h, tr->bulk_len);
-	tr->bulk_dev_mem = tr->bulk_mem != NULL;
-	if (!tr->bulk_mem)
-		tr->bulk_mem = malloc(tr->bulk_len);
 	tr->q_buf = malloc((size_t)QUSB_CMD_QUEUE * QUSB_CMD_MAX);
 	tr->notify_buf = malloc(tr->func.notify_mps);
 	tr->resp_buf = malloc(LIBUSB_CONTROL_SETUP_SIZE + QUSB_RESP_MAX);
 	tr->cmd_buf = malloc(LIBUSB_CONTROL_SETUP_SIZE + QUSB_CMD_MAX);
-	if (!tr->slots || !tr->tx_free || !tr->bulk_mem || !tr->q_buf || !tr->notify_buf ||
-	    !tr->resp_buf || !tr->cmd_buf)
+	if (!tr->slots || !tr->tx_free || !tr->q_buf || !tr->notify_buf || !tr->resp_buf ||
+	    !tr->cmd_buf)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		struct qusb_slot *s = &tr->slots[i];
@@ -497,8 +487,7 @@ int qusb_tr_alloc_transfers(struct qusb_tr *tr)
 		s->t->user_data = s;
 	}
 	qusb_ctrl_setup(tr);
-	qusb_bulk_setup(tr, tr->bulk_mem);
-	return qusb_bulk_rx_setup(tr);
+	return qusb_bulk_setup(tr);
 }
 
 void qusb_tr_export(struct qusb_tr *tr, struct qmi_transport *out)

@@ -34,28 +34,40 @@ static void rx_fill(struct qusb_tr *tr, struct qusb_slot *s)
 				  (int)tr->rx_size, rx_cb, s, 0);
 }
 
-static void rx_mem_free(struct qusb_tr *tr, struct qusb_rx_mem *m)
+/* Mapped from usbfs where the platform has it: the kernel then neither allocates nor copies a
+ * buffer for each bulk transfer (usbfs's zero-copy path). Else the heap. */
+static int mem_alloc(struct qusb_tr *tr, struct qusb_mem *m, size_t len)
+{
+	m->len = len;
+	m->mem = libusb_dev_mem_alloc(tr->h, len);
+	m->dev = m->mem != NULL;
+	if (!m->mem)
+		m->mem = malloc(len);
+	return m->mem ? 0 : -ENOMEM;
+}
+
+static void mem_free(struct qusb_tr *tr, struct qusb_mem *m)
 {
 	if (m->dev)
 		libusb_dev_mem_free(tr->h, m->mem, m->len);
 	else
 		free(m->mem);
-	*m = (struct qusb_rx_mem){ 0 };
+	*m = (struct qusb_mem){ 0 };
 }
 
-/* A transfer of the size before data_set_rx: what it brought is delivered, then it goes out again
- * at the new size, or rests when fewer transfers are wanted now. */
+/* The callback of a transfer out at the size before data_set_rx: what it brought is delivered,
+ * then it goes out again at the new size (rx_fill gives it rx_cb back), or rests when fewer
+ * transfers are wanted now. */
 static void rx_stale_cb(struct libusb_transfer *t)
 {
 	struct qusb_slot *s = t->user_data;
 	struct qusb_tr *tr = s->tr;
 	bool live = qusb_tr_completed(s);
 
-	s->stale = false;
 	if (live && t->status == LIBUSB_TRANSFER_COMPLETED)
 		live = take_packet(tr, t);
 	if (!--tr->rx_stale)
-		rx_mem_free(tr, &tr->rx_old);
+		mem_free(tr, &tr->rx_old);
 	if (live && s->index - QUSB_SLOT_RX0 < tr->n_rx) {
 		rx_fill(tr, s);
 		qusb_tr_resubmit(s, QUSB_AGAIN_NOW);
@@ -64,12 +76,7 @@ static void rx_stale_cb(struct libusb_transfer *t)
 
 static void rx_cb(struct libusb_transfer *t)
 {
-	struct qusb_slot *s = t->user_data;
-
-	if (s->stale)
-		rx_stale_cb(t);
-	else
-		qusb_tr_in_done(t, "bulk IN", take_packet);
+	qusb_tr_in_done(t, "bulk IN", take_packet);
 }
 
 static void tx_cb(struct libusb_transfer *t)
@@ -92,17 +99,22 @@ static void tx_cb(struct libusb_transfer *t)
 	}
 }
 
-/* 0 when a transfer of len bytes may go now; -ENOBUFS (data_tx_ready to follow) when the
- * in-flight limit holds it back. A lent buffer is not in flight. */
+/* Not now: data_tx_ready follows when a transfer completes. */
+static int tx_later(struct qusb_tr *tr)
+{
+	tr->want_tx_ready = true;
+	return -ENOBUFS;
+}
+
+/* 0 when a transfer of len bytes may go now; tx_later() when the in-flight limit holds it back.
+ * A lent buffer is not in flight. */
 static int tx_pace(struct qusb_tr *tr, size_t len)
 {
 	unsigned in_flight = (unsigned)tr->n_tx - tr->n_tx_free - (tr->tx_lent ? 1 : 0);
 	/* The in-flight limit paces small transfers only: one of at least half the transfer size
 	 * (a full aggregate, at saturation) may use any free transfer to keep the pipe busy. */
-	if (in_flight >= tr->tx_limit && len < tr->tx_size / 2) {
-		tr->want_tx_ready = true;
-		return -ENOBUFS;
-	}
+	if (in_flight >= tr->tx_limit && len < tr->tx_size / 2)
+		return tx_later(tr);
 	return 0;
 }
 
@@ -130,10 +142,8 @@ int qusb_bulk_send(void *impl, const uint8_t *pkt, size_t len)
 {
 	struct qusb_tr *tr = impl;
 	int r = tx_check(tr, len);
-	if (r == 0 && !tr->n_tx_free) {
-		tr->want_tx_ready = true;
-		r = -ENOBUFS;
-	}
+	if (r == 0 && !tr->n_tx_free)
+		r = tx_later(tr);
 	if (r == 0)
 		r = tx_pace(tr, len);
 	if (r < 0)
@@ -151,10 +161,8 @@ int qusb_bulk_tx_buf(void *impl, uint8_t **buf, size_t *cap)
 	if (!qusb_tr_live(tr))
 		return tr->close_err ? tr->close_err : -ENOTCONN;
 	if (!tr->tx_lent) {
-		if (!tr->n_tx_free) {
-			tr->want_tx_ready = true;
-			return -ENOBUFS;
-		}
+		if (!tr->n_tx_free)
+			return tx_later(tr);
 		tr->tx_lent = tr->tx_free[--tr->n_tx_free] + 1;
 	}
 	*buf = tr->slots[tr->tx_lent - 1].t->buffer;
@@ -184,8 +192,16 @@ int qusb_bulk_set_inflight(void *impl, unsigned max)
 	return 0;
 }
 
-void qusb_bulk_setup(struct qusb_tr *tr, uint8_t *mem)
+int qusb_bulk_setup(struct qusb_tr *tr)
 {
+	uint8_t *mem;
+
+	if (mem_alloc(tr, &tr->tx, tr->n_tx * tr->tx_size) < 0 ||
+	    mem_alloc(tr, &tr->rx, tr->n_rx * tr->rx_size) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < tr->n_rx; i++)
+		rx_fill(tr, &tr->slots[QUSB_SLOT_RX0 + i]);
+	mem = tr->tx.mem;
 	for (size_t i = 0; i < tr->n_tx; i++) {
 		size_t idx = QUSB_SLOT_RX0 + tr->rx_cap + i;
 		struct qusb_slot *s = &tr->slots[idx];
@@ -197,35 +213,17 @@ void qusb_bulk_setup(struct qusb_tr *tr, uint8_t *mem)
 		tr->tx_free[tr->n_tx_free++] = (unsigned)idx;
 	}
 	tr->tx_limit = (unsigned)tr->n_tx;
+	return 0;
+}
+
+void qusb_bulk_free(struct qusb_tr *tr)
+{
+	mem_free(tr, &tr->tx);
+	mem_free(tr, &tr->rx);
+	mem_free(tr, &tr->rx_old);
 }
 
 /* ---- receive transfers: sized at open, resized to a downlink grant ---- */
-
-/* Mapped from usbfs where the platform has it (no kernel copy per transfer), else the heap. */
-static int rx_mem_alloc(struct qusb_tr *tr, struct qusb_rx_mem *m, size_t len)
-{
-	m->len = len;
-	m->mem = libusb_dev_mem_alloc(tr->h, len);
-	m->dev = m->mem != NULL;
-	if (!m->mem)
-		m->mem = malloc(len);
-	return m->mem ? 0 : -ENOMEM;
-}
-
-int qusb_bulk_rx_setup(struct qusb_tr *tr)
-{
-	int r = rx_mem_alloc(tr, &tr->rx, tr->n_rx * tr->rx_size);
-
-	for (size_t i = 0; !r && i < tr->n_rx; i++)
-		rx_fill(tr, &tr->slots[QUSB_SLOT_RX0 + i]);
-	return r;
-}
-
-void qusb_bulk_rx_free(struct qusb_tr *tr)
-{
-	rx_mem_free(tr, &tr->rx);
-	rx_mem_free(tr, &tr->rx_old);
-}
 
 int qusb_bulk_data_port(void *impl, struct qmi_data_port *out)
 {
@@ -254,7 +252,7 @@ void qusb_func_data_port(const struct qusb_func *f, struct qmi_data_port *out)
 int qusb_bulk_set_rx(void *impl, size_t size, unsigned count)
 {
 	struct qusb_tr *tr = impl;
-	struct qusb_rx_mem old = tr->rx;
+	struct qusb_mem old = tr->rx;
 	bool started = tr->loop != NULL;
 
 	if (!size || size > QUSB_RX_SIZE_MAX || !count || count > tr->rx_cap)
@@ -265,7 +263,7 @@ int qusb_bulk_set_rx(void *impl, size_t size, unsigned count)
 		return 0;
 	if (tr->rx_stale)
 		return -EBUSY;
-	if (rx_mem_alloc(tr, &tr->rx, size * count) < 0) {
+	if (mem_alloc(tr, &tr->rx, size * count) < 0) {
 		tr->rx = old;
 		return -ENOMEM;
 	}
@@ -276,7 +274,8 @@ int qusb_bulk_set_rx(void *impl, size_t size, unsigned count)
 		struct qusb_slot *s = &tr->slots[QUSB_SLOT_RX0 + i];
 
 		if (s->busy) {
-			s->stale = true;
+			/* read at completion, by libusb and the usbfs reaper alike */
+			s->t->callback = rx_stale_cb;
 			tr->rx_stale++;
 			qusb_tr_cancel(s);
 			continue;
@@ -289,6 +288,6 @@ int qusb_bulk_set_rx(void *impl, size_t size, unsigned count)
 		}
 	}
 	if (!tr->rx_stale)
-		rx_mem_free(tr, &tr->rx_old);
+		mem_free(tr, &tr->rx_old);
 	return 0;
 }

@@ -57,7 +57,6 @@ struct qusb_slot {
 	struct qb_timer retry; /* resubmission after an error (resp: a fetch of our own) */
 	unsigned index;
 	bool busy;
-	bool stale; /* receive slots: submitted at the size before data_set_rx, being cancelled */
 	uint64_t since_ms; /* control slots: when submitted, for the watchdog */
 };
 
@@ -89,15 +88,14 @@ struct qusb_tr {
 	struct qusb_slot *slots; /* NOTIFY, RESP, CMD, rx[rx_cap], tx[n_tx] */
 	size_t n_slots;
 	size_t n_rx, n_tx, rx_size, tx_size;
-	size_t rx_cap;     /* receive slots; the first n_rx are in use */
-	uint8_t *bulk_mem; /* tx buffers, owned, reused for the whole session */
-	size_t bulk_len;
-	bool bulk_dev_mem; /* bulk_mem is usbfs-mapped (libusb_dev_mem_alloc): no kernel copy */
-	struct qusb_rx_mem {
-		uint8_t *mem; /* n_rx * rx_size bytes, owned */
+	size_t rx_cap; /* receive slots; the first n_rx are in use */
+	/* Bulk buffers, owned: tx (n_tx * tx_size bytes) for the whole session, rx (n_rx * rx_size)
+	 * until data_set_rx, rx_old the ones before data_set_rx until rx_stale is 0. */
+	struct qusb_mem {
+		uint8_t *mem;
 		size_t len;
-		bool dev;  /* usbfs-mapped */
-	} rx, rx_old;      /* rx_old: the buffers before data_set_rx, until rx_stale is 0 */
+		bool dev; /* usbfs-mapped (libusb_dev_mem_alloc): no kernel copy */
+	} tx, rx, rx_old;
 	unsigned rx_stale; /* slots still out with rx_old's buffers */
 	unsigned *tx_free; /* stack of free tx slot indexes */
 	unsigned n_tx_free;
@@ -181,9 +179,8 @@ void qusb_tr_in_done(struct libusb_transfer *t, const char *what,
 		     bool (*take)(struct qusb_tr *tr, struct libusb_transfer *t));
 
 /* transport_bulk.c */
-void qusb_bulk_setup(struct qusb_tr *tr, uint8_t *mem); /* at allocation: tx buffers */
-int qusb_bulk_rx_setup(struct qusb_tr *tr); /* at allocation: rx buffers; 0 or -ENOMEM */
-void qusb_bulk_rx_free(struct qusb_tr *tr);
+int qusb_bulk_setup(struct qusb_tr *tr); /* at allocation: buffers, slots; 0 or -ENOMEM */
+void qusb_bulk_free(struct qusb_tr *tr);
 int qusb_bulk_send(void *impl, const uint8_t *pkt, size_t len);
 int qusb_bulk_set_inflight(void *impl, unsigned max);
 int qusb_bulk_data_port(void *impl, struct qmi_data_port *out);

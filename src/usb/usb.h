@@ -71,8 +71,8 @@ int qusb_scan(const struct qusb_selector *sel, const struct qusb_quirks *quirks,
 void qusb_print_entries(FILE *f, const struct qusb_entry *v, size_t n);
 
 /* The data channel of a QMI function as WDA Set Data Format and WDS Bind Mux Data Port name it
- * (HSUSB, the interface holding the bulk endpoints: the QMI interface itself, or the CDC Union's
- * data interface), with its bulk max packet size; the receive sizes are left 0. */
+ * (HSUSB, the QMI interface's number, which a CDC Union modem's data interface does not change),
+ * with its bulk max packet size; the receive sizes are left 0. */
 void qusb_func_data_port(const struct qusb_func *f, struct qmi_data_port *out);
 
 /* libusb error code -> -errno. */

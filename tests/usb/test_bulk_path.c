@@ -111,7 +111,7 @@ static void rig_up(struct rig *r, enum qb_loop_kind kind, bool dev_mem, enum mod
 	r->loop = new_loop(kind);
 	struct qusb_tr *tr = fake_tr();
 	cr_assert_eq(qusb_tr_alloc_transfers(tr), 0);
-	cr_assert_eq(tr->bulk_dev_mem, dev_mem);
+	cr_assert_eq(tr->tx.dev, dev_mem);
 	qusb_tr_export(tr, &r->t);
 	cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sv), 0);
 	ret = qnet_pump_new(&r->pump, r->loop, r->sv[0], qnet_pump_send_transport, &r->t, NULL);
