@@ -88,6 +88,21 @@ static const char *loop_label(struct qb_loop *loop)
 	return "poll";
 }
 
+/* qnet_pump_backend's answer for a pump that reads in passes on either loop (with offloads, or
+ * in place); the other backends name themselves. */
+static void describe(struct qnet_pump *p)
+{
+	char names[48];
+
+	if (!(p->offloads & QNET_OFF_VNET) && !p->inplace)
+		return;
+	snprintf(p->desc, sizeof(p->desc), "%s%s%s%s", loop_label(p->loop),
+		 p->offloads & QNET_OFF_VNET ? ", offloads " : "",
+		 p->offloads & QNET_OFF_VNET ? qnet_offload_name(p->offloads, names, sizeof(names))
+					     : "",
+		 p->inplace ? ", in place" : "");
+}
+
 const char *qnet_pump_backend(const struct qnet_pump *p)
 {
 	if (p->desc[0])
@@ -267,7 +282,6 @@ static int pump_alloc(struct qnet_pump **out, const struct qnet_pump_opts *opts)
 {
 	struct qnet_pump *p = calloc(1, sizeof(*p));
 	unsigned i, n;
-	int ret;
 
 	if (!p)
 		return -ENOMEM;
@@ -303,12 +317,7 @@ static int pump_alloc(struct qnet_pump **out, const struct qnet_pump_opts *opts)
 		if (i >= p->reads)
 			qb_list_add_tail(&p->free_tx, &p->bufs[i].node);
 	}
-	ret = pump_off_init(p);
-	if (ret == 0 && p->inplace) {
-		n = (unsigned)strlen(p->desc);
-		snprintf(p->desc + n, sizeof(p->desc) - n, "%s", n ? ", in place" : "in place");
-	}
-	return ret;
+	return pump_off_init(p);
 }
 
 int qnet_pump_new(struct qnet_pump **out, struct qb_loop *loop, int tun_fd, qnet_pump_send_fn send,
@@ -339,12 +348,7 @@ int qnet_pump_new(struct qnet_pump **out, struct qb_loop *loop, int tun_fd, qnet
 			p->be = &pump_uring;
 	}
 #endif
-	if (p->desc[0]) {
-		char what[sizeof(p->desc)];
-
-		snprintf(what, sizeof(what), "%s", p->desc);
-		snprintf(p->desc, sizeof(p->desc), "%s, %.80s", loop_label(loop), what);
-	}
+	describe(p);
 	/* io_uring honours O_NONBLOCK by failing reads with -EAGAIN instead of waiting in the
 	 * ring; poll() needs it so a spurious wakeup cannot block the loop. */
 	ret = set_nonblock(tun_fd, !nowait);

@@ -12,22 +12,17 @@
 #include "net/tun_io.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 int pump_off_init(struct qnet_pump *p)
 {
-	char names[48];
-
 	if (!(p->offloads & QNET_OFF_VNET))
 		return 0;
 	p->off_mem = malloc(PUMP_OFF_GSO_MAX + p->buf_size + PUMP_OFF_GRO_MAX);
 	if (!p->off_mem)
 		return -ENOMEM;
 	qnet_gro_init(&p->gro, p->off_mem + PUMP_OFF_GSO_MAX + p->buf_size, PUMP_OFF_GRO_MAX);
-	snprintf(p->desc, sizeof(p->desc), "offloads %s",
-		 qnet_offload_name(p->offloads, names, sizeof(names)));
 	return 0;
 }
 

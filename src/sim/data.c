@@ -17,17 +17,6 @@
 static const uint8_t host_mac[6] = { 0x02, 0x51, 0x4d, 0x00, 0x00, 0x01 };
 static const uint8_t modem_mac[6] = { 0x02, 0x51, 0x4d, 0x00, 0x00, 0x02 };
 
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 static uint16_t csum_fold(uint32_t sum)
 {
 	return (uint16_t)~qnet_csum_fold(sum);
@@ -55,14 +44,14 @@ static int ip_parse(uint8_t *p, size_t len, struct ip_view *v)
 
 		if (len < 20 || ihl < 20 || ihl > len)
 			return -EBADMSG;
-		tot = get16(p + 2);
+		tot = qnet_get16(p + 2);
 		if (tot < ihl || tot > len)
 			return -EBADMSG;
 		v->family = 4;
 		v->len = tot;
 		v->hlen = ihl;
 		v->proto = p[9];
-		v->fragment = (get16(p + 6) & 0x3FFF) != 0;
+		v->fragment = (qnet_get16(p + 6) & 0x3FFF) != 0;
 		v->src = p + 12;
 		v->dst = p + 16;
 		return 0;
@@ -72,7 +61,7 @@ static int ip_parse(uint8_t *p, size_t len, struct ip_view *v)
 
 		if (len < 40)
 			return -EBADMSG;
-		tot = 40 + (size_t)get16(p + 4);
+		tot = 40 + (size_t)qnet_get16(p + 4);
 		if (tot > len)
 			return -EBADMSG;
 		v->family = 6;
@@ -109,14 +98,6 @@ void qsim_session_addrs(unsigned slot, uint32_t *host4, uint32_t *gw4, uint8_t h
 	}
 }
 
-static void be32(uint8_t out[4], uint32_t v)
-{
-	out[0] = (uint8_t)(v >> 24);
-	out[1] = (uint8_t)(v >> 16);
-	out[2] = (uint8_t)(v >> 8);
-	out[3] = (uint8_t)v;
-}
-
 static const uint8_t dns6_primary[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xff, 0xff, 0, 0,
 					  0,    0,    0,    0,    0,    0,    0, 0x53 };
 static const uint8_t dns6_secondary[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xff, 0xff, 0, 0,
@@ -130,13 +111,13 @@ static bool is_modem_addr(const struct qsim_session *s, int family, const uint8_
 
 	if (family == 4) {
 		qsim_session_addrs(s->slot, NULL, &gw4, NULL, NULL);
-		be32(buf, gw4);
+		qnet_put32(buf, gw4);
 		if (!memcmp(a, buf, 4))
 			return true;
-		be32(buf, QSIM_DNS4_PRIMARY);
+		qnet_put32(buf, QSIM_DNS4_PRIMARY);
 		if (!memcmp(a, buf, 4))
 			return true;
-		be32(buf, QSIM_DNS4_SECONDARY);
+		qnet_put32(buf, QSIM_DNS4_SECONDARY);
 		return !memcmp(a, buf, 4);
 	}
 	qsim_session_addrs(s->slot, NULL, NULL, NULL, buf);
@@ -153,7 +134,7 @@ static bool session_owns(const struct qsim_session *s, int family, const uint8_t
 		return false;
 	if (family == 4) {
 		qsim_session_addrs(s->slot, &h4, NULL, NULL, NULL);
-		be32(buf, h4);
+		qnet_put32(buf, h4);
 		return !memcmp(buf, addr, 4);
 	}
 	qsim_session_addrs(s->slot, NULL, NULL, buf, NULL);
@@ -191,8 +172,8 @@ static void swap_addrs(struct ip_view *v)
 static void ipv4_fix_header(struct ip_view *v)
 {
 	v->p[8] = 64; /* a fresh packet from the responder, not a forwarded one */
-	put16(v->p + 10, 0);
-	put16(v->p + 10, csum_fold(qnet_csum_add(0, v->p, v->hlen)));
+	qnet_put16(v->p + 10, 0);
+	qnet_put16(v->p + 10, csum_fold(qnet_csum_add(0, v->p, v->hlen)));
 }
 
 /* Turns an echo request in place into its reply. Returns false if it is not one. */
@@ -208,8 +189,8 @@ static bool make_echo_reply(struct ip_view *v)
 			return false;
 		swap_addrs(v);
 		l4[0] = 0;
-		put16(l4 + 2, 0);
-		put16(l4 + 2, csum_fold(qnet_csum_add(0, l4, l4len)));
+		qnet_put16(l4 + 2, 0);
+		qnet_put16(l4 + 2, csum_fold(qnet_csum_add(0, l4, l4len)));
 		ipv4_fix_header(v);
 		return true;
 	}
@@ -218,7 +199,7 @@ static bool make_echo_reply(struct ip_view *v)
 	swap_addrs(v);
 	v->p[7] = 64;
 	l4[0] = 129;
-	put16(l4 + 2, 0);
+	qnet_put16(l4 + 2, 0);
 	{
 		/* ICMPv6 covers a pseudo-header: addresses, upper-layer length, next header. */
 		uint8_t ph[8] = { 0 };
@@ -233,7 +214,7 @@ static bool make_echo_reply(struct ip_view *v)
 		sum = qnet_csum_add(sum, v->dst, 16);
 		sum = qnet_csum_add(sum, ph, 8);
 		sum = qnet_csum_add(sum, l4, l4len);
-		put16(l4 + 2, csum_fold(sum));
+		qnet_put16(l4 + 2, csum_fold(sum));
 	}
 	return true;
 }
@@ -407,7 +388,7 @@ void qsim_data_deliver(struct qsim *sim, const uint8_t *pkt, size_t len)
 	if (link_is_eth(sim)) {
 		memcpy(buf, host_mac, 6);
 		memcpy(buf + 6, modem_mac, 6);
-		put16(buf + 12, v.family == 4 ? 0x0800 : 0x86DD);
+		qnet_put16(buf + 12, v.family == 4 ? 0x0800 : 0x86DD);
 		sim->out.data(sim->out_user, buf, len + ETH_HLEN_);
 	} else {
 		sim->out.data(sim->out_user, buf + ETH_HLEN_, len);

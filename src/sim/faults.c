@@ -202,12 +202,6 @@ static int parse_item(struct qsim_faults *f, char *item)
 		f->n_refuse++;
 		return 0;
 	}
-	if (!strcmp(item, "unplug") || !strcmp(item, "replug")) {
-		if (parse_uint(val, 3600000, &v) < 0 || (item[0] == 'u' && !v))
-			return -EINVAL;
-		*(item[0] == 'u' ? &f->unplug_ms : &f->replug_ms) = (unsigned)v;
-		return 0;
-	}
 	if (!strcmp(item, "call-fail-verbose")) {
 		char *colon = val ? strchr(val, ':') : NULL;
 
@@ -246,6 +240,8 @@ static int parse_item(struct qsim_faults *f, char *item)
 		NUM("no-service", no_service_ms, 1, 3600000),
 		NUM("dl-agg", dl_agg, 2048, QSIM_DL_AGG_MAX),
 		NUM("qmap-max", qmap_max, 2048, 32768),
+		NUM("unplug", unplug_ms, 1, 3600000),
+		NUM("replug", replug_ms, 0, 3600000),
 	};
 #undef NUM
 	_Static_assert(sizeof(unsigned) == sizeof(uint32_t), "unsigned knobs are 32-bit");

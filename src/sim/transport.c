@@ -195,12 +195,45 @@ static void unplug_fire(void *user)
 		t->cbs->closed(t->user, -ENODEV); /* may destroy t */
 }
 
+/* What a call gets while the transport is not started. */
+static int down_err(const struct sim_tr *t)
+{
+	return t->unplugged ? -ENODEV : -ENOTCONN;
+}
+
+/* The longest transfer toward the modem: a packet, or an aggregate within what it granted. */
+static size_t data_max(const struct sim_tr *t)
+{
+	size_t max = qsim_data_max_transfer(t->sim);
+
+	return max < DATA_BUF ? max : DATA_BUF;
+}
+
+/* The ring's next free slot, or NULL (full: data_tx_ready follows). */
+static struct data_slot *ring_tail(struct sim_tr *t)
+{
+	if (t->dq_len == DATA_POOL) {
+		t->want_tx_ready = true;
+		return NULL;
+	}
+	return &t->slots[(t->dq_head + t->dq_len) % DATA_POOL];
+}
+
+/* Queues the tail slot, filled with len bytes. */
+static void ring_push(struct sim_tr *t, struct data_slot *s, size_t len)
+{
+	s->len = len;
+	t->dq_len++;
+	if (!qb_timer_active(&t->data_timer))
+		qb_timer_start(&t->data_timer, 0);
+}
+
 static int tr_ctrl_send(void *impl, const uint8_t *frame, size_t len)
 {
 	struct sim_tr *t = impl;
 
 	if (!t->started)
-		return t->unplugged ? -ENODEV : -ENOTCONN;
+		return down_err(t);
 	if (!len || len > QMI_FRAME_MAX)
 		return -EINVAL;
 	/* The modem answers through its output queue (a timer), so this cannot re-enter the core. */
@@ -214,19 +247,14 @@ static int tr_data_send(void *impl, const uint8_t *pkt, size_t len)
 	struct data_slot *s;
 
 	if (!t->started)
-		return t->unplugged ? -ENODEV : -ENOTCONN;
-	if (len > DATA_BUF || len > qsim_data_max_transfer(t->sim))
-		return -EMSGSIZE; /* a packet, or an aggregate within what the modem granted */
-	if (t->dq_len == DATA_POOL) {
-		t->want_tx_ready = true;
+		return down_err(t);
+	if (len > data_max(t))
+		return -EMSGSIZE;
+	s = ring_tail(t);
+	if (!s)
 		return -ENOBUFS;
-	}
-	s = &t->slots[(t->dq_head + t->dq_len) % DATA_POOL];
 	memcpy(s->buf, pkt, len);
-	s->len = len;
-	t->dq_len++;
-	if (!qb_timer_active(&t->data_timer))
-		qb_timer_start(&t->data_timer, 0);
+	ring_push(t, s, len);
 	return 0;
 }
 
@@ -235,11 +263,10 @@ static int tr_data_tx_buf(void *impl, uint8_t **buf, size_t *cap)
 	struct sim_tr *t = impl;
 
 	if (!t->started)
-		return t->unplugged ? -ENODEV : -ENOTCONN;
+		return down_err(t);
 	t->lent = true;
 	*buf = t->lend;
-	*cap = qsim_data_max_transfer(t->sim) < DATA_BUF ? qsim_data_max_transfer(t->sim)
-							 : DATA_BUF;
+	*cap = data_max(t);
 	return 0;
 }
 
@@ -250,23 +277,18 @@ static int tr_data_tx_send(void *impl, size_t len)
 	uint8_t *sent = t->lend;
 
 	if (!t->started)
-		return t->unplugged ? -ENODEV : -ENOTCONN;
+		return down_err(t);
 	if (!t->lent)
 		return -EINVAL;
-	if (!len || len > DATA_BUF || len > qsim_data_max_transfer(t->sim))
+	if (!len || len > data_max(t))
 		return -EMSGSIZE;
-	if (t->dq_len == DATA_POOL) {
-		t->want_tx_ready = true;
+	s = ring_tail(t);
+	if (!s)
 		return -ENOBUFS;
-	}
-	s = &t->slots[(t->dq_head + t->dq_len) % DATA_POOL];
 	t->lend = s->buf;
 	s->buf = sent;
-	s->len = len;
 	t->lent = false;
-	t->dq_len++;
-	if (!qb_timer_active(&t->data_timer))
-		qb_timer_start(&t->data_timer, 0);
+	ring_push(t, s, len);
 	return 0;
 }
 
