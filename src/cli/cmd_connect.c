@@ -9,11 +9,6 @@
  * The modem is waited for: one that is not there (a boot race) or goes away (an unplug) stops
  * the sessions, the sharing and the state file, and when a modem matching the same -d comes
  * back all of them start again on it. Without -d, connect never takes the software modem.
- *//*
- * `qmiusb connect`: options, then the connection manager (src/conn) on the session's loop until
- * it gives up or a signal asks to stop. SIGINT/SIGTERM end the calls, undo the TUN configuration
- * and release the client ids, then exit 0. This file is the manager's front end: its events
- * become progress lines, the summary, --json objects, the state file and the exit code.
  */
 #include <errno.h>
 #include <string.h>
@@ -305,19 +300,25 @@ static int start_sessions(struct front *fr)
 	return QCLI_EXIT_OK;
 }
 
+/* Ends session i if it still runs; with --no-release-cid its client ids are reported as kept. */
+static void stop_session(struct front *fr, unsigned i)
+{
+	if (!fr->pub[i].c)
+		return;
+	if (fr->cli->no_release_cid)
+		report_kept(fr->cli, fr->pub[i].c);
+	qconn_stop(fr->pub[i].c);
+	fr->pub[i].c = NULL;
+}
+
 /* A session that failed for good gives back its TUN and client ids now, not at the end of the
  * run (outside the loop's callbacks: the teardown runs the loop). The state file keeps its
  * place, as failed. */
 static void reap_failed(struct front *fr)
 {
-	for (unsigned i = 0; i < fr->n; i++) {
-		if (!fr->pdn[i].failed || !fr->pub[i].c)
-			continue;
-		if (fr->cli->no_release_cid)
-			report_kept(fr->cli, fr->pub[i].c);
-		qconn_stop(fr->pub[i].c);
-		fr->pub[i].c = NULL;
-	}
+	for (unsigned i = 0; i < fr->n; i++)
+		if (fr->pdn[i].failed)
+			stop_session(fr, i);
 }
 
 /* The device is open: the state file, the sessions and the sharing start on it. An exit code
@@ -363,20 +364,14 @@ static void share_when_ready(struct front *fr)
 /* Stops what bring_up() started, at the end of the run or when the device went away. */
 static void bring_down(struct front *fr)
 {
-	struct qcli *cli = fr->cli;
-
 	/* The clients go first: their ids are released while the modem still answers. */
 	qcli_share_stop(fr->share);
 	fr->share = NULL;
 	fr->share_due = false;
 	fr->js.share = NULL;
 	/* In order: the first one's synchronous teardown must not let the others go on. */
-	for (unsigned i = 0; i < fr->n; i++) {
-		if (fr->pub[i].c && cli->no_release_cid)
-			report_kept(cli, fr->pub[i].c);
-		qconn_stop(fr->pub[i].c);
-		fr->pub[i].c = NULL;
-	}
+	for (unsigned i = 0; i < fr->n; i++)
+		stop_session(fr, i);
 	fr->n = 0;
 	fr->started = false;
 	qconn_link_free(fr->link);
