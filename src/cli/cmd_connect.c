@@ -266,7 +266,6 @@ static int start_sessions(struct front *fr)
 	if (qconn_link_new(&fr->link, cli->dev, &lo) < 0)
 		return qcli_fail(cli, QCLI_EXIT_FAILURE, "out of memory");
 	fr->n = n; /* before any event: the run ends only when all n have failed */
-	fr->failed = 0;
 	for (unsigned i = 0; i < n && !fr->gone; i++) {
 		struct pdn *p = &fr->pdn[i];
 		struct qconn_opts so = *o;
@@ -373,6 +372,7 @@ static void bring_down(struct front *fr)
 	for (unsigned i = 0; i < fr->n; i++)
 		stop_session(fr, i);
 	fr->n = 0;
+	fr->failed = 0;
 	fr->started = false;
 	qconn_link_free(fr->link);
 	fr->link = NULL;
@@ -482,7 +482,6 @@ static void detach(struct front *fr)
 	/* The modem that comes back is a fresh one: it does not leave again by itself. */
 	cli->faults.unplug_ms = 0;
 	fr->gone = 0;
-	fr->failed = 0;
 	wait_modem(fr, why);
 }
 
