@@ -211,9 +211,7 @@ static int read_pin_at(const char *where, const char *path, char **out, char *er
 		return r;
 	snprintf(err, errlen, "%s'%s' does not hold a PIN (%d to %d digits on the first line)",
 		 where, path, QMI_PIN_MIN, QMI_PIN_MAX);
-	qb_wipe(*out, strlen(*out));
-	free(*out);
-	*out = NULL;
+	qcli_secret_free(out);
 	return -EINVAL;
 }
 
