@@ -266,7 +266,7 @@ static int start_sessions(struct front *fr)
 	if (qconn_link_new(&fr->link, cli->dev, &lo) < 0)
 		return qcli_fail(cli, QCLI_EXIT_FAILURE, "out of memory");
 	fr->n = n; /* before any event: the run ends only when all n have failed */
-	for (unsigned i = 0; i < n && !fr->gone; i++) {
+	for (unsigned i = 0; i < n; i++) {
 		struct pdn *p = &fr->pdn[i];
 		struct qconn_opts so = *o;
 
@@ -331,10 +331,8 @@ static int bring_up(struct front *fr)
 		rc = open_statefile(cli, &fr->sf);
 	if (!rc)
 		rc = start_sessions(fr);
-	if (rc || fr->gone)
-		return rc;
-	fr->share_due = !fr->sho->off;
-	return QCLI_EXIT_OK;
+	fr->share_due = !rc && !fr->sho->off;
+	return rc;
 }
 
 /* The managers get their client ids on the loop: the sharing starts once they all hold
