@@ -133,6 +133,12 @@ static int exit_for(const struct qconn_event *ev)
 	return qcli_exit_for_errno(ev->err);
 }
 
+/* The device's close error when it went away and is to be waited for (not with --once), else 0. */
+static int went_away(const struct front *fr)
+{
+	return fr->cli->dev && !fr->o->once ? qmi_dev_closed(fr->cli->dev) : 0;
+}
+
 static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
 {
 	struct pdn *p = user;
@@ -147,14 +153,14 @@ static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
 		qcli_connect_log(&fr->log, cli->err, LOG_WARNING, p->label, ev->text);
 		break;
 	case QCONN_EV_ERROR: {
-		int code;
+		int code, gone = went_away(fr);
 
 		/* The modem went away: it is waited for, and every session starts again. */
-		if (qmi_dev_closed(cli->dev) && !fr->o->once) {
+		if (gone) {
 			if (!fr->gone)
 				qcli_connect_log(&fr->log, cli->err, LOG_WARNING, cli->devname,
 						 ev->text);
-			fr->gone = qmi_dev_closed(cli->dev);
+			fr->gone = gone;
 			break;
 		}
 		if (fr->log.to_syslog && !fr->log.journal) /* qcli_fail() writes stderr */
@@ -521,8 +527,8 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 	while (!rc && !cli->interrupted && !fr.over) {
 		int n;
 
-		if (!fr.gone && cli->dev && qmi_dev_closed(cli->dev) && !o.once)
-			fr.gone = qmi_dev_closed(cli->dev); /* seen by no session's event */
+		if (!fr.gone)
+			fr.gone = went_away(&fr); /* seen by no session's event */
 		if (fr.gone)
 			detach(&fr);
 		else if (fr.failed)
