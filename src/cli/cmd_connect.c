@@ -9,11 +9,6 @@
  * The modem is waited for: one that is not there (a boot race) or goes away (an unplug) stops
  * the sessions, the sharing and the state file, and when a modem matching the same -d comes
  * back all of them start again on it. Without -d, connect never takes the software modem.
- *//*
- * `qmiusb connect`: options, then the connection manager (src/conn) on the session's loop until
- * it gives up or a signal asks to stop. SIGINT/SIGTERM end the calls, undo the TUN configuration
- * and release the client ids, then exit 0. This file is the manager's front end: its events
- * become progress lines, the summary, --json objects, the state file and the exit code.
  */
 #include <errno.h>
 #include <string.h>
@@ -138,6 +133,12 @@ static int exit_for(const struct qconn_event *ev)
 	return qcli_exit_for_errno(ev->err);
 }
 
+/* The device's close error when it went away and is to be waited for (not with --once), else 0. */
+static int went_away(const struct front *fr)
+{
+	return fr->cli->dev && !fr->o->once ? qmi_dev_closed(fr->cli->dev) : 0;
+}
+
 static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
 {
 	struct pdn *p = user;
@@ -152,14 +153,14 @@ static void on_event(void *user, struct qconn *c, const struct qconn_event *ev)
 		qcli_connect_log(&fr->log, cli->err, LOG_WARNING, p->label, ev->text);
 		break;
 	case QCONN_EV_ERROR: {
-		int code;
+		int code, gone = went_away(fr);
 
 		/* The modem went away: it is waited for, and every session starts again. */
-		if (qmi_dev_closed(cli->dev) && !fr->o->once) {
+		if (gone) {
 			if (!fr->gone)
 				qcli_connect_log(&fr->log, cli->err, LOG_WARNING, cli->devname,
 						 ev->text);
-			fr->gone = qmi_dev_closed(cli->dev);
+			fr->gone = gone;
 			break;
 		}
 		if (fr->log.to_syslog && !fr->log.journal) /* qcli_fail() writes stderr */
@@ -271,8 +272,7 @@ static int start_sessions(struct front *fr)
 	if (qconn_link_new(&fr->link, cli->dev, &lo) < 0)
 		return qcli_fail(cli, QCLI_EXIT_FAILURE, "out of memory");
 	fr->n = n; /* before any event: the run ends only when all n have failed */
-	fr->failed = 0;
-	for (unsigned i = 0; i < n && !fr->gone; i++) {
+	for (unsigned i = 0; i < n; i++) {
 		struct pdn *p = &fr->pdn[i];
 		struct qconn_opts so = *o;
 
@@ -305,19 +305,25 @@ static int start_sessions(struct front *fr)
 	return QCLI_EXIT_OK;
 }
 
+/* Ends session i if it still runs; with --no-release-cid its client ids are reported as kept. */
+static void stop_session(struct front *fr, unsigned i)
+{
+	if (!fr->pub[i].c)
+		return;
+	if (fr->cli->no_release_cid)
+		report_kept(fr->cli, fr->pub[i].c);
+	qconn_stop(fr->pub[i].c);
+	fr->pub[i].c = NULL;
+}
+
 /* A session that failed for good gives back its TUN and client ids now, not at the end of the
  * run (outside the loop's callbacks: the teardown runs the loop). The state file keeps its
  * place, as failed. */
 static void reap_failed(struct front *fr)
 {
-	for (unsigned i = 0; i < fr->n; i++) {
-		if (!fr->pdn[i].failed || !fr->pub[i].c)
-			continue;
-		if (fr->cli->no_release_cid)
-			report_kept(fr->cli, fr->pub[i].c);
-		qconn_stop(fr->pub[i].c);
-		fr->pub[i].c = NULL;
-	}
+	for (unsigned i = 0; i < fr->n; i++)
+		if (fr->pdn[i].failed)
+			stop_session(fr, i);
 }
 
 /* The device is open: the state file, the sessions and the sharing start on it. An exit code
@@ -331,10 +337,8 @@ static int bring_up(struct front *fr)
 		rc = open_statefile(cli, &fr->sf);
 	if (!rc)
 		rc = start_sessions(fr);
-	if (rc || fr->gone)
-		return rc;
-	fr->share_due = !fr->sho->off;
-	return QCLI_EXIT_OK;
+	fr->share_due = !rc && !fr->sho->off;
+	return rc;
 }
 
 /* The managers get their client ids on the loop: the sharing starts once they all hold
@@ -363,21 +367,16 @@ static void share_when_ready(struct front *fr)
 /* Stops what bring_up() started, at the end of the run or when the device went away. */
 static void bring_down(struct front *fr)
 {
-	struct qcli *cli = fr->cli;
-
 	/* The clients go first: their ids are released while the modem still answers. */
 	qcli_share_stop(fr->share);
 	fr->share = NULL;
 	fr->share_due = false;
 	fr->js.share = NULL;
 	/* In order: the first one's synchronous teardown must not let the others go on. */
-	for (unsigned i = 0; i < fr->n; i++) {
-		if (fr->pub[i].c && cli->no_release_cid)
-			report_kept(cli, fr->pub[i].c);
-		qconn_stop(fr->pub[i].c);
-		fr->pub[i].c = NULL;
-	}
+	for (unsigned i = 0; i < fr->n; i++)
+		stop_session(fr, i);
 	fr->n = 0;
+	fr->failed = 0;
 	fr->started = false;
 	qconn_link_free(fr->link);
 	fr->link = NULL;
@@ -487,7 +486,6 @@ static void detach(struct front *fr)
 	/* The modem that comes back is a fresh one: it does not leave again by itself. */
 	cli->faults.unplug_ms = 0;
 	fr->gone = 0;
-	fr->failed = 0;
 	wait_modem(fr, why);
 }
 
@@ -529,8 +527,8 @@ int qcli_cmd_connect(struct qcli *cli, int argc, char **argv)
 	while (!rc && !cli->interrupted && !fr.over) {
 		int n;
 
-		if (!fr.gone && cli->dev && qmi_dev_closed(cli->dev) && !o.once)
-			fr.gone = qmi_dev_closed(cli->dev); /* seen by no session's event */
+		if (!fr.gone)
+			fr.gone = went_away(&fr); /* seen by no session's event */
 		if (fr.gone)
 			detach(&fr);
 		else if (fr.failed)

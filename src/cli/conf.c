@@ -391,7 +391,7 @@ out:
 	return r;
 }
 
-static void free_secret(char **s)
+void qcli_secret_free(char **s)
 {
 	if (*s) {
 		qb_wipe(*s, strlen(*s));
@@ -405,8 +405,8 @@ void qcli_conf_clear(struct qcli_conf *c)
 	if (!c)
 		return;
 	qcli_conf_pdn_clear(c);
-	free_secret(&c->password);
-	free_secret(&c->pin);
+	qcli_secret_free(&c->password);
+	qcli_secret_free(&c->pin);
 	free(c->path);
 	free(c->device);
 	free(c->apn);

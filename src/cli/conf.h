@@ -134,6 +134,9 @@ int qcli_conf_pdn_set(struct qcli_conf *c, const char *key, const char *val, con
 		      unsigned line, char *why, size_t n);
 void qcli_conf_pdn_clear(struct qcli_conf *c); /* frees the sections' strings */
 
+/* Wipes and frees a secret string (a password, a PIN); *s is NULL then. Accepts *s NULL. */
+void qcli_secret_free(char **s);
+
 /* Frees the strings (wiping the secrets) and resets c to "nothing set". Accepts NULL. */
 void qcli_conf_clear(struct qcli_conf *c);
 

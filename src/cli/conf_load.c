@@ -202,18 +202,22 @@ static int read_secret(struct qcli_conf *c, const char *key, const char *path, u
 	return read_secret_at(where, path, out, err, errlen);
 }
 
-int qcli_pin_file_read(const char *path, char **out, char *err, size_t errlen)
+/* A secret that must be a PIN: -EINVAL (and nothing in *out) when it is not one. */
+static int read_pin_at(const char *where, const char *path, char **out, char *err, size_t errlen)
 {
-	int r = read_secret_at("--pin-file ", path, out, err, errlen);
+	int r = read_secret_at(where, path, out, err, errlen);
 
 	if (r || qmi_pin_valid(*out))
 		return r;
-	snprintf(err, errlen,
-		 "--pin-file '%s' does not hold a PIN (4 to 8 digits on the first line)", path);
-	qb_wipe(*out, strlen(*out));
-	free(*out);
-	*out = NULL;
+	snprintf(err, errlen, "%s'%s' does not hold a PIN (%d to %d digits on the first line)",
+		 where, path, QMI_PIN_MIN, QMI_PIN_MAX);
+	qcli_secret_free(out);
 	return -EINVAL;
+}
+
+int qcli_pin_file_read(const char *path, char **out, char *err, size_t errlen)
+{
+	return read_pin_at("--pin-file ", path, out, err, errlen);
 }
 
 /* A password-file's password, at the top or in a [pdn] section. */
@@ -253,16 +257,10 @@ static int read_secrets(struct qcli_conf *c, char *err, size_t errlen)
 			return r;
 	}
 	if (c->pin_file) {
-		r = read_secret(c, "pin-file", c->pin_file, c->pin_line, &c->pin, err, errlen);
-		if (r)
-			return r;
-		if (!qmi_pin_valid(c->pin)) {
-			snprintf(err, errlen,
-				 "%s:%u: pin-file '%s' does not hold a PIN (4 to 8 "
-				 "digits on the first line)",
-				 c->path, c->pin_line, c->pin_file);
-			return -EINVAL;
-		}
+		char where[QCLI_CONF_ERRLEN / 2];
+
+		snprintf(where, sizeof(where), "%s:%u: pin-file ", c->path, c->pin_line);
+		return read_pin_at(where, c->pin_file, &c->pin, err, errlen);
 	}
 	return 0;
 }

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/wipe.h"
 #include "cli/conf.h"
 
 enum {
@@ -118,9 +117,7 @@ void qcli_conf_pdn_clear(struct qcli_conf *c)
 	for (unsigned i = 0; i < c->n_pdn && i < QCLI_CONF_MAX_PDN; i++) {
 		struct qcli_conf_pdn *p = &c->pdn[i];
 
-		if (p->password)
-			qb_wipe(p->password, strlen(p->password));
-		free(p->password);
+		qcli_secret_free(&p->password);
 		free(p->apn);
 		free(p->user);
 		free(p->ifname);

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/wipe.h"
 #include "cli/cli.h"
 #include "cli/conf.h"
 #include "cli/connect_parse.h"
@@ -149,8 +148,7 @@ static int read_pin(struct qcli *cli, const char *path, struct qconn_opts *o,
 	if (r)
 		return qcli_fail(cli, QCLI_EXIT_FAILURE, "connect: %s", err);
 	snprintf(sh->pin, sizeof(sh->pin), "%s", pin);
-	qb_wipe(pin, strlen(pin));
-	free(pin);
+	qcli_secret_free(&pin);
 	o->pin = sh->pin;
 	return -1;
 }

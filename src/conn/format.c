@@ -116,13 +116,12 @@ static bool can_resize(struct qmi_dev *dev)
 	return t && t->ops && t->ops->data_set_rx;
 }
 
-/* The largest downlink aggregate our receive transfers can be made to hold. */
-static size_t rx_limit(struct qmi_dev *dev, size_t asked)
+/* The largest downlink aggregate our receive transfers can be made to hold; p: dev's port. */
+static size_t rx_limit(struct qmi_dev *dev, const struct qmi_data_port *p, size_t asked)
 {
-	struct qmi_data_port p = data_port(dev);
-	size_t n = can_resize(dev) && p.rx_size_max ? p.rx_size_max
-		   : p.rx_size                      ? p.rx_size
-						    : QCONN_RX_FIXED;
+	size_t n = can_resize(dev) && p->rx_size_max ? p->rx_size_max
+		   : p->rx_size                      ? p->rx_size
+						     : QCONN_RX_FIXED;
 
 	return asked && asked < n ? asked : n;
 }
@@ -143,7 +142,7 @@ int qconn_link_new(struct qconn_link **out, struct qmi_dev *dev, const struct qc
 		return -ENOMEM;
 	l->dev = dev;
 	l->o = *o;
-	l->o.rx_max = rx_limit(dev, o->rx_max);
+	l->o.rx_max = rx_limit(dev, &p, o->rx_max);
 	l->next_mux = 1;
 	l->ep = (struct qmi_data_endpoint){ .type = p.ep_type ? p.ep_type : QMI_DATA_ENDPOINT_HSUSB,
 					    .interface_number = p.iface };

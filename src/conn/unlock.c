@@ -15,6 +15,7 @@
 #include "base/errors.h"
 #include "base/wipe.h"
 #include "qmi/errors.h"
+#include "qmi/pin.h"
 
 #define MODE_POLL_MS 1000u
 #define MODE_READS 5u /* after Set Operating Mode online: firmware takes a moment */
@@ -111,7 +112,6 @@ static void send_pin(struct qconn *c, bool dms)
 void qconn_pin_verify(struct qconn *c, int retries)
 {
 	const char *pin = c->o.pin;
-	size_t n = pin ? strlen(pin) : 0;
 	char left[48] = "";
 
 	if (retries >= 0)
@@ -121,8 +121,9 @@ void qconn_pin_verify(struct qconn *c, int retries)
 		qconn_fail_sim(c, -EACCES, NULL,
 			       "the SIM asks for its PIN%s: give it with --pin or --pin-file",
 			       left);
-	else if (n < 4 || n > 8 || strspn(pin, "0123456789") != n)
-		qconn_fail(c, -EINVAL, NULL, true, "the PIN given is not 4 to 8 digits");
+	else if (!qmi_pin_valid(pin))
+		qconn_fail(c, -EINVAL, NULL, true, "the PIN given is not %d to %d digits",
+			   QMI_PIN_MIN, QMI_PIN_MAX);
 	else if (c->pin == QCONN_PIN_SENT)
 		qconn_fail_sim(c, -EACCES, NULL,
 			       "the SIM still asks for its PIN after one try%s: not sent again",
