@@ -5,7 +5,6 @@
  * its response callback; waits are the embedded timer.
  */
 #include "base/errors.h"
-#include "base/wipe.h"
 #include "conn/conn_int.h"
 
 #include <errno.h>
@@ -234,25 +233,6 @@ static void on_resp(void *user, int err, const struct qmi_frame *resp)
 	free(q);
 }
 
-int qconn_dev_send(struct qmi_dev *dev, uint8_t cid, const struct qmi_msg_def *def, const void *msg,
-		   unsigned timeout_ms, qmi_resp_cb cb, void *user)
-{
-	uint8_t buf[QMI_FRAME_MAX];
-	struct qmi_frame f;
-	enum qmi_frame_err why;
-	size_t len;
-	int err;
-
-	err = qmi_msg_build(def, msg, cid, 1, buf, sizeof(buf), &len);
-	if (!err)
-		err = qmi_frame_parse(buf, len, &f, &why);
-	if (!err)
-		err = qmi_dev_send(dev, def->service, cid, def->msg_id, f.tlvs, f.tlvs_len,
-				   timeout_ms, cb, user);
-	qb_wipe(buf, sizeof(buf)); /* it may hold a PIN */
-	return err;
-}
-
 int qconn_send_msg(struct qconn *c, uint8_t cid, const struct qmi_msg_def *def, const void *msg,
 		   unsigned timeout_ms, qmi_resp_cb cb, void *user)
 {
@@ -263,8 +243,8 @@ int qconn_send_msg(struct qconn *c, uint8_t cid, const struct qmi_msg_def *def, 
 		return -ENOMEM;
 	*q = (struct qconn_req){ .c = c, .cb = cb, .user = user };
 	qb_list_add_tail(&c->reqs, &q->node);
-	err = qconn_dev_send(c->dev, cid, def, msg, timeout_ms ? timeout_ms : c->o.timeout_ms,
-			     on_resp, q);
+	err = qmi_dev_send_msg(c->dev, cid, def, msg, timeout_ms ? timeout_ms : c->o.timeout_ms,
+			       on_resp, q);
 	if (err) {
 		qb_list_del(&q->node);
 		free(q);

@@ -150,10 +150,6 @@ void qconn_fail_sim(struct qconn *c, int err, const struct qmi_result *r, const 
 /* True once failed or stopped: late answers change nothing. */
 bool qconn_over(const struct qconn *c);
 
-/* Encodes msg with its def and sends it untracked: cb runs once, as qmi_dev_send() says.
- * 0 or -errno. */
-int qconn_dev_send(struct qmi_dev *dev, uint8_t cid, const struct qmi_msg_def *def, const void *msg,
-		   unsigned timeout_ms, qmi_resp_cb cb, void *user);
 /* Encodes msg with its def and sends it; cb runs once with the response, unless c is stopped
  * first (then never). 0 or -errno. */
 int qconn_send_msg(struct qconn *c, uint8_t cid, const struct qmi_msg_def *def, const void *msg,

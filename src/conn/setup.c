@@ -105,8 +105,8 @@ static void on_cid(void *user, int err, const struct qmi_frame *resp)
 		};
 
 		if (cid)
-			qconn_dev_send(q->dev, QMI_CID_NONE, &qmi_ctl_release_cid_req_def, &rel, 0,
-				       on_release, NULL);
+			qmi_dev_send_msg(q->dev, QMI_CID_NONE, &qmi_ctl_release_cid_req_def, &rel,
+					 0, on_release, NULL);
 		free(q);
 		return;
 	}
@@ -175,8 +175,8 @@ static void ask_next(struct qconn *c)
 		struct qmi_ctl_allocate_cid_req req = { .has_service = true, .service = svc };
 
 		*q = (struct qconn_cidreq){ .c = c, .dev = c->dev, .svc = svc };
-		err = qconn_dev_send(c->dev, QMI_CID_NONE, &qmi_ctl_allocate_cid_req_def, &req,
-				     c->o.timeout_ms, on_cid, q);
+		err = qmi_dev_send_msg(c->dev, QMI_CID_NONE, &qmi_ctl_allocate_cid_req_def, &req,
+				       c->o.timeout_ms, on_cid, q);
 	}
 	if (err) {
 		free(q);

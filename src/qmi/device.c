@@ -5,6 +5,7 @@
 
 #include "base/errors.h"
 #include "base/loop.h"
+#include "base/wipe.h"
 #include "qmi/device_internal.h"
 #include "qmi/msgdb.h"
 
@@ -244,6 +245,41 @@ int qmi_dev_send(struct qmi_dev *dev, uint8_t svc, uint8_t cid, uint16_t msg_id,
 	return send_request(dev, svc, cid, msg_id, tlvs, tlvs_len, timeout_ms, cb, user, NULL);
 }
 
+/* msg encoded as def's TLV area into buf (a scratch frame: the header is rewritten on sending).
+ * Sets *tlvs and *len to the area inside buf. 0 or -errno. */
+static int encode_tlvs(const struct qmi_msg_def *def, const void *msg, uint8_t cid, uint8_t *buf,
+		       size_t cap, const uint8_t **tlvs, size_t *len)
+{
+	struct qmi_writer w;
+	size_t hdr = qmi_hdr_len(def->service), n;
+	int r;
+
+	qmi_writer_init(&w, buf, cap, def->service, cid, QMI_KIND_REQUEST, 1, def->msg_id);
+	r = qmi_msg_encode(def, msg, &w);
+	if (r == 0)
+		r = qmi_writer_finish(&w, &n);
+	if (r)
+		return r;
+	*tlvs = buf + hdr;
+	*len = n - hdr;
+	return 0;
+}
+
+int qmi_dev_send_msg(struct qmi_dev *dev, uint8_t cid, const struct qmi_msg_def *def,
+		     const void *msg, unsigned timeout_ms, qmi_resp_cb cb, void *user)
+{
+	uint8_t buf[QMI_FRAME_MAX];
+	const uint8_t *tlvs = NULL;
+	size_t len = 0;
+	int r = encode_tlvs(def, msg, cid, buf, sizeof(buf), &tlvs, &len);
+
+	if (r == 0)
+		r = qmi_dev_send(dev, def->service, cid, def->msg_id, tlvs, len, timeout_ms, cb,
+				 user);
+	qb_wipe(buf, tlvs ? (size_t)(tlvs - buf) + len : sizeof(buf)); /* it may hold a PIN */
+	return r;
+}
+
 int qmi_dev_send_frame(struct qmi_dev *dev, const uint8_t *frame, size_t len, unsigned timeout_ms,
 		       qmi_resp_cb cb, void *user)
 {
@@ -328,9 +364,9 @@ int qmi_dev_call(struct qmi_dev *dev, uint8_t cid, const struct qmi_msg_def *req
 		 struct qmi_result *result, unsigned timeout_ms)
 {
 	uint8_t *req_buf = NULL, *resp_buf = NULL;
+	const uint8_t *tlvs;
 	struct qmi_frame f;
-	struct qmi_writer w;
-	size_t hdr, len;
+	size_t len;
 	int r = -EINVAL;
 
 	if (!dev || !req_def || req_def->kind != QMI_KIND_REQUEST || !result)
@@ -346,17 +382,11 @@ int qmi_dev_call(struct qmi_dev *dev, uint8_t cid, const struct qmi_msg_def *req
 	resp_buf = malloc(QMI_FRAME_MAX);
 	if (!req_buf || !resp_buf)
 		goto out;
-	/* Encode into a scratch frame only to get the TLV bytes; the real txn comes later. */
-	qmi_writer_init(&w, req_buf, QMI_FRAME_MAX, req_def->service, cid, QMI_KIND_REQUEST, 1,
-			req_def->msg_id);
-	r = qmi_msg_encode(req_def, req, &w);
-	if (r == 0)
-		r = qmi_writer_finish(&w, &len);
+	r = encode_tlvs(req_def, req, cid, req_buf, QMI_FRAME_MAX, &tlvs, &len);
 	if (r)
 		goto out;
-	hdr = qmi_hdr_len(req_def->service);
-	r = qmi_dev_call_raw(dev, req_def->service, cid, req_def->msg_id, req_buf + hdr, len - hdr,
-			     timeout_ms, resp_buf, QMI_FRAME_MAX, &f);
+	r = qmi_dev_call_raw(dev, req_def->service, cid, req_def->msg_id, tlvs, len, timeout_ms,
+			     resp_buf, QMI_FRAME_MAX, &f);
 	if (r)
 		goto out;
 	r = qmi_result_get(&f, result);

@@ -55,6 +55,10 @@ typedef void (*qmi_resp_cb)(void *user, int err, const struct qmi_frame *resp);
 int qmi_dev_send(struct qmi_dev *dev, uint8_t svc, uint8_t cid, uint16_t msg_id,
 		 const uint8_t *tlvs, size_t tlvs_len, unsigned timeout_ms, qmi_resp_cb cb,
 		 void *user);
+/* qmi_dev_send with msg encoded as def's request (def->service, def->msg_id); the encoded bytes
+ * are wiped from the stack afterwards (a request may carry a PIN). */
+int qmi_dev_send_msg(struct qmi_dev *dev, uint8_t cid, const struct qmi_msg_def *def,
+		     const void *msg, unsigned timeout_ms, qmi_resp_cb cb, void *user);
 /* Sends a request frame built elsewhere (a proxy forwarding a client's request) with the txn
  * it carries. cb may be NULL (fire and forget). 0, -EBADMSG (not a valid request frame),
  * -EEXIST (that txn is pending), or -errno. */
